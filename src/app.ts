@@ -1,0 +1,81 @@
+import { bodyLimit } from 'hono/body-limit'
+import type { AppDeps } from './deps.js'
+import { districtRoutes } from './districts/districts.routes.js'
+import { healthRoutes } from './health/health.routes.js'
+import { resolveActor } from './http/auth.js'
+import { mountDocs } from './http/docs.js'
+import { handleError } from './http/errors.js'
+import { accessLog, requestContext, requireContentType } from './http/middleware.js'
+import { AppError, problemResponse } from './http/problem.js'
+import { newRouter } from './http/router.js'
+import { incidentRoutes } from './incidents/incidents.routes.js'
+import { playbookRoutes } from './playbooks/playbooks.routes.js'
+import { taskRoutes } from './tasks/tasks.routes.js'
+import { tokenRoutes } from './tokens/tokens.routes.js'
+
+export const API_PREFIX = '/api/v1'
+
+/** Builds the whole HTTP surface from its dependencies; holds no module-level state. */
+export function createApp(deps: AppDeps) {
+  const app = newRouter()
+  app.use('*', requestContext())
+  app.use('*', accessLog(deps.logger))
+  app.use(
+    `${API_PREFIX}/*`,
+    bodyLimit({
+      maxSize: deps.config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', {
+          zh: `请求体超过 ${deps.config.BODY_LIMIT_BYTES} 字节上限`,
+          en: `Request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`,
+        })
+      },
+    }),
+  )
+  app.use(`${API_PREFIX}/*`, requireContentType())
+  app.use(`${API_PREFIX}/*`, resolveActor(deps.db))
+
+  app.route('/', healthRoutes(deps))
+  app.route(API_PREFIX, districtRoutes(deps))
+  app.route(API_PREFIX, tokenRoutes(deps))
+  app.route(API_PREFIX, playbookRoutes(deps))
+  app.route(API_PREFIX, incidentRoutes(deps))
+  app.route(API_PREFIX, taskRoutes(deps))
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API token: `Authorization: Bearer rs_…`',
+  })
+  // Generated once: every route is registered by now.
+  const document = app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: '红盾 Redshield API',
+      version: '1.0.0',
+      description:
+        '食品安全应急处置与产品质量预警平台 — food-safety emergency response and product-quality alerts. ' +
+        'Errors are RFC 9457 application/problem+json with a stable `code` and the request id.',
+    },
+    servers: [{ url: deps.config.PUBLIC_BASE_URL }],
+  })
+  const documentJson = JSON.stringify(document)
+  app.get('/openapi.json', (c) =>
+    c.body(documentJson, 200, { 'content-type': 'application/json; charset=utf-8' }),
+  )
+  mountDocs(app)
+
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      new AppError('not_found', {
+        zh: `没有 ${c.req.method} ${c.req.path}`,
+        en: `No route ${c.req.method} ${c.req.path}`,
+      }),
+    ),
+  )
+  app.onError((err, c) => handleError(err, c, deps.logger))
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

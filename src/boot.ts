@@ -1,0 +1,40 @@
+import { resolve } from 'node:path'
+import type { Clock } from './clock.js'
+import type { Config } from './config.js'
+import { type Database, openDatabase } from './db/client.js'
+import { migrateToLatest } from './db/migrate.js'
+import { seedDistricts } from './districts/districts.seed.js'
+import type { Logger } from './logger.js'
+import { loadPlaybookDir } from './playbooks/playbook.loader.js'
+import { PlaybookRegistry, syncPlaybooks } from './playbooks/playbook.registry.js'
+
+export const DISTRICTS_CSV = resolve(import.meta.dirname, '../db/seed/districts.csv')
+
+/** Opens the database and brings it to the state the code expects: schema, reference data, playbooks. */
+export async function prepare(config: Config, logger: Logger, clock: Clock) {
+  const database: Database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DB_POOL_SIZE,
+  })
+  try {
+    const applied = await migrateToLatest(database.db)
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied')
+    const districts = await seedDistricts(database.db, DISTRICTS_CSV)
+    // An invalid playbook stops start-up: PlaybookValidationError names the file, field and reason.
+    const loaded = await loadPlaybookDir(resolve(config.PLAYBOOKS_DIR))
+    await syncPlaybooks(database.db, clock, loaded)
+    logger.info(
+      {
+        database: database.kind,
+        districts,
+        playbooks: loaded.map((l) => `${l.playbook.id}@${l.hash.slice(0, 12)}`),
+      },
+      'database ready',
+    )
+    return { database, playbooks: new PlaybookRegistry(loaded) }
+  } catch (err) {
+    await database.close()
+    throw err
+  }
+}

@@ -1,0 +1,111 @@
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { prepare } from '../boot.js'
+import { systemClock } from '../clock.js'
+import { ConfigError, loadConfig } from '../config.js'
+import { openDatabase } from '../db/client.js'
+import { migrateToLatest } from '../db/migrate.js'
+import type { Role } from '../db/types.js'
+import { AppError } from '../http/problem.js'
+import { createLogger } from '../logger.js'
+import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
+import { listTokens } from '../tokens/tokens.repo.js'
+import { createToken, revokeToken } from '../tokens/tokens.service.js'
+import { runPlaybooksValidate } from './playbooks-validate.js'
+
+const usage = `usage: npm run cli -- <command>
+  token create --role ROLE [--district CODE] [--retailer ID] [--name NAME]   print a new token (last line)
+  token list                                                                  list tokens
+  token revoke ID                                                             revoke a token
+  playbooks validate [FILE…]                                                  validate playbook files
+  db migrate                                                                  apply pending migrations
+roles: admin commander district sampler reviewer approver retailer`
+
+const out = {
+  log: (s: string) => process.stdout.write(`${s}\n`),
+  error: (s: string) => process.stderr.write(`${s}\n`),
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [group, verb, ...rest] = argv
+  const config = loadConfig()
+  // The CLI speaks on stdout; logs go to stderr only when something is wrong.
+  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn')
+
+  if (group === 'playbooks' && verb === 'validate')
+    return runPlaybooksValidate(rest, out, resolve(config.PLAYBOOKS_DIR))
+
+  if (group === 'db' && verb === 'migrate') {
+    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR })
+    try {
+      const applied = await migrateToLatest(database.db)
+      out.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date')
+      return 0
+    } finally {
+      await database.close()
+    }
+  }
+
+  if (group === 'token') {
+    const { database } = await prepare(config, logger, systemClock)
+    const ctx = { actor: null, requestId: `cli:${process.pid}` }
+    try {
+      if (verb === 'create') {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            role: { type: 'string' },
+            district: { type: 'string' },
+            retailer: { type: 'string' },
+            name: { type: 'string' },
+          },
+        })
+        if (!values.role) throw new Error('--role is required')
+        const created = await createToken(database.db, systemClock, ctx, {
+          name: values.name ?? `${values.role}${values.district ? ` ${values.district}` : ''}`,
+          role: values.role as Role,
+          districtCode: values.district,
+          retailerId: values.retailer,
+        })
+        out.error(`created ${created.role} token ${created.id} "${created.name}" (shown once):`)
+        out.log(created.token)
+        return 0
+      }
+      if (verb === 'list') {
+        for (const t of await listTokens(database.db, { includeRevoked: true }))
+          out.log(
+            [
+              t.id,
+              t.role,
+              t.district_code ?? t.retailer_id ?? '-',
+              t.token_prefix,
+              t.revoked_at ? 'revoked' : 'active',
+              t.name,
+            ].join('\t'),
+          )
+        return 0
+      }
+      if (verb === 'revoke' && rest[0]) {
+        await revokeToken(database.db, systemClock, ctx, rest[0])
+        out.log(`revoked ${rest[0]}`)
+        return 0
+      }
+    } finally {
+      await database.close()
+    }
+  }
+  out.error(usage)
+  return 2
+}
+
+run(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    if (err instanceof AppError) {
+      const issues = (err.extra.issues ?? []).map((i) => `\n  ${i.path}: ${i.message}`).join('')
+      out.error(`${err.detail?.en ?? err.message}${issues}`)
+    } else if (err instanceof ConfigError || err instanceof PlaybookValidationError || err instanceof Error)
+      out.error(err.message)
+    else out.error(String(err))
+    process.exit(1)
+  })

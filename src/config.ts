@@ -1,0 +1,61 @@
+import { z } from 'zod'
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'on', 'yes'].includes(v))
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz })
+      return true
+    } catch {
+      return false
+    }
+  },
+  { message: 'not an IANA time zone' },
+)
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TZ: timeZone.default('Asia/Shanghai'),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  SCHEDULER: boolish.default(true),
+  PLAYBOOKS_DIR: z.string().min(1).default('./playbooks'),
+  SEED_DEMO: boolish.optional(),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+})
+
+export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO'> & { SEED_DEMO: boolean }
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`)
+  }
+}
+
+/** The only reader of process.env: parse once at start-up, fail naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  )
+  const result = envSchema.safeParse(picked)
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  }
+  const cfg = result.data
+  // The demo is for first contact on the embedded store; on PostgreSQL it must be asked for.
+  return { ...cfg, SEED_DEMO: cfg.SEED_DEMO ?? cfg.DATABASE_URL === undefined }
+}

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import type { DB } from './types.js'
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export interface Database {
+  db: Kysely<DB>
+  kind: DatabaseKind
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+const INT8 = 20
+const NUMERIC = 1700
+
+// pg hands int8 and numeric back as strings; PGlite as numbers. Parse them once here so every
+// query sees numbers on both. Counts stay far below 2^53.
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8) return (v: string) => Number.parseInt(v, 10)
+    if (oid === NUMERIC) return (v: string) => Number.parseFloat(v)
+    return pg.types.getTypeParser(oid, format)
+  }) as typeof pg.types.getTypeParser,
+}
+
+export interface PostgresOptions {
+  url: string
+  poolSize?: number
+  connectionTimeoutMillis?: number
+}
+
+export function openPostgres(opts: PostgresOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 5000,
+    types: pgTypes,
+  })
+  // A dropped idle connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {})
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db)
+    },
+    close: () => db.destroy(),
+  }
+}
+
+/** Embedded PostgreSQL (WASM). One connection: fine for a single instance and for tests. */
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
+  const pglite = await PGlite.create(dataDir ? { dataDir } : {})
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await sql`select 1`.execute(db)
+    },
+    close: async () => {
+      await db.destroy()
+      if (!pglite.closed) await pglite.close()
+    },
+  }
+}
+
+export async function openDatabase(opts: {
+  url?: string | undefined
+  dataDir: string
+  poolSize?: number
+}): Promise<Database> {
+  if (opts.url) return openPostgres({ url: opts.url, poolSize: opts.poolSize ?? 10 })
+  return openPglite(opts.dataDir)
+}

@@ -1,0 +1,171 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type DefaultNow = ColumnType<Date, Date | string | undefined, Date | string>
+
+export type Role = 'admin' | 'commander' | 'district' | 'sampler' | 'reviewer' | 'approver' | 'retailer'
+export type TaskStatus = 'pending' | 'acknowledged' | 'in_progress' | 'completed' | 'declined' | 'cancelled'
+export type IncidentStatus = 'active' | 'closed'
+
+export interface DistrictsTable {
+  code: string
+  name_zh: string
+  name_en: string
+  kind: string
+  since: number | null
+  updated_at: DefaultNow
+}
+
+export interface RetailersTable {
+  id: string
+  name_zh: string
+  name_en: string | null
+  district_code: string
+  address: string | null
+  categories: ColumnType<string[], string[] | undefined, string[]>
+  created_at: DefaultNow
+}
+
+export interface ApiTokensTable {
+  id: string
+  name: string
+  role: Role
+  district_code: string | null
+  retailer_id: string | null
+  token_hash: string
+  token_prefix: string
+  created_at: Timestamp
+  created_by: string | null
+  revoked_at: Timestamp | null
+  revoked_by: string | null
+}
+
+export interface EventsTable {
+  id: Generated<number>
+  type: string
+  incident_id: string | null
+  task_id: string | null
+  district_code: string | null
+  subject: string | null
+  actor_id: string | null
+  actor_name: string | null
+  actor_role: string | null
+  request_id: string | null
+  payload: JSONColumnType<Record<string, unknown>, string, string>
+  created_at: Timestamp
+}
+
+export interface AppStateTable {
+  key: string
+  value: JSONColumnType<object, string, string>
+  updated_at: DefaultNow
+}
+
+export interface PlaybookVersionsTable {
+  hash: string
+  playbook_id: string
+  definition: JSONColumnType<object, string, string>
+  source: string
+  loaded_at: Timestamp
+}
+
+export interface PlaybooksTable {
+  id: string
+  current_hash: string
+  path: string
+  updated_at: Timestamp
+}
+
+export interface IncidentCountersTable {
+  year: number
+  last_number: number
+}
+
+export interface IncidentProduct {
+  name: string
+  brand?: string | undefined
+  batch?: string | undefined
+  maker?: string | undefined
+}
+
+export interface IncidentsTable {
+  id: string
+  code: string
+  playbook_id: string
+  playbook_hash: string
+  title: string
+  hazard: string | null
+  products: JSONColumnType<IncidentProduct[], string, string>
+  level: number
+  all_districts: boolean
+  districts: ColumnType<string[], string[], string[]>
+  status: IncidentStatus
+  exercise: ColumnType<boolean, boolean | undefined, boolean>
+  note: string | null
+  summary: string | null
+  created_at: Timestamp
+  created_by: string | null
+  closed_at: Timestamp | null
+  closed_by: string | null
+}
+
+export interface IdempotencyKeysTable {
+  scope: string
+  key: string
+  request_hash: string
+  resource_id: string
+  created_at: Timestamp
+}
+
+export interface TasksTable {
+  id: string
+  incident_id: string
+  district_code: string
+  step_key: string
+  occurrence: ColumnType<number, number | undefined, number>
+  level: number
+  status: TaskStatus
+  ack_due_at: Timestamp
+  due_at: Timestamp
+  acknowledged_at: Timestamp | null
+  owner_id: string | null
+  owner_name: string | null
+  started_at: Timestamp | null
+  completed_at: Timestamp | null
+  declined_at: Timestamp | null
+  decline_reason: string | null
+  cancelled_at: Timestamp | null
+  cancel_reason: string | null
+  last_report_at: Timestamp | null
+  next_escalation_at: Timestamp | null
+  escalation_count: ColumnType<number, number | undefined, number>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface TaskReportsTable {
+  id: string
+  task_id: string
+  incident_id: string
+  district_code: string
+  figures: JSONColumnType<Record<string, unknown>, string, string>
+  note: string | null
+  created_at: Timestamp
+  created_by: string | null
+  request_id: string | null
+}
+
+export interface DB {
+  districts: DistrictsTable
+  retailers: RetailersTable
+  api_tokens: ApiTokensTable
+  events: EventsTable
+  app_state: AppStateTable
+  playbook_versions: PlaybookVersionsTable
+  playbooks: PlaybooksTable
+  incident_counters: IncidentCountersTable
+  incidents: IncidentsTable
+  idempotency_keys: IdempotencyKeysTable
+  tasks: TasksTable
+  task_reports: TaskReportsTable
+}

@@ -1,0 +1,111 @@
+import type { Context } from 'hono'
+
+/** Stable machine codes; clients switch on these, never on text. */
+export const problemStatus = {
+  bad_request: 400,
+  malformed_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  invalid_state: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  idempotency_mismatch: 422,
+  service_unavailable: 503,
+  internal_error: 500,
+} as const
+
+export type ProblemCode = keyof typeof problemStatus
+
+export interface Text {
+  zh: string
+  en: string
+}
+
+const titles: Record<ProblemCode, Text> = {
+  bad_request: { zh: '请求有误', en: 'Bad request' },
+  malformed_json: { zh: '请求体不是合法的 JSON', en: 'Malformed JSON body' },
+  unauthorized: { zh: '未认证：缺少或无效的访问令牌', en: 'Missing or invalid access token' },
+  forbidden: { zh: '无权执行此操作', en: 'Not allowed for this role' },
+  not_found: { zh: '资源不存在', en: 'Not found' },
+  method_not_allowed: { zh: '不支持的请求方法', en: 'Method not allowed' },
+  conflict: { zh: '与当前状态冲突', en: 'Conflict' },
+  invalid_state: { zh: '当前状态不允许此操作', en: 'Not allowed in the current state' },
+  payload_too_large: { zh: '请求体过大', en: 'Payload too large' },
+  unsupported_media_type: { zh: '不支持的内容类型', en: 'Unsupported media type' },
+  validation_failed: { zh: '输入校验未通过', en: 'Validation failed' },
+  idempotency_mismatch: {
+    zh: '幂等键已用于另一份不同的请求',
+    en: 'Idempotency key was used with a different request',
+  },
+  service_unavailable: { zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
+  internal_error: { zh: '服务器内部错误', en: 'Internal server error' },
+}
+
+export interface ProblemIssue {
+  path: string
+  message: string
+  code?: string
+}
+
+export class AppError extends Error {
+  readonly status: number
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: Text,
+    readonly extra: { issues?: ProblemIssue[]; headers?: Record<string, string>; [k: string]: unknown } = {},
+  ) {
+    super(detail?.en ?? titles[code].en)
+    this.status = problemStatus[code]
+  }
+}
+
+export const notFound = (what: Text) => new AppError('not_found', what)
+export const forbidden = (why: Text) => new AppError('forbidden', why)
+export const invalidState = (why: Text, current: string) => new AppError('invalid_state', why, { current })
+export const validationFailed = (issues: ProblemIssue[], detail?: Text) =>
+  new AppError(
+    'validation_failed',
+    detail ?? { zh: `共 ${issues.length} 处问题`, en: `${issues.length} problem(s)` },
+    {
+      issues,
+    },
+  )
+
+export type Lang = 'zh' | 'en'
+
+/** zh-CN first; English when the caller prefers it. */
+export function preferredLang(c: Context): Lang {
+  const q = c.req.query('lang')
+  if (q === 'en' || q === 'zh') return q
+  const header = c.req.header('accept-language') ?? ''
+  const first = header.split(',')[0]?.trim().toLowerCase() ?? ''
+  return first.startsWith('en') ? 'en' : 'zh'
+}
+
+export function problemResponse(c: Context, err: AppError): Response {
+  const lang = preferredLang(c)
+  const { issues, headers, ...rest } = err.extra
+  const body = {
+    type: `urn:redshield:problem:${err.code}`,
+    title: titles[err.code][lang],
+    status: err.status,
+    code: err.code,
+    ...(err.detail ? { detail: err.detail[lang] } : {}),
+    instance: c.req.path,
+    requestId: c.get('requestId') as string | undefined,
+    ...rest,
+    ...(issues ? { issues } : {}),
+  }
+  return new Response(JSON.stringify(body), {
+    status: err.status,
+    headers: {
+      'content-type': 'application/problem+json; charset=utf-8',
+      'content-language': lang === 'zh' ? 'zh-CN' : 'en',
+      ...(headers ?? {}),
+    },
+  })
+}

@@ -1,0 +1,37 @@
+import { createRoute, type RouteConfig } from '@hono/zod-openapi'
+import type { Role } from '../db/types.js'
+import { requireRoles } from './auth.js'
+import { problemContent } from './schemas.js'
+
+type Config = Omit<RouteConfig, 'middleware' | 'security'>
+
+const problemResponses = (codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [code, { description: 'Problem (RFC 9457)', content: problemContent }]),
+  )
+
+/**
+ * A route anyone may call. Declares `x-access: public` so the access-matrix test knows what to expect.
+ */
+export function publicRoute<const R extends Config>(config: R) {
+  return createRoute({
+    ...config,
+    'x-access': { public: true },
+    responses: { ...problemResponses([422]), ...config.responses },
+  } as R & { path: R['path'] })
+}
+
+/**
+ * A route for the listed roles. The roles go into the OpenAPI document (`x-access`) and are enforced by the
+ * same list, so the document cannot drift from the behaviour. `scoped` marks routes whose data a district or
+ * retailer token sees only in part.
+ */
+export function securedRoute<const R extends Config>(roles: readonly Role[], config: R) {
+  return createRoute({
+    ...config,
+    security: [{ bearer: [] }],
+    'x-access': { roles },
+    middleware: [requireRoles(roles)] as const,
+    responses: { ...problemResponses([401, 403, 422]), ...config.responses },
+  } as R & { path: R['path']; middleware: [ReturnType<typeof requireRoles>] })
+}

@@ -1,0 +1,65 @@
+import { serve } from '@hono/node-server'
+import { createApp } from './app.js'
+import { prepare } from './boot.js'
+import { systemClock } from './clock.js'
+import { ConfigError, loadConfig } from './config.js'
+import { seedDemo } from './demo/demo.seed.js'
+import { startScheduler } from './jobs/scheduler.js'
+import { createLogger } from './logger.js'
+import { PlaybookValidationError } from './playbooks/playbook.loader.js'
+import { bootstrapAdminToken } from './tokens/bootstrap.js'
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const logger = createLogger(config.LOG_LEVEL)
+  const clock = systemClock
+  const { database, playbooks } = await prepare(config, logger, clock)
+  const deps = { config, logger, clock, database, db: database.db, playbooks }
+
+  const adminToken = await bootstrapAdminToken(database.db, clock)
+  if (config.SEED_DEMO) await seedDemo(deps)
+
+  const app = createApp(deps)
+  const scheduler = config.SCHEDULER ? startScheduler(deps) : null
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.info({ port: info.port, database: database.kind }, 'redshield listening')
+    const url = `http://localhost:${info.port}`
+    process.stdout.write(
+      `\n  红盾 Redshield  ${url}\n  API reference  ${url}/docs\n  Public health  ${url}/health\n` +
+        (adminToken
+          ? `\n  管理员令牌（只显示这一次）/ admin token (shown once):\n  ${adminToken}\n\n`
+          : '\n'),
+    )
+  })
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones')
+    scheduler?.stop()
+    const force = setTimeout(() => process.exit(1), 15_000)
+    force.unref()
+    server.close(async () => {
+      await scheduler?.idle()
+      await database.close()
+      logger.info('stopped')
+      process.exit(0)
+    })
+    // Idle keep-alive sockets would hold close() open.
+    ;(server as { closeIdleConnections?: () => void }).closeIdleConnections?.()
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof PlaybookValidationError) {
+    process.stderr.write(`${err.message}\n`)
+  } else {
+    process.stderr.write(
+      `start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    )
+  }
+  process.exit(1)
+})

@@ -1,0 +1,48 @@
+// Hand-written rather than a library: the accepted subset is tiny, and the libraries on npm
+// (tinyduration, iso8601-duration) accept years, months and fractions that we must refuse anyway.
+// Months and years are refused because their length depends on the calendar: a deadline has to
+// be a fixed number of milliseconds. A day is taken as exactly 24 hours (elapsed time, not
+// calendar days), which is what a response deadline means.
+
+const WEEKS = /^P(\d+)W$/
+const DAY_TIME = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/
+
+const SECOND = 1000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+/** Milliseconds in an ISO-8601 duration of the form PnW or PnDTnHnMnS (integers only). */
+export function parseDuration(iso: string): number {
+  const ms = tryParse(iso)
+  if (typeof ms === 'string') throw new RangeError(ms)
+  return ms
+}
+
+export function isDuration(s: unknown): boolean {
+  return typeof s === 'string' && typeof tryParse(s) === 'number'
+}
+
+export function addDuration(date: Date, iso: string): Date {
+  return new Date(date.getTime() + parseDuration(iso))
+}
+
+/** A number of milliseconds, or the reason the text is not an accepted duration. */
+function tryParse(iso: string): number | string {
+  const weeks = WEEKS.exec(iso)
+  if (weeks) return checked(iso, Number(weeks[1]) * 7 * DAY)
+  const m = DAY_TIME.exec(iso)
+  // `P` alone, `PT` alone and a trailing `T` match the pattern with no component at all.
+  if (m?.slice(1).some((part) => part !== undefined) && !iso.endsWith('T')) {
+    const [, d, h, min, s] = m.map((part) => Number(part ?? 0))
+    return checked(iso, d! * DAY + h! * HOUR + min! * MINUTE + s! * SECOND)
+  }
+  if (/^P(?:\d+[YMWD])*?\d+[YM]/.test(iso)) {
+    return `"${iso}": months and years are not allowed (their length varies); use days or weeks`
+  }
+  return `"${iso}" is not an ISO-8601 duration such as PT30M, PT24H, P1D or P1DT12H`
+}
+
+function checked(iso: string, ms: number): number | string {
+  return Number.isSafeInteger(ms) ? ms : `"${iso}" is too long`
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { DB, TaskStatus } from '../db/types.js'
+import type { PlannedTask } from './task-plan.js'
+
+export const OPEN_STATUSES: TaskStatus[] = ['pending', 'acknowledged', 'in_progress']
+
+export type TaskRow = Awaited<ReturnType<typeof findTask>> & {}
+
+export function findTask(db: Kysely<DB>, id: string) {
+  return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Inserts planned tasks; `occurrence` continues after any earlier task of the same step and district. */
+export async function insertTasks(
+  trx: Kysely<DB>,
+  incidentId: string,
+  planned: PlannedTask[],
+  now: Date,
+  occurrences: Map<string, number> = new Map(),
+) {
+  if (planned.length === 0) return []
+  const rows = planned.map((p) => ({
+    id: randomUUID(),
+    incident_id: incidentId,
+    district_code: p.districtCode,
+    step_key: p.stepKey,
+    occurrence: occurrences.get(`${p.districtCode}/${p.stepKey}`) ?? 0,
+    level: p.level,
+    status: 'pending' as const,
+    ack_due_at: p.ackDueAt,
+    due_at: p.dueAt,
+    next_escalation_at: p.ackDueAt,
+    created_at: now,
+    updated_at: now,
+  }))
+  await trx.insertInto('tasks').values(rows).execute()
+  return rows
+}
+
+/** Next free occurrence number per district/step, for steps that get a task again. */
+export async function nextOccurrences(trx: Kysely<DB>, incidentId: string, stepKeys: string[]) {
+  const result = new Map<string, number>()
+  if (stepKeys.length === 0) return result
+  const rows = await trx
+    .selectFrom('tasks')
+    .select(['district_code', 'step_key', (eb) => eb.fn.max('occurrence').as('max')])
+    .where('incident_id', '=', incidentId)
+    .where('step_key', 'in', stepKeys)
+    .groupBy(['district_code', 'step_key'])
+    .execute()
+  for (const r of rows) result.set(`${r.district_code}/${r.step_key}`, Number(r.max) + 1)
+  return result
+}
+
+export interface TaskFilter {
+  incident?: string | undefined
+  status?: TaskStatus | undefined
+  district?: string | undefined
+  limit: number
+  offset: number
+}
+
+export function listTasks(db: Kysely<DB>, f: TaskFilter) {
+  let q = db
+    .selectFrom('tasks')
+    .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
+    .selectAll('tasks')
+    .select(['incidents.code as incident_code', 'incidents.playbook_hash', 'incidents.exercise'])
+  if (f.incident) q = q.where('tasks.incident_id', '=', f.incident)
+  if (f.status) q = q.where('tasks.status', '=', f.status)
+  if (f.district) q = q.where('tasks.district_code', '=', f.district)
+  return q
+    .orderBy('tasks.due_at')
+    .orderBy('tasks.district_code')
+    .orderBy('tasks.id')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute()
+}
+
+/** Cancels open or declined tasks; returns the ones it changed. */
+export function cancelTasks(
+  trx: Kysely<DB>,
+  where: { incidentId: string; stepKeys?: string[] },
+  reason: string,
+  now: Date,
+) {
+  let q = trx
+    .updateTable('tasks')
+    .set({
+      status: 'cancelled',
+      cancelled_at: now,
+      cancel_reason: reason,
+      next_escalation_at: null,
+      updated_at: now,
+    })
+    .where('incident_id', '=', where.incidentId)
+    .where('status', 'in', [...OPEN_STATUSES, 'declined'])
+  if (where.stepKeys) {
+    if (where.stepKeys.length === 0) return Promise.resolve([])
+    q = q.where('step_key', 'in', where.stepKeys)
+  }
+  return q.returning(['id', 'district_code', 'step_key', 'status']).execute()
+}

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto'
+import { type Kysely, sql, type UpdateObject } from 'kysely'
+import type { DB, TaskStatus } from '../db/types.js'
+import type { AppDeps } from '../deps.js'
+import { appendEvent, appendEvents } from '../events/events.repo.js'
+import type { RequestContext } from '../http/app-env.js'
+import { isUuid } from '../http/ids.js'
+import { invalidState, notFound, validationFailed } from '../http/problem.js'
+import { pinnedPlaybook } from '../incidents/incidents.service.js'
+import { addDuration } from '../playbooks/duration.js'
+import { validateFigures } from './figures.js'
+import { findTask, type TaskRow } from './tasks.repo.js'
+
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks'>
+
+const taskNotFound = () => notFound({ zh: '任务不存在', en: 'No such task' })
+
+/** A district token reaches its own district's tasks only; anything else looks absent (404), not forbidden. */
+export async function loadTaskFor(db: Kysely<DB>, ctx: RequestContext, id: string): Promise<TaskRow> {
+  if (!isUuid(id)) throw taskNotFound()
+  const task = await findTask(db, id)
+  if (!task) throw taskNotFound()
+  if (ctx.actor?.role === 'district' && ctx.actor.districtCode !== task.district_code) throw taskNotFound()
+  return task
+}
+
+const stateNames: Record<TaskStatus, string> = {
+  pending: '待确认',
+  acknowledged: '已确认',
+  in_progress: '处置中',
+  completed: '已完成',
+  declined: '已拒绝',
+  cancelled: '已取消',
+}
+
+function refuse(task: TaskRow, action: { zh: string; en: string }) {
+  return invalidState(
+    {
+      zh: `任务当前为「${stateNames[task.status]}」（${task.status}），不能${action.zh}`,
+      en: `Task is ${task.status}; cannot ${action.en}`,
+    },
+    task.status,
+  )
+}
+
+/**
+ * One conditional UPDATE moves the task only if it is still in an allowed state; the event is written in the
+ * same transaction. When nothing matched, the caller learns the current state.
+ */
+async function transition(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  opts: {
+    from: TaskStatus[]
+    set: (now: Date) => UpdateObject<DB, 'tasks'>
+    event: string
+    payload?: Record<string, unknown>
+    action: { zh: string; en: string }
+    /** When nothing matched: return the task unchanged instead of refusing (idempotent repeats). */
+    unchangedIf?: (task: TaskRow) => boolean
+  },
+): Promise<TaskRow> {
+  if (!isUuid(id)) throw taskNotFound()
+  const now = deps.clock.now()
+  const scope = ctx.actor?.role === 'district' ? ctx.actor.districtCode : null
+  const updated = await deps.db.transaction().execute(async (trx) => {
+    let q = trx
+      .updateTable('tasks')
+      .set({ ...opts.set(now), updated_at: now })
+      .where('id', '=', id)
+      .where('status', 'in', opts.from)
+    if (scope) q = q.where('district_code', '=', scope)
+    const row = await q.returningAll().executeTakeFirst()
+    if (!row) return undefined
+    await appendEvent(trx, ctx, now, {
+      type: opts.event,
+      incidentId: row.incident_id,
+      taskId: row.id,
+      districtCode: row.district_code,
+      payload: {
+        step: row.step_key,
+        ...(opts.from.length === 1 ? { from: opts.from[0] } : {}),
+        to: row.status,
+        ...opts.payload,
+      },
+    })
+    return row
+  })
+  if (updated) return updated
+  // Nothing matched: absent, another district's, or in a state that does not allow this.
+  const current = await loadTaskFor(deps.db, ctx, id)
+  if (opts.unchangedIf?.(current)) return current
+  throw refuse(current, opts.action)
+}
+
+export function acknowledgeTask(deps: Deps, ctx: RequestContext, id: string) {
+  return transition(deps, ctx, id, {
+    from: ['pending'],
+    set: (now) => ({
+      status: 'acknowledged',
+      acknowledged_at: now,
+      owner_id: ctx.actor?.id ?? null,
+      owner_name: ctx.actor?.name ?? null,
+      // The next clock is the task falling due.
+      next_escalation_at: sql<Date>`due_at`,
+      escalation_count: 0,
+    }),
+    event: 'task.acknowledged',
+    payload: { owner: ctx.actor?.name ?? null },
+    action: { zh: '确认', en: 'acknowledge' },
+    // A repeated ack keeps the first time and owner.
+    unchangedIf: (t) =>
+      t.acknowledged_at !== null && ['acknowledged', 'in_progress', 'completed'].includes(t.status),
+  })
+}
+
+export function startTask(deps: Deps, ctx: RequestContext, id: string) {
+  return transition(deps, ctx, id, {
+    from: ['acknowledged'],
+    set: (now) => ({ status: 'in_progress', started_at: now }),
+    event: 'task.started',
+    action: { zh: '开始处置（需先确认）', en: 'start (acknowledge it first)' },
+  })
+}
+
+export function completeTask(deps: Deps, ctx: RequestContext, id: string, note?: string) {
+  return transition(deps, ctx, id, {
+    from: ['acknowledged', 'in_progress'],
+    set: (now) => ({ status: 'completed', completed_at: now, next_escalation_at: null }),
+    event: 'task.completed',
+    payload: { note: note ?? null },
+    action: { zh: '完成', en: 'complete' },
+  })
+}
+
+export function declineTask(deps: Deps, ctx: RequestContext, id: string, reason: string) {
+  return transition(deps, ctx, id, {
+    from: ['pending', 'acknowledged', 'in_progress'],
+    set: (now) => ({
+      status: 'declined',
+      declined_at: now,
+      decline_reason: reason,
+      next_escalation_at: null,
+    }),
+    event: 'task.declined',
+    payload: { reason },
+    action: { zh: '拒绝', en: 'decline' },
+  })
+}
+
+export function cancelTask(deps: Deps, ctx: RequestContext, id: string, reason: string) {
+  return transition(deps, ctx, id, {
+    from: ['pending', 'acknowledged', 'in_progress', 'declined'],
+    set: (now) => ({
+      status: 'cancelled',
+      cancelled_at: now,
+      cancel_reason: reason,
+      next_escalation_at: null,
+    }),
+    event: 'task.cancelled',
+    payload: { reason },
+    action: { zh: '取消', en: 'cancel' },
+  })
+}
+
+/**
+ * Files figures against a task. Figures are increments (what was done since the last report); the incident
+ * sums them. Reporting on an acknowledged task starts it.
+ */
+export async function reportOnTask(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { figures: Record<string, unknown>; note?: string | undefined },
+) {
+  const task = await loadTaskFor(deps.db, ctx, id)
+  const incident = await deps.db
+    .selectFrom('incidents')
+    .select('playbook_hash')
+    .where('id', '=', task.incident_id)
+    .executeTakeFirstOrThrow()
+  const playbook = await pinnedPlaybook(deps, incident.playbook_hash)
+  const step = playbook.steps.find((s) => s.key === task.step_key)
+  const issues = validateFigures(step?.reportFields ?? [], input.figures)
+  if (issues.length > 0) throw validationFailed(issues)
+
+  const now = deps.clock.now()
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const locked = await trx
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
+    if (locked.status !== 'acknowledged' && locked.status !== 'in_progress')
+      return { refused: locked, task: null }
+    const nextEscalation = step?.reportEvery ? addDuration(now, step.reportEvery) : locked.due_at
+    const row = await trx
+      .updateTable('tasks')
+      .set({
+        status: 'in_progress',
+        started_at: locked.started_at ?? now,
+        last_report_at: now,
+        next_escalation_at: nextEscalation < locked.due_at ? nextEscalation : locked.due_at,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const reportId = randomUUID()
+    await trx
+      .insertInto('task_reports')
+      .values({
+        id: reportId,
+        task_id: id,
+        incident_id: locked.incident_id,
+        district_code: locked.district_code,
+        figures: JSON.stringify(input.figures),
+        note: input.note ?? null,
+        created_at: now,
+        created_by: ctx.actor?.id ?? null,
+        request_id: ctx.requestId,
+      })
+      .execute()
+    const base = { incidentId: locked.incident_id, taskId: id, districtCode: locked.district_code }
+    await appendEvents(trx, ctx, now, [
+      ...(locked.status === 'acknowledged'
+        ? [
+            {
+              ...base,
+              type: 'task.started',
+              payload: { step: locked.step_key, from: 'acknowledged', to: 'in_progress' },
+            },
+          ]
+        : []),
+      {
+        ...base,
+        type: 'task.reported',
+        subject: reportId,
+        payload: { step: locked.step_key, figures: input.figures, note: input.note ?? null },
+      },
+    ])
+    return {
+      refused: null,
+      task: row,
+      report: { id: reportId, figures: input.figures, note: input.note ?? null, createdAt: now },
+    }
+  })
+  if (result.refused)
+    throw refuse(result.refused, { zh: '上报（需先确认）', en: 'report (acknowledge it first)' })
+  return { task: result.task, report: result.report }
+}
