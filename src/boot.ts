@@ -12,6 +12,8 @@ export const DISTRICTS_CSV = resolve(import.meta.dirname, '../db/seed/districts.
 
 /** Opens the database and brings it to the state the code expects: schema, reference data, playbooks. */
 export async function prepare(config: Config, logger: Logger, clock: Clock) {
+  // An invalid playbook stops start-up before anything else: PlaybookValidationError names file, field, reason.
+  const loaded = await loadPlaybookDir(resolve(config.PLAYBOOKS_DIR))
   const database: Database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -21,8 +23,6 @@ export async function prepare(config: Config, logger: Logger, clock: Clock) {
     const applied = await migrateToLatest(database.db)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
     const districts = await seedDistricts(database.db, DISTRICTS_CSV)
-    // An invalid playbook stops start-up: PlaybookValidationError names the file, field and reason.
-    const loaded = await loadPlaybookDir(resolve(config.PLAYBOOKS_DIR))
     await syncPlaybooks(database.db, clock, loaded)
     logger.info(
       {

@@ -1,18 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { openPostgres } from '../src/db/client.js'
-import { migrateToLatest } from '../src/db/migrate.js'
-import { seedDistricts } from '../src/districts/districts.seed.js'
+import { openPglite, openPostgres } from '../src/db/client.js'
 import {
   COPY_PREFIX,
-  DISTRICTS_CSV,
   databaseUrl,
   dropDatabase,
   ident,
   newRunId,
+  prepareTemplate,
   runStartedAt,
   TEMPLATE_PREFIX,
   type TestDatabaseContext,
@@ -23,8 +23,8 @@ import {
  * Chooses the test database engine once per run:
  *   1. TEST_DATABASE_URL → that PostgreSQL server (CI);
  *   2. a Docker engine answering /_ping within 1.5 s → postgres:15-alpine via testcontainers;
- *   3. otherwise PGlite, in memory, one per test file.
- * On PostgreSQL it builds a migrated, seeded template database that test files copy.
+ *   3. otherwise PGlite, one data directory per test file.
+ * Either way it builds one migrated, seeded template that each test file copies.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const fromEnv = process.env.TEST_DATABASE_URL
@@ -55,14 +55,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
 
+  const runId = newRunId()
   if (adminUrl === undefined) {
-    console.log('[test-db] engine: PGlite (in memory, migrated per test file)')
-    project.provide('testDatabase', { engine: 'pglite' } satisfies TestDatabaseContext)
-    return async () => {}
+    const root = await mkdtemp(join(tmpdir(), `redshield-test-${runId}-`))
+    const templateDir = join(root, 'template')
+    try {
+      await prepareTemplate(await openPglite(templateDir))
+    } catch (err) {
+      await rm(root, { recursive: true, force: true })
+      throw err
+    }
+    console.log(`[test-db] engine: PGlite (no TEST_DATABASE_URL, no Docker), template ${templateDir}`)
+    project.provide('testDatabase', { engine: 'pglite', templateDir } satisfies TestDatabaseContext)
+    return () => rm(root, { recursive: true, force: true })
   }
 
   const admin = adminUrl
-  const runId = newRunId()
   const template = `${TEMPLATE_PREFIX}${runId}`
   try {
     await sweepStale(admin)
@@ -92,13 +100,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
 async function buildTemplate(adminUrl: string, template: string): Promise<void> {
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${ident(template)}`))
-  const database = openPostgres({ url: databaseUrl(adminUrl, template), poolSize: 1 })
-  try {
-    await migrateToLatest(database.db)
-    await seedDistricts(database.db, DISTRICTS_CSV)
-  } finally {
-    await database.close()
-  }
+  await prepareTemplate(openPostgres({ url: databaseUrl(adminUrl, template), poolSize: 1 }))
   // No one may connect to the template again: a session on it would make copies fail.
   await withAdmin(adminUrl, (c) => c.query(`ALTER DATABASE ${ident(template)} WITH ALLOW_CONNECTIONS false`))
 }

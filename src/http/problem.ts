@@ -89,6 +89,7 @@ export function preferredLang(c: Context): Lang {
 export function problemResponse(c: Context, err: AppError): Response {
   const lang = preferredLang(c)
   const { issues, headers, ...rest } = err.extra
+  const requestId = c.get('requestId') as string | undefined
   const body = {
     type: `urn:redshield:problem:${err.code}`,
     title: titles[err.code][lang],
@@ -96,7 +97,7 @@ export function problemResponse(c: Context, err: AppError): Response {
     code: err.code,
     ...(err.detail ? { detail: err.detail[lang] } : {}),
     instance: c.req.path,
-    requestId: c.get('requestId') as string | undefined,
+    requestId,
     ...rest,
     ...(issues ? { issues } : {}),
   }
@@ -105,6 +106,8 @@ export function problemResponse(c: Context, err: AppError): Response {
     headers: {
       'content-type': 'application/problem+json; charset=utf-8',
       'content-language': lang === 'zh' ? 'zh-CN' : 'en',
+      // A fresh Response drops headers set on the context, so the request id is set here too.
+      ...(requestId ? { 'x-request-id': requestId } : {}),
       ...(headers ?? {}),
     },
   })

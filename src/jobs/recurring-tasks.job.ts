@@ -1,16 +1,16 @@
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { AppDeps } from '../deps.js'
 import { appendEvents } from '../events/events.repo.js'
 import { pinnedPlaybook } from '../incidents/incidents.service.js'
-import { addDuration } from '../playbooks/duration.js'
-import { nextDailyOccurrence } from '../playbooks/recurrence.js'
+import { occurrenceStart, stepDeadlines } from '../tasks/task-plan.js'
 
 const LOCK_ID = 0x52530001 // "RS" + job 1
 const MAX_CATCH_UP = 31
 
 /**
- * For each recurring step of each active incident, once the latest occurrence's time has passed, opens the
- * next one (daily 17:00 report → tomorrow's). After downtime it catches up, one task per missed occurrence.
+ * For each recurring step of each active incident, once the latest occurrence has begun, opens the next one
+ * (today's 17:00 report → tomorrow's). After downtime it catches up, one task per missed occurrence.
  * The transaction-scoped advisory lock makes a second instance skip the slot instead of doubling it.
  */
 export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'>) {
@@ -29,57 +29,53 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
       .where('incidents.status', '=', 'active')
       .where('tasks.status', '!=', 'cancelled')
       .groupBy(['tasks.incident_id', 'tasks.district_code', 'tasks.step_key', 'incidents.playbook_hash'])
-      .having((eb) => eb.fn.max('tasks.due_at'), '<=', now)
       .execute()
-    let created = 0
+    const values = []
     for (const row of latest) {
       const playbook = await pinnedPlaybook({ db: trx, playbooks: deps.playbooks }, row.playbook_hash)
       const step = playbook.steps.find((s) => s.key === row.step_key)
       if (!step?.recurrence) continue
-      let due = new Date(row.due_at as unknown as string | Date)
+      let start = occurrenceStart(step, new Date(row.due_at as unknown as string | Date))
       let occurrence = Number(row.occurrence)
-      const values = []
-      for (let i = 0; i < MAX_CATCH_UP && due <= now; i++) {
-        const start = due
-        due = nextDailyOccurrence(start, step.recurrence.dailyAt, deps.config.TZ)
+      for (let i = 0; i < MAX_CATCH_UP && start <= now; i++) {
+        const { ackDueAt, dueAt } = stepDeadlines(step, start, deps.config.TZ)
+        start = occurrenceStart(step, dueAt)
         occurrence++
-        const ackDueAt = addDuration(start, step.ackWithin)
         values.push({
-          id: crypto.randomUUID(),
+          id: randomUUID(),
           incident_id: row.incident_id,
           district_code: row.district_code,
           step_key: row.step_key,
           occurrence,
           level: step.level,
           status: 'pending' as const,
-          ack_due_at: ackDueAt < due ? ackDueAt : due,
-          due_at: due,
-          next_escalation_at: ackDueAt < due ? ackDueAt : due,
+          ack_due_at: ackDueAt,
+          due_at: dueAt,
+          next_escalation_at: ackDueAt,
           created_at: now,
           updated_at: now,
         })
       }
-      if (values.length === 0) continue
-      await trx.insertInto('tasks').values(values).execute()
-      await appendEvents(
-        trx,
-        { actor: null, requestId: 'job:recurring-tasks' },
-        now,
-        values.map((v) => ({
-          type: 'task.created',
-          incidentId: v.incident_id,
-          taskId: v.id,
-          districtCode: v.district_code,
-          payload: {
-            step: v.step_key,
-            occurrence: v.occurrence,
-            dueAt: v.due_at.toISOString(),
-            recurring: true,
-          },
-        })),
-      )
-      created += values.length
     }
-    return created
+    if (values.length === 0) return 0
+    await trx.insertInto('tasks').values(values).execute()
+    await appendEvents(
+      trx,
+      { actor: null, requestId: 'job:recurring-tasks' },
+      now,
+      values.map((v) => ({
+        type: 'task.created',
+        incidentId: v.incident_id,
+        taskId: v.id,
+        districtCode: v.district_code,
+        payload: {
+          step: v.step_key,
+          occurrence: v.occurrence,
+          dueAt: v.due_at.toISOString(),
+          recurring: true,
+        },
+      })),
+    )
+    return values.length
   })
 }

@@ -1,4 +1,4 @@
-import { addDuration } from '../playbooks/duration.js'
+import { addDuration, parseDuration } from '../playbooks/duration.js'
 import type { Level, Playbook, Step } from '../playbooks/playbook.schema.js'
 import { nextDailyOccurrence } from '../playbooks/recurrence.js'
 
@@ -30,15 +30,17 @@ export interface PlannedTask {
 }
 
 /**
- * Deadlines for one step, starting at `at`. A recurring step's task is due at its next occurrence
- * (e.g. today's 17:00 report); a one-off step is due `dueWithin` after it was assigned.
+ * Deadlines for one step assigned at `at`. A one-off step counts from `at`. A recurring step (a daily 17:00
+ * report) counts from its next occurrence: acknowledge within `ackWithin` and finish within `dueWithin` of it.
  */
 export function stepDeadlines(step: Step, at: Date, timeZone: string): { ackDueAt: Date; dueAt: Date } {
-  const ackDueAt = addDuration(at, step.ackWithin)
-  const dueAt = step.recurrence
-    ? nextDailyOccurrence(at, step.recurrence.dailyAt, timeZone)
-    : addDuration(at, step.dueWithin)
-  return { ackDueAt: ackDueAt < dueAt ? ackDueAt : dueAt, dueAt }
+  const from = step.recurrence ? nextDailyOccurrence(at, step.recurrence.dailyAt, timeZone) : at
+  return { ackDueAt: addDuration(from, step.ackWithin), dueAt: addDuration(from, step.dueWithin) }
+}
+
+/** When the occurrence a recurring task belongs to began: its due time less the step's window. */
+export function occurrenceStart(step: Step, dueAt: Date): Date {
+  return new Date(dueAt.getTime() - parseDuration(step.dueWithin))
 }
 
 export function planTasks(steps: Step[], districts: string[], at: Date, timeZone: string): PlannedTask[] {

@@ -175,6 +175,9 @@ export async function reportOnTask(
   input: { figures: Record<string, unknown>; note?: string | undefined },
 ) {
   const task = await loadTaskFor(deps.db, ctx, id)
+  const refusal = { zh: '上报（需先确认）', en: 'report (acknowledge it first)' }
+  // The state decides first: figures for a task that cannot take them are beside the point.
+  if (task.status !== 'acknowledged' && task.status !== 'in_progress') throw refuse(task, refusal)
   const incident = await deps.db
     .selectFrom('incidents')
     .select('playbook_hash')
@@ -202,7 +205,7 @@ export async function reportOnTask(
         status: 'in_progress',
         started_at: locked.started_at ?? now,
         last_report_at: now,
-        next_escalation_at: nextEscalation < locked.due_at ? nextEscalation : locked.due_at,
+        next_escalation_at: new Date(Math.min(nextEscalation.getTime(), locked.due_at.getTime())),
         updated_at: now,
       })
       .where('id', '=', id)

@@ -72,7 +72,7 @@ describe('test database harness', () => {
   })
 
   it('copies in parallel and drops for good', async () => {
-    // PGlite copies are whole in-process instances: keep that shape small.
+    // Each PGlite copy is a whole in-process instance: keep that shape small.
     const n = testEngine() === 'postgres' ? 4 : 2
     const many = await Promise.all(Array.from({ length: n }, () => createTestDatabase({ poolSize: 1 })))
     try {

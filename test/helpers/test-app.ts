@@ -42,7 +42,10 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function loadRegistry(dir: string, deps: Pick<AppDeps, 'db' | 'clock'>): Promise<PlaybookRegistry> {
+export async function loadRegistry(
+  dir: string,
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+): Promise<PlaybookRegistry> {
   const loaded = await loadPlaybookDir(dir)
   await syncPlaybooks(deps.db, deps.clock, loaded)
   return new PlaybookRegistry(loaded)
@@ -53,7 +56,12 @@ export async function loadRegistry(dir: string, deps: Pick<AppDeps, 'db' | 'cloc
  * clock starting at a fixed Shanghai morning.
  */
 export async function startTestApp(
-  opts: { clock?: ManualClock; config?: Partial<Record<string, string>>; poolSize?: number; playbooksDir?: string } = {},
+  opts: {
+    clock?: ManualClock
+    config?: Partial<Record<string, string>>
+    poolSize?: number
+    playbooksDir?: string
+  } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase({ poolSize: opts.poolSize ?? 5 })
   const clock = opts.clock ?? new ManualClock(new Date('2026-11-30T01:00:00Z')) // 09:00 in Chengdu

@@ -127,6 +127,11 @@ describe('loading a valid playbook', () => {
     expect(a.hash).not.toBe(b.hash)
   })
 
+  it('accepts a byte-order mark and CRLF line ends, as Windows editors write them', async () => {
+    const path = await put('drill.yaml', `\uFEFF${VALID.replaceAll('\n', '\r\n')}`)
+    expect((await loadPlaybookFile(path)).playbook.steps).toHaveLength(2)
+  })
+
   it('loads a directory sorted by name, ignoring other files', async () => {
     await put('zeta.yaml', VALID.replace('id: drill', 'id: zeta'))
     await put('alpha.yml', VALID.replace('id: drill', 'id: alpha'))

@@ -1,6 +1,13 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { type LoadedPlaybook, loadPlaybookDir } from '../../src/playbooks/playbook.loader.js'
+import {
+  type LoadedPlaybook,
+  loadPlaybookDir,
+  loadPlaybookFile,
+} from '../../src/playbooks/playbook.loader.js'
 import type { Playbook, Text } from '../../src/playbooks/playbook.schema.js'
 
 const dir = fileURLToPath(new URL('../../playbooks', import.meta.url))
@@ -84,5 +91,19 @@ describe('shipped playbooks', () => {
     )
     expect(atIV.find((s) => s.key === 'report-disposal')?.dueWithin).toBe('PT24H')
     expect(atIV.every((s) => s.recurrence === undefined)).toBe(true)
+  })
+
+  it('README example is a valid playbook', async () => {
+    const readme = await readFile(join(dir, 'README.md'), 'utf8')
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1]
+    expect(example).toBeDefined()
+    const tmp = await mkdtemp(join(tmpdir(), 'redshield-readme-'))
+    try {
+      await writeFile(join(tmp, 'example-drill.yaml'), example!)
+      const { playbook } = await loadPlaybookFile(join(tmp, 'example-drill.yaml'))
+      expect(playbook.steps.map((s) => s.level)).toEqual([4, 3])
+    } finally {
+      await rm(tmp, { recursive: true, force: true })
+    }
   })
 })

@@ -1,0 +1,131 @@
+import type pg from 'pg'
+import type { AppDeps } from '../src/deps.js'
+import type { Actor } from '../src/http/app-env.js'
+import { activateIncident } from '../src/incidents/incidents.service.js'
+import { stepsAtLevel } from '../src/tasks/task-plan.js'
+import { rawActivate } from './lib/raw-sql.js'
+import { type Summary, summarise, timed } from './lib/stats.js'
+
+export const PLAYBOOK = 'sudan-red'
+const LEVEL = 1 // I, the most severe: every step applies
+
+export interface ActivationResult {
+  steps: number
+  stepKeys: string[]
+  districts: number
+  tasksPerActivation: number
+  iterations: number
+  http: Summary
+  service: Summary
+  raw: Summary
+  /** Incidents made through the app (HTTP or service) and through the raw baseline: pending tasks for later. */
+  appIncidents: string[]
+  rawIncidents: string[]
+}
+
+export interface ActivationSetup {
+  deps: AppDeps
+  /** The in-process server (same event loop as fetch: that is what "in-process" means here). */
+  baseUrl: string
+  commanderToken: string
+  actor: Actor
+  pool: pg.Pool
+  iterations: number
+  warmup: number
+  log: (line: string) => void
+}
+
+/**
+ * Activation of sudan-red at level I over all 20 districts, three ways per iteration, in rotating order so
+ * that table growth and caches affect all three alike: HTTP, the service verb, and the raw-SQL baseline.
+ */
+export async function benchActivation(s: ActivationSetup): Promise<ActivationResult> {
+  const loaded = s.deps.playbooks.get(PLAYBOOK)
+  if (!loaded) throw new Error(`playbook ${PLAYBOOK} is not loaded`)
+  const steps = stepsAtLevel(loaded.playbook, LEVEL)
+  const districts = (await s.deps.db.selectFrom('districts').select('code').orderBy('code').execute()).map(
+    (r) => r.code,
+  )
+
+  const appIncidents: string[] = []
+  const rawIncidents: string[] = []
+  const ctx = { actor: s.actor, requestId: 'bench' }
+  let n = 0
+
+  const viaHttp = async () => {
+    const res = await fetch(`${s.baseUrl}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.commanderToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ playbook: PLAYBOOK, level: 'I', title: `bench http ${++n}`, districts: 'all' }),
+    })
+    const body = (await res.json()) as { id?: string; taskCount?: number }
+    if (res.status !== 201 || !body.id)
+      throw new Error(`activation via HTTP: ${res.status} ${JSON.stringify(body)}`)
+    appIncidents.push(body.id)
+  }
+  const viaService = async () => {
+    const { incident } = await activateIncident(s.deps, ctx, {
+      playbook: PLAYBOOK,
+      level: LEVEL,
+      title: `bench service ${++n}`,
+      districts: 'all',
+    })
+    appIncidents.push(incident.id)
+  }
+  const viaRaw = async () => {
+    const id = await rawActivate(
+      s.pool,
+      { playbook: loaded, level: LEVEL, districts, actor: s.actor, timeZone: s.deps.config.TZ },
+      `BENCH-RAW-${++n}`,
+    )
+    rawIncidents.push(id)
+  }
+
+  const ways = [viaHttp, viaService, viaRaw] as const
+  const samples: number[][] = [[], [], []]
+  for (let i = 0; i < s.warmup; i++) for (const way of ways) await way()
+  for (let i = 0; i < s.iterations; i++) {
+    for (let k = 0; k < ways.length; k++) {
+      const w = (i + k) % ways.length
+      const way = ways[w]
+      if (!way) continue
+      samples[w]?.push((await timed(way)).ms)
+    }
+    if ((i + 1) % 25 === 0) s.log(`  activation ${i + 1}/${s.iterations}`)
+  }
+
+  // Every way must have written the same shape: steps × districts tasks and one event more.
+  const check = async (id: string | undefined, label: string) => {
+    if (!id) throw new Error(`no ${label} incident to check`)
+    const tasks = await s.deps.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('incident_id', '=', id)
+      .executeTakeFirstOrThrow()
+    const events = await s.deps.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('incident_id', '=', id)
+      .executeTakeFirstOrThrow()
+    const want = steps.length * districts.length
+    if (Number(tasks.n) !== want || Number(events.n) !== want + 1)
+      throw new Error(
+        `${label} incident ${id}: ${tasks.n} tasks / ${events.n} events, want ${want} / ${want + 1}`,
+      )
+  }
+  await check(appIncidents.at(-1), 'app')
+  await check(rawIncidents.at(-1), 'raw')
+
+  return {
+    steps: steps.length,
+    stepKeys: steps.map((st) => st.key),
+    districts: districts.length,
+    tasksPerActivation: steps.length * districts.length,
+    iterations: s.iterations,
+    http: summarise(samples[0] ?? []),
+    service: summarise(samples[1] ?? []),
+    raw: summarise(samples[2] ?? []),
+    appIncidents,
+    rawIncidents,
+  }
+}

@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { resolve } from 'node:path'
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..')
+
+export interface ChildServer {
+  url: string
+  pid: number
+  stop(): Promise<void>
+}
+
+/**
+ * Runs a TypeScript entry in its own Node process (so the load generator does not share its event loop) and
+ * resolves with the URL it prints once listening.
+ */
+export async function startChildServer(entry: string, env: Record<string, string>): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000)
+  })
+  const url = await new Promise<string>((ok, fail) => {
+    let stdout = ''
+    const timer = setTimeout(() => fail(new Error(`${entry} did not start in 60 s\n${stderr}`)), 60_000)
+    child.stdout?.on('data', (b: Buffer) => {
+      stdout += b.toString()
+      const m = /http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/.exec(stdout)
+      if (m) {
+        clearTimeout(timer)
+        ok(`http://127.0.0.1:${m[1]}`)
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`${entry} exited with ${code} before listening\n${stderr}`))
+    })
+  })
+  // Keep draining output so a chatty child never blocks on a full pipe.
+  child.stdout?.resume()
+  const pid = child.pid ?? -1
+  return {
+    url,
+    pid,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = once(child, 'exit')
+      child.kill('SIGTERM')
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(force)
+    },
+  }
+}

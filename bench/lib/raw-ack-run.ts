@@ -1,0 +1,46 @@
+import type pg from 'pg'
+import type { Actor } from '../../src/http/app-env.js'
+import { rawAck } from './raw-sql.js'
+
+export interface RawRun {
+  ok: number
+  missed: number
+  latencies: number[]
+  elapsedMs: number
+  perSecond: number
+  /** The queue ran dry before the time was up. */
+  exhausted: boolean
+}
+
+/** `concurrency` workers ack tasks from the queue (popping from its end) until the time is up. */
+export async function rawAckRun(
+  pool: pg.Pool,
+  actor: Actor,
+  queue: string[],
+  concurrency: number,
+  durationMs: number,
+  opts: { tokenHash?: string } = {},
+): Promise<RawRun> {
+  const latencies: number[] = []
+  let ok = 0
+  let missed = 0
+  let exhausted = false
+  const started = performance.now()
+  const deadline = started + durationMs
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const id = queue.pop()
+      if (!id) {
+        exhausted = true
+        return
+      }
+      const t0 = performance.now()
+      if (await rawAck(pool, actor, id, opts.tokenHash)) ok++
+      else missed++
+      latencies.push(performance.now() - t0)
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const elapsedMs = performance.now() - started
+  return { ok, missed, latencies, elapsedMs, perSecond: (ok / elapsedMs) * 1000, exhausted }
+}

@@ -1,0 +1,149 @@
+import { writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import { serve } from '@hono/node-server'
+import pg from 'pg'
+import { createApp } from '../src/app.js'
+import { prepare } from '../src/boot.js'
+import { systemClock } from '../src/clock.js'
+import { loadConfig } from '../src/config.js'
+import type { AppDeps } from '../src/deps.js'
+import type { Actor } from '../src/http/app-env.js'
+import { createLogger } from '../src/logger.js'
+import { createToken } from '../src/tokens/tokens.service.js'
+import { benchAcks } from './acks.bench.js'
+import { benchActivation } from './activation.bench.js'
+import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
+import { type ChildServer, REPO_ROOT, startChildServer } from './lib/child-server.js'
+import { benchReads } from './reads.bench.js'
+import { renderResults } from './report.js'
+
+const RESULTS = resolve(import.meta.dirname, 'RESULTS.md')
+const APP_POOL_SIZE = 10 // the app's default DB_POOL_SIZE, for the in-process app and the child server alike
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+function listen(deps: AppDeps): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = createApp(deps)
+  return new Promise((ok) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      ok({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+            server.close(() => done())
+          }),
+      }),
+    )
+  })
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date()
+  const t0 = performance.now()
+  const cleanups: (() => Promise<unknown>)[] = []
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse())
+      await fn().catch((e: unknown) => log(`cleanup: ${String(e)}`))
+  }
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)))
+  try {
+    const bench: BenchDatabase = await createBenchDatabase(
+      process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL,
+    )
+    cleanups.push(() => bench.drop())
+    log(`database ${bench.name} (PostgreSQL ${bench.serverVersion})`)
+
+    const env = {
+      DATABASE_URL: bench.url,
+      SCHEDULER: 'false',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: String(APP_POOL_SIZE),
+    }
+    const config = loadConfig({ ...env, PLAYBOOKS_DIR: resolve(REPO_ROOT, 'playbooks') })
+    const logger = createLogger(config.LOG_LEVEL)
+    const { database, playbooks } = await prepare(config, logger, systemClock)
+    cleanups.push(() => database.close())
+    const deps: AppDeps = { config, logger, clock: systemClock, database, db: database.db, playbooks }
+    const pool = new pg.Pool({ connectionString: bench.url, max: 50 })
+    pool.on('error', () => {})
+    cleanups.push(() => pool.end())
+
+    const commander = await createToken(
+      database.db,
+      systemClock,
+      { actor: null, requestId: 'bench' },
+      { role: 'commander', name: 'bench commander' },
+    )
+    const actor: Actor = {
+      id: commander.id,
+      name: commander.name,
+      role: commander.role,
+      districtCode: null,
+      retailerId: null,
+    }
+
+    log('1. activation')
+    const inProcess = await listen(deps)
+    const activation = await benchActivation({
+      deps,
+      baseUrl: inProcess.url,
+      commanderToken: commander.token,
+      actor,
+      pool,
+      iterations: 100,
+      warmup: 5,
+      log,
+    })
+    await inProcess.close()
+
+    log('2. acknowledgements')
+    const appServer: ChildServer = await startChildServer('src/main.ts', {
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    })
+    cleanups.push(() => appServer.stop())
+    const acks = await benchAcks({
+      deps,
+      serverUrl: appServer.url,
+      commanderToken: commander.token,
+      actor,
+      pool,
+      appIncidents: activation.appIncidents,
+      rawIncidents: activation.rawIncidents,
+      durationS: 10,
+      diagnosticS: 5,
+      log,
+    })
+
+    log('3. public reads')
+    const bare: ChildServer = await startChildServer('bench/bare-server.ts', {})
+    cleanups.push(() => bare.stop())
+    const reads = await benchReads({ bareUrl: bare.url, appUrl: appServer.url, durationS: 5 })
+
+    const markdown = renderResults({
+      info: {
+        startedAt,
+        totalS: (performance.now() - t0) / 1000,
+        postgres: bench.serverVersion,
+        database: bench.name,
+        appPoolSize: APP_POOL_SIZE,
+      },
+      activation,
+      acks,
+      reads,
+    })
+    await writeFile(RESULTS, markdown)
+    process.stdout.write(`${markdown}\n`)
+    log(`wrote ${RESULTS}`)
+  } finally {
+    await cleanup()
+  }
+}
+
+main().catch((err: unknown) => {
+  log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+  process.exitCode = 1
+})

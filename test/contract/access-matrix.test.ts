@@ -1,0 +1,350 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Role } from '../../src/db/types.js'
+import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
+
+/**
+ * Who may call what, driven by the OpenAPI document of the running app: every operation declares `x-access`,
+ * and every operation added later is covered here without anyone listing it. Then district isolation: a
+ * district token never reaches another district's tasks, figures or incidents.
+ */
+
+const API = '/api/v1'
+const ROLES = [
+  'admin',
+  'commander',
+  'district',
+  'sampler',
+  'reviewer',
+  'approver',
+  'retailer',
+] as const satisfies readonly Role[]
+const HOME = '510104'
+const NEIGHBOUR = '510105'
+const UNKNOWN_TOKEN = 'rs_notarealtoken_xxxxxxxxxxxxxxxxxxxx'
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete'])
+
+type Access = { public: true } | { roles: Role[] }
+interface Operation {
+  method: string
+  path: string
+  access: Access
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { 'x-access'?: Access; requestBody?: unknown }>>
+}
+
+/** Credentials that must never get past a secured operation. */
+const REFUSED = ['no token', 'malformed header', 'unknown token', 'revoked token'] as const
+type Credential = (typeof REFUSED)[number] | Role
+const CREDENTIALS: readonly Credential[] = [...REFUSED, ...ROLES]
+
+function listOperations(doc: OpenApiDocument): Operation[] {
+  const ops: Operation[] = []
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
+      const access = op['x-access']
+      // An operation without x-access is itself a contract failure, reported by its own test below.
+      ops.push({ method, path, access: access ?? { roles: [] } })
+    }
+  }
+  return ops
+}
+
+// One app for the whole file, started at collection time so the cases can be named after the document.
+const t = await startTestApp()
+afterAll(() => t.close())
+const doc = (await t.call('GET', '/openapi.json')).body as OpenApiDocument
+const operations = listOperations(doc)
+
+interface Fixtures {
+  incidentId: string
+  /** An incident whose scope is HOME only. */
+  scopedIncidentId: string
+  taskId: string
+  /** Another HOME task, reported on so that the incident has per-district totals. */
+  reportedTaskId: string
+  playbookHash: string
+  tokenId: string
+  tokens: Record<Role, string>
+  revoked: string
+  neighbour: string
+}
+let fx: Fixtures
+
+async function ok(r: Promise<Called>, status: number): Promise<Called> {
+  const res = await r
+  if (res.status !== status) throw new Error(`fixture: expected ${status}, got ${res.status}: ${res.text}`)
+  return res
+}
+
+beforeAll(async () => {
+  await t.deps.db
+    .insertInto('retailers')
+    .values({ id: 'contract-mall', name_zh: '契约测试商场', name_en: 'Contract Mall', district_code: HOME })
+    .execute()
+  const tokens = {} as Record<Role, string>
+  for (const role of ROLES) {
+    tokens[role] = await t.token(
+      role,
+      role === 'district' ? { district: HOME } : role === 'retailer' ? { retailer: 'contract-mall' } : {},
+    )
+  }
+  const admin = tokens.admin
+  const commander = tokens.commander
+
+  const toRevoke = await ok(
+    t.call('POST', `${API}/tokens`, { token: admin, body: { name: 'to be revoked', role: 'admin' } }),
+    201,
+  )
+  await ok(t.call('DELETE', `${API}/tokens/${toRevoke.body.id}`, { token: admin }), 200)
+  const throwaway = await ok(
+    t.call('POST', `${API}/tokens`, { token: admin, body: { name: 'throwaway', role: 'sampler' } }),
+    201,
+  )
+
+  const incident = await ok(
+    t.call('POST', `${API}/incidents`, {
+      token: commander,
+      body: { playbook: 'sudan-red', level: 'II', title: 't', districts: 'all' },
+    }),
+    201,
+  )
+  const scoped = await ok(
+    t.call('POST', `${API}/incidents`, {
+      token: commander,
+      body: { playbook: 'sudan-red', level: 'IV', title: 'scoped', districts: [HOME] },
+    }),
+    201,
+  )
+  const homeTasks = await ok(
+    t.call('GET', `${API}/tasks?incident=${incident.body.id}&district=${HOME}`, { token: admin }),
+    200,
+  )
+  const items = homeTasks.body.items as { id: string; step: string }[]
+  const reported = items.find((i) => i.step === 'activate-response')
+  const other = items.find((i) => i.step !== 'activate-response')
+  if (!reported || !other) throw new Error(`fixture: unexpected tasks ${homeTasks.text}`)
+  await ok(t.call('POST', `${API}/tasks/${reported.id}/ack`, { token: tokens.district }), 200)
+  await ok(
+    t.call('POST', `${API}/tasks/${reported.id}/reports`, {
+      token: tokens.district,
+      body: { figures: { staff_deployed: 12, teams_formed: 3 } },
+    }),
+    201,
+  )
+  const playbook = await ok(t.call('GET', `${API}/playbooks/sudan-red`, { token: admin }), 200)
+
+  fx = {
+    incidentId: incident.body.id,
+    scopedIncidentId: scoped.body.id,
+    taskId: other.id,
+    reportedTaskId: reported.id,
+    playbookHash: playbook.body.hash,
+    tokenId: throwaway.body.id,
+    tokens,
+    revoked: toRevoke.body.token,
+    neighbour: await t.token('district', { district: NEIGHBOUR }),
+  }
+})
+
+/** Real ids where the path names a kind of resource we hold, a random UUID otherwise. */
+function concretePath(path: string): string {
+  const resource = path.slice(API.length).split('/')[1]
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (name === 'hash') return fx.playbookHash
+    if (resource === 'incidents') return fx.incidentId
+    if (resource === 'tasks') return fx.taskId
+    if (resource === 'playbooks') return 'sudan-red'
+    if (resource === 'tokens') return fx.tokenId
+    return randomUUID()
+  })
+}
+
+function credentialOptions(cred: Credential): CallOptions {
+  switch (cred) {
+    case 'no token':
+      return {}
+    case 'malformed header':
+      return { headers: { authorization: 'Basic Zm9vOmJhcg==' } }
+    case 'unknown token':
+      return { token: UNKNOWN_TOKEN }
+    case 'revoked token':
+      return { token: fx.revoked }
+    default:
+      return { token: fx.tokens[cred] }
+  }
+}
+
+function expectProblem(r: Called, status: number, code: string, context: string): void {
+  expect(r.status, context).toBe(status)
+  expect(r.headers.get('content-type') ?? '', context).toMatch(/^application\/problem\+json/)
+  expect(r.body.status, context).toBe(status)
+  expect(r.body.code, context).toBe(code)
+  expect(typeof r.body.requestId, context).toBe('string')
+  expect(r.body.requestId, context).toBe(r.headers.get('x-request-id'))
+}
+
+/** What a caller allowed to use the operation may get with a real id and a minimal `{}` body. */
+function expectAllowed(r: Called, context: string): void {
+  expect(r.status, context).toBeLessThan(500)
+  expect([401, 403], context).not.toContain(r.status)
+  const fine = (r.status >= 200 && r.status < 300) || [404, 409, 422].includes(r.status)
+  expect(fine, context).toBe(true)
+}
+
+describe('access matrix (from /openapi.json)', () => {
+  it('documents at least the foundation operations, each with x-access', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(20)
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item))
+        expect(op['x-access'], `${method} ${path} declares no x-access`).toBeDefined()
+  })
+
+  for (const op of operations) {
+    const roles = 'roles' in op.access ? op.access.roles : null
+    describe(`${op.method.toUpperCase()} ${op.path} ${roles ? `[${roles.join(', ')}]` : '[public]'}`, () => {
+      for (const cred of CREDENTIALS) {
+        const expectation = !roles
+          ? 'is not refused'
+          : (REFUSED as readonly string[]).includes(cred)
+            ? 'answers 401'
+            : roles.includes(cred as Role)
+              ? 'is allowed'
+              : 'answers 403'
+        it(`${cred} ${expectation}`, async () => {
+          const path = concretePath(op.path)
+          const r = await t.call(op.method.toUpperCase(), path, {
+            ...credentialOptions(cred),
+            ...(BODY_METHODS.has(op.method) ? { body: {} } : {}),
+          })
+          const context = `${op.method.toUpperCase()} ${path} as ${cred} → ${r.status} ${r.text.slice(0, 400)}`
+          if (!roles) {
+            expect(r.status, context).toBeLessThan(500)
+            if (cred === 'no token' || (ROLES as readonly string[]).includes(cred)) {
+              expect([401, 403], context).not.toContain(r.status)
+            } else {
+              // A credential that is presented but invalid is refused outright (src/http/auth.ts), even
+              // on a public operation under /api/v1; it is never a 403.
+              expect(r.status, context).not.toBe(403)
+              if (r.status === 401) expectProblem(r, 401, 'unauthorized', context)
+            }
+          } else if (expectation === 'answers 401') {
+            expectProblem(r, 401, 'unauthorized', context)
+            expect(r.headers.get('www-authenticate') ?? '', context).toMatch(/^Bearer/)
+          } else if (expectation === 'answers 403') {
+            expectProblem(r, 403, 'forbidden', context)
+          } else {
+            expectAllowed(r, context)
+          }
+        })
+      }
+    })
+  }
+})
+
+describe('district isolation', () => {
+  const neighbour = () => ({ token: fx.neighbour })
+  const taskActions = operations.filter(
+    (op) => op.method === 'post' && op.path.startsWith(`${API}/tasks/{id}/`),
+  )
+
+  it(`a ${NEIGHBOUR} token gets 404 for a task of ${HOME}`, async () => {
+    for (const id of [fx.taskId, fx.reportedTaskId]) {
+      const r = await t.call('GET', `${API}/tasks/${id}`, neighbour())
+      expectProblem(r, 404, 'not_found', `GET task ${id} → ${r.text}`)
+    }
+  })
+
+  it(`a ${NEIGHBOUR} token gets 404 on every action on a task of ${HOME}, and nothing changes`, async () => {
+    expect(taskActions.length).toBeGreaterThanOrEqual(6)
+    // Bodies valid for every current action, so that validation cannot answer before the scope check.
+    const body = { figures: {}, reason: 'not mine', note: 'not mine' }
+    for (const id of [fx.taskId, fx.reportedTaskId]) {
+      const before = await t.call('GET', `${API}/tasks/${id}`, { token: fx.tokens.admin })
+      for (const op of taskActions) {
+        const path = op.path.replace('{id}', id)
+        const roles = 'roles' in op.access ? op.access.roles : []
+        const keys = Object.keys(requestBodyProperties(op))
+        const sent = Object.fromEntries(Object.entries(body).filter(([k]) => keys.includes(k)))
+        const r = await t.call('POST', path, { ...neighbour(), body: sent })
+        const context = `POST ${path} as ${NEIGHBOUR} with ${JSON.stringify(sent)} → ${r.status} ${r.text}`
+        if (roles.includes('district')) expectProblem(r, 404, 'not_found', context)
+        else expectProblem(r, 403, 'forbidden', context)
+      }
+      const after = await t.call('GET', `${API}/tasks/${id}`, { token: fx.tokens.admin })
+      expect(after.body).toEqual(before.body)
+    }
+  })
+
+  it(`GET /tasks for ${NEIGHBOUR} lists its own tasks only, whatever it asks for`, async () => {
+    for (const query of ['', `?incident=${fx.incidentId}`, `?district=${HOME}`, `?incident=${fx.scopedIncidentId}`]) {
+      const r = await t.call('GET', `${API}/tasks${query}`, neighbour())
+      expect(r.status, r.text).toBe(200)
+      const districts = new Set((r.body.items as { district: string }[]).map((i) => i.district))
+      for (const d of districts) expect(d, `GET /tasks${query}`).toBe(NEIGHBOUR)
+      if (query === '' || query === `?incident=${fx.incidentId}`) expect(r.body.items.length).toBeGreaterThan(0)
+      else expect(r.body.items).toEqual([])
+    }
+  })
+
+  it(`GET /incidents/{id} for ${NEIGHBOUR} shows only its own district in matrix and totals`, async () => {
+    const admin = await t.call('GET', `${API}/incidents/${fx.incidentId}`, { token: fx.tokens.admin })
+    expect(admin.status).toBe(200)
+    // The premise: the city-wide view does hold another district's rows and figures.
+    expect(Object.keys(admin.body.totals.districts)).toContain(HOME)
+    expect(admin.body.matrix.districts.length).toBe(20)
+
+    const r = await t.call('GET', `${API}/incidents/${fx.incidentId}`, neighbour())
+    expect(r.status, r.text).toBe(200)
+    const rows = r.body.matrix.districts as { district: string; cells: Record<string, { task: string }> }[]
+    expect(rows.map((d) => d.district)).toEqual([NEIGHBOUR])
+    expect(Object.keys(r.body.totals.districts)).toEqual([NEIGHBOUR])
+    for (const o of r.body.overdue as { district: string }[]) expect(o.district).toBe(NEIGHBOUR)
+    const cellTasks = Object.values(rows[0]?.cells ?? {}).map((c) => c.task)
+    expect(cellTasks).not.toContain(fx.taskId)
+    expect(cellTasks).not.toContain(fx.reportedTaskId)
+    expect(r.text).not.toContain(fx.reportedTaskId)
+    expect(r.text).not.toContain(fx.taskId)
+  })
+
+  it(`GET /incidents/{id}/report for ${NEIGHBOUR} holds only its own district`, async () => {
+    const r = await t.call('GET', `${API}/incidents/${fx.incidentId}/report`, neighbour())
+    expect(r.status, r.text).toBe(200)
+    expect((r.body.districts as { district: string }[]).map((d) => d.district)).toEqual([NEIGHBOUR])
+  })
+
+  it(`a ${NEIGHBOUR} token cannot see an incident scoped to ${HOME} only`, async () => {
+    for (const suffix of ['', '/report']) {
+      const r = await t.call('GET', `${API}/incidents/${fx.scopedIncidentId}${suffix}`, neighbour())
+      expectProblem(r, 404, 'not_found', `GET incident${suffix} → ${r.text}`)
+    }
+    const list = await t.call('GET', `${API}/incidents`, neighbour())
+    expect(list.status).toBe(200)
+    const ids = (list.body.items as { id: string }[]).map((i) => i.id)
+    expect(ids).toContain(fx.incidentId)
+    expect(ids).not.toContain(fx.scopedIncidentId)
+    for (const i of list.body.items as { districts: string[] }[]) expect(i.districts).toContain(NEIGHBOUR)
+
+    // The premise: the district in scope does see it.
+    const home = await t.call('GET', `${API}/incidents`, { token: fx.tokens.district })
+    expect((home.body.items as { id: string }[]).map((i) => i.id)).toContain(fx.scopedIncidentId)
+    const detail = await t.call('GET', `${API}/incidents/${fx.scopedIncidentId}`, { token: fx.tokens.district })
+    expect(detail.status).toBe(200)
+  })
+})
+
+/** The declared JSON body properties of an operation (resolving one level of $ref). */
+function requestBodyProperties(op: Operation): Record<string, unknown> {
+  type Schema = { $ref?: string; properties?: Record<string, unknown> }
+  const raw = doc.paths[op.path]?.[op.method]?.requestBody as
+    | { content?: Record<string, { schema?: Schema }> }
+    | undefined
+  let schema = raw?.content?.['application/json']?.schema
+  if (schema?.$ref) {
+    const name = schema.$ref.split('/').pop() ?? ''
+    schema = (doc as unknown as { components: { schemas: Record<string, Schema> } }).components.schemas[name]
+  }
+  return schema?.properties ?? {}
+}

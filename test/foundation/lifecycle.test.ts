@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runTs, type Server, startServer } from '../helpers/processes.js'
+
+// A newcomer's first contact: `npm start` on a fresh embedded store, a CLI token, a restart.
+describe('embedded first contact', () => {
+  let dataDir: string
+  let server: Server | undefined
+  const env = () => ({ DATA_DIR: dataDir, DATABASE_URL: '' })
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'redshield-life-'))
+  })
+  afterAll(async () => {
+    await server?.stop('SIGKILL')
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('starts, seeds, prints an admin token once, keeps everything across a restart', {
+    timeout: 180_000,
+  }, async () => {
+    server = await startServer(env())
+    const printed = /admin token \(shown once\):\s*\n\s*(rs_\S+)/.exec(server.output())
+    expect(printed, server.output()).not.toBeNull()
+    const admin = printed?.[1] ?? ''
+
+    const districts = await (await fetch(`${server.url}/api/v1/districts`)).json()
+    expect(districts.items).toHaveLength(20)
+    const auth = { authorization: `Bearer ${admin}` }
+    const incidents = await (await fetch(`${server.url}/api/v1/incidents`, { headers: auth })).json()
+    expect(incidents.items).toHaveLength(1)
+    expect(incidents.items[0]).toMatchObject({ playbook: 'sudan-red', level: 'III', exercise: true })
+
+    // SIGTERM drains and exits cleanly; the embedded store is then free for the CLI.
+    expect(await server.stop('SIGTERM')).toBe(0)
+    server = undefined
+
+    const cli = await runTs(
+      'src/cli/main.ts',
+      ['token', 'create', '--role', 'district', '--district', '510104', '--name', '锦江区值班'],
+      env(),
+    )
+    expect(cli.code, cli.stderr).toBe(0)
+    const districtToken = cli.stdout.trim().split('\n').at(-1) ?? ''
+    expect(districtToken).toMatch(/^rs_[A-Za-z0-9_-]{43}$/)
+
+    server = await startServer(env())
+    expect(server.output()).not.toContain('shown once')
+    const again = await (await fetch(`${server.url}/api/v1/incidents`, { headers: auth })).json()
+    expect(again.items).toHaveLength(1) // the demo was not seeded twice
+    const tasks = await fetch(`${server.url}/api/v1/tasks`, {
+      headers: { authorization: `Bearer ${districtToken}` },
+    })
+    expect(tasks.status).toBe(200)
+    const body = await tasks.json()
+    expect(body.items.length).toBeGreaterThan(0)
+    expect(body.items.every((t: { district: string }) => t.district === '510104')).toBe(true)
+    expect(await server.stop('SIGTERM')).toBe(0)
+    server = undefined
+  })
+
+  it('refuses to start with a bad setting, naming the variable', async () => {
+    const r = await runTs('src/main.ts', [], { ...env(), PORT: 'eighty', TZ: 'Mars/Base' })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('PORT')
+    expect(r.stderr).toContain('TZ')
+  })
+
+  it('refuses to start with an invalid playbook, naming file and field', async () => {
+    const { writeFile, mkdir } = await import('node:fs/promises')
+    const dir = join(dataDir, 'bad-playbooks')
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, 'broken.yaml'), 'id: broken\nname: { zh: 坏, en: Broken }\n')
+    const r = await runTs('src/main.ts', [], {
+      ...env(),
+      PLAYBOOKS_DIR: dir,
+      DATA_DIR: join(dataDir, 'other'),
+    })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/broken\.yaml: \S+: /)
+    const cli = await runTs('src/cli/main.ts', ['playbooks', 'validate', join(dir, 'broken.yaml')], env())
+    expect(cli.code).toBe(1)
+    expect(cli.stderr).toContain('broken.yaml')
+  })
+})
