@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runTs, type Server, startServer } from '../helpers/processes.js'
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+const json = async (r: Promise<Response>): Promise<any> => (await r).json()
+
 // A newcomer's first contact: `npm start` on a fresh embedded store, a CLI token, a restart.
 describe('embedded first contact', () => {
   let dataDir: string
@@ -26,10 +29,10 @@ describe('embedded first contact', () => {
     expect(printed, server.output()).not.toBeNull()
     const admin = printed?.[1] ?? ''
 
-    const districts = await (await fetch(`${server.url}/api/v1/districts`)).json()
+    const districts = await json(fetch(`${server.url}/api/v1/districts`))
     expect(districts.items).toHaveLength(20)
     const auth = { authorization: `Bearer ${admin}` }
-    const incidents = await (await fetch(`${server.url}/api/v1/incidents`, { headers: auth })).json()
+    const incidents = await json(fetch(`${server.url}/api/v1/incidents`, { headers: auth }))
     expect(incidents.items).toHaveLength(1)
     expect(incidents.items[0]).toMatchObject({ playbook: 'sudan-red', level: 'III', exercise: true })
 
@@ -48,13 +51,13 @@ describe('embedded first contact', () => {
 
     server = await startServer(env())
     expect(server.output()).not.toContain('shown once')
-    const again = await (await fetch(`${server.url}/api/v1/incidents`, { headers: auth })).json()
+    const again = await json(fetch(`${server.url}/api/v1/incidents`, { headers: auth }))
     expect(again.items).toHaveLength(1) // the demo was not seeded twice
     const tasks = await fetch(`${server.url}/api/v1/tasks`, {
       headers: { authorization: `Bearer ${districtToken}` },
     })
     expect(tasks.status).toBe(200)
-    const body = await tasks.json()
+    const body = (await tasks.json()) as { items: { district: string }[] }
     expect(body.items.length).toBeGreaterThan(0)
     expect(body.items.every((t: { district: string }) => t.district === '510104')).toBe(true)
     expect(await server.stop('SIGTERM')).toBe(0)
