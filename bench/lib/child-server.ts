@@ -14,8 +14,12 @@ export interface ChildServer {
  * Runs a TypeScript entry in its own Node process (so the load generator does not share its event loop) and
  * resolves with the URL it prints once listening.
  */
-export async function startChildServer(entry: string, env: Record<string, string>): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+export async function startChildServer(
+  entry: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,8 +7,10 @@ import { openDatabase } from '../db/client.js'
 import { migrateToLatest } from '../db/migrate.js'
 import type { Role } from '../db/types.js'
 import { AppError } from '../http/problem.js'
+import { activateIncident } from '../incidents/incidents.service.js'
 import { createLogger } from '../logger.js'
 import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
+import { LEVEL_NAMES, type LevelName } from '../playbooks/playbook.schema.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
@@ -18,6 +20,7 @@ const usage = `usage: npm run cli -- <command>
   token list                                                                  list tokens
   token revoke ID                                                             revoke a token
   playbooks validate [FILE…]                                                  validate playbook files
+  drill PLAYBOOK [--level III] [--districts all|CODE,CODE] [--title TITLE]     activate an exercise incident
   db migrate                                                                  apply pending migrations
 roles: admin commander district sampler reviewer approver retailer`
 
@@ -40,6 +43,38 @@ async function run(argv: string[]): Promise<number> {
     try {
       const applied = await migrateToLatest(database.db)
       out.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date')
+      return 0
+    } finally {
+      await database.close()
+    }
+  }
+
+  if (group === 'drill' && verb) {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        level: { type: 'string', default: 'IV' },
+        districts: { type: 'string', default: 'all' },
+        title: { type: 'string' },
+      },
+    })
+    const { database, playbooks } = await prepare(config, logger, systemClock)
+    try {
+      const deps = { db: database.db, clock: systemClock, config, playbooks }
+      const { incident } = await activateIncident(
+        deps,
+        { actor: null, requestId: `cli:${process.pid}` },
+        {
+          playbook: verb,
+          level: LEVEL_NAMES.indexOf(values.level as LevelName) + 1,
+          title: values.title ?? `【演练】${playbooks.get(verb)?.playbook.name.zh ?? verb}`,
+          districts: values.districts === 'all' ? 'all' : values.districts.split(','),
+          exercise: true,
+        },
+      )
+      out.log(
+        `${incident.code} ${incident.id} exercise at level ${values.level} in ${incident.districts.length} district(s)`,
+      )
       return 0
     } finally {
       await database.close()

@@ -62,6 +62,10 @@ describe('embedded first contact', () => {
     expect(body.items.every((t: { district: string }) => t.district === '510104')).toBe(true)
     expect(await server.stop('SIGTERM')).toBe(0)
     server = undefined
+
+    const drill = await runTs('src/cli/main.ts', ['drill', 'swine-streptococcus', '--level', 'III'], env())
+    expect(drill.code, drill.stderr).toBe(0)
+    expect(drill.stdout).toMatch(/^FS-\d{4}-0002 \S+ exercise at level III in 20 district\(s\)/)
   })
 
   it('refuses to start with a bad setting, naming the variable', async () => {
