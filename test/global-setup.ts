@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import { tmpdir } from 'node:os'
@@ -57,6 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const runId = newRunId()
   if (adminUrl === undefined) {
+    await sweepStalePgliteDirs()
     const root = await mkdtemp(join(tmpdir(), `redshield-test-${runId}-`))
     const templateDir = join(root, 'template')
     try {
@@ -105,7 +106,8 @@ async function buildTemplate(adminUrl: string, template: string): Promise<void> 
   await withAdmin(adminUrl, (c) => c.query(`ALTER DATABASE ${ident(template)} WITH ALLOW_CONNECTIONS false`))
 }
 
-/** Runs killed before their teardown leave databases behind; drop ours older than 12 hours. */
+// Runs killed before their teardown leave databases (or PGlite directories) behind: remove ours
+// older than 12 hours. Names start with the run's start time in epoch seconds.
 async function sweepStale(adminUrl: string): Promise<void> {
   const cutoff = Date.now() / 1000 - 12 * 3600
   const stale = await withAdmin(adminUrl, async (c) => {
@@ -115,6 +117,16 @@ async function sweepStale(adminUrl: string): Promise<void> {
     return rows.map((r) => r.datname).filter((n) => (runStartedAt(n) ?? Number.POSITIVE_INFINITY) < cutoff)
   })
   for (const name of stale) await dropDatabase(adminUrl, name).catch(() => {})
+}
+
+async function sweepStalePgliteDirs(): Promise<void> {
+  const cutoff = Date.now() / 1000 - 12 * 3600
+  for (const name of await readdir(tmpdir()).catch(() => [] as string[])) {
+    const m = /^redshield-test-(\d{10})_/.exec(name)
+    if (m?.[1] !== undefined && Number(m[1]) < cutoff) {
+      await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => {})
+    }
+  }
 }
 
 function redact(url: string): string {
