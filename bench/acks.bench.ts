@@ -1,18 +1,28 @@
-import { sql } from 'kysely'
 import type pg from 'pg'
 import type { AppDeps } from '../src/deps.js'
 import type { Actor } from '../src/http/app-env.js'
 import { activateIncident } from '../src/incidents/incidents.service.js'
 import { hashTokenSecret } from '../src/tokens/token-secret.js'
 import { PLAYBOOK } from './activation.bench.js'
+import { type CpuPerOp, perOp, startCpu } from './lib/cpu.js'
 import { runLoad, statusLine } from './lib/load.js'
-import { rawAckRun } from './lib/raw-ack-run.js'
-import { rawActivate } from './lib/raw-sql.js'
+import { type RawRun, rawAckRun } from './lib/raw-ack-run.js'
+import { rawAck, rawAckOneStatement, rawActivate } from './lib/raw-sql.js'
 import { type Summary, shuffle, summarise } from './lib/stats.js'
 
 export const MIN_PENDING = 20_000
 const CONNECTIONS = 50
-const WARMUP_ACKS = 2_000
+const WARMUP_S = 2
+const DRAIN_S = 3
+
+export interface RawFigure {
+  tx: number
+  perSecond: number
+  elapsedMs: number
+  latency: Summary
+  exhausted: boolean
+  cpu: CpuPerOp
+}
 
 export interface AckResult {
   pendingAtStart: number
@@ -24,6 +34,8 @@ export interface AckResult {
     statuses: string
     errors: number
     warmupAcks: number
+    ranDry: boolean
+    cpu: CpuPerOp
   }
   verify: {
     responses200: number
@@ -32,13 +44,15 @@ export interface AckResult {
     okIdsNotAcknowledged: number
     passed: boolean
   }
-  raw: { tx: number; perSecond: number; elapsedMs: number; latency: Summary; exhausted: boolean }
-  rawWithToken: { tx: number; perSecond: number; elapsedMs: number; latency: Summary; exhausted: boolean }
+  raw: RawFigure
+  rawWithToken: RawFigure
+  rawOneStatement: RawFigure
 }
 
 export interface AckSetup {
   deps: AppDeps
-  serverUrl: string
+  database: string
+  server: { url: string; pid: number }
   commanderToken: string
   actor: Actor
   pool: pg.Pool
@@ -57,7 +71,7 @@ async function pendingTasksOf(deps: AppDeps, incidents: string[]): Promise<strin
     .where('incident_id', 'in', incidents)
     .where('status', '=', 'pending')
     .execute()
-  return shuffle(rows.map((r) => r.id))
+  return rows.map((r) => r.id)
 }
 
 async function countAcks(pool: pg.Pool) {
@@ -68,104 +82,133 @@ async function countAcks(pool: pg.Pool) {
   return r.rows[0] ?? { tasks: -1, events: -1 }
 }
 
+/** Pending tasks made by the app (HTTP or service) for the app's run; tops up through the service verb. */
+async function appQueueOf(s: AckSetup): Promise<string[]> {
+  const queue = await pendingTasksOf(s.deps, s.appIncidents)
+  while (queue.length < MIN_PENDING) {
+    const { incident } = await activateIncident(
+      s.deps,
+      { actor: s.actor, requestId: 'bench' },
+      { playbook: PLAYBOOK, level: 1, title: 'bench top-up', districts: 'all' },
+    )
+    s.appIncidents.push(incident.id)
+    queue.push(...(await pendingTasksOf(s.deps, [incident.id])))
+  }
+  return shuffle(queue)
+}
+
+/** Pending tasks for the raw baselines: the raw activations', topped up the raw way. */
+async function rawQueueOf(s: AckSetup, needed: number): Promise<string[]> {
+  const queue = await pendingTasksOf(s.deps, s.rawIncidents)
+  const loaded = s.deps.playbooks.get(PLAYBOOK)
+  if (!loaded) throw new Error(`playbook ${PLAYBOOK} is not loaded`)
+  const districts = (await s.deps.db.selectFrom('districts').select('code').orderBy('code').execute()).map(
+    (r) => r.code,
+  )
+  for (let k = 1; queue.length < needed; k++) {
+    const activation = { playbook: loaded, level: 1, districts, actor: s.actor, timeZone: s.deps.config.TZ }
+    const id = await rawActivate(s.pool, activation, `BENCH-TOPUP-${k}`)
+    s.rawIncidents.push(id)
+    queue.push(...(await pendingTasksOf(s.deps, [id])))
+  }
+  return shuffle(queue)
+}
+
+async function rawFigure(
+  s: AckSetup,
+  queue: string[],
+  ms: number,
+  ack: (taskId: string) => Promise<boolean>,
+): Promise<RawFigure> {
+  const meter = await startCpu(s.pool, s.database)
+  const run: RawRun = await rawAckRun(queue, CONNECTIONS, ms, ack)
+  const cpu = perOp(await meter.result(), run.ok)
+  return {
+    tx: run.ok,
+    perSecond: run.perSecond,
+    elapsedMs: run.elapsedMs,
+    latency: summarise(run.latencies),
+    exhausted: run.exhausted,
+    cpu,
+  }
+}
+
 /**
  * Acknowledgements under 50 concurrent clients against the app in its own process, each request acking a
  * different pending task; then the same work as raw transactions over a pg.Pool of 50 for the same time.
  */
 export async function benchAcks(s: AckSetup): Promise<AckResult> {
-  const ctx = { actor: s.actor, requestId: 'bench' }
-  // Enough pending tasks made by the app itself for the app's run.
-  let appQueue = await pendingTasksOf(s.deps, s.appIncidents)
-  while (appQueue.length < MIN_PENDING + WARMUP_ACKS) {
-    const { incident } = await activateIncident(s.deps, ctx, {
-      playbook: PLAYBOOK,
-      level: 1,
-      title: 'bench top-up',
-      districts: 'all',
-    })
-    s.appIncidents.push(incident.id)
-    appQueue = await pendingTasksOf(s.deps, [incident.id]).then((ids) => appQueue.concat(ids))
-  }
+  const appQueue = await appQueueOf(s)
   const pendingAtStart = appQueue.length
   const before = await countAcks(s.pool)
   if (before.tasks !== 0 || before.events !== 0) throw new Error('acknowledged tasks exist before the run')
 
   const okIds: string[] = []
-  const headers = { authorization: `Bearer ${s.commanderToken}` }
-  const load = (amount: number) =>
-    runLoad({
-      url: s.serverUrl,
+  let ranDry = false
+  // Acks until the deadline, then cheap filler (GET /health, not counted) until autocannon stops DRAIN_S later:
+  // every ack sent has its answer before any connection is closed, so the books balance exactly.
+  const load = (seconds: number, atDeadline?: () => void) => {
+    const deadline = performance.now() + seconds * 1000
+    return runLoad({
+      url: s.server.url,
       connections: CONNECTIONS,
-      amount,
+      durationS: seconds + DRAIN_S,
       method: 'POST',
-      headers,
+      headers: { authorization: `Bearer ${s.commanderToken}` },
       next: () => {
-        const id = appQueue.pop()
-        if (!id) throw new Error('ran out of pending tasks')
-        return { path: `/api/v1/tasks/${id}/ack`, key: id }
+        const id = performance.now() < deadline ? appQueue.pop() : undefined
+        if (id) return { path: `/api/v1/tasks/${id}/ack`, key: id }
+        if (performance.now() < deadline) ranDry = true
+        atDeadline?.()
+        return { method: 'GET', path: '/health', key: '' }
       },
       onResponse: (status, id) => {
         if (status === 200) okIds.push(id)
       },
     })
+  }
 
-  const warm = await load(WARMUP_ACKS)
-  // Size the measured run from the warm-up rate so it lasts about durationS, within the tasks we have.
-  const wanted = Math.round(warm.perSecond * s.durationS * 1.15)
-  const amount = Math.max(CONNECTIONS, Math.min(wanted, appQueue.length))
-  if (amount < wanted) s.log(`  only ${appQueue.length} pending tasks left for ~${wanted} acks`)
-  s.log(`  warm-up ${Math.round(warm.perSecond)} acks/s; measuring ${amount} acks`)
-  const main = await load(amount)
+  const warm = await load(WARMUP_S)
+  s.log(`  warm-up ${Math.round(warm.perSecond)} acks/s`)
+  // CPU up to the deadline: the filler after it is not the app's cost of an ack.
+  const meter = await startCpu(s.pool, s.database, s.server.pid)
+  const main = await load(s.durationS, meter.mark)
+  const cpu = perOp(await meter.result(), main.ok)
+  if (ranDry) s.log('  ran out of pending tasks before the time was up')
 
   const after = await countAcks(s.pool)
   const okCheck = await s.pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM tasks WHERE id = ANY($1::uuid[]) AND status = 'acknowledged'`,
     [okIds],
   )
-  const responses200 = okIds.length
+  const okAcknowledged = okCheck.rows[0]?.n ?? -1
   const verify = {
-    responses200,
+    responses200: okIds.length,
     acknowledgedTasks: after.tasks,
     ackEvents: after.events,
-    okIdsNotAcknowledged: responses200 - (okCheck.rows[0]?.n ?? 0),
+    okIdsNotAcknowledged: okIds.length - okAcknowledged,
     passed:
-      after.tasks === responses200 &&
-      after.events === responses200 &&
-      okCheck.rows[0]?.n === responses200 &&
-      warm.ok + main.ok === responses200,
+      warm.ok + main.ok === okIds.length &&
+      after.tasks === okIds.length &&
+      after.events === okIds.length &&
+      okAcknowledged === okIds.length,
   }
-  s.log(`  app ${Math.round(main.perSecond)} acks/s; verify ${verify.passed ? 'passed' : 'FAILED'}`)
+  s.log(`  app ${Math.round(main.perSecond)} acks/s; none lost: ${verify.passed ? 'passed' : 'FAILED'}`)
 
-  // Baseline on other pending tasks, same concurrency, same length of time as the measured app run.
-  let rawQueue = await pendingTasksOf(s.deps, s.rawIncidents)
-  const rawNeeded = Math.round(main.perSecond * 6 * (s.durationS + s.diagnosticS)) + 10_000
-  let k = 0
-  while (rawQueue.length < rawNeeded) {
-    const loaded = s.deps.playbooks.get(PLAYBOOK)
-    if (!loaded) throw new Error(`playbook ${PLAYBOOK} is not loaded`)
-    const districts = await sql<{ code: string }>`select code from districts order by code`.execute(s.deps.db)
-    const id = await rawActivate(
-      s.pool,
-      {
-        playbook: loaded,
-        level: 1,
-        districts: districts.rows.map((r) => r.code),
-        actor: s.actor,
-        timeZone: s.deps.config.TZ,
-      },
-      `BENCH-TOPUP-${++k}`,
-    )
-    s.rawIncidents.push(id)
-    rawQueue = rawQueue.concat(await pendingTasksOf(s.deps, [id]))
-  }
-  const raw = await rawAckRun(s.pool, s.actor, rawQueue, CONNECTIONS, main.elapsedMs)
+  // Baselines on other pending tasks, same concurrency, the first for as long as the measured app run took.
+  const rawQueue = await rawQueueOf(s, Math.round(3_000 * (main.elapsedMs / 1000 + 2 * s.diagnosticS)))
+  const raw = await rawFigure(s, rawQueue, main.elapsedMs, (id) => rawAck(s.pool, s.actor, id))
   const afterRaw = await countAcks(s.pool)
-  if (afterRaw.tasks - after.tasks !== raw.ok || afterRaw.events - after.events !== raw.ok)
+  if (afterRaw.tasks - after.tasks !== raw.tx || afterRaw.events - after.events !== raw.tx)
     throw new Error('raw baseline: acknowledged tasks or events do not match its commits')
   s.log(`  raw ${Math.round(raw.perSecond)} tx/s`)
-  const rawWithToken = await rawAckRun(s.pool, s.actor, rawQueue, CONNECTIONS, s.diagnosticS * 1000, {
-    tokenHash: hashTokenSecret(s.commanderToken),
-  })
+  const tokenHash = hashTokenSecret(s.commanderToken)
+  const rawWithToken = await rawFigure(s, rawQueue, s.diagnosticS * 1000, (id) =>
+    rawAck(s.pool, s.actor, id, tokenHash),
+  )
+  const rawOneStatement = await rawFigure(s, rawQueue, s.diagnosticS * 1000, (id) =>
+    rawAckOneStatement(s.pool, s.actor, id),
+  )
 
   return {
     pendingAtStart,
@@ -177,9 +220,12 @@ export async function benchAcks(s: AckSetup): Promise<AckResult> {
       statuses: statusLine(main.statuses),
       errors: main.errors,
       warmupAcks: warm.ok,
+      ranDry,
+      cpu,
     },
     verify,
-    raw: { ...raw, latency: summarise(raw.latencies), tx: raw.ok },
-    rawWithToken: { ...rawWithToken, latency: summarise(rawWithToken.latencies), tx: rawWithToken.ok },
+    raw,
+    rawWithToken,
+    rawOneStatement,
   }
 }

@@ -3,7 +3,7 @@ import type { AppDeps } from '../src/deps.js'
 import type { Actor } from '../src/http/app-env.js'
 import { activateIncident } from '../src/incidents/incidents.service.js'
 import { stepsAtLevel } from '../src/tasks/task-plan.js'
-import { rawActivate } from './lib/raw-sql.js'
+import { rawActivate, rawActivateUnnest } from './lib/raw-sql.js'
 import { type Summary, summarise, timed } from './lib/stats.js'
 
 export const PLAYBOOK = 'sudan-red'
@@ -18,6 +18,10 @@ export interface ActivationResult {
   http: Summary
   service: Summary
   raw: Summary
+  /** Diagnostic: the raw baseline with unnest(array) inserts instead of multi-row VALUES. */
+  rawUnnest: Summary
+  /** One `SELECT 1` through pg, sequential: what a round trip to PostgreSQL costs on this machine now. */
+  roundTrip: Summary
   /** Incidents made through the app (HTTP or service) and through the raw baseline: pending tasks for later. */
   appIncidents: string[]
   rawIncidents: string[]
@@ -36,8 +40,9 @@ export interface ActivationSetup {
 }
 
 /**
- * Activation of sudan-red at level I over all 20 districts, three ways per iteration, in rotating order so
- * that table growth and caches affect all three alike: HTTP, the service verb, and the raw-SQL baseline.
+ * Activation of sudan-red at level I over all 20 districts, four ways per iteration, in rotating order so
+ * that table growth and caches affect all alike: HTTP, the service verb, the raw-SQL baseline, and a raw-SQL
+ * diagnostic with unnest() inserts.
  */
 export async function benchActivation(s: ActivationSetup): Promise<ActivationResult> {
   const loaded = s.deps.playbooks.get(PLAYBOOK)
@@ -72,17 +77,18 @@ export async function benchActivation(s: ActivationSetup): Promise<ActivationRes
     })
     appIncidents.push(incident.id)
   }
+  const raw = { playbook: loaded, level: LEVEL, districts, actor: s.actor, timeZone: s.deps.config.TZ }
   const viaRaw = async () => {
-    const id = await rawActivate(
-      s.pool,
-      { playbook: loaded, level: LEVEL, districts, actor: s.actor, timeZone: s.deps.config.TZ },
-      `BENCH-RAW-${++n}`,
-    )
-    rawIncidents.push(id)
+    rawIncidents.push(await rawActivate(s.pool, raw, `BENCH-RAW-${++n}`))
+  }
+  let lastUnnest: string | undefined
+  const viaRawUnnest = async () => {
+    lastUnnest = await rawActivateUnnest(s.pool, raw, `BENCH-UNNEST-${++n}`)
+    rawIncidents.push(lastUnnest)
   }
 
-  const ways = [viaHttp, viaService, viaRaw] as const
-  const samples: number[][] = [[], [], []]
+  const ways = [viaHttp, viaService, viaRaw, viaRawUnnest] as const
+  const samples: number[][] = ways.map(() => [])
   for (let i = 0; i < s.warmup; i++) for (const way of ways) await way()
   for (let i = 0; i < s.iterations; i++) {
     for (let k = 0; k < ways.length; k++) {
@@ -113,8 +119,12 @@ export async function benchActivation(s: ActivationSetup): Promise<ActivationRes
         `${label} incident ${id}: ${tasks.n} tasks / ${events.n} events, want ${want} / ${want + 1}`,
       )
   }
+  const roundTrips: number[] = []
+  for (let i = 0; i < 200; i++) roundTrips.push((await timed(() => s.pool.query('SELECT 1'))).ms)
+
   await check(appIncidents.at(-1), 'app')
   await check(rawIncidents.at(-1), 'raw')
+  await check(lastUnnest, 'raw unnest')
 
   return {
     steps: steps.length,
@@ -125,6 +135,8 @@ export async function benchActivation(s: ActivationSetup): Promise<ActivationRes
     http: summarise(samples[0] ?? []),
     service: summarise(samples[1] ?? []),
     raw: summarise(samples[2] ?? []),
+    rawUnnest: summarise(samples[3] ?? []),
+    roundTrip: summarise(roundTrips.slice(20)),
     appIncidents,
     rawIncidents,
   }

@@ -1,50 +1,108 @@
-import { type LoadResult, runLoad, statusLine } from './lib/load.js'
+import type pg from 'pg'
+import type { ChildServer } from './lib/child-server.js'
+import { type CpuPerOp, type CpuSplit, perOp, startCpu } from './lib/cpu.js'
+import { runLoad, statusLine } from './lib/load.js'
 import { type Summary, summarise } from './lib/stats.js'
 
 const CONNECTIONS = 50
+const ROUNDS = 2
 
 export interface ReadFigure {
   label: string
-  url: string
   perSecond: number
   latency: Summary
   statuses: string
-  errors: number
+  cpu: CpuPerOp
 }
 
 export interface ReadResult {
   bare: ReadFigure
   districts: ReadFigure
-  /** Diagnostic: the app's own middleware and router without a database query. */
+  /** Diagnostics: the app without a database query, and the bare route behind hono's bodyLimit. */
   health: ReadFigure
+  bareBodyLimit: ReadFigure
 }
 
-async function measure(label: string, url: string, durationS: number): Promise<ReadFigure> {
-  await runLoad({ url, connections: CONNECTIONS, duration: 1 }) // warm-up: JIT, keep-alive sockets, pool
-  const r: LoadResult = await runLoad({ url, connections: CONNECTIONS, duration: durationS })
-  if (r.ok === 0 || r.ok !== r.responses) throw new Error(`${label}: ${statusLine(r.statuses)}`)
-  return {
-    label,
-    url,
-    perSecond: r.perSecond,
-    latency: summarise(r.latencies),
-    statuses: statusLine(r.statuses),
-    errors: r.errors,
-  }
-}
-
-/** Public read throughput of the app against a bare Hono JSON route served the same way. */
-export async function benchReads(opts: {
-  bareUrl: string
-  appUrl: string
+export interface ReadSetup {
+  bare: ChildServer
+  bareBodyLimit: ChildServer
+  app: ChildServer
+  pool: pg.Pool
+  database: string
   durationS: number
-}): Promise<ReadResult> {
-  const bare = await measure('bare Hono `GET /x`', `${opts.bareUrl}/x`, opts.durationS)
-  const districts = await measure(
-    '`GET /api/v1/districts`',
-    `${opts.appUrl}/api/v1/districts`,
-    opts.durationS,
-  )
-  const health = await measure('`GET /health` (no database)', `${opts.appUrl}/health`, opts.durationS)
-  return { bare, districts, health }
+}
+
+interface Target {
+  label: string
+  server: ChildServer
+  path: string
+  ok: number
+  elapsedMs: number
+  latencies: number[]
+  statuses: Map<number, number>
+  cpu: CpuSplit
+}
+
+const target = (label: string, server: ChildServer, path: string): Target => ({
+  label,
+  server,
+  path,
+  ok: 0,
+  elapsedMs: 0,
+  latencies: [],
+  statuses: new Map(),
+  cpu: { benchMs: 0, serverMs: 0, postgresMs: 0 },
+})
+
+const add = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? undefined : a + b
+
+/**
+ * Public read throughput of the app against a bare Hono JSON route served the same way. The routes take turns
+ * in ROUNDS rounds, so a change in what else the machine is doing falls on all of them alike.
+ */
+export async function benchReads(s: ReadSetup): Promise<ReadResult> {
+  const targets = [
+    target('bare Hono `GET /x`', s.bare, '/x'),
+    target('`GET /api/v1/districts`', s.app, '/api/v1/districts'),
+    target('diagnostic: app `GET /health` (no database, no /api/v1 middleware)', s.app, '/health'),
+    target(
+      'diagnostic: bare Hono behind `hono/body-limit`, as src/app.ts mounts it on /api/v1/*',
+      s.bareBodyLimit,
+      '/x',
+    ),
+  ] as const
+  for (const t of targets)
+    await runLoad({ url: `${t.server.url}${t.path}`, connections: CONNECTIONS, durationS: 1 })
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of targets) {
+      const meter = await startCpu(s.pool, s.database, t.server.pid)
+      const r = await runLoad({
+        url: `${t.server.url}${t.path}`,
+        connections: CONNECTIONS,
+        durationS: s.durationS / ROUNDS,
+      })
+      const cpu = await meter.result()
+      if (r.ok === 0 || r.ok !== r.responses) throw new Error(`${t.label}: ${statusLine(r.statuses)}`)
+      t.ok += r.ok
+      t.elapsedMs += r.elapsedMs
+      t.latencies.push(...r.latencies)
+      for (const [status, n] of r.statuses) t.statuses.set(status, (t.statuses.get(status) ?? 0) + n)
+      t.cpu = {
+        benchMs: t.cpu.benchMs + cpu.benchMs,
+        serverMs: add(t.cpu.serverMs, cpu.serverMs),
+        postgresMs: add(t.cpu.postgresMs, cpu.postgresMs),
+      }
+    }
+  }
+  const figure = (t: Target): ReadFigure => ({
+    label: t.label,
+    perSecond: (t.ok / t.elapsedMs) * 1000,
+    latency: summarise(t.latencies),
+    statuses: statusLine(t.statuses),
+    cpu: perOp(t.cpu, t.ok),
+  })
+  const [bare, districts, health, bareBodyLimit] = targets.map(figure)
+  if (!bare || !districts || !health || !bareBodyLimit) throw new Error('unreachable')
+  return { bare, districts, health, bareBodyLimit }
 }

@@ -1,6 +1,7 @@
 import os from 'node:os'
-import type { AckResult } from './acks.bench.js'
+import type { AckResult, RawFigure } from './acks.bench.js'
 import type { ActivationResult } from './activation.bench.js'
+import type { CpuPerOp } from './lib/cpu.js'
 import { ms, perSecond, ratio } from './lib/stats.js'
 import type { ReadFigure, ReadResult } from './reads.bench.js'
 
@@ -8,8 +9,10 @@ export interface RunInfo {
   startedAt: Date
   totalS: number
   postgres: string
-  database: string
   appPoolSize: number
+  source: string
+  loadBefore: number
+  loadAfter: number
 }
 
 export interface Results {
@@ -19,22 +22,33 @@ export interface Results {
   reads: ReadResult
 }
 
-const ACTIVATION_GOAL_MS = 30
-const ACK_GOAL = 0.7
-const READ_GOAL = 0.9
+export const ACTIVATION_GOAL_MS = 30
+export const ACK_GOAL = 0.7
+export const READ_GOAL = 0.9
 
-const table = (head: string[], rows: string[][]) =>
-  [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n')
+// PostgreSQL round trips per activation, counted in src/: the baseline's BEGIN, 3 INSERTs and COMMIT; the
+// service adds the district list, the incident counter and re-reading the incident; HTTP adds the token lookup
+// and the route's task count.
+const ROUND_TRIPS = { raw: 5, service: 8, http: 10 }
+
+/** A Markdown table with padded columns, exactly as Biome formats it (so `npm run lint` stays clean). */
+function table(head: string[], rows: string[][]): string {
+  const width = (cell: string) => [...cell].length
+  const widths = head.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i] ?? ''))))
+  const line = (cells: string[]) =>
+    `| ${widths.map((w, i) => (cells[i] ?? '') + ' '.repeat(w - width(cells[i] ?? ''))).join(' | ')} |`
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
 const verdict = (met: boolean) => (met ? '**met**' : '**not met**')
+const us = (v: number | undefined) =>
+  v === undefined || !Number.isFinite(v) ? '–' : Math.round(v).toString()
+const cpuCells = (c: CpuPerOp) => [us(c.benchUs), us(c.serverUs), us(c.postgresUs)]
 
 function activationSection(a: ActivationResult): string {
   const base = a.raw
-  const row = (label: string, s: typeof base) => [
+  const row = (label: string, s: typeof base, trips: number) => [
     label,
+    String(trips),
     ms(s.median),
     ms(s.p99),
     ratio(s.median / base.median),
@@ -42,85 +56,108 @@ function activationSection(a: ActivationResult): string {
   ]
   const stepNote =
     a.steps === 12
-      ? `sudan-red has ${a.steps} steps that apply at level I (as the issue expects)`
+      ? `sudan-red has ${a.steps} steps that apply at level I, as the issue expects`
       : `**sudan-red has ${a.steps} steps at level I, not the 12 the issue assumes**`
   return [
     '## 1. Activation (PostgreSQL)',
     '',
-    `${stepNote}: ${a.steps} steps × ${a.districts} districts = ${a.tasksPerActivation} tasks and ` +
-      `${a.tasksPerActivation + 1} events per activation, one transaction. ${a.iterations} activations each way, ` +
-      'interleaved in rotating order after a warm-up; sequential (one at a time).',
+    `${stepNote}: ${a.steps} × ${a.districts} districts = ${a.tasksPerActivation} tasks and ` +
+      `${a.tasksPerActivation + 1} events per activation, in one transaction. ${a.iterations} activations each ` +
+      'way, one at a time, interleaved in rotating order after a warm-up so that table growth affects all alike.',
     '',
     table(
-      ['way', 'median ms', 'p99 ms', 'median ÷ baseline', 'p99 ÷ baseline'],
+      ['way', 'round trips', 'median ms', 'p99 ms', 'median ÷ baseline', 'p99 ÷ baseline'],
       [
-        row('baseline: raw `pg`, 3 multi-row INSERTs in 1 tx', base),
-        row('service `activateIncident` (in-process)', a.service),
-        row('HTTP `POST /api/v1/incidents` (server in-process, fetch)', a.http),
+        row('baseline: raw `pg`, one multi-row INSERT per table, 1 tx', base, ROUND_TRIPS.raw),
+        row('service `activateIncident` (in-process)', a.service, ROUND_TRIPS.service),
+        row('HTTP `POST /api/v1/incidents` (server in-process, fetch)', a.http, ROUND_TRIPS.http),
+        row(
+          'diagnostic: raw `pg`, `INSERT … SELECT FROM unnest(arrays)` for tasks and events',
+          a.rawUnnest,
+          ROUND_TRIPS.raw,
+        ),
       ],
     ),
     '',
-    `Goal: median ≤ ${ACTIVATION_GOAL_MS} ms — HTTP ${ms(a.http.median)} ms ${verdict(a.http.median <= ACTIVATION_GOAL_MS)}; ` +
-      `service ${ms(a.service.median)} ms ${verdict(a.service.median <= ACTIVATION_GOAL_MS)}. ` +
-      `HTTP overhead over the service: ${ms(a.http.median - a.service.median)} ms at the median.`,
+    `One PostgreSQL round trip (\`SELECT 1\`, sequential) took ${ms(a.roundTrip.median)} ms at the median ` +
+      `(p99 ${ms(a.roundTrip.p99)} ms) in this run. HTTP adds ${ms(a.http.median - a.service.median)} ms to the ` +
+      'service at the median.',
+    '',
+    `Goal: median ≤ ${ACTIVATION_GOAL_MS} ms — HTTP ${ms(a.http.median)} ms ` +
+      `${verdict(a.http.median <= ACTIVATION_GOAL_MS)}; service ${ms(a.service.median)} ms ` +
+      `${verdict(a.service.median <= ACTIVATION_GOAL_MS)}.`,
   ].join('\n')
 }
 
-function ackSection(k: AckResult): string {
+function ackSection(k: AckResult, poolSize: number): string {
   const v = k.verify
+  const rawRow = (label: string, r: RawFigure) => [
+    label,
+    perSecond(r.perSecond),
+    ms(r.latency.median),
+    ms(r.latency.p99),
+    ratio(r.perSecond / k.raw.perSecond),
+    ratio(r.latency.p99 / k.raw.latency.p99),
+    ...cpuCells(r.cpu),
+  ]
+  const q = k.app.perSecond / k.raw.perSecond
   return [
     '## 2. Acknowledgements',
     '',
-    `${k.pendingAtStart.toLocaleString('en-US')} pending tasks made by the app before the run. App server in its ` +
-      'own process (`tsx src/main.ts`, default DB_POOL_SIZE), load from autocannon in the bench process with 50 ' +
-      'connections, each request acking a different pending task with the commander token. ' +
-      `A ${k.app.warmupAcks}-ack warm-up sized the measured run; the run is a fixed number of requests, so ` +
-      "nothing is in flight when it ends. Baseline: `BEGIN; UPDATE … WHERE id=$1 AND status='pending' " +
-      'RETURNING …; INSERT INTO events …; COMMIT` over a `pg.Pool` of 50 at concurrency 50, for the same time, on ' +
-      'other pending tasks. **Both cores are shared** by PostgreSQL, the app server and the load generator.',
+    `${k.pendingAtStart.toLocaleString('en-US')} pending tasks made by the app before the run. The app runs in ` +
+      `its own process (\`tsx src/main.ts\`, DB_POOL_SIZE ${poolSize}, the default); autocannon in the bench process ` +
+      'drives it with 50 connections, each request acking a different pending task with the commander token. ' +
+      `After a 2 s warm-up (${k.app.warmupAcks.toLocaleString('en-US')} acks), acks for 10 s; then each ` +
+      'connection switches to uncounted `GET /health` filler until autocannon stops 3 s later, so every ack ' +
+      'sent has its answer before a connection closes and the books balance exactly. Baseline: ' +
+      "`BEGIN; UPDATE tasks … WHERE id=$1 AND status='pending' RETURNING …; INSERT INTO events …; COMMIT` " +
+      'over a `pg.Pool` of 50 at concurrency 50, for as long as the app run took, on other pending tasks; the ' +
+      'diagnostics run 5 s each the same way. ' +
+      '**Both cores are shared** by PostgreSQL, the app server and the load generator (and by anything else ' +
+      'running on the machine), so the CPU columns — CPU time per operation, from /proc — are the steadier figures.',
     '',
     table(
-      ['measure', 'per second', 'median ms', 'p99 ms', 'throughput ÷ baseline', 'p99 ÷ baseline'],
       [
+        'measure',
+        'per second',
+        'median ms',
+        'p99 ms',
+        'throughput ÷ baseline',
+        'p99 ÷ baseline',
+        'CPU µs/op: bench process',
+        'app server',
+        'PostgreSQL',
+      ],
+      [
+        rawRow('baseline: raw tx, pg.Pool 50', k.raw),
         [
-          'baseline: raw tx, pg.Pool 50',
-          perSecond(k.raw.perSecond),
-          ms(k.raw.latency.median),
-          ms(k.raw.latency.p99),
-          ratio(1),
-          ratio(1),
-        ],
-        [
-          `app \`POST /api/v1/tasks/{id}/ack\` (${k.app.acks.toLocaleString('en-US')} acks in ${(k.app.elapsedMs / 1000).toFixed(1)} s)`,
+          `app \`POST /api/v1/tasks/{id}/ack\` (${k.app.acks.toLocaleString('en-US')} in ${(k.app.elapsedMs / 1000).toFixed(1)} s)`,
           perSecond(k.app.perSecond),
           ms(k.app.latency.median),
           ms(k.app.latency.p99),
-          ratio(k.app.perSecond / k.raw.perSecond),
+          ratio(q),
           ratio(k.app.latency.p99 / k.raw.latency.p99),
+          ...cpuCells(k.app.cpu),
         ],
-        [
-          'diagnostic: raw tx + the token SELECT the app does per request',
-          perSecond(k.rawWithToken.perSecond),
-          ms(k.rawWithToken.latency.median),
-          ms(k.rawWithToken.latency.p99),
-          ratio(k.rawWithToken.perSecond / k.raw.perSecond),
-          ratio(k.rawWithToken.latency.p99 / k.raw.latency.p99),
-        ],
+        rawRow('diagnostic: raw tx + the token SELECT the app makes per request', k.rawWithToken),
+        rawRow(
+          'diagnostic: raw, one statement (`WITH t AS (UPDATE … RETURNING …) INSERT INTO events …`)',
+          k.rawOneStatement,
+        ),
       ],
     ),
     '',
     `Responses: ${k.app.statuses}; socket errors ${k.app.errors}.` +
-      (k.raw.exhausted
-        ? ' Baseline ran out of pending tasks before the time was up (rate is over its own time).'
-        : ''),
+      (k.app.ranDry ? ' **The app run ran out of pending tasks before the time was up.**' : '') +
+      (k.raw.exhausted ? ' The baseline ran out of pending tasks early; its rate is over its own time.' : ''),
     '',
-    `None lost — ${verdict(v.passed)}: 200 responses ${v.responses200} (warm-up included), tasks acknowledged ` +
-      `${v.acknowledgedTasks}, \`task.acknowledged\` events ${v.ackEvents}, 200-acked ids not acknowledged ` +
-      `${v.okIdsNotAcknowledged}.`,
+    `None lost — ${verdict(v.passed)}: ${v.responses200.toLocaleString('en-US')} 200 responses (warm-up ` +
+      `included), ${v.acknowledgedTasks.toLocaleString('en-US')} tasks acknowledged, ` +
+      `${v.ackEvents.toLocaleString('en-US')} \`task.acknowledged\` events, ${v.okIdsNotAcknowledged} ids ` +
+      'answered 200 but not acknowledged.',
     '',
-    `Goal: app ÷ baseline ≥ ${ACK_GOAL} — ${ratio(k.app.perSecond / k.raw.perSecond)} ` +
-      `${verdict(k.app.perSecond / k.raw.perSecond >= ACK_GOAL)}; design bar "thousands per second, p99 in tens of ms" — ` +
-      `${perSecond(k.app.perSecond)}/s, p99 ${ms(k.app.latency.p99)} ms ` +
+    `Goal: app ÷ baseline ≥ ${ACK_GOAL} — ${ratio(q)} ${verdict(q >= ACK_GOAL)}. Design bar "thousands per ` +
+      `second, p99 in tens of ms" — ${perSecond(k.app.perSecond)}/s, p99 ${ms(k.app.latency.p99)} ms ` +
       `${verdict(k.app.perSecond >= 1000 && k.app.latency.p99 < 100)}.`,
   ].join('\n')
 }
@@ -132,48 +169,64 @@ function readSection(r: ReadResult): string {
     ms(f.latency.median),
     ms(f.latency.p99),
     ratio(f.perSecond / r.bare.perSecond),
+    ...cpuCells(f.cpu),
   ]
   const q = r.districts.perSecond / r.bare.perSecond
   return [
     '## 3. Public read baseline',
     '',
-    'autocannon, 50 connections, 1 s warm-up then 5 s each; every server in its own process via ' +
-      '`@hono/node-server` (the app with LOG_LEVEL=warn).',
+    'autocannon, 50 connections, 1 s warm-up, then 5 s per route in two rounds of 2.5 s taken in turn; every ' +
+      'server in its own process behind ' +
+      '`@hono/node-server` (the app with LOG_LEVEL=warn, so the access log writes nothing).',
     '',
     table(
-      ['route', 'req/s', 'median ms', 'p99 ms', 'throughput ÷ bare Hono'],
-      [row(r.bare), row(r.districts), row(r.health)],
+      [
+        'route',
+        'req/s',
+        'median ms',
+        'p99 ms',
+        'throughput ÷ bare Hono',
+        'CPU µs/req: bench process',
+        'server',
+        'PostgreSQL',
+      ],
+      [row(r.bare), row(r.districts), row(r.health), row(r.bareBodyLimit)],
     ),
     '',
-    `Quality bar: public reads ≥ ${READ_GOAL * 100} % of bare Hono — districts ${(q * 100).toFixed(0)} % ${verdict(q >= READ_GOAL)}.`,
+    `Quality bar: public reads ≥ ${READ_GOAL * 100} % of bare Hono — \`/api/v1/districts\` at ` +
+      `${(q * 100).toFixed(0)} % ${verdict(q >= READ_GOAL)}.`,
   ].join('\n')
 }
 
 export function renderResults(res: Results): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown'
+  const { info } = res
   return [
     '# Redshield benchmarks',
     '',
-    `Latest run: ${res.info.startedAt.toISOString()} · ${cpu} · ${os.cpus().length} cores · Node ${process.version} · ` +
-      `PostgreSQL ${res.info.postgres} · ${res.info.totalS.toFixed(0)} s in all. Each figure is compared with a ` +
-      'baseline measured in the same run on the same machine.',
+    `Latest run: ${info.startedAt.toISOString()} · ${cpu} · ${os.cpus().length} cores · Node ${process.version} · ` +
+      `PostgreSQL ${info.postgres} · ${info.totalS.toFixed(0)} s in all · 1-minute load average ` +
+      `${info.loadBefore.toFixed(1)} before, ${info.loadAfter.toFixed(1)} after · code at ${info.source}. ` +
+      'Every figure is set against a baseline measured in the same run on the same machine.',
     '',
     activationSection(res.activation),
     '',
-    ackSection(res.acks),
+    ackSection(res.acks, info.appPoolSize),
     '',
     readSection(res.reads),
     '',
     '## How to run',
     '',
     '```sh',
-    'npm run bench                                   # PostgreSQL at 127.0.0.1:5432, user postgres',
+    'npm run bench                                            # PostgreSQL at 127.0.0.1:5432, user postgres',
     'BENCH_DATABASE_URL=postgres://user@host:5432/postgres npm run bench',
     '```',
     '',
-    'Each run creates a fresh database (`redshield_bench_<timestamp>_<pid>`), migrates and seeds it as the app ' +
-      'does at start-up, drops it at the end, and overwrites this file. It takes about a minute and a half; ' +
-      'the machine should be otherwise idle, as every figure is sensitive to what else runs on it.',
+    'Each run creates a fresh database (`redshield_bench_<timestamp>_<pid>`), migrates and seeds it the way the ' +
+      'app does at start-up, drops it at the end, and overwrites this file (the same tables go to stdout; ' +
+      'progress to stderr). It takes one to two minutes. Run it on an otherwise idle machine: with two cores, ' +
+      'anything else running moves every absolute figure, which is why each one comes with a ratio to a ' +
+      'baseline taken in the same run, and a load average.',
     '',
     '## What the goals are',
     '',

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
+import os from 'node:os'
 import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import pg from 'pg'
@@ -22,6 +24,17 @@ const RESULTS = resolve(import.meta.dirname, 'RESULTS.md')
 const APP_POOL_SIZE = 10 // the app's default DB_POOL_SIZE, for the in-process app and the child server alike
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
+/** Which code was measured: the commit, and whether src/ had uncommitted changes. */
+function sourceState(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim()
+    const dirty = git('status', '--porcelain', '--', 'src', 'db', 'playbooks') !== ''
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/, db/ or playbooks/' : ''}`
+  } catch {
+    return 'unknown (not a git checkout)'
+  }
+}
+
 function listen(deps: AppDeps): Promise<{ url: string; close: () => Promise<void> }> {
   const app = createApp(deps)
   return new Promise((ok) => {
@@ -40,6 +53,8 @@ function listen(deps: AppDeps): Promise<{ url: string; close: () => Promise<void
 
 async function main(): Promise<void> {
   const startedAt = new Date()
+  const loadBefore = os.loadavg()[0] ?? Number.NaN
+  const source = sourceState()
   const t0 = performance.now()
   const cleanups: (() => Promise<unknown>)[] = []
   const cleanup = async () => {
@@ -107,7 +122,8 @@ async function main(): Promise<void> {
     cleanups.push(() => appServer.stop())
     const acks = await benchAcks({
       deps,
-      serverUrl: appServer.url,
+      database: bench.name,
+      server: appServer,
       commanderToken: commander.token,
       actor,
       pool,
@@ -121,15 +137,28 @@ async function main(): Promise<void> {
     log('3. public reads')
     const bare: ChildServer = await startChildServer('bench/bare-server.ts', {})
     cleanups.push(() => bare.stop())
-    const reads = await benchReads({ bareUrl: bare.url, appUrl: appServer.url, durationS: 5 })
+    const bareBodyLimit: ChildServer = await startChildServer('bench/bare-server.ts', {
+      BARE_BODY_LIMIT: '1',
+    })
+    cleanups.push(() => bareBodyLimit.stop())
+    const reads = await benchReads({
+      bare,
+      bareBodyLimit,
+      app: appServer,
+      pool,
+      database: bench.name,
+      durationS: 5,
+    })
 
     const markdown = renderResults({
       info: {
         startedAt,
         totalS: (performance.now() - t0) / 1000,
         postgres: bench.serverVersion,
-        database: bench.name,
         appPoolSize: APP_POOL_SIZE,
+        source,
+        loadBefore,
+        loadAfter: os.loadavg()[0] ?? Number.NaN,
       },
       activation,
       acks,

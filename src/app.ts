@@ -25,10 +25,15 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: deps.config.BODY_LIMIT_BYTES,
       onError: () => {
-        throw new AppError('payload_too_large', {
-          zh: `请求体超过 ${deps.config.BODY_LIMIT_BYTES} 字节上限`,
-          en: `Request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`,
-        })
+        throw new AppError(
+          'payload_too_large',
+          {
+            zh: `请求体超过 ${deps.config.BODY_LIMIT_BYTES} 字节上限`,
+            en: `Request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`,
+          },
+          // The rest of the body is never read, so the connection cannot carry another request.
+          { headers: { connection: 'close' } },
+        )
       },
     }),
   )

@@ -18,7 +18,9 @@ export function processCpuMs(pid: number): number | undefined {
 }
 
 async function backendPids(pool: pg.Pool, database: string): Promise<number[]> {
-  const r = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database])
+  const r = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+    database,
+  ])
   return r.rows.map((row) => row.pid)
 }
 
@@ -32,30 +34,61 @@ export interface CpuSplit {
   postgresMs: number | undefined
 }
 
+export interface CpuMeter {
+  /** Freezes the bench and server figures now (synchronous: callable from inside a load generator). */
+  mark(): void
+  /** The split since start: bench and server up to mark() (or now), PostgreSQL backends up to now. */
+  result(): Promise<CpuSplit>
+}
+
 /**
- * Starts CPU accounting; call the returned function when the work is done. PostgreSQL backends are read on the
- * local /proc, so that figure is only there when the server runs on this machine.
+ * Starts CPU accounting. PostgreSQL backends are read on the local /proc, so that figure is only there when the
+ * server runs on this machine; backends that appear during the run count from zero.
  */
-export async function startCpu(pool: pg.Pool, database: string, serverPid?: number) {
+export async function startCpu(pool: pg.Pool, database: string, serverPid?: number): Promise<CpuMeter> {
   const bench0 = process.cpuUsage()
   const server0 = serverPid === undefined ? undefined : processCpuMs(serverPid)
   const pg0 = new Map((await backendPids(pool, database)).map((pid) => [pid, processCpuMs(pid)]))
-  return async (): Promise<CpuSplit> => {
+  let marked: { benchMs: number; serverMs: number | undefined } | undefined
+  const mark = () => {
+    if (marked) return
     const bench = process.cpuUsage(bench0)
     const server1 = serverPid === undefined ? undefined : processCpuMs(serverPid)
-    let postgresMs: number | undefined = 0
-    for (const pid of await backendPids(pool, database)) {
-      const now = processCpuMs(pid)
-      if (now === undefined) {
-        postgresMs = undefined
-        break
-      }
-      postgresMs += now - (pg0.get(pid) ?? 0)
-    }
-    return {
+    marked = {
       benchMs: (bench.user + bench.system) / 1000,
       serverMs: server0 === undefined || server1 === undefined ? undefined : server1 - server0,
-      postgresMs,
     }
+  }
+  return {
+    mark,
+    result: async () => {
+      mark()
+      let postgresMs: number | undefined = 0
+      for (const pid of await backendPids(pool, database)) {
+        const now = processCpuMs(pid)
+        if (now === undefined) {
+          postgresMs = undefined
+          break
+        }
+        postgresMs += now - (pg0.get(pid) ?? 0)
+      }
+      return { benchMs: marked?.benchMs ?? Number.NaN, serverMs: marked?.serverMs, postgresMs }
+    },
+  }
+}
+
+/** CPU per operation, in µs, split by side. */
+export interface CpuPerOp {
+  benchUs: number
+  serverUs: number | undefined
+  postgresUs: number | undefined
+}
+
+export function perOp(split: CpuSplit, ops: number): CpuPerOp {
+  const us = (v: number | undefined) => (v === undefined || ops === 0 ? undefined : (v / ops) * 1000)
+  return {
+    benchUs: us(split.benchMs) ?? Number.NaN,
+    serverUs: us(split.serverMs),
+    postgresUs: us(split.postgresMs),
   }
 }

@@ -1,17 +1,21 @@
 import autocannon from 'autocannon'
 
+/** What one request does; `key` names what it is about (e.g. a task id), '' for filler that is not counted. */
+export interface Planned {
+  method?: 'GET' | 'POST'
+  path: string
+  key: string
+}
+
 export interface LoadOptions {
   url: string
   connections: number
-  /** Seconds; ignored when `amount` is given. */
-  duration?: number
-  /** Exact number of requests: the run ends when every one has its response (nothing left in flight). */
-  amount?: number
+  durationS: number
   method?: 'GET' | 'POST'
   headers?: Record<string, string>
-  /** Called once per request to pick its path and remember what it is about (e.g. a task id). */
-  next?: () => { path: string; key: string }
-  /** Called for every response with the key `next` gave its request. */
+  /** Called once per request to decide what it does. */
+  next?: () => Planned
+  /** Called for every counted response with the key `next` gave its request. */
   onResponse?: (status: number, key: string) => void
 }
 
@@ -19,37 +23,40 @@ export interface LoadResult {
   statuses: Map<number, number>
   ok: number
   responses: number
+  /** Uncounted filler responses (key ''). */
+  filler: number
   errors: number
   timeouts: number
-  /** Every response's latency in ms, as measured by autocannon's client. */
+  /** Every counted response's latency in ms, as measured by autocannon's client. */
   latencies: number[]
-  /** From the first request to the last response, in ms (autocannon's own duration rounds to its 1 s tick). */
+  /** From the first request to the last counted response, in ms. */
   elapsedMs: number
   perSecond: number
 }
 
-/** autocannon with our own accounting: exact elapsed time, every latency, status counts. */
+/** autocannon with our own accounting: exact elapsed time, every latency, status counts, filler left out. */
 export function runLoad(o: LoadOptions): Promise<LoadResult> {
   const statuses = new Map<number, number>()
   const latencies: number[] = []
+  let filler = 0
   let lastResponse = 0
-  const next = o.next
-  const onResponse = o.onResponse
+  // autocannon calls a request's onResponse and then, synchronously, emits 'response' with its latency: the
+  // key seen by the first belongs to the second.
+  let respondedKey: string | undefined
+  const { next, onResponse } = o
   const request: autocannon.Request = {
     method: o.method ?? 'GET',
     ...(next
       ? {
           setupRequest: (req: autocannon.Request, context: object) => {
-            const { path, key } = next()
-            ;(context as { key?: string }).key = key
-            return { ...req, path }
+            const planned = next()
+            ;(context as { key?: string }).key = planned.key
+            return { ...req, path: planned.path, method: planned.method ?? req.method }
           },
-        }
-      : {}),
-    ...(onResponse
-      ? {
-          onResponse: (status: number, _body: string, context: object) =>
-            onResponse(status, (context as { key?: string }).key ?? ''),
+          onResponse: (status: number, _body: string, context: object) => {
+            respondedKey = (context as { key?: string }).key ?? ''
+            if (respondedKey !== '') onResponse?.(status, respondedKey)
+          },
         }
       : {}),
   }
@@ -59,7 +66,7 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
       {
         url: o.url,
         connections: o.connections,
-        ...(o.amount !== undefined ? { amount: o.amount } : { duration: o.duration ?? 5 }),
+        duration: o.durationS,
         headers: o.headers ?? {},
         requests: [request],
         timeout: 30,
@@ -72,6 +79,7 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
           statuses,
           ok: ok2xx,
           responses: latencies.length,
+          filler,
           errors: result.errors,
           timeouts: result.timeouts,
           latencies,
@@ -81,6 +89,10 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
       },
     )
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (next && respondedKey === '') {
+        filler++
+        return
+      }
       statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1)
       latencies.push(responseTime)
       lastResponse = performance.now()

@@ -1,7 +1,3 @@
-import type pg from 'pg'
-import type { Actor } from '../../src/http/app-env.js'
-import { rawAck } from './raw-sql.js'
-
 export interface RawRun {
   ok: number
   missed: number
@@ -12,14 +8,12 @@ export interface RawRun {
   exhausted: boolean
 }
 
-/** `concurrency` workers ack tasks from the queue (popping from its end) until the time is up. */
+/** `concurrency` workers run `ack` on tasks from the queue (popping from its end) until the time is up. */
 export async function rawAckRun(
-  pool: pg.Pool,
-  actor: Actor,
   queue: string[],
   concurrency: number,
   durationMs: number,
-  opts: { tokenHash?: string } = {},
+  ack: (taskId: string) => Promise<boolean>,
 ): Promise<RawRun> {
   const latencies: number[] = []
   let ok = 0
@@ -35,7 +29,7 @@ export async function rawAckRun(
         return
       }
       const t0 = performance.now()
-      if (await rawAck(pool, actor, id, opts.tokenHash)) ok++
+      if (await ack(id)) ok++
       else missed++
       latencies.push(performance.now() - t0)
     }

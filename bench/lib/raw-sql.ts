@@ -19,6 +19,35 @@ const TASK_COLUMNS =
 const EVENT_COLUMNS =
   'type, incident_id, task_id, district_code, subject, actor_id, actor_name, actor_role, request_id, payload, created_at'
 
+const activatedPayload = (a: RawActivation, code: string, taskCount: number) =>
+  JSON.stringify({
+    code,
+    playbook: a.playbook.playbook.id,
+    playbookHash: a.playbook.hash,
+    level: levelName(a.level as 1),
+    districts: a.districts,
+    exercise: false,
+    taskCount,
+  })
+
+const incidentRow = (a: RawActivation, id: string, code: string, now: Date) => [
+  id,
+  code,
+  a.playbook.playbook.id,
+  a.playbook.hash,
+  'bench raw baseline',
+  null,
+  '[]',
+  a.level,
+  true,
+  a.districts,
+  'active',
+  false,
+  null,
+  now,
+  a.actor.id,
+]
+
 export interface RawActivation {
   playbook: LoadedPlaybook
   level: number
@@ -35,6 +64,7 @@ export async function rawActivate(pool: pg.Pool, a: RawActivation, code: string)
   const now = new Date()
   const id = randomUUID()
   const planned = planTasks(stepsAtLevel(a.playbook.playbook, a.level), a.districts, now, a.timeZone)
+  const incidentEventPayload = activatedPayload(a, code, planned.length)
   const tasks = planned.map((p) => [
     randomUUID(),
     id,
@@ -50,24 +80,7 @@ export async function rawActivate(pool: pg.Pool, a: RawActivation, code: string)
     now,
   ])
   const actor = [a.actor.id, a.actor.name, a.actor.role, 'bench-raw']
-  const incidentEvent = [
-    'incident.activated',
-    id,
-    null,
-    null,
-    code,
-    ...actor,
-    JSON.stringify({
-      code,
-      playbook: a.playbook.playbook.id,
-      playbookHash: a.playbook.hash,
-      level: levelName(a.level as 1),
-      districts: a.districts,
-      exercise: false,
-      taskCount: tasks.length,
-    }),
-    now,
-  ]
+  const incidentEvent = ['incident.activated', id, null, null, code, ...actor, incidentEventPayload, now]
   const taskEvents = planned.map((p, i) => [
     'task.created',
     id,
@@ -78,25 +91,7 @@ export async function rawActivate(pool: pg.Pool, a: RawActivation, code: string)
     JSON.stringify({ step: p.stepKey, ackDueAt: p.ackDueAt.toISOString(), dueAt: p.dueAt.toISOString() }),
     now,
   ])
-  const incident = rowsSql([
-    [
-      id,
-      code,
-      a.playbook.playbook.id,
-      a.playbook.hash,
-      'bench raw baseline',
-      null,
-      '[]',
-      a.level,
-      true,
-      a.districts,
-      'active',
-      false,
-      null,
-      now,
-      a.actor.id,
-    ],
-  ])
+  const incident = rowsSql([incidentRow(a, id, code, now)])
   const taskRows = rowsSql(tasks)
   const eventRows = rowsSql([incidentEvent, ...taskEvents])
   const client = await pool.connect()
@@ -105,6 +100,72 @@ export async function rawActivate(pool: pg.Pool, a: RawActivation, code: string)
     await client.query(`INSERT INTO incidents (${INCIDENT_COLUMNS}) VALUES ${incident.text}`, incident.params)
     await client.query(`INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${taskRows.text}`, taskRows.params)
     await client.query(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${eventRows.text}`, eventRows.params)
+    await client.query('COMMIT')
+    return id
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw err
+  } finally {
+    client.release()
+  }
+}
+
+/**
+ * Diagnostic: the same rows, with tasks and events each inserted by `INSERT … SELECT FROM unnest(arrays)`, a
+ * handful of array parameters instead of thousands of scalar ones.
+ */
+export async function rawActivateUnnest(pool: pg.Pool, a: RawActivation, code: string): Promise<string> {
+  const now = new Date()
+  const id = randomUUID()
+  const planned = planTasks(stepsAtLevel(a.playbook.playbook, a.level), a.districts, now, a.timeZone)
+  const taskIds = planned.map(() => randomUUID())
+  const incident = rowsSql([incidentRow(a, id, code, now)])
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    await client.query(`INSERT INTO incidents (${INCIDENT_COLUMNS}) VALUES ${incident.text}`, incident.params)
+    await client.query(
+      `INSERT INTO tasks (${TASK_COLUMNS})
+       SELECT t.id, $2, t.district, t.step, 0, t.level, 'pending', t.ack_due, t.due, t.ack_due, $3, $3
+       FROM unnest($1::uuid[], $4::text[], $5::text[], $6::int2[], $7::timestamptz[], $8::timestamptz[])
+         AS t(id, district, step, level, ack_due, due)`,
+      [
+        taskIds,
+        id,
+        now,
+        planned.map((p) => p.districtCode),
+        planned.map((p) => p.stepKey),
+        planned.map((p) => p.level),
+        planned.map((p) => p.ackDueAt),
+        planned.map((p) => p.dueAt),
+      ],
+    )
+    await client.query(
+      `INSERT INTO events (${EVENT_COLUMNS})
+       SELECT e.type, $1, e.task, e.district, e.subject, $2, $3, $4, 'bench-raw', e.payload, $5
+       FROM unnest($6::text[], $7::uuid[], $8::text[], $9::text[], $10::jsonb[]) AS e(type, task, district, subject, payload)`,
+      [
+        id,
+        a.actor.id,
+        a.actor.name,
+        a.actor.role,
+        now,
+        ['incident.activated', ...planned.map(() => 'task.created')],
+        [null, ...taskIds],
+        [null, ...planned.map((p) => p.districtCode)],
+        [code, ...planned.map(() => null)],
+        [
+          activatedPayload(a, code, planned.length),
+          ...planned.map((p) =>
+            JSON.stringify({
+              step: p.stepKey,
+              ackDueAt: p.ackDueAt.toISOString(),
+              dueAt: p.dueAt.toISOString(),
+            }),
+          ),
+        ],
+      ],
+    )
     await client.query('COMMIT')
     return id
   } catch (err) {
@@ -157,4 +218,24 @@ export async function rawAck(pool: pg.Pool, actor: Actor, taskId: string, withTo
   } finally {
     client.release()
   }
+}
+
+/**
+ * Diagnostic: the acknowledgement as one statement — the conditional UPDATE feeding the event INSERT in a CTE.
+ * A single statement is atomic on its own, so this is one round trip instead of BEGIN, UPDATE, INSERT, COMMIT.
+ */
+export async function rawAckOneStatement(pool: pg.Pool, actor: Actor, taskId: string) {
+  const r = await pool.query(
+    `WITH t AS (
+       UPDATE tasks SET status = 'acknowledged', acknowledged_at = now(), owner_id = $2, owner_name = $3,
+         next_escalation_at = due_at, escalation_count = 0, updated_at = now()
+       WHERE id = $1 AND status = 'pending'
+       RETURNING id, incident_id, district_code, step_key)
+     INSERT INTO events (${EVENT_COLUMNS})
+     SELECT 'task.acknowledged', t.incident_id, t.id, t.district_code, NULL, $2, $3, $4, 'bench-raw',
+       jsonb_build_object('step', t.step_key, 'from', 'pending', 'to', 'acknowledged', 'owner', $3::text), now()
+     FROM t RETURNING task_id`,
+    [taskId, actor.id, actor.name, actor.role],
+  )
+  return (r.rowCount ?? 0) > 0
 }

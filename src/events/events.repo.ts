@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { bulkInsert } from '../db/bulk-insert.js'
 import type { DB } from '../db/types.js'
 import type { RequestContext } from '../http/app-env.js'
 
@@ -11,6 +12,20 @@ export interface NewEvent {
   payload?: Record<string, unknown>
 }
 
+const eventColumns = [
+  ['type', 'text'],
+  ['incident_id', 'uuid'],
+  ['task_id', 'uuid'],
+  ['district_code', 'text'],
+  ['subject', 'text'],
+  ['actor_id', 'uuid'],
+  ['actor_name', 'text'],
+  ['actor_role', 'text'],
+  ['request_id', 'text'],
+  ['payload', 'jsonb'],
+  ['created_at', 'timestamptz'],
+] as const
+
 /** Append events inside the caller's transaction, so a state change and its record commit together. */
 export async function appendEvents(
   trx: Kysely<DB>,
@@ -18,25 +33,25 @@ export async function appendEvents(
   at: Date,
   events: NewEvent[],
 ): Promise<void> {
-  if (events.length === 0) return
-  await trx
-    .insertInto('events')
-    .values(
-      events.map((e) => ({
-        type: e.type,
-        incident_id: e.incidentId ?? null,
-        task_id: e.taskId ?? null,
-        district_code: e.districtCode ?? null,
-        subject: e.subject ?? null,
-        actor_id: ctx.actor?.id ?? null,
-        actor_name: ctx.actor?.name ?? null,
-        actor_role: ctx.actor?.role ?? 'system',
-        request_id: ctx.requestId,
-        payload: JSON.stringify(e.payload ?? {}),
-        created_at: at,
-      })),
-    )
-    .execute()
+  const when = at.toISOString()
+  await bulkInsert(
+    trx,
+    'events',
+    eventColumns,
+    events.map((e) => [
+      e.type,
+      e.incidentId ?? null,
+      e.taskId ?? null,
+      e.districtCode ?? null,
+      e.subject ?? null,
+      ctx.actor?.id ?? null,
+      ctx.actor?.name ?? null,
+      ctx.actor?.role ?? 'system',
+      ctx.requestId,
+      JSON.stringify(e.payload ?? {}),
+      when,
+    ]),
+  )
 }
 
 export function appendEvent(trx: Kysely<DB>, ctx: RequestContext, at: Date, event: NewEvent) {

@@ -48,11 +48,69 @@ export function requireContentType(
         (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? ''
       if (hasBody && !accepted(c.req.path).test(type))
-        throw new AppError('unsupported_media_type', {
-          zh: `不支持的内容类型「${type || '（未提供）'}」，请使用 application/json`,
-          en: `Content-Type "${type || '(none)'}" is not supported; send application/json`,
-        })
+        throw new AppError(
+          'unsupported_media_type',
+          {
+            zh: `不支持的内容类型「${type || '（未提供）'}」，请使用 application/json`,
+            en: `Content-Type "${type || '(none)'}" is not supported; send application/json`,
+          },
+          // The body is left unread, so the connection cannot carry another request.
+          { headers: { connection: 'close' } },
+        )
     }
+    await next()
+  }
+}
+
+const NUL = '\u0000'
+
+/** Paths of every string (or key) holding U+0000. Iterative: bodies may nest thousands deep. */
+function findNul(root: unknown, rootPath: string, out: string[]): void {
+  const stack: [unknown, string][] = [[root, rootPath]]
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, path] = item
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) out.push(path)
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) stack.push([v, `${path}[${i}]`])
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes(NUL)) out.push(`${path}.${k}`)
+        stack.push([v, `${path}.${k}`])
+      }
+    }
+  }
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb. Refusing it here, for every route and every field, keeps
+ * such input a 422 listing each place rather than a database error.
+ */
+export function rejectNulCharacters(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const places: string[] = []
+    for (const [name, values] of Object.entries(c.req.queries())) findNul(values, `query.${name}`, places)
+    const type = c.req.header('content-type') ?? ''
+    if (BODY_METHODS.has(c.req.method) && /json/i.test(type)) {
+      // Parsed once and cached by Hono for the validator; malformed JSON is the validator's to report.
+      const body: unknown = await c.req.json().catch(() => undefined)
+      findNul(body, 'body', places)
+    }
+    if (places.length > 0)
+      throw new AppError(
+        'validation_failed',
+        {
+          zh: `输入含有空字符 (U+0000)，共 ${places.length} 处`,
+          en: `${places.length} value(s) contain U+0000`,
+        },
+        {
+          issues: places.map((path) => ({
+            path,
+            message: 'must not contain the NUL character (U+0000)',
+            code: 'nul',
+          })),
+        },
+      )
     await next()
   }
 }

@@ -1,6 +1,7 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi'
 import type { Role } from '../db/types.js'
 import { requireRoles } from './auth.js'
+import { rejectNulCharacters } from './middleware.js'
 import { problemContent } from './schemas.js'
 
 type Config = Omit<RouteConfig, 'middleware' | 'security'>
@@ -17,8 +18,9 @@ export function publicRoute<const R extends Config>(config: R) {
   return createRoute({
     ...config,
     'x-access': { public: true },
+    middleware: [rejectNulCharacters()] as const,
     responses: { ...problemResponses([422]), ...config.responses },
-  } as R & { path: R['path'] })
+  } as R & { path: R['path']; middleware: [ReturnType<typeof rejectNulCharacters>] })
 }
 
 /**
@@ -31,7 +33,11 @@ export function securedRoute<const R extends Config>(roles: readonly Role[], con
     ...config,
     security: [{ bearer: [] }],
     'x-access': { roles },
-    middleware: [requireRoles(roles)] as const,
+    // Who first, then what: a caller without the role learns nothing about the input's validity.
+    middleware: [requireRoles(roles), rejectNulCharacters()] as const,
     responses: { ...problemResponses([401, 403, 422]), ...config.responses },
-  } as R & { path: R['path']; middleware: [ReturnType<typeof requireRoles>] })
+  } as R & {
+    path: R['path']
+    middleware: [ReturnType<typeof requireRoles>, ReturnType<typeof rejectNulCharacters>]
+  })
 }

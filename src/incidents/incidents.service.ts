@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.js'
 import { allDistrictCodes, existingDistrictCodes } from '../districts/districts.repo.js'
 import { appendEvents, type NewEvent } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
+import { isUuid } from '../http/ids.js'
 import { AppError, invalidState, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
 import { levelName, type Playbook } from '../playbooks/playbook.schema.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
@@ -199,7 +200,7 @@ export async function changeLevel(
   const { db, clock, config } = deps
   const now = clock.now()
   return db.transaction().execute(async (trx) => {
-    const incident = await lockIncident(trx, incidentId)
+    const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
       throw invalidState({ zh: '事件已关闭，不能调整级别', en: 'The incident is closed' }, incident.status)
@@ -275,7 +276,7 @@ export async function closeIncident(
   const { db, clock } = deps
   const now = clock.now()
   return db.transaction().execute(async (trx) => {
-    const incident = await lockIncident(trx, incidentId)
+    const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
       throw invalidState({ zh: '事件已关闭', en: 'The incident is already closed' }, incident.status)

@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.js'
 import { appendEvents } from '../events/events.repo.js'
 import { pinnedPlaybook } from '../incidents/incidents.service.js'
 import { occurrenceStart, stepDeadlines } from '../tasks/task-plan.js'
+import { type NewTask, writeTasks } from '../tasks/tasks.repo.js'
 
 const LOCK_ID = 0x52530001 // "RS" + job 1
 const MAX_CATCH_UP = 31
@@ -30,7 +31,7 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
       .where('tasks.status', '!=', 'cancelled')
       .groupBy(['tasks.incident_id', 'tasks.district_code', 'tasks.step_key', 'incidents.playbook_hash'])
       .execute()
-    const values = []
+    const values: NewTask[] = []
     for (const row of latest) {
       const playbook = await pinnedPlaybook({ db: trx, playbooks: deps.playbooks }, row.playbook_hash)
       const step = playbook.steps.find((s) => s.key === row.step_key)
@@ -58,7 +59,7 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
       }
     }
     if (values.length === 0) return 0
-    await trx.insertInto('tasks').values(values).execute()
+    await writeTasks(trx, values)
     await appendEvents(
       trx,
       { actor: null, requestId: 'job:recurring-tasks' },

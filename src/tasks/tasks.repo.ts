@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { bulkInsert } from '../db/bulk-insert.js'
 import type { DB, TaskStatus } from '../db/types.js'
 import type { PlannedTask } from './task-plan.js'
 
@@ -11,6 +12,59 @@ export function findTask(db: Kysely<DB>, id: string) {
   return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+const taskColumns = [
+  ['id', 'uuid'],
+  ['incident_id', 'uuid'],
+  ['district_code', 'text'],
+  ['step_key', 'text'],
+  ['occurrence', 'integer'],
+  ['level', 'smallint'],
+  ['status', 'text'],
+  ['ack_due_at', 'timestamptz'],
+  ['due_at', 'timestamptz'],
+  ['next_escalation_at', 'timestamptz'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+] as const
+
+export interface NewTask {
+  id: string
+  incident_id: string
+  district_code: string
+  step_key: string
+  occurrence: number
+  level: number
+  status: 'pending'
+  ack_due_at: Date
+  due_at: Date
+  next_escalation_at: Date
+  created_at: Date
+  updated_at: Date
+}
+
+/** Writes new pending tasks in one statement. */
+export async function writeTasks(trx: Kysely<DB>, rows: NewTask[]): Promise<void> {
+  await bulkInsert(
+    trx,
+    'tasks',
+    taskColumns,
+    rows.map((r) => [
+      r.id,
+      r.incident_id,
+      r.district_code,
+      r.step_key,
+      r.occurrence,
+      r.level,
+      r.status,
+      r.ack_due_at.toISOString(),
+      r.due_at.toISOString(),
+      r.next_escalation_at.toISOString(),
+      r.created_at.toISOString(),
+      r.updated_at.toISOString(),
+    ]),
+  )
+}
+
 /** Inserts planned tasks; `occurrence` continues after any earlier task of the same step and district. */
 export async function insertTasks(
   trx: Kysely<DB>,
@@ -18,8 +72,7 @@ export async function insertTasks(
   planned: PlannedTask[],
   now: Date,
   occurrences: Map<string, number> = new Map(),
-) {
-  if (planned.length === 0) return []
+): Promise<NewTask[]> {
   const rows = planned.map((p) => ({
     id: randomUUID(),
     incident_id: incidentId,
@@ -34,7 +87,7 @@ export async function insertTasks(
     created_at: now,
     updated_at: now,
   }))
-  await trx.insertInto('tasks').values(rows).execute()
+  await writeTasks(trx, rows)
   return rows
 }
 

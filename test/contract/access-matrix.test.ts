@@ -279,12 +279,18 @@ describe('district isolation', () => {
   })
 
   it(`GET /tasks for ${NEIGHBOUR} lists its own tasks only, whatever it asks for`, async () => {
-    for (const query of ['', `?incident=${fx.incidentId}`, `?district=${HOME}`, `?incident=${fx.scopedIncidentId}`]) {
+    for (const query of [
+      '',
+      `?incident=${fx.incidentId}`,
+      `?district=${HOME}`,
+      `?incident=${fx.scopedIncidentId}`,
+    ]) {
       const r = await t.call('GET', `${API}/tasks${query}`, neighbour())
       expect(r.status, r.text).toBe(200)
       const districts = new Set((r.body.items as { district: string }[]).map((i) => i.district))
       for (const d of districts) expect(d, `GET /tasks${query}`).toBe(NEIGHBOUR)
-      if (query === '' || query === `?incident=${fx.incidentId}`) expect(r.body.items.length).toBeGreaterThan(0)
+      if (query === '' || query === `?incident=${fx.incidentId}`)
+        expect(r.body.items.length).toBeGreaterThan(0)
       else expect(r.body.items).toEqual([])
     }
   })
@@ -330,7 +336,9 @@ describe('district isolation', () => {
     // The premise: the district in scope does see it.
     const home = await t.call('GET', `${API}/incidents`, { token: fx.tokens.district })
     expect((home.body.items as { id: string }[]).map((i) => i.id)).toContain(fx.scopedIncidentId)
-    const detail = await t.call('GET', `${API}/incidents/${fx.scopedIncidentId}`, { token: fx.tokens.district })
+    const detail = await t.call('GET', `${API}/incidents/${fx.scopedIncidentId}`, {
+      token: fx.tokens.district,
+    })
     expect(detail.status).toBe(200)
   })
 })

@@ -44,7 +44,14 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
   const port = await freePort()
   const child = spawn(TSX, ['src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', SCHEDULER: 'false', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      SCHEDULER: 'false',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
   })
   let out = ''
   child.stdout?.on('data', (d) => {
