@@ -78,9 +78,17 @@ async function main(): Promise<void> {
     }
     const config = loadConfig({ ...env, PLAYBOOKS_DIR: resolve(REPO_ROOT, 'playbooks') })
     const logger = createLogger(config.LOG_LEVEL)
-    const { database, playbooks } = await prepare(config, logger, systemClock)
+    const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     cleanups.push(() => database.close())
-    const deps: AppDeps = { config, logger, clock: systemClock, database, db: database.db, playbooks }
+    const deps: AppDeps = {
+      config,
+      logger,
+      clock: systemClock,
+      database,
+      db: database.db,
+      playbooks,
+      districts,
+    }
     const pool = new pg.Pool({ connectionString: bench.url, max: 50 })
     pool.on('error', () => {})
     cleanups.push(() => pool.end())

@@ -1,11 +1,10 @@
-import { bodyLimit } from 'hono/body-limit'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
 import { healthRoutes } from './health/health.routes.js'
 import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
 import { handleError } from './http/errors.js'
-import { accessLog, requestContext, requireContentType } from './http/middleware.js'
+import { accessLog, limitBody, requestContext, requireContentType } from './http/middleware.js'
 import { AppError, problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
@@ -20,23 +19,7 @@ export function createApp(deps: AppDeps) {
   const app = newRouter()
   app.use('*', requestContext())
   app.use('*', accessLog(deps.logger))
-  app.use(
-    `${API_PREFIX}/*`,
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new AppError(
-          'payload_too_large',
-          {
-            zh: `请求体超过 ${deps.config.BODY_LIMIT_BYTES} 字节上限`,
-            en: `Request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`,
-          },
-          // The rest of the body is never read, so the connection cannot carry another request.
-          { headers: { connection: 'close' } },
-        )
-      },
-    }),
-  )
+  app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
   app.use(`${API_PREFIX}/*`, requireContentType())
   app.use(`${API_PREFIX}/*`, resolveActor(deps.db))
 

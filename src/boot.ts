@@ -3,6 +3,7 @@ import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import { type Database, openDatabase } from './db/client.js'
 import { migrateToLatest } from './db/migrate.js'
+import { DistrictDirectory } from './districts/district-directory.js'
 import { seedDistricts } from './districts/districts.seed.js'
 import type { Logger } from './logger.js'
 import { loadPlaybookDir } from './playbooks/playbook.loader.js'
@@ -32,7 +33,11 @@ export async function prepare(config: Config, logger: Logger, clock: Clock) {
       },
       'database ready',
     )
-    return { database, playbooks: new PlaybookRegistry(loaded) }
+    return {
+      database,
+      playbooks: new PlaybookRegistry(loaded),
+      districts: await DistrictDirectory.load(database.db),
+    }
   } catch (err) {
     await database.close()
     throw err

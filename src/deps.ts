@@ -3,6 +3,7 @@ import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import type { DB } from './db/types.js'
+import type { DistrictDirectory } from './districts/district-directory.js'
 import type { Logger } from './logger.js'
 import type { PlaybookRegistry } from './playbooks/playbook.registry.js'
 
@@ -14,4 +15,5 @@ export interface AppDeps {
   logger: Logger
   clock: Clock
   playbooks: PlaybookRegistry
+  districts: DistrictDirectory
 }

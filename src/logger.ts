@@ -2,6 +2,10 @@ import { pino } from 'pino'
 
 export type Logger = pino.Logger
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'redshield' }, timestamp: pino.stdTimeFunctions.isoTime })
+/** JSON lines to stdout, written asynchronously so a busy access log never blocks a request. */
+export function createLogger(level: string, opts: { sync?: boolean } = {}): Logger {
+  return pino(
+    { level, base: { service: 'redshield' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: opts.sync ?? false }),
+  )
 }

@@ -13,8 +13,8 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.LOG_LEVEL)
   const clock = systemClock
-  const { database, playbooks } = await prepare(config, logger, clock)
-  const deps = { config, logger, clock, database, db: database.db, playbooks }
+  const { database, playbooks, districts } = await prepare(config, logger, clock)
+  const deps = { config, logger, clock, database, db: database.db, playbooks, districts }
 
   const adminToken = await bootstrapAdminToken(database.db, clock)
   if (config.SEED_DEMO) await seedDemo(deps)
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       await scheduler?.idle()
       await database.close()
       logger.info('stopped')
-      process.exit(0)
+      logger.flush(() => process.exit(0))
     })
     // Idle keep-alive sockets would hold close() open.
     ;(server as { closeIdleConnections?: () => void }).closeIdleConnections?.()

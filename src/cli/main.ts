@@ -33,7 +33,7 @@ async function run(argv: string[]): Promise<number> {
   const [group, verb, ...rest] = argv
   const config = loadConfig()
   // The CLI speaks on stdout; logs go to stderr only when something is wrong.
-  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn')
+  const logger = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', { sync: true })
 
   if (group === 'playbooks' && verb === 'validate')
     return runPlaybooksValidate(rest, out, resolve(config.PLAYBOOKS_DIR))
@@ -58,9 +58,9 @@ async function run(argv: string[]): Promise<number> {
         title: { type: 'string' },
       },
     })
-    const { database, playbooks } = await prepare(config, logger, systemClock)
+    const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     try {
-      const deps = { db: database.db, clock: systemClock, config, playbooks }
+      const deps = { db: database.db, clock: systemClock, config, playbooks, districts }
       const { incident } = await activateIncident(
         deps,
         { actor: null, requestId: `cli:${process.pid}` },

@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { listDistricts } from './districts.repo.js'
 
 const DistrictSchema = z
   .object({
@@ -24,23 +23,15 @@ const list = publicRoute({
       description: 'All districts, by code',
       content: { 'application/json': { schema: z.object({ items: z.array(DistrictSchema) }) } },
     },
+    304: { description: 'Not modified (If-None-Match matched the ETag)' },
   },
 })
 
-export function districtRoutes({ db }: AppDeps) {
-  return newRouter().openapi(list, async (c) => {
-    const rows = await listDistricts(db)
-    return c.json(
-      {
-        items: rows.map((r) => ({
-          code: r.code,
-          nameZh: r.name_zh,
-          nameEn: r.name_en,
-          kind: r.kind,
-          since: r.since,
-        })),
-      },
-      200,
-    )
+export function districtRoutes({ districts }: AppDeps) {
+  return newRouter().openapi(list, (c) => {
+    c.header('ETag', districts.etag)
+    c.header('Cache-Control', 'public, max-age=300')
+    if (c.req.header('if-none-match') === districts.etag) return c.body(null, 304)
+    return c.body(districts.json, 200, { 'content-type': 'application/json; charset=utf-8' })
   })
 }

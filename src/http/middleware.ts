@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from '../logger.js'
 import type { AppEnv } from './app-env.js'
 import { AppError } from './problem.js'
@@ -112,5 +113,35 @@ export function rejectNulCharacters(): MiddlewareHandler<AppEnv> {
         },
       )
     await next()
+  }
+}
+
+/**
+ * Refuses bodies over `maxSize` with 413, whatever the method. A declared Content-Length is checked from the
+ * header alone (Node's parser holds the body to it); only chunked bodies are counted as they stream, and a
+ * request with neither header has no body to look at.
+ */
+export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = () =>
+    new AppError(
+      'payload_too_large',
+      { zh: `请求体超过 ${maxSize} 字节上限`, en: `Request body exceeds ${maxSize} bytes` },
+      // The rest of the body is never read, so the connection cannot carry another request.
+      { headers: { connection: 'close' } },
+    )
+  const streaming = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw tooLarge()
+    },
+  })
+  return async (c, next) => {
+    const length = c.req.header('content-length')
+    if (length !== undefined) {
+      if (Number(length) > maxSize) throw tooLarge()
+      return next()
+    }
+    if (c.req.header('transfer-encoding') !== undefined) return streaming(c, next)
+    return next()
   }
 }

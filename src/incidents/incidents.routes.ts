@@ -160,19 +160,14 @@ export function incidentRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(activate, async (c) => {
       const key = c.req.valid('header')['idempotency-key']
-      const { incident, created } = await activateIncident(
+      const { incident, created, taskCount } = await activateIncident(
         deps,
         ctxOf(c),
         toActivateInput(c.req.valid('json')),
         key,
       )
-      const tasks = await deps.db
-        .selectFrom('tasks')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('incident_id', '=', incident.id)
-        .executeTakeFirstOrThrow()
       c.header('Location', `/api/v1/incidents/${incident.id}`)
-      return c.json(incidentSummary(incident, Number(tasks.n)), created ? 201 : 200)
+      return c.json(incidentSummary(incident, taskCount), created ? 201 : 200)
     })
     .openapi(list, async (c) => {
       const q = c.req.valid('query')

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { IncidentProduct } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import { allDistrictCodes, existingDistrictCodes } from '../districts/districts.repo.js'
 import { appendEvents, type NewEvent } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
@@ -14,11 +13,12 @@ import {
   findIdempotencyKey,
   findIncident,
   type IncidentRow,
+  incidentColumns,
   lockIncident,
   nextIncidentNumber,
 } from './incidents.repo.js'
 
-type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'>
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>
 
 export interface ActivateInput {
   playbook: string
@@ -50,7 +50,7 @@ async function replay(
   deps: Deps,
   key: string,
   hash: string,
-): Promise<{ incident: IncidentRow; created: false }> {
+): Promise<{ incident: IncidentRow; created: false; taskCount: number }> {
   const existing = await findIdempotencyKey(deps.db, ACTIVATE_SCOPE, key)
   if (!existing) throw new AppError('conflict', { zh: '请重试', en: 'Concurrent request; retry' })
   if (existing.request_hash !== hash)
@@ -60,7 +60,12 @@ async function replay(
     })
   const incident = await findIncident(deps.db, existing.resource_id)
   if (!incident) throw incidentNotFound()
-  return { incident, created: false }
+  const tasks = await deps.db
+    .selectFrom('tasks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('incident_id', '=', incident.id)
+    .executeTakeFirstOrThrow()
+  return { incident, created: false as const, taskCount: Number(tasks.n) }
 }
 
 /**
@@ -72,7 +77,7 @@ export async function activateIncident(
   ctx: RequestContext,
   input: ActivateInput,
   idempotencyKey?: string,
-): Promise<{ incident: IncidentRow; created: boolean }> {
+): Promise<{ incident: IncidentRow; created: boolean; taskCount: number }> {
   const { db, clock, config } = deps
   const hash = requestHash(input)
   if (idempotencyKey && (await findIdempotencyKey(db, ACTIVATE_SCOPE, idempotencyKey)))
@@ -87,11 +92,10 @@ export async function activateIncident(
       message: `playbook ${input.playbook} is activated at ${loaded.playbook.levels.map(levelName).join('/')} only`,
     })
   let districts: string[] = []
-  if (input.districts === 'all') districts = await allDistrictCodes(db)
+  if (input.districts === 'all') districts = deps.districts.codes()
   else {
-    const known = await existingDistrictCodes(db, input.districts)
     input.districts.forEach((code, i) => {
-      if (!known.has(code))
+      if (!deps.districts.has(code))
         issues.push({ path: `body.districts[${i}]`, message: `unknown district code ${code}` })
     })
     districts = [...new Set(input.districts)].sort()
@@ -102,7 +106,7 @@ export async function activateIncident(
   const id = randomUUID()
   const tasks = planTasks(stepsAtLevel(loaded.playbook, input.level), districts, now, config.TZ)
   try {
-    await db.transaction().execute(async (trx) => {
+    const incident = await db.transaction().execute(async (trx) => {
       if (
         idempotencyKey &&
         !(await claimIdempotencyKey(trx, {
@@ -117,7 +121,7 @@ export async function activateIncident(
       const year = localYear(now, config.TZ)
       const number = await nextIncidentNumber(trx, year)
       const code = `FS-${year}-${String(number).padStart(4, '0')}`
-      await trx
+      const row = await trx
         .insertInto('incidents')
         .values({
           id,
@@ -136,7 +140,8 @@ export async function activateIncident(
           created_at: now,
           created_by: ctx.actor?.id ?? null,
         })
-        .execute()
+        .returning(incidentColumns)
+        .executeTakeFirstOrThrow()
       const rows = await insertTasks(trx, id, tasks, now)
       await appendEvents(trx, ctx, now, [
         {
@@ -167,15 +172,14 @@ export async function activateIncident(
           }),
         ),
       ])
+      return row
     })
+    return { incident, created: true, taskCount: tasks.length }
   } catch (err) {
     // Another request with the same key committed first: answer as a replay of it.
     if (err instanceof KeyTaken && idempotencyKey) return replay(deps, idempotencyKey, hash)
     throw err
   }
-  const incident = await findIncident(db, id)
-  if (!incident) throw incidentNotFound()
-  return { incident, created: true }
 }
 
 export async function pinnedPlaybook(

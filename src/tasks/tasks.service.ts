@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type Kysely, sql, type UpdateObject } from 'kysely'
 import type { DB, TaskStatus } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import { appendEvent, appendEvents } from '../events/events.repo.js'
+import { appendEvents } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { invalidState, notFound, validationFailed } from '../http/problem.js'
@@ -44,8 +44,9 @@ function refuse(task: TaskRow, action: { zh: string; en: string }) {
 }
 
 /**
- * One conditional UPDATE moves the task only if it is still in an allowed state; the event is written in the
- * same transaction. When nothing matched, the caller learns the current state.
+ * One statement moves the task only if it is still in an allowed state and writes its event: the UPDATE and
+ * the INSERT share a data-modifying CTE, so they commit together without a round trip each for BEGIN and
+ * COMMIT. When nothing matched, the caller learns the current state.
  */
 async function transition(
   deps: Deps,
@@ -64,29 +65,53 @@ async function transition(
   if (!isUuid(id)) throw taskNotFound()
   const now = deps.clock.now()
   const scope = ctx.actor?.role === 'district' ? ctx.actor.districtCode : null
-  const updated = await deps.db.transaction().execute(async (trx) => {
-    let q = trx
-      .updateTable('tasks')
-      .set({ ...opts.set(now), updated_at: now })
-      .where('id', '=', id)
-      .where('status', 'in', opts.from)
-    if (scope) q = q.where('district_code', '=', scope)
-    const row = await q.returningAll().executeTakeFirst()
-    if (!row) return undefined
-    await appendEvent(trx, ctx, now, {
-      type: opts.event,
-      incidentId: row.incident_id,
-      taskId: row.id,
-      districtCode: row.district_code,
-      payload: {
-        step: row.step_key,
-        ...(opts.from.length === 1 ? { from: opts.from[0] } : {}),
-        to: row.status,
-        ...opts.payload,
-      },
+  const extra = JSON.stringify({ ...(opts.from.length === 1 ? { from: opts.from[0] } : {}), ...opts.payload })
+  const updated = await deps.db
+    .with('moved', (db) => {
+      let q = db
+        .updateTable('tasks')
+        .set({ ...opts.set(now), updated_at: now })
+        .where('id', '=', id)
+        .where('status', 'in', opts.from)
+      if (scope) q = q.where('district_code', '=', scope)
+      return q.returningAll()
     })
-    return row
-  })
+    .with('event', (db) =>
+      db
+        .insertInto('events')
+        .columns([
+          'type',
+          'incident_id',
+          'task_id',
+          'district_code',
+          'actor_id',
+          'actor_name',
+          'actor_role',
+          'request_id',
+          'payload',
+          'created_at',
+        ])
+        .expression((eb) =>
+          eb.selectFrom('moved').select([
+            sql<string>`${opts.event}::text`.as('type'),
+            'moved.incident_id',
+            'moved.id',
+            'moved.district_code',
+            // Parameters in a SELECT list are untyped: cast them to the target columns' types.
+            sql<string>`${ctx.actor?.id ?? null}::uuid`.as('actor_id'),
+            sql<string>`${ctx.actor?.name ?? null}::text`.as('actor_name'),
+            sql<string>`${ctx.actor?.role ?? 'system'}::text`.as('actor_role'),
+            sql<string>`${ctx.requestId}::text`.as('request_id'),
+            sql<string>`jsonb_build_object('step', moved.step_key, 'to', moved.status) || ${extra}::jsonb`.as(
+              'payload',
+            ),
+            sql<Date>`${now.toISOString()}::timestamptz`.as('created_at'),
+          ]),
+        ),
+    )
+    .selectFrom('moved')
+    .selectAll()
+    .executeTakeFirst()
   if (updated) return updated
   // Nothing matched: absent, another district's, or in a state that does not allow this.
   const current = await loadTaskFor(deps.db, ctx, id)

@@ -139,15 +139,16 @@ describe('500 and 503', () => {
     })
     const app = createApp({ ...t.deps, database: unreachable, db: unreachable.db })
     try {
-      for (const path of ['/api/v1/districts', '/ready']) {
-        const res = await app.request(path)
+      for (const path of ['/api/v1/tokens', '/ready']) {
+        const res = await app.request(path, { headers: { authorization: `Bearer ${admin}` } })
         expect(res.status).toBe(503)
         expect(res.headers.get('retry-after')).toBe('5')
         expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
         expect(await res.json()).toMatchObject({ status: 503, code: 'service_unavailable' })
       }
-      // Liveness does not depend on the database.
+      // Liveness and reference data do not depend on the database.
       expect((await app.request('/health')).status).toBe(200)
+      expect((await app.request('/api/v1/districts')).status).toBe(200)
     } finally {
       await unreachable.close()
     }

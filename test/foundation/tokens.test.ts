@@ -141,4 +141,13 @@ describe('districts', () => {
     })
     expect(r.body.items.at(-1)).toMatchObject({ code: '510185', nameZh: '简阳市', since: 2016 })
   })
+
+  it('answers 304 to a matching If-None-Match', async () => {
+    const first = await t.call('GET', '/api/v1/districts')
+    const etag = first.headers.get('etag')
+    expect(etag).toMatch(/^"[\w-]+"$/)
+    const again = await t.call('GET', '/api/v1/districts', { headers: { 'if-none-match': etag ?? '' } })
+    expect(again.status).toBe(304)
+    expect(again.text).toBe('')
+  })
 })

@@ -6,6 +6,7 @@ import { type Clock, ManualClock } from '../../src/clock.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import type { Role } from '../../src/db/types.js'
 import type { AppDeps } from '../../src/deps.js'
+import { DistrictDirectory } from '../../src/districts/district-directory.js'
 import { createLogger } from '../../src/logger.js'
 import { loadPlaybookDir } from '../../src/playbooks/playbook.loader.js'
 import { PlaybookRegistry, syncPlaybooks } from '../../src/playbooks/playbook.registry.js'
@@ -67,7 +68,14 @@ export async function startTestApp(
   const clock = opts.clock ?? new ManualClock(new Date('2026-11-30T01:00:00Z')) // 09:00 in Chengdu
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', SCHEDULER: 'false', ...opts.config })
   const logger = createLogger(config.LOG_LEVEL)
-  const base = { config, logger, clock: clock as Clock, database: testDb.database, db: testDb.database.db }
+  const base = {
+    config,
+    logger,
+    clock: clock as Clock,
+    database: testDb.database,
+    db: testDb.database.db,
+    districts: await DistrictDirectory.load(testDb.database.db),
+  }
   let deps: AppDeps = { ...base, playbooks: await loadRegistry(opts.playbooksDir ?? PLAYBOOKS_DIR, base) }
   let server = listen(deps)
   let baseUrl = await server.url

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/types.js'
+import { listDistricts } from './districts.repo.js'
+
+export interface District {
+  code: string
+  nameZh: string
+  nameEn: string
+  kind: string
+  since: number | null
+}
+
+/**
+ * Reference data, read once at start (it changes only with a new seed file and a restart): lookups cost no
+ * query, and the public list is served from ready-made JSON with an ETag.
+ */
+export class DistrictDirectory {
+  readonly json: string
+  readonly etag: string
+  private readonly byCode: Map<string, District>
+
+  private constructor(readonly items: District[]) {
+    this.byCode = new Map(items.map((d) => [d.code, d]))
+    this.json = JSON.stringify({ items })
+    this.etag = `"${createHash('sha256').update(this.json).digest('base64url').slice(0, 22)}"`
+  }
+
+  static async load(db: Kysely<DB>): Promise<DistrictDirectory> {
+    const rows = await listDistricts(db)
+    return new DistrictDirectory(
+      rows.map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en, kind: r.kind, since: r.since })),
+    )
+  }
+
+  codes(): string[] {
+    return this.items.map((d) => d.code)
+  }
+
+  has(code: string): boolean {
+    return this.byCode.has(code)
+  }
+}
