@@ -145,13 +145,8 @@ async function main(): Promise<void> {
     log('3. public reads')
     const bare: ChildServer = await startChildServer('bench/bare-server.ts', {})
     cleanups.push(() => bare.stop())
-    const bareBodyLimit: ChildServer = await startChildServer('bench/bare-server.ts', {
-      BARE_BODY_LIMIT: '1',
-    })
-    cleanups.push(() => bareBodyLimit.stop())
     const reads = await benchReads({
       bare,
-      bareBodyLimit,
       app: appServer,
       pool,
       database: bench.name,
