@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import type { Role } from '../db/types.js'
 
 export interface Actor {
@@ -20,3 +21,8 @@ export interface RequestContext {
   actor: Actor | null
   requestId: string
 }
+
+export const requestContextOf = (c: Context<AppEnv>): RequestContext => ({
+  actor: c.get('actor'),
+  requestId: c.get('requestId'),
+})

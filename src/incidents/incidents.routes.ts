@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { stringify } from 'csv-stringify/sync'
 import type { Context } from 'hono'
 import type { AppDeps } from '../deps.js'
-import type { AppEnv, RequestContext } from '../http/app-env.js'
+import { type AppEnv, requestContextOf } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { notFound } from '../http/problem.js'
 import { securedRoute } from '../http/route.js'
@@ -131,10 +131,7 @@ const events = securedRoute(command, {
   },
 })
 
-const ctxOf = (c: Context<AppEnv>): RequestContext => ({
-  actor: c.get('actor'),
-  requestId: c.get('requestId'),
-})
+const ctxOf = requestContextOf
 const wantsCsv = (c: Context<AppEnv>) => /\btext\/csv\b/.test(c.req.header('accept') ?? '')
 const csv = (c: Context<AppEnv>, name: string, text: string) =>
   c.body(`\uFEFF${text}`, 200, {

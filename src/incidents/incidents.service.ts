@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { IncidentProduct } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import { appendEvents, type NewEvent } from '../events/events.repo.js'
+import { appendEvents } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { AppError, invalidState, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
 import { levelName, type Playbook } from '../playbooks/playbook.schema.js'
+import { taskCancelledEvent, taskCreatedEvent } from '../tasks/task-events.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
 import { cancelTasks, insertTasks, nextOccurrences } from '../tasks/tasks.repo.js'
 import {
@@ -158,19 +159,7 @@ export async function activateIncident(
             taskCount: rows.length,
           },
         },
-        ...rows.map(
-          (t): NewEvent => ({
-            type: 'task.created',
-            incidentId: id,
-            taskId: t.id,
-            districtCode: t.district_code,
-            payload: {
-              step: t.step_key,
-              ackDueAt: t.ack_due_at.toISOString(),
-              dueAt: t.due_at.toISOString(),
-            },
-          }),
-        ),
+        ...rows.map((t) => taskCreatedEvent(t)),
       ])
       return row
     })
@@ -243,24 +232,8 @@ export async function changeLevel(
         subject: incident.code,
         payload: { from, to, reason: input.reason, added: newTasks.length, cancelled: cancelled.length },
       },
-      ...newTasks.map(
-        (t): NewEvent => ({
-          type: 'task.created',
-          incidentId,
-          taskId: t.id,
-          districtCode: t.district_code,
-          payload: { step: t.step_key, ackDueAt: t.ack_due_at.toISOString(), dueAt: t.due_at.toISOString() },
-        }),
-      ),
-      ...cancelled.map(
-        (t): NewEvent => ({
-          type: 'task.cancelled',
-          incidentId,
-          taskId: t.id,
-          districtCode: t.district_code,
-          payload: { step: t.step_key, reason: `level lowered to ${to}` },
-        }),
-      ),
+      ...newTasks.map((t) => taskCreatedEvent(t)),
+      ...cancelled.map((t) => taskCancelledEvent(incidentId, t, `level lowered to ${to}`)),
     ])
     return {
       incident: { ...incident, level: input.level },
@@ -297,15 +270,7 @@ export async function closeIncident(
         subject: incident.code,
         payload: { summary: input.summary, cancelledTasks: cancelled.length },
       },
-      ...cancelled.map(
-        (t): NewEvent => ({
-          type: 'task.cancelled',
-          incidentId,
-          taskId: t.id,
-          districtCode: t.district_code,
-          payload: { step: t.step_key, reason: 'incident closed' },
-        }),
-      ),
+      ...cancelled.map((t) => taskCancelledEvent(incidentId, t, 'incident closed')),
     ])
     return { ...incident, status: 'closed' as const, closed_at: now, summary: input.summary }
   })

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import type { AppDeps } from '../deps.js'
 import { appendEvents } from '../events/events.repo.js'
 import { pinnedPlaybook } from '../incidents/incidents.service.js'
+import { taskCreatedEvent } from '../tasks/task-events.js'
 import { occurrenceStart, stepDeadlines } from '../tasks/task-plan.js'
 import { type NewTask, writeTasks } from '../tasks/tasks.repo.js'
 
@@ -64,18 +65,7 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
       trx,
       { actor: null, requestId: 'job:recurring-tasks' },
       now,
-      values.map((v) => ({
-        type: 'task.created',
-        incidentId: v.incident_id,
-        taskId: v.id,
-        districtCode: v.district_code,
-        payload: {
-          step: v.step_key,
-          occurrence: v.occurrence,
-          dueAt: v.due_at.toISOString(),
-          recurring: true,
-        },
-      })),
+      values.map((v) => taskCreatedEvent(v, { recurring: true })),
     )
     return values.length
   })

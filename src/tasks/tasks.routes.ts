@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
 import type { AppDeps } from '../deps.js'
-import type { AppEnv, RequestContext } from '../http/app-env.js'
+import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
@@ -142,10 +141,7 @@ const cancel = moveWith(
   command,
 )
 
-const ctxOf = (c: Context<AppEnv>): RequestContext => ({
-  actor: c.get('actor'),
-  requestId: c.get('requestId'),
-})
+const ctxOf = requestContextOf
 
 export function taskRoutes(deps: AppDeps) {
   return newRouter()

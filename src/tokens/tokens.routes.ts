@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { requestContextOf } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { notFound } from '../http/problem.js'
 import { securedRoute } from '../http/route.js'
@@ -94,7 +95,7 @@ export function tokenRoutes({ db, clock }: AppDeps) {
   return newRouter()
     .openapi(create, async (c) => {
       const body = c.req.valid('json')
-      const ctx = { actor: c.get('actor'), requestId: c.get('requestId') }
+      const ctx = requestContextOf(c)
       const created = await createToken(db, clock, ctx, {
         name: body.name,
         role: body.role,
@@ -110,7 +111,7 @@ export function tokenRoutes({ db, clock }: AppDeps) {
     .openapi(revoke, async (c) => {
       const { id } = c.req.valid('param')
       if (!isUuid(id)) throw notFound({ zh: '令牌不存在', en: 'No such token' })
-      const ctx = { actor: c.get('actor'), requestId: c.get('requestId') }
+      const ctx = requestContextOf(c)
       return c.json(toDto(await revokeToken(db, clock, ctx, id)), 200)
     })
 }
