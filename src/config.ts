@@ -26,7 +26,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TZ: timeZone.default('Asia/Shanghai'),
-  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  PUBLIC_BASE_URL: z.url().optional(),
   SCHEDULER: boolish.default(true),
   PLAYBOOKS_DIR: z.string().min(1).default('./playbooks'),
   SEED_DEMO: boolish.optional(),
@@ -38,7 +38,10 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 })
 
-export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO'> & { SEED_DEMO: boolean }
+export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL'> & {
+  SEED_DEMO: boolean
+  PUBLIC_BASE_URL: string
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -57,5 +60,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const cfg = result.data
   // The demo is for first contact on the embedded store; on PostgreSQL it must be asked for.
-  return { ...cfg, SEED_DEMO: cfg.SEED_DEMO ?? cfg.DATABASE_URL === undefined }
+  return {
+    ...cfg,
+    SEED_DEMO: cfg.SEED_DEMO ?? cfg.DATABASE_URL === undefined,
+    PUBLIC_BASE_URL: cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`,
+  }
 }
