@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.js'
 import { openPostgres } from '../../src/db/client.js'
+import { createLogger } from '../../src/logger.js'
 import { PlaybookRegistry } from '../../src/playbooks/playbook.registry.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
@@ -182,5 +183,21 @@ describe('health, readiness and the API description', () => {
     expect(js.status).toBe(200)
     expect(js.text.length).toBeGreaterThan(100_000)
     expect((await t.call('GET', '/docs/assets/..%2Fpackage.json')).status).toBe(404)
+  })
+})
+
+describe('access log', () => {
+  it('writes one JSON line per request with request id, method, path, status, duration and actor', async () => {
+    const lines: string[] = []
+    const logger = createLogger('info', { destination: { write: (line: string) => lines.push(line) } })
+    const app = createApp({ ...t.deps, logger })
+    await app.request('/api/v1/tokens?x=1', {
+      headers: { authorization: `Bearer ${admin}`, 'x-request-id': 'log-1' },
+    })
+    const entry = lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'request')
+    expect(entry).toMatchObject({ requestId: 'log-1', method: 'GET', path: '/api/v1/tokens', status: 200 })
+    expect(typeof entry.durationMs).toBe('number')
+    expect(entry.actor).toMatch(/^[0-9a-f-]{36}$/)
+    expect(JSON.stringify(lines)).not.toContain(admin)
   })
 })

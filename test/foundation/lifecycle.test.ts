@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -6,6 +7,28 @@ import { runTs, type Server, startServer } from '../helpers/processes.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 const json = async (r: Promise<Response>): Promise<any> => (await r).json()
+
+/** A POST whose body is sent in two halves: the second when `finish()` is called. */
+function halfSentRequest(url: string, token: string, body: string) {
+  const req = request(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    },
+  })
+  const half = Math.floor(body.length / 2)
+  const response = new Promise<{ status: number }>((ok, fail) => {
+    req.on('response', (res) => {
+      res.resume()
+      res.on('end', () => ok({ status: res.statusCode ?? 0 }))
+    })
+    req.on('error', fail)
+  })
+  const started = new Promise<void>((ok) => req.write(body.slice(0, half), () => ok()))
+  return { started, response, finish: () => req.end(body.slice(half)) }
+}
 
 // A newcomer's first contact: `npm start` on a fresh embedded store, a CLI token, a restart.
 describe('embedded first contact', () => {
@@ -36,8 +59,21 @@ describe('embedded first contact', () => {
     expect(incidents.items).toHaveLength(1)
     expect(incidents.items[0]).toMatchObject({ playbook: 'sudan-red', level: 'III', exercise: true })
 
-    // SIGTERM drains and exits cleanly; the embedded store is then free for the CLI.
-    expect(await server.stop('SIGTERM')).toBe(0)
+    // SIGTERM while a request is half sent: the server stops accepting, finishes that request, then exits
+    // cleanly, and the embedded store is free for the CLI.
+    const activation = JSON.stringify({
+      playbook: 'avian-influenza',
+      level: 'IV',
+      title: '停机时的请求',
+      districts: ['510104'],
+    })
+    const inFlight = halfSentRequest(`${server.url}/api/v1/incidents`, admin, activation)
+    await inFlight.started
+    const exited = server.stop('SIGTERM')
+    await new Promise((r) => setTimeout(r, 300))
+    inFlight.finish()
+    expect((await inFlight.response).status).toBe(201)
+    expect(await exited).toBe(0)
     server = undefined
 
     const cli = await runTs(
@@ -52,7 +88,10 @@ describe('embedded first contact', () => {
     server = await startServer(env())
     expect(server.output()).not.toContain('shown once')
     const again = await json(fetch(`${server.url}/api/v1/incidents`, { headers: auth }))
-    expect(again.items).toHaveLength(1) // the demo was not seeded twice
+    // The demo was not seeded twice: the demo and the incident made during shutdown, nothing more.
+    expect(again.items.map((i: { title: string }) => i.title).sort()).toEqual(
+      [incidents.items[0].title, '停机时的请求'].sort(),
+    )
     const tasks = await fetch(`${server.url}/api/v1/tasks`, {
       headers: { authorization: `Bearer ${districtToken}` },
     })
@@ -65,7 +104,7 @@ describe('embedded first contact', () => {
 
     const drill = await runTs('src/cli/main.ts', ['drill', 'swine-streptococcus', '--level', 'III'], env())
     expect(drill.code, drill.stderr).toBe(0)
-    expect(drill.stdout).toMatch(/^FS-\d{4}-0002 \S+ exercise at level III in 20 district\(s\)/)
+    expect(drill.stdout).toMatch(/^FS-\d{4}-0003 \S+ exercise at level III in 20 district\(s\)/)
   })
 
   it('refuses to start with a bad setting, naming the variable', async () => {
