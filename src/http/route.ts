@@ -25,8 +25,8 @@ export function publicRoute<const R extends Config>(config: R) {
 
 /**
  * A route for the listed roles. The roles go into the OpenAPI document (`x-access`) and are enforced by the
- * same list, so the document cannot drift from the behaviour. `scoped` marks routes whose data a district or
- * retailer token sees only in part.
+ * same list, so the document cannot drift from the behaviour. A district or retailer token may still see
+ * only its own part of the data: that scoping is the service's.
  */
 export function securedRoute<const R extends Config>(roles: readonly Role[], config: R) {
   return createRoute({

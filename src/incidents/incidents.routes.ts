@@ -28,7 +28,7 @@ import {
   looseObject,
   toActivateInput,
 } from './incidents.schema.js'
-import { activateIncident, changeLevel, closeIncident, pinnedPlaybook } from './incidents.service.js'
+import { activateIncident, changeLevel, closeIncident } from './incidents.service.js'
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
 const command = ['admin', 'commander'] as const
@@ -179,7 +179,7 @@ export function incidentRoutes(deps: AppDeps) {
       const incident = await visibleIncident(deps, c, c.req.valid('param').id)
       const scope = districtScope(c)
       const [playbook, tasks, reports] = await Promise.all([
-        pinnedPlaybook(deps, incident.playbook_hash),
+        deps.playbooks.pinned(deps.db, incident.playbook_hash),
         incidentTasks(deps.db, incident.id, scope),
         incidentReports(deps.db, incident.id),
       ])

@@ -5,7 +5,7 @@ import { appendEvents } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { AppError, invalidState, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
-import { levelName, type Playbook } from '../playbooks/playbook.schema.js'
+import { levelName } from '../playbooks/playbook.schema.js'
 import { taskCancelledEvent, taskCreatedEvent } from '../tasks/task-events.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
 import { cancelTasks, insertTasks, nextOccurrences } from '../tasks/tasks.repo.js'
@@ -171,15 +171,6 @@ export async function activateIncident(
   }
 }
 
-export async function pinnedPlaybook(
-  deps: Pick<AppDeps, 'db' | 'playbooks'>,
-  hash: string,
-): Promise<Playbook> {
-  const playbook = await deps.playbooks.version(deps.db, hash)
-  if (!playbook) throw new AppError('internal_error')
-  return playbook
-}
-
 /**
  * Raising the level adds the new level's tasks in every district in scope; lowering cancels the tasks no
  * longer required. Nothing is deleted.
@@ -198,7 +189,7 @@ export async function changeLevel(
     if (incident.status !== 'active')
       throw invalidState({ zh: '事件已关闭，不能调整级别', en: 'The incident is closed' }, incident.status)
     if (incident.level === input.level) return { incident, added: 0, cancelled: 0 }
-    const playbook = await pinnedPlaybook({ db: trx, playbooks: deps.playbooks }, incident.playbook_hash)
+    const playbook = await deps.playbooks.pinned(trx, incident.playbook_hash)
     if (!playbook.levels.includes(input.level as 1))
       throw validationFailed([
         { path: 'body.level', message: `playbook allows ${playbook.levels.map(levelName).join('/')} only` },

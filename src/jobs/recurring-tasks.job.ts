@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { AppDeps } from '../deps.js'
 import { appendEvents } from '../events/events.repo.js'
-import { pinnedPlaybook } from '../incidents/incidents.service.js'
 import { taskCreatedEvent } from '../tasks/task-events.js'
 import { occurrenceStart, stepDeadlines } from '../tasks/task-plan.js'
 import { type NewTask, writeTasks } from '../tasks/tasks.repo.js'
@@ -34,7 +33,7 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
       .execute()
     const values: NewTask[] = []
     for (const row of latest) {
-      const playbook = await pinnedPlaybook({ db: trx, playbooks: deps.playbooks }, row.playbook_hash)
+      const playbook = await deps.playbooks.pinned(trx, row.playbook_hash)
       const step = playbook.steps.find((s) => s.key === row.step_key)
       if (!step?.recurrence) continue
       let start = occurrenceStart(step, new Date(row.due_at as unknown as string | Date))

@@ -29,6 +29,13 @@ export class PlaybookRegistry {
     return this.current.get(id)
   }
 
+  /** The version an incident pinned; it was stored at activation, so its absence is a broken database. */
+  async pinned(db: Kysely<DB>, hash: string): Promise<Playbook> {
+    const playbook = await this.version(db, hash)
+    if (!playbook) throw new Error(`playbook version ${hash} is missing from playbook_versions`)
+    return playbook
+  }
+
   /** A pinned version: from memory when loaded now, else from the database (an older file). */
   async version(db: Kysely<DB>, hash: string): Promise<Playbook | undefined> {
     const cached = this.versions.get(hash)

@@ -5,7 +5,6 @@ import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
 import { taskDto } from '../incidents/incident-view.js'
-import { pinnedPlaybook } from '../incidents/incidents.service.js'
 import { listTasks } from './tasks.repo.js'
 import {
   acknowledgeTask,
@@ -173,7 +172,7 @@ export function taskRoutes(deps: AppDeps) {
         .select(['playbook_hash', 'code'])
         .where('id', '=', task.incident_id)
         .executeTakeFirstOrThrow()
-      const playbook = await pinnedPlaybook(deps, incident.playbook_hash)
+      const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
       const step = playbook.steps.find((s) => s.key === task.step_key)
       return c.json(
         { ...taskDto(task, deps.clock.now()), incidentCode: incident.code, stepDetail: step ?? null },

@@ -6,7 +6,6 @@ import { appendEvents } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { invalidState, notFound, validationFailed } from '../http/problem.js'
-import { pinnedPlaybook } from '../incidents/incidents.service.js'
 import { addDuration } from '../playbooks/duration.js'
 import { validateFigures } from './figures.js'
 import { findTask, type TaskRow } from './tasks.repo.js'
@@ -208,7 +207,7 @@ export async function reportOnTask(
     .select('playbook_hash')
     .where('id', '=', task.incident_id)
     .executeTakeFirstOrThrow()
-  const playbook = await pinnedPlaybook(deps, incident.playbook_hash)
+  const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
   const step = playbook.steps.find((s) => s.key === task.step_key)
   const issues = validateFigures(step?.reportFields ?? [], input.figures)
   if (issues.length > 0) throw validationFailed(issues)
