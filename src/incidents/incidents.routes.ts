@@ -131,7 +131,6 @@ const events = securedRoute(command, {
   },
 })
 
-const ctxOf = requestContextOf
 const wantsCsv = (c: Context<AppEnv>) => /\btext\/csv\b/.test(c.req.header('accept') ?? '')
 const csv = (c: Context<AppEnv>, name: string, text: string) =>
   c.body(`\uFEFF${text}`, 200, {
@@ -159,7 +158,7 @@ export function incidentRoutes(deps: AppDeps) {
       const key = c.req.valid('header')['idempotency-key']
       const { incident, created, taskCount } = await activateIncident(
         deps,
-        ctxOf(c),
+        requestContextOf(c),
         toActivateInput(c.req.valid('json')),
         key,
       )
@@ -201,7 +200,7 @@ export function incidentRoutes(deps: AppDeps) {
     })
     .openapi(level, async (c) => {
       const body = c.req.valid('json')
-      const result = await changeLevel(deps, ctxOf(c), c.req.valid('param').id, {
+      const result = await changeLevel(deps, requestContextOf(c), c.req.valid('param').id, {
         level: levelFromName(body.level),
         reason: body.reason,
       })
@@ -211,7 +210,12 @@ export function incidentRoutes(deps: AppDeps) {
       )
     })
     .openapi(close, async (c) => {
-      const closed = await closeIncident(deps, ctxOf(c), c.req.valid('param').id, c.req.valid('json'))
+      const closed = await closeIncident(
+        deps,
+        requestContextOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      )
       return c.json(incidentSummary(closed), 200)
     })
     .openapi(report, async (c) => {

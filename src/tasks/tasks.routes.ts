@@ -140,8 +140,6 @@ const cancel = moveWith(
   command,
 )
 
-const ctxOf = requestContextOf
-
 export function taskRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(list, async (c) => {
@@ -166,7 +164,7 @@ export function taskRoutes(deps: AppDeps) {
       )
     })
     .openapi(get, async (c) => {
-      const task = await loadTaskFor(deps.db, ctxOf(c), c.req.valid('param').id)
+      const task = await loadTaskFor(deps.db, requestContextOf(c), c.req.valid('param').id)
       const incident = await deps.db
         .selectFrom('incidents')
         .select(['playbook_hash', 'code'])
@@ -180,13 +178,24 @@ export function taskRoutes(deps: AppDeps) {
       )
     })
     .openapi(ack, async (c) =>
-      c.json(taskDto(await acknowledgeTask(deps, ctxOf(c), c.req.valid('param').id), deps.clock.now()), 200),
+      c.json(
+        taskDto(await acknowledgeTask(deps, requestContextOf(c), c.req.valid('param').id), deps.clock.now()),
+        200,
+      ),
     )
     .openapi(start, async (c) =>
-      c.json(taskDto(await startTask(deps, ctxOf(c), c.req.valid('param').id), deps.clock.now()), 200),
+      c.json(
+        taskDto(await startTask(deps, requestContextOf(c), c.req.valid('param').id), deps.clock.now()),
+        200,
+      ),
     )
     .openapi(report, async (c) => {
-      const result = await reportOnTask(deps, ctxOf(c), c.req.valid('param').id, c.req.valid('json'))
+      const result = await reportOnTask(
+        deps,
+        requestContextOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      )
       return c.json(
         {
           task: taskDto(result.task, deps.clock.now()),
@@ -198,21 +207,30 @@ export function taskRoutes(deps: AppDeps) {
     .openapi(complete, async (c) => {
       const body = c.req.valid('json')
       return c.json(
-        taskDto(await completeTask(deps, ctxOf(c), c.req.valid('param').id, body.note), deps.clock.now()),
+        taskDto(
+          await completeTask(deps, requestContextOf(c), c.req.valid('param').id, body.note),
+          deps.clock.now(),
+        ),
         200,
       )
     })
     .openapi(decline, async (c) => {
       const body = c.req.valid('json')
       return c.json(
-        taskDto(await declineTask(deps, ctxOf(c), c.req.valid('param').id, body.reason), deps.clock.now()),
+        taskDto(
+          await declineTask(deps, requestContextOf(c), c.req.valid('param').id, body.reason),
+          deps.clock.now(),
+        ),
         200,
       )
     })
     .openapi(cancel, async (c) => {
       const body = c.req.valid('json')
       return c.json(
-        taskDto(await cancelTask(deps, ctxOf(c), c.req.valid('param').id, body.reason), deps.clock.now()),
+        taskDto(
+          await cancelTask(deps, requestContextOf(c), c.req.valid('param').id, body.reason),
+          deps.clock.now(),
+        ),
         200,
       )
     })
