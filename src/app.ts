@@ -10,6 +10,7 @@ import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
+import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
 
 export const API_PREFIX = '/api/v1'
@@ -21,11 +22,12 @@ export function createApp(deps: AppDeps) {
   app.use('*', accessLog(deps.logger))
   app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
   app.use(`${API_PREFIX}/*`, requireContentType())
-  app.use(`${API_PREFIX}/*`, resolveActor(deps.db))
+  const actors = new ActorCache()
+  app.use(`${API_PREFIX}/*`, resolveActor(deps.db, actors))
 
   app.route('/', healthRoutes(deps))
   app.route(API_PREFIX, districtRoutes(deps))
-  app.route(API_PREFIX, tokenRoutes(deps))
+  app.route(API_PREFIX, tokenRoutes(deps, actors))
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))

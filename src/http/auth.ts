@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Kysely } from 'kysely'
 import type { DB, Role } from '../db/types.js'
+import type { ActorCache } from '../tokens/actor-cache.js'
 import { hashTokenSecret, looksLikeToken } from '../tokens/token-secret.js'
 import { findActiveTokenByHash } from '../tokens/tokens.repo.js'
 import type { AppEnv } from './app-env.js'
@@ -10,7 +11,7 @@ const unauthorized = (en: string, zh: string) =>
   new AppError('unauthorized', { zh, en }, { headers: { 'www-authenticate': 'Bearer realm="redshield"' } })
 
 /** Resolves the bearer token, if any. A token that is presented but not valid is refused outright. */
-export function resolveActor(db: Kysely<DB>): MiddlewareHandler<AppEnv> {
+export function resolveActor(db: Kysely<DB>, cache: ActorCache): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('actor', null)
     const header = c.req.header('authorization')
@@ -19,15 +20,21 @@ export function resolveActor(db: Kysely<DB>): MiddlewareHandler<AppEnv> {
       const secret = match?.[1]
       if (!secret || !looksLikeToken(secret))
         throw unauthorized('Authorization must be "Bearer <token>"', 'Authorization 须为 "Bearer <令牌>"')
-      const row = await findActiveTokenByHash(db, hashTokenSecret(secret))
-      if (!row) throw unauthorized('Token is unknown or revoked', '令牌无效或已吊销')
-      c.set('actor', {
-        id: row.id,
-        name: row.name,
-        role: row.role,
-        districtCode: row.district_code,
-        retailerId: row.retailer_id,
-      })
+      const hash = hashTokenSecret(secret)
+      let actor = cache.get(hash)
+      if (!actor) {
+        const row = await findActiveTokenByHash(db, hash)
+        if (!row) throw unauthorized('Token is unknown or revoked', '令牌无效或已吊销')
+        actor = {
+          id: row.id,
+          name: row.name,
+          role: row.role,
+          districtCode: row.district_code,
+          retailerId: row.retailer_id,
+        }
+        cache.set(hash, actor)
+      }
+      c.set('actor', actor)
     }
     await next()
   }

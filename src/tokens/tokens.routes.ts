@@ -6,6 +6,7 @@ import { notFound } from '../http/problem.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
+import type { ActorCache } from './actor-cache.js'
 import { listTokens } from './tokens.repo.js'
 import { createToken, revokeToken } from './tokens.service.js'
 
@@ -91,7 +92,7 @@ const revoke = securedRoute(['admin'], {
   },
 })
 
-export function tokenRoutes({ db, clock }: AppDeps) {
+export function tokenRoutes({ db, clock }: AppDeps, actors: ActorCache) {
   return newRouter()
     .openapi(create, async (c) => {
       const body = c.req.valid('json')
@@ -111,7 +112,8 @@ export function tokenRoutes({ db, clock }: AppDeps) {
     .openapi(revoke, async (c) => {
       const { id } = c.req.valid('param')
       if (!isUuid(id)) throw notFound({ zh: '令牌不存在', en: 'No such token' })
-      const ctx = requestContextOf(c)
-      return c.json(toDto(await revokeToken(db, clock, ctx, id)), 200)
+      const revoked = await revokeToken(db, clock, requestContextOf(c), id)
+      actors.forget(id)
+      return c.json(toDto(revoked), 200)
     })
 }
