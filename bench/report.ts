@@ -139,7 +139,7 @@ function ackSection(k: AckResult, poolSize: number): string {
           ratio(k.app.latency.p99 / k.raw.latency.p99),
           ...cpuCells(k.app.cpu),
         ],
-        rawRow('diagnostic: raw tx + the token SELECT the app makes per request', k.rawWithToken),
+        rawRow('diagnostic: raw tx + the token SELECT the app makes on a cache miss', k.rawWithToken),
         rawRow(
           'diagnostic: raw, one statement (`WITH t AS (UPDATE … RETURNING …) INSERT INTO events …`)',
           k.rawOneStatement,
