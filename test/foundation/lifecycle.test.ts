@@ -8,26 +8,30 @@ import { runTs, type Server, startServer } from '../helpers/processes.js'
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 const json = async (r: Promise<Response>): Promise<any> => (await r).json()
 
-/** A POST whose body is sent in two halves: the second when `finish()` is called. */
-function halfSentRequest(url: string, token: string, body: string) {
+/**
+ * A POST whose headers reach the server first (`Expect: 100-continue`: the server answers 100 once it has
+ * parsed them, so the request is in flight) and whose body follows only when `finish()` is called.
+ */
+function inFlightRequest(url: string, token: string, body: string) {
   const req = request(url, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
+      expect: '100-continue',
     },
   })
-  const half = Math.floor(body.length / 2)
-  const response = new Promise<{ status: number }>((ok, fail) => {
+  const started = new Promise<void>((ok) => req.once('continue', () => ok()))
+  const response = new Promise<{ status: number } | { error: string }>((ok) => {
     req.on('response', (res) => {
       res.resume()
       res.on('end', () => ok({ status: res.statusCode ?? 0 }))
     })
-    req.on('error', fail)
+    req.on('error', (err) => ok({ error: err.message }))
   })
-  const started = new Promise<void>((ok) => req.write(body.slice(0, half), () => ok()))
-  return { started, response, finish: () => req.end(body.slice(half)) }
+  req.flushHeaders()
+  return { started, response, finish: () => req.end(body) }
 }
 
 // A newcomer's first contact: `npm start` on a fresh embedded store, a CLI token, a restart.
@@ -59,7 +63,7 @@ describe('embedded first contact', () => {
     expect(incidents.items).toHaveLength(1)
     expect(incidents.items[0]).toMatchObject({ playbook: 'sudan-red', level: 'III', exercise: true })
 
-    // SIGTERM while a request is half sent: the server stops accepting, finishes that request, then exits
+    // SIGTERM while a request is in flight: the server stops accepting, finishes that request, then exits
     // cleanly, and the embedded store is free for the CLI.
     const activation = JSON.stringify({
       playbook: 'avian-influenza',
@@ -67,12 +71,12 @@ describe('embedded first contact', () => {
       title: '停机时的请求',
       districts: ['510104'],
     })
-    const inFlight = halfSentRequest(`${server.url}/api/v1/incidents`, admin, activation)
+    const inFlight = inFlightRequest(`${server.url}/api/v1/incidents`, admin, activation)
     await inFlight.started
     const exited = server.stop('SIGTERM')
     await new Promise((r) => setTimeout(r, 300))
     inFlight.finish()
-    expect((await inFlight.response).status).toBe(201)
+    expect(await inFlight.response).toEqual({ status: 201 })
     expect(await exited).toBe(0)
     server = undefined
 
