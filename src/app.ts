@@ -4,7 +4,7 @@ import { healthRoutes } from './health/health.routes.js'
 import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
 import { handleError } from './http/errors.js'
-import { accessLog, limitBody, requestContext, requireContentType } from './http/middleware.js'
+import { limitBody, requestContext, requireContentType } from './http/middleware.js'
 import { AppError, problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
@@ -18,8 +18,7 @@ export const API_PREFIX = '/api/v1'
 /** Builds the whole HTTP surface from its dependencies; holds no module-level state. */
 export function createApp(deps: AppDeps) {
   const app = newRouter()
-  app.use('*', requestContext())
-  app.use('*', accessLog(deps.logger))
+  app.use('*', requestContext(deps.logger))
   app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
   app.use(`${API_PREFIX}/*`, requireContentType())
   const actors = new ActorCache()
