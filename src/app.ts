@@ -66,5 +66,3 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => handleError(err, c, deps.logger))
   return app
 }
-
-export type App = ReturnType<typeof createApp>

@@ -36,17 +36,17 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 
-/** A request that carries a body must say it is JSON (or a type the route accepts). */
-export function requireContentType(
-  accepted: (path: string) => RegExp = () => /^application\/([\w.-]+\+)?json$/i,
-): MiddlewareHandler<AppEnv> {
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i
+
+/** A request that carries a body must say it is JSON. */
+export function requireContentType(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (BODY_METHODS.has(c.req.method)) {
       const length = c.req.header('content-length')
       const hasBody =
         (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? ''
-      if (hasBody && !accepted(c.req.path).test(type))
+      if (hasBody && !JSON_TYPE.test(type))
         throw new AppError(
           'unsupported_media_type',
           {

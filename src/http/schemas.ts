@@ -20,5 +20,3 @@ export const problemContent = { 'application/problem+json': { schema: ProblemSch
 export const problem = (description: string) => ({ description, content: problemContent })
 
 export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
-
-export const TextSchema = z.object({ zh: z.string(), en: z.string() }).openapi('Text')

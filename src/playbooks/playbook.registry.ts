@@ -4,11 +4,6 @@ import type { DB } from '../db/types.js'
 import type { LoadedPlaybook } from './playbook.loader.js'
 import type { Playbook } from './playbook.schema.js'
 
-export interface PlaybookVersion {
-  hash: string
-  playbook: Playbook
-}
-
 /** The playbooks loaded at start (current versions) and every stored version by hash. */
 export class PlaybookRegistry {
   private readonly current = new Map<string, LoadedPlaybook>()
