@@ -1,3 +1,4 @@
+import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
 import { healthRoutes } from './health/health.routes.js'
@@ -8,6 +9,7 @@ import { limitBody, requestContext, requireContentType } from './http/middleware
 import { AppError, problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
+import { jobRoutes } from './jobs/jobs.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
@@ -30,6 +32,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
+  app.route(API_PREFIX, contactRoutes(deps))
+  app.route(API_PREFIX, jobRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

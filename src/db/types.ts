@@ -6,6 +6,7 @@ type DefaultNow = ColumnType<Date, Date | string | undefined, Date | string>
 export type Role = 'admin' | 'commander' | 'district' | 'sampler' | 'reviewer' | 'approver' | 'retailer'
 export type TaskStatus = 'pending' | 'acknowledged' | 'in_progress' | 'completed' | 'declined' | 'cancelled'
 export type IncidentStatus = 'active' | 'closed'
+export type EscalationClock = 'unacknowledged' | 'overdue'
 
 export interface DistrictsTable {
   code: string
@@ -139,6 +140,18 @@ export interface TasksTable {
   last_report_at: Timestamp | null
   next_escalation_at: Timestamp | null
   escalation_count: ColumnType<number, number | undefined, number>
+  // escalation (issue 7)
+  escalation_clock: ColumnType<
+    EscalationClock | null,
+    EscalationClock | null | undefined,
+    EscalationClock | null
+  >
+  clock_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  escalation_position: ColumnType<number, number | undefined, number>
+  last_escalated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  last_escalation_rung: ColumnType<number | null, number | null | undefined, number | null>
+  last_escalation_notify: ColumnType<string | null, string | null | undefined, string | null>
+  reassigned_from: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -168,4 +181,38 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable
   tasks: TasksTable
   task_reports: TaskReportsTable
+  // escalation, contacts and jobs (issue 7)
+  district_contacts: DistrictContactsTable
+  city_contacts: CityContactsTable
+  job_runs: JobRunsTable
+}
+
+export interface DistrictContactsTable {
+  district_code: string
+  duty_officer_name: string | null
+  duty_officer_phone: string | null
+  head_name: string | null
+  head_phone: string | null
+  updated_at: Timestamp
+  updated_by: string | null
+}
+
+export interface CityContactsTable {
+  target: 'command_centre' | 'city_leadership'
+  name: string
+  phone: string
+  updated_at: Timestamp
+  updated_by: string | null
+}
+
+export interface JobRunsTable {
+  job: string
+  slot: Timestamp
+  instance: string
+  catch_up: ColumnType<boolean, boolean | undefined, boolean>
+  started_at: Timestamp
+  finished_at: Timestamp | null
+  outcome: 'running' | 'ok' | 'failed'
+  result: ColumnType<unknown, string | null | undefined, string | null>
+  error: string | null
 }

@@ -47,9 +47,41 @@ export function taskDto(t: TaskRow, now: Date) {
     cancelledAt: iso(t.cancelled_at),
     cancelReason: t.cancel_reason,
     lastReportAt: iso(t.last_report_at),
-    escalations: t.escalation_count,
+    escalations: {
+      count: t.escalation_count,
+      clock: t.escalation_clock,
+      lastRung: t.last_escalation_rung,
+      lastAt: iso(t.last_escalated_at),
+      lastNotify: t.last_escalation_notify,
+      nextAt: iso(t.next_escalation_at),
+    },
+    reassignedFrom: t.reassigned_from,
     overdue: isOverdue(t, now),
   }
+}
+
+/**
+ * How late a task is, in ms, or null when it is not: past its ack deadline unacknowledged, past due, or
+ * silent past its reporting cadence (the overdue clock is running before `due_at`).
+ */
+export function lateness(t: TaskRow, now: Date): number | null {
+  if (isOverdue(t, now) === 'unacknowledged') return now.getTime() - t.ack_due_at.getTime()
+  if (isOverdue(t, now) === 'past_due') return now.getTime() - t.due_at.getTime()
+  if (t.escalation_clock === 'overdue' && t.clock_started_at && t.status !== 'pending')
+    return now.getTime() - t.clock_started_at.getTime()
+  return null
+}
+
+/** The incident's overdue list: most late first, each with how late it is. */
+export function overdueList(tasks: TaskRow[], now: Date) {
+  return tasks
+    .map((t) => ({ t, late: lateness(t, now) }))
+    .filter(
+      (x): x is { t: TaskRow; late: number } =>
+        x.late !== null && ['pending', 'acknowledged', 'in_progress'].includes(x.t.status),
+    )
+    .sort((a, b) => b.late - a.late || a.t.id.localeCompare(b.t.id))
+    .map(({ t, late }) => ({ ...taskDto(t, now), lateBySeconds: Math.floor(late / 1000) }))
 }
 
 export type OverdueKind = 'unacknowledged' | 'past_due' | null

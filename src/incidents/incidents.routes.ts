@@ -10,7 +10,7 @@ import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
 import { levelFromName } from '../playbooks/playbook.schema.js'
 import { afterActionReport, reportCsvColumns } from './incident-report.js'
-import { figureTotals, incidentSummary, isOverdue, taskDto, taskMatrix } from './incident-view.js'
+import { figureTotals, incidentSummary, overdueList, taskMatrix } from './incident-view.js'
 import {
   findIncident,
   incidentEvents,
@@ -193,7 +193,8 @@ export function incidentRoutes(deps: AppDeps) {
             city: totals.city,
             districts: scope ? { [scope]: totals.byDistrict[scope] ?? {} } : totals.byDistrict,
           },
-          overdue: tasks.filter((t) => isOverdue(t, now)).map((t) => taskDto(t, now)),
+          // Most late first (issue 7): unacknowledged, past due, or silent past the reporting cadence.
+          overdue: overdueList(tasks, now),
         },
         200,
       )

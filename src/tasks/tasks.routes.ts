@@ -5,6 +5,8 @@ import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
 import { taskDto } from '../incidents/incident-view.js'
+import { isDuration } from '../playbooks/duration.js'
+import { reassignTask } from './reassign.service.js'
 import { listTasks } from './tasks.repo.js'
 import {
   acknowledgeTask,
@@ -140,6 +142,43 @@ const cancel = moveWith(
   command,
 )
 
+const window = z
+  .string()
+  .max(40)
+  .refine(isDuration, 'an ISO-8601 duration such as PT30M, PT2H or P1D (no months or years)')
+  .refine((d) => !/^P(T?0+[DHMSW])+$|^PT(0+[HMS])+$/.test(d), 'must be longer than zero')
+const reassign = securedRoute(command, {
+  method: 'post',
+  path: '/tasks/{id}/reassign',
+  operationId: 'reassignTask',
+  tags: ['tasks'],
+  summary: 'Reassign a declined task (首办责任制): a new task, for the same or another district in scope',
+  request: {
+    params: IdParam,
+    body: {
+      content: json(
+        z
+          .strictObject({
+            district: z
+              .string()
+              .regex(/^\d{6}$/, 'a six-digit GB/T 2260 code')
+              .optional(),
+            ackWithin: window.optional(),
+            dueWithin: window.optional(),
+            reason: z.string().trim().min(1).max(2000),
+          })
+          .openapi('TaskReassignment'),
+      ),
+      required: true,
+    },
+  },
+  responses: {
+    201: { description: 'The new task, linked to the declined one', content: json(TaskSchema) },
+    404: problem('No such task'),
+    409: problem('Not declined, already reassigned, or the incident is closed'),
+  },
+})
+
 export function taskRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(list, async (c) => {
@@ -223,6 +262,11 @@ export function taskRoutes(deps: AppDeps) {
         ),
         200,
       )
+    })
+    .openapi(reassign, async (c) => {
+      const task = await reassignTask(deps, requestContextOf(c), c.req.valid('param').id, c.req.valid('json'))
+      c.header('Location', `/api/v1/tasks/${task.id}`)
+      return c.json(taskDto(task, deps.clock.now()), 201)
     })
     .openapi(cancel, async (c) => {
       const body = c.req.valid('json')
