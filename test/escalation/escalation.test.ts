@@ -119,14 +119,20 @@ describe('the overdue clock', () => {
     const id = tasks[0]!.id
     t.clock.set(at(1))
     await t.call('POST', `/api/v1/tasks/${id}/ack`, { token: jinjiang })
-    await t.call('POST', `/api/v1/tasks/${id}/reports`, { token: jinjiang, body: { figures: { outlets: 1 } } })
+    await t.call('POST', `/api/v1/tasks/${id}/reports`, {
+      token: jinjiang,
+      body: { figures: { outlets: 1 } },
+    })
     await sweepAt(6.9) // report at 1 s, cadence 6 s: silent from 7 s
     expect(await escalations(t.deps.db, id)).toEqual([])
     await sweepAt(7)
     expect(rungsOf(await escalations(t.deps.db, id))).toEqual(['overdue:1.0'])
     // A report at 8 s resets the clock: the second rung (due at 10 s on the old clock) never fires.
     t.clock.set(at(8))
-    await t.call('POST', `/api/v1/tasks/${id}/reports`, { token: jinjiang, body: { figures: { outlets: 2 } } })
+    await t.call('POST', `/api/v1/tasks/${id}/reports`, {
+      token: jinjiang,
+      body: { figures: { outlets: 2 } },
+    })
     await sweepAt(10)
     await sweepAt(13.5)
     expect(rungsOf(await escalations(t.deps.db, id))).toEqual(['overdue:1.0'])
@@ -161,7 +167,12 @@ describe('after downtime', () => {
     await sweepAt(2 * 3600) // two hours down
     await sweepAt(2 * 3600 + 1)
     const es = await escalations(t.deps.db, id)
-    expect(rungsOf(es)).toEqual(['unacknowledged:1.0', 'unacknowledged:2.0', 'unacknowledged:3.0', 'unacknowledged:3.2'])
+    expect(rungsOf(es)).toEqual([
+      'unacknowledged:1.0',
+      'unacknowledged:2.0',
+      'unacknowledged:3.0',
+      'unacknowledged:3.2',
+    ])
     expect(es.every((e) => e.payload.late)).toBe(true)
     expect(es[3]!.payload.skippedRepeats).toBe(1)
     expect(es.map((e) => e.payload.dueAt)).toEqual([2, 4, 6, 16].map((s) => at(s).toISOString()))
@@ -179,7 +190,9 @@ describe('the overdue list', () => {
     t.clock.set(at(30))
     const inc = await t.call('GET', `/api/v1/incidents/${incident}`, { token: commander })
     // a: 28 s past its ack deadline; b: 10 s past due; c: done.
-    expect(inc.body.overdue.map((x: { id: string; lateBySeconds: number }) => [x.id, x.lateBySeconds])).toEqual([
+    expect(
+      inc.body.overdue.map((x: { id: string; lateBySeconds: number }) => [x.id, x.lateBySeconds]),
+    ).toEqual([
       [a, 28],
       [b, 10],
     ])

@@ -31,4 +31,5 @@ export async function escalations(db: Kysely<DB>, taskId?: string): Promise<Esca
   return (await q.execute()) as unknown as Escalation[]
 }
 
-export const rungsOf = (es: Escalation[]) => es.map((e) => `${e.payload.clock}:${e.payload.rung}.${e.payload.repeat}`)
+export const rungsOf = (es: Escalation[]) =>
+  es.map((e) => `${e.payload.clock}:${e.payload.rung}.${e.payload.repeat}`)
