@@ -15,6 +15,7 @@ import { createLogger } from '../src/logger.js'
 import { createToken } from '../src/tokens/tokens.service.js'
 import { benchAcks } from './acks.bench.js'
 import { benchActivation } from './activation.bench.js'
+import { benchEscalation } from './escalation.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
 import { type ChildServer, REPO_ROOT, startChildServer } from './lib/child-server.js'
 import { benchReads } from './reads.bench.js'
@@ -153,6 +154,9 @@ async function main(): Promise<void> {
       durationS: 5,
     })
 
+    log('4. escalation sweep')
+    const escalation = await benchEscalation({ deps, actor, pool, log })
+
     const markdown = renderResults({
       info: {
         startedAt,
@@ -166,6 +170,7 @@ async function main(): Promise<void> {
       activation,
       acks,
       reads,
+      escalation,
     })
     await writeFile(RESULTS, markdown)
     process.stdout.write(`${markdown}\n`)
