@@ -1,5 +1,12 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemClock } from '../../src/clock.js'
+import { loadConfig } from '../../src/config.js'
+import { escalationSweepJob } from '../../src/escalation/escalation.job.js'
 import { sweepEscalations } from '../../src/escalation/escalation.service.js'
+import { startScheduler } from '../../src/jobs/scheduler.js'
+import { writeTasks } from '../../src/tasks/tasks.repo.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { DRILL_DIR, escalations, rungsOf } from './helpers.js'
 
@@ -196,5 +203,46 @@ describe('the overdue list', () => {
       [a, 28],
       [b, 10],
     ])
+  })
+})
+
+describe('the running scheduler (real clock, this engine)', () => {
+  it('fires a rung within 5 s of falling due, once', async () => {
+    const { incident } = await activate(['510104'])
+    const deps = {
+      ...t.deps,
+      clock: systemClock,
+      config: loadConfig({ LOG_LEVEL: 'silent', ESCALATION_POLL_MS: '250' }),
+    }
+    const dueAt = new Date(Date.now() + 500)
+    const id = randomUUID()
+    await writeTasks(t.deps.db, [
+      {
+        id,
+        incident_id: incident,
+        district_code: '510105',
+        step_key: 'sweep',
+        occurrence: 7,
+        level: 4,
+        status: 'pending',
+        ack_due_at: dueAt,
+        due_at: new Date(dueAt.getTime() + 60_000),
+        next_escalation_at: dueAt,
+        created_at: dueAt,
+        updated_at: dueAt,
+      },
+    ])
+    const scheduler = startScheduler(deps, [escalationSweepJob])
+    try {
+      for (let i = 0; i < 40 && (await escalations(t.deps.db, id)).length === 0; i++) await sleep(100)
+    } finally {
+      scheduler.stop()
+      await scheduler.idle()
+    }
+    const es = await escalations(t.deps.db, id)
+    expect(rungsOf(es)).toEqual(['unacknowledged:1.0'])
+    const late = es[0]!.created_at.getTime() - dueAt.getTime()
+    expect(late).toBeGreaterThanOrEqual(0)
+    expect(late).toBeLessThanOrEqual(5000)
   })
 })
