@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { pendingMigrations } from '../db/migrate.js'
 import type { AppDeps } from '../deps.js'
-import { AppError } from '../http/problem.js'
+import { AppError } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { problem } from '../http/schemas.js'

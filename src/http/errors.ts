@@ -1,8 +1,9 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
+import { AppError, type ProblemIssue } from '../domain/errors.js'
 import type { Logger } from '../logger.js'
-import { AppError, type ProblemIssue, problemResponse } from './problem.js'
+import { problemResponse } from './problem.js'
 
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',

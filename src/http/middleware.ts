@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { AppError } from '../domain/errors.js'
 import type { Logger } from '../logger.js'
 import type { AppEnv } from './app-env.js'
-import { AppError } from './problem.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 

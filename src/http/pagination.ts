@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { type Expression, type SqlBool, sql } from 'kysely'
-import { validationFailed } from './problem.js'
+import { validationFailed } from '../domain/errors.js'
 
 /**
  * Keyset pagination for every list: `?limit=` (default 50, at most 500) and `?cursor=` (opaque), answered

@@ -1,14 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { inTransaction } from '../db/transaction.js'
 import type { IncidentProduct } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { type Level, levelName } from '../domain/enums.js'
+import { AppError, invalidState, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { appendEvents } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { isUuid } from '../http/ids.js'
-import { AppError, invalidState, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
-import { levelName } from '../playbooks/playbook.schema.js'
-import { taskCancelledEvent, taskCreatedEvent } from '../tasks/task-events.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
-import { cancelTasks, insertTasks, nextOccurrences } from '../tasks/tasks.repo.js'
+import { taskCancelledEvent, taskCreatedEvent } from '../tasks/tasks.events.js'
+import { cancelTasks, countTasks, insertTasks, nextOccurrences } from '../tasks/tasks.repo.js'
 import {
   claimIdempotencyKey,
   findIdempotencyKey,
@@ -23,7 +24,7 @@ type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>
 
 export interface ActivateInput {
   playbook: string
-  level: number
+  level: Level
   title: string
   hazard?: string | undefined
   products?: IncidentProduct[] | undefined
@@ -61,12 +62,7 @@ async function replay(
     })
   const incident = await findIncident(deps.db, existing.resource_id)
   if (!incident) throw incidentNotFound()
-  const tasks = await deps.db
-    .selectFrom('tasks')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('incident_id', '=', incident.id)
-    .executeTakeFirstOrThrow()
-  return { incident, created: false as const, taskCount: Number(tasks.n) }
+  return { incident, created: false as const, taskCount: await countTasks(deps.db, incident.id) }
 }
 
 /**
@@ -87,7 +83,7 @@ export async function activateIncident(
   const issues: ProblemIssue[] = []
   const loaded = deps.playbooks.get(input.playbook)
   if (!loaded) issues.push({ path: 'body.playbook', message: `unknown playbook "${input.playbook}"` })
-  else if (!loaded.playbook.levels.includes(input.level as 1))
+  else if (!loaded.playbook.levels.includes(input.level))
     issues.push({
       path: 'body.level',
       message: `playbook ${input.playbook} is activated at ${loaded.playbook.levels.map(levelName).join('/')} only`,
@@ -107,7 +103,7 @@ export async function activateIncident(
   const id = randomUUID()
   const tasks = planTasks(stepsAtLevel(loaded.playbook, input.level), districts, now, config.TZ)
   try {
-    const incident = await db.transaction().execute(async (trx) => {
+    const incident = await inTransaction(db, async (trx) => {
       if (
         idempotencyKey &&
         !(await claimIdempotencyKey(trx, {
@@ -139,7 +135,7 @@ export async function activateIncident(
           exercise: input.exercise ?? false,
           note: input.note ?? null,
           created_at: now,
-          created_by: ctx.actor?.id ?? null,
+          created_by: actorIdOf(ctx),
         })
         .returning(incidentColumns)
         .executeTakeFirstOrThrow()
@@ -153,7 +149,7 @@ export async function activateIncident(
             code,
             playbook: loaded.playbook.id,
             playbookHash: loaded.hash,
-            level: levelName(input.level as 1),
+            level: levelName(input.level),
             districts,
             exercise: input.exercise ?? false,
             taskCount: rows.length,
@@ -179,18 +175,18 @@ export async function changeLevel(
   deps: Deps,
   ctx: RequestContext,
   incidentId: string,
-  input: { level: number; reason: string },
+  input: { level: Level; reason: string },
 ) {
   const { db, clock, config } = deps
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
       throw invalidState({ zh: '事件已关闭，不能调整级别', en: 'The incident is closed' }, incident.status)
     if (incident.level === input.level) return { incident, added: 0, cancelled: 0 }
     const playbook = await deps.playbooks.pinned(trx, incident.playbook_hash)
-    if (!playbook.levels.includes(input.level as 1))
+    if (!playbook.levels.includes(input.level))
       throw validationFailed([
         { path: 'body.level', message: `playbook allows ${playbook.levels.map(levelName).join('/')} only` },
       ])
@@ -214,10 +210,11 @@ export async function changeLevel(
       now,
     )
     await trx.updateTable('incidents').set({ level: input.level }).where('id', '=', incidentId).execute()
-    const from = levelName(incident.level as 1)
-    const to = levelName(input.level as 1)
+    const from = levelName(incident.level)
+    const to = levelName(input.level)
     await appendEvents(trx, ctx, now, [
       {
+        // I is the most severe: a smaller number is a higher level.
         type: input.level < incident.level ? 'incident.level_raised' : 'incident.level_lowered',
         incidentId,
         subject: incident.code,
@@ -243,7 +240,7 @@ export async function closeIncident(
 ) {
   const { db, clock } = deps
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
@@ -251,7 +248,7 @@ export async function closeIncident(
     const cancelled = await cancelTasks(trx, { incidentId }, 'incident closed', now)
     await trx
       .updateTable('incidents')
-      .set({ status: 'closed', closed_at: now, closed_by: ctx.actor?.id ?? null, summary: input.summary })
+      .set({ status: 'closed', closed_at: now, closed_by: actorIdOf(ctx), summary: input.summary })
       .where('id', '=', incidentId)
       .execute()
     await appendEvents(trx, ctx, now, [

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
-import { notFound } from '../http/problem.js'
+import { notFound } from '../domain/errors.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { problem } from '../http/schemas.js'

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
+import { inTransaction } from '../db/transaction.js'
 import type { DB, Role } from '../db/types.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { AppError, notFound, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { AppError, notFound, validationFailed } from '../http/problem.js'
 import { generateTokenSecret, hashTokenSecret } from './token-secret.js'
 import { findToken } from './tokens.repo.js'
 
@@ -52,7 +53,7 @@ export async function createToken(
   const secret = generateTokenSecret()
   const id = randomUUID()
   const now = clock.now()
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .insertInto('api_tokens')
       .values({
@@ -64,7 +65,7 @@ export async function createToken(
         token_hash: hashTokenSecret(secret),
         token_prefix: secret.slice(0, 8),
         created_at: now,
-        created_by: ctx.actor?.id ?? null,
+        created_by: actorIdOf(ctx),
       })
       .execute()
     await appendEvent(trx, ctx, now, {
@@ -81,17 +82,17 @@ export async function createToken(
 
 export async function revokeToken(db: Kysely<DB>, clock: Clock, ctx: RequestContext, id: string) {
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const existing = await findToken(trx, id)
     if (!existing) throw notFound({ zh: '令牌不存在', en: 'No such token' })
     if (existing.revoked_at) return existing // revoking twice changes nothing
     await trx
       .updateTable('api_tokens')
-      .set({ revoked_at: now, revoked_by: ctx.actor?.id ?? null })
+      .set({ revoked_at: now, revoked_by: actorIdOf(ctx) })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .execute()
-    await appendEvent(trx, ctx, now, { type: 'token.revoked', subject: id })
-    return { ...existing, revoked_at: now, revoked_by: ctx.actor?.id ?? null }
+    await appendEvent(trx, ctx, now, { type: 'token.revoked', subject: id, payload: {} })
+    return { ...existing, revoked_at: now, revoked_by: actorIdOf(ctx) }
   })
 }
