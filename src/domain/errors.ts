@@ -62,6 +62,14 @@ export interface ProblemIssue {
   text?: Text
 }
 
+/** An issue in both languages. */
+export const issue = (path: string, text: Text, code?: string): ProblemIssue => ({
+  path,
+  message: text.en,
+  text,
+  ...(code ? { code } : {}),
+})
+
 export interface ProblemExtra {
   issues?: ProblemIssue[]
   headers?: Record<string, string>

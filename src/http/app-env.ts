@@ -5,6 +5,8 @@ export interface AppEnv {
   Variables: {
     requestId: string
     actor: Actor | null
+    /** Set by `allowFraming`: this response may be shown in a frame. */
+    allowFraming?: boolean
   }
 }
 

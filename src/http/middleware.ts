@@ -106,6 +106,7 @@ export function rejectNulCharacters(): MiddlewareHandler<AppEnv> {
           issues: places.map((path) => ({
             path,
             message: 'must not contain the NUL character (U+0000)',
+            text: { zh: '不得含有空字符 (U+0000)', en: 'must not contain the NUL character (U+0000)' },
             code: 'nul',
           })),
         },

@@ -39,9 +39,25 @@ export function negotiateLang(header: string | undefined): Lang {
   return best
 }
 
+/**
+ * Chinese for issues raised without their own `text` (an English message and a code): a Chinese response
+ * stays Chinese throughout; the English detail remains in the English response.
+ */
+const zhByCode: Record<string, string> = {
+  required: '必填项缺失',
+  invalid_type: '类型不符',
+  too_small: '小于允许的最小值',
+  too_big: '超出允许的上限',
+  unknown_field: '未知的字段',
+  unrecognized_key: '未知的字段',
+  nul: '不得含有空字符 (U+0000)',
+  invalid_cursor: '不是本列表给出的游标',
+  invalid_value: '取值无效',
+}
+
 const renderIssue = (i: ProblemIssue, lang: Lang) => ({
   path: i.path,
-  message: i.text ? i.text[lang] : i.message,
+  message: i.text ? i.text[lang] : lang === 'zh' ? (zhByCode[i.code ?? ''] ?? '输入无效') : i.message,
   ...(i.code ? { code: i.code } : {}),
 })
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { hasBidiControl, isInvisible } from '../domain/text.js'
 
 /**
  * Shared text rules for input fields. Every free-text field is trimmed; titles and names must hold at least
@@ -6,12 +7,11 @@ import { z } from '@hono/zod-openapi'
  * override/isolate controls, which can make a name read differently from what it is (Trojan Source).
  */
 
-// Whitespace, controls, zero-width and other format characters: nothing a reader sees.
-const INVISIBLE = /^[\s\p{Cc}\p{Cf}\p{Zs}\u2800\u3164\uFFA0]*$/u
-const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u
-
-const visibleMessage = {
-  error: () => ({ message: 'must contain a visible character' }),
+// The rule's own words in both languages travel in `params`; the validation hook renders the caller's.
+const visible = { zh: '须含有可见字符', en: 'must contain a visible character' }
+const noBidi = {
+  zh: '不得含有双向文本控制字符 (U+202A–U+202E, U+2066–U+2069)',
+  en: 'must not contain bidirectional override characters',
 }
 
 /** A trimmed title or text of at most `max` characters with something visible in it. */
@@ -21,16 +21,13 @@ export const visibleText = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .refine((s) => !INVISIBLE.test(s), { ...visibleMessage, params: { rule: 'visible' } })
+    .refine((s) => !isInvisible(s), { message: visible.en, params: visible })
     .openapi({ description: `Trimmed; at least one visible character; at most ${max} characters` })
 
 /** A name: like `visibleText`, and without bidi override or isolate controls (U+202A–U+202E, U+2066–U+2069). */
 export const nameText = (max: number) =>
   visibleText(max)
-    .refine((s) => !BIDI_CONTROL.test(s), {
-      error: () => ({ message: 'must not contain bidirectional override characters' }),
-      params: { rule: 'no_bidi' },
-    })
+    .refine((s) => !hasBidiControl(s), { message: noBidi.en, params: noBidi })
     .openapi({
       description: `Trimmed; at least one visible character; no bidi override characters; at most ${max} characters`,
     })
@@ -42,6 +39,3 @@ export const trimmedText = (max: number) =>
     .trim()
     .max(max)
     .openapi({ description: `Trimmed; at most ${max} characters` })
-
-export const hasBidiControl = (s: string) => BIDI_CONTROL.test(s)
-export const isInvisible = (s: string) => INVISIBLE.test(s)

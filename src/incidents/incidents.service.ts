@@ -4,7 +4,14 @@ import type { IncidentProduct } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { type Level, levelName } from '../domain/enums.js'
-import { AppError, invalidState, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import {
+  AppError,
+  invalidState,
+  issue,
+  notFound,
+  type ProblemIssue,
+  validationFailed,
+} from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { appendEvents } from '../events/events.repo.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
@@ -82,18 +89,37 @@ export async function activateIncident(
 
   const issues: ProblemIssue[] = []
   const loaded = deps.playbooks.get(input.playbook)
-  if (!loaded) issues.push({ path: 'body.playbook', message: `unknown playbook "${input.playbook}"` })
+  if (!loaded)
+    issues.push(
+      issue(
+        'body.playbook',
+        { zh: `预案「${input.playbook}」不存在`, en: `unknown playbook "${input.playbook}"` },
+        'unknown_playbook',
+      ),
+    )
   else if (!loaded.playbook.levels.includes(input.level))
-    issues.push({
-      path: 'body.level',
-      message: `playbook ${input.playbook} is activated at ${loaded.playbook.levels.map(levelName).join('/')} only`,
-    })
+    issues.push(
+      issue(
+        'body.level',
+        {
+          zh: `预案 ${input.playbook} 只能以 ${loaded.playbook.levels.map(levelName).join('/')} 级启动`,
+          en: `playbook ${input.playbook} is activated at ${loaded.playbook.levels.map(levelName).join('/')} only`,
+        },
+        'level_not_in_playbook',
+      ),
+    )
   let districts: string[] = []
   if (input.districts === 'all') districts = deps.districts.codes()
   else {
     input.districts.forEach((code, i) => {
       if (!deps.districts.has(code))
-        issues.push({ path: `body.districts[${i}]`, message: `unknown district code ${code}` })
+        issues.push(
+          issue(
+            `body.districts[${i}]`,
+            { zh: `未知的区县代码 ${code}`, en: `unknown district code ${code}` },
+            'unknown_district',
+          ),
+        )
     })
     districts = [...new Set(input.districts)].sort()
   }
@@ -188,7 +214,14 @@ export async function changeLevel(
     const playbook = await deps.playbooks.pinned(trx, incident.playbook_hash)
     if (!playbook.levels.includes(input.level))
       throw validationFailed([
-        { path: 'body.level', message: `playbook allows ${playbook.levels.map(levelName).join('/')} only` },
+        issue(
+          'body.level',
+          {
+            zh: `预案只有 ${playbook.levels.map(levelName).join('/')} 级`,
+            en: `playbook allows ${playbook.levels.map(levelName).join('/')} only`,
+          },
+          'level_not_in_playbook',
+        ),
       ])
     const { added, dropped } = levelDelta(playbook, incident.level, input.level)
     const occurrences = await nextOccurrences(

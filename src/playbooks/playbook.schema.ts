@@ -137,7 +137,7 @@ const step = z
     duplicates(ctx, s.report_fields, 'name', 'report_fields', 'report field')
   }, always)
 
-const escalationTarget = z.enum([
+export const escalationTarget = z.enum([
   'district_head',
   'district_duty_officer',
   'command_centre',
@@ -157,7 +157,7 @@ const ladder = z
     })
   }, always)
 
-const capCategory = z.enum([
+export const capCategory = z.enum([
   'Geo',
   'Met',
   'Safety',
@@ -171,7 +171,7 @@ const capCategory = z.enum([
   'CBRNE',
   'Other',
 ])
-const capResponseType = z.enum([
+export const capResponseType = z.enum([
   'Shelter',
   'Evacuate',
   'Prepare',

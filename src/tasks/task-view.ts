@@ -1,5 +1,4 @@
 import { levelName, type OverdueKind } from '../domain/enums.js'
-import type { Step } from '../playbooks/playbook.schema.js'
 import type { TaskRow } from './tasks.repo.js'
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -34,9 +33,4 @@ export function isOverdue(t: TaskRow, now: Date): OverdueKind {
   if ((t.status === 'pending' || t.status === 'acknowledged' || t.status === 'in_progress') && t.due_at < now)
     return 'past_due'
   return null
-}
-
-/** A playbook step as the API shows it: the level by name, like everywhere else. */
-export function stepDto(step: Step) {
-  return { ...step, level: levelName(step.level) }
 }

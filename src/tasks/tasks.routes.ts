@@ -4,7 +4,8 @@ import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
-import { stepDto, taskDto } from './task-view.js'
+import { stepDto } from '../playbooks/playbook-response.schema.js'
+import { taskDto } from './task-view.js'
 import {
   CompleteSchema,
   ReasonSchema,

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import { TASK_STATUSES } from '../domain/enums.js'
 import { PageQuery } from '../http/pagination.js'
-import { DistrictCodeSchema, LevelSchema, OverdueSchema, TextSchema, timestamp } from '../http/schemas.js'
+import { DistrictCodeSchema, LevelSchema, OverdueSchema, timestamp } from '../http/schemas.js'
 import { trimmedText, visibleText } from '../http/text.js'
+import { StepSchema } from '../playbooks/playbook-response.schema.js'
 
 export const TaskStatusSchema = z.enum(TASK_STATUSES).openapi('TaskStatus')
 
@@ -34,33 +35,6 @@ export const TaskSchema = z.strictObject(taskFields).openapi('Task')
 export const TaskListItemSchema = z
   .strictObject({ ...taskFields, incidentCode: z.string(), exercise: z.boolean() })
   .openapi('TaskListItem')
-
-const ReportFieldSchema = z
-  .strictObject({
-    name: z.string(),
-    label: TextSchema,
-    type: z.enum(['integer', 'number', 'text', 'boolean']),
-    unit: TextSchema.optional(),
-    min: z.number().optional(),
-    max: z.number().optional(),
-    maxLength: z.number().int().optional(),
-    required: z.boolean(),
-  })
-  .openapi('ReportField')
-
-export const StepSchema = z
-  .strictObject({
-    key: z.string(),
-    title: TextSchema,
-    instructions: TextSchema,
-    level: LevelSchema,
-    ackWithin: z.string().openapi({ description: 'ISO 8601 duration' }),
-    dueWithin: z.string().openapi({ description: 'ISO 8601 duration' }),
-    reportEvery: z.string().optional(),
-    recurrence: z.strictObject({ dailyAt: z.string() }).optional(),
-    reportFields: z.array(ReportFieldSchema),
-  })
-  .openapi('Step')
 
 export const TaskDetailSchema = z
   .strictObject({ ...taskFields, incidentCode: z.string(), stepDetail: StepSchema.nullable() })
