@@ -57,7 +57,7 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     role: z.enum(ROLES),
     retailerId: z.string().nullable(),
   }),
-  'token.revoked': z.strictObject({}),
+  'token.revoked': z.strictObject({ name: z.string(), role: z.enum(ROLES) }),
 }
 
 const EventActorSchema = z

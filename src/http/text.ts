@@ -21,7 +21,8 @@ export const visibleText = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .refine((s) => !isInvisible(s), { message: visible.en, params: visible })
+    // An empty string is min(1)'s to report, once.
+    .refine((s) => s.length === 0 || !isInvisible(s), { message: visible.en, params: visible })
     .openapi({ description: `Trimmed; at least one visible character; at most ${max} characters` })
 
 /** A name: like `visibleText`, and without bidi override or isolate controls (U+202A–U+202E, U+2066–U+2069). */

@@ -45,9 +45,41 @@ const incidentNotFound = () => notFound({ zh: '事件不存在', en: 'No such in
 
 class KeyTaken extends Error {}
 
+/**
+ * The request as it will be carried out, defaults applied, so that equal requests hash equal however they
+ * were spelled (`exercise: false` and no `exercise`; districts in any order or repeated).
+ */
 function requestHash(input: ActivateInput): string {
-  const canonical = { ...input, districts: input.districts === 'all' ? 'all' : [...input.districts].sort() }
+  const canonical = {
+    playbook: input.playbook,
+    level: input.level,
+    title: input.title,
+    hazard: input.hazard ?? null,
+    products: (input.products ?? []).map((p) => ({
+      name: p.name,
+      brand: p.brand ?? null,
+      batch: p.batch ?? null,
+      maker: p.maker ?? null,
+    })),
+    districts: input.districts === 'all' ? 'all' : [...new Set(input.districts)].sort(),
+    exercise: input.exercise ?? false,
+    note: input.note ?? null,
+  }
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex')
+}
+
+/**
+ * Idempotency keys belong to whoever sent them (as payment APIs scope keys to the account): another token
+ * holder using the same key gets its own result, never this one's incident.
+ */
+function keyScope(ctx: RequestContext): string {
+  const owner =
+    ctx.actor?.type === 'token'
+      ? ctx.actor.id
+      : ctx.actor?.type === 'system'
+        ? `system:${ctx.actor.job}`
+        : 'anonymous'
+  return `${ACTIVATE_SCOPE}:${owner}`
 }
 
 /** Local calendar year in the configured zone: the incident number restarts each year. */
@@ -57,10 +89,11 @@ function localYear(at: Date, timeZone: string): number {
 
 async function replay(
   deps: Deps,
+  scope: string,
   key: string,
   hash: string,
 ): Promise<{ incident: IncidentRow; created: false; taskCount: number }> {
-  const existing = await findIdempotencyKey(deps.db, ACTIVATE_SCOPE, key)
+  const existing = await findIdempotencyKey(deps.db, scope, key)
   if (!existing) throw new AppError('conflict', { zh: '请重试', en: 'Concurrent request; retry' })
   if (existing.request_hash !== hash)
     throw new AppError('idempotency_mismatch', {
@@ -84,8 +117,9 @@ export async function activateIncident(
 ): Promise<{ incident: IncidentRow; created: boolean; taskCount: number }> {
   const { db, clock, config } = deps
   const hash = requestHash(input)
-  if (idempotencyKey && (await findIdempotencyKey(db, ACTIVATE_SCOPE, idempotencyKey)))
-    return replay(deps, idempotencyKey, hash)
+  const scope = keyScope(ctx)
+  if (idempotencyKey && (await findIdempotencyKey(db, scope, idempotencyKey)))
+    return replay(deps, scope, idempotencyKey, hash)
 
   const issues: ProblemIssue[] = []
   const loaded = deps.playbooks.get(input.playbook)
@@ -133,7 +167,7 @@ export async function activateIncident(
       if (
         idempotencyKey &&
         !(await claimIdempotencyKey(trx, {
-          scope: ACTIVATE_SCOPE,
+          scope,
           key: idempotencyKey,
           request_hash: hash,
           resource_id: id,
@@ -188,7 +222,7 @@ export async function activateIncident(
     return { incident, created: true, taskCount: tasks.length }
   } catch (err) {
     // Another request with the same key committed first: answer as a replay of it.
-    if (err instanceof KeyTaken && idempotencyKey) return replay(deps, idempotencyKey, hash)
+    if (err instanceof KeyTaken && idempotencyKey) return replay(deps, scope, idempotencyKey, hash)
     throw err
   }
 }

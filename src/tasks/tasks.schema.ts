@@ -37,7 +37,7 @@ export const TaskListItemSchema = z
   .openapi('TaskListItem')
 
 export const TaskDetailSchema = z
-  .strictObject({ ...taskFields, incidentCode: z.string(), stepDetail: StepSchema.nullable() })
+  .strictObject({ ...taskFields, incidentCode: z.string(), stepDetail: z.union([StepSchema, z.null()]) })
   .openapi('TaskDetail')
 
 export const FigureValueSchema = z.union([z.number(), z.boolean(), z.string(), z.null()])
@@ -46,7 +46,7 @@ export const ReportSchema = z
   .strictObject({
     figures: z
       // Checked against the step's declared fields by the service, which names every problem at once.
-      .record(z.string().max(100), z.unknown())
+      .record(z.string().max(100), FigureValueSchema)
       .openapi({ description: 'By field name, as the step declares them' }),
     note: trimmedText(4000).optional(),
   })

@@ -2,5 +2,5 @@ import type { Role } from '../domain/enums.js'
 
 export interface TokenEventPayloads {
   'token.created': { name: string; role: Role; retailerId: string | null }
-  'token.revoked': Record<string, never>
+  'token.revoked': { name: string; role: Role }
 }
