@@ -140,7 +140,11 @@ export async function revokeToken(db: Kysely<DB>, clock: Clock, ctx: RequestCont
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .execute()
-    await appendEvent(trx, ctx, now, { type: 'token.revoked', subject: id, payload: { name: existing.name, role: existing.role } })
+    await appendEvent(trx, ctx, now, {
+      type: 'token.revoked',
+      subject: id,
+      payload: { name: existing.name, role: existing.role },
+    })
     return { ...existing, revoked_at: now, revoked_by: actorIdOf(ctx) }
   })
 }
