@@ -45,6 +45,29 @@ function localised(
   return typeof out === 'string' ? out : (out?.message ?? fallback)
 }
 
+// zod's zh-CN locale leaves type names in English ("期望 string"); a Chinese reader gets Chinese.
+const zhTypeNames: Record<string, string> = {
+  string: '字符串',
+  number: '数字',
+  int: '整数',
+  boolean: '布尔值',
+  array: '数组',
+  object: '对象',
+  date: '日期',
+  bigint: '大整数',
+  null: '空值',
+  undefined: '未定义',
+  nan: 'NaN',
+  set: '集合',
+  map: '映射',
+  file: '文件',
+}
+const zhTypes = (s: string) =>
+  s.replace(
+    /\b(string|number|int|boolean|array|object|date|bigint|null|undefined|set|map|file)\b/g,
+    (w) => zhTypeNames[w] ?? w,
+  )
+
 const joinPath = (prefix: string | undefined, path: string) =>
   prefix ? (path ? `${prefix}.${path}` : prefix) : path
 
@@ -74,7 +97,10 @@ export function zodIssues(error: ZodError, prefix?: string): ProblemIssue[] {
     const text =
       own?.zh && own.en
         ? { zh: own.zh, en: own.en }
-        : { zh: localised(zhError, raw, i.message), en: i.message || localised(enError, raw, i.code) }
+        : {
+            zh: zhTypes(localised(zhError, raw, i.message)),
+            en: i.message || localised(enError, raw, i.code),
+          }
     out.push({ path: joinPath(prefix, path), message: text.en, code: i.code, text })
   }
   return out
