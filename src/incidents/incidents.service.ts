@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { inTransaction } from '../db/transaction.js'
-import type { IncidentProduct } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { type Level, levelName } from '../domain/enums.js'
@@ -13,10 +12,12 @@ import {
   validationFailed,
 } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
+import { textIssues } from '../domain/text.js'
 import { appendEvents } from '../events/events.repo.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
 import { taskCancelledEvent, taskCreatedEvent } from '../tasks/tasks.events.js'
 import { cancelTasks, countTasks, insertTasks, nextOccurrences } from '../tasks/tasks.repo.js'
+import { type ActivateInput, activationHash, keyScope } from './activation-key.js'
 import {
   claimIdempotencyKey,
   findIdempotencyKey,
@@ -29,58 +30,11 @@ import {
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>
 
-export interface ActivateInput {
-  playbook: string
-  level: Level
-  title: string
-  hazard?: string | undefined
-  products?: IncidentProduct[] | undefined
-  districts: 'all' | string[]
-  exercise?: boolean | undefined
-  note?: string | undefined
-}
+export type { ActivateInput }
 
-const ACTIVATE_SCOPE = 'incident.activate'
 const incidentNotFound = () => notFound({ zh: '事件不存在', en: 'No such incident' })
 
 class KeyTaken extends Error {}
-
-/**
- * The request as it will be carried out, defaults applied, so that equal requests hash equal however they
- * were spelled (`exercise: false` and no `exercise`; districts in any order or repeated).
- */
-function requestHash(input: ActivateInput): string {
-  const canonical = {
-    playbook: input.playbook,
-    level: input.level,
-    title: input.title,
-    hazard: input.hazard ?? null,
-    products: (input.products ?? []).map((p) => ({
-      name: p.name,
-      brand: p.brand ?? null,
-      batch: p.batch ?? null,
-      maker: p.maker ?? null,
-    })),
-    districts: input.districts === 'all' ? 'all' : [...new Set(input.districts)].sort(),
-    exercise: input.exercise ?? false,
-    note: input.note ?? null,
-  }
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex')
-}
-
-/**
- * Idempotency keys belong to whoever sent them (as payment APIs scope keys to the account): another token
- * holder using the same key gets its own result, never this one's incident.
- */
-function keyScope(ctx: RequestContext): string {
-  const owner =
-    ctx.actor?.type === 'token'
-      ? ctx.actor.id
-      : ctx.actor?.type === 'system'
-        ? `system:${ctx.actor.job}`
-        : 'anonymous'
-  return `${ACTIVATE_SCOPE}:${owner}`
-}
 
 /** Local calendar year in the configured zone: the incident number restarts each year. */
 function localYear(at: Date, timeZone: string): number {
@@ -116,12 +70,19 @@ export async function activateIncident(
   idempotencyKey?: string,
 ): Promise<{ incident: IncidentRow; created: boolean; taskCount: number }> {
   const { db, clock, config } = deps
-  const hash = requestHash(input)
+  const hash = activationHash(input)
   const scope = keyScope(ctx)
   if (idempotencyKey && (await findIdempotencyKey(db, scope, idempotencyKey)))
     return replay(deps, scope, idempotencyKey, hash)
 
-  const issues: ProblemIssue[] = []
+  const issues: ProblemIssue[] = textIssues('body', [
+    ['title', input.title, { max: 200 }],
+    ['hazard', input.hazard, { max: 500 }],
+    ['note', input.note, { max: 4000, optional: true }],
+    ...(input.products ?? []).map(
+      (p, i) => [`products[${i}].name`, p.name, { max: 200, name: true }] as const,
+    ),
+  ])
   const loaded = deps.playbooks.get(input.playbook)
   if (!loaded)
     issues.push(
@@ -238,6 +199,8 @@ export async function changeLevel(
   input: { level: Level; reason: string },
 ) {
   const { db, clock, config } = deps
+  const textual = textIssues('body', [['reason', input.reason, { max: 2000 }]])
+  if (textual.length > 0) throw validationFailed(textual)
   const now = clock.now()
   return inTransaction(db, async (trx) => {
     const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
@@ -306,6 +269,8 @@ export async function closeIncident(
   input: { summary: string },
 ) {
   const { db, clock } = deps
+  const textual = textIssues('body', [['summary', input.summary, { max: 20000 }]])
+  if (textual.length > 0) throw validationFailed(textual)
   const now = clock.now()
   return inTransaction(db, async (trx) => {
     const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Role } from '../../src/db/types.js'
+import { systemContext } from '../../src/domain/context.js'
 import { nameText, visibleText } from '../../src/http/text.js'
+import { activateIncident } from '../../src/incidents/incidents.service.js'
+import { createToken } from '../../src/tokens/tokens.service.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 describe('text helpers', () => {
@@ -82,5 +86,25 @@ describe('text fields over HTTP', () => {
       body: { reason: '   ' },
     })
     expect(blank.status).toBe(422)
+  })
+
+  it('the services apply the same rules to input that does not come through HTTP (the CLI, jobs)', async () => {
+    const ctx = systemContext('cli')
+    const drill = activateIncident(t.deps, ctx, {
+      playbook: 'sudan-red',
+      level: 4,
+      title: ' \u200B ',
+      districts: ['510104'],
+      products: [{ name: 'a\u202Eb' }],
+    })
+    await expect(drill).rejects.toMatchObject({
+      code: 'validation_failed',
+      extra: { issues: [{ path: 'body.title' }, { path: 'body.products[0].name' }] },
+    })
+    const token = createToken(t.deps.db, t.clock, ctx, { name: 'x', role: 'king' as Role })
+    await expect(token).rejects.toMatchObject({
+      code: 'validation_failed',
+      extra: { issues: [{ path: 'role' }] },
+    })
   })
 })
