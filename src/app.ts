@@ -63,7 +63,8 @@ export function createApp(deps: AppDeps) {
     const allow = allowed(c.req.path)
     // A path known under other methods only: 405. A known method that found nothing (an unknown file
     // under a pattern) stays 404.
-    if (allow.length > 0 && !allow.includes(c.req.method)) return problemResponse(c, methodNotAllowed(c.req.method, c.req.path, allow))
+    if (allow.length > 0 && !allow.includes(c.req.method))
+      return problemResponse(c, methodNotAllowed(c.req.method, c.req.path, allow))
     return problemResponse(
       c,
       new AppError('not_found', {
