@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import { ManualClock } from '../src/clock.js'
+import { inTransaction } from '../src/db/transaction.js'
 import type { AppDeps } from '../src/deps.js'
+import type { Actor } from '../src/domain/context.js'
 import { sweepEscalations } from '../src/escalation/escalation.service.js'
-import type { Actor } from '../src/http/app-env.js'
 import { activateIncident } from '../src/incidents/incidents.service.js'
 import { type NewTask, writeTasks } from '../src/tasks/tasks.repo.js'
 import { ratio } from './lib/stats.js'
@@ -54,7 +55,7 @@ export async function benchEscalation(opts: {
   let occurrence = 1000
   const makeDue = async (dueAt: Date) => {
     const rows: NewTask[] = []
-    for (let i = 0; rows.length < n; i++) {
+    while (rows.length < n) {
       occurrence++
       for (const d of districts) {
         if (rows.length >= n) break
@@ -74,7 +75,8 @@ export async function benchEscalation(opts: {
         })
       }
     }
-    for (let i = 0; i < rows.length; i += 2000) await writeTasks(opts.deps.db, rows.slice(i, i + 2000))
+    for (let i = 0; i < rows.length; i += 2000)
+      await inTransaction(opts.deps.db, (trx) => writeTasks(trx, rows.slice(i, i + 2000)))
     return rows.map((r) => r.id)
   }
 

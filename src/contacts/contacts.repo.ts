@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { Contact } from '../escalation/escalation.events.js'
 import type { EscalationTarget } from '../playbooks/playbook.schema.js'
@@ -44,7 +45,7 @@ export async function cityContacts(db: Kysely<DB>): Promise<CityContacts> {
 }
 
 export function upsertDistrictContacts(
-  db: Kysely<DB>,
+  db: Transaction<DB>,
   code: string,
   c: DistrictContacts,
   at: Date,
@@ -65,7 +66,7 @@ export function upsertDistrictContacts(
     .execute()
 }
 
-export async function replaceCityContacts(db: Kysely<DB>, c: CityContacts, at: Date, by: string | null) {
+export async function replaceCityContacts(db: Transaction<DB>, c: CityContacts, at: Date, by: string | null) {
   await db.deleteFrom('city_contacts').execute()
   const rows = (
     [

@@ -1,9 +1,9 @@
-import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
 import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { problem } from '../http/schemas.js'
+import { json, problem } from '../http/schemas.js'
+import { CityContactsSchema, CodeParam, DistrictContactsSchema } from './contacts.schema.js'
 import {
   getCityContacts,
   getDistrictContacts,
@@ -11,28 +11,8 @@ import {
   putDistrictContacts,
 } from './contacts.service.js'
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
 const readers = ['admin', 'commander'] as const
 const writers = ['admin'] as const
-
-const ContactSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(100),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9][0-9 -]{2,29}$/, 'digits, spaces and dashes, optionally starting with +'),
-  })
-  .openapi('Contact')
-const DistrictContactsSchema = z
-  .strictObject({ dutyOfficer: ContactSchema.nullable(), head: ContactSchema.nullable() })
-  .openapi('DistrictContacts')
-const CityContactsSchema = z
-  .strictObject({ commandCentre: ContactSchema.nullable(), cityLeadership: ContactSchema.nullable() })
-  .openapi('CityContacts')
-const CodeParam = z.object({
-  code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '510104' }),
-})
 
 const getDistrict = securedRoute(readers, {
   method: 'get',

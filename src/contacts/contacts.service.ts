@@ -1,7 +1,8 @@
+import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { notFound } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { notFound } from '../http/problem.js'
 import {
   type CityContacts,
   cityContacts,
@@ -30,8 +31,8 @@ export async function putDistrictContacts(
 ) {
   if (!deps.districts.has(code)) throw noDistrict(code)
   const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
-    await upsertDistrictContacts(trx, code, input, now, ctx.actor?.id ?? null)
+  await inTransaction(deps.db, async (trx) => {
+    await upsertDistrictContacts(trx, code, input, now, actorIdOf(ctx))
     await appendEvent(trx, ctx, now, {
       type: 'contacts.updated',
       districtCode: code,
@@ -47,8 +48,8 @@ export function getCityContacts(deps: Deps): Promise<CityContacts> {
 
 export async function putCityContacts(deps: Deps, ctx: RequestContext, input: CityContacts) {
   const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
-    await replaceCityContacts(trx, input, now, ctx.actor?.id ?? null)
+  await inTransaction(deps.db, async (trx) => {
+    await replaceCityContacts(trx, input, now, actorIdOf(ctx))
     await appendEvent(trx, ctx, now, { type: 'contacts.updated', payload: { scope: 'city', ...input } })
   })
   return input

@@ -3,10 +3,16 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely'
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type DefaultNow = ColumnType<Date, Date | string | undefined, Date | string>
 
-export type Role = 'admin' | 'commander' | 'district' | 'sampler' | 'reviewer' | 'approver' | 'retailer'
-export type TaskStatus = 'pending' | 'acknowledged' | 'in_progress' | 'completed' | 'declined' | 'cancelled'
-export type IncidentStatus = 'active' | 'closed'
-export type EscalationClock = 'unacknowledged' | 'overdue'
+import type {
+  EscalationClock,
+  EscalationTarget,
+  IncidentStatus,
+  Level,
+  Role,
+  TaskStatus,
+} from '../domain/enums.js'
+
+export type { EscalationClock, IncidentStatus, Role, TaskStatus }
 
 export interface DistrictsTable {
   code: string
@@ -97,7 +103,7 @@ export interface IncidentsTable {
   title: string
   hazard: string | null
   products: JSONColumnType<IncidentProduct[], string, string>
-  level: number
+  level: Level
   all_districts: boolean
   districts: ColumnType<string[], string[], string[]>
   status: IncidentStatus
@@ -124,7 +130,7 @@ export interface TasksTable {
   district_code: string
   step_key: string
   occurrence: ColumnType<number, number | undefined, number>
-  level: number
+  level: Level
   status: TaskStatus
   ack_due_at: Timestamp
   due_at: Timestamp
@@ -150,7 +156,11 @@ export interface TasksTable {
   escalation_position: ColumnType<number, number | undefined, number>
   last_escalated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   last_escalation_rung: ColumnType<number | null, number | null | undefined, number | null>
-  last_escalation_notify: ColumnType<string | null, string | null | undefined, string | null>
+  last_escalation_notify: ColumnType<
+    EscalationTarget | null,
+    EscalationTarget | null | undefined,
+    EscalationTarget | null
+  >
   reassigned_from: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp

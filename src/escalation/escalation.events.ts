@@ -1,5 +1,5 @@
-import type { EscalationClock } from '../db/types.js'
-import type { Text } from '../http/problem.js'
+import type { EscalationClock } from '../domain/enums.js'
+import type { Text } from '../domain/errors.js'
 import type { EscalationTarget } from '../playbooks/playbook.schema.js'
 
 export interface Contact {

@@ -1,7 +1,10 @@
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
 import { cityContacts, districtContacts, resolveContact } from '../contacts/contacts.repo.js'
-import type { DB, EscalationClock } from '../db/types.js'
+import { inTransaction, type Transaction } from '../db/transaction.js'
+import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
+import { systemContext } from '../domain/context.js'
+import { type EscalationClock, OPEN_TASK_STATUSES } from '../domain/enums.js'
 import { appendEvents, type NewEvent } from '../events/events.repo.js'
 import type { EscalationEventPayloads } from './escalation.events.js'
 import { dueRungs, ladderPositions } from './escalation-ladder.js'
@@ -10,7 +13,6 @@ type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks'>
 
 /** A rung fired more than this after falling due is marked late (the service promises 5 s). */
 export const ON_TIME_MS = 5_000
-const OPEN = ['pending', 'acknowledged', 'in_progress'] as const
 const NO_CONTACT = {
   zh: '未登记该对象的联系人，请在通讯录中补充',
   en: 'No contact on file for this target; add one to the contacts',
@@ -43,7 +45,7 @@ export async function sweepEscalations(deps: Deps, opts: { batch?: number } = {}
 
 async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult> {
   const now = deps.clock.now()
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const rows = await trx
       .selectFrom('tasks')
       .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
@@ -60,7 +62,7 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult> {
         'incidents.playbook_hash',
       ])
       .where('tasks.next_escalation_at', '<=', now)
-      .where('tasks.status', 'in', OPEN)
+      .where('tasks.status', 'in', OPEN_TASK_STATUSES)
       .orderBy('tasks.next_escalation_at')
       .limit(batch)
       .forUpdate('tasks')
@@ -70,7 +72,7 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult> {
 
     const districts = await districtContacts(trx, [...new Set(rows.map((r) => r.district_code))])
     const city = await cityContacts(trx)
-    const events: NewEvent[] = []
+    const events: NewEvent<'task.escalated'>[] = []
     const updates: Update[] = []
     let late = 0
     for (const row of rows) {
@@ -116,13 +118,12 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult> {
           incidentId: row.incident_id,
           taskId: row.id,
           districtCode: row.district_code,
-          payload: { ...payload },
+          payload,
         })
       }
     }
     await applyUpdates(trx, updates)
-    if (events.length > 0)
-      await appendEvents(trx, { actor: null, requestId: 'job:escalation-sweep' }, now, events)
+    await appendEvents(trx, systemContext('escalation-sweep'), now, events)
     return { claimed: rows.length, fired: events.length, late }
   })
 }
@@ -140,7 +141,7 @@ interface Update {
 }
 
 /** One UPDATE … FROM (VALUES …) for the whole batch. */
-async function applyUpdates(trx: Kysely<DB>, updates: Update[]) {
+async function applyUpdates(trx: Transaction<DB>, updates: Update[]) {
   const iso = (d: Date | null) => d?.toISOString() ?? null
   const values = sql.join(
     updates.map(

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js'
 import { decodeCursor, PageQuery, pageOf, pageSchema } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
+import { json, timestamp } from '../http/schemas.js'
 import { nextSlot } from './cron-slots.js'
 import { type JobDefinition, jobs as registry } from './job-registry.js'
 import { recentRuns } from './job-runs.repo.js'
@@ -11,10 +12,10 @@ const RECENT = 10
 
 const RunSchema = z
   .strictObject({
-    slot: z.string(),
+    slot: timestamp(),
     instance: z.string(),
     catchUp: z.boolean(),
-    startedAt: z.string(),
+    startedAt: timestamp(),
     durationMs: z.number().int().nullable(),
     outcome: z.enum(['running', 'ok', 'failed']),
     error: z.string().nullable(),
@@ -29,7 +30,7 @@ const JobSchema = z
     timeZone: z.string(),
     description: z.string(),
     schedulerEnabled: z.boolean().openapi({ description: 'Whether THIS instance runs jobs (SCHEDULER)' }),
-    nextRun: z.string().nullable(),
+    nextRun: timestamp().nullable(),
     lastRuns: z.array(RunSchema),
   })
   .openapi('Job')
@@ -40,11 +41,11 @@ const list = securedRoute(['admin'], {
   operationId: 'listJobs',
   tags: ['jobs'],
   summary: 'Scheduled jobs: schedule, last runs (start, duration, outcome, error) and next run',
-  request: { query: z.object(PageQuery) },
+  request: { query: z.strictObject(PageQuery) },
   responses: {
     200: {
       description: 'Jobs in registry order',
-      content: { 'application/json': { schema: pageSchema(JobSchema) } },
+      content: json(pageSchema(JobSchema)),
     },
   },
 })

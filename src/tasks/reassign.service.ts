@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
+import type { RequestContext } from '../domain/context.js'
+import { AppError, invalidState, issue, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { appendEvents } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { AppError, invalidState, type ProblemIssue, validationFailed } from '../http/problem.js'
 import { addDuration, parseDuration } from '../playbooks/duration.js'
-import { taskCreatedEvent } from './task-events.js'
+import { taskCreatedEvent } from './tasks.events.js'
 import { type NewTask, nextOccurrences, writeTasks } from './tasks.repo.js'
 import { loadTaskFor } from './tasks.service.js'
 
@@ -38,25 +39,41 @@ export async function reassignTask(deps: Deps, ctx: RequestContext, id: string, 
 
   const issues: ProblemIssue[] = []
   if (!deps.districts.has(district))
-    issues.push({ path: 'district', message: `no district with code ${district}`, code: 'unknown_district' })
+    issues.push(
+      issue(
+        'district',
+        { zh: `没有代码为 ${district} 的区（市）县`, en: `no district with code ${district}` },
+        'unknown_district',
+      ),
+    )
   else if (!incident.all_districts && !incident.districts.includes(district))
-    issues.push({
-      path: 'district',
-      message: `district ${district} is outside the incident's scope (${incident.districts.join(', ')})`,
-      code: 'district_out_of_scope',
-    })
+    issues.push(
+      issue(
+        'district',
+        {
+          zh: `区（市）县 ${district} 不在本事件范围内（${incident.districts.join('、')}）`,
+          en: `district ${district} is outside the incident's scope (${incident.districts.join(', ')})`,
+        },
+        'district_out_of_scope',
+      ),
+    )
   const ackWithin = input.ackWithin ?? step?.ackWithin ?? playbook.ackWithin
   const dueWithin = input.dueWithin ?? step?.dueWithin ?? ackWithin
   if (parseDuration(dueWithin) < parseDuration(ackWithin))
-    issues.push({
-      path: input.dueWithin ? 'dueWithin' : 'ackWithin',
-      message: `due window ${dueWithin} is shorter than the acknowledgement window ${ackWithin}`,
-      code: 'due_before_ack',
-    })
+    issues.push(
+      issue(
+        input.dueWithin ? 'dueWithin' : 'ackWithin',
+        {
+          zh: `办结时限 ${dueWithin} 短于确认时限 ${ackWithin}`,
+          en: `due window ${dueWithin} is shorter than the acknowledgement window ${ackWithin}`,
+        },
+        'due_before_ack',
+      ),
+    )
   if (issues.length > 0) throw validationFailed(issues)
 
   const now = deps.clock.now()
-  const outcome = await deps.db.transaction().execute(async (trx) => {
+  const outcome = await inTransaction(deps.db, async (trx) => {
     const locked = await trx
       .selectFrom('tasks')
       .selectAll()

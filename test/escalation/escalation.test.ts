@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../../src/clock.js'
 import { loadConfig } from '../../src/config.js'
+import { inTransaction } from '../../src/db/transaction.js'
 import { escalationSweepJob } from '../../src/escalation/escalation.job.js'
 import { sweepEscalations } from '../../src/escalation/escalation.service.js'
 import { startScheduler } from '../../src/jobs/scheduler.js'
@@ -216,22 +217,24 @@ describe('the running scheduler (real clock, this engine)', () => {
     }
     const dueAt = new Date(Date.now() + 500)
     const id = randomUUID()
-    await writeTasks(t.deps.db, [
-      {
-        id,
-        incident_id: incident,
-        district_code: '510105',
-        step_key: 'sweep',
-        occurrence: 7,
-        level: 4,
-        status: 'pending',
-        ack_due_at: dueAt,
-        due_at: new Date(dueAt.getTime() + 60_000),
-        next_escalation_at: dueAt,
-        created_at: dueAt,
-        updated_at: dueAt,
-      },
-    ])
+    await inTransaction(t.deps.db, (trx) =>
+      writeTasks(trx, [
+        {
+          id,
+          incident_id: incident,
+          district_code: '510105',
+          step_key: 'sweep',
+          occurrence: 7,
+          level: 4,
+          status: 'pending',
+          ack_due_at: dueAt,
+          due_at: new Date(dueAt.getTime() + 60_000),
+          next_escalation_at: dueAt,
+          created_at: dueAt,
+          updated_at: dueAt,
+        },
+      ]),
+    )
     const scheduler = startScheduler(deps, [escalationSweepJob])
     try {
       for (let i = 0; i < 40 && (await escalations(t.deps.db, id)).length === 0; i++) await sleep(100)

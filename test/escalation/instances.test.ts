@@ -5,6 +5,7 @@ import { createApp } from '../../src/app.js'
 import { type Clock, ManualClock, systemClock } from '../../src/clock.js'
 import { loadConfig } from '../../src/config.js'
 import { openPostgres } from '../../src/db/client.js'
+import { inTransaction } from '../../src/db/transaction.js'
 import type { AppDeps } from '../../src/deps.js'
 import { escalationSweepJob } from '../../src/escalation/escalation.job.js'
 import { sweepEscalations } from '../../src/escalation/escalation.service.js'
@@ -74,7 +75,8 @@ async function pendingTasks(n: number, ackDueAt: Date, step = 'sweep'): Promise<
         created_at: now,
         updated_at: now,
       })
-  for (let i = 0; i < rows.length; i += 1000) await writeTasks(t.deps.db, rows.slice(i, i + 1000))
+  for (let i = 0; i < rows.length; i += 1000)
+    await inTransaction(t.deps.db, (trx) => writeTasks(trx, rows.slice(i, i + 1000)))
   return rows.map((r) => r.id)
 }
 
