@@ -102,6 +102,14 @@ describe('the unacknowledged clock', () => {
     const inc = await t.call('GET', `/api/v1/incidents/${incident}`, { token: commander })
     expect(inc.body.overdue.map((x: { id: string }) => x.id)).toEqual([id])
     expect(inc.body.overdue[0].lateBySeconds).toBe(98)
+    // The sweep writes as the system, named by its job, and the timeline shows its typed payload.
+    const timeline = await t.call('GET', `/api/v1/incidents/${incident}/events?limit=500`, {
+      token: commander,
+    })
+    const escalated = timeline.body.items.filter((e: { type: string }) => e.type === 'task.escalated')
+    expect(escalated).toHaveLength(5)
+    expect(escalated[0].actor).toEqual({ id: null, name: 'escalation-sweep', role: 'system' })
+    expect(escalated[0].payload).toMatchObject({ step: expect.any(String), clock: 'unacknowledged', rung: 1 })
   })
 
   it('stops at the acknowledgement; the overdue clock then starts when the task falls due', async () => {
