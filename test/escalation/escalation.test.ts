@@ -6,8 +6,10 @@ import { loadConfig } from '../../src/config.js'
 import { inTransaction } from '../../src/db/transaction.js'
 import { escalationSweepJob } from '../../src/escalation/escalation.job.js'
 import { sweepEscalations } from '../../src/escalation/escalation.service.js'
+import { IncidentDetailSchema } from '../../src/incidents/incidents.schema.js'
 import { startScheduler } from '../../src/jobs/scheduler.js'
 import { writeTasks } from '../../src/tasks/tasks.repo.js'
+import { TaskDetailSchema } from '../../src/tasks/tasks.schema.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { DRILL_DIR, escalations, rungsOf } from './helpers.js'
 
@@ -102,6 +104,9 @@ describe('the unacknowledged clock', () => {
     const inc = await t.call('GET', `/api/v1/incidents/${incident}`, { token: commander })
     expect(inc.body.overdue.map((x: { id: string }) => x.id)).toEqual([id])
     expect(inc.body.overdue[0].lateBySeconds).toBe(98)
+    // The answers match their closed schemas in the document (escalations object, lateBySeconds).
+    expect(TaskDetailSchema.safeParse(task.body).error).toBeUndefined()
+    expect(IncidentDetailSchema.safeParse(inc.body).error).toBeUndefined()
     // The sweep writes as the system, named by its job, and the timeline shows its typed payload.
     const timeline = await t.call('GET', `/api/v1/incidents/${incident}/events?limit=500`, {
       token: commander,

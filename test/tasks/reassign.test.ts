@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ProblemSchema } from '../../src/http/schemas.js'
+import { TaskSchema } from '../../src/tasks/tasks.schema.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -48,6 +50,7 @@ describe('reassigning a declined task', () => {
     })
     expect(r.status, r.text).toBe(201)
     expect(r.headers.get('location')).toBe(`/api/v1/tasks/${r.body.id}`)
+    expect(TaskSchema.safeParse(r.body).error).toBeUndefined()
     expect(r.body).toMatchObject({
       district: '510105',
       step: old.step,
@@ -81,6 +84,7 @@ describe('reassigning a declined task', () => {
     })
     expect(again.status).toBe(409)
     expect(again.body.reassignedTo).toBe(r.body.id)
+    expect(ProblemSchema.safeParse(again.body).error).toBeUndefined()
   })
 
   it('defaults to the same district and the step’s windows; the new task escalates like any other', async () => {
