@@ -12,6 +12,7 @@ import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
+import { userRoutes } from './users/users.routes.js'
 
 export const API_PREFIX = '/api/v1'
 
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
+  app.route(API_PREFIX, userRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
