@@ -1,3 +1,4 @@
+import { consoleRoutes } from './console/console.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
 import { healthRoutes } from './health/health.routes.js'
@@ -32,6 +33,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
   app.route(API_PREFIX, userRoutes(deps))
+  // Pages: session cookies are read here only, never on /api/v1/* (see src/console/session-auth.ts).
+  app.route('/', consoleRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -87,7 +87,11 @@ async function recordFailure(
 ): Promise<SignInResult> {
   const since = new Date(now.getTime() - LOCKOUT.windowMs)
   return db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('login_failures').where('login_key', '=', key).where('failed_at', '<=', since).execute()
+    await trx
+      .deleteFrom('login_failures')
+      .where('login_key', '=', key)
+      .where('failed_at', '<=', since)
+      .execute()
     await trx.insertInto('login_failures').values({ login_key: key, failed_at: now }).execute()
     const row = await trx
       .selectFrom('login_failures')
@@ -139,7 +143,11 @@ export async function resolveSession(deps: SessionDeps, secret: string): Promise
     return null
   }
   if (now - row.last_seen_at.getTime() >= SLIDE_GRANULARITY_MS)
-    await db.updateTable('sessions').set({ last_seen_at: new Date(now) }).where('id_hash', '=', idHash).execute()
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(now) })
+      .where('id_hash', '=', idHash)
+      .execute()
   return toSession(row)
 }
 
@@ -179,7 +187,9 @@ export async function signOut(
   })
 }
 
-export type ChangePasswordResult = { ok: true } | { ok: false; problems: { field: string; message: string }[] }
+export type ChangePasswordResult =
+  | { ok: true }
+  | { ok: false; problems: { field: string; message: string }[] }
 
 /**
  * The person sets a new password, proving the current one. Every other session of theirs ends; this one goes
@@ -197,7 +207,8 @@ export async function changePassword(
   const problems: { field: string; message: string }[] = []
   if (!(await verifyPassword(input.current, stored.password_hash)))
     problems.push({ field: 'current', message: 'the current password is not right' })
-  for (const message of passwordProblems(input.password, stored.login)) problems.push({ field: 'password', message })
+  for (const message of passwordProblems(input.password, stored.login))
+    problems.push({ field: 'password', message })
   if (input.password !== input.confirm)
     problems.push({ field: 'confirm', message: 'the two new passwords differ' })
   if (input.password && input.password === input.current)

@@ -48,8 +48,7 @@ export function listUsers(
     .orderBy('login_key')
     .limit(opts.limit + 1)
   if (opts.after) q = q.where(afterCursor(['login_key'], opts.after))
-  if (opts.disabled !== undefined)
-    q = q.where('disabled_at', opts.disabled ? 'is not' : 'is', null)
+  if (opts.disabled !== undefined) q = q.where('disabled_at', opts.disabled ? 'is not' : 'is', null)
   if (opts.role) q = q.where('role', '=', opts.role as never)
   return q.execute()
 }

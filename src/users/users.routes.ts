@@ -35,13 +35,18 @@ const WithPassword = UserSchema.extend({
     .openapi({ description: 'Shown only in this response; the first sign-in must replace it' }),
 }).openapi('UserWithPassword')
 
-const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{4,24}$/, 'a phone number: digits, spaces, dashes')
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 -]{4,24}$/, 'a phone number: digits, spaces, dashes')
 const district = z.string().regex(/^\d{6}$/, 'a six-digit district code')
 const retailer = z.string().min(1).max(64)
 
 const CreateUserSchema = z
   .strictObject({
-    login: z.string().regex(LOGIN_PATTERN, '2–64 letters, digits or . _ @ -, starting with a letter or digit'),
+    login: z
+      .string()
+      .regex(LOGIN_PATTERN, '2–64 letters, digits or . _ @ -, starting with a letter or digit'),
     name: z.string().trim().min(1).max(100),
     role: z.enum(roles),
     district: district.optional(),
@@ -163,7 +168,10 @@ export function userRoutes({ db, clock }: AppDeps) {
         role: q.role,
         disabled: q.disabled === undefined ? undefined : q.disabled === 'true',
       })
-      return c.json(pageOf(rows, q.limit, (r) => [r.login_key], toDto), 200)
+      return c.json(
+        pageOf(rows, q.limit, (r) => [r.login_key], toDto),
+        200,
+      )
     })
     .openapi(get, async (c) => {
       const { id } = c.req.valid('param')

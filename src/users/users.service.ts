@@ -38,7 +38,11 @@ async function bindingProblems(
   if (role !== 'retailer' && retailerId)
     issues.push({ path: 'retailer', message: 'only a retailer account is bound to a retailer' })
   if (districtCode) {
-    const d = await db.selectFrom('districts').select('code').where('code', '=', districtCode).executeTakeFirst()
+    const d = await db
+      .selectFrom('districts')
+      .select('code')
+      .where('code', '=', districtCode)
+      .executeTakeFirst()
     if (!d) issues.push({ path: 'district', message: `unknown district code ${districtCode}` })
   }
   if (retailerId) {
@@ -183,7 +187,8 @@ export async function updateUser(
   await db.transaction().execute(async (trx) => {
     const events: NewEvent[] = []
     const subject = { subject: id, districtCode: districtCode ?? current.district_code }
-    if (Object.keys(changes).length > 0) events.push({ type: 'user.updated', ...subject, payload: { changes } })
+    if (Object.keys(changes).length > 0)
+      events.push({ type: 'user.updated', ...subject, payload: { changes } })
     if (disable) events.push({ type: 'user.disabled', ...subject })
     if (enable) events.push({ type: 'user.enabled', ...subject })
     if (passwordHash) events.push({ type: 'user.password_reset', ...subject })
