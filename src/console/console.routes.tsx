@@ -48,7 +48,7 @@ const field = (form: Record<string, unknown>, name: string) => {
 export function consoleRoutes(deps: AppDeps) {
   const { config } = deps
   const app = new Hono<ConsoleEnv>()
-  const pages = ['/login', '/logout', '/console', '/console/*']
+  const pages = ['/login', '/logout', '/console', '/console/*', '/console.css']
   for (const path of pages) {
     app.use(path, async (c, next) => {
       await next()
@@ -67,7 +67,7 @@ export function consoleRoutes(deps: AppDeps) {
     app.use(path, requireFreshPassword())
   }
 
-  app.get('/console/console.css', (c) =>
+  app.get('/console.css', (c) =>
     c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }),
   )
 

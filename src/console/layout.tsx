@@ -1,3 +1,4 @@
+import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 
 /**
@@ -6,21 +7,24 @@ import type { Child } from 'hono/jsx'
  */
 export function Layout(props: { title: string; children: Child; signedInAs?: string | undefined }) {
   return (
-    <html lang="zh-CN">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · 红盾 Redshield`}</title>
-        <link rel="stylesheet" href="/console/console.css" />
-      </head>
-      <body>
-        <header>
-          <p class="brand">红盾 Redshield</p>
-          {props.signedInAs ? <p class="who">{props.signedInAs}</p> : null}
-        </header>
-        <main>{props.children}</main>
-      </body>
-    </html>
+    <>
+      {raw('<!doctype html>')}
+      <html lang="zh-CN">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${props.title} · 红盾 Redshield`}</title>
+          <link rel="stylesheet" href="/console.css" />
+        </head>
+        <body>
+          <header>
+            <p class="brand">红盾 Redshield</p>
+            {props.signedInAs ? <p class="who">{props.signedInAs}</p> : null}
+          </header>
+          <main>{props.children}</main>
+        </body>
+      </html>
+    </>
   )
 }
 
