@@ -177,6 +177,15 @@ beforeAll(async () => {
         if (!op.path.endsWith('/ack'))
           await call('POST', `${API}/tasks/${task.id}/ack`, { token: admin }, 200)
         ids.set(op.path, task.id)
+      } else if (resource === 'users') {
+        const login = `fuzz-user-${n++}`
+        const r = await call(
+          'POST',
+          `${API}/users`,
+          { token: admin, body: { login, name: login, role: 'commander' } },
+          201,
+        )
+        ids.set(op.path, r.body.id)
       }
     }
     if (op.body) validBodies.set(`${op.method} ${op.path}`, sample(op.body))
@@ -200,6 +209,14 @@ beforeAll(async () => {
     [`post ${API}/incidents/{id}/close`]: { summary: 'fuzz' },
     [`post ${API}/tasks/{id}/reports`]: { figures, note: 'fuzz' },
     [`post ${API}/tasks/{id}/complete`]: { note: 'fuzz' },
+    [`post ${API}/users`]: {
+      login: 'fuzz-new',
+      name: '模糊',
+      role: 'district',
+      district: HOME,
+      phone: '028-1234567',
+    },
+    [`patch ${API}/users/{id}`]: { name: 'fuzz', phone: '028-7654321' },
   }
   for (const [k, v] of Object.entries(knownBodies)) if (validBodies.has(k)) validBodies.set(k, v)
 
