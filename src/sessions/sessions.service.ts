@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Clock } from '../clock.js'
 import type { DB } from '../db/types.js'
 import { appendEvent } from '../events/events.repo.js'
@@ -87,6 +87,12 @@ async function recordFailure(
 ): Promise<SignInResult> {
   const since = new Date(now.getTime() - LOCKOUT.windowMs)
   return db.transaction().execute(async (trx) => {
+    // One failure at a time per login, across instances; a guess that raced past the lock check finds the
+    // lock here. Without this, simultaneous guesses could all count four and slip by.
+    await sql`select pg_advisory_xact_lock(hashtext(${`login:${key}`}))`.execute(trx)
+    const lock = await findLock(trx, key)
+    if (lock && lock.locked_until > now)
+      return { kind: 'locked', retryAfterSeconds: lockedFor(lock.locked_until, now) } as const
     await trx
       .deleteFrom('login_failures')
       .where('login_key', '=', key)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { csrfOf, FormClient, makeUser } from '../helpers/form-client.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { testEngine } from '../helpers/test-database.js'
 
 const PASSWORD = 'correct horse battery'
 let t: TestApp
@@ -296,4 +297,20 @@ describe('expiry and sign-out', () => {
       },
     ])
   })
+})
+
+describe('lockout under concurrency', () => {
+  it.skipIf(testEngine() !== 'postgres')(
+    'counts simultaneous guesses one by one: the sixth is refused',
+    async () => {
+      await makeUser(t, 'parallel', PASSWORD)
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => browser().signIn('parallel', `guess ${i}`)),
+      )
+      const statuses = results.map((r) => r.status).sort((a, b) => a - b)
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(4)
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4)
+      expect((await browser().signIn('parallel', PASSWORD)).status).toBe(429)
+    },
+  )
 })
