@@ -48,8 +48,8 @@ const field = (form: Record<string, unknown>, name: string) => {
 export function consoleRoutes(deps: AppDeps) {
   const { config } = deps
   const app = new Hono<ConsoleEnv>()
-  const pages = ['/login', '/logout', '/console', '/console/*', '/console.css']
-  for (const path of pages) {
+  const pages = ['/login', '/logout', '/console', '/console/*']
+  for (const path of [...pages, '/console.css']) {
     app.use(path, async (c, next) => {
       await next()
       c.header('Content-Security-Policy', CSP)
@@ -58,6 +58,8 @@ export function consoleRoutes(deps: AppDeps) {
       c.header('X-Content-Type-Options', 'nosniff')
       if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store')
     })
+  }
+  for (const path of pages) {
     app.use(path, limitBody(64 * 1024))
     app.use(path, loadSession(deps))
   }

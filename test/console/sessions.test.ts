@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { csrfOf, FormClient, makeUser } from '../helpers/form-client.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { testEngine } from '../helpers/test-database.js'
+
+// Each sign-in costs a deliberate scrypt (tens of ms alone, far more on a loaded shared machine).
+vi.setConfig({ testTimeout: 120_000 })
 
 const PASSWORD = 'correct horse battery'
 let t: TestApp

@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { FormClient } from '../helpers/form-client.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
+
+// Each sign-in costs a deliberate scrypt (tens of ms alone, far more on a loaded shared machine).
+vi.setConfig({ testTimeout: 120_000 })
 
 const API = '/api/v1'
 let t: TestApp
