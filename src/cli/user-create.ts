@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
-import type { DB, Role } from '../db/types.js'
+import type { DB } from '../db/types.js'
+import { systemContext } from '../domain/context.js'
+import { ROLES, type Role } from '../domain/enums.js'
 import { createUser } from '../users/users.service.js'
-
-const ROLES = ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer']
 
 export class UsageError extends Error {}
 
@@ -19,7 +19,8 @@ export function parseUserCreate(args: string[]) {
   const v = parsed.values
   const missing = (['login', 'name', 'role'] as const).filter((k) => !v[k]).map((k) => `--${k}`)
   if (missing.length > 0) throw new UsageError(`user create: missing ${missing.join(', ')}`)
-  if (!ROLES.includes(v.role!)) throw new UsageError(`user create: --role must be one of ${ROLES.join(', ')}`)
+  if (!(ROLES as readonly string[]).includes(v.role!))
+    throw new UsageError(`user create: --role must be one of ${ROLES.join(', ')}`)
   return {
     login: v.login!,
     name: v.name!,
@@ -62,12 +63,7 @@ export async function runUserCreate(
   input: ReturnType<typeof parseUserCreate> & { password?: string | undefined },
   out: { log(s: string): void; error(s: string): void },
 ): Promise<number> {
-  const { user, oneTimePassword } = await createUser(
-    db,
-    clock,
-    { actor: null, requestId: `cli:${process.pid}` },
-    input,
-  )
+  const { user, oneTimePassword } = await createUser(db, clock, systemContext('cli'), input)
   const who = `${user.role}${user.district_code ? ` ${user.district_code}` : ''} "${user.display_name}"`
   if (oneTimePassword) {
     out.error(

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { type Context, Hono } from 'hono'
 import type { AppDeps } from '../deps.js'
-import type { RequestContext } from '../http/app-env.js'
+import type { RequestContext } from '../domain/context.js'
+import { ROLES } from '../domain/enums.js'
+import { AppError } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { handleError } from '../http/errors.js'
 import { limitBody } from '../http/middleware.js'
-import { AppError, preferredLang } from '../http/problem.js'
+import { preferredLang } from '../http/problem.js'
 import { changePassword, signIn, signOut } from '../sessions/sessions.service.js'
 import { CONSOLE_CSS } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
@@ -28,12 +30,6 @@ import {
   tokensEqual,
 } from './session-auth.js'
 
-const ALL_ROLES = ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'] as const
-
-// No inline script or style anywhere: the policy can forbid both.
-const CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-
 const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
   actor: c.get('actor'),
   requestId: c.get('requestId'),
@@ -50,12 +46,10 @@ export function consoleRoutes(deps: AppDeps) {
   const app = new Hono<ConsoleEnv>()
   const pages = ['/login', '/logout', '/console', '/console/*']
   for (const path of [...pages, '/console.css']) {
+    // Security headers (CSP, framing, nosniff, referrer) come from the app-wide `securityHeaders`; pages
+    // only add that what they show is personal and must not be cached.
     app.use(path, async (c, next) => {
       await next()
-      c.header('Content-Security-Policy', CSP)
-      c.header('X-Frame-Options', 'DENY')
-      c.header('Referrer-Policy', 'same-origin')
-      c.header('X-Content-Type-Options', 'nosniff')
       if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store')
     })
   }
@@ -118,7 +112,7 @@ export function consoleRoutes(deps: AppDeps) {
     if (result.kind === 'locked') {
       const minutes = Math.ceil(result.retryAfterSeconds / 60)
       throw new AppError(
-        'too_many_requests',
+        'rate_limited',
         {
           zh: `该登录名连续多次密码错误，已锁定，请 ${minutes} 分钟后再试。`,
           en: `Too many wrong passwords for this login; try again in ${minutes} minute(s).`,
@@ -149,7 +143,7 @@ export function consoleRoutes(deps: AppDeps) {
     return c.redirect('/login', 303)
   })
 
-  app.get('/console', requireRoles(ALL_ROLES), (c) => {
+  app.get('/console', requireRoles(ROLES), (c) => {
     const session = c.get('session')!
     const district = session.actor.districtCode
       ? deps.districts.items.find((d) => d.code === session.actor.districtCode)

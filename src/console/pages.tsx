@@ -1,4 +1,4 @@
-import type { Actor } from '../http/app-env.js'
+import type { Actor } from '../domain/context.js'
 import { Layout, Problems } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
 

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { AppError } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
-import { AppError } from '../http/problem.js'
 import { resolveSession, type Session, type SessionDeps } from '../sessions/sessions.service.js'
 
 /**

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { Clock } from '../clock.js'
+import { inTransaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
+import type { RequestContext, UserActor } from '../domain/context.js'
 import { appendEvent } from '../events/events.repo.js'
-import type { Actor, RequestContext } from '../http/app-env.js'
 import { dummyHash, hashPassword, passwordProblems, verifyPassword } from '../users/password.js'
 import { findPasswordHash, findUserForSignIn, loginKey } from '../users/users.repo.js'
 import { findLock, findSessionWithUser, type SessionRow } from './sessions.repo.js'
@@ -50,14 +51,15 @@ export async function signIn(
   if (user.disabled_at) return { kind: 'disabled' }
 
   const secret = randomBytes(32).toString('base64url')
-  const actor: Actor = {
+  const actor: UserActor = {
+    type: 'user',
     id: user.id,
     name: user.display_name,
     role: user.role,
     districtCode: user.district_code,
     retailerId: user.retailer_id,
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('login_failures').where('login_key', '=', key).execute()
     await trx
       .insertInto('sessions')
@@ -74,6 +76,7 @@ export async function signIn(
       type: 'session.signed_in',
       subject: user.id,
       districtCode: user.district_code,
+      payload: {},
     })
   })
   return { kind: 'ok', secret, mustChange: user.must_change_password, userId: user.id }
@@ -86,7 +89,7 @@ async function recordFailure(
   now: Date,
 ): Promise<SignInResult> {
   const since = new Date(now.getTime() - LOCKOUT.windowMs)
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     // One failure at a time per login, across instances; a guess that raced past the lock check finds the
     // lock here. Without this, simultaneous guesses could all count four and slip by.
     await sql`select pg_advisory_xact_lock(hashtext(${`login:${key}`}))`.execute(trx)
@@ -125,7 +128,7 @@ async function recordFailure(
 export interface Session {
   idHash: string
   csrfToken: string
-  actor: Actor
+  actor: UserActor
   login: string
   mustChangePassword: boolean
 }
@@ -163,6 +166,7 @@ const toSession = (row: SessionRow): Session => ({
   login: row.login,
   mustChangePassword: row.must_change_password,
   actor: {
+    type: 'user',
     id: row.user_id,
     name: row.display_name,
     role: row.role,
@@ -179,7 +183,7 @@ export async function signOut(
   everywhere: boolean,
 ): Promise<void> {
   const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const q = everywhere
       ? trx.deleteFrom('sessions').where('user_id', '=', session.actor.id)
       : trx.deleteFrom('sessions').where('id_hash', '=', session.idHash)
@@ -223,7 +227,7 @@ export async function changePassword(
 
   const hash = await hashPassword(input.password)
   const now = clock.now()
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .updateTable('users')
       .set({
@@ -244,6 +248,7 @@ export async function changePassword(
       type: 'user.password_changed',
       subject: session.actor.id,
       districtCode: session.actor.districtCode,
+      payload: {},
     })
   })
   return { ok: true }

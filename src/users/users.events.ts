@@ -1,4 +1,4 @@
-import type { Role } from '../db/types.js'
+import type { Role } from '../domain/enums.js'
 
 /** Events written by the users and sessions module; the actor is the admin (or the person themself). */
 export interface UsersEventPayloads {

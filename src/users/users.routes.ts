@@ -1,30 +1,30 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ROLES } from '../domain/enums.js'
+import { notFound } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { requestContextOf } from '../http/app-env.js'
-import { isUuid } from '../http/ids.js'
 import { decodeCursor, PageQuery, pageOf, pageSchema } from '../http/pagination.js'
-import { notFound } from '../http/problem.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { IdParam, problem } from '../http/schemas.js'
+import { DistrictCodeSchema, IdParam, json, problem, timestamp } from '../http/schemas.js'
+import { nameText } from '../http/text.js'
 import { findUser, listUsers, type UserRow } from './users.repo.js'
 import { createUser, LOGIN_PATTERN, updateUser } from './users.service.js'
-
-const roles = ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'] as const
 
 const UserSchema = z
   .strictObject({
     id: z.uuid(),
     login: z.string(),
     name: z.string(),
-    role: z.enum(roles),
+    role: z.enum(ROLES),
     district: z.string().nullable(),
     retailer: z.string().nullable(),
     phone: z.string().nullable(),
     mustChangePassword: z.boolean(),
     disabled: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: timestamp(),
+    updatedAt: timestamp(),
   })
   .openapi('User')
 
@@ -39,7 +39,7 @@ const phone = z
   .string()
   .trim()
   .regex(/^\+?[0-9][0-9 -]{4,24}$/, 'a phone number: digits, spaces, dashes')
-const district = z.string().regex(/^\d{6}$/, 'a six-digit district code')
+const district = DistrictCodeSchema
 const retailer = z.string().min(1).max(64)
 
 const CreateUserSchema = z
@@ -47,8 +47,8 @@ const CreateUserSchema = z
     login: z
       .string()
       .regex(LOGIN_PATTERN, '2–64 letters, digits or . _ @ -, starting with a letter or digit'),
-    name: z.string().trim().min(1).max(100),
-    role: z.enum(roles),
+    name: nameText(100),
+    role: z.enum(ROLES),
     district: district.optional(),
     retailer: retailer.optional(),
     phone: phone.optional(),
@@ -57,9 +57,9 @@ const CreateUserSchema = z
 
 const UpdateUserSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: nameText(100).optional(),
     phone: phone.nullable().optional(),
-    role: z.enum(roles).optional(),
+    role: z.enum(ROLES).optional(),
     district: district.nullable().optional(),
     retailer: retailer.nullable().optional(),
     disabled: z.boolean().optional(),
@@ -90,8 +90,6 @@ const withPassword = (r: { user: UserRow; oneTimePassword: string | null }) => (
   ...(r.oneTimePassword ? { oneTimePassword: r.oneTimePassword } : {}),
 })
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
-
 const create = securedRoute(['admin'], {
   method: 'post',
   path: '/users',
@@ -114,7 +112,7 @@ const list = securedRoute(['admin'], {
   request: {
     query: z.object({
       ...PageQuery,
-      role: z.enum(roles).optional(),
+      role: z.enum(ROLES).optional(),
       disabled: z.enum(['true', 'false']).optional(),
     }),
   },

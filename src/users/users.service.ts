@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
-import type { DB, Role } from '../db/types.js'
+import { inTransaction } from '../db/transaction.js'
+import type { DB } from '../db/types.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import type { Role } from '../domain/enums.js'
+import { AppError, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import { type TextRule, textProblem } from '../domain/text.js'
 import { appendEvent, appendEvents, type NewEvent } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { AppError, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
 import { generateOneTimePassword, hashPassword, passwordProblems } from './password.js'
 import { findUser, loginKey, type UserRow } from './users.repo.js'
 
 export const LOGIN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/
+
+/** The display name: what events and pages call the person. */
+const NAME_RULE: TextRule = { max: 100, name: true }
 
 export interface CreateUserInput {
   login: string
@@ -30,24 +36,44 @@ async function bindingProblems(
 ): Promise<ProblemIssue[]> {
   const issues: ProblemIssue[] = []
   if (role === 'district' && !districtCode)
-    issues.push({ path: 'district', message: 'a district account needs a district code' })
+    issues.push(
+      issue('district', { zh: '区县账户须指定区县代码', en: 'a district account needs a district code' }),
+    )
   if (role !== 'district' && districtCode)
-    issues.push({ path: 'district', message: 'only a district account is bound to a district' })
+    issues.push(
+      issue('district', { zh: '只有区县账户绑定区县', en: 'only a district account is bound to a district' }),
+    )
   if (role === 'retailer' && !retailerId)
-    issues.push({ path: 'retailer', message: 'a retailer account needs a retailer id' })
+    issues.push(
+      issue('retailer', { zh: '经营者账户须指定经营者', en: 'a retailer account needs a retailer id' }),
+    )
   if (role !== 'retailer' && retailerId)
-    issues.push({ path: 'retailer', message: 'only a retailer account is bound to a retailer' })
+    issues.push(
+      issue('retailer', {
+        zh: '只有经营者账户绑定经营者',
+        en: 'only a retailer account is bound to a retailer',
+      }),
+    )
   if (districtCode) {
     const d = await db
       .selectFrom('districts')
       .select('code')
       .where('code', '=', districtCode)
       .executeTakeFirst()
-    if (!d) issues.push({ path: 'district', message: `unknown district code ${districtCode}` })
+    if (!d)
+      issues.push(
+        issue('district', {
+          zh: `未知的区县代码 ${districtCode}`,
+          en: `unknown district code ${districtCode}`,
+        }),
+      )
   }
   if (retailerId) {
     const r = await db.selectFrom('retailers').select('id').where('id', '=', retailerId).executeTakeFirst()
-    if (!r) issues.push({ path: 'retailer', message: `unknown retailer ${retailerId}` })
+    if (!r)
+      issues.push(
+        issue('retailer', { zh: `未知的经营者 ${retailerId}`, en: `unknown retailer ${retailerId}` }),
+      )
   }
   return issues
 }
@@ -66,12 +92,14 @@ export async function createUser(
 ): Promise<{ user: UserRow; oneTimePassword: string | null }> {
   const issues: ProblemIssue[] = []
   if (!LOGIN_PATTERN.test(input.login))
-    issues.push({
-      path: 'login',
-      message: '2–64 characters: letters, digits and . _ @ -, starting with a letter or digit',
-    })
-  if (input.name.trim() === '' || input.name.length > 100)
-    issues.push({ path: 'name', message: 'a display name of 1–100 characters is required' })
+    issues.push(
+      issue('login', {
+        zh: '2–64 个字符：字母、数字及 . _ @ -，以字母或数字开头',
+        en: '2–64 characters: letters, digits and . _ @ -, starting with a letter or digit',
+      }),
+    )
+  const nameProblem = textProblem(input.name, NAME_RULE)
+  if (nameProblem) issues.push(issue('name', nameProblem, 'invalid_text'))
   if (input.password !== undefined)
     for (const message of passwordProblems(input.password, input.login))
       issues.push({ path: 'password', message })
@@ -86,7 +114,7 @@ export async function createUser(
   const id = randomUUID()
   const now = clock.now()
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       await trx
         .insertInto('users')
         .values({
@@ -102,9 +130,9 @@ export async function createUser(
           must_change_password: oneTimePassword !== null,
           password_changed_at: now,
           created_at: now,
-          created_by: ctx.actor?.id ?? null,
+          created_by: actorIdOf(ctx),
           updated_at: now,
-          updated_by: ctx.actor?.id ?? null,
+          updated_by: actorIdOf(ctx),
         })
         .execute()
       await appendEvent(trx, ctx, now, {
@@ -164,11 +192,16 @@ export async function updateUser(
   const retailerId =
     input.retailerId !== undefined ? input.retailerId : roleChanged ? null : current.retailer_id
   const issues: ProblemIssue[] = []
-  if (input.name !== undefined && (input.name.trim() === '' || input.name.length > 100))
-    issues.push({ path: 'name', message: 'a display name of 1–100 characters is required' })
+  const nameProblem = input.name === undefined ? null : textProblem(input.name, NAME_RULE)
+  if (nameProblem) issues.push(issue('name', nameProblem, 'invalid_text'))
   issues.push(...(await bindingProblems(db, role, districtCode, retailerId)))
-  if (input.disabled === true && ctx.actor?.id === id)
-    issues.push({ path: 'disabled', message: 'an administrator cannot disable their own account' })
+  if (input.disabled === true && actorIdOf(ctx) === id)
+    issues.push(
+      issue('disabled', {
+        zh: '管理员不能停用自己的账户',
+        en: 'an administrator cannot disable their own account',
+      }),
+    )
   if (issues.length > 0) throw validationFailed(issues)
 
   const changes: Record<string, string | boolean | null> = {}
@@ -184,19 +217,19 @@ export async function updateUser(
   const passwordHash = oneTimePassword ? await hashPassword(oneTimePassword) : null
 
   const now = clock.now()
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const events: NewEvent[] = []
     const subject = { subject: id, districtCode: districtCode ?? current.district_code }
     if (Object.keys(changes).length > 0)
       events.push({ type: 'user.updated', ...subject, payload: { changes } })
-    if (disable) events.push({ type: 'user.disabled', ...subject })
-    if (enable) events.push({ type: 'user.enabled', ...subject })
-    if (passwordHash) events.push({ type: 'user.password_reset', ...subject })
+    if (disable) events.push({ type: 'user.disabled', ...subject, payload: {} })
+    if (enable) events.push({ type: 'user.enabled', ...subject, payload: {} })
+    if (passwordHash) events.push({ type: 'user.password_reset', ...subject, payload: {} })
     if (input.unlock) {
       const key = loginKey(current.login)
       await trx.deleteFrom('login_locks').where('login_key', '=', key).execute()
       await trx.deleteFrom('login_failures').where('login_key', '=', key).execute()
-      events.push({ type: 'user.unlocked', ...subject })
+      events.push({ type: 'user.unlocked', ...subject, payload: {} })
     }
     if (events.length === 0) return
     await trx
@@ -207,13 +240,13 @@ export async function updateUser(
         role,
         district_code: districtCode,
         retailer_id: retailerId,
-        ...(disable ? { disabled_at: now, disabled_by: ctx.actor?.id ?? null } : {}),
+        ...(disable ? { disabled_at: now, disabled_by: actorIdOf(ctx) } : {}),
         ...(enable ? { disabled_at: null, disabled_by: null } : {}),
         ...(passwordHash
           ? { password_hash: passwordHash, must_change_password: true, password_changed_at: now }
           : {}),
         updated_at: now,
-        updated_by: ctx.actor?.id ?? null,
+        updated_by: actorIdOf(ctx),
       })
       .where('id', '=', id)
       .execute()

@@ -199,7 +199,7 @@ describe('PATCH /api/v1/users/{id}', () => {
       body: { role: 'district', district: '999999' },
     })
     expect(r.status).toBe(422)
-    expect(r.body.issues).toEqual([{ path: 'district', message: 'unknown district code 999999' }])
+    expect(r.body.issues).toEqual([{ path: 'district', message: '未知的区县代码 999999' }])
     const strict = await t.call('PATCH', `${API}/users/${id}`, { token: admin, body: { password: 'x' } })
     expect(strict.status).toBe(422)
     expect(

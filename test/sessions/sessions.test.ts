@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { actorIdOf, districtScopeOf } from '../../src/domain/context.js'
+import { CONTENT_SECURITY_POLICY } from '../../src/http/security-headers.js'
+import { keyScope } from '../../src/incidents/activation-key.js'
 import { csrfOf, FormClient, makeUser } from '../helpers/form-client.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { testEngine } from '../helpers/test-database.js'
@@ -237,6 +240,60 @@ describe('CSRF', () => {
     expect(r.status).toBe(401)
     const w = await b.request('POST', '/api/v1/tokens', undefined, { 'content-type': 'application/json' })
     expect(w.status).toBe(401)
+  })
+})
+
+describe('pages under the app-wide headers', () => {
+  it('carry the one strict policy (no second copy), refuse framing and caching, and accept ?next= and ?lang=', async () => {
+    await makeUser(t, 'headers', PASSWORD, { role: 'district', district: '510104' })
+    const b = browser()
+    const form = await b.get('/login?next=%2Fconsole%2Ftasks&lang=en')
+    expect(form.status).toBe(200)
+    expect(form.text).toContain('name="next" value="/console/tasks"')
+    const home = await b.get('/console')
+    expect(home.location).toBe('/login')
+    await b.signIn('headers', PASSWORD)
+    const signedIn = await b.get('/console?lang=en')
+    expect(signedIn.status).toBe(200)
+    for (const page of [form, signedIn, await b.get('/console/nothing-here')]) {
+      // A duplicate header would read "DENY, DENY": each is set once, by `securityHeaders`.
+      expect(page.headers.get('content-security-policy')).toBe(
+        `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
+      )
+      expect(page.headers.get('x-frame-options')).toBe('DENY')
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+      expect(page.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(page.headers.get('cache-control')).toBe('no-store')
+    }
+  })
+})
+
+describe('the session actor', () => {
+  it('is the person: events name them, district scoping and idempotency keys are theirs', async () => {
+    const user = await makeUser(t, 'scoped', PASSWORD, { role: 'district', district: '510104', name: '王芳' })
+    const b = browser()
+    await b.signIn('scoped', PASSWORD)
+    const event = await t.deps.db
+      .selectFrom('events')
+      .select(['actor_id', 'actor_name', 'actor_role'])
+      .where('type', '=', 'session.signed_in')
+      .where('subject', '=', user.id)
+      .executeTakeFirstOrThrow()
+    expect(event).toEqual({ actor_id: user.id, actor_name: '王芳', actor_role: 'district' })
+    const ctx = {
+      actor: {
+        type: 'user',
+        id: user.id,
+        name: '王芳',
+        role: 'district',
+        districtCode: '510104',
+        retailerId: null,
+      },
+      requestId: 'r',
+    } as const
+    expect(districtScopeOf(ctx)).toBe('510104')
+    expect(actorIdOf(ctx)).toBe(user.id)
+    expect(keyScope(ctx)).toBe(`incident.activate:user:${user.id}`)
   })
 })
 
