@@ -13,6 +13,8 @@ const levelChanged = z.strictObject({
   cancelled: z.number().int(),
 })
 
+const userNamed = z.strictObject({ login: z.string() })
+
 /**
  * The payload schema of every event type, for the OpenAPI document. Typed over `EventType`, so an event
  * type added to `EventPayloads` without a schema here (or with one that disagrees) fails to compile.
@@ -68,13 +70,13 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   'user.updated': z.strictObject({
     changes: z.record(z.string(), z.union([z.string(), z.boolean(), z.null()])),
   }),
-  'user.disabled': z.strictObject({}),
-  'user.enabled': z.strictObject({}),
-  'user.password_reset': z.strictObject({}),
-  'user.password_changed': z.strictObject({}),
-  'user.unlocked': z.strictObject({}),
+  'user.disabled': userNamed,
+  'user.enabled': userNamed,
+  'user.password_reset': userNamed,
+  'user.password_changed': userNamed,
+  'user.unlocked': userNamed,
   'user.locked_out': z.strictObject({ until: z.string() }),
-  'session.signed_in': z.strictObject({}),
+  'session.signed_in': userNamed,
   'session.signed_out': z.strictObject({ everywhere: z.boolean(), sessions: z.number().int() }),
 }
 

@@ -76,7 +76,7 @@ export async function signIn(
       type: 'session.signed_in',
       subject: user.id,
       districtCode: user.district_code,
-      payload: {},
+      payload: { login: user.login },
     })
   })
   return { kind: 'ok', secret, mustChange: user.must_change_password, userId: user.id }
@@ -248,7 +248,7 @@ export async function changePassword(
       type: 'user.password_changed',
       subject: session.actor.id,
       districtCode: session.actor.districtCode,
-      payload: {},
+      payload: { login: session.login },
     })
   })
   return { ok: true }

@@ -222,14 +222,15 @@ export async function updateUser(
     const subject = { subject: id, districtCode: districtCode ?? current.district_code }
     if (Object.keys(changes).length > 0)
       events.push({ type: 'user.updated', ...subject, payload: { changes } })
-    if (disable) events.push({ type: 'user.disabled', ...subject, payload: {} })
-    if (enable) events.push({ type: 'user.enabled', ...subject, payload: {} })
-    if (passwordHash) events.push({ type: 'user.password_reset', ...subject, payload: {} })
+    if (disable) events.push({ type: 'user.disabled', ...subject, payload: { login: current.login } })
+    if (enable) events.push({ type: 'user.enabled', ...subject, payload: { login: current.login } })
+    if (passwordHash)
+      events.push({ type: 'user.password_reset', ...subject, payload: { login: current.login } })
     if (input.unlock) {
       const key = loginKey(current.login)
       await trx.deleteFrom('login_locks').where('login_key', '=', key).execute()
       await trx.deleteFrom('login_failures').where('login_key', '=', key).execute()
-      events.push({ type: 'user.unlocked', ...subject, payload: {} })
+      events.push({ type: 'user.unlocked', ...subject, payload: { login: current.login } })
     }
     if (events.length === 0) return
     await trx
