@@ -1,3 +1,4 @@
+import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
@@ -17,6 +18,7 @@ import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
+import { userRoutes } from './users/users.routes.js'
 
 export const API_PREFIX = '/api/v1'
 
@@ -38,6 +40,9 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, taskRoutes(deps))
   app.route(API_PREFIX, contactRoutes(deps))
   app.route(API_PREFIX, jobRoutes(deps))
+  app.route(API_PREFIX, userRoutes(deps))
+  // Pages: session cookies are read here only, never on /api/v1/* (see src/console/session-auth.ts).
+  app.route('/', consoleRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

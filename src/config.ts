@@ -37,6 +37,11 @@ const envSchema = z.object({
     .default(1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   ESCALATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  // Console sessions: idle expiry slides with use; the absolute limit does not.
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(480),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  // Behind a TLS-terminating proxy: honour X-Forwarded-Proto for the session cookie's Secure flag.
+  TRUST_PROXY: boolish.default(false),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL'> & {

@@ -15,11 +15,14 @@ import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
+import { parseUserCreate, readPasswordFromStdin, runUserCreate, UsageError } from './user-create.js'
 
 const usage = `usage: npm run cli -- <command>
   token create --role ROLE [--district CODE] [--retailer ID] [--name NAME]   print a new token (last line)
   token list                                                                  list tokens
   token revoke ID                                                             revoke a token
+  user create --login L --name N --role ROLE [--district CODE] [--retailer ID] [--phone P] [--password-stdin]
+                                            print a one-time password (last line), or read the password from stdin
   playbooks validate [FILE…]                                                  validate playbook files
   drill PLAYBOOK [--level III] [--districts all|CODE,CODE] [--title TITLE]     activate an exercise incident
   db migrate                                                                  apply pending migrations
@@ -75,6 +78,27 @@ async function run(argv: string[]): Promise<number> {
       return 0
     } finally {
       await database.close()
+    }
+  }
+
+  if (group === 'user' && verb === 'create') {
+    // Every mistake is one line on stderr and exit 2, before or after the database has been opened.
+    try {
+      const input = parseUserCreate(rest)
+      const password = input.passwordStdin ? await readPasswordFromStdin() : undefined
+      const { database } = await prepare(config, logger, systemClock)
+      try {
+        return await runUserCreate(database.db, systemClock, { ...input, password }, out)
+      } finally {
+        await database.close()
+      }
+    } catch (err) {
+      if (err instanceof UsageError) out.error(err.message)
+      else if (err instanceof AppError) {
+        const issues = (err.extra.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ')
+        out.error(`user create: ${issues || (err.detail?.en ?? err.message)}`)
+      } else throw err
+      return 2
     }
   }
 

@@ -178,6 +178,46 @@ export interface TaskReportsTable {
   request_id: string | null
 }
 
+// ---- users and sessions (issue 11) ----
+export interface UsersTable {
+  id: string
+  login: string
+  login_key: string
+  display_name: string
+  role: Role
+  district_code: string | null
+  retailer_id: string | null
+  phone: string | null
+  password_hash: string
+  must_change_password: boolean
+  password_changed_at: Timestamp
+  disabled_at: Timestamp | null
+  disabled_by: string | null
+  created_at: Timestamp
+  created_by: string | null
+  updated_at: Timestamp
+  updated_by: string | null
+}
+
+export interface SessionsTable {
+  id_hash: string
+  user_id: string
+  csrf_token: string
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  user_agent: string | null
+}
+
+export interface LoginFailuresTable {
+  login_key: string
+  failed_at: Timestamp
+}
+
+export interface LoginLocksTable {
+  login_key: string
+  locked_until: Timestamp
+}
+
 export interface DB {
   districts: DistrictsTable
   retailers: RetailersTable
@@ -195,6 +235,11 @@ export interface DB {
   district_contacts: DistrictContactsTable
   city_contacts: CityContactsTable
   job_runs: JobRunsTable
+  // users and sessions (issue 11)
+  users: UsersTable
+  sessions: SessionsTable
+  login_failures: LoginFailuresTable
+  login_locks: LoginLocksTable
 }
 
 export interface DistrictContactsTable {

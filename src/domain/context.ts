@@ -1,14 +1,29 @@
 import type { Role } from './enums.js'
 
-/** A caller holding an API token. */
-export interface Actor {
-  type: 'token'
+/** What a caller may do and on whose behalf: the same for an API token and a signed-in person. */
+interface Grant {
   id: string
   name: string
   role: Role
   districtCode: string | null
   retailerId: string | null
 }
+
+/** A caller holding an API token: `id` and `name` are the token's. */
+export interface TokenActor extends Grant {
+  type: 'token'
+}
+
+/**
+ * A person signed in to the console (a session): `id` is the user's id, `name` the display name, so events
+ * and `created_by` columns name the person, never a shared token.
+ */
+export interface UserActor extends Grant {
+  type: 'user'
+}
+
+/** Someone acting through the service: role checks and district scoping treat both kinds alike. */
+export type Actor = TokenActor | UserActor
 
 /** The service acting on its own (a scheduled job, start-up, the demo seed): attributable by name. */
 export interface SystemActor {
@@ -28,23 +43,24 @@ export function systemContext(job: string, requestId: string = crypto.randomUUID
   return { actor: { type: 'system', job }, requestId }
 }
 
-/** The token holder behind the request, if any (never a system actor). */
-export const tokenActor = (ctx: RequestContext): Actor | null =>
-  ctx.actor?.type === 'token' ? ctx.actor : null
+/** The token holder or person behind the request, if any (never a system actor). */
+export const callerOf = (ctx: RequestContext): Actor | null =>
+  ctx.actor?.type === 'token' || ctx.actor?.type === 'user' ? ctx.actor : null
 
-/** Id of the token holder, for `created_by`-style columns. */
-export const actorIdOf = (ctx: RequestContext): string | null => tokenActor(ctx)?.id ?? null
+/** Id of the token or person, for `created_by`-style columns. */
+export const actorIdOf = (ctx: RequestContext): string | null => callerOf(ctx)?.id ?? null
 
-/** A district token's district: it reaches that district's data only. */
+/** A district token's or officer's district: it reaches that district's data only. */
 export function districtScopeOf(ctx: RequestContext): string | undefined {
-  const actor = tokenActor(ctx)
+  const actor = callerOf(ctx)
   return actor?.role === 'district' ? (actor.districtCode ?? '') : undefined
 }
 
 /** The actor columns every event row carries. */
 export function actorColumns(ctx: RequestContext) {
   const a = ctx.actor
-  if (a?.type === 'token') return { actor_id: a.id, actor_name: a.name, actor_role: a.role as string }
+  if (a?.type === 'token' || a?.type === 'user')
+    return { actor_id: a.id, actor_name: a.name, actor_role: a.role as string }
   if (a?.type === 'system') return { actor_id: null, actor_name: a.job, actor_role: 'system' }
   return { actor_id: null, actor_name: null, actor_role: 'anonymous' }
 }

@@ -16,6 +16,8 @@ const levelChanged = z.strictObject({
   cancelled: z.number().int(),
 })
 
+const userNamed = z.strictObject({ login: z.string() })
+
 /**
  * The payload schema of every event type, for the OpenAPI document. Typed over `EventType`, so an event
  * type added to `EventPayloads` without a schema here (or with one that disagrees) fails to compile.
@@ -97,12 +99,33 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     retailerId: z.string().nullable(),
   }),
   'token.revoked': z.strictObject({ name: z.string(), role: z.enum(ROLES) }),
+  'user.created': z.strictObject({
+    login: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    retailerId: z.string().nullable(),
+    mustChange: z.boolean(),
+  }),
+  'user.updated': z.strictObject({
+    changes: z.record(z.string(), z.union([z.string(), z.boolean(), z.null()])),
+  }),
+  'user.disabled': userNamed,
+  'user.enabled': userNamed,
+  'user.password_reset': userNamed,
+  'user.password_changed': userNamed,
+  'user.unlocked': userNamed,
+  'user.locked_out': z.strictObject({ until: z.string() }),
+  'session.signed_in': userNamed,
+  'session.signed_out': z.strictObject({ everywhere: z.boolean(), sessions: z.number().int() }),
 }
 
 const EventActorSchema = z
   .strictObject({
-    id: z.uuid().nullable(),
-    name: z.string().nullable().openapi({ description: 'Token name, or the job for a system actor' }),
+    id: z.uuid().nullable().openapi({ description: 'Token id or user id' }),
+    name: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Token name, the person’s display name, or the job for a system actor' }),
     role: z.string().openapi({ description: 'A role, `system` (the service itself) or `anonymous`' }),
   })
   .openapi('EventActor')

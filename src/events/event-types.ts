@@ -3,6 +3,7 @@ import type { EscalationEventPayloads } from '../escalation/escalation.events.js
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
 import type { TaskEventPayloads } from '../tasks/tasks.events.js'
 import type { TokenEventPayloads } from '../tokens/tokens.events.js'
+import type { UsersEventPayloads } from '../users/users.events.js'
 
 /**
  * Every event the service writes, by type, with its payload. The event stream and webhooks publish these
@@ -15,7 +16,8 @@ export interface EventPayloads
     IncidentEventPayloads,
     TokenEventPayloads,
     EscalationEventPayloads,
-    ContactsEventPayloads {}
+    ContactsEventPayloads,
+    UsersEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

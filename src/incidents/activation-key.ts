@@ -39,14 +39,17 @@ export function activationHash(input: ActivateInput): string {
 
 /**
  * Idempotency keys belong to whoever sent them (as payment APIs scope keys to the account): another token
- * holder using the same key gets its own result, never this one's incident.
+ * holder (or person) using the same key gets its own result, never this one's incident.
  */
 export function keyScope(ctx: RequestContext): string {
+  const a = ctx.actor
   const owner =
-    ctx.actor?.type === 'token'
-      ? ctx.actor.id
-      : ctx.actor?.type === 'system'
-        ? `system:${ctx.actor.job}`
-        : 'anonymous'
+    a?.type === 'token'
+      ? a.id
+      : a?.type === 'user'
+        ? `user:${a.id}`
+        : a?.type === 'system'
+          ? `system:${a.job}`
+          : 'anonymous'
   return `incident.activate:${owner}`
 }

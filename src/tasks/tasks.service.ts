@@ -3,7 +3,7 @@ import { type Kysely, sql, type UpdateObject } from 'kysely'
 import { inTransaction } from '../db/transaction.js'
 import type { DB, TaskStatus } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import { actorIdOf, districtScopeOf, type RequestContext, tokenActor } from '../domain/context.js'
+import { actorIdOf, callerOf, districtScopeOf, type RequestContext } from '../domain/context.js'
 import { invalidState, notFound, type Text, validationFailed } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { appendEvents, cteEventColumns, eventConstants } from '../events/events.repo.js'
@@ -122,7 +122,7 @@ export function acknowledgeTask(deps: Deps, ctx: RequestContext, id: string) {
       status: 'acknowledged',
       acknowledged_at: now,
       owner_id: actorIdOf(ctx),
-      owner_name: tokenActor(ctx)?.name ?? null,
+      owner_name: callerOf(ctx)?.name ?? null,
       // The unacknowledged clock stops; the next clock is the task falling due. The escalation cursor
       // resets so the sweep starts the overdue ladder from its first rung; the count keeps the history.
       next_escalation_at: sql<Date>`due_at`,
@@ -131,7 +131,7 @@ export function acknowledgeTask(deps: Deps, ctx: RequestContext, id: string) {
       escalation_position: 0,
     }),
     event: 'task.acknowledged',
-    payload: { owner: tokenActor(ctx)?.name ?? null },
+    payload: { owner: callerOf(ctx)?.name ?? null },
     action: { zh: '确认', en: 'acknowledge' },
     // A repeated ack keeps the first time and owner.
     unchangedIf: (t) =>

@@ -67,6 +67,7 @@ interface Fixtures {
   reportedTaskId: string
   playbookHash: string
   tokenId: string
+  userId: string
   tokens: Record<Role, string>
   revoked: string
   neighbour: string
@@ -135,6 +136,13 @@ beforeAll(async () => {
     201,
   )
   const playbook = await ok(t.call('GET', `${API}/playbooks/sudan-red`, { token: admin }), 200)
+  const user = await ok(
+    t.call('POST', `${API}/users`, {
+      token: admin,
+      body: { login: 'matrix', name: 'matrix', role: 'sampler' },
+    }),
+    201,
+  )
 
   fx = {
     incidentId: incident.body.id,
@@ -143,6 +151,7 @@ beforeAll(async () => {
     reportedTaskId: reported.id,
     playbookHash: playbook.body.hash,
     tokenId: throwaway.body.id,
+    userId: user.body.id,
     tokens,
     revoked: toRevoke.body.token,
     neighbour: await t.token('district', { district: NEIGHBOUR }),
@@ -159,6 +168,7 @@ function concretePath(path: string): string {
     if (resource === 'playbooks') return 'sudan-red'
     if (resource === 'tokens') return fx.tokenId
     if (resource === 'districts') return HOME
+    if (resource === 'users') return fx.userId
     return randomUUID()
   })
 }

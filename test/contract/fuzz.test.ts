@@ -185,6 +185,15 @@ beforeAll(async () => {
             200,
           )
         ids.set(op.path, task.id)
+      } else if (resource === 'users') {
+        const login = `fuzz-user-${n++}`
+        const r = await call(
+          'POST',
+          `${API}/users`,
+          { token: admin, body: { login, name: login, role: 'commander' } },
+          201,
+        )
+        ids.set(op.path, r.body.id)
       }
     }
     if (op.body) validBodies.set(`${op.method} ${op.path}`, sample(op.body))
@@ -222,6 +231,14 @@ beforeAll(async () => {
       commandCentre: { name: '指挥中心', phone: '12315' },
       cityLeadership: null,
     },
+    [`post ${API}/users`]: {
+      login: 'fuzz-new',
+      name: '模糊',
+      role: 'district',
+      district: HOME,
+      phone: '028-1234567',
+    },
+    [`patch ${API}/users/{id}`]: { name: 'fuzz', phone: '028-7654321' },
   }
   for (const [k, v] of Object.entries(knownBodies)) if (validBodies.has(k)) validBodies.set(k, v)
 

@@ -17,9 +17,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs a TypeScript entry point to completion; resolves with its exit code and output. */
-export function runTs(entry: string, args: string[], env: Record<string, string>) {
+export function runTs(entry: string, args: string[], env: Record<string, string>, input?: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
     const child = spawn(TSX, [entry, ...args], { cwd: ROOT, env: { ...process.env, ...env } })
+    child.stdin.end(input)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => {

@@ -164,6 +164,7 @@ describe('every operation', () => {
       '/api/v1/playbooks',
       '/api/v1/tasks',
       '/api/v1/tokens',
+      '/api/v1/users',
     ])
     for (const { path, op } of lists) {
       const names = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)
