@@ -10,6 +10,7 @@ import { prepare } from '../src/boot.js'
 import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config.js'
 import type { AppDeps } from '../src/deps.js'
+import { startLive } from '../src/events/live.js'
 import type { Actor } from '../src/http/app-env.js'
 import { createLogger } from '../src/logger.js'
 import { createToken } from '../src/tokens/tokens.service.js'
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
     const logger = createLogger(config.LOG_LEVEL)
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     cleanups.push(() => database.close())
+    const live = await startLive({ database, db: database.db, logger, config })
+    cleanups.push(() => live.events.stop())
     const deps: AppDeps = {
       config,
       logger,
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
       db: database.db,
       playbooks,
       districts,
+      ...live,
     }
     const pool = new pg.Pool({ connectionString: bench.url, max: 50 })
     pool.on('error', () => {})

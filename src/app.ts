@@ -1,5 +1,6 @@
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
+import { streamRoutes } from './events/stream.routes.js'
 import { healthRoutes } from './health/health.routes.js'
 import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
@@ -8,10 +9,12 @@ import { limitBody, requestContext, requireContentType } from './http/middleware
 import { AppError, problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
+import { measureRequests, mountMetrics } from './metrics/metrics.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
+import { webhookRoutes } from './webhooks/webhooks.routes.js'
 
 export const API_PREFIX = '/api/v1'
 
@@ -19,6 +22,7 @@ export const API_PREFIX = '/api/v1'
 export function createApp(deps: AppDeps) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
+  app.use('*', measureRequests(deps.metrics))
   app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
   app.use(`${API_PREFIX}/*`, requireContentType())
   const actors = new ActorCache()
@@ -30,6 +34,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
+  app.route(API_PREFIX, streamRoutes(deps))
+  app.route(API_PREFIX, webhookRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -53,6 +59,7 @@ export function createApp(deps: AppDeps) {
     c.body(documentJson, 200, { 'content-type': 'application/json; charset=utf-8' }),
   )
   mountDocs(app)
+  mountMetrics(app, deps)
 
   app.notFound((c) =>
     problemResponse(

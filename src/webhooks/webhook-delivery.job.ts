@@ -1,0 +1,234 @@
+import { type Kysely, sql } from 'kysely'
+import { Webhook } from 'standardwebhooks'
+import { type Clock, systemClock } from '../clock.js'
+import type { Config } from '../config.js'
+import type { DB } from '../db/types.js'
+import type { EventBus } from '../events/event-bus.js'
+import { toStoredEvent } from '../events/events.read.js'
+import type { Logger } from '../logger.js'
+import type { Metrics } from '../metrics/metrics.js'
+
+export interface DeliveryDeps {
+  db: Kysely<DB>
+  clock: Clock
+  logger: Logger
+  metrics: Metrics
+  config: Pick<Config, 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_RETRY_HOURS' | 'WEBHOOK_POLL_MS'>
+  /** Signs `webhook-timestamp`: receivers check it against their own clock, so it is wall time. */
+  wallClock?: Clock
+}
+
+export interface DeliveryRun {
+  delivered: number
+  failed: number
+  dead: number
+}
+
+/** How many deliveries one subscription may send in one run before others get their turn. */
+const PER_WEBHOOK = 200
+const FIRST_RETRY_MS = 5000
+const MAX_RETRY_MS = 4 * 3600_000
+
+/** Exponential (×4 from 5 s, capped at 4 h) with ±20 % jitter: 5 s, 20 s, 80 s, 5 min, 21 min, 85 min, 4 h… */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(FIRST_RETRY_MS * 4 ** Math.max(0, attempts - 1), MAX_RETRY_MS)
+  return Math.round(base * (0.8 + 0.4 * random()))
+}
+
+interface Claimed {
+  id: number
+  webhook_id: string
+  event_id: number
+  attempts: number
+  window_start: Date
+}
+
+const leaseMs = (deps: DeliveryDeps) => deps.config.WEBHOOK_TIMEOUT_MS * 2 + 10_000
+
+/**
+ * Claims the head (oldest pending delivery) of each subscription that is due and not leased. Only heads
+ * are claimed, so a subscription's next message waits for the one before it; the lease (a conditional
+ * UPDATE, re-checked after a concurrent claim commits) gives each head to one instance at a time.
+ */
+async function claimHeads(deps: DeliveryDeps, now: Date, webhookId?: string): Promise<Claimed[]> {
+  const until = new Date(now.getTime() + leaseMs(deps))
+  const { rows } = await sql<Claimed>`
+    update webhook_deliveries d set lease_until = ${until}
+    from (
+      select h.id from webhooks w
+      cross join lateral (
+        select x.id, x.next_attempt_at, x.lease_until from webhook_deliveries x
+        where x.webhook_id = w.id and x.status = 'pending' order by x.id limit 1
+      ) h
+      where w.deleted_at is null
+        ${webhookId ? sql`and w.id = ${webhookId}` : sql``}
+        and h.next_attempt_at <= ${now}
+        and (h.lease_until is null or h.lease_until < ${now})
+      limit 500
+    ) c
+    where d.id = c.id and d.status = 'pending' and (d.lease_until is null or d.lease_until < ${now})
+    returning d.id, d.webhook_id, d.event_id, d.attempts, d.window_start`.execute(deps.db)
+  return rows
+}
+
+async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<'delivered' | 'failed' | 'dead'> {
+  const row = await deps.db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .select([
+      'w.url',
+      'w.secret',
+      'e.id',
+      'e.type',
+      'e.incident_id',
+      'e.task_id',
+      'e.district_code',
+      'e.subject',
+      'e.actor_id',
+      'e.actor_name',
+      'e.actor_role',
+      'e.request_id',
+      'e.payload',
+      'e.created_at',
+    ])
+    .where('d.id', '=', claimed.id)
+    .executeTakeFirstOrThrow()
+  const event = toStoredEvent(row)
+  const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event })
+  const msgId = `msg_${claimed.id}`
+  const sentAt = (deps.wallClock ?? systemClock).now()
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'Redshield-Webhooks/1',
+    'webhook-id': msgId,
+    'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+    'webhook-signature': new Webhook(row.secret).sign(msgId, sentAt, body),
+  }
+  const end = deps.metrics.webhookDuration.startTimer()
+  let status: number | null = null
+  let error: string | null = null
+  try {
+    const res = await fetch(row.url, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.config.WEBHOOK_TIMEOUT_MS),
+    })
+    status = res.status
+    await res.body?.cancel().catch(() => {})
+    if (status < 200 || status >= 300) error = `HTTP ${status}`
+  } catch (err) {
+    const e = err as { name?: string; message?: string; cause?: { code?: string } }
+    error =
+      e.name === 'TimeoutError'
+        ? `timeout after ${deps.config.WEBHOOK_TIMEOUT_MS} ms`
+        : (e.cause?.code ?? e.message ?? 'failed')
+  }
+  end()
+  const now = deps.clock.now()
+  if (error === null) {
+    await deps.db
+      .updateTable('webhook_deliveries')
+      .set({
+        status: 'delivered',
+        attempts: claimed.attempts + 1,
+        delivered_at: now,
+        last_attempt_at: now,
+        last_status: status,
+        last_error: null,
+        lease_until: null,
+      })
+      .where('id', '=', claimed.id)
+      .execute()
+    deps.metrics.webhookDeliveries.inc({ outcome: 'delivered' })
+    return 'delivered'
+  }
+  const attempts = claimed.attempts + 1
+  const next = new Date(now.getTime() + retryDelayMs(attempts))
+  const windowEnd = new Date(claimed.window_start).getTime() + deps.config.WEBHOOK_RETRY_HOURS * 3600_000
+  const dead = next.getTime() > windowEnd
+  await deps.db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: dead ? 'dead' : 'pending',
+      attempts,
+      next_attempt_at: next,
+      last_attempt_at: now,
+      last_status: status,
+      last_error: error.slice(0, 500),
+      lease_until: null,
+    })
+    .where('id', '=', claimed.id)
+    .execute()
+  deps.metrics.webhookDeliveries.inc({ outcome: dead ? 'dead' : 'failed' })
+  deps.logger.info(
+    { delivery: claimed.id, webhook: claimed.webhook_id, error, dead },
+    'webhook delivery failed',
+  )
+  return dead ? 'dead' : 'failed'
+}
+
+/**
+ * One run: every due subscription sends its queue in order, until it is empty, a delivery fails (the rest
+ * wait behind it: order per subscription), or it has had its share. Subscriptions run side by side.
+ * At least once: a receiver may see a message again if the process stops between its 2xx and the update.
+ */
+export async function runWebhookDelivery(deps: DeliveryDeps): Promise<DeliveryRun> {
+  const run: DeliveryRun = { delivered: 0, failed: 0, dead: 0 }
+  const heads = await claimHeads(deps, deps.clock.now())
+  await Promise.all(
+    heads.map(async (head) => {
+      let current: Claimed | undefined = head
+      for (let n = 0; current && n < PER_WEBHOOK; n++) {
+        const outcome = await attempt(deps, current)
+        run[outcome]++
+        // A failure holds the rest of this subscription's queue; a dead letter steps aside.
+        if (outcome === 'failed') return
+        ;[current] = await claimHeads(deps, deps.clock.now(), head.webhook_id)
+      }
+    }),
+  )
+  return run
+}
+
+/**
+ * Runs delivery on its own loop: every WEBHOOK_POLL_MS and as soon as the event bus sees new events. The
+ * scheduler (issue 7 part A) may call `runWebhookDelivery` per tick instead; the claims make both safe.
+ */
+export function startWebhookDelivery(deps: DeliveryDeps & { events: EventBus }) {
+  let running: Promise<unknown> | null = null
+  let again = false
+  let stopped = false
+  const tick = () => {
+    if (stopped) return
+    if (running) {
+      again = true
+      return
+    }
+    running = runWebhookDelivery(deps)
+      .catch((err: unknown) => deps.logger.error({ err }, 'webhook delivery run failed'))
+      .finally(() => {
+        running = null
+        if (again) {
+          again = false
+          tick()
+        }
+      })
+  }
+  const timer = setInterval(tick, deps.config.WEBHOOK_POLL_MS)
+  timer.unref()
+  const unsubscribe = deps.events.subscribe({ events: tick })
+  tick()
+  return {
+    stop: () => {
+      stopped = true
+      clearInterval(timer)
+      unsubscribe()
+    },
+    idle: async () => {
+      await running
+    },
+  }
+}
