@@ -32,13 +32,9 @@ const stream = securedRoute(
       'approver `announcement.*`, `sample.*`, `alert.*`; retailer `alert.*`.',
     request: {
       query: z.object({
-        types: z
-          .string()
-          .max(2000)
-          .optional()
-          .openapi({
-            description: 'Comma list of event types or prefixes (`task.*`); narrows, never widens',
-          }),
+        types: z.string().max(2000).optional().openapi({
+          description: 'Comma list of event types or prefixes (`task.*`); narrows, never widens',
+        }),
       }),
       headers: z.object({
         'last-event-id': z.string().max(40).optional().openapi({ description: 'Resume after this event id' }),
