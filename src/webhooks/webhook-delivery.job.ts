@@ -181,11 +181,12 @@ export async function runWebhookDelivery(deps: DeliveryDeps): Promise<DeliveryRu
   await Promise.all(
     heads.map(async (head) => {
       let current: Claimed | undefined = head
-      for (let n = 0; current && n < PER_WEBHOOK; n++) {
+      for (let n = 1; current; n++) {
         const outcome = await attempt(deps, current)
         run[outcome]++
-        // A failure holds the rest of this subscription's queue; a dead letter steps aside.
-        if (outcome === 'failed') return
+        // A failure holds the rest of this subscription's queue; a dead letter steps aside. Claim the
+        // next head only if it will be attempted in this run: a claim left unused would hold the queue.
+        if (outcome === 'failed' || n >= PER_WEBHOOK) return
         ;[current] = await claimHeads(deps, deps.clock.now(), head.webhook_id)
       }
     }),
