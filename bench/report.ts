@@ -2,7 +2,8 @@ import os from 'node:os'
 import type { AckResult, RawFigure } from './acks.bench.js'
 import type { ActivationResult } from './activation.bench.js'
 import type { CpuPerOp } from './lib/cpu.js'
-import { ms, perSecond, ratio } from './lib/stats.js'
+import { ms, perSecond, ratio, type Summary } from './lib/stats.js'
+import type { LiveResult } from './live.bench.js'
 import type { ReadFigure, ReadResult } from './reads.bench.js'
 
 export interface RunInfo {
@@ -20,6 +21,7 @@ export interface Results {
   activation: ActivationResult
   acks: AckResult
   reads: ReadResult
+  live?: LiveResult
 }
 
 export const ACTIVATION_GOAL_MS = 30
@@ -198,6 +200,68 @@ function readSection(r: ReadResult): string {
   ].join('\n')
 }
 
+function liveSection(l: LiveResult): string {
+  const base = l.notify
+  const row = (label: string, v: Summary) => [
+    label,
+    String(v.n),
+    ms(v.median),
+    ms(v.p99),
+    ratio(v.median / base.median),
+    ratio(v.p99 / base.p99),
+  ]
+  const lost = l.expected - l.received
+  return [
+    '## 4. Live stream and webhooks (PostgreSQL)',
+    '',
+    `${l.events} events written one at a time, 100 ms apart, each committed by a raw \`pg\` client; latency is ` +
+      'from the moment COMMIT returned to the moment a subscriber in the bench process read the message. The app ' +
+      'server is the child process of section 2 (its event bus LISTENs on its own connection). Baseline: the ' +
+      'same commits seen by a plain `LISTEN rs_events` client.',
+    '',
+    table(
+      ['measure', 'samples', 'median ms', 'p99 ms', 'median ÷ baseline', 'p99 ÷ baseline'],
+      [
+        row('baseline: commit → NOTIFY at a LISTEN client', base),
+        row('`GET /api/v1/stream`, 1 subscriber', l.sseOne),
+        row(`\`GET /api/v1/stream\`, ${l.subscribers.toLocaleString('en-US')} subscribers`, l.sseMany),
+      ],
+    ),
+    '',
+    `Fan-out to ${l.subscribers.toLocaleString('en-US')}: ${l.received.toLocaleString('en-US')} of ` +
+      `${l.expected.toLocaleString('en-US')} messages received (${lost === 0 ? 'none lost — **met**' : `**${lost} lost**`}).`,
+    '',
+    `Webhook delivery: ${l.webhookEvents.toLocaleString('en-US')} events committed in one statement, then ` +
+      '`runWebhookDelivery` run in the bench process until the outbox is empty, to a local receiver answering 204. ' +
+      'Baseline: the same number of signed POSTs sent one after another (a subscription delivers in order, so one ' +
+      'at a time) with `fetch` to the same receiver.',
+    '',
+    table(
+      ['measure', 'delivered', 'per second', '÷ baseline'],
+      [
+        [
+          'baseline: sequential signed `fetch` POSTs',
+          String(l.webhookEvents),
+          perSecond(l.rawPost.perSecond),
+          ratio(1),
+        ],
+        [
+          'outbox → 1 subscription',
+          String(l.delivery.delivered),
+          perSecond(l.delivery.perSecond),
+          ratio(l.delivery.perSecond / l.rawPost.perSecond),
+        ],
+        [
+          'outbox → 4 subscriptions (in parallel, each in order)',
+          String(l.deliveryFour.delivered),
+          perSecond(l.deliveryFour.perSecond),
+          ratio(l.deliveryFour.perSecond / l.rawPost.perSecond),
+        ],
+      ],
+    ),
+  ].join('\n')
+}
+
 export function renderResults(res: Results): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown'
   const { info } = res
@@ -215,6 +279,7 @@ export function renderResults(res: Results): string {
     '',
     readSection(res.reads),
     '',
+    ...(res.live ? [liveSection(res.live), ''] : []),
     '## How to run',
     '',
     '```sh',
@@ -234,6 +299,7 @@ export function renderResults(res: Results): string {
     `- Acknowledgements: thousands per second on two cores, none lost, p99 in tens of ms; app throughput ≥ ${ACK_GOAL}× the raw-SQL transaction rate.`,
     `- Public reads: ≥ ${READ_GOAL * 100} % of a bare Hono JSON route's throughput (DESIGN.md "Quality bar"). ` +
       '`/api/v1/districts` is the only public read so far; alerts and boards will be held to the same bar.',
+    '- Live stream: an event written by any instance reaches every stream within a second (issue 7), with 1,000 subscribers.',
     '',
   ].join('\n')
 }

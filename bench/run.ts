@@ -18,6 +18,7 @@ import { benchAcks } from './acks.bench.js'
 import { benchActivation } from './activation.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
 import { type ChildServer, REPO_ROOT, startChildServer } from './lib/child-server.js'
+import { benchLive } from './live.bench.js'
 import { benchReads } from './reads.bench.js'
 import { renderResults } from './report.js'
 
@@ -81,8 +82,8 @@ async function main(): Promise<void> {
     const logger = createLogger(config.LOG_LEVEL)
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     cleanups.push(() => database.close())
-    const live = await startLive({ database, db: database.db, logger, config })
-    cleanups.push(() => live.events.stop())
+    const liveDeps = await startLive({ database, db: database.db, logger, config })
+    cleanups.push(() => liveDeps.events.stop())
     const deps: AppDeps = {
       config,
       logger,
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       db: database.db,
       playbooks,
       districts,
-      ...live,
+      ...liveDeps,
     }
     const pool = new pg.Pool({ connectionString: bench.url, max: 50 })
     pool.on('error', () => {})
@@ -157,6 +158,24 @@ async function main(): Promise<void> {
       durationS: 5,
     })
 
+    log('4. live stream and webhooks')
+    const admin = await createToken(
+      database.db,
+      systemClock,
+      { actor: null, requestId: 'bench' },
+      { role: 'admin', name: 'bench admin' },
+    )
+    const live = await benchLive({
+      deps,
+      serverUrl: appServer.url,
+      adminToken: admin.token,
+      databaseUrl: bench.url,
+      subscribers: 1000,
+      events: 40,
+      webhookEvents: 1000,
+      log,
+    })
+
     const markdown = renderResults({
       info: {
         startedAt,
@@ -170,6 +189,7 @@ async function main(): Promise<void> {
       activation,
       acks,
       reads,
+      live,
     })
     await writeFile(RESULTS, markdown)
     process.stdout.write(`${markdown}\n`)

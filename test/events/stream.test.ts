@@ -189,7 +189,7 @@ describe.runIf(testEngine() === 'postgres')('across instances (PostgreSQL)', () 
         body: JSON.stringify({ playbook: 'sudan-red', level: 'IV', title: 'via B', districts: 'all' }),
       })
       expect(r.status).toBe(201)
-      const second = (await r.json()).id as string
+      const second = ((await r.json()) as { id: string }).id
       const resumed = await stream(admin, '?types=incident.*,task.*', lastSeen, b.baseUrl)
       const all = [...(await eventsOf(first)), ...(await eventsOf(second))].map((e) => Number(e.id))
       await resumed.until((m) => idsOf(m).includes(all.at(-1) ?? -1))
