@@ -93,7 +93,9 @@ async function fanOut(url: string, token: string, client: pg.Client, n: number, 
   const close = await openStreams(url, token, n, seen)
   await sleep(500)
   const committed = await writeEvents(client, from, count, 100)
-  await sleep(2000)
+  // Wait for stragglers (up to 30 s): late is measured, only what never comes counts as lost.
+  const total = () => [...seen.values()].reduce((s, t) => s + t.length, 0)
+  for (let waited = 0; total() < n * count && waited < 30_000; waited += 100) await sleep(100)
   close()
   const latencies: number[] = []
   let received = 0

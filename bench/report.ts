@@ -229,7 +229,8 @@ function liveSection(l: LiveResult): string {
     ),
     '',
     `Fan-out to ${l.subscribers.toLocaleString('en-US')}: ${l.received.toLocaleString('en-US')} of ` +
-      `${l.expected.toLocaleString('en-US')} messages received (${lost === 0 ? 'none lost — **met**' : `**${lost} lost**`}).`,
+      `${l.expected.toLocaleString('en-US')} messages received within 30 s of the last write (${lost === 0 ? 'none lost — **met**' : `**${lost} missing**`}). ` +
+      `Goal: within a second — p99 ${ms(l.sseMany.p99)} ms ${l.sseMany.p99 <= 1000 ? '**met**' : '**not met**'}.`,
     '',
     `Webhook delivery: ${l.webhookEvents.toLocaleString('en-US')} events committed in one statement, then ` +
       '`runWebhookDelivery` run in the bench process until the outbox is empty, to a local receiver answering 204. ' +

@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely'
  *
  * `events.txid` records the writing transaction. A bigserial id is taken at insert time but becomes visible
  * at commit, so ids can appear out of order; readers therefore advance over (txid, id) and only past
- * transactions older than every one still running (`pg_snapshot_xmin`), which no later commit can precede.
+ * transactions older than every one still running in this database (see `eventHorizon`), which no later
+ * commit can precede.
  *
  * Both triggers are per statement with a transition table, so they cover every writer (including the
  * single-statement task transitions) at the cost of one notification and one INSERT … SELECT per statement.

@@ -32,6 +32,7 @@ export class EventBus {
   private again = false
   private notifiedMax = 0
   private deliveredMax = 0
+  private heldDelay = 25
   private stopped = false
 
   constructor(
@@ -99,12 +100,16 @@ export class EventBus {
           this.again = false
           this.wake()
         } else if (this.deliveredMax < this.notifiedMax && !this.retry && !this.stopped) {
-          // A notified event is held back behind an older open transaction: look again soon.
+          // A notified event is held back behind an older open transaction: look again soon, less often
+          // the longer it lasts (an idle-in-transaction session elsewhere must not make this spin).
           this.retry = setTimeout(() => {
             this.retry = null
             this.wake()
-          }, 25)
+          }, this.heldDelay)
           this.retry.unref()
+          this.heldDelay = Math.min(this.heldDelay * 2, 200, this.opts.pollMs)
+        } else {
+          this.heldDelay = 25
         }
       })
   }

@@ -229,3 +229,28 @@ describe.runIf(testEngine() === 'postgres')('across instances (PostgreSQL)', () 
     }
   })
 })
+
+describe.runIf(testEngine() === 'postgres')('LISTEN connection lost (PostgreSQL)', () => {
+  it('reconnects and catches up from the table: an event committed while it was down still arrives', async () => {
+    // Polling off (60 s), so only the reconnect can deliver what was missed.
+    const q = await startTestApp({ config: { EVENT_POLL_MS: '60000' } })
+    try {
+      const token = await q.token('admin')
+      const s = await openStream(`${q.baseUrl}${API}/stream?types=test.*`, { token })
+      open.push(s)
+      const terminated = await sql<{ n: number }>`
+        select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+        where datname = current_database() and query ilike 'listen %'`.execute(q.deps.db)
+      expect(terminated.rows[0]?.n).toBe(1)
+      await appendEvent(q.deps.db, { actor: null, requestId: 'gap' }, q.clock.now(), {
+        type: 'test.while_down',
+      })
+      await s.until((m) => typesOf(m).includes('test.while_down'), 10_000)
+      await appendEvent(q.deps.db, { actor: null, requestId: 'gap' }, q.clock.now(), { type: 'test.after' })
+      await s.until((m) => typesOf(m).includes('test.after'), 10_000)
+      expect(typesOf(s.messages)).toEqual(['test.while_down', 'test.after'])
+    } finally {
+      await q.close()
+    }
+  })
+})
