@@ -24,8 +24,10 @@ export interface DeliveryRun {
   dead: number
 }
 
-/** How many deliveries one subscription may send in one run before others get their turn. */
-const PER_WEBHOOK = 200
+/** How many deliveries of one subscription one claim takes (sent one after another, in order). */
+const BATCH = 50
+/** How many claims one subscription may have in one run before the run ends (others get their turn). */
+const BATCHES_PER_RUN = 4
 const FIRST_RETRY_MS = 5000
 const MAX_RETRY_MS = 4 * 3600_000
 
@@ -41,23 +43,25 @@ interface Claimed {
   event_id: number
   attempts: number
   window_start: Date
+  next_attempt_at: Date
 }
 
-const leaseMs = (deps: DeliveryDeps) => deps.config.WEBHOOK_TIMEOUT_MS * 2 + 10_000
+/** Long enough for a whole batch to time out; a crashed instance's claim is taken over after it. */
+const leaseMs = (deps: DeliveryDeps) => deps.config.WEBHOOK_TIMEOUT_MS * (BATCH + 1) + 10_000
 
 /**
- * Claims the head (oldest pending delivery) of each subscription that is due and not leased. Only heads
- * are claimed, so a subscription's next message waits for the one before it; the lease (a conditional
- * UPDATE, re-checked after a concurrent claim commits) gives each head to one instance at a time.
+ * Claims, for each subscription whose head (oldest pending delivery) is due and not leased, the head and
+ * the pending deliveries behind it, up to BATCH. Taking the queue from its head keeps a subscription's
+ * messages in order; the lease (a conditional UPDATE, re-checked by PostgreSQL after a concurrent claim
+ * commits) gives each to one instance at a time.
  */
-async function claimHeads(deps: DeliveryDeps, now: Date, webhookId?: string): Promise<Claimed[]> {
+async function claimBatches(deps: DeliveryDeps, now: Date, webhookId?: string): Promise<Claimed[]> {
   const until = new Date(now.getTime() + leaseMs(deps))
   const { rows } = await sql<Claimed>`
-    update webhook_deliveries d set lease_until = ${until}
-    from (
-      select h.id from webhooks w
+    with heads as (
+      select w.id as webhook_id from webhooks w
       cross join lateral (
-        select x.id, x.next_attempt_at, x.lease_until from webhook_deliveries x
+        select x.next_attempt_at, x.lease_until from webhook_deliveries x
         where x.webhook_id = w.id and x.status = 'pending' order by x.id limit 1
       ) h
       where w.deleted_at is null
@@ -65,18 +69,35 @@ async function claimHeads(deps: DeliveryDeps, now: Date, webhookId?: string): Pr
         and h.next_attempt_at <= ${now}
         and (h.lease_until is null or h.lease_until < ${now})
       limit 500
-    ) c
-    where d.id = c.id and d.status = 'pending' and (d.lease_until is null or d.lease_until < ${now})
-    returning d.id, d.webhook_id, d.event_id, d.attempts, d.window_start`.execute(deps.db)
-  return rows
+    ),
+    batch as (
+      select b.id from heads
+      cross join lateral (
+        select x.id from webhook_deliveries x
+        where x.webhook_id = heads.webhook_id and x.status = 'pending' order by x.id limit ${BATCH}
+      ) b
+    )
+    update webhook_deliveries d set lease_until = ${until}
+    from batch
+    where d.id = batch.id and d.status = 'pending' and (d.lease_until is null or d.lease_until < ${now})
+    returning d.id, d.webhook_id, d.event_id, d.attempts, d.window_start, d.next_attempt_at`.execute(deps.db)
+  return rows.map((r) => ({ ...r, id: Number(r.id), event_id: Number(r.event_id) }))
 }
 
-async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<'delivered' | 'failed' | 'dead'> {
-  const row = await deps.db
+interface Message {
+  url: string
+  secret: string
+  body: string
+}
+
+/** The messages of a claimed batch, in one query. */
+async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<number, Message>> {
+  const rows = await deps.db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
     .innerJoin('events as e', 'e.id', 'd.event_id')
     .select([
+      'd.id as delivery_id',
       'w.url',
       'w.secret',
       'e.id',
@@ -92,10 +113,20 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<'delivered
       'e.payload',
       'e.created_at',
     ])
-    .where('d.id', '=', claimed.id)
-    .executeTakeFirstOrThrow()
-  const event = toStoredEvent(row)
-  const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event })
+    .where('d.id', 'in', ids)
+    .execute()
+  const out = new Map<number, Message>()
+  for (const row of rows) {
+    const event = toStoredEvent(row)
+    const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event })
+    out.set(Number(row.delivery_id), { url: row.url, secret: row.secret, body })
+  }
+  return out
+}
+
+type Outcome = 'delivered' | 'failed' | 'dead'
+
+async function attempt(deps: DeliveryDeps, claimed: Claimed, message: Message): Promise<Outcome> {
   const msgId = `msg_${claimed.id}`
   const sentAt = (deps.wallClock ?? systemClock).now()
   const headers = {
@@ -103,16 +134,16 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<'delivered
     'user-agent': 'Redshield-Webhooks/1',
     'webhook-id': msgId,
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-    'webhook-signature': new Webhook(row.secret).sign(msgId, sentAt, body),
+    'webhook-signature': new Webhook(message.secret).sign(msgId, sentAt, message.body),
   }
   const end = deps.metrics.webhookDuration.startTimer()
   let status: number | null = null
   let error: string | null = null
   try {
-    const res = await fetch(row.url, {
+    const res = await fetch(message.url, {
       method: 'POST',
       headers,
-      body,
+      body: message.body,
       redirect: 'manual',
       signal: AbortSignal.timeout(deps.config.WEBHOOK_TIMEOUT_MS),
     })
@@ -170,6 +201,40 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<'delivered
   return dead ? 'dead' : 'failed'
 }
 
+/** Sends one subscription's claimed batch in order; stops at a failure or a delivery not yet due. */
+async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun): Promise<boolean> {
+  const messages = await loadMessages(
+    deps,
+    batch.map((b) => b.id),
+  )
+  let sent = 0
+  let stopped = false
+  for (const claimed of batch) {
+    const message = messages.get(claimed.id)
+    if (!message || new Date(claimed.next_attempt_at) > deps.clock.now()) {
+      stopped = true
+      break
+    }
+    const outcome = await attempt(deps, claimed, message)
+    sent++
+    run[outcome]++
+    // A failure holds the rest of this subscription's queue; a dead letter steps aside.
+    if (outcome === 'failed') {
+      stopped = true
+      break
+    }
+  }
+  const unsent = batch.slice(sent).map((b) => b.id)
+  if (unsent.length > 0)
+    await deps.db
+      .updateTable('webhook_deliveries')
+      .set({ lease_until: null })
+      .where('id', 'in', unsent)
+      .where('status', '=', 'pending')
+      .execute()
+  return !stopped && batch.length === BATCH
+}
+
 /**
  * One run: every due subscription sends its queue in order, until it is empty, a delivery fails (the rest
  * wait behind it: order per subscription), or it has had its share. Subscriptions run side by side.
@@ -177,17 +242,16 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<'delivered
  */
 export async function runWebhookDelivery(deps: DeliveryDeps): Promise<DeliveryRun> {
   const run: DeliveryRun = { delivered: 0, failed: 0, dead: 0 }
-  const heads = await claimHeads(deps, deps.clock.now())
+  const claimed = await claimBatches(deps, deps.clock.now())
+  const bySubscription = new Map<string, Claimed[]>()
+  for (const c of claimed) bySubscription.set(c.webhook_id, [...(bySubscription.get(c.webhook_id) ?? []), c])
   await Promise.all(
-    heads.map(async (head) => {
-      let current: Claimed | undefined = head
-      for (let n = 1; current; n++) {
-        const outcome = await attempt(deps, current)
-        run[outcome]++
-        // A failure holds the rest of this subscription's queue; a dead letter steps aside. Claim the
-        // next head only if it will be attempted in this run: a claim left unused would hold the queue.
-        if (outcome === 'failed' || n >= PER_WEBHOOK) return
-        ;[current] = await claimHeads(deps, deps.clock.now(), head.webhook_id)
+    [...bySubscription].map(async ([webhookId, first]) => {
+      let batch = first.sort((a, b) => a.id - b.id)
+      for (let n = 1; batch.length > 0; n++) {
+        const more = await sendBatch(deps, batch, run)
+        if (!more || n >= BATCHES_PER_RUN) return
+        batch = (await claimBatches(deps, deps.clock.now(), webhookId)).sort((a, b) => a.id - b.id)
       }
     }),
   )
