@@ -45,12 +45,15 @@ async function main(): Promise<void> {
     scheduler?.stop()
     webhooks?.stop()
     // Ends every open stream, which would otherwise hold server.close() open.
-    void live.events.stop()
+    const busStopped = live.events
+      .stop()
+      .catch((err: unknown) => logger.warn({ err }, 'event bus did not stop cleanly'))
     const force = setTimeout(() => process.exit(1), 15_000)
     force.unref()
     server.close(async () => {
       await scheduler?.idle()
       await webhooks?.idle()
+      await busStopped
       await database.close()
       logger.info('stopped')
       logger.flush(() => process.exit(0))

@@ -76,7 +76,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     listen: async (channel, on) => {
       const off = await pglite.listen(channel, (payload) => on.notify(payload))
       return async () => {
-        if (!pglite.closed) await off()
+        if (!pglite.closed) await off().catch(() => {})
       }
     },
   }
