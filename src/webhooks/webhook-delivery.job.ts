@@ -126,7 +126,37 @@ async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<numb
 
 type Outcome = 'delivered' | 'failed' | 'dead'
 
-async function attempt(deps: DeliveryDeps, claimed: Claimed, message: Message): Promise<Outcome> {
+interface Delivered {
+  id: number
+  status: number
+  at: Date
+}
+
+/**
+ * Marks a batch's accepted messages delivered in one statement. Until it runs they stay leased to this
+ * instance, so nobody else sends them; if the process dies first they are sent again after the lease
+ * (at least once: receivers deduplicate on `webhook-id`).
+ */
+async function recordDelivered(deps: DeliveryDeps, delivered: Delivered[]): Promise<void> {
+  if (delivered.length === 0) return
+  await sql`
+    update webhook_deliveries d
+    set status = 'delivered', attempts = d.attempts + 1, delivered_at = v.at, last_attempt_at = v.at,
+        last_status = v.status, last_error = null, lease_until = null
+    from (
+      select unnest(${delivered.map((d) => d.id)}::bigint[]) as id,
+             unnest(${delivered.map((d) => d.status)}::int[]) as status,
+             unnest(${delivered.map((d) => d.at.toISOString())}::timestamptz[]) as at
+    ) v
+    where d.id = v.id`.execute(deps.db)
+}
+
+async function attempt(
+  deps: DeliveryDeps,
+  claimed: Claimed,
+  message: Message,
+  delivered: Delivered[],
+): Promise<Outcome> {
   const msgId = `msg_${claimed.id}`
   const sentAt = (deps.wallClock ?? systemClock).now()
   const headers = {
@@ -160,19 +190,8 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed, message: Message): 
   end()
   const now = deps.clock.now()
   if (error === null) {
-    await deps.db
-      .updateTable('webhook_deliveries')
-      .set({
-        status: 'delivered',
-        attempts: claimed.attempts + 1,
-        delivered_at: now,
-        last_attempt_at: now,
-        last_status: status,
-        last_error: null,
-        lease_until: null,
-      })
-      .where('id', '=', claimed.id)
-      .execute()
+    // Recorded with the rest of the batch (`recordDelivered`): one UPDATE per batch, not per message.
+    delivered.push({ id: claimed.id, status: status ?? 200, at: now })
     deps.metrics.webhookDeliveries.inc({ outcome: 'delivered' })
     return 'delivered'
   }
@@ -209,20 +228,25 @@ async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun)
   )
   let sent = 0
   let stopped = false
-  for (const claimed of batch) {
-    const message = messages.get(claimed.id)
-    if (!message || new Date(claimed.next_attempt_at) > deps.clock.now()) {
-      stopped = true
-      break
+  const delivered: Delivered[] = []
+  try {
+    for (const claimed of batch) {
+      const message = messages.get(claimed.id)
+      if (!message || new Date(claimed.next_attempt_at) > deps.clock.now()) {
+        stopped = true
+        break
+      }
+      const outcome = await attempt(deps, claimed, message, delivered)
+      sent++
+      run[outcome]++
+      // A failure holds the rest of this subscription's queue; a dead letter steps aside.
+      if (outcome === 'failed') {
+        stopped = true
+        break
+      }
     }
-    const outcome = await attempt(deps, claimed, message)
-    sent++
-    run[outcome]++
-    // A failure holds the rest of this subscription's queue; a dead letter steps aside.
-    if (outcome === 'failed') {
-      stopped = true
-      break
-    }
+  } finally {
+    await recordDelivered(deps, delivered)
   }
   const unsent = batch.slice(sent).map((b) => b.id)
   if (unsent.length > 0)
