@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/types.js'
-import type { Actor } from '../http/app-env.js'
+import type { Actor } from '../domain/context.js'
 import type { StoredEvent } from './events.read.js'
 
 /**

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
 import type { AppDeps } from '../deps.js'
-import { validationFailed } from '../http/problem.js'
+import { validationFailed } from '../domain/errors.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import {

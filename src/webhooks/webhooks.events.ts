@@ -1,4 +1,4 @@
-/** Events this module writes (issue 6 folds these into the typed EventType union). */
+/** Events this module writes (part of the typed `EventType` union in `events/event-types.ts`). */
 export interface WebhooksEventPayloads {
   'webhook.created': { url: string; events: string[]; districts: string[] | null; notify: string[] | null }
   'webhook.deleted': { url: string }

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
+import { inTransaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { DistrictDirectory } from '../districts/district-directory.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { invalidState, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { invalidState, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
 import {
   findDelivery,
   findWebhook,
@@ -45,7 +46,7 @@ export async function createWebhook(
   }
   if (issues.length > 0) throw validationFailed(issues)
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await insertWebhook(trx, {
       id: randomUUID(),
       url: input.url,
@@ -54,7 +55,7 @@ export async function createWebhook(
       notify: input.notify ? [...new Set(input.notify)] : null,
       secret: input.secret ?? generateSecret(),
       created_at: now,
-      created_by: ctx.actor?.id ?? null,
+      created_by: actorIdOf(ctx),
       deleted_at: null,
     })
     await appendEvent(trx, ctx, now, {
@@ -68,7 +69,7 @@ export async function createWebhook(
 
 export async function deleteWebhook(db: Kysely<DB>, clock: Clock, ctx: RequestContext, id: string) {
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const deleted = await markWebhookDeleted(trx, id, now)
     if (!deleted) {
       const existing = await findWebhook(trx, id)
@@ -88,7 +89,7 @@ export async function redeliver(
   deliveryId: number,
 ) {
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const hook = await findWebhook(trx, webhookId)
     if (!hook) throw webhookNotFound()
     const requeued = await requeueDead(trx, webhookId, deliveryId, now)

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appendEvent } from '../../src/events/events.repo.js'
+import { insertRawEvent } from '../helpers/raw-events.js'
 import { secondInstance } from '../helpers/second-instance.js'
 import { idsOf, openStream, type SseClient, typesOf } from '../helpers/sse.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
@@ -92,10 +92,15 @@ describe('GET /api/v1/stream', () => {
     const wide = await activate('all', 'everyone')
     await t.call('POST', `${API}/tokens`, { token: admin, body: { name: 'tok', role: 'sampler' } })
     // A later module's event, to see that the sampling office gets its kind.
-    await appendEvent(t.deps.db, { actor: null, requestId: 'test' }, t.clock.now(), {
-      type: 'announcement.published',
-      subject: 'A-1',
-    })
+    await insertRawEvent(
+      t.deps.db,
+      t.clock.now(),
+      {
+        type: 'announcement.published',
+        subject: 'A-1',
+      },
+      'test',
+    )
     await a.until((m) => typesOf(m).includes('announcement.published'))
     const all = [...(await eventsOf(scoped)), ...(await eventsOf(wide))]
     const forHome = all.filter((e) => e.district_code === HOME || e.district_code === null)
@@ -212,7 +217,7 @@ describe.runIf(testEngine() === 'postgres')('across instances (PostgreSQL)', () 
       const early = await slow.query<{ id: string }>(
         `insert into events (type, payload, created_at) values ('test.early', '{}', now()) returning id`,
       )
-      await appendEvent(t.deps.db, { actor: null, requestId: 'late' }, t.clock.now(), { type: 'test.late' })
+      await insertRawEvent(t.deps.db, t.clock.now(), { type: 'test.late' }, 'late')
       const lateId = await sql<{ id: number }>`select max(id) as id from events`.execute(t.deps.db)
       expect(Number(lateId.rows[0]?.id)).toBeGreaterThan(Number(early.rows[0]?.id))
       await new Promise((r) => setTimeout(r, 300))
@@ -242,11 +247,16 @@ describe.runIf(testEngine() === 'postgres')('LISTEN connection lost (PostgreSQL)
         select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
         where datname = current_database() and query ilike 'listen %'`.execute(q.deps.db)
       expect(terminated.rows[0]?.n).toBe(1)
-      await appendEvent(q.deps.db, { actor: null, requestId: 'gap' }, q.clock.now(), {
-        type: 'test.while_down',
-      })
+      await insertRawEvent(
+        q.deps.db,
+        q.clock.now(),
+        {
+          type: 'test.while_down',
+        },
+        'gap',
+      )
       await s.until((m) => typesOf(m).includes('test.while_down'), 10_000)
-      await appendEvent(q.deps.db, { actor: null, requestId: 'gap' }, q.clock.now(), { type: 'test.after' })
+      await insertRawEvent(q.deps.db, q.clock.now(), { type: 'test.after' }, 'gap')
       await s.until((m) => typesOf(m).includes('test.after'), 10_000)
       expect(typesOf(s.messages)).toEqual(['test.while_down', 'test.after'])
     } finally {

@@ -1,8 +1,11 @@
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/clock.js'
+import { inTransaction } from '../../src/db/transaction.js'
+import { systemContext } from '../../src/domain/context.js'
 import { appendEvent } from '../../src/events/events.repo.js'
 import { runWebhookDelivery } from '../../src/webhooks/webhook-delivery.job.js'
+import { insertRawEvent } from '../helpers/raw-events.js'
 import { type Receiver, startReceiver } from '../helpers/receiver.js'
 import { secondInstance } from '../helpers/second-instance.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
@@ -259,18 +262,23 @@ describe('webhook delivery', () => {
   it('an SMS gateway is a subscriber to task.escalated filtered by notify: the payload carries the phone', async () => {
     const hook = await subscribe({ events: ['task.escalated'], notify: ['district_head'] })
     const escalated = (notify: string) =>
-      appendEvent(t.deps.db, { actor: null, requestId: 'sweep' }, t.clock.now(), {
-        type: 'task.escalated',
-        districtCode: HOME,
-        payload: {
-          clock: 'unacknowledged',
-          rung: 1,
-          repeat: 0,
-          notify,
-          dueAt: t.clock.now().toISOString(),
-          contact: { name: '张三', phone: '13800000000' },
+      insertRawEvent(
+        t.deps.db,
+        t.clock.now(),
+        {
+          type: 'task.escalated',
+          districtCode: HOME,
+          payload: {
+            clock: 'unacknowledged',
+            rung: 1,
+            repeat: 0,
+            notify,
+            dueAt: t.clock.now().toISOString(),
+            contact: { name: '张三', phone: '13800000000' },
+          },
         },
-      })
+        'sweep',
+      )
     await escalated('district_head')
     await escalated('command_centre')
     await deliver()
@@ -286,9 +294,10 @@ describe('webhook delivery', () => {
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst()
     await expect(
-      t.deps.db.transaction().execute(async (trx) => {
-        await appendEvent(trx, { actor: null, requestId: 'rollback' }, t.clock.now(), {
-          type: 'test.rolled_back',
+      inTransaction(t.deps.db, async (trx) => {
+        await appendEvent(trx, systemContext('rollback'), t.clock.now(), {
+          type: 'webhook.deleted',
+          payload: { url: 'http://rolled.back/' },
         })
         throw new Error('roll back')
       }),
