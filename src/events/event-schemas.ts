@@ -100,3 +100,6 @@ export const EventSchema = z
     variants as unknown as [(typeof variants)[number], ...(typeof variants)[number][]],
   )
   .openapi('Event')
+
+/** An event as every consumer (timeline, stream, webhooks) sees it; see `eventView`. */
+export type Event = z.infer<typeof EventSchema>

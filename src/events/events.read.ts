@@ -1,19 +1,10 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/types.js'
+import type { Event } from './event-schemas.js'
+import { type EventRow, eventView } from './event-view.js'
 
 /** An event as every consumer (stream, webhooks, later the public cache and boards) sees it. */
-export interface StoredEvent {
-  id: number
-  type: string
-  incident: string | null
-  task: string | null
-  district: string | null
-  subject: string | null
-  actor: { id: string | null; name: string | null; role: string | null }
-  requestId: string | null
-  payload: Record<string, unknown>
-  at: string
-}
+export type StoredEvent = Event
 
 /** Position in the committed event sequence: (writing transaction, id), compared in that order. */
 export interface EventCursor {
@@ -31,35 +22,8 @@ export const START: EventCursor = { txid: 0n, id: 0 }
 export const after = (a: EventCursor, b: EventCursor): boolean =>
   a.txid > b.txid || (a.txid === b.txid && a.id > b.id)
 
-interface Row {
-  id: number
-  type: string
-  incident_id: string | null
-  task_id: string | null
-  district_code: string | null
-  subject: string | null
-  actor_id: string | null
-  actor_name: string | null
-  actor_role: string | null
-  request_id: string | null
-  payload: Record<string, unknown> | string
-  created_at: Date | string
+interface Row extends EventRow {
   txid: string
-}
-
-export function toStoredEvent(r: Omit<Row, 'txid'>): StoredEvent {
-  return {
-    id: Number(r.id),
-    type: r.type,
-    incident: r.incident_id,
-    task: r.task_id,
-    district: r.district_code,
-    subject: r.subject,
-    actor: { id: r.actor_id, name: r.actor_name, role: r.actor_role },
-    requestId: r.request_id,
-    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-    at: new Date(r.created_at).toISOString(),
-  }
 }
 
 /**
@@ -110,7 +74,7 @@ export async function readEventsAfter(
       and txid < ${horizon}::xid8
     order by txid, id
     limit ${limit}`.execute(db)
-  return rows.map((r) => ({ event: toStoredEvent(r), cursor: { txid: BigInt(r.txid), id: Number(r.id) } }))
+  return rows.map((r) => ({ event: eventView(r), cursor: { txid: BigInt(r.txid), id: Number(r.id) } }))
 }
 
 /** The newest position a reader may stand on now (everything at or before it is final). */

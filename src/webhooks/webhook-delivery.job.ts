@@ -4,7 +4,7 @@ import { type Clock, systemClock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { DB } from '../db/types.js'
 import type { EventBus } from '../events/event-bus.js'
-import { toStoredEvent } from '../events/events.read.js'
+import { eventView } from '../events/event-view.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics/metrics.js'
 
@@ -117,7 +117,7 @@ async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<numb
     .execute()
   const out = new Map<number, Message>()
   for (const row of rows) {
-    const event = toStoredEvent(row)
+    const event = eventView(row)
     const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event })
     out.set(Number(row.delivery_id), { url: row.url, secret: row.secret, body })
   }

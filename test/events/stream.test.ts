@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EventSchema } from '../../src/events/event-schemas.js'
 import { insertRawEvent } from '../helpers/raw-events.js'
 import { secondInstance } from '../helpers/second-instance.js'
 import { idsOf, openStream, type SseClient, typesOf } from '../helpers/sse.js'
@@ -72,6 +73,27 @@ describe('GET /api/v1/stream', () => {
       actor: { role: 'commander' },
     })
     expect(typeof mine[0]?.data.at).toBe('string')
+    // The stream's event is the document's Event, the same shape as the incident timeline's.
+    for (const m of mine) expect(EventSchema.safeParse(m.data).error).toBeUndefined()
+    const timeline = await t.call('GET', `${API}/incidents/${incident}/events`, { token: admin })
+    expect(mine.map((m) => m.data)).toEqual(timeline.body.items)
+  })
+
+  it('answers with the security headers, and refuses an unknown query parameter or a bad type (422)', async () => {
+    const s = await stream(admin, '?types=task.*')
+    expect(s.status).toBe(200)
+    expect(s.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(s.headers.get('x-frame-options')).toBe('DENY')
+    expect(s.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(s.headers.get('referrer-policy')).toBe('no-referrer')
+    for (const q of ['?typez=task.*', '?types=task.*&since=1', '?types=Task!']) {
+      const r = await t.call('GET', `${API}/stream${q}`, { token: admin })
+      expect(r.status, q).toBe(422)
+      expect(r.headers.get('content-type')).toMatch(/problem\+json/)
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff')
+    }
+    const lang = await stream(admin, '?types=task.*&lang=en')
+    expect(lang.status).toBe(200)
   })
 
   it('sends heartbeat comments when idle (configurable interval)', async () => {

@@ -49,6 +49,14 @@ describe('GET /metrics', () => {
     }
   })
 
+  it('carries the security headers, refused or served', async () => {
+    for (const r of [await scrape(), await scrape(commander), await scrape(admin)]) {
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(r.headers.get('x-frame-options')).toBe('DENY')
+      expect(r.headers.get('referrer-policy')).toBe('no-referrer')
+    }
+  })
+
   it('counts requests by route template, not raw path; open tasks by state; webhooks; stream subscribers', async () => {
     const inc = await t.call('POST', `${API}/incidents`, {
       token: commander,
