@@ -25,7 +25,8 @@ const stream = securedRoute(
     tags: ['events'],
     summary: 'Live events (Server-Sent Events), scoped to the caller',
     description:
-      'Each message: `id:` the event id, `data:` the event as JSON (no `event:` field, so `onmessage` gets all). ' +
+      'Each message: `id:` the event id, `data:` the event as JSON (the `Event` schema, as on the incident ' +
+      'timeline; no `event:` field, so `onmessage` gets all). ' +
       'Reconnect with `Last-Event-ID` to receive exactly the events missed, then live ones. A comment line ' +
       'is sent as a heartbeat when nothing else was sent for `STREAM_HEARTBEAT_MS` (15 s). Scope: admin all; ' +
       'commander all but `token.*`; district its own tasks and the incidents covering it; sampler, reviewer, ' +

@@ -163,6 +163,8 @@ describe('every operation', () => {
       '/api/v1/playbooks',
       '/api/v1/tasks',
       '/api/v1/tokens',
+      '/api/v1/webhooks',
+      '/api/v1/webhooks/{id}/deliveries',
     ])
     for (const { path, op } of lists) {
       const names = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)
