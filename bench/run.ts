@@ -16,6 +16,7 @@ import { createLogger } from '../src/logger.js'
 import { createToken } from '../src/tokens/tokens.service.js'
 import { benchAcks } from './acks.bench.js'
 import { benchActivation } from './activation.bench.js'
+import { benchEscalation } from './escalation.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
 import { type ChildServer, REPO_ROOT, startChildServer } from './lib/child-server.js'
 import { benchLive } from './live.bench.js'
@@ -157,13 +158,14 @@ async function main(): Promise<void> {
       durationS: 5,
     })
 
-    log('4. live stream and webhooks')
-    const admin = await createToken(
-      database.db,
-      systemClock,
-      { actor: null, requestId: 'bench' },
-      { role: 'admin', name: 'bench admin' },
-    )
+    log('4. escalation sweep')
+    const escalation = await benchEscalation({ deps, actor, pool, log })
+
+    log('5. live stream and webhooks')
+    const admin = await createToken(database.db, systemClock, systemContext('bench'), {
+      role: 'admin',
+      name: 'bench admin',
+    })
     const live = await benchLive({
       deps,
       serverUrl: appServer.url,
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
       activation,
       acks,
       reads,
+      escalation,
       live,
     })
     await writeFile(RESULTS, markdown)

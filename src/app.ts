@@ -1,3 +1,4 @@
+import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
 import { AppError } from './domain/errors.js'
@@ -12,6 +13,7 @@ import { problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { securityHeaders } from './http/security-headers.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
+import { jobRoutes } from './jobs/jobs.routes.js'
 import { measureRequests, mountMetrics } from './metrics/metrics.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
@@ -38,6 +40,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
+  app.route(API_PREFIX, contactRoutes(deps))
+  app.route(API_PREFIX, jobRoutes(deps))
   app.route(API_PREFIX, streamRoutes(deps))
   app.route(API_PREFIX, webhookRoutes(deps))
 

@@ -36,6 +36,7 @@ const envSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  ESCALATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   // Live stream, event bus and webhooks (issue 7 part B)
   STREAM_HEARTBEAT_MS: z.coerce.number().int().min(10).max(300_000).default(15_000),
   EVENT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),

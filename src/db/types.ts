@@ -3,9 +3,16 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely'
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type DefaultNow = ColumnType<Date, Date | string | undefined, Date | string>
 
-import type { IncidentStatus, Level, Role, TaskStatus } from '../domain/enums.js'
+import type {
+  EscalationClock,
+  EscalationTarget,
+  IncidentStatus,
+  Level,
+  Role,
+  TaskStatus,
+} from '../domain/enums.js'
 
-export type { IncidentStatus, Role, TaskStatus }
+export type { EscalationClock, IncidentStatus, Role, TaskStatus }
 
 export interface DistrictsTable {
   code: string
@@ -141,6 +148,22 @@ export interface TasksTable {
   last_report_at: Timestamp | null
   next_escalation_at: Timestamp | null
   escalation_count: ColumnType<number, number | undefined, number>
+  // escalation (issue 7)
+  escalation_clock: ColumnType<
+    EscalationClock | null,
+    EscalationClock | null | undefined,
+    EscalationClock | null
+  >
+  clock_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  escalation_position: ColumnType<number, number | undefined, number>
+  last_escalated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  last_escalation_rung: ColumnType<number | null, number | null | undefined, number | null>
+  last_escalation_notify: ColumnType<
+    EscalationTarget | null,
+    EscalationTarget | null | undefined,
+    EscalationTarget | null
+  >
+  reassigned_from: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -170,9 +193,43 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable
   tasks: TasksTable
   task_reports: TaskReportsTable
+  // escalation, contacts and jobs (issue 7)
+  district_contacts: DistrictContactsTable
+  city_contacts: CityContactsTable
+  job_runs: JobRunsTable
   // stream and webhooks (issue 7 part B: src/events, src/webhooks)
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+}
+
+export interface DistrictContactsTable {
+  district_code: string
+  duty_officer_name: string | null
+  duty_officer_phone: string | null
+  head_name: string | null
+  head_phone: string | null
+  updated_at: Timestamp
+  updated_by: string | null
+}
+
+export interface CityContactsTable {
+  target: 'command_centre' | 'city_leadership'
+  name: string
+  phone: string
+  updated_at: Timestamp
+  updated_by: string | null
+}
+
+export interface JobRunsTable {
+  job: string
+  slot: Timestamp
+  instance: string
+  catch_up: ColumnType<boolean, boolean | undefined, boolean>
+  started_at: Timestamp
+  finished_at: Timestamp | null
+  outcome: 'running' | 'ok' | 'failed'
+  result: ColumnType<unknown, string | null | undefined, string | null>
+  error: string | null
 }
 
 export interface WebhooksTable {

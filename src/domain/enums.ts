@@ -27,6 +27,19 @@ export type TaskStatus = (typeof TASK_STATUSES)[number]
 /** Tasks a district still owes something on. */
 export const OPEN_TASK_STATUSES = ['pending', 'acknowledged', 'in_progress'] as const satisfies TaskStatus[]
 
+/** The two escalation clocks of a task: before acknowledgement, and after it (falling due, going silent). */
+export const ESCALATION_CLOCKS = ['unacknowledged', 'overdue'] as const
+export type EscalationClock = (typeof ESCALATION_CLOCKS)[number]
+
+/** Who an escalation rung notifies; contacts say who that is. */
+export const ESCALATION_TARGETS = [
+  'district_head',
+  'district_duty_officer',
+  'command_centre',
+  'city_leadership',
+] as const
+export type EscalationTarget = (typeof ESCALATION_TARGETS)[number]
+
 export const INCIDENT_STATUSES = ['active', 'closed'] as const
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number]
 

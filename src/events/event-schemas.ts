@@ -1,8 +1,11 @@
 import { z } from '@hono/zod-openapi'
-import { LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/enums.js'
+import { ESCALATION_CLOCKS, LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/enums.js'
+import { escalationTarget } from '../playbooks/playbook.schema.js'
 import type { EventPayloads, EventType } from './event-types.js'
 
 const step = z.string()
+const contact = z.strictObject({ name: z.string(), phone: z.string() })
+const text = z.strictObject({ zh: z.string(), en: z.string() })
 const status = z.enum(TASK_STATUSES)
 const moved = { step, to: status, from: status.optional() }
 const levelChanged = z.strictObject({
@@ -24,6 +27,8 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     ackDueAt: z.string(),
     dueAt: z.string(),
     recurring: z.boolean().optional(),
+    reassignedFrom: z.uuid().optional(),
+    reason: z.string().optional(),
   }),
   'task.acknowledged': z.strictObject({ ...moved, owner: z.string().nullable() }),
   'task.started': z.strictObject(moved),
@@ -40,6 +45,40 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])),
     note: z.string().nullable(),
   }),
+  'task.reassigned': z.strictObject({
+    step,
+    to: z.uuid(),
+    district: z.string(),
+    reason: z.string(),
+    ackDueAt: z.string(),
+    dueAt: z.string(),
+  }),
+  'task.escalated': z.strictObject({
+    step,
+    clock: z.enum(ESCALATION_CLOCKS),
+    rung: z.number().int().min(1),
+    repeat: z.number().int().min(0),
+    notify: escalationTarget,
+    dueAt: z.string(),
+    late: z.boolean(),
+    lateBySeconds: z.number().int(),
+    skippedRepeats: z.number().int(),
+    contact: contact.nullable(),
+    note: text.optional(),
+  }),
+  'contacts.updated': z.union([
+    z.strictObject({
+      scope: z.literal('district'),
+      district: z.string(),
+      dutyOfficer: contact.nullable(),
+      head: contact.nullable(),
+    }),
+    z.strictObject({
+      scope: z.literal('city'),
+      commandCentre: contact.nullable(),
+      cityLeadership: contact.nullable(),
+    }),
+  ]),
   'incident.activated': z.strictObject({
     code: z.string(),
     playbook: z.string(),

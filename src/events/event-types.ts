@@ -1,3 +1,5 @@
+import type { ContactsEventPayloads } from '../contacts/contacts.events.js'
+import type { EscalationEventPayloads } from '../escalation/escalation.events.js'
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
 import type { TaskEventPayloads } from '../tasks/tasks.events.js'
 import type { TokenEventPayloads } from '../tokens/tokens.events.js'
@@ -13,6 +15,8 @@ export interface EventPayloads
   extends TaskEventPayloads,
     IncidentEventPayloads,
     TokenEventPayloads,
+    EscalationEventPayloads,
+    ContactsEventPayloads,
     WebhooksEventPayloads {}
 
 export type EventType = keyof EventPayloads

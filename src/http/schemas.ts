@@ -16,6 +16,10 @@ export const ProblemSchema = z
       .array(z.string())
       .optional()
       .openapi({ description: 'service_unavailable: pending migrations' }),
+    reassignedTo: z
+      .uuid()
+      .optional()
+      .openapi({ description: 'conflict on reassigning: the task it was already reassigned to' }),
     issueCount: z.number().int().optional().openapi({ description: 'How many issues in all' }),
     issues: z
       .array(z.strictObject({ path: z.string(), message: z.string(), code: z.string().optional() }))

@@ -5,7 +5,7 @@ import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { eventView } from '../events/event-view.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
-import { isOverdue, taskDto } from '../tasks/task-view.js'
+import { overdueList } from '../tasks/task-view.js'
 import { afterActionReport } from './incident-report.js'
 import { figureTotals, incidentSummary, taskMatrix } from './incident-view.js'
 import {
@@ -49,7 +49,8 @@ export async function incidentDetail(deps: Deps, ctx: RequestContext, id: string
       city: totals.city,
       districts: scope !== undefined ? { [scope]: totals.byDistrict[scope] ?? {} } : totals.byDistrict,
     },
-    overdue: tasks.filter((t) => isOverdue(t, now)).map((t) => taskDto(t, now)),
+    // Most late first: unacknowledged, past due, or silent past the reporting cadence.
+    overdue: overdueList(tasks, now),
   }
 }
 

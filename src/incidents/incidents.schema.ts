@@ -3,7 +3,7 @@ import { INCIDENT_STATUSES, levelFromName } from '../domain/enums.js'
 import { PageQuery } from '../http/pagination.js'
 import { DistrictCodeSchema, LevelSchema, OverdueSchema, TextSchema, timestamp } from '../http/schemas.js'
 import { nameText, trimmedText, visibleText } from '../http/text.js'
-import { TaskSchema } from '../tasks/tasks.schema.js'
+import { OverdueTaskSchema, TaskSchema } from '../tasks/tasks.schema.js'
 
 export { LevelSchema }
 
@@ -102,7 +102,7 @@ export const IncidentDetailSchema = z
       city: FiguresSchema,
       districts: z.record(z.string(), FiguresSchema).openapi({ description: 'By district code' }),
     }),
-    overdue: z.array(TaskSchema),
+    overdue: z.array(OverdueTaskSchema).openapi({ description: 'Open tasks that are late, most late first' }),
   })
   .openapi('IncidentDetail')
 

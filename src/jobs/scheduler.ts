@@ -1,38 +1,152 @@
+import { hostname } from 'node:os'
 import { type ScheduledTask, schedule } from 'node-cron'
 import type { AppDeps } from '../deps.js'
-import { createRecurringTasks } from './recurring-tasks.job.js'
+import { floorMinute, previousSlot } from './cron-slots.js'
+import { type CronJob, type JobDefinition, type LoopJob, jobs as registry } from './job-registry.js'
+import { claimSlot, finishRun, hasRun } from './job-runs.repo.js'
 
-export interface Job {
-  name: string
-  cron: string
-  run(deps: AppDeps): Promise<unknown>
+export type { CronJob, JobDefinition, LoopJob }
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000)
+
+export function instanceId(): string {
+  return `${hostname()}:${process.pid}`
 }
 
-export const jobs: Job[] = [{ name: 'recurring-tasks', cron: '* * * * *', run: createRecurringTasks }]
+/**
+ * Runs one slot of a cron job if this instance wins the (job, slot) claim. Returns 'skipped' when another
+ * instance (or an earlier run) already has it.
+ */
+export async function runCronSlot(
+  deps: AppDeps,
+  job: CronJob,
+  slot: Date,
+  opts: { instance?: string; catchUp?: boolean } = {},
+): Promise<'ran' | 'failed' | 'skipped'> {
+  const claimed = await claimSlot(deps.db, {
+    job: job.name,
+    slot,
+    instance: opts.instance ?? instanceId(),
+    startedAt: deps.clock.now(),
+    catchUp: opts.catchUp ?? false,
+  })
+  if (!claimed) return 'skipped'
+  try {
+    const result = await job.run(deps, slot)
+    await finishRun(deps.db, job.name, slot, {
+      finishedAt: deps.clock.now(),
+      outcome: 'ok',
+      result: result ?? null,
+    })
+    return 'ran'
+  } catch (err) {
+    deps.logger.error({ err, job: job.name, slot }, 'job failed')
+    await finishRun(deps.db, job.name, slot, {
+      finishedAt: deps.clock.now(),
+      outcome: 'failed',
+      error: errorText(err),
+    }).catch(() => {})
+    return 'failed'
+  }
+}
 
-/** Runs each job on its cron in the configured zone; a job's own advisory lock keeps it once per slot. */
-export function startScheduler(deps: AppDeps) {
-  const running = new Set<Promise<unknown>>()
-  const tasks: ScheduledTask[] = jobs.map((job) =>
-    schedule(
-      job.cron,
-      async () => {
-        const p = job
-          .run(deps)
-          .catch((err: unknown) => deps.logger.error({ err, job: job.name }, 'job failed'))
-        running.add(p)
-        await p
-        running.delete(p)
-      },
-      { timezone: deps.config.TZ, name: job.name, noOverlap: true },
-    ),
+/** After downtime: the latest slot of each cron job runs once if no instance ran it. */
+export async function catchUpCronJobs(deps: AppDeps, jobs: JobDefinition[] = registry, instance?: string) {
+  const now = deps.clock.now()
+  const ran: string[] = []
+  for (const job of jobs) {
+    if (job.kind !== 'cron') continue
+    const slot = previousSlot(job.cron, deps.config.TZ, now)
+    if (!slot || (await hasRun(deps.db, job.name, slot))) continue
+    if ((await runCronSlot(deps, job, slot, { instance, catchUp: true })) !== 'skipped') ran.push(job.name)
+  }
+  return ran
+}
+
+/** One poll of a loop job; recorded when it did something or failed. */
+export async function runLoopOnce(deps: AppDeps, job: LoopJob, instance = instanceId()) {
+  const started = deps.clock.now()
+  const t0 = performance.now()
+  try {
+    const r = await job.run(deps)
+    if (r.worked) await record(deps, job, started, t0, instance, { outcome: 'ok', result: r.result ?? null })
+    return r
+  } catch (err) {
+    deps.logger.error({ err, job: job.name }, 'job failed')
+    await record(deps, job, started, t0, instance, { outcome: 'failed', error: errorText(err) }).catch(
+      () => {},
+    )
+    return { worked: false }
+  }
+}
+
+async function record(
+  deps: AppDeps,
+  job: LoopJob,
+  started: Date,
+  t0: number,
+  instance: string,
+  end: { outcome: 'ok' | 'failed'; result?: unknown; error?: string },
+) {
+  // Loop runs are keyed by start time; two instances starting in the same millisecond keep one row.
+  if (
+    await claimSlot(deps.db, { job: job.name, slot: started, instance, startedAt: started, catchUp: false })
   )
+    await finishRun(deps.db, job.name, started, {
+      ...end,
+      finishedAt: new Date(started.getTime() + Math.round(performance.now() - t0)),
+    })
+}
+
+/**
+ * Starts every registered job: cron jobs on node-cron in the zone `TZ` (after one catch-up pass), loop jobs
+ * on a timer chain (the next poll is set when the last one ends, so polls never overlap).
+ */
+export function startScheduler(deps: AppDeps, jobs: JobDefinition[] = registry) {
+  const instance = instanceId()
+  const running = new Set<Promise<unknown>>()
+  const track = (p: Promise<unknown>) => {
+    running.add(p)
+    void p.finally(() => running.delete(p))
+    return p
+  }
+  let stopped = false
+  const timers = new Set<NodeJS.Timeout>()
+  const tasks: ScheduledTask[] = []
+
+  track(catchUpCronJobs(deps, jobs, instance).catch((err) => deps.logger.error({ err }, 'catch-up failed')))
+  for (const job of jobs) {
+    if (job.kind === 'cron') {
+      tasks.push(
+        schedule(job.cron, (ctx) => track(runCronSlot(deps, job, floorMinute(ctx.date), { instance })), {
+          timezone: deps.config.TZ,
+          name: job.name,
+          noOverlap: true,
+        }),
+      )
+    } else {
+      const loop = async () => {
+        if (stopped) return
+        await track(runLoopOnce(deps, job, instance))
+        if (stopped) return
+        const t = setTimeout(() => {
+          timers.delete(t)
+          void loop()
+        }, job.everyMs(deps.config))
+        timers.add(t)
+      }
+      void loop()
+    }
+  }
   return {
     stop: () => {
+      stopped = true
       for (const t of tasks) void t.stop()
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
     },
     idle: async () => {
-      await Promise.all(running)
+      while (running.size > 0) await Promise.all(running)
     },
   }
 }

@@ -1,10 +1,17 @@
 import { z } from 'zod'
-import { LEVEL_NAMES, type Level, type LevelName, levelFromName } from '../domain/enums.js'
+import {
+  ESCALATION_TARGETS,
+  type EscalationTarget,
+  LEVEL_NAMES,
+  type Level,
+  type LevelName,
+  levelFromName,
+} from '../domain/enums.js'
 import type { Text } from '../domain/errors.js'
 import { parseDuration } from './duration.js'
 import { isHhmm } from './recurrence.js'
 
-export type { Level, LevelName, Text }
+export type { EscalationTarget, Level, LevelName, Text }
 export { LEVEL_NAMES, levelFromName }
 export type FieldType = 'integer' | 'number' | 'text' | 'boolean'
 export interface ReportField {
@@ -29,11 +36,6 @@ export interface Step {
   recurrence?: { dailyAt: string }
   reportFields: ReportField[]
 }
-export type EscalationTarget =
-  | 'district_head'
-  | 'district_duty_officer'
-  | 'command_centre'
-  | 'city_leadership'
 export interface EscalationRung {
   after: string
   notify: EscalationTarget
@@ -137,12 +139,7 @@ const step = z
     duplicates(ctx, s.report_fields, 'name', 'report_fields', 'report field')
   }, always)
 
-export const escalationTarget = z.enum([
-  'district_head',
-  'district_duty_officer',
-  'command_centre',
-  'city_leadership',
-])
+export const escalationTarget = z.enum(ESCALATION_TARGETS)
 const ladder = z
   .array(z.strictObject({ after: duration, notify: escalationTarget }))
   .default([])

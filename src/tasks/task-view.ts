@@ -1,4 +1,4 @@
-import { levelName, type OverdueKind } from '../domain/enums.js'
+import { levelName, OPEN_TASK_STATUSES, type OverdueKind } from '../domain/enums.js'
 import type { TaskRow } from './tasks.repo.js'
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -23,7 +23,15 @@ export function taskDto(t: TaskRow, now: Date) {
     cancelledAt: iso(t.cancelled_at),
     cancelReason: t.cancel_reason,
     lastReportAt: iso(t.last_report_at),
-    escalations: t.escalation_count,
+    escalations: {
+      count: t.escalation_count,
+      clock: t.escalation_clock,
+      lastRung: t.last_escalation_rung,
+      lastAt: iso(t.last_escalated_at),
+      lastNotify: t.last_escalation_notify,
+      nextAt: iso(t.next_escalation_at),
+    },
+    reassignedFrom: t.reassigned_from,
     overdue: isOverdue(t, now),
   }
 }
@@ -33,4 +41,28 @@ export function isOverdue(t: TaskRow, now: Date): OverdueKind {
   if ((t.status === 'pending' || t.status === 'acknowledged' || t.status === 'in_progress') && t.due_at < now)
     return 'past_due'
   return null
+}
+
+/**
+ * How late a task is, in ms, or null when it is not: past its ack deadline unacknowledged, past due, or
+ * silent past its reporting cadence (the overdue clock is running before `due_at`).
+ */
+export function lateness(t: TaskRow, now: Date): number | null {
+  const overdue = isOverdue(t, now)
+  if (overdue === 'unacknowledged') return now.getTime() - t.ack_due_at.getTime()
+  if (overdue === 'past_due') return now.getTime() - t.due_at.getTime()
+  if (t.escalation_clock === 'overdue' && t.clock_started_at && t.status !== 'pending')
+    return now.getTime() - t.clock_started_at.getTime()
+  return null
+}
+
+const open: readonly string[] = OPEN_TASK_STATUSES
+
+/** An incident's overdue list: most late first, each with how late it is. */
+export function overdueList(tasks: TaskRow[], now: Date) {
+  return tasks
+    .map((t) => ({ t, late: lateness(t, now) }))
+    .filter((x): x is { t: TaskRow; late: number } => x.late !== null && open.includes(x.t.status))
+    .sort((a, b) => b.late - a.late || a.t.id.localeCompare(b.t.id))
+    .map(({ t, late }) => ({ ...taskDto(t, now), lateBySeconds: Math.floor(late / 1000) }))
 }

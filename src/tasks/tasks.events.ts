@@ -21,6 +21,9 @@ export interface TaskEventPayloads {
     dueAt: string
     /** Opened by the recurring-task job rather than by activation or a level change. */
     recurring?: boolean
+    /** Opened by the command centre in place of this declined task, for `reason`. */
+    reassignedFrom?: string
+    reason?: string
   }
   'task.acknowledged': Moved & { owner: string | null }
   'task.started': Moved
@@ -29,9 +32,22 @@ export interface TaskEventPayloads {
   /** By the command centre (`to`, `from` present) or as part of a level change or closing. */
   'task.cancelled': { step: string; reason: string; to?: TaskStatus; from?: TaskStatus }
   'task.reported': { step: string; figures: Figures; note: string | null }
+  /** A declined task reopened by the command centre as a new task (`to`), possibly for another district. */
+  'task.reassigned': {
+    step: string
+    /** The new task. */
+    to: string
+    district: string
+    reason: string
+    ackDueAt: string
+    dueAt: string
+  }
 }
 
-export function taskCreatedEvent(t: NewTask, extra: { recurring?: boolean } = {}): NewEvent {
+export function taskCreatedEvent(
+  t: NewTask,
+  extra: { recurring?: boolean; reassignedFrom?: string; reason?: string } = {},
+): NewEvent {
   return {
     type: 'task.created',
     incidentId: t.incident_id,

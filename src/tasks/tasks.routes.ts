@@ -5,10 +5,12 @@ import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
 import { stepDto } from '../playbooks/playbook-response.schema.js'
+import { reassignTask } from './reassign.service.js'
 import { taskDto } from './task-view.js'
 import {
   CompleteSchema,
   ReasonSchema,
+  ReassignSchema,
   ReportResultSchema,
   ReportSchema,
   TaskDetailSchema,
@@ -115,6 +117,20 @@ const decline = moveWith(
 )
 const cancel = moveWith('/tasks/{id}/cancel', 'cancelTask', 'Cancel (command centre)', ReasonSchema, command)
 
+const reassign = securedRoute(command, {
+  method: 'post',
+  path: '/tasks/{id}/reassign',
+  operationId: 'reassignTask',
+  tags: ['tasks'],
+  summary: 'Reassign a declined task (首办责任制): a new task, for the same or another district in scope',
+  request: { params: IdParam, body: { content: json(ReassignSchema), required: true } },
+  responses: {
+    201: { description: 'The new task, linked to the declined one', content: json(TaskSchema) },
+    404: problem('No such task'),
+    409: problem('Not declined, already reassigned, or the incident is closed'),
+  },
+})
+
 export function taskRoutes(deps: AppDeps) {
   const now = () => deps.clock.now()
   return newRouter()
@@ -168,6 +184,11 @@ export function taskRoutes(deps: AppDeps) {
       const { reason } = c.req.valid('json')
       const task = await declineTask(deps, requestContextOf(c), c.req.valid('param').id, reason)
       return c.json(taskDto(task, now()), 200)
+    })
+    .openapi(reassign, async (c) => {
+      const task = await reassignTask(deps, requestContextOf(c), c.req.valid('param').id, c.req.valid('json'))
+      c.header('Location', `/api/v1/tasks/${task.id}`)
+      return c.json(taskDto(task, now()), 201)
     })
     .openapi(cancel, async (c) => {
       const { reason } = c.req.valid('json')

@@ -1,11 +1,14 @@
 import { z } from '@hono/zod-openapi'
-import { TASK_STATUSES } from '../domain/enums.js'
+import { ESCALATION_CLOCKS, ESCALATION_TARGETS, TASK_STATUSES } from '../domain/enums.js'
 import { PageQuery } from '../http/pagination.js'
 import { DistrictCodeSchema, LevelSchema, OverdueSchema, timestamp } from '../http/schemas.js'
 import { trimmedText, visibleText } from '../http/text.js'
+import { isDuration } from '../playbooks/duration.js'
 import { StepSchema } from '../playbooks/playbook-response.schema.js'
 
 export const TaskStatusSchema = z.enum(TASK_STATUSES).openapi('TaskStatus')
+const EscalationClockSchema = z.enum(ESCALATION_CLOCKS).openapi('EscalationClock')
+const EscalationTargetSchema = z.enum(ESCALATION_TARGETS).openapi('EscalationTarget')
 
 const taskFields = {
   id: z.uuid(),
@@ -26,11 +29,27 @@ const taskFields = {
   cancelledAt: timestamp().nullable(),
   cancelReason: z.string().nullable(),
   lastReportAt: timestamp().nullable(),
-  escalations: z.number().int(),
+  escalations: z
+    .strictObject({
+      count: z.number().int().openapi({ description: 'Rungs fired so far, on either clock' }),
+      clock: EscalationClockSchema.nullable().openapi({
+        description: 'The clock last climbed; null once reset',
+      }),
+      lastRung: z.number().int().nullable(),
+      lastAt: timestamp().nullable(),
+      lastNotify: EscalationTargetSchema.nullable(),
+      nextAt: timestamp().nullable().openapi({ description: 'When the next rung falls due, if any' }),
+    })
+    .openapi('TaskEscalations'),
+  reassignedFrom: z.uuid().nullable().openapi({ description: 'The declined task this one reopens' }),
   overdue: OverdueSchema,
 }
 
 export const TaskSchema = z.strictObject(taskFields).openapi('Task')
+
+export const OverdueTaskSchema = z
+  .strictObject({ ...taskFields, lateBySeconds: z.number().int() })
+  .openapi('OverdueTask')
 
 export const TaskListItemSchema = z
   .strictObject({ ...taskFields, incidentCode: z.string(), exercise: z.boolean() })
@@ -67,6 +86,21 @@ export const ReportResultSchema = z
 
 export const CompleteSchema = z.strictObject({ note: trimmedText(4000).optional() }).openapi('CompleteTask')
 export const ReasonSchema = z.strictObject({ reason: visibleText(2000) }).openapi('Reason')
+
+const window = z
+  .string()
+  .max(40)
+  .refine(isDuration, 'an ISO-8601 duration such as PT30M, PT2H or P1D (no months or years)')
+  .refine((d) => !/^P(T?0+[DHMSW])+$|^PT(0+[HMS])+$/.test(d), 'must be longer than zero')
+
+export const ReassignSchema = z
+  .strictObject({
+    district: DistrictCodeSchema.optional(),
+    ackWithin: window.optional(),
+    dueWithin: window.optional(),
+    reason: visibleText(2000),
+  })
+  .openapi('TaskReassignment')
 
 export const TaskQuerySchema = z.strictObject({
   incident: z.uuid().optional(),

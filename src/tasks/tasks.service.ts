@@ -123,9 +123,12 @@ export function acknowledgeTask(deps: Deps, ctx: RequestContext, id: string) {
       acknowledged_at: now,
       owner_id: actorIdOf(ctx),
       owner_name: tokenActor(ctx)?.name ?? null,
-      // The next clock is the task falling due.
+      // The unacknowledged clock stops; the next clock is the task falling due. The escalation cursor
+      // resets so the sweep starts the overdue ladder from its first rung; the count keeps the history.
       next_escalation_at: sql<Date>`due_at`,
-      escalation_count: 0,
+      escalation_clock: null,
+      clock_started_at: null,
+      escalation_position: 0,
     }),
     event: 'task.acknowledged',
     payload: { owner: tokenActor(ctx)?.name ?? null },
@@ -200,7 +203,7 @@ export async function reportOnTask(
   const refusal = { zh: '上报（需先确认）', en: 'report (acknowledge it first)' }
   // The state decides first: figures for a task that cannot take them are beside the point.
   if (task.status !== 'acknowledged' && task.status !== 'in_progress') throw refuse(task, refusal)
-  const { step } = await taskStep(deps, task)
+  const { step, playbook } = await taskStep(deps, task)
   const issues = validateFigures(step?.reportFields ?? [], input.figures)
   if (issues.length > 0) throw validationFailed(issues)
   // Validated: each value is of its field's declared type.
@@ -216,14 +219,25 @@ export async function reportOnTask(
       .executeTakeFirstOrThrow()
     if (locked.status !== 'acknowledged' && locked.status !== 'in_progress')
       return { refused: locked, task: null }
-    const nextEscalation = step?.reportEvery ? addDuration(now, step.reportEvery) : locked.due_at
+    // A report restarts the overdue clock: it next starts at the earlier of the due time and the next
+    // expected report. A task already past due is given one more cadence (or `repeat_every` without one)
+    // rather than a clock that started in the past and would climb the whole ladder at once.
+    const nextEscalation =
+      locked.due_at > now
+        ? step?.reportEvery
+          ? new Date(Math.min(addDuration(now, step.reportEvery).getTime(), locked.due_at.getTime()))
+          : locked.due_at
+        : addDuration(now, step?.reportEvery ?? playbook.escalation.repeatEvery)
     const row = await trx
       .updateTable('tasks')
       .set({
         status: 'in_progress',
         started_at: locked.started_at ?? now,
         last_report_at: now,
-        next_escalation_at: new Date(Math.min(nextEscalation.getTime(), locked.due_at.getTime())),
+        next_escalation_at: nextEscalation,
+        escalation_clock: null,
+        clock_started_at: null,
+        escalation_position: 0,
         updated_at: now,
       })
       .where('id', '=', id)
@@ -277,7 +291,11 @@ export async function reportOnTask(
 export async function taskStep(deps: Pick<Deps, 'db' | 'playbooks'>, task: TaskRow) {
   const incident = await findTaskIncident(deps.db, task.incident_id)
   const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
-  return { incidentCode: incident.code, step: playbook.steps.find((s) => s.key === task.step_key) ?? null }
+  return {
+    incidentCode: incident.code,
+    playbook,
+    step: playbook.steps.find((s) => s.key === task.step_key) ?? null,
+  }
 }
 
 /** A task with what its district needs to act on it: the step's instructions and fields. */

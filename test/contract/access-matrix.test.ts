@@ -158,6 +158,7 @@ function concretePath(path: string): string {
     if (resource === 'tasks') return fx.taskId
     if (resource === 'playbooks') return 'sudan-red'
     if (resource === 'tokens') return fx.tokenId
+    if (resource === 'districts') return HOME
     return randomUUID()
   })
 }

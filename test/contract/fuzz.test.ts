@@ -176,6 +176,14 @@ beforeAll(async () => {
         // Acknowledged, so that start, report, complete and decline reach their writes.
         if (!op.path.endsWith('/ack'))
           await call('POST', `${API}/tasks/${task.id}/ack`, { token: admin }, 200)
+        // Declined, so that a reassignment reaches its write.
+        if (op.path.endsWith('/reassign'))
+          await call(
+            'POST',
+            `${API}/tasks/${task.id}/decline`,
+            { token: admin, body: { reason: 'fuzz' } },
+            200,
+          )
         ids.set(op.path, task.id)
       }
     }
@@ -200,6 +208,20 @@ beforeAll(async () => {
     [`post ${API}/incidents/{id}/close`]: { summary: 'fuzz' },
     [`post ${API}/tasks/{id}/reports`]: { figures, note: 'fuzz' },
     [`post ${API}/tasks/{id}/complete`]: { note: 'fuzz' },
+    [`post ${API}/tasks/{id}/reassign`]: {
+      district: NEIGHBOUR,
+      ackWithin: 'PT1H',
+      dueWithin: 'PT2H',
+      reason: 'fuzz',
+    },
+    [`put ${API}/districts/{code}/contacts`]: {
+      dutyOfficer: { name: '值班员', phone: '028-1234' },
+      head: null,
+    },
+    [`put ${API}/contacts/city`]: {
+      commandCentre: { name: '指挥中心', phone: '12315' },
+      cityLeadership: null,
+    },
   }
   for (const [k, v] of Object.entries(knownBodies)) if (validBodies.has(k)) validBodies.set(k, v)
 
@@ -256,6 +278,7 @@ function realPath(op: Operation): string {
     const resource = op.path.slice(API.length).split('/')[1]
     if (resource === 'playbooks') return 'sudan-red'
     if (resource === 'tokens') return fx.tokenId
+    if (resource === 'districts') return HOME
     return fx.ids.get(op.path) ?? randomUUID()
   })
 }

@@ -160,6 +160,7 @@ describe('every operation', () => {
       '/api/v1/districts',
       '/api/v1/incidents',
       '/api/v1/incidents/{id}/events',
+      '/api/v1/jobs',
       '/api/v1/playbooks',
       '/api/v1/tasks',
       '/api/v1/tokens',

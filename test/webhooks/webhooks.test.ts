@@ -4,8 +4,8 @@ import { ManualClock } from '../../src/clock.js'
 import { inTransaction } from '../../src/db/transaction.js'
 import { systemContext } from '../../src/domain/context.js'
 import { appendEvent } from '../../src/events/events.repo.js'
+import type { EscalationTarget } from '../../src/playbooks/playbook.schema.js'
 import { runWebhookDelivery } from '../../src/webhooks/webhook-delivery.job.js'
-import { insertRawEvent } from '../helpers/raw-events.js'
 import { type Receiver, startReceiver } from '../helpers/receiver.js'
 import { secondInstance } from '../helpers/second-instance.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
@@ -261,23 +261,25 @@ describe('webhook delivery', () => {
 
   it('an SMS gateway is a subscriber to task.escalated filtered by notify: the payload carries the phone', async () => {
     const hook = await subscribe({ events: ['task.escalated'], notify: ['district_head'] })
-    const escalated = (notify: string) =>
-      insertRawEvent(
-        t.deps.db,
-        t.clock.now(),
-        {
+    // As the escalation sweep writes it: the system actor, the typed payload.
+    const escalated = (notify: EscalationTarget) =>
+      inTransaction(t.deps.db, (trx) =>
+        appendEvent(trx, systemContext('escalation-sweep'), t.clock.now(), {
           type: 'task.escalated',
           districtCode: HOME,
           payload: {
+            step: 'report',
             clock: 'unacknowledged',
             rung: 1,
             repeat: 0,
             notify,
             dueAt: t.clock.now().toISOString(),
+            late: false,
+            lateBySeconds: 0,
+            skippedRepeats: 0,
             contact: { name: '张三', phone: '13800000000' },
           },
-        },
-        'sweep',
+        }),
       )
     await escalated('district_head')
     await escalated('command_centre')

@@ -1,0 +1,52 @@
+import type { Config } from '../config.js'
+import type { AppDeps } from '../deps.js'
+import { escalationSweepJob } from '../escalation/escalation.job.js'
+import { createRecurringTasks } from './recurring-tasks.job.js'
+
+/**
+ * A job on a cron schedule (minute resolution, in the zone `TZ`). Each slot runs once whatever the number of
+ * instances: the first instance to insert (job, slot) into `job_runs` runs it, the others skip. After
+ * downtime the latest missed slot runs once at start (`catchUp`), not once per missed slot: a job that must
+ * make up every missed period (recurring tasks) does so itself from its own data.
+ */
+export interface CronJob {
+  name: string
+  kind: 'cron'
+  cron: string
+  description: string
+  run(deps: AppDeps, slot: Date): Promise<unknown>
+}
+
+/**
+ * A job that must act within seconds (escalations, scheduled publication, webhook delivery): every instance
+ * polls; the job's own row claims (FOR UPDATE SKIP LOCKED) make each unit of work happen once. Runs that did
+ * something or failed are recorded in `job_runs`; idle polls are not.
+ */
+export interface LoopJob {
+  name: string
+  kind: 'loop'
+  everyMs(config: Config): number
+  description: string
+  /** Returns what it did; `worked: false` means an idle poll (not recorded). */
+  run(deps: AppDeps): Promise<{ worked: boolean; result?: unknown }>
+}
+
+export type JobDefinition = CronJob | LoopJob
+
+/**
+ * The registry: adding a job is one entry here. Named slots that later branches fill, each as one entry:
+ * - `webhook-delivery` (loop, every 1 s): deliver due outbox rows claimed with SKIP LOCKED;
+ * - `announcement-publish` (loop, every 1 s): publish announcements whose scheduled time has come;
+ * - `board-refresh` (cron `*\/5 * * * *`): recompute stale retailer boards.
+ * Empty slots are left out rather than registered as no-ops, so `GET /api/v1/jobs` lists only real jobs.
+ */
+export const jobs: JobDefinition[] = [
+  escalationSweepJob,
+  {
+    name: 'recurring-tasks',
+    kind: 'cron',
+    cron: '* * * * *',
+    description: 'Open the next occurrence of each recurring step (daily reports), catching up missed days',
+    run: (deps) => createRecurringTasks(deps),
+  },
+]
