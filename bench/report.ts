@@ -3,7 +3,8 @@ import type { AckResult, RawFigure } from './acks.bench.js'
 import type { ActivationResult } from './activation.bench.js'
 import { type EscalationResult, escalationSection } from './escalation.bench.js'
 import type { CpuPerOp } from './lib/cpu.js'
-import { ms, perSecond, ratio } from './lib/stats.js'
+import { ms, perSecond, ratio, type Summary } from './lib/stats.js'
+import type { LiveResult } from './live.bench.js'
 import type { ReadFigure, ReadResult } from './reads.bench.js'
 
 export interface RunInfo {
@@ -22,6 +23,7 @@ export interface Results {
   acks: AckResult
   reads: ReadResult
   escalation: EscalationResult
+  live?: LiveResult
 }
 
 export const ACTIVATION_GOAL_MS = 30
@@ -200,6 +202,69 @@ function readSection(r: ReadResult): string {
   ].join('\n')
 }
 
+function liveSection(l: LiveResult): string {
+  const base = l.notify
+  const row = (label: string, v: Summary) => [
+    label,
+    String(v.n),
+    ms(v.median),
+    ms(v.p99),
+    ratio(v.median / base.median),
+    ratio(v.p99 / base.p99),
+  ]
+  const lost = l.expected - l.received
+  return [
+    '## 5. Live stream and webhooks (PostgreSQL)',
+    '',
+    `${l.events} events written one at a time, 100 ms apart, each committed by a raw \`pg\` client; latency is ` +
+      'from the moment COMMIT returned to the moment a subscriber in the bench process read the message. The app ' +
+      'server is the child process of section 2 (its event bus LISTENs on its own connection). Baseline: the ' +
+      'same commits seen by a plain `LISTEN rs_events` client.',
+    '',
+    table(
+      ['measure', 'samples', 'median ms', 'p99 ms', 'median ÷ baseline', 'p99 ÷ baseline'],
+      [
+        row('baseline: commit → NOTIFY at a LISTEN client', base),
+        row('`GET /api/v1/stream`, 1 subscriber', l.sseOne),
+        row(`\`GET /api/v1/stream\`, ${l.subscribers.toLocaleString('en-US')} subscribers`, l.sseMany),
+      ],
+    ),
+    '',
+    `Fan-out to ${l.subscribers.toLocaleString('en-US')}: ${l.received.toLocaleString('en-US')} of ` +
+      `${l.expected.toLocaleString('en-US')} messages received within 30 s of the last write (${lost === 0 ? 'none lost — **met**' : `**${lost} missing**`}). ` +
+      `Goal: within a second — p99 ${ms(l.sseMany.p99)} ms ${l.sseMany.p99 <= 1000 ? '**met**' : '**not met**'}.`,
+    '',
+    `Webhook delivery: ${l.webhookEvents.toLocaleString('en-US')} events committed in one statement, then ` +
+      '`runWebhookDelivery` run in the bench process until the outbox is empty, to a local receiver answering 204. ' +
+      'Baseline: the same number of signed POSTs sent one after another (a subscription delivers in order, so one ' +
+      'at a time) with `fetch` to the same receiver.',
+    '',
+    table(
+      ['measure', 'delivered', 'per second', '÷ baseline'],
+      [
+        [
+          'baseline: sequential signed `fetch` POSTs',
+          String(l.webhookEvents),
+          perSecond(l.rawPost.perSecond),
+          ratio(1),
+        ],
+        [
+          'outbox → 1 subscription',
+          String(l.delivery.delivered),
+          perSecond(l.delivery.perSecond),
+          ratio(l.delivery.perSecond / l.rawPost.perSecond),
+        ],
+        [
+          'outbox → 4 subscriptions (in parallel, each in order)',
+          String(l.deliveryFour.delivered),
+          perSecond(l.deliveryFour.perSecond),
+          ratio(l.deliveryFour.perSecond / l.rawPost.perSecond),
+        ],
+      ],
+    ),
+  ].join('\n')
+}
+
 export function renderResults(res: Results): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown'
   const { info } = res
@@ -219,6 +284,7 @@ export function renderResults(res: Results): string {
     '',
     escalationSection(res.escalation),
     '',
+    ...(res.live ? [liveSection(res.live), ''] : []),
     '## How to run',
     '',
     '```sh',
@@ -241,6 +307,7 @@ export function renderResults(res: Results): string {
     '- Escalation sweep: every due rung fires exactly once, and 10,000 rungs falling due at the same moment are all ' +
       'written well inside the 5 s on-time window (issue 7); the ratio to the raw UPDATE + INSERT shows what the ' +
       'claiming and the per-task ladder cost.',
+    '- Live stream: an event written by any instance reaches every stream within a second (issue 7), with 1,000 subscribers.',
     '',
   ].join('\n')
 }

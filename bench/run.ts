@@ -11,6 +11,7 @@ import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config.js'
 import type { AppDeps } from '../src/deps.js'
 import { type Actor, systemContext } from '../src/domain/context.js'
+import { startLive } from '../src/events/live.js'
 import { createLogger } from '../src/logger.js'
 import { createToken } from '../src/tokens/tokens.service.js'
 import { benchAcks } from './acks.bench.js'
@@ -18,6 +19,7 @@ import { benchActivation } from './activation.bench.js'
 import { benchEscalation } from './escalation.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
 import { type ChildServer, REPO_ROOT, startChildServer } from './lib/child-server.js'
+import { benchLive } from './live.bench.js'
 import { benchReads } from './reads.bench.js'
 import { renderResults } from './report.js'
 
@@ -81,6 +83,8 @@ async function main(): Promise<void> {
     const logger = createLogger(config.LOG_LEVEL)
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     cleanups.push(() => database.close())
+    const liveDeps = await startLive({ database, db: database.db, logger, config })
+    cleanups.push(() => liveDeps.events.stop())
     const deps: AppDeps = {
       config,
       logger,
@@ -89,6 +93,7 @@ async function main(): Promise<void> {
       db: database.db,
       playbooks,
       districts,
+      ...liveDeps,
     }
     const pool = new pg.Pool({ connectionString: bench.url, max: 50 })
     pool.on('error', () => {})
@@ -156,6 +161,22 @@ async function main(): Promise<void> {
     log('4. escalation sweep')
     const escalation = await benchEscalation({ deps, actor, pool, log })
 
+    log('5. live stream and webhooks')
+    const admin = await createToken(database.db, systemClock, systemContext('bench'), {
+      role: 'admin',
+      name: 'bench admin',
+    })
+    const live = await benchLive({
+      deps,
+      serverUrl: appServer.url,
+      adminToken: admin.token,
+      databaseUrl: bench.url,
+      subscribers: 1000,
+      events: 40,
+      webhookEvents: 1000,
+      log,
+    })
+
     const markdown = renderResults({
       info: {
         startedAt,
@@ -170,6 +191,7 @@ async function main(): Promise<void> {
       acks,
       reads,
       escalation,
+      live,
     })
     await writeFile(RESULTS, markdown)
     process.stdout.write(`${markdown}\n`)

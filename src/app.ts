@@ -3,6 +3,7 @@ import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
 import { AppError } from './domain/errors.js'
+import { streamRoutes } from './events/stream.routes.js'
 import { healthRoutes } from './health/health.routes.js'
 import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
@@ -14,11 +15,13 @@ import { newRouter } from './http/router.js'
 import { securityHeaders } from './http/security-headers.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
 import { jobRoutes } from './jobs/jobs.routes.js'
+import { measureRequests, mountMetrics } from './metrics/metrics.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
 import { userRoutes } from './users/users.routes.js'
+import { webhookRoutes } from './webhooks/webhooks.routes.js'
 
 export const API_PREFIX = '/api/v1'
 
@@ -26,6 +29,7 @@ export const API_PREFIX = '/api/v1'
 export function createApp(deps: AppDeps) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
+  app.use('*', measureRequests(deps.metrics))
   app.use('*', securityHeaders())
   app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
   app.use(`${API_PREFIX}/*`, requireContentType())
@@ -43,6 +47,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, userRoutes(deps))
   // Pages: session cookies are read here only, never on /api/v1/* (see src/console/session-auth.ts).
   app.route('/', consoleRoutes(deps))
+  app.route(API_PREFIX, streamRoutes(deps))
+  app.route(API_PREFIX, webhookRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -66,6 +72,7 @@ export function createApp(deps: AppDeps) {
     c.body(documentJson, 200, { 'content-type': 'application/json; charset=utf-8' }),
   )
   mountDocs(app)
+  mountMetrics(app, deps)
 
   const allowed = allowedMethods(app)
   app.notFound((c) => {

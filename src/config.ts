@@ -42,9 +42,17 @@ const envSchema = z.object({
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   // Behind a TLS-terminating proxy: honour X-Forwarded-Proto for the session cookie's Secure flag.
   TRUST_PROXY: boolish.default(false),
+  // Live stream, event bus and webhooks (issue 7 part B)
+  STREAM_HEARTBEAT_MS: z.coerce.number().int().min(10).max(300_000).default(15_000),
+  EVENT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  WEBHOOK_RETRY_HOURS: z.coerce.number().min(0.001).max(168).default(24),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  METRICS_TOKEN: z.string().min(16).optional(),
 })
 
-export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL'> & {
+export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN'> & {
+  METRICS_TOKEN?: string | undefined
   SEED_DEMO: boolean
   PUBLIC_BASE_URL: string
 }

@@ -4,23 +4,28 @@ import { prepare } from './boot.js'
 import { systemClock } from './clock.js'
 import { ConfigError, loadConfig } from './config.js'
 import { seedDemo } from './demo/demo.seed.js'
+import { startLive } from './events/live.js'
 import { startScheduler } from './jobs/scheduler.js'
 import { createLogger } from './logger.js'
 import { PlaybookValidationError } from './playbooks/playbook.loader.js'
 import { bootstrapAdminToken } from './tokens/bootstrap.js'
+import { startWebhookDelivery } from './webhooks/webhook-delivery.job.js'
 
 async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.LOG_LEVEL)
   const clock = systemClock
   const { database, playbooks, districts } = await prepare(config, logger, clock)
-  const deps = { config, logger, clock, database, db: database.db, playbooks, districts }
+  const live = await startLive({ database, db: database.db, logger, config })
+  const deps = { config, logger, clock, database, db: database.db, playbooks, districts, ...live }
 
   const adminToken = await bootstrapAdminToken(database.db, clock)
   if (config.SEED_DEMO) await seedDemo(deps)
 
   const app = createApp(deps)
   const scheduler = config.SCHEDULER ? startScheduler(deps) : null
+  // Its own loop until the scheduler of issue 7 part A registers it as a job.
+  const webhooks = config.SCHEDULER ? startWebhookDelivery(deps) : null
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info({ port: info.port, database: database.kind }, 'redshield listening')
     const url = `http://localhost:${info.port}`
@@ -38,10 +43,17 @@ async function main(): Promise<void> {
     stopping = true
     logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones')
     scheduler?.stop()
+    webhooks?.stop()
+    // Ends every open stream, which would otherwise hold server.close() open.
+    const busStopped = live.events
+      .stop()
+      .catch((err: unknown) => logger.warn({ err }, 'event bus did not stop cleanly'))
     const force = setTimeout(() => process.exit(1), 15_000)
     force.unref()
     server.close(async () => {
       await scheduler?.idle()
+      await webhooks?.idle()
+      await busStopped
       await database.close()
       logger.info('stopped')
       logger.flush(() => process.exit(0))

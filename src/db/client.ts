@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
+import { type ListenHandlers, listenPostgres, type Unlisten } from './listen.js'
 import type { DB } from './types.js'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -12,6 +13,8 @@ export interface Database {
   kind: DatabaseKind
   ping(): Promise<void>
   close(): Promise<void>
+  /** LISTEN on a channel: a dedicated connection on PostgreSQL, in-process on PGlite. */
+  listen(channel: string, on: ListenHandlers): Promise<Unlisten>
 }
 
 const INT8 = 20
@@ -50,6 +53,7 @@ export function openPostgres(opts: PostgresOptions): Database {
       await sql`select 1`.execute(db)
     },
     close: () => db.destroy(),
+    listen: (channel, on) => listenPostgres(opts.url, channel, on),
   }
 }
 
@@ -67,6 +71,13 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     close: async () => {
       await db.destroy()
       if (!pglite.closed) await pglite.close()
+    },
+    // One in-process database: notifications cannot be missed, so `reconnected` never fires.
+    listen: async (channel, on) => {
+      const off = await pglite.listen(channel, (payload) => on.notify(payload))
+      return async () => {
+        if (!pglite.closed) await off().catch(() => {})
+      }
     },
   }
 }

@@ -60,6 +60,8 @@ export interface EventsTable {
   request_id: string | null
   payload: JSONColumnType<Record<string, unknown>, string, string>
   created_at: Timestamp
+  /** Writing transaction (xid8, as text): the event bus reads in (txid, id) order. */
+  txid: Generated<string>
 }
 
 export interface AppStateTable {
@@ -240,6 +242,9 @@ export interface DB {
   sessions: SessionsTable
   login_failures: LoginFailuresTable
   login_locks: LoginLocksTable
+  // stream and webhooks (issue 7 part B: src/events, src/webhooks)
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
 }
 
 export interface DistrictContactsTable {
@@ -270,4 +275,34 @@ export interface JobRunsTable {
   outcome: 'running' | 'ok' | 'failed'
   result: ColumnType<unknown, string | null | undefined, string | null>
   error: string | null
+}
+
+export interface WebhooksTable {
+  id: string
+  url: string
+  events: string[]
+  districts: string[] | null
+  notify: string[] | null
+  secret: string
+  created_at: Timestamp
+  created_by: string | null
+  deleted_at: Timestamp | null
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead'
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>
+  webhook_id: string
+  event_id: number
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>
+  attempts: ColumnType<number, number | undefined, number>
+  window_start: Timestamp
+  next_attempt_at: Timestamp
+  lease_until: Timestamp | null
+  last_attempt_at: Timestamp | null
+  last_status: number | null
+  last_error: string | null
+  delivered_at: Timestamp | null
+  created_at: Timestamp
 }

@@ -117,6 +117,14 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   'user.locked_out': z.strictObject({ until: z.string() }),
   'session.signed_in': userNamed,
   'session.signed_out': z.strictObject({ everywhere: z.boolean(), sessions: z.number().int() }),
+  'webhook.created': z.strictObject({
+    url: z.string(),
+    events: z.array(z.string()),
+    districts: z.array(z.string()).nullable(),
+    notify: z.array(z.string()).nullable(),
+  }),
+  'webhook.deleted': z.strictObject({ url: z.string() }),
+  'webhook.redelivered': z.strictObject({ delivery: z.number().int(), event: z.number().int() }),
 }
 
 const EventActorSchema = z
@@ -154,3 +162,6 @@ export const EventSchema = z
     variants as unknown as [(typeof variants)[number], ...(typeof variants)[number][]],
   )
   .openapi('Event')
+
+/** An event as every consumer (timeline, stream, webhooks) sees it; see `eventView`. */
+export type Event = z.infer<typeof EventSchema>

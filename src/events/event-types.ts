@@ -4,6 +4,7 @@ import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
 import type { TaskEventPayloads } from '../tasks/tasks.events.js'
 import type { TokenEventPayloads } from '../tokens/tokens.events.js'
 import type { UsersEventPayloads } from '../users/users.events.js'
+import type { WebhooksEventPayloads } from '../webhooks/webhooks.events.js'
 
 /**
  * Every event the service writes, by type, with its payload. The event stream and webhooks publish these
@@ -17,7 +18,8 @@ export interface EventPayloads
     TokenEventPayloads,
     EscalationEventPayloads,
     ContactsEventPayloads,
-    UsersEventPayloads {}
+    UsersEventPayloads,
+    WebhooksEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

@@ -3,7 +3,7 @@ import { districtScopeOf, type RequestContext } from '../domain/context.js'
 import type { IncidentStatus } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
-import type { EventType } from '../events/event-types.js'
+import { eventView } from '../events/event-view.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
 import { overdueList } from '../tasks/task-view.js'
 import { afterActionReport } from './incident-report.js'
@@ -101,23 +101,6 @@ export async function incidentTimeline(
   const incident = await visibleIncident(deps, ctx, id)
   const after = q.cursor === undefined ? 0 : Number(decodeCursor(q.cursor, 1)[0])
   const rows = await incidentEvents(deps.db, incident.id, Number.isSafeInteger(after) ? after : 0, q.limit)
-  const page = pageOf(
-    rows,
-    q.limit ?? rows.length,
-    (e) => [e.id],
-    (e) => ({
-      id: e.id,
-      // Rows written before a type joined the catalogue still carry a dotted name.
-      type: e.type as EventType,
-      at: e.created_at.toISOString(),
-      incident: e.incident_id,
-      task: e.task_id,
-      district: e.district_code,
-      subject: e.subject,
-      actor: { id: e.actor_id, name: e.actor_name, role: e.actor_role ?? 'system' },
-      requestId: e.request_id,
-      payload: e.payload as never,
-    }),
-  )
+  const page = pageOf(rows, q.limit ?? rows.length, (e) => [e.id], eventView)
   return { incident, page }
 }

@@ -368,6 +368,13 @@ function request(
     let answered = false
     const req = http.request(url, { method, headers, agent }, (res) => {
       answered = true
+      // An event stream never ends by itself: its status and headers are the answer.
+      if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        const h = new Headers({ 'content-type': res.headers['content-type'] ?? '' })
+        res.destroy()
+        resolvePromise({ status: res.statusCode ?? 0, headers: h, body: '', text: '' })
+        return
+      }
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('error', reject)

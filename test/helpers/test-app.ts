@@ -8,6 +8,7 @@ import type { Role } from '../../src/db/types.js'
 import type { AppDeps } from '../../src/deps.js'
 import { DistrictDirectory } from '../../src/districts/district-directory.js'
 import { systemContext } from '../../src/domain/context.js'
+import { startLive } from '../../src/events/live.js'
 import { createLogger } from '../../src/logger.js'
 import { loadPlaybookDir } from '../../src/playbooks/playbook.loader.js'
 import { PlaybookRegistry, syncPlaybooks } from '../../src/playbooks/playbook.registry.js'
@@ -69,6 +70,7 @@ export async function startTestApp(
   const clock = opts.clock ?? new ManualClock(new Date('2026-11-30T01:00:00Z')) // 09:00 in Chengdu
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', SCHEDULER: 'false', ...opts.config })
   const logger = createLogger(config.LOG_LEVEL)
+  const live = await startLive({ database: testDb.database, db: testDb.database.db, logger, config })
   const base = {
     config,
     logger,
@@ -76,6 +78,7 @@ export async function startTestApp(
     database: testDb.database,
     db: testDb.database.db,
     districts: await DistrictDirectory.load(testDb.database.db),
+    ...live,
   }
   let deps: AppDeps = { ...base, playbooks: await loadRegistry(opts.playbooksDir ?? PLAYBOOKS_DIR, base) }
   let server = listen(deps)
@@ -100,6 +103,11 @@ export async function startTestApp(
         headers['content-type'] ??= 'application/json'
       }
       const res = await fetch(`${baseUrl}${path}`, { method, headers, body })
+      // An event stream never ends by itself: answer with its status and headers only.
+      if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+        await res.body?.cancel()
+        return { status: res.status, headers: res.headers, body: '', text: '' }
+      }
       const text = await res.text()
       let parsed: unknown = text
       if (/json/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text)
@@ -121,6 +129,7 @@ export async function startTestApp(
       baseUrl = await server.url
     },
     async close() {
+      await live.events.stop()
       await server.close()
       await testDb.drop()
     },

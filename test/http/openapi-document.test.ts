@@ -165,6 +165,8 @@ describe('every operation', () => {
       '/api/v1/tasks',
       '/api/v1/tokens',
       '/api/v1/users',
+      '/api/v1/webhooks',
+      '/api/v1/webhooks/{id}/deliveries',
     ])
     for (const { path, op } of lists) {
       const names = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)

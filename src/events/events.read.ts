@@ -1,0 +1,100 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/types.js'
+import type { Event } from './event-schemas.js'
+import { type EventRow, eventView } from './event-view.js'
+
+/** An event as every consumer (stream, webhooks, later the public cache and boards) sees it. */
+export type StoredEvent = Event
+
+/** Position in the committed event sequence: (writing transaction, id), compared in that order. */
+export interface EventCursor {
+  txid: bigint
+  id: number
+}
+
+export interface ReadEvent {
+  event: StoredEvent
+  cursor: EventCursor
+}
+
+export const START: EventCursor = { txid: 0n, id: 0 }
+
+export const after = (a: EventCursor, b: EventCursor): boolean =>
+  a.txid > b.txid || (a.txid === b.txid && a.id > b.id)
+
+interface Row extends EventRow {
+  txid: string
+}
+
+/**
+ * The horizon: every transaction of this database with an xid below it has ended. A bigserial id is drawn
+ * at insert and shown at commit, so a later id can commit first; a reader that advanced past it by id alone
+ * would skip the earlier one for good. Readers therefore take only events of transactions below the
+ * horizon, in (txid, id) order, and nothing can later commit behind their cursor.
+ *
+ * The horizon is the snapshot's xmax lowered to the oldest xid still running in this database
+ * (`pg_stat_activity.backend_xid`, lifted to 64 bits with the current epoch). Transactions of other
+ * databases on the same server cannot write these events, so unlike the snapshot's xmin they do not hold
+ * the stream back. It must be taken in a statement before the one that reads the events: a transaction
+ * that ends between the two is then visible to the read. Events are written by the app's own role, whose
+ * sessions' xids `pg_stat_activity` always shows; prepared (two-phase) transactions are not used.
+ */
+export async function eventHorizon(db: Kysely<DB>): Promise<string> {
+  const { rows } = await sql<{ h: string }>`
+    with s as (
+      select pg_snapshot_xmax(pg_current_snapshot())::text::numeric as xmax,
+             floor(pg_snapshot_xmax(pg_current_snapshot())::text::numeric / 4294967296) * 4294967296 as epoch
+    ),
+    running as (
+      select s.epoch + a.backend_xid::text::numeric as x, s.xmax
+      from pg_stat_activity a, s
+      where a.datname = current_database() and a.backend_xid is not null and a.pid <> pg_backend_pid()
+    )
+    select least(
+      (select xmax from s),
+      coalesce((select min(case when x > xmax then x - 4294967296 else x end) from running), (select xmax from s))
+    )::text as h`.execute(db)
+  const h = rows[0]?.h
+  if (h === undefined) throw new Error('no event horizon')
+  return h
+}
+
+/** Committed events after `from`, in (txid, id) order, of transactions below the horizon (see above). */
+export async function readEventsAfter(
+  db: Kysely<DB>,
+  from: EventCursor,
+  limit: number,
+): Promise<ReadEvent[]> {
+  const horizon = await eventHorizon(db)
+  const { rows } = await sql<Row>`
+    select id, type, incident_id, task_id, district_code, subject, actor_id, actor_name, actor_role,
+           request_id, payload, created_at, txid::text as txid
+    from events
+    where (txid, id) > (${from.txid.toString()}::xid8, ${from.id}::bigint)
+      and txid < ${horizon}::xid8
+    order by txid, id
+    limit ${limit}`.execute(db)
+  return rows.map((r) => ({ event: eventView(r), cursor: { txid: BigInt(r.txid), id: Number(r.id) } }))
+}
+
+/** The newest position a reader may stand on now (everything at or before it is final). */
+export async function currentCursor(db: Kysely<DB>): Promise<EventCursor> {
+  const horizon = await eventHorizon(db)
+  const { rows } = await sql<{ txid: string; id: number }>`
+    select txid::text as txid, id from events
+    where txid < ${horizon}::xid8
+    order by txid desc, id desc limit 1`.execute(db)
+  const r = rows[0]
+  return r ? { txid: BigInt(r.txid), id: Number(r.id) } : START
+}
+
+/**
+ * The position of an event id (for `Last-Event-ID`). An id no event has (a rolled-back insert, another
+ * server's) resumes after the nearest event below it; undefined when there is none (start from the first).
+ */
+export async function cursorOf(db: Kysely<DB>, id: number): Promise<EventCursor | undefined> {
+  const { rows } = await sql<{ txid: string; id: number }>`
+    select txid::text as txid, id from events where id <= ${id} order by id desc limit 1`.execute(db)
+  const r = rows[0]
+  return r ? { txid: BigInt(r.txid), id: Number(r.id) } : undefined
+}

@@ -1,0 +1,154 @@
+import { z } from '@hono/zod-openapi'
+import { streamSSE } from 'hono/streaming'
+import type { AppDeps } from '../deps.js'
+import { validationFailed } from '../domain/errors.js'
+import { securedRoute } from '../http/route.js'
+import { newRouter } from '../http/router.js'
+import {
+  after,
+  currentCursor,
+  cursorOf,
+  type EventCursor,
+  type ReadEvent,
+  readEventsAfter,
+} from './events.read.js'
+import { IncidentScopes, scopeFor } from './stream-scope.js'
+
+const TYPE_PATTERN = /^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$/
+
+const stream = securedRoute(
+  ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
+  {
+    method: 'get',
+    path: '/stream',
+    operationId: 'streamEvents',
+    tags: ['events'],
+    summary: 'Live events (Server-Sent Events), scoped to the caller',
+    description:
+      'Each message: `id:` the event id, `data:` the event as JSON (the `Event` schema, as on the incident ' +
+      'timeline; no `event:` field, so `onmessage` gets all). ' +
+      'Reconnect with `Last-Event-ID` to receive exactly the events missed, then live ones. A comment line ' +
+      'is sent as a heartbeat when nothing else was sent for `STREAM_HEARTBEAT_MS` (15 s). Scope: admin all; ' +
+      'commander all but `token.*`; district its own tasks and the incidents covering it; sampler, reviewer, ' +
+      'approver `announcement.*`, `sample.*`, `alert.*`; retailer `alert.*`.',
+    request: {
+      query: z.object({
+        types: z.string().max(2000).optional().openapi({
+          description: 'Comma list of event types or prefixes (`task.*`); narrows, never widens',
+        }),
+      }),
+      headers: z.object({
+        'last-event-id': z.string().max(40).optional().openapi({ description: 'Resume after this event id' }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'An endless text/event-stream',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+    },
+  },
+)
+
+function parseTypes(raw: string | undefined): string[] | null {
+  if (raw === undefined || raw.trim() === '') return null
+  const items = raw.split(',').map((s) => s.trim())
+  const bad = items.filter((s) => !TYPE_PATTERN.test(s))
+  if (bad.length > 0)
+    throw validationFailed(
+      bad.map((b) => ({
+        path: 'query.types',
+        message: `"${b.slice(0, 60)}" is not an event type or prefix (e.g. task.acknowledged, task.*)`,
+        code: 'invalid_type',
+      })),
+    )
+  return items
+}
+
+function parseLastEventId(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined
+  if (!/^\d{1,15}$/.test(raw.trim()))
+    throw validationFailed([
+      {
+        path: 'header.last-event-id',
+        message: 'must be an event id (digits)',
+        code: 'invalid_last_event_id',
+      },
+    ])
+  return Number(raw.trim())
+}
+
+export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDeps) {
+  const incidents = new IncidentScopes(db)
+  return newRouter().openapi(stream, async (c) => {
+    const actor = c.get('actor')
+    if (!actor) throw new Error('securedRoute guarantees an actor')
+    const types = parseTypes(c.req.valid('query').types)
+    const lastId = parseLastEventId(c.req.valid('header')['last-event-id'])
+    const visible = scopeFor(actor, types, incidents)
+
+    return streamSSE(
+      c,
+      async (sse) => {
+        let closed = false
+        let wake: (() => void) | null = null
+        const queue: ReadEvent[] = []
+        // Subscribe before reading the table, so nothing committed in between can fall through.
+        const unsubscribe = bus.subscribe({
+          events: (batch) => {
+            queue.push(...batch)
+            wake?.()
+          },
+          closed: () => {
+            closed = true
+            wake?.()
+          },
+        })
+        metrics.streamSubscribers.inc()
+        sse.onAbort(() => {
+          closed = true
+          wake?.()
+        })
+        let cursor: EventCursor = bus.position() ?? (await currentCursor(db))
+        const send = async (r: ReadEvent) => {
+          cursor = r.cursor
+          if (await visible(r.event))
+            await sse.writeSSE({ id: String(r.event.id), data: JSON.stringify(r.event) })
+        }
+        try {
+          await sse.write(': connected\n\n')
+          if (lastId !== undefined) {
+            // Catch up from the table: exactly what this client has not seen, in the bus's order.
+            cursor = (await cursorOf(db, lastId)) ?? { txid: 0n, id: 0 }
+            for (;;) {
+              const batch = await readEventsAfter(db, cursor, 500)
+              for (const r of batch) await send(r)
+              if (batch.length < 500 || closed) break
+            }
+          }
+          while (!closed) {
+            if (queue.length === 0) {
+              let timer: NodeJS.Timeout | undefined
+              await new Promise<void>((resolve) => {
+                wake = resolve
+                timer = setTimeout(resolve, config.STREAM_HEARTBEAT_MS)
+              })
+              wake = null
+              clearTimeout(timer)
+              if (queue.length === 0 && !closed) await sse.write(': heartbeat\n\n')
+              continue
+            }
+            // The bus and the catch-up may both hold an event: the cursor lets each through once.
+            for (const r of queue.splice(0)) if (after(r.cursor, cursor)) await send(r)
+          }
+        } finally {
+          unsubscribe()
+          metrics.streamSubscribers.dec()
+        }
+      },
+      async (err) => {
+        logger.debug({ err }, 'stream ended')
+      },
+    )
+  })
+}

@@ -1,0 +1,70 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { Hono, MiddlewareHandler } from 'hono'
+import { matchedRoutes } from 'hono/route'
+import type { Kysely } from 'kysely'
+import type { Config } from '../config.js'
+import type { DB } from '../db/types.js'
+import { AppError } from '../domain/errors.js'
+import type { AppEnv } from '../http/app-env.js'
+import { hashTokenSecret, looksLikeToken } from '../tokens/token-secret.js'
+import { findActiveTokenByHash } from '../tokens/tokens.repo.js'
+import type { Metrics } from './metrics.js'
+
+/** The route template that answered (`/api/v1/tasks/:id`), never the raw path: labels stay bounded. */
+function routeTemplate(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
+  const handlers = matchedRoutes(c).filter((r) => r.method !== 'ALL')
+  return handlers.at(-1)?.path ?? 'unmatched'
+}
+
+export function measureRequests(metrics: Metrics): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const end = metrics.httpDuration.startTimer()
+    try {
+      await next()
+    } finally {
+      const route = routeTemplate(c)
+      const method = c.req.method
+      end({ method, route })
+      metrics.httpRequests.inc({ method, route, status: String(c.res.status) })
+    }
+  }
+}
+
+const refused = (why: { zh: string; en: string }, status: 'unauthorized' | 'forbidden') =>
+  new AppError(
+    status,
+    why,
+    status === 'unauthorized' ? { headers: { 'www-authenticate': 'Bearer realm="redshield"' } } : {},
+  )
+
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/**
+ * `GET /metrics` in the Prometheus text format. Outside the OpenAPI document (scrapers are not API
+ * clients): an admin API token, or `METRICS_TOKEN` when configured, as a bearer token.
+ */
+export function mountMetrics(
+  app: Hono<AppEnv>,
+  deps: { metrics: Metrics; db: Kysely<DB>; config: Pick<Config, 'METRICS_TOKEN'> },
+) {
+  app.get('/metrics', async (c) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
+    const secret = match?.[1]
+    if (!secret) throw refused({ zh: '需要访问令牌', en: 'A bearer token is required' }, 'unauthorized')
+    const configured = deps.config.METRICS_TOKEN
+    if (!(configured && sameSecret(secret, configured))) {
+      const row = looksLikeToken(secret)
+        ? await findActiveTokenByHash(deps.db, hashTokenSecret(secret))
+        : null
+      if (!row) throw refused({ zh: '令牌无效或已吊销', en: 'Token is unknown or revoked' }, 'unauthorized')
+      if (row.role !== 'admin')
+        throw refused({ zh: '只有管理员可读取指标', en: 'Only an admin may read metrics' }, 'forbidden')
+    }
+    const body = await deps.metrics.registry.metrics()
+    return c.body(body, 200, { 'content-type': deps.metrics.registry.contentType })
+  })
+}

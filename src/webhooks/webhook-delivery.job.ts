@@ -1,0 +1,323 @@
+import { type Kysely, sql } from 'kysely'
+import { Webhook } from 'standardwebhooks'
+import { type Clock, systemClock } from '../clock.js'
+import type { Config } from '../config.js'
+import type { DB } from '../db/types.js'
+import type { EventBus } from '../events/event-bus.js'
+import { eventView } from '../events/event-view.js'
+import type { Logger } from '../logger.js'
+import type { Metrics } from '../metrics/metrics.js'
+
+export interface DeliveryDeps {
+  db: Kysely<DB>
+  clock: Clock
+  logger: Logger
+  metrics: Metrics
+  config: Pick<Config, 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_RETRY_HOURS' | 'WEBHOOK_POLL_MS'>
+  /** Signs `webhook-timestamp`: receivers check it against their own clock, so it is wall time. */
+  wallClock?: Clock
+}
+
+export interface DeliveryRun {
+  delivered: number
+  failed: number
+  dead: number
+}
+
+/** How many deliveries of one subscription one claim takes (sent one after another, in order). */
+const BATCH = 50
+/** How many claims one subscription may have in one run before the run ends (others get their turn). */
+const BATCHES_PER_RUN = 4
+const FIRST_RETRY_MS = 5000
+const MAX_RETRY_MS = 4 * 3600_000
+
+/** Exponential (×4 from 5 s, capped at 4 h) with ±20 % jitter: 5 s, 20 s, 80 s, 5 min, 21 min, 85 min, 4 h… */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(FIRST_RETRY_MS * 4 ** Math.max(0, attempts - 1), MAX_RETRY_MS)
+  return Math.round(base * (0.8 + 0.4 * random()))
+}
+
+interface Claimed {
+  id: number
+  webhook_id: string
+  event_id: number
+  attempts: number
+  window_start: Date
+  next_attempt_at: Date
+}
+
+/** Long enough for a whole batch to time out; a crashed instance's claim is taken over after it. */
+const leaseMs = (deps: DeliveryDeps) => deps.config.WEBHOOK_TIMEOUT_MS * (BATCH + 1) + 10_000
+
+/**
+ * Claims, for each subscription whose head (oldest pending delivery) is due and not leased, the head and
+ * the pending deliveries behind it, up to BATCH. Taking the queue from its head keeps a subscription's
+ * messages in order; the lease (a conditional UPDATE, re-checked by PostgreSQL after a concurrent claim
+ * commits) gives each to one instance at a time.
+ */
+async function claimBatches(deps: DeliveryDeps, now: Date, webhookId?: string): Promise<Claimed[]> {
+  const until = new Date(now.getTime() + leaseMs(deps))
+  const { rows } = await sql<Claimed>`
+    with heads as (
+      select w.id as webhook_id from webhooks w
+      cross join lateral (
+        select x.next_attempt_at, x.lease_until from webhook_deliveries x
+        where x.webhook_id = w.id and x.status = 'pending' order by x.id limit 1
+      ) h
+      where w.deleted_at is null
+        ${webhookId ? sql`and w.id = ${webhookId}` : sql``}
+        and h.next_attempt_at <= ${now}
+        and (h.lease_until is null or h.lease_until < ${now})
+      limit 500
+    ),
+    batch as (
+      select b.id from heads
+      cross join lateral (
+        select x.id from webhook_deliveries x
+        where x.webhook_id = heads.webhook_id and x.status = 'pending' order by x.id limit ${BATCH}
+      ) b
+    )
+    update webhook_deliveries d set lease_until = ${until}
+    from batch
+    where d.id = batch.id and d.status = 'pending' and (d.lease_until is null or d.lease_until < ${now})
+    returning d.id, d.webhook_id, d.event_id, d.attempts, d.window_start, d.next_attempt_at`.execute(deps.db)
+  return rows.map((r) => ({ ...r, id: Number(r.id), event_id: Number(r.event_id) }))
+}
+
+interface Message {
+  url: string
+  secret: string
+  body: string
+}
+
+/** The messages of a claimed batch, in one query. */
+async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<number, Message>> {
+  const rows = await deps.db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .select([
+      'd.id as delivery_id',
+      'w.url',
+      'w.secret',
+      'e.id',
+      'e.type',
+      'e.incident_id',
+      'e.task_id',
+      'e.district_code',
+      'e.subject',
+      'e.actor_id',
+      'e.actor_name',
+      'e.actor_role',
+      'e.request_id',
+      'e.payload',
+      'e.created_at',
+    ])
+    .where('d.id', 'in', ids)
+    .execute()
+  const out = new Map<number, Message>()
+  for (const row of rows) {
+    const event = eventView(row)
+    const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event })
+    out.set(Number(row.delivery_id), { url: row.url, secret: row.secret, body })
+  }
+  return out
+}
+
+type Outcome = 'delivered' | 'failed' | 'dead'
+
+interface Delivered {
+  id: number
+  status: number
+  at: Date
+}
+
+/**
+ * Marks a batch's accepted messages delivered in one statement. Until it runs they stay leased to this
+ * instance, so nobody else sends them; if the process dies first they are sent again after the lease
+ * (at least once: receivers deduplicate on `webhook-id`).
+ */
+async function recordDelivered(deps: DeliveryDeps, delivered: Delivered[]): Promise<void> {
+  if (delivered.length === 0) return
+  await sql`
+    update webhook_deliveries d
+    set status = 'delivered', attempts = d.attempts + 1, delivered_at = v.at, last_attempt_at = v.at,
+        last_status = v.status, last_error = null, lease_until = null
+    from (
+      select unnest(${delivered.map((d) => d.id)}::bigint[]) as id,
+             unnest(${delivered.map((d) => d.status)}::int[]) as status,
+             unnest(${delivered.map((d) => d.at.toISOString())}::timestamptz[]) as at
+    ) v
+    where d.id = v.id`.execute(deps.db)
+}
+
+async function attempt(
+  deps: DeliveryDeps,
+  claimed: Claimed,
+  message: Message,
+  delivered: Delivered[],
+): Promise<Outcome> {
+  const msgId = `msg_${claimed.id}`
+  const sentAt = (deps.wallClock ?? systemClock).now()
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'Redshield-Webhooks/1',
+    'webhook-id': msgId,
+    'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+    'webhook-signature': new Webhook(message.secret).sign(msgId, sentAt, message.body),
+  }
+  const end = deps.metrics.webhookDuration.startTimer()
+  let status: number | null = null
+  let error: string | null = null
+  try {
+    const res = await fetch(message.url, {
+      method: 'POST',
+      headers,
+      body: message.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.config.WEBHOOK_TIMEOUT_MS),
+    })
+    status = res.status
+    await res.body?.cancel().catch(() => {})
+    if (status < 200 || status >= 300) error = `HTTP ${status}`
+  } catch (err) {
+    const e = err as { name?: string; message?: string; cause?: { code?: string } }
+    error =
+      e.name === 'TimeoutError'
+        ? `timeout after ${deps.config.WEBHOOK_TIMEOUT_MS} ms`
+        : (e.cause?.code ?? e.message ?? 'failed')
+  }
+  end()
+  const now = deps.clock.now()
+  if (error === null) {
+    // Recorded with the rest of the batch (`recordDelivered`): one UPDATE per batch, not per message.
+    delivered.push({ id: claimed.id, status: status ?? 200, at: now })
+    deps.metrics.webhookDeliveries.inc({ outcome: 'delivered' })
+    return 'delivered'
+  }
+  const attempts = claimed.attempts + 1
+  const next = new Date(now.getTime() + retryDelayMs(attempts))
+  const windowEnd = new Date(claimed.window_start).getTime() + deps.config.WEBHOOK_RETRY_HOURS * 3600_000
+  const dead = next.getTime() > windowEnd
+  await deps.db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: dead ? 'dead' : 'pending',
+      attempts,
+      next_attempt_at: next,
+      last_attempt_at: now,
+      last_status: status,
+      last_error: error.slice(0, 500),
+      lease_until: null,
+    })
+    .where('id', '=', claimed.id)
+    .execute()
+  deps.metrics.webhookDeliveries.inc({ outcome: dead ? 'dead' : 'failed' })
+  deps.logger.info(
+    { delivery: claimed.id, webhook: claimed.webhook_id, error, dead },
+    'webhook delivery failed',
+  )
+  return dead ? 'dead' : 'failed'
+}
+
+/** Sends one subscription's claimed batch in order; stops at a failure or a delivery not yet due. */
+async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun): Promise<boolean> {
+  const messages = await loadMessages(
+    deps,
+    batch.map((b) => b.id),
+  )
+  let sent = 0
+  let stopped = false
+  const delivered: Delivered[] = []
+  try {
+    for (const claimed of batch) {
+      const message = messages.get(claimed.id)
+      if (!message || new Date(claimed.next_attempt_at) > deps.clock.now()) {
+        stopped = true
+        break
+      }
+      const outcome = await attempt(deps, claimed, message, delivered)
+      sent++
+      run[outcome]++
+      // A failure holds the rest of this subscription's queue; a dead letter steps aside.
+      if (outcome === 'failed') {
+        stopped = true
+        break
+      }
+    }
+  } finally {
+    await recordDelivered(deps, delivered)
+  }
+  const unsent = batch.slice(sent).map((b) => b.id)
+  if (unsent.length > 0)
+    await deps.db
+      .updateTable('webhook_deliveries')
+      .set({ lease_until: null })
+      .where('id', 'in', unsent)
+      .where('status', '=', 'pending')
+      .execute()
+  return !stopped && batch.length === BATCH
+}
+
+/**
+ * One run: every due subscription sends its queue in order, until it is empty, a delivery fails (the rest
+ * wait behind it: order per subscription), or it has had its share. Subscriptions run side by side.
+ * At least once: a receiver may see a message again if the process stops between its 2xx and the update.
+ */
+export async function runWebhookDelivery(deps: DeliveryDeps): Promise<DeliveryRun> {
+  const run: DeliveryRun = { delivered: 0, failed: 0, dead: 0 }
+  const claimed = await claimBatches(deps, deps.clock.now())
+  const bySubscription = new Map<string, Claimed[]>()
+  for (const c of claimed) bySubscription.set(c.webhook_id, [...(bySubscription.get(c.webhook_id) ?? []), c])
+  await Promise.all(
+    [...bySubscription].map(async ([webhookId, first]) => {
+      let batch = first.sort((a, b) => a.id - b.id)
+      for (let n = 1; batch.length > 0; n++) {
+        const more = await sendBatch(deps, batch, run)
+        if (!more || n >= BATCHES_PER_RUN) return
+        batch = (await claimBatches(deps, deps.clock.now(), webhookId)).sort((a, b) => a.id - b.id)
+      }
+    }),
+  )
+  return run
+}
+
+/**
+ * Runs delivery on its own loop: every WEBHOOK_POLL_MS and as soon as the event bus sees new events. The
+ * scheduler (issue 7 part A) may call `runWebhookDelivery` per tick instead; the claims make both safe.
+ */
+export function startWebhookDelivery(deps: DeliveryDeps & { events: EventBus }) {
+  let running: Promise<unknown> | null = null
+  let again = false
+  let stopped = false
+  const tick = () => {
+    if (stopped) return
+    if (running) {
+      again = true
+      return
+    }
+    running = runWebhookDelivery(deps)
+      .catch((err: unknown) => deps.logger.error({ err }, 'webhook delivery run failed'))
+      .finally(() => {
+        running = null
+        if (again) {
+          again = false
+          tick()
+        }
+      })
+  }
+  const timer = setInterval(tick, deps.config.WEBHOOK_POLL_MS)
+  timer.unref()
+  const unsubscribe = deps.events.subscribe({ events: tick })
+  tick()
+  return {
+    stop: () => {
+      stopped = true
+      clearInterval(timer)
+      unsubscribe()
+    },
+    idle: async () => {
+      await running
+    },
+  }
+}
