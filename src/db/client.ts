@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs'
+import { relative } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
+import { holdStore } from './store-lock.js'
 import type { DB } from './types.js'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -53,10 +55,27 @@ export function openPostgres(opts: PostgresOptions): Database {
   }
 }
 
-/** Embedded PostgreSQL (WASM). One connection: fine for a single instance and for tests. */
+/** What this process is, for the message another process gets when it finds the store held. */
+const thisCommand = () =>
+  [relative(process.cwd(), process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ').slice(0, 200)
+
+/**
+ * Embedded PostgreSQL (WASM). One connection: fine for a single instance and for tests. A data directory
+ * is held by this process until close (StoreLockedError when another process holds it).
+ */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true })
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {})
+  let release = () => {}
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true })
+    release = await holdStore(dataDir, thisCommand())
+  }
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create(dataDir ? { dataDir } : {})
+  } catch (err) {
+    release()
+    throw err
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
   return {
     db,
@@ -65,8 +84,12 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       await sql`select 1`.execute(db)
     },
     close: async () => {
-      await db.destroy()
-      if (!pglite.closed) await pglite.close()
+      try {
+        await db.destroy()
+        if (!pglite.closed) await pglite.close()
+      } finally {
+        release()
+      }
     },
   }
 }

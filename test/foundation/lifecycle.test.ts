@@ -1,5 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { request } from 'node:http'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -133,5 +134,82 @@ describe('embedded first contact', () => {
     const cli = await runTs('src/cli/main.ts', ['playbooks', 'validate', join(dir, 'broken.yaml')], env())
     expect(cli.code).toBe(1)
     expect(cli.stderr).toContain('broken.yaml')
+  })
+})
+
+// Two processes on one embedded store each wrote their own WAL and lost each other's writes.
+describe('the embedded store is held by one process', () => {
+  let dataDir: string
+  let server: Server | undefined
+  const env = () => ({ DATA_DIR: dataDir, DATABASE_URL: '', SEED_DEMO: 'false' })
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'redshield-held-'))
+  })
+  afterAll(async () => {
+    await server?.stop('SIGKILL')
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('refuses a second server and a CLI command, naming the holder; a killed holder does not block', {
+    timeout: 180_000,
+  }, async () => {
+    server = await startServer(env())
+    // The holder is the node process serving (tsx runs it as a child of the process we spawned).
+    const pid = JSON.parse(await readFile(join(dataDir, 'redshield.pid'), 'utf8')).pid as number
+    expect(() => process.kill(pid, 0)).not.toThrow()
+
+    const second = await runTs('src/main.ts', [], { ...env(), PORT: '0', HOST: '127.0.0.1' })
+    expect(second.code).toBe(1)
+    expect(second.stderr).toContain(`held by process ${pid}`)
+    expect(second.stderr).toMatch(/Stop that process/)
+    expect(second.stderr).not.toContain('shown once')
+
+    const cli = await runTs('src/cli/main.ts', ['token', 'create', '--role', 'admin'], env())
+    expect(cli.code).not.toBe(0)
+    expect(cli.stdout).toBe('') // no token printed that would never work
+    expect(cli.stderr).toContain(`held by process ${pid}`)
+    expect(cli.stderr).toContain('POST /api/v1/tokens')
+
+    // kill -9 leaves the holder record behind; the next start takes over at once.
+    process.kill(pid, 'SIGKILL')
+    await server.stop('SIGKILL')
+    expect(JSON.parse(await readFile(join(dataDir, 'redshield.pid'), 'utf8')).pid).toBe(pid)
+    server = await startServer(env())
+    expect(server.output()).not.toContain('shown once') // the first start's token is still there
+    expect(await server.stop('SIGTERM')).toBe(0)
+    server = undefined
+    // A clean stop frees the store for the CLI.
+    const list = await runTs('src/cli/main.ts', ['token', 'list'], env())
+    expect(list.code, list.stderr).toBe(0)
+    expect(list.stdout.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('leaves no admin token behind when start-up fails (port in use)', { timeout: 120_000 }, async () => {
+    const fresh = join(dataDir, 'fresh')
+    const busy = createServer()
+    await new Promise<void>((ok) => busy.listen(0, '127.0.0.1', ok))
+    const port = (busy.address() as AddressInfo).port
+    try {
+      const failed = await runTs('src/main.ts', [], {
+        ...env(),
+        DATA_DIR: fresh,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      })
+      expect(failed.code).toBe(1)
+      expect(failed.stderr).toMatch(/port already in use/)
+      expect(failed.stdout).not.toContain('shown once')
+    } finally {
+      busy.close()
+    }
+    const list = await runTs('src/cli/main.ts', ['token', 'list'], { ...env(), DATA_DIR: fresh })
+    expect(list.code, list.stderr).toBe(0)
+    expect(list.stdout.trim()).toBe('')
+    // So the next successful start still makes (and prints) the first admin token.
+    server = await startServer({ ...env(), DATA_DIR: fresh })
+    expect(server.output()).toMatch(/admin token \(shown once\):\s*\n\s*rs_\S+/)
+    expect(await server.stop('SIGTERM')).toBe(0)
+    server = undefined
   })
 })
