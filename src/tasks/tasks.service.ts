@@ -7,8 +7,8 @@ import type { RequestContext } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { invalidState, notFound, validationFailed } from '../http/problem.js'
 import { addDuration } from '../playbooks/duration.js'
-import { validateFigures } from './figures.js'
-import { findTask, type TaskRow } from './tasks.repo.js'
+import { totalRangeIssues, validateFigures } from './figures.js'
+import { findTask, lockIncidentOf, sumIncidentFigures, type TaskRow } from './tasks.repo.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks'>
 
@@ -213,7 +213,12 @@ export async function reportOnTask(
   if (issues.length > 0) throw validationFailed(issues)
 
   const now = deps.clock.now()
+  const numeric = (step?.reportFields ?? []).filter((f) => f.type === 'integer' || f.type === 'number')
   const result = await deps.db.transaction().execute(async (trx) => {
+    // Reports on one incident serialise on its row, so two concurrent reports cannot each pass the total
+    // check and together overflow it. The incident is locked before the task, as level changes and
+    // closing do, so the two never deadlock.
+    if (numeric.length > 0) await lockIncidentOf(trx, task.incident_id)
     const locked = await trx
       .selectFrom('tasks')
       .selectAll()
@@ -222,6 +227,17 @@ export async function reportOnTask(
       .executeTakeFirstOrThrow()
     if (locked.status !== 'acknowledged' && locked.status !== 'in_progress')
       return { refused: locked, task: null }
+    const totals = await sumIncidentFigures(
+      trx,
+      locked.incident_id,
+      numeric.map((f) => f.name),
+    )
+    const overflow = totalRangeIssues(numeric, totals, input.figures)
+    if (overflow.length > 0)
+      throw validationFailed(overflow, {
+        zh: '上报后事件合计将超出允许范围',
+        en: 'This report would push incident totals out of range',
+      })
     const nextEscalation = step?.reportEvery ? addDuration(now, step.reportEvery) : locked.due_at
     const row = await trx
       .updateTable('tasks')
