@@ -85,6 +85,22 @@ export async function revokeToken(db: Kysely<DB>, clock: Clock, ctx: RequestCont
     const existing = await findToken(trx, id)
     if (!existing) throw notFound({ zh: '令牌不存在', en: 'No such token' })
     if (existing.revoked_at) return existing // revoking twice changes nothing
+    if (existing.role === 'admin') {
+      // Lock every active admin token: two admins revoking each other at once serialise here, and the
+      // second sees the first's revocation (PostgreSQL re-reads locked rows), so one admin always remains.
+      const admins = await trx
+        .selectFrom('api_tokens')
+        .select('id')
+        .where('role', '=', 'admin')
+        .where('revoked_at', 'is', null)
+        .forUpdate()
+        .execute()
+      if (!admins.some((a) => a.id !== id))
+        throw new AppError('conflict', {
+          zh: '不能吊销最后一个有效的管理员令牌：否则将无人能管理令牌。请先创建另一个管理员令牌。',
+          en: 'Cannot revoke the last active admin token: nobody could manage tokens any more. Create another admin token first.',
+        })
+    }
     await trx
       .updateTable('api_tokens')
       .set({ revoked_at: now, revoked_by: ctx.actor?.id ?? null })
