@@ -36,6 +36,11 @@ const envSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // A frozen database must not hold a request (and its connection) forever, nor commit after the client
+  // has gone: a statement is cancelled after this long, and a request waits at most this long for a
+  // pooled connection. Either answers 503 with Retry-After and writes nothing. PostgreSQL only.
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL'> & {

@@ -32,14 +32,26 @@ const pgTypes = {
 export interface PostgresOptions {
   url: string
   poolSize?: number
+  /** How long to wait for a pooled connection (and to connect) before giving up. */
   connectionTimeoutMillis?: number
+  /** Server-side statement_timeout: a statement running (or waiting on a lock) longer is cancelled. */
+  statementTimeoutMillis?: number
 }
 
+/** SQLSTATE of a statement cancelled by statement_timeout. */
+export const QUERY_CANCELED = '57014'
+
 export function openPostgres(opts: PostgresOptions): Database {
+  const statementTimeout = opts.statementTimeoutMillis ?? 15_000
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 5000,
+    // Sent at connect: every statement on every pooled connection is bounded, so a request never waits
+    // on a frozen database or a held lock for longer, and a cancelled statement rolls its transaction back.
+    statement_timeout: statementTimeout,
+    // A transaction left open by a vanished caller must not hold its locks indefinitely.
+    idle_in_transaction_session_timeout: Math.max(statementTimeout * 2, 10_000),
     types: pgTypes,
   })
   // A dropped idle connection must not crash the process; the next query reconnects.
@@ -98,7 +110,17 @@ export async function openDatabase(opts: {
   url?: string | undefined
   dataDir: string
   poolSize?: number
+  statementTimeoutMillis?: number
+  acquireTimeoutMillis?: number
 }): Promise<Database> {
-  if (opts.url) return openPostgres({ url: opts.url, poolSize: opts.poolSize ?? 10 })
+  if (opts.url)
+    return openPostgres({
+      url: opts.url,
+      poolSize: opts.poolSize ?? 10,
+      ...(opts.statementTimeoutMillis !== undefined && {
+        statementTimeoutMillis: opts.statementTimeoutMillis,
+      }),
+      ...(opts.acquireTimeoutMillis !== undefined && { connectionTimeoutMillis: opts.acquireTimeoutMillis }),
+    })
   return openPglite(opts.dataDir)
 }
