@@ -186,12 +186,117 @@ function expectProblem(r: Called, status: number, code: string, context: string)
   expect(r.body.requestId, context).toBe(r.headers.get('x-request-id'))
 }
 
-/** What a caller allowed to use the operation may get with a real id and a minimal `{}` body. */
-function expectAllowed(r: Called, context: string): void {
-  expect(r.status, context).toBeLessThan(500)
-  expect([401, 403], context).not.toContain(r.status)
-  const fine = (r.status >= 200 && r.status < 300) || [404, 409, 422].includes(r.status)
-  expect(fine, context).toBe(true)
+/** The status an allowed caller must get: the operation's first declared 2xx. */
+function successStatus(op: Operation): number {
+  const responses = (doc.paths[op.path]?.[op.method] as { responses?: Record<string, unknown> } | undefined)
+    ?.responses
+  const ok = Object.keys(responses ?? {})
+    .map(Number)
+    .filter((n) => n >= 200 && n < 300)
+    .sort()
+  if (ok[0] === undefined) throw new Error(`${op.method} ${op.path} declares no 2xx response`)
+  return ok[0]
+}
+
+/** A fresh HOME task (its own incident), optionally acknowledged, so every role's call finds it pristine. */
+async function freshTask(step = 'activate-response', acknowledged = false): Promise<string> {
+  const inc = await ok(
+    t.call('POST', `${API}/incidents`, {
+      token: fx.tokens.commander,
+      body: { playbook: 'sudan-red', level: 'IV', title: 'fresh', districts: [HOME] },
+    }),
+    201,
+  )
+  const list = await ok(
+    t.call('GET', `${API}/tasks?incident=${inc.body.id}`, { token: fx.tokens.admin }),
+    200,
+  )
+  const task = (list.body.items as { id: string; step: string }[]).find((i) => i.step === step)
+  if (!task) throw new Error(`fixture: no ${step} task in ${list.text}`)
+  if (acknowledged)
+    await ok(t.call('POST', `${API}/tasks/${task.id}/ack`, { token: fx.tokens.district }), 200)
+  return task.id
+}
+
+async function freshIncident(): Promise<string> {
+  const inc = await ok(
+    t.call('POST', `${API}/incidents`, {
+      token: fx.tokens.commander,
+      body: { playbook: 'sudan-red', level: 'IV', title: 'fresh', districts: [HOME] },
+    }),
+    201,
+  )
+  return inc.body.id
+}
+
+/**
+ * A request each allowed caller must succeed with (exactly the operation's success status): real ids and a
+ * valid body, on a fresh resource when the call changes state. An operation missing here fails its
+ * "is allowed" cases: add how to call it successfully.
+ */
+const VALID_CALLS: Record<string, () => Promise<{ path?: string; body?: unknown; status?: number }>> = {
+  // 200 is the idempotent replay; a new activation is 201.
+  'post /api/v1/incidents': async () => ({
+    status: 201,
+    body: { playbook: 'sudan-red', level: 'IV', title: 'allowed', districts: [HOME] },
+  }),
+  'post /api/v1/incidents/{id}/level': async () => ({
+    path: `${API}/incidents/${await freshIncident()}/level`,
+    body: { level: 'III', reason: '扩散' },
+  }),
+  'post /api/v1/incidents/{id}/close': async () => ({
+    path: `${API}/incidents/${await freshIncident()}/close`,
+    body: { summary: '结束' },
+  }),
+  'post /api/v1/tasks/{id}/ack': async () => ({ path: `${API}/tasks/${await freshTask()}/ack` }),
+  'post /api/v1/tasks/{id}/start': async () => ({
+    path: `${API}/tasks/${await freshTask('activate-response', true)}/start`,
+  }),
+  'post /api/v1/tasks/{id}/reports': async () => ({
+    path: `${API}/tasks/${await freshTask('activate-response', true)}/reports`,
+    body: { figures: { staff_deployed: 12, teams_formed: 3 } },
+  }),
+  'post /api/v1/tasks/{id}/complete': async () => ({
+    path: `${API}/tasks/${await freshTask('activate-response', true)}/complete`,
+    body: {},
+  }),
+  'post /api/v1/tasks/{id}/decline': async () => ({
+    path: `${API}/tasks/${await freshTask()}/decline`,
+    body: { reason: '辖区无此类门店' },
+  }),
+  'post /api/v1/tasks/{id}/cancel': async () => ({
+    path: `${API}/tasks/${await freshTask()}/cancel`,
+    body: { reason: '不适用' },
+  }),
+  'post /api/v1/tokens': async () => ({ body: { name: 'allowed', role: 'sampler' } }),
+  'delete /api/v1/tokens/{id}': async () => {
+    const made = await ok(
+      t.call('POST', `${API}/tokens`, {
+        token: fx.tokens.admin,
+        body: { name: 'to revoke', role: 'sampler' },
+      }),
+      201,
+    )
+    return { path: `${API}/tokens/${made.body.id}` }
+  },
+}
+
+/** GETs read the shared fixtures; anything that writes must say how to succeed in VALID_CALLS. */
+async function validCall(op: Operation): Promise<{ path: string; body?: unknown; status: number }> {
+  const custom = VALID_CALLS[`${op.method} ${op.path}`]
+  if (custom) {
+    const c = await custom()
+    return {
+      path: c.path ?? concretePath(op.path),
+      status: c.status ?? successStatus(op),
+      ...(c.body !== undefined && { body: c.body }),
+    }
+  }
+  if (op.method !== 'get')
+    throw new Error(
+      `no valid request known for ${op.method.toUpperCase()} ${op.path}: add one to VALID_CALLS`,
+    )
+  return { path: concretePath(op.path), status: successStatus(op) }
 }
 
 describe('access matrix (from /openapi.json)', () => {
@@ -214,16 +319,20 @@ describe('access matrix (from /openapi.json)', () => {
               ? 'is allowed'
               : 'answers 403'
         it(`${cred} ${expectation}`, async () => {
-          const path = concretePath(op.path)
+          const allowed = expectation === 'is allowed' || (!roles && !REFUSED.includes(cred as never))
+          const call = allowed
+            ? await validCall(op)
+            : { path: concretePath(op.path), body: {}, status: successStatus(op) }
+          const path = call.path
           const r = await t.call(op.method.toUpperCase(), path, {
             ...credentialOptions(cred),
-            ...(BODY_METHODS.has(op.method) ? { body: {} } : {}),
+            ...(BODY_METHODS.has(op.method) && call.body !== undefined ? { body: call.body } : {}),
           })
           const context = `${op.method.toUpperCase()} ${path} as ${cred} → ${r.status} ${r.text.slice(0, 400)}`
           if (!roles) {
             expect(r.status, context).toBeLessThan(500)
             if (cred === 'no token' || (ROLES as readonly string[]).includes(cred)) {
-              expect([401, 403], context).not.toContain(r.status)
+              expect(r.status, context).toBe(call.status)
             } else {
               // A credential that is presented but invalid is refused outright (src/http/auth.ts), even
               // on a public operation under /api/v1; it is never a 403.
@@ -236,7 +345,8 @@ describe('access matrix (from /openapi.json)', () => {
           } else if (expectation === 'answers 403') {
             expectProblem(r, 403, 'forbidden', context)
           } else {
-            expectAllowed(r, context)
+            // Exactly the success status: a 404/409/422 here would mean the role never really got in.
+            expect(r.status, context).toBe(call.status)
           }
         })
       }
