@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -11,6 +11,10 @@ beforeAll(async () => {
   district = await t.token('district', { district: '510104' })
 })
 afterAll(() => t.close())
+
+// Every test starts from the same moment, so none depends on another's clock moves.
+const START = new Date('2026-11-30T01:00:00Z') // 09:00 in Chengdu
+beforeEach(() => t.clock.set(START))
 
 const stepsAt = (level: number) =>
   t.deps.playbooks
