@@ -23,7 +23,11 @@ export interface DistrictReport {
   escalations: number
   medianMinutesToAcknowledge: number | null
   medianMinutesToComplete: number | null
-  /** 当场办结: share of required tasks acknowledged within the window and completed by their due time. */
+  /**
+   * 当场办结: share of required tasks acknowledged within the window and completed by their due time. Every
+   * task is required unless it was cancelled before its acknowledgement was due; a district with required
+   * tasks and nothing done scores 0 (null only when nothing was required of it).
+   */
   onTimeRate: number | null
   figures: Totals
 }
