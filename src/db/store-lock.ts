@@ -1,7 +1,6 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
-import lockfile from 'proper-lockfile'
 
 // The embedded store (PGlite) is a single-user PostgreSQL: two processes opening the same DATA_DIR
 // each write their own WAL and silently lose each other's writes. So one process holds the directory.
@@ -64,6 +63,9 @@ function readHolder(path: string): StoreHolder | null {
 export async function holdStore(dataDir: string, command: string): Promise<() => void> {
   const dir = resolve(dataDir)
   const path = join(dir, HOLDER_FILE)
+  // Loaded only here: proper-lockfile installs process-wide signal handlers (signal-exit), which a server
+  // on PostgreSQL has no use for.
+  const { default: lockfile } = await import('proper-lockfile')
   const releaseMutex = await lockfile.lock(dir, {
     lockfilePath: join(dir, '.redshield-claim.lock'),
     stale: 5000,
