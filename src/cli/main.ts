@@ -5,13 +5,13 @@ import { systemClock } from '../clock.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { migrateToLatest } from '../db/migrate.js'
-import type { Role } from '../db/types.js'
-import { isUuid } from '../http/ids.js'
-import { AppError } from '../http/problem.js'
+import { systemContext } from '../domain/context.js'
+import { LEVEL_NAMES, type LevelName, levelFromName, ROLES, type Role } from '../domain/enums.js'
+import { AppError } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { activateIncident } from '../incidents/incidents.service.js'
 import { createLogger } from '../logger.js'
 import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
-import { LEVEL_NAMES, type LevelName } from '../playbooks/playbook.schema.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
@@ -23,20 +23,7 @@ const usage = `usage: npm run cli -- <command>
   playbooks validate [FILE…]                                                  validate playbook files
   drill PLAYBOOK [--level III] [--districts all|CODE,CODE] [--title TITLE]     activate an exercise incident
   db migrate                                                                  apply pending migrations
-roles: admin commander district sampler reviewer approver retailer`
-
-// Roles a token may have. TODO(issue 6 part B): take this from the single roles enum once it exists.
-const ROLES = [
-  'admin',
-  'commander',
-  'district',
-  'sampler',
-  'reviewer',
-  'approver',
-  'retailer',
-] as const satisfies readonly Role[]
-type MissingRole = Exclude<Role, (typeof ROLES)[number]>
-const _everyRole: MissingRole extends never ? true : false = true
+roles: ${ROLES.join(' ')}`
 
 /** The caller asked for something that cannot work (exit 2), as a 4xx would say over HTTP. */
 class UsageError extends Error {}
@@ -80,17 +67,13 @@ async function run(argv: string[]): Promise<number> {
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     try {
       const deps = { db: database.db, clock: systemClock, config, playbooks, districts }
-      const { incident } = await activateIncident(
-        deps,
-        { actor: null, requestId: `cli:${process.pid}` },
-        {
-          playbook: verb,
-          level: LEVEL_NAMES.indexOf(values.level as LevelName) + 1,
-          title: values.title ?? `【演练】${playbooks.get(verb)?.playbook.name.zh ?? verb}`,
-          districts: values.districts === 'all' ? 'all' : values.districts.split(','),
-          exercise: true,
-        },
-      )
+      const { incident } = await activateIncident(deps, systemContext('cli'), {
+        playbook: verb,
+        level: levelFromName(values.level as LevelName),
+        title: values.title ?? `【演练】${playbooks.get(verb)?.playbook.name.zh ?? verb}`,
+        districts: values.districts === 'all' ? 'all' : values.districts.split(','),
+        exercise: true,
+      })
       out.log(
         `${incident.code} ${incident.id} exercise at level ${values.level} in ${incident.districts.length} district(s)`,
       )
@@ -126,7 +109,7 @@ async function run(argv: string[]): Promise<number> {
       return 2
     }
     const { database } = await prepare(config, logger, systemClock)
-    const ctx = { actor: null, requestId: `cli:${process.pid}` }
+    const ctx = systemContext('cli')
     try {
       if (create) {
         const values = create

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../../src/db/types.js'
+import { ROLES, type Role } from '../../src/domain/enums.js'
 import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
 
 /**
@@ -10,15 +10,6 @@ import { type Called, type CallOptions, startTestApp } from '../helpers/test-app
  */
 
 const API = '/api/v1'
-const ROLES = [
-  'admin',
-  'commander',
-  'district',
-  'sampler',
-  'reviewer',
-  'approver',
-  'retailer',
-] as const satisfies readonly Role[]
 const HOME = '510104'
 const NEIGHBOUR = '510105'
 const UNKNOWN_TOKEN = 'rs_notarealtoken_xxxxxxxxxxxxxxxxxxxx'
@@ -28,10 +19,11 @@ type Access = { public: true } | { roles: Role[] }
 interface Operation {
   method: string
   path: string
+  operationId: string
   access: Access
 }
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { 'x-access'?: Access; requestBody?: unknown }>>
+  paths: Record<string, Record<string, { 'x-access'?: Access; operationId?: string; requestBody?: unknown }>>
 }
 
 /** Credentials that must never get past a secured operation. */
@@ -46,7 +38,12 @@ function listOperations(doc: OpenApiDocument): Operation[] {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
       const access = op['x-access']
       // An operation without x-access is itself a contract failure, reported by its own test below.
-      ops.push({ method, path, access: access ?? { roles: [] } })
+      ops.push({
+        method,
+        path,
+        operationId: op.operationId ?? `${method} ${path}`,
+        access: access ?? { roles: [] },
+      })
     }
   }
   return ops
@@ -231,45 +228,47 @@ async function freshIncident(): Promise<string> {
 
 /**
  * A request each allowed caller must succeed with (exactly the operation's success status): real ids and a
- * valid body, on a fresh resource when the call changes state. An operation missing here fails its
- * "is allowed" cases: add how to call it successfully.
+ * valid body, on a fresh resource when the call changes state. Keyed by operationId. Every operation that is
+ * not a GET must be here (a missing one fails its "is allowed" cases and the coverage test below); a GET
+ * needs an entry only when `concretePath` cannot build a path that succeeds (query parameters it requires,
+ * a resource of a kind the fixtures do not hold).
  */
 const VALID_CALLS: Record<string, () => Promise<{ path?: string; body?: unknown; status?: number }>> = {
   // 200 is the idempotent replay; a new activation is 201.
-  'post /api/v1/incidents': async () => ({
+  activateIncident: async () => ({
     status: 201,
     body: { playbook: 'sudan-red', level: 'IV', title: 'allowed', districts: [HOME] },
   }),
-  'post /api/v1/incidents/{id}/level': async () => ({
+  changeIncidentLevel: async () => ({
     path: `${API}/incidents/${await freshIncident()}/level`,
     body: { level: 'III', reason: '扩散' },
   }),
-  'post /api/v1/incidents/{id}/close': async () => ({
+  closeIncident: async () => ({
     path: `${API}/incidents/${await freshIncident()}/close`,
     body: { summary: '结束' },
   }),
-  'post /api/v1/tasks/{id}/ack': async () => ({ path: `${API}/tasks/${await freshTask()}/ack` }),
-  'post /api/v1/tasks/{id}/start': async () => ({
+  acknowledgeTask: async () => ({ path: `${API}/tasks/${await freshTask()}/ack` }),
+  startTask: async () => ({
     path: `${API}/tasks/${await freshTask('activate-response', true)}/start`,
   }),
-  'post /api/v1/tasks/{id}/reports': async () => ({
+  reportOnTask: async () => ({
     path: `${API}/tasks/${await freshTask('activate-response', true)}/reports`,
     body: { figures: { staff_deployed: 12, teams_formed: 3 } },
   }),
-  'post /api/v1/tasks/{id}/complete': async () => ({
+  completeTask: async () => ({
     path: `${API}/tasks/${await freshTask('activate-response', true)}/complete`,
     body: {},
   }),
-  'post /api/v1/tasks/{id}/decline': async () => ({
+  declineTask: async () => ({
     path: `${API}/tasks/${await freshTask()}/decline`,
     body: { reason: '辖区无此类门店' },
   }),
-  'post /api/v1/tasks/{id}/cancel': async () => ({
+  cancelTask: async () => ({
     path: `${API}/tasks/${await freshTask()}/cancel`,
     body: { reason: '不适用' },
   }),
-  'post /api/v1/tokens': async () => ({ body: { name: 'allowed', role: 'sampler' } }),
-  'delete /api/v1/tokens/{id}': async () => {
+  createToken: async () => ({ body: { name: 'allowed', role: 'sampler' } }),
+  revokeToken: async () => {
     const made = await ok(
       t.call('POST', `${API}/tokens`, {
         token: fx.tokens.admin,
@@ -283,7 +282,7 @@ const VALID_CALLS: Record<string, () => Promise<{ path?: string; body?: unknown;
 
 /** GETs read the shared fixtures; anything that writes must say how to succeed in VALID_CALLS. */
 async function validCall(op: Operation): Promise<{ path: string; body?: unknown; status: number }> {
-  const custom = VALID_CALLS[`${op.method} ${op.path}`]
+  const custom = VALID_CALLS[op.operationId]
   if (custom) {
     const c = await custom()
     return {
@@ -294,7 +293,7 @@ async function validCall(op: Operation): Promise<{ path: string; body?: unknown;
   }
   if (op.method !== 'get')
     throw new Error(
-      `no valid request known for ${op.method.toUpperCase()} ${op.path}: add one to VALID_CALLS`,
+      `no valid request known for ${op.operationId} (${op.method.toUpperCase()} ${op.path}): add one to VALID_CALLS`,
     )
   return { path: concretePath(op.path), status: successStatus(op) }
 }
@@ -305,6 +304,19 @@ describe('access matrix (from /openapi.json)', () => {
     for (const [path, item] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(item))
         expect(op['x-access'], `${method} ${path} declares no x-access`).toBeDefined()
+  })
+
+  it('knows how to call every operation that writes, and names only operations that exist', () => {
+    const ids = new Set(operations.map((op) => op.operationId))
+    expect(
+      Object.keys(VALID_CALLS).filter((id) => !ids.has(id)),
+      'stale VALID_CALLS keys',
+    ).toEqual([])
+    const missing = operations.filter((op) => op.method !== 'get' && !(op.operationId in VALID_CALLS))
+    expect(
+      missing.map((op) => `${op.operationId} (${op.method.toUpperCase()} ${op.path})`),
+      'add these to VALID_CALLS',
+    ).toEqual([])
   })
 
   for (const op of operations) {
