@@ -29,11 +29,11 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const report = (token: string, raw: string) =>
+const report = (token: string, raw: string, lang = 'en') =>
   t.call('POST', `/api/v1/tasks/${tasks[token]}/reports`, {
     token,
     raw,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'accept-language': lang },
   })
 
 async function reportCount() {
@@ -57,6 +57,18 @@ describe('reported figures stay in range', () => {
       'body.figures.stock_sealed_kg',
       'body.figures.units_sealed',
     ])
+    const zh = await report(jinjiang, '{"figures":{"units_sealed":9007199254740993,"x":1}}', 'zh-CN')
+    expect(zh.status).toBe(422)
+    expect(
+      (zh.body.issues as { path: string; message: string }[]).map((i) => [i.path, i.message]).sort(),
+    ).toEqual([
+      ['body.figures.stock_sealed_kg', '必填'],
+      [
+        'body.figures.units_sealed',
+        '超出范围：绝对值至多 9007199254740991（2^53−1，更大的 JSON 数字无法精确表示）',
+      ],
+      ['body.figures.x', expect.stringMatching(/^未知的字段；此步骤上报：/)],
+    ])
     const big = await report(jinjiang, '{"figures":{"units_sealed":1,"stock_sealed_kg":1000000000000.5}}')
     expect(big.status).toBe(422)
     expect(big.body.issues).toEqual([expect.objectContaining({ path: 'body.figures.stock_sealed_kg' })])
@@ -76,6 +88,12 @@ describe('reported figures stay in range', () => {
       ['body.figures.units_sealed', 'total_out_of_range'],
     ])
     expect(await reportCount()).toBe(1) // nothing written
+    // In Chinese, every message is Chinese.
+    const zh = await report(qingyang, '{"figures":{"units_sealed":1,"stock_sealed_kg":0.5}}', 'zh-CN')
+    expect(zh.status).toBe(422)
+    expect(zh.body.detail).toBe('上报后事件合计将超出允许范围')
+    for (const i of zh.body.issues as { message: string }[]) expect(i.message).toMatch(/^事件合计将达到 /)
+    expect(await reportCount()).toBe(1)
     const task = await t.call('GET', `/api/v1/tasks/${tasks[qingyang]}`, { token: qingyang })
     expect(task.body.status).toBe('acknowledged') // not started by the refused report
 

@@ -37,6 +37,12 @@ describe('the last active admin token', () => {
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     expect(refused.body).toMatchObject({ code: 'conflict' })
     expect(refused.body.detail).toMatch(/last active admin token/)
+    const zh = await t.call('DELETE', `/api/v1/tokens/${self?.id}`, {
+      token: admin,
+      headers: { 'accept-language': 'zh-CN' },
+    })
+    expect(zh.status).toBe(409)
+    expect(zh.body.detail).toMatch(/不能吊销最后一个有效的管理员令牌/)
     // Nothing changed: the token still works and is still listed as active.
     expect((await t.call('GET', '/api/v1/tokens', { token: admin })).status).toBe(200)
     expect(await activeAdmins()).toHaveLength(1)
