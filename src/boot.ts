@@ -19,6 +19,8 @@ export async function prepare(config: Config, logger: Logger, clock: Clock) {
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DB_POOL_SIZE,
+    statementTimeoutMillis: config.DB_STATEMENT_TIMEOUT_MS,
+    acquireTimeoutMillis: config.DB_ACQUIRE_TIMEOUT_MS,
   })
   try {
     const applied = await migrateToLatest(database.db)

@@ -49,6 +49,11 @@ const envSchema = z.object({
   WEBHOOK_RETRY_HOURS: z.coerce.number().min(0.001).max(168).default(24),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   METRICS_TOKEN: z.string().min(16).optional(),
+  // A frozen database must not hold a request (and its connection) forever, nor commit after the client
+  // has gone: a statement is cancelled after this long, and a request waits at most this long for a
+  // pooled connection. Either answers 503 with Retry-After and writes nothing. PostgreSQL only.
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN'> & {

@@ -1,8 +1,10 @@
+import type { AddressInfo, Server } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import { prepare } from './boot.js'
 import { systemClock } from './clock.js'
 import { ConfigError, loadConfig } from './config.js'
+import { StoreLockedError } from './db/store-lock.js'
 import { seedDemo } from './demo/demo.seed.js'
 import { startLive } from './events/live.js'
 import { startScheduler } from './jobs/scheduler.js'
@@ -10,6 +12,28 @@ import { createLogger } from './logger.js'
 import { PlaybookValidationError } from './playbooks/playbook.loader.js'
 import { bootstrapAdminToken } from './tokens/bootstrap.js'
 import { startWebhookDelivery } from './webhooks/webhook-delivery.job.js'
+
+class ListenError extends Error {}
+
+/** Resolves once the server accepts connections; rejects (port in use, no permission) otherwise. */
+function listening(server: Server): Promise<void> {
+  return new Promise((ok, fail) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      fail(
+        new ListenError(
+          err.code === 'EADDRINUSE'
+            ? `端口已被占用 / port already in use (${err.message}): set PORT to a free port.`
+            : `cannot listen: ${err.message}`,
+        ),
+      )
+    }
+    server.once('error', onError)
+    server.once('listening', () => {
+      server.off('error', onError)
+      ok()
+    })
+  })
+}
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -19,23 +43,30 @@ async function main(): Promise<void> {
   const live = await startLive({ database, db: database.db, logger, config })
   const deps = { config, logger, clock, database, db: database.db, playbooks, districts, ...live }
 
-  const adminToken = await bootstrapAdminToken(database.db, clock)
   if (config.SEED_DEMO) await seedDemo(deps)
 
   const app = createApp(deps)
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST })
+  try {
+    await listening(server)
+  } catch (err) {
+    await live.events.stop()
+    await database.close()
+    throw err
+  }
+  const port = (server.address() as AddressInfo).port
+  logger.info({ port, database: database.kind }, 'redshield listening')
+  // The first admin token is made only once the service is serving: a start that fails (port in use)
+  // must not leave behind a token whose secret nobody saw.
+  const adminToken = await bootstrapAdminToken(database.db, clock)
+  const url = `http://localhost:${port}`
+  process.stdout.write(
+    `\n  红盾 Redshield  ${url}\n  API reference  ${url}/docs\n  Public health  ${url}/health\n` +
+      (adminToken ? `\n  管理员令牌（只显示这一次）/ admin token (shown once):\n  ${adminToken}\n\n` : '\n'),
+  )
   const scheduler = config.SCHEDULER ? startScheduler(deps) : null
   // Its own loop until the scheduler of issue 7 part A registers it as a job.
   const webhooks = config.SCHEDULER ? startWebhookDelivery(deps) : null
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    logger.info({ port: info.port, database: database.kind }, 'redshield listening')
-    const url = `http://localhost:${info.port}`
-    process.stdout.write(
-      `\n  红盾 Redshield  ${url}\n  API reference  ${url}/docs\n  Public health  ${url}/health\n` +
-        (adminToken
-          ? `\n  管理员令牌（只显示这一次）/ admin token (shown once):\n  ${adminToken}\n\n`
-          : '\n'),
-    )
-  })
 
   let stopping = false
   const shutdown = (signal: string) => {
@@ -66,7 +97,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof PlaybookValidationError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof PlaybookValidationError ||
+    err instanceof StoreLockedError ||
+    err instanceof ListenError
+  ) {
     process.stderr.write(`${err.message}\n`)
   } else {
     process.stderr.write(

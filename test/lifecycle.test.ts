@@ -1,5 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { request } from 'node:http'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -34,6 +35,10 @@ function inFlightRequest(url: string, token: string, body: string) {
   return { started, response, finish: () => req.end(body) }
 }
 
+// Each child process boots tsx, PGlite and the migrations: on two shared cores under load that can take
+// well over a minute, so these waits are generous (they bound a hang, they do not measure speed).
+const SLOW = 240_000
+
 // A newcomer's first contact: `npm start` on a fresh embedded store, a CLI token, a restart.
 describe('embedded first contact', () => {
   let dataDir: string
@@ -49,9 +54,9 @@ describe('embedded first contact', () => {
   })
 
   it('starts, seeds, prints an admin token once, keeps everything across a restart', {
-    timeout: 180_000,
+    timeout: 600_000,
   }, async () => {
-    server = await startServer(env())
+    server = await startServer(env(), SLOW)
     const printed = /admin token \(shown once\):\s*\n\s*(rs_\S+)/.exec(server.output())
     expect(printed, server.output()).not.toBeNull()
     const admin = printed?.[1] ?? ''
@@ -89,7 +94,7 @@ describe('embedded first contact', () => {
     const districtToken = cli.stdout.trim().split('\n').at(-1) ?? ''
     expect(districtToken).toMatch(/^rs_[A-Za-z0-9_-]{43}$/)
 
-    server = await startServer(env())
+    server = await startServer(env(), SLOW)
     expect(server.output()).not.toContain('shown once')
     const again = await json(fetch(`${server.url}/api/v1/incidents`, { headers: auth }))
     // The demo was not seeded twice: the demo and the incident made during shutdown, nothing more.
@@ -118,7 +123,7 @@ describe('embedded first contact', () => {
     expect(r.stderr).toContain('TZ')
   })
 
-  it('refuses to start with an invalid playbook, naming file and field', async () => {
+  it('refuses to start with an invalid playbook, naming file and field', { timeout: 240_000 }, async () => {
     const { writeFile, mkdir } = await import('node:fs/promises')
     const dir = join(dataDir, 'bad-playbooks')
     await mkdir(dir, { recursive: true })
@@ -133,5 +138,75 @@ describe('embedded first contact', () => {
     const cli = await runTs('src/cli/main.ts', ['playbooks', 'validate', join(dir, 'broken.yaml')], env())
     expect(cli.code).toBe(1)
     expect(cli.stderr).toContain('broken.yaml')
+  })
+})
+
+// Two processes on one embedded store each wrote their own WAL and lost each other's writes.
+describe('the embedded store is held by one process', () => {
+  let dataDir: string
+  let server: Server | undefined
+  const env = () => ({ DATA_DIR: dataDir, DATABASE_URL: '', SEED_DEMO: 'false' })
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'redshield-held-'))
+  })
+  afterAll(async () => {
+    await server?.stop('SIGKILL')
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('refuses a second server and a CLI command, naming the holder; a killed holder does not block', {
+    timeout: 480_000,
+  }, async () => {
+    server = await startServer(env(), SLOW)
+    // The holder is the node process serving (tsx runs it as a child of the process we spawned).
+    const pid = JSON.parse(await readFile(join(dataDir, 'redshield.pid'), 'utf8')).pid as number
+    expect(() => process.kill(pid, 0)).not.toThrow()
+
+    const second = await runTs('src/main.ts', [], { ...env(), PORT: '0', HOST: '127.0.0.1' })
+    expect(second.code).toBe(1)
+    expect(second.stderr).toContain(`held by process ${pid}`)
+    expect(second.stderr).toMatch(/Stop that process/)
+    expect(second.stderr).not.toContain('shown once')
+
+    const cli = await runTs('src/cli/main.ts', ['token', 'create', '--role', 'admin'], env())
+    expect(cli.code).not.toBe(0)
+    expect(cli.stdout).toBe('') // no token printed that would never work
+    expect(cli.stderr).toContain(`held by process ${pid}`)
+    expect(cli.stderr).toContain('POST /api/v1/tokens')
+
+    // kill -9 leaves the holder record behind; the next start takes over at once.
+    process.kill(pid, 'SIGKILL')
+    await server.stop('SIGKILL')
+    expect(JSON.parse(await readFile(join(dataDir, 'redshield.pid'), 'utf8')).pid).toBe(pid)
+    server = await startServer(env(), SLOW)
+    expect(server.output()).not.toContain('shown once') // the first start's token is still there
+    expect(await server.stop('SIGTERM')).toBe(0)
+    server = undefined
+  })
+
+  it('leaves no admin token behind when start-up fails (port in use)', { timeout: 360_000 }, async () => {
+    const fresh = join(dataDir, 'fresh')
+    const busy = createServer()
+    await new Promise<void>((ok) => busy.listen(0, '127.0.0.1', ok))
+    const port = (busy.address() as AddressInfo).port
+    try {
+      const failed = await runTs('src/main.ts', [], {
+        ...env(),
+        DATA_DIR: fresh,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      })
+      expect(failed.code).toBe(1)
+      expect(failed.stderr).toMatch(/port already in use/)
+      expect(failed.stdout).not.toContain('shown once')
+    } finally {
+      busy.close()
+    }
+    // No token was made: the next successful start still makes (and prints) the first admin token.
+    server = await startServer({ ...env(), DATA_DIR: fresh }, SLOW)
+    expect(server.output()).toMatch(/admin token \(shown once\):\s*\n\s*rs_\S+/)
+    expect(await server.stop('SIGTERM')).toBe(0)
+    server = undefined
   })
 })

@@ -5,10 +5,10 @@ import { systemClock } from '../clock.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { migrateToLatest } from '../db/migrate.js'
-import type { Role } from '../db/types.js'
 import { systemContext } from '../domain/context.js'
-import { type LevelName, levelFromName } from '../domain/enums.js'
+import { LEVEL_NAMES, type LevelName, levelFromName, ROLES, type Role } from '../domain/enums.js'
 import { AppError } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { activateIncident } from '../incidents/incidents.service.js'
 import { createLogger } from '../logger.js'
 import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
@@ -26,7 +26,9 @@ const usage = `usage: npm run cli -- <command>
   playbooks validate [FILE…]                                                  validate playbook files
   drill PLAYBOOK [--level III] [--districts all|CODE,CODE] [--title TITLE]     activate an exercise incident
   db migrate                                                                  apply pending migrations
-roles: admin commander district sampler reviewer approver retailer`
+roles: ${ROLES.join(' ')}`
+
+/** The caller asked for something that cannot work (exit 2), as a 4xx would say over HTTP. */
 
 const out = {
   log: (s: string) => process.stdout.write(`${s}\n`),
@@ -62,6 +64,8 @@ async function run(argv: string[]): Promise<number> {
         title: { type: 'string' },
       },
     })
+    if (!(LEVEL_NAMES as readonly string[]).includes(values.level))
+      throw new UsageError(`drill: --level ${values.level}: not a level; one of ${LEVEL_NAMES.join(', ')}`)
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     try {
       const deps = { db: database.db, clock: systemClock, config, playbooks, districts }
@@ -103,20 +107,35 @@ async function run(argv: string[]): Promise<number> {
   }
 
   if (group === 'token') {
+    // Arguments are checked before the store is opened: a typo must not wait for (or hold) the database.
+    const create =
+      verb === 'create'
+        ? parseArgs({
+            args: rest,
+            options: {
+              role: { type: 'string' },
+              district: { type: 'string' },
+              retailer: { type: 'string' },
+              name: { type: 'string' },
+            },
+          }).values
+        : undefined
+    if (create) {
+      if (!create.role) throw new UsageError(`token create: --role is required; one of ${ROLES.join(', ')}`)
+      if (!(ROLES as readonly string[]).includes(create.role))
+        throw new UsageError(`token create: --role ${create.role}: unknown role; one of ${ROLES.join(', ')}`)
+    }
+    if (verb === 'revoke' && rest[0] !== undefined && !isUuid(rest[0]))
+      throw new UsageError(`token revoke: "${rest[0]}" is not a token id (a UUID, as \`token list\` shows)`)
+    if (!['create', 'list', 'revoke'].includes(verb ?? '') || (verb === 'revoke' && rest.length !== 1)) {
+      out.error(usage)
+      return 2
+    }
     const { database } = await prepare(config, logger, systemClock)
-    const ctx = { actor: null, requestId: `cli:${process.pid}` }
+    const ctx = systemContext('cli')
     try {
-      if (verb === 'create') {
-        const { values } = parseArgs({
-          args: rest,
-          options: {
-            role: { type: 'string' },
-            district: { type: 'string' },
-            retailer: { type: 'string' },
-            name: { type: 'string' },
-          },
-        })
-        if (!values.role) throw new Error('--role is required')
+      if (create) {
+        const values = create
         const created = await createToken(database.db, systemClock, ctx, {
           name: values.name ?? `${values.role}${values.district ? ` ${values.district}` : ''}`,
           role: values.role as Role,
@@ -154,14 +173,32 @@ async function run(argv: string[]): Promise<number> {
   return 2
 }
 
+/**
+ * Exit 2 for what the caller got wrong (usage, a refused input: what HTTP answers with a 4xx), on one line
+ * that says what to do; exit 1 for everything else. Never a raw database message for a caller's mistake.
+ */
+function report(err: unknown): number {
+  if (err instanceof UsageError) {
+    out.error(err.message)
+    return 2
+  }
+  if ((err as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS')) {
+    out.error(`${(err as Error).message}\n${usage}`)
+    return 2
+  }
+  if (err instanceof AppError) {
+    const issues = (err.extra.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ')
+    out.error(`${err.detail?.en ?? err.message}${issues ? ` (${issues})` : ''}`)
+    return err.status < 500 ? 2 : 1
+  }
+  if (err instanceof ConfigError || err instanceof PlaybookValidationError || err instanceof Error) {
+    out.error(err.message)
+    return 1
+  }
+  out.error(String(err))
+  return 1
+}
+
 run(process.argv.slice(2))
   .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    if (err instanceof AppError) {
-      const issues = (err.extra.issues ?? []).map((i) => `\n  ${i.path}: ${i.message}`).join('')
-      out.error(`${err.detail?.en ?? err.message}${issues}`)
-    } else if (err instanceof ConfigError || err instanceof PlaybookValidationError || err instanceof Error)
-      out.error(err.message)
-    else out.error(String(err))
-    process.exit(1)
-  })
+  .catch((err: unknown) => process.exit(report(err)))

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs'
+import { relative } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import { type ListenHandlers, listenPostgres, type Unlisten } from './listen.js'
+import { holdStore } from './store-lock.js'
 import type { DB } from './types.js'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -33,14 +35,26 @@ const pgTypes = {
 export interface PostgresOptions {
   url: string
   poolSize?: number
+  /** How long to wait for a pooled connection (and to connect) before giving up. */
   connectionTimeoutMillis?: number
+  /** Server-side statement_timeout: a statement running (or waiting on a lock) longer is cancelled. */
+  statementTimeoutMillis?: number
 }
 
+/** SQLSTATE of a statement cancelled by statement_timeout. */
+export const QUERY_CANCELED = '57014'
+
 export function openPostgres(opts: PostgresOptions): Database {
+  const statementTimeout = opts.statementTimeoutMillis ?? 15_000
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 5000,
+    // Sent at connect: every statement on every pooled connection is bounded, so a request never waits
+    // on a frozen database or a held lock for longer, and a cancelled statement rolls its transaction back.
+    statement_timeout: statementTimeout,
+    // A transaction left open by a vanished caller must not hold its locks indefinitely.
+    idle_in_transaction_session_timeout: Math.max(statementTimeout * 2, 10_000),
     types: pgTypes,
   })
   // A dropped idle connection must not crash the process; the next query reconnects.
@@ -57,10 +71,27 @@ export function openPostgres(opts: PostgresOptions): Database {
   }
 }
 
-/** Embedded PostgreSQL (WASM). One connection: fine for a single instance and for tests. */
+/** What this process is, for the message another process gets when it finds the store held. */
+const thisCommand = () =>
+  [relative(process.cwd(), process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ').slice(0, 200)
+
+/**
+ * Embedded PostgreSQL (WASM). One connection: fine for a single instance and for tests. A data directory
+ * is held by this process until close (StoreLockedError when another process holds it).
+ */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true })
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {})
+  let release = () => {}
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true })
+    release = await holdStore(dataDir, thisCommand())
+  }
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create(dataDir ? { dataDir } : {})
+  } catch (err) {
+    release()
+    throw err
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
   return {
     db,
@@ -69,8 +100,12 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       await sql`select 1`.execute(db)
     },
     close: async () => {
-      await db.destroy()
-      if (!pglite.closed) await pglite.close()
+      try {
+        await db.destroy()
+        if (!pglite.closed) await pglite.close()
+      } finally {
+        release()
+      }
     },
     // One in-process database: notifications cannot be missed, so `reconnected` never fires.
     listen: async (channel, on) => {
@@ -86,7 +121,17 @@ export async function openDatabase(opts: {
   url?: string | undefined
   dataDir: string
   poolSize?: number
+  statementTimeoutMillis?: number
+  acquireTimeoutMillis?: number
 }): Promise<Database> {
-  if (opts.url) return openPostgres({ url: opts.url, poolSize: opts.poolSize ?? 10 })
+  if (opts.url)
+    return openPostgres({
+      url: opts.url,
+      poolSize: opts.poolSize ?? 10,
+      ...(opts.statementTimeoutMillis !== undefined && {
+        statementTimeoutMillis: opts.statementTimeoutMillis,
+      }),
+      ...(opts.acquireTimeoutMillis !== undefined && { connectionTimeoutMillis: opts.acquireTimeoutMillis }),
+    })
   return openPglite(opts.dataDir)
 }

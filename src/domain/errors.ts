@@ -94,6 +94,16 @@ export const notFound = (what: Text) => new AppError('not_found', what)
 export const forbidden = (why: Text) => new AppError('forbidden', why)
 export const invalidState = (why: Text, current: string) => new AppError('invalid_state', why, { current })
 export const conflict = (why: Text) => new AppError('conflict', why)
+/** The database is unreachable or too slow (a statement or connection timeout): nothing was written. */
+export const serviceUnavailable = (retryAfterSeconds = 5) =>
+  new AppError(
+    'service_unavailable',
+    {
+      zh: '数据库暂不可用或响应过慢，未写入任何内容；请稍后重试',
+      en: 'The database is unavailable or too slow; nothing was written. Retry later',
+    },
+    { headers: { 'retry-after': String(retryAfterSeconds) } },
+  )
 export const validationFailed = (issues: ProblemIssue[], detail?: Text) =>
   new AppError(
     'validation_failed',

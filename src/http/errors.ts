@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { type ZodError, z } from 'zod'
-import { AppError, type ProblemIssue } from '../domain/errors.js'
+import { AppError, type ProblemIssue, serviceUnavailable } from '../domain/errors.js'
 import type { Logger } from '../logger.js'
 import { problemResponse } from './problem.js'
 
@@ -15,6 +15,7 @@ const UNAVAILABLE_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
+  '57014', // query_canceled: statement_timeout (the transaction rolled back, nothing written)
   '08000',
   '08001',
   '08003',
@@ -134,10 +135,7 @@ export function handleError(err: Error, c: Context, logger: Logger): Response {
   }
   if (isDatabaseUnavailable(err)) {
     logger.warn({ requestId: c.get('requestId'), err: err.message }, 'database unavailable')
-    return problemResponse(
-      c,
-      new AppError('service_unavailable', undefined, { headers: { 'retry-after': '5' } }),
-    )
+    return problemResponse(c, serviceUnavailable())
   }
   logger.error({ requestId: c.get('requestId'), err }, 'unhandled error')
   return problemResponse(c, new AppError('internal_error'))

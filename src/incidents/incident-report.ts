@@ -23,7 +23,11 @@ export interface DistrictReport {
   escalations: number
   medianMinutesToAcknowledge: number | null
   medianMinutesToComplete: number | null
-  /** 当场办结: share of required tasks acknowledged within the window and completed by their due time. */
+  /**
+   * 当场办结: share of required tasks acknowledged within the window and completed by their due time. Every
+   * task is required unless it was cancelled before its acknowledgement was due; a district with required
+   * tasks and nothing done scores 0 (null only when nothing was required of it).
+   */
   onTimeRate: number | null
   figures: Totals
 }
@@ -62,8 +66,10 @@ function districtReport(district: string, tasks: TaskRow[], reports: { figures: 
       toComplete.push(minutes(t.created_at, t.completed_at))
       if (t.completed_at <= t.due_at) r.completedOnTime++
     }
-    // A task cancelled before anyone took it up was never required of the district.
-    if (t.status === 'cancelled' && !t.acknowledged_at) continue
+    // Excused only when it was called off (level lowered, commander cancel, early close) before its
+    // acknowledgement was due. Closing an incident cancels every open task, so a cancellation after
+    // the window had passed is not an excuse: the district had already missed the deadline.
+    if (t.status === 'cancelled' && t.cancelled_at && t.cancelled_at < t.ack_due_at) continue
     required++
     if (
       t.acknowledged_at &&

@@ -43,6 +43,15 @@ function tryParse(iso: string): number | string {
   return `"${iso}" is not an ISO-8601 duration such as PT30M, PT24H, P1D or P1DT12H`
 }
 
+/**
+ * The longest accepted duration: a year (366 days, so P52W and P365D pass). Nothing in a response plan
+ * lasts longer, and a window of millennia (P14800000W) validated but made every activation a 500 when
+ * its deadline fell outside the range a date can hold.
+ */
+export const MAX_DURATION_MS = 366 * DAY
+
 function checked(iso: string, ms: number): number | string {
-  return Number.isSafeInteger(ms) ? ms : `"${iso}" is too long`
+  return Number.isSafeInteger(ms) && ms <= MAX_DURATION_MS
+    ? ms
+    : `"${iso}" is longer than a year; at most P366D (52 weeks, 366 days)`
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { bulkInsert } from '../db/bulk-insert.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB, TaskStatus } from '../db/types.js'
@@ -178,4 +178,34 @@ export function cancelTasks(
     q = q.where('step_key', 'in', where.stepKeys)
   }
   return q.returning(['id', 'district_code', 'step_key', 'status']).execute()
+}
+
+/** The incident's sum of each named numeric figure over every report so far (reports are increments). */
+export async function sumIncidentFigures(
+  db: Kysely<DB>,
+  incidentId: string,
+  names: string[],
+): Promise<Record<string, number>> {
+  if (names.length === 0) return {}
+  const row = await db
+    .selectFrom('task_reports')
+    .select(
+      names.map((name, i) =>
+        // A field of the same name may be text in another step: only numbers are summed.
+        sql<
+          number | null
+        >`sum(case when jsonb_typeof(figures -> ${name}) = 'number' then (figures ->> ${name})::numeric end)`.as(
+          `f${i}`,
+        ),
+      ),
+    )
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirstOrThrow()
+  const values = row as Record<string, number | string | null>
+  return Object.fromEntries(names.map((name, i) => [name, Number(values[`f${i}`] ?? 0)]))
+}
+
+/** Locks the task's incident row (the order level changes and closing use: incident, then tasks). */
+export async function lockIncidentOf(trx: Transaction<DB>, incidentId: string): Promise<void> {
+  await trx.selectFrom('incidents').select('id').where('id', '=', incidentId).forUpdate().execute()
 }

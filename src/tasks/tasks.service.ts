@@ -9,9 +9,16 @@ import { isUuid } from '../domain/ids.js'
 import { appendEvents, cteEventColumns, eventConstants } from '../events/events.repo.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
 import { addDuration } from '../playbooks/duration.js'
-import { validateFigures } from './figures.js'
+import { totalOutOfRange, totalRangeIssues, validateFigures } from './figures.js'
 import type { Figures, TaskEventPayloads } from './tasks.events.js'
-import { findTask, findTaskIncident, listTasks, type TaskRow } from './tasks.repo.js'
+import {
+  findTask,
+  findTaskIncident,
+  listTasks,
+  lockIncidentOf,
+  sumIncidentFigures,
+  type TaskRow,
+} from './tasks.repo.js'
 
 type TransitionEvent =
   | 'task.acknowledged'
@@ -210,7 +217,12 @@ export async function reportOnTask(
   const figures = input.figures as Figures
 
   const now = deps.clock.now()
+  const numeric = (step?.reportFields ?? []).filter((f) => f.type === 'integer' || f.type === 'number')
   const result = await inTransaction(deps.db, async (trx) => {
+    // Reports on one incident serialise on its row, so two concurrent reports cannot each pass the total
+    // check and together overflow it. The incident is locked before the task, as level changes and
+    // closing do, so the two never deadlock.
+    if (numeric.length > 0) await lockIncidentOf(trx, task.incident_id)
     const locked = await trx
       .selectFrom('tasks')
       .selectAll()
@@ -219,6 +231,13 @@ export async function reportOnTask(
       .executeTakeFirstOrThrow()
     if (locked.status !== 'acknowledged' && locked.status !== 'in_progress')
       return { refused: locked, task: null }
+    const totals = await sumIncidentFigures(
+      trx,
+      locked.incident_id,
+      numeric.map((f) => f.name),
+    )
+    const overflow = totalRangeIssues(numeric, totals, figures)
+    if (overflow.length > 0) throw totalOutOfRange(overflow)
     // A report restarts the overdue clock: it next starts at the earlier of the due time and the next
     // expected report. A task already past due is given one more cadence (or `repeat_every` without one)
     // rather than a clock that started in the past and would climb the whole ladder at once.

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import { afterCursor, type KeyValue } from '../http/pagination.js'
 
@@ -46,4 +47,15 @@ export async function countTokens(db: Kysely<DB>): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** Locks every active admin token row (the last-admin rule reads them under the lock). */
+export function lockActiveAdmins(trx: Transaction<DB>) {
+  return trx
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('revoked_at', 'is', null)
+    .forUpdate()
+    .execute()
 }

@@ -95,6 +95,7 @@ const revoke = securedRoute(['admin'], {
       content: { 'application/json': { schema: TokenSchema } },
     },
     404: problem('No such token'),
+    409: problem('The last active admin token cannot be revoked'),
   },
 })
 

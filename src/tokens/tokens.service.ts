@@ -5,11 +5,11 @@ import { inTransaction } from '../db/transaction.js'
 import type { DB, Role } from '../db/types.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { ROLES } from '../domain/enums.js'
-import { AppError, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import { AppError, conflict, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { hasBidiControl, isInvisible } from '../domain/text.js'
 import { appendEvent } from '../events/events.repo.js'
 import { generateTokenSecret, hashTokenSecret } from './token-secret.js'
-import { findToken } from './tokens.repo.js'
+import { findToken, lockActiveAdmins } from './tokens.repo.js'
 
 export interface CreateTokenInput {
   name: string
@@ -134,6 +134,16 @@ export async function revokeToken(db: Kysely<DB>, clock: Clock, ctx: RequestCont
     const existing = await findToken(trx, id)
     if (!existing) throw notFound({ zh: '令牌不存在', en: 'No such token' })
     if (existing.revoked_at) return existing // revoking twice changes nothing
+    if (existing.role === 'admin') {
+      // Lock every active admin token: two admins revoking each other at once serialise here, and the
+      // second sees the first's revocation (PostgreSQL re-reads locked rows), so one admin always remains.
+      const admins = await lockActiveAdmins(trx)
+      if (!admins.some((a) => a.id !== id))
+        throw conflict({
+          zh: '不能吊销最后一个有效的管理员令牌：否则将无人能管理令牌。请先创建另一个管理员令牌。',
+          en: 'Cannot revoke the last active admin token: nobody could manage tokens any more. Create another admin token first.',
+        })
+    }
     await trx
       .updateTable('api_tokens')
       .set({ revoked_at: now, revoked_by: actorIdOf(ctx) })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../../src/db/types.js'
+import { ROLES, type Role } from '../../src/domain/enums.js'
 import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
 
 /**
@@ -10,15 +10,6 @@ import { type Called, type CallOptions, startTestApp } from '../helpers/test-app
  */
 
 const API = '/api/v1'
-const ROLES = [
-  'admin',
-  'commander',
-  'district',
-  'sampler',
-  'reviewer',
-  'approver',
-  'retailer',
-] as const satisfies readonly Role[]
 const HOME = '510104'
 const NEIGHBOUR = '510105'
 const UNKNOWN_TOKEN = 'rs_notarealtoken_xxxxxxxxxxxxxxxxxxxx'
@@ -28,10 +19,11 @@ type Access = { public: true } | { roles: Role[] }
 interface Operation {
   method: string
   path: string
+  operationId: string
   access: Access
 }
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { 'x-access'?: Access; requestBody?: unknown }>>
+  paths: Record<string, Record<string, { 'x-access'?: Access; operationId?: string; requestBody?: unknown }>>
 }
 
 /** Credentials that must never get past a secured operation. */
@@ -46,7 +38,12 @@ function listOperations(doc: OpenApiDocument): Operation[] {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
       const access = op['x-access']
       // An operation without x-access is itself a contract failure, reported by its own test below.
-      ops.push({ method, path, access: access ?? { roles: [] } })
+      ops.push({
+        method,
+        path,
+        operationId: op.operationId ?? `${method} ${path}`,
+        access: access ?? { roles: [] },
+      })
     }
   }
   return ops
@@ -197,12 +194,119 @@ function expectProblem(r: Called, status: number, code: string, context: string)
   expect(r.body.requestId, context).toBe(r.headers.get('x-request-id'))
 }
 
-/** What a caller allowed to use the operation may get with a real id and a minimal `{}` body. */
-function expectAllowed(r: Called, context: string): void {
-  expect(r.status, context).toBeLessThan(500)
-  expect([401, 403], context).not.toContain(r.status)
-  const fine = (r.status >= 200 && r.status < 300) || [404, 409, 422].includes(r.status)
-  expect(fine, context).toBe(true)
+/** The status an allowed caller must get: the operation's first declared 2xx. */
+function successStatus(op: Operation): number {
+  const responses = (doc.paths[op.path]?.[op.method] as { responses?: Record<string, unknown> } | undefined)
+    ?.responses
+  const ok = Object.keys(responses ?? {})
+    .map(Number)
+    .filter((n) => n >= 200 && n < 300)
+    .sort()
+  if (ok[0] === undefined) throw new Error(`${op.method} ${op.path} declares no 2xx response`)
+  return ok[0]
+}
+
+/** A fresh HOME task (its own incident), optionally acknowledged, so every role's call finds it pristine. */
+async function freshTask(step = 'activate-response', acknowledged = false): Promise<string> {
+  const inc = await ok(
+    t.call('POST', `${API}/incidents`, {
+      token: fx.tokens.commander,
+      body: { playbook: 'sudan-red', level: 'IV', title: 'fresh', districts: [HOME] },
+    }),
+    201,
+  )
+  const list = await ok(
+    t.call('GET', `${API}/tasks?incident=${inc.body.id}`, { token: fx.tokens.admin }),
+    200,
+  )
+  const task = (list.body.items as { id: string; step: string }[]).find((i) => i.step === step)
+  if (!task) throw new Error(`fixture: no ${step} task in ${list.text}`)
+  if (acknowledged)
+    await ok(t.call('POST', `${API}/tasks/${task.id}/ack`, { token: fx.tokens.district }), 200)
+  return task.id
+}
+
+async function freshIncident(): Promise<string> {
+  const inc = await ok(
+    t.call('POST', `${API}/incidents`, {
+      token: fx.tokens.commander,
+      body: { playbook: 'sudan-red', level: 'IV', title: 'fresh', districts: [HOME] },
+    }),
+    201,
+  )
+  return inc.body.id
+}
+
+/**
+ * A request each allowed caller must succeed with (exactly the operation's success status): real ids and a
+ * valid body, on a fresh resource when the call changes state. Keyed by operationId. Every operation that is
+ * not a GET must be here (a missing one fails its "is allowed" cases and the coverage test below); a GET
+ * needs an entry only when `concretePath` cannot build a path that succeeds (query parameters it requires,
+ * a resource of a kind the fixtures do not hold).
+ */
+const VALID_CALLS: Record<string, () => Promise<{ path?: string; body?: unknown; status?: number }>> = {
+  // 200 is the idempotent replay; a new activation is 201.
+  activateIncident: async () => ({
+    status: 201,
+    body: { playbook: 'sudan-red', level: 'IV', title: 'allowed', districts: [HOME] },
+  }),
+  changeIncidentLevel: async () => ({
+    path: `${API}/incidents/${await freshIncident()}/level`,
+    body: { level: 'III', reason: '扩散' },
+  }),
+  closeIncident: async () => ({
+    path: `${API}/incidents/${await freshIncident()}/close`,
+    body: { summary: '结束' },
+  }),
+  acknowledgeTask: async () => ({ path: `${API}/tasks/${await freshTask()}/ack` }),
+  startTask: async () => ({
+    path: `${API}/tasks/${await freshTask('activate-response', true)}/start`,
+  }),
+  reportOnTask: async () => ({
+    path: `${API}/tasks/${await freshTask('activate-response', true)}/reports`,
+    body: { figures: { staff_deployed: 12, teams_formed: 3 } },
+  }),
+  completeTask: async () => ({
+    path: `${API}/tasks/${await freshTask('activate-response', true)}/complete`,
+    body: {},
+  }),
+  declineTask: async () => ({
+    path: `${API}/tasks/${await freshTask()}/decline`,
+    body: { reason: '辖区无此类门店' },
+  }),
+  cancelTask: async () => ({
+    path: `${API}/tasks/${await freshTask()}/cancel`,
+    body: { reason: '不适用' },
+  }),
+  createToken: async () => ({ body: { name: 'allowed', role: 'sampler' } }),
+  revokeToken: async () => {
+    const made = await ok(
+      t.call('POST', `${API}/tokens`, {
+        token: fx.tokens.admin,
+        body: { name: 'to revoke', role: 'sampler' },
+      }),
+      201,
+    )
+    return { path: `${API}/tokens/${made.body.id}` }
+  },
+}
+
+/** GETs read the shared fixtures; anything that writes must say how to succeed in VALID_CALLS. */
+async function validCall(op: Operation): Promise<{ path: string; body?: unknown; status: number }> {
+  const custom = VALID_CALLS[op.operationId]
+  if (custom) {
+    const c = await custom()
+    return {
+      path: c.path ?? concretePath(op.path),
+      status: c.status ?? successStatus(op),
+      ...(c.body !== undefined && { body: c.body }),
+    }
+  }
+  if (op.method !== 'get')
+    throw new Error(
+      `no valid request known for ${op.operationId} (${op.method.toUpperCase()} ${op.path}): add one to VALID_CALLS`,
+    )
+  return { path: concretePath(op.path), status: successStatus(op) }
 }
 
 describe('access matrix (from /openapi.json)', () => {
@@ -211,6 +315,19 @@ describe('access matrix (from /openapi.json)', () => {
     for (const [path, item] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(item))
         expect(op['x-access'], `${method} ${path} declares no x-access`).toBeDefined()
+  })
+
+  it('knows how to call every operation that writes, and names only operations that exist', () => {
+    const ids = new Set(operations.map((op) => op.operationId))
+    expect(
+      Object.keys(VALID_CALLS).filter((id) => !ids.has(id)),
+      'stale VALID_CALLS keys',
+    ).toEqual([])
+    const missing = operations.filter((op) => op.method !== 'get' && !(op.operationId in VALID_CALLS))
+    expect(
+      missing.map((op) => `${op.operationId} (${op.method.toUpperCase()} ${op.path})`),
+      'add these to VALID_CALLS',
+    ).toEqual([])
   })
 
   for (const op of operations) {
@@ -225,16 +342,20 @@ describe('access matrix (from /openapi.json)', () => {
               ? 'is allowed'
               : 'answers 403'
         it(`${cred} ${expectation}`, async () => {
-          const path = concretePath(op.path)
+          const allowed = expectation === 'is allowed' || (!roles && !REFUSED.includes(cred as never))
+          const call = allowed
+            ? await validCall(op)
+            : { path: concretePath(op.path), body: {}, status: successStatus(op) }
+          const path = call.path
           const r = await t.call(op.method.toUpperCase(), path, {
             ...credentialOptions(cred),
-            ...(BODY_METHODS.has(op.method) ? { body: {} } : {}),
+            ...(BODY_METHODS.has(op.method) && call.body !== undefined ? { body: call.body } : {}),
           })
           const context = `${op.method.toUpperCase()} ${path} as ${cred} → ${r.status} ${r.text.slice(0, 400)}`
           if (!roles) {
             expect(r.status, context).toBeLessThan(500)
             if (cred === 'no token' || (ROLES as readonly string[]).includes(cred)) {
-              expect([401, 403], context).not.toContain(r.status)
+              expect(r.status, context).toBe(call.status)
             } else {
               // A credential that is presented but invalid is refused outright (src/http/auth.ts), even
               // on a public operation under /api/v1; it is never a 403.
@@ -247,7 +368,8 @@ describe('access matrix (from /openapi.json)', () => {
           } else if (expectation === 'answers 403') {
             expectProblem(r, 403, 'forbidden', context)
           } else {
-            expectAllowed(r, context)
+            // Exactly the success status: a 404/409/422 here would mean the role never really got in.
+            expect(r.status, context).toBe(call.status)
           }
         })
       }

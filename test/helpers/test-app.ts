@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger.js'
 import { loadPlaybookDir } from '../../src/playbooks/playbook.loader.js'
 import { PlaybookRegistry, syncPlaybooks } from '../../src/playbooks/playbook.registry.js'
 import { createToken } from '../../src/tokens/tokens.service.js'
-import { createTestDatabase, type TestDatabase } from './test-database.js'
+import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.js'
 
 export const PLAYBOOKS_DIR = resolve(import.meta.dirname, '../../playbooks')
 
@@ -64,9 +64,10 @@ export async function startTestApp(
     config?: Partial<Record<string, string>>
     poolSize?: number
     playbooksDir?: string
+    database?: Omit<TestDatabaseOptions, 'poolSize'>
   } = {},
 ): Promise<TestApp> {
-  const testDb = await createTestDatabase({ poolSize: opts.poolSize ?? 5 })
+  const testDb = await createTestDatabase({ ...opts.database, poolSize: opts.poolSize ?? 5 })
   const clock = opts.clock ?? new ManualClock(new Date('2026-11-30T01:00:00Z')) // 09:00 in Chengdu
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', SCHEDULER: 'false', ...opts.config })
   const logger = createLogger(config.LOG_LEVEL)

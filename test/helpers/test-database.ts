@@ -47,14 +47,26 @@ export function testEngine(): TestEngine {
   return inject('testDatabase').engine
 }
 
-export async function createTestDatabase(opts: { poolSize?: number } = {}): Promise<TestDatabase> {
+export interface TestDatabaseOptions {
+  poolSize?: number
+  /** PostgreSQL only: statement_timeout and pool acquire timeout of the copy's pool. */
+  statementTimeoutMillis?: number
+  acquireTimeoutMillis?: number
+}
+
+export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const ctx = inject('testDatabase')
   if (ctx.engine === 'pglite') return createPgliteDatabase(ctx.templateDir)
 
   const name = `${COPY_PREFIX}${ctx.runId}_${randomBytes(4).toString('hex')}`
   await createFromTemplate(ctx.adminUrl, name, ctx.template)
   const url = databaseUrl(ctx.adminUrl, name)
-  const database = openPostgres({ url, poolSize: opts.poolSize ?? 5 })
+  const database = openPostgres({
+    url,
+    poolSize: opts.poolSize ?? 5,
+    ...(opts.statementTimeoutMillis !== undefined && { statementTimeoutMillis: opts.statementTimeoutMillis }),
+    ...(opts.acquireTimeoutMillis !== undefined && { connectionTimeoutMillis: opts.acquireTimeoutMillis }),
+  })
   let dropped = false
   return {
     database,

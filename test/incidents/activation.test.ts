@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { parseDuration } from '../../src/playbooks/duration.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -11,6 +12,10 @@ beforeAll(async () => {
   district = await t.token('district', { district: '510104', name: '锦江区值班' })
 })
 afterAll(() => t.close())
+
+// Every test starts from the same moment, so none depends on another's clock moves.
+const START = new Date('2026-11-30T01:00:00Z') // 09:00 in Chengdu
+beforeEach(() => t.clock.set(START))
 
 const activate = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   t.call('POST', '/api/v1/incidents', { token: commander, body, headers })
@@ -61,16 +66,22 @@ describe('activation', () => {
       .where('incident_id', '=', r.body.id)
       .execute()
     const playbook = t.deps.playbooks.get('sudan-red')!.playbook
-    const now = t.clock.now().getTime()
+    expect(tasks).toHaveLength(playbook.steps.filter((s) => s.level >= 4).length)
+    expect(tasks.some((x) => playbook.steps.find((s) => s.key === x.step_key)?.recurrence)).toBe(true)
     for (const task of tasks) {
       const step = playbook.steps.find((s) => s.key === task.step_key)!
-      if (step.recurrence) {
-        // 09:00 in Chengdu: today's 17:00 is 09:00 UTC.
-        expect(task.due_at.getTime() - Date.parse('2026-11-30T09:00:00Z')).toBeGreaterThan(0)
-        expect(task.due_at.getTime()).toBeLessThanOrEqual(Date.parse('2026-11-30T09:00:00Z') + 86_400_000)
-      } else {
-        expect(task.due_at.getTime()).toBeGreaterThan(now)
-      }
+      // A one-off step counts from activation; the 17:00 daily report from today's 17:00 in Chengdu
+      // (09:00 UTC), which is still ahead at 09:00.
+      const from = step.recurrence ? Date.parse('2026-11-30T09:00:00Z') : START.getTime()
+      expect([task.step_key, task.created_at.toISOString()]).toEqual([task.step_key, START.toISOString()])
+      expect([task.step_key, task.ack_due_at.toISOString()]).toEqual([
+        task.step_key,
+        new Date(from + parseDuration(step.ackWithin)).toISOString(),
+      ])
+      expect([task.step_key, task.due_at.toISOString()]).toEqual([
+        task.step_key,
+        new Date(from + parseDuration(step.dueWithin)).toISOString(),
+      ])
     }
   })
 

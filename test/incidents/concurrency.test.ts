@@ -74,7 +74,7 @@ describe('under concurrency', () => {
       body: { playbook: 'sudan-red', level: 'IV', title: 'levels', districts: ['510104', '510105'] },
     })
     const levels = ['I', 'II', 'III', 'IV', 'II', 'I', 'III']
-    await Promise.all(
+    const responses = await Promise.all(
       levels.map((level) =>
         t.call('POST', `/api/v1/incidents/${inc.body.id}/level`, {
           token: commander,
@@ -82,7 +82,31 @@ describe('under concurrency', () => {
         }),
       ),
     )
+    // Every request succeeded and reports the level it asked for: none was lost or answered for another.
+    responses.forEach((r, i) => {
+      expect(r.status, r.text).toBe(200)
+      expect(r.body.level).toBe(levels[i])
+    })
     const final = await t.call('GET', `/api/v1/incidents/${inc.body.id}`, { token: commander })
+    expect(levels).toContain(final.body.level)
+    // Serialised: the recorded changes form one chain from IV to the final level, one event per real change,
+    // and the tasks each response says it added or cancelled add up to what was written.
+    const changes = await t.deps.db
+      .selectFrom('events')
+      .select('payload')
+      .where('incident_id', '=', inc.body.id)
+      .where('type', 'in', ['incident.level_raised', 'incident.level_lowered'])
+      .orderBy('id')
+      .execute()
+    let at = 'IV'
+    for (const { payload } of changes) {
+      const p = payload as { from: string; to: string }
+      expect(p.from).toBe(at)
+      expect(p.to).not.toBe(p.from)
+      at = p.to
+    }
+    expect(at).toBe(final.body.level)
+    expect(changes).toHaveLength(responses.filter((r) => r.body.added + r.body.cancelled > 0).length)
     const level = ['I', 'II', 'III', 'IV'].indexOf(final.body.level) + 1
     const expected = t.deps.playbooks
       .get('sudan-red')!

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -11,6 +11,10 @@ beforeAll(async () => {
   district = await t.token('district', { district: '510104' })
 })
 afterAll(() => t.close())
+
+// Every test starts from the same moment, so none depends on another's clock moves.
+const START = new Date('2026-11-30T01:00:00Z') // 09:00 in Chengdu
+beforeEach(() => t.clock.set(START))
 
 const stepsAt = (level: number) =>
   t.deps.playbooks
@@ -170,10 +174,16 @@ describe('closing and the after-action report', () => {
       medianMinutesToAcknowledge: 10,
     })
     expect(jj.figures.outlets_inspected).toBe(42)
-    // Only the one task the district took up was required of it (others were cancelled untouched).
-    expect(jj.onTimeRate).toBe(1)
+    // Closing cancelled the other tasks long after their acknowledgement was due: they were still
+    // required, so one task done on time out of all of them — all but the 17:00 daily report, whose
+    // acknowledgement was not yet due when the incident closed.
+    const perDistrict = jj.tasks - 1
+    expect(perDistrict).toBeGreaterThan(1)
+    expect(jj.onTimeRate).toBe(Math.round((1 / perDistrict) * 10000) / 10000)
+    // A district that let every deadline pass scores 0, and the city rate counts it.
     const qy = report.body.districts.find((d: { district: string }) => d.district === '510105')
-    expect(qy).toMatchObject({ acknowledged: 0, onTimeRate: null })
+    expect(qy).toMatchObject({ acknowledged: 0, cancelled: jj.tasks, onTimeRate: 0 })
+    expect(report.body.city.onTimeRate).toBe(Math.round((1 / (2 * perDistrict)) * 10000) / 10000)
     expect(report.body.city.figures.outlets_inspected).toBe(42)
 
     const csv = await t.call('GET', `/api/v1/incidents/${inc.body.id}/report`, {
@@ -188,6 +198,75 @@ describe('closing and the after-action report', () => {
     expect(lines[0]).toContain('district,tasks,acknowledged')
     expect(lines[0]).toContain('outlets_inspected')
     expect(lines).toHaveLength(3)
+  })
+
+  it('excuses only tasks called off before their acknowledgement was due', async () => {
+    const inc = await t.call('POST', '/api/v1/incidents', {
+      token: commander,
+      body: { playbook: 'sudan-red', level: 'III', title: 'x', districts: ['510104'] },
+    })
+    // Lowered within the acknowledgement window (PT30M): the level-III tasks were never required.
+    t.clock.advance(5 * 60_000)
+    const down = await t.call('POST', `/api/v1/incidents/${inc.body.id}/level`, {
+      token: commander,
+      body: { level: 'IV', reason: '态势缓和' },
+    })
+    expect(down.status).toBe(200)
+    const level3 = stepsAt(3).length - stepsAt(4).length
+    expect(down.body.cancelled).toBe(level3)
+    const tasks = await t.call('GET', `/api/v1/tasks?incident=${inc.body.id}&status=pending`, {
+      token: district,
+    })
+    expect(tasks.status).toBe(200)
+    const one = tasks.body.items.find((x: { step: string }) => x.step === 'daily-report')
+    expect((await t.call('POST', `/api/v1/tasks/${one.id}/ack`, { token: district })).status).toBe(200)
+    expect(
+      (await t.call('POST', `/api/v1/tasks/${one.id}/complete`, { token: district, body: {} })).status,
+    ).toBe(200)
+    // A commander cancel within the window is an excuse too.
+    const other = tasks.body.items.find((x: { step: string }) => x.step === 'final-verification')
+    const cancel = await t.call('POST', `/api/v1/tasks/${other.id}/cancel`, {
+      token: commander,
+      body: { reason: '不适用' },
+    })
+    expect(cancel.status).toBe(200)
+    // The rest are cancelled by closing after the window: required, and missed.
+    t.clock.advance(60 * 60_000)
+    expect(
+      (
+        await t.call('POST', `/api/v1/incidents/${inc.body.id}/close`, {
+          token: commander,
+          body: { summary: 's' },
+        })
+      ).status,
+    ).toBe(200)
+    const report = await t.call('GET', `/api/v1/incidents/${inc.body.id}/report`, { token: commander })
+    const row = report.body.districts[0]
+    // Required: every task but the level-III ones and the one the commander cancelled in time (the
+    // daily report, acknowledged and completed, counts).
+    const required = row.tasks - level3 - 1
+    expect(required).toBeGreaterThan(1)
+    expect(row).toMatchObject({
+      district: '510104',
+      completed: 1,
+      cancelled: row.tasks - 1,
+      onTimeRate: Math.round((1 / required) * 10000) / 10000,
+    })
+  })
+
+  it('does not hold a district to tasks the incident closed before they were due', async () => {
+    const inc = await t.call('POST', '/api/v1/incidents', {
+      token: commander,
+      body: { playbook: 'sudan-red', level: 'IV', title: 'x', districts: ['510104'] },
+    })
+    t.clock.advance(10 * 60_000)
+    await t.call('POST', `/api/v1/incidents/${inc.body.id}/close`, {
+      token: commander,
+      body: { summary: '误报' },
+    })
+    const report = await t.call('GET', `/api/v1/incidents/${inc.body.id}/report`, { token: commander })
+    expect(report.body.districts[0]).toMatchObject({ acknowledged: 0, onTimeRate: null })
+    expect(report.body.city.onTimeRate).toBeNull()
   })
 
   it('marks exercises and keeps them out of statistics', async () => {

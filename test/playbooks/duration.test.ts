@@ -42,6 +42,18 @@ describe('parseDuration', () => {
     expect(() => parseDuration(iso)).toThrow(RangeError)
   })
 
+  it.each(['P53W', 'P367D', 'PT8785H', 'P14800000W', 'P366DT1S'])('refuses %s: longer than a year', (iso) => {
+    expect(isDuration(iso)).toBe(false)
+    expect(() => parseDuration(iso)).toThrow(/longer than a year/)
+  })
+
+  it.each([
+    ['P52W', 52 * 7 * DAY],
+    ['P366D', 366 * DAY],
+  ])('accepts %s, within a year', (iso, ms) => {
+    expect(parseDuration(iso)).toBe(ms)
+  })
+
   it.each(['P1M', 'P1Y', 'P1Y2M', 'P1M2D', 'P1MT1H'])('refuses months and years in %s, saying why', (iso) => {
     expect(() => parseDuration(iso)).toThrow(/months and years/)
   })

@@ -150,6 +150,12 @@ describe('refusing invalid playbooks', () => {
       'steps[0].due_within',
       /months/,
     ],
+    [
+      'a duration beyond a year (activation would fail on an invalid date)',
+      VALID.replace('due_within: PT24H', 'due_within: P14800000W'),
+      'steps[0].due_within',
+      /longer than a year/,
+    ],
     ['an unknown level', VALID.replace('level: IV', 'level: V'), 'steps[0].level', /IV/],
     [
       'a duplicate step key',
