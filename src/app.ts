@@ -1,3 +1,4 @@
+import { publicAlertRoutes } from './alerts/alerts.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
 import { healthRoutes } from './health/health.routes.js'
@@ -9,6 +10,12 @@ import { AppError, problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
+import { feedRoutes } from './public/feeds.routes.js'
+import { pageRoutes } from './public/pages.routes.js'
+import { createPublicReads } from './public/public-reads.js'
+import { rateLimit } from './public/rate-limit.js'
+import type { SearchSource } from './public/search.js'
+import { searchRoutes } from './public/search.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
@@ -16,7 +23,7 @@ import { tokenRoutes } from './tokens/tokens.routes.js'
 export const API_PREFIX = '/api/v1'
 
 /** Builds the whole HTTP surface from its dependencies; holds no module-level state. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps, opts: { searchSources?: SearchSource[] } = {}) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
   app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
@@ -30,6 +37,16 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
+
+  // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
+  const reads = createPublicReads(deps, opts.searchSources)
+  const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE)
+  app.use(`${API_PREFIX}/public/search`, searchLimit)
+  app.use('/search', searchLimit)
+  app.route(API_PREFIX, publicAlertRoutes(reads))
+  app.route(API_PREFIX, searchRoutes(reads))
+  app.route('/', feedRoutes(deps, reads))
+  app.route('/', pageRoutes(deps, reads))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

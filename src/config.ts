@@ -36,6 +36,12 @@ const envSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  PUBLIC_CACHE_CHECK_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  SEARCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  CAP_SENDER: z
+    .string()
+    .regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &')
+    .default('redshield@market-regulator.example'),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL'> & {

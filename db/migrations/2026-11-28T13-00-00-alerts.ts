@@ -40,9 +40,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('content', 'jsonb', (c) => c.notNull())
     .addUniqueConstraint('alert_versions_alert_version_uq', ['alert_id', 'version'])
     .execute()
+  // The public read cache asks for the newest public-facing event twice a second per instance.
+  await sql`create index events_public_idx on events (id) where (type like 'alert.%' or type like 'announcement.%')`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop index events_public_idx`.execute(db)
   await db.schema.dropTable('alert_versions').execute()
   await db.schema.dropTable('alerts').execute()
 }

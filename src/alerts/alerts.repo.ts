@@ -112,7 +112,9 @@ export const stateOf = (row: AlertRow): AlertState => ({
 })
 
 /** Everything the public reads: every alert with all its versions, for the in-memory snapshot. */
-export async function loadAllAlerts(db: Kysely<DB>): Promise<{ alerts: AlertRow[]; versions: AlertVersionRow[] }> {
+export async function loadAllAlerts(
+  db: Kysely<DB>,
+): Promise<{ alerts: AlertRow[]; versions: AlertVersionRow[] }> {
   const alerts = await db.selectFrom('alerts').selectAll().execute()
   const versions = await db.selectFrom('alert_versions').selectAll().orderBy('version').execute()
   return { alerts, versions }

@@ -60,7 +60,9 @@ export function productAlertsFromAnnouncement(
   return input.samples
     .filter((s) => s.failingItems.length > 0)
     .map((s) => {
-      const items = s.failingItems.map((i) => `${i.name}（检验结果 ${i.result}，标准值 ${i.limit}）`).join('；')
+      const items = s.failingItems
+        .map((i) => `${i.name}（检验结果 ${i.result}，标准值 ${i.limit}）`)
+        .join('；')
       const itemsEn = s.failingItems.map((i) => `${i.name} (result ${i.result}, limit ${i.limit})`).join('; ')
       const what = [s.brand, s.foodName].filter(Boolean).join(' ')
       return {

@@ -9,7 +9,11 @@ import { alertsOfIncident, issueVersion, stateOf } from './alerts.repo.js'
 
 const EVENT = { zh: '食品安全事件', en: 'Food safety incident' }
 
-function incidentContent(incident: IncidentRow, playbook: Playbook, districts: DistrictDirectory): AlertContent {
+function incidentContent(
+  incident: IncidentRow,
+  playbook: Playbook,
+  districts: DistrictDirectory,
+): AlertContent {
   const notice = playbook.publicNotice
   const level = incident.level as Level
   return {

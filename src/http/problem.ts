@@ -14,6 +14,7 @@ export const problemStatus = {
   unsupported_media_type: 415,
   validation_failed: 422,
   idempotency_mismatch: 422,
+  rate_limited: 429,
   service_unavailable: 503,
   internal_error: 500,
 } as const
@@ -41,6 +42,7 @@ const titles: Record<ProblemCode, Text> = {
     zh: '幂等键已用于另一份不同的请求',
     en: 'Idempotency key was used with a different request',
   },
+  rate_limited: { zh: '请求过于频繁', en: 'Too many requests' },
   service_unavailable: { zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
   internal_error: { zh: '服务器内部错误', en: 'Internal server error' },
 }

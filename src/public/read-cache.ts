@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto'
+import type { Context } from 'hono'
+import type { ChangeSignal } from './change-signal.js'
+
+export interface CachedBody {
+  body: string
+  etag: string
+  type: string
+}
+
+/** CDNs may keep a public read for a few seconds and serve it stale while they revalidate with the ETag. */
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=5, s-maxage=5, stale-while-revalidate=30'
+
+const MAX_ENTRIES = 2000
+
+/**
+ * Ready-made public responses, keyed by what the request asked for, all dropped together when the change
+ * signal moves. Building a snapshot of the data happens once per change, however many requests arrive.
+ */
+export class ReadCache<S> {
+  private version = Number.NaN
+  private snapshot: Promise<S> | null = null
+  private readonly bodies = new Map<string, CachedBody>()
+
+  constructor(
+    private readonly signal: ChangeSignal,
+    private readonly load: () => Promise<S>,
+  ) {}
+
+  /** The data snapshot for the current version; concurrent callers share one load. */
+  async current(): Promise<S> {
+    const v = await this.signal.version()
+    if (v !== this.version || !this.snapshot) {
+      this.version = v
+      this.bodies.clear()
+      const loading = this.load()
+      this.snapshot = loading
+      loading.catch(() => {
+        if (this.snapshot === loading) this.snapshot = null
+      })
+    }
+    return this.snapshot
+  }
+
+  /** The response body for `key`, built from the snapshot the first time it is asked for. */
+  async get(key: string, type: string, build: (s: S) => string): Promise<CachedBody> {
+    const snapshot = await this.current()
+    const hit = this.bodies.get(key)
+    if (hit) return hit
+    const body = build(snapshot)
+    const entry = { body, type, etag: `"${createHash('sha1').update(body).digest('base64url')}"` }
+    // Arbitrary query strings must not grow memory without bound.
+    if (this.bodies.size >= MAX_ENTRIES) this.bodies.clear()
+    this.bodies.set(key, entry)
+    return entry
+  }
+}
+
+/** Sends a cached body with its ETag, or 304 when the client already holds it. */
+export function sendCached(c: Context, entry: CachedBody, extra: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = {
+    etag: entry.etag,
+    'cache-control': PUBLIC_CACHE_CONTROL,
+    ...extra,
+  }
+  const inm = c.req.header('if-none-match')
+  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === entry.etag)) {
+    for (const [k, v] of Object.entries(headers)) c.header(k, v)
+    return c.body(null, 304)
+  }
+  return c.body(entry.body, 200, { ...headers, 'content-type': entry.type })
+}
