@@ -64,7 +64,7 @@ export function sendCached(c: Context, entry: CachedBody, extra: Record<string, 
     ...extra,
   }
   const inm = c.req.header('if-none-match')
-  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === entry.etag)) {
+  if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === entry.etag)) {
     for (const [k, v] of Object.entries(headers)) c.header(k, v)
     return c.body(null, 304)
   }

@@ -30,21 +30,23 @@ export function StatusBadge({ alert, lang }: { alert: AlertDto; lang: Lang }) {
 
 export function SearchBox({ lang, q }: { lang: Lang; q?: string | undefined }) {
   return (
-    <form class="search" method="get" action="/search" role="search">
-      <input
-        aria-label={tr(lang, { zh: '产品、品牌或批号', en: 'Product, brand or batch' })}
-        type="search"
-        id="q"
-        name="q"
-        value={q ?? ''}
-        maxlength={100}
-        placeholder={tr(lang, {
-          zh: '输入产品名、品牌或批号，如：辣椒',
-          en: 'Product, brand or batch, e.g. chilli',
-        })}
-      />
-      <button type="submit">{tr(lang, { zh: '查询', en: 'Search' })}</button>
-    </form>
+    <search>
+      <form class="search" method="get" action="/search">
+        <input
+          aria-label={tr(lang, { zh: '产品、品牌或批号', en: 'Product, brand or batch' })}
+          type="search"
+          id="q"
+          name="q"
+          value={q ?? ''}
+          maxlength={100}
+          placeholder={tr(lang, {
+            zh: '输入产品名、品牌或批号，如：辣椒',
+            en: 'Product, brand or batch, e.g. chilli',
+          })}
+        />
+        <button type="submit">{tr(lang, { zh: '查询', en: 'Search' })}</button>
+      </form>
+    </search>
   )
 }
 
