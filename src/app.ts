@@ -10,6 +10,7 @@ import { AppError, problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
+import { type AnnouncementPagesSource, announcementPageRoutes } from './public/announcement-pages.js'
 import { feedRoutes } from './public/feeds.routes.js'
 import { pageRoutes } from './public/pages.routes.js'
 import { createPublicReads } from './public/public-reads.js'
@@ -23,7 +24,13 @@ import { tokenRoutes } from './tokens/tokens.routes.js'
 export const API_PREFIX = '/api/v1'
 
 /** Builds the whole HTTP surface from its dependencies; holds no module-level state. */
-export function createApp(deps: AppDeps, opts: { searchSources?: SearchSource[] } = {}) {
+/** Sources from modules that land later (issue 8): published samples for search, announcements for pages. */
+export interface PublicSources {
+  searchSources?: SearchSource[]
+  announcementPages?: AnnouncementPagesSource
+}
+
+export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
   app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
@@ -46,7 +53,14 @@ export function createApp(deps: AppDeps, opts: { searchSources?: SearchSource[] 
   app.route(API_PREFIX, publicAlertRoutes(reads))
   app.route(API_PREFIX, searchRoutes(reads))
   app.route('/', feedRoutes(deps, reads))
-  app.route('/', pageRoutes(deps, reads))
+  const announcements = opts.announcementPages
+  app.route(
+    '/',
+    pageRoutes(deps, reads, {
+      ...(announcements && { latestAnnouncements: async () => (await announcements.list()).slice(0, 5) }),
+    }),
+  )
+  if (announcements) app.route('/', announcementPageRoutes(announcements))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -131,7 +131,7 @@ describe('Atom feed', () => {
     const drills = await t.call('GET', `${API}/public/alerts?exercise=true&status=all`)
     const drillIds = new Set(drills.body.items.map((a: { id: string }) => `urn:uuid:${a.id}`))
     for (const item of feed.items) {
-      expect(drillIds.has(item.id ?? '')).toBe(false)
+      expect(drillIds.has((item as { id?: string }).id ?? '')).toBe(false)
       const links = (item as unknown as { links: { $: { rel: string; type: string; href: string } }[] }).links
       const cap = links.find((l) => l.$.type === 'application/cap+xml')
       expect(cap).toBeDefined()
