@@ -2,11 +2,11 @@ import { type AlertSnapshot, loadAlertSnapshot } from '../alerts/alert-snapshot.
 import type { AppDeps } from '../deps.js'
 import { PolledChangeSignal } from './change-signal.js'
 import { ReadCache } from './read-cache.js'
-import { alertSearchEntries, type SearchEntry, type SearchSource } from './search.js'
+import { alertSearchEntries, SearchIndex, type SearchSource } from './search.js'
 
 export interface PublicSnapshot {
   alerts: AlertSnapshot
-  search: SearchEntry[]
+  search: SearchIndex
 }
 
 export type PublicReads = ReadCache<PublicSnapshot>
@@ -23,6 +23,6 @@ export function createPublicReads(
   return new ReadCache(signal, async () => {
     const alerts = await loadAlertSnapshot(deps.db)
     const extra = await Promise.all(sources.map((s) => s.entries()))
-    return { alerts, search: [...alertSearchEntries(alerts), ...extra.flat()] }
+    return { alerts, search: new SearchIndex([...alertSearchEntries(alerts), ...extra.flat()]) }
   })
 }

@@ -5,7 +5,7 @@ import { newRouter } from '../http/router.js'
 import { problem } from '../http/schemas.js'
 import type { PublicReads, PublicSnapshot } from './public-reads.js'
 import { sendCached } from './read-cache.js'
-import { type SearchHit, SearchHitSchema, searchEntries } from './search.js'
+import { type SearchHit, SearchHitSchema } from './search.js'
 
 export const SearchQuery = z.object({
   q: z
@@ -43,9 +43,8 @@ export function searchPage(
   cursor?: string,
 ): { items: SearchHit[]; next: string | null } {
   const start = cursor ? Number(decodeCursor(cursor, 1)[0]) || 0 : 0
-  const all = searchEntries(s.search, q)
-  const items = all.slice(start, start + limit).map((e) => e.hit)
-  return { items, next: start + limit < all.length ? encodeCursor([start + limit]) : null }
+  const { entries, more } = s.search.search(q, start, limit)
+  return { items: entries.map((e) => e.hit), next: more ? encodeCursor([start + limit]) : null }
 }
 
 export function searchRoutes(reads: PublicReads) {

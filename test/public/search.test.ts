@@ -45,6 +45,21 @@ describe('GET /public/search', () => {
     expect((await search('豆腐')).body.items).toEqual([])
   })
 
+  it('pages through the hits with the cursor, each hit once', async () => {
+    const seen: string[] = []
+    let next: string | null = null
+    do {
+      const page = await t.call(
+        'GET',
+        `${API}/public/search?q=${encodeURIComponent('蜀红')}&limit=1${next ? `&cursor=${encodeURIComponent(next)}` : ''}`,
+      )
+      expect(page.body.items.length).toBeLessThanOrEqual(1)
+      seen.push(...page.body.items.map((h: { batch: string }) => h.batch))
+      next = page.body.next
+    } while (next)
+    expect(seen.sort()).toEqual(['2026-10-15/B0427', 'XSS-1'])
+  })
+
   it('refuses an empty or overlong query', async () => {
     const empty = await t.call('GET', `${API}/public/search?q=`)
     expect(empty.status).toBe(422)
