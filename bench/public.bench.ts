@@ -113,7 +113,9 @@ async function main() {
         path: `/api/v1/public/alerts/${firstId}`,
       },
     ].map((t) => ({ ...t, ok: 0, elapsed: 0, lat: [] as number[], statuses: new Map<number, number>() }))
+    const idleRss = rssMb(app.pid)
     let maxRss = 0
+    let bareRss = 0
     for (const t of targets)
       await runLoad({ url: `${t.server.url}${t.path}`, connections: CONNECTIONS, durationS: 1 })
     for (let r = 0; r < ROUNDS; r++)
@@ -124,6 +126,7 @@ async function main() {
           durationS: SECONDS,
         })
         if (t.server === app) maxRss = Math.max(maxRss, rssMb(app.pid))
+        else bareRss = Math.max(bareRss, rssMb(bare.pid))
         t.ok += res.ok
         t.elapsed += res.elapsedMs
         for (const l of res.latencies) t.lat.push(l)
@@ -205,7 +208,7 @@ async function main() {
       row(bd!),
       row(ad!),
       '',
-      `Alert list: **${ratio(rate(al!) / rate(bl!))}** of the bare route; one alert: **${ratio(rate(ad!) / rate(bd!))}**. App RSS under that load (max of samples after each run): **${maxRss.toFixed(0)} MB**.`,
+      `Alert list: **${ratio(rate(al!) / rate(bl!))}** of the bare route; one alert: **${ratio(rate(ad!) / rate(bd!))}**. App RSS under that load (max of samples after each run): **${maxRss.toFixed(0)} MB** (idle before the load: ${idleRss.toFixed(0)} MB; the bare server under the same load: ${bareRss.toFixed(0)} MB; both run through the \`tsx\` loader).`,
       '',
       `Search over ${SAMPLES.toLocaleString('en-US')} samples, ${queries.length} queries × 20 (${queries.join(', ')}):`,
       '',

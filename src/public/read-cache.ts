@@ -3,7 +3,8 @@ import type { Context } from 'hono'
 import type { ChangeSignal } from './change-signal.js'
 
 export interface CachedBody {
-  body: string
+  /** Encoded once: a large list is not re-encoded to UTF-8 on every request. */
+  body: Uint8Array<ArrayBuffer>
   etag: string
   type: string
 }
@@ -12,6 +13,7 @@ export interface CachedBody {
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=5, s-maxage=5, stale-while-revalidate=30'
 
 const MAX_ENTRIES = 2000
+const encoder = new TextEncoder()
 
 /**
  * Ready-made public responses, keyed by what the request asked for, all dropped together when the change
@@ -47,7 +49,7 @@ export class ReadCache<S> {
     const snapshot = await this.current()
     const hit = this.bodies.get(key)
     if (hit) return hit
-    const body = build(snapshot)
+    const body = encoder.encode(build(snapshot))
     const entry = { body, type, etag: `"${createHash('sha1').update(body).digest('base64url')}"` }
     // Arbitrary query strings must not grow memory without bound.
     if (this.bodies.size >= MAX_ENTRIES) this.bodies.clear()

@@ -21,7 +21,7 @@ const fmt = (v: number) => `${v.toFixed(1)} %`
 export function TrendChart({ periods, lang }: { periods: PassRate[]; lang: Lang }) {
   const w = 640
   const h = 260
-  const pad = { l: 44, r: 16, t: 16, b: 36 }
+  const pad = { l: 64, r: 48, t: 28, b: 36 }
   const x = (i: number) =>
     pad.l + (periods.length <= 1 ? (w - pad.l - pad.r) / 2 : (i * (w - pad.l - pad.r)) / (periods.length - 1))
   const y = (v: number) => pad.t + (1 - v / 100) * (h - pad.t - pad.b)
