@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { type Called, startTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
 let commander: string
@@ -20,9 +20,8 @@ const activate = (body: Record<string, unknown>) =>
 const alertOf = async (incidentId: string, query = 'status=all') => {
   const list = await t.call('GET', `${API}/public/alerts?${query}&limit=500`)
   expect(list.status).toBe(200)
-  return (list.body.items as { source: { id: string } }[]).find((a) => a.source.id === incidentId) as
-    | Record<string, any>
-    | undefined
+  type Listed = Called['body']
+  return (list.body.items as Listed[]).find((a) => a.source.id === incidentId) as Listed | undefined
 }
 
 describe('alerts from incidents', () => {
