@@ -214,7 +214,7 @@ async function main() {
       '',
       '| method | median ms | p99 ms |',
       '|---|---:|---:|',
-      `| in memory (\`SearchIndex\`: indexOf over the joined texts, first page of 50) | ${ms(mem.median)} | ${ms(mem.p99)} |`,
+      `| in memory (\`SearchIndex\`: bigram postings, first page of 50) | ${ms(mem.median)} | ${ms(mem.p99)} |`,
       `| PostgreSQL \`ILIKE '%q%'\` (no index can serve it), same order, \`limit 51\` | ${ms(sql.median)} | ${ms(sql.p99)} |`,
       '',
       `Search route under load (${CONNECTIONS} connections, 5 s): 10,000 distinct batch fragments (cache misses): ${perSecond(distinct.perSecond)} req/s, p99 **${ms(dl.p99)} ms** (median ${ms(dl.median)}); one repeated query (\`辣椒\`, cached): ${perSecond(same.perSecond)} req/s, p99 ${ms(sl.p99)} ms. Search server RSS with 100k samples: ${searchRss.toFixed(0)} MB. Statuses: ${statusLine(distinct.statuses)}.`,

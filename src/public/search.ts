@@ -78,64 +78,51 @@ export function alertSearchEntries(snapshot: AlertSnapshot): SearchEntry[] {
 /**
  * Substring search over every entry, in memory. Chinese queries are often two characters (辣椒, 猪肉), which
  * trigram indexes cannot serve and `ILIKE '%…%'` answers by scanning every row (see bench/RESULTS.md). Here
- * the entries are sorted once (failed first, then newest) and their texts joined into one string, so a query
- * is `indexOf` over that string for its longest term, checking the other terms on each candidate, and stops
- * as soon as the page is full: a common term costs microseconds, a rare one one pass over the text.
+ * the entries are sorted once (failed first, then newest) and every two-character sequence of their text
+ * maps to the ascending list of entries holding it. A query walks the shortest such list among its terms'
+ * bigrams, checks each candidate for every term, and stops as soon as the page is full: a common term ends
+ * after a page of candidates, a rare one visits only the entries that hold its rarest bigram. One-character
+ * queries fall back to a scan.
  */
 export class SearchIndex {
   private readonly sorted: SearchEntry[]
-  private readonly text: string
-  private readonly starts: number[]
+  private readonly postings = new Map<string, Int32Array>()
 
   constructor(entries: SearchEntry[]) {
     this.sorted = [...entries].sort((a, b) => a.rank - b.rank || b.time - a.time)
-    this.starts = []
-    let at = 0
-    for (const e of this.sorted) {
-      this.starts.push(at)
-      at += e.text.length + 1
-    }
-    // Texts never hold a newline (normalize collapses whitespace), so a match never spans two entries.
-    this.text = this.sorted.map((e) => e.text).join('\n')
+    const lists = new Map<string, number[]>()
+    this.sorted.forEach((e, i) => {
+      for (let k = 0; k + 1 < e.text.length; k++) {
+        const gram = e.text.slice(k, k + 2)
+        const list = lists.get(gram)
+        if (!list) lists.set(gram, [i])
+        else if (list[list.length - 1] !== i) list.push(i)
+      }
+    })
+    for (const [gram, list] of lists) this.postings.set(gram, Int32Array.from(list))
   }
 
   /** Entries `start`..`start+limit` of the matches, and whether more follow. */
   search(q: string, start: number, limit: number): { entries: SearchEntry[]; more: boolean } {
-    const terms = normalize(q)
-      .split(' ')
-      .filter(Boolean)
-      .sort((a, b) => b.length - a.length)
-    const [first, ...rest] = terms
-    if (first === undefined) return { entries: [], more: false }
+    const terms = normalize(q).split(' ').filter(Boolean)
+    if (terms.length === 0) return { entries: [], more: false }
+    let candidates: ArrayLike<number> | null = null
+    for (const t of terms)
+      for (let k = 0; k + 1 < t.length; k++) {
+        const list = this.postings.get(t.slice(k, k + 2)) ?? new Int32Array(0)
+        if (candidates === null || list.length < candidates.length) candidates = list
+      }
     const out: SearchEntry[] = []
     let seen = 0
-    let pos = this.text.indexOf(first)
-    while (pos !== -1) {
-      const i = this.entryAt(pos)
-      const entry = this.sorted[i]!
-      if (rest.every((t) => entry.text.includes(t))) {
-        if (seen >= start) {
-          if (out.length === limit) return { entries: out, more: true }
-          out.push(entry)
-        }
-        seen++
-      }
-      const next = this.starts[i + 1]
-      if (next === undefined) break
-      pos = this.text.indexOf(first, next)
+    const total = candidates === null ? this.sorted.length : candidates.length
+    for (let c = 0; c < total; c++) {
+      const entry = this.sorted[candidates === null ? c : candidates[c]!]!
+      if (!terms.every((t) => entry.text.includes(t))) continue
+      if (seen++ < start) continue
+      if (out.length === limit) return { entries: out, more: true }
+      out.push(entry)
     }
     return { entries: out, more: false }
-  }
-
-  private entryAt(pos: number): number {
-    let lo = 0
-    let hi = this.starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (this.starts[mid]! <= pos) lo = mid
-      else hi = mid - 1
-    }
-    return lo
   }
 }
 
