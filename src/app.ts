@@ -15,6 +15,7 @@ import { feedRoutes } from './public/feeds.routes.js'
 import { pageRoutes } from './public/pages.routes.js'
 import { createPublicReads } from './public/public-reads.js'
 import { rateLimit } from './public/rate-limit.js'
+import { type ReadCache, servedFromMemory } from './public/read-cache.js'
 import type { SearchSource } from './public/search.js'
 import { searchRoutes } from './public/search.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
@@ -33,6 +34,15 @@ export interface PublicSources {
 export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
+  // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
+  // Repeats of alert and feed reads are answered from memory before the API middleware (search is not:
+  // it is rate limited).
+  const reads = createPublicReads(deps, opts.searchSources)
+  const fromMemory = servedFromMemory(reads as ReadCache<unknown>)
+  app.use(`${API_PREFIX}/public/alerts`, fromMemory)
+  app.use(`${API_PREFIX}/public/alerts/*`, fromMemory)
+  app.use('/feeds/*', fromMemory)
+  app.use('/cap/*', fromMemory)
   app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
   app.use(`${API_PREFIX}/*`, requireContentType())
   const actors = new ActorCache()
@@ -45,8 +55,6 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
 
-  // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
-  const reads = createPublicReads(deps, opts.searchSources)
   const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE)
   app.use(`${API_PREFIX}/public/search`, searchLimit)
   app.use('/search', searchLimit)

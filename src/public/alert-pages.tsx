@@ -172,7 +172,7 @@ export function SearchPage(p: {
       {p.hits && p.hits.length > 0 && (
         <ul class="cards">
           {p.hits.map((h) => (
-            <li class="card">
+            <li class={`card hit-${h.verdict}`}>
               <h3>
                 <span class={`verdict-${h.verdict}`}>
                   {h.verdict === 'failed'

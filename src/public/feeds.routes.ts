@@ -17,7 +17,7 @@ export function feedRoutes(deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
   const base = deps.config.PUBLIC_BASE_URL.replace(/\/$/, '')
   return new Hono<AppEnv>()
     .get('/feeds/alerts.atom', async (c) =>
-      sendCached(c, await reads.get('atom', ATOM_TYPE, (s) => atomFeed(s.alerts, base))),
+      sendCached(c, await reads.get(c.req.url, ATOM_TYPE, (s) => atomFeed(s.alerts, base))),
     )
     .get('/cap/:file', async (c) => {
       const file = c.req.param('file')
@@ -25,7 +25,7 @@ export function feedRoutes(deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
       const snapshot = await reads.current()
       const found = isUuid(id) ? snapshot.alerts.versions.get(id) : undefined
       if (!found) throw notFound({ zh: '没有这条 CAP 消息', en: 'No such CAP message' })
-      const entry = await reads.get(`cap:${id}`, CAP_TYPE, () =>
+      const entry = await reads.get(c.req.url, CAP_TYPE, () =>
         capXml(
           found.version,
           found.alert,

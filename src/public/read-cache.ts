@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { ChangeSignal } from './change-signal.js'
 
 export interface CachedBody {
@@ -44,6 +44,12 @@ export class ReadCache<S> {
     return this.snapshot
   }
 
+  /** The ready response for `key` if the data has not changed since it was built; never builds. */
+  async peek(key: string): Promise<CachedBody | undefined> {
+    const v = await this.signal.version()
+    return v === this.version ? this.bodies.get(key) : undefined
+  }
+
   /** The response body for `key`, built from the snapshot the first time it is asked for. */
   async get(key: string, type: string, build: (s: S) => string): Promise<CachedBody> {
     const snapshot = await this.current()
@@ -71,4 +77,19 @@ export function sendCached(c: Context, entry: CachedBody, extra: Record<string, 
     return c.body(null, 304)
   }
   return c.body(entry.body, 200, { ...headers, 'content-type': entry.type })
+}
+
+/**
+ * Answers a repeat of a public GET from memory before validation and routing: the URL is the cache key
+ * (the route built the body under the same key after validating that very URL). A request with a token
+ * goes the long way, so an invalid token is still refused (401). The access log, outside this, still runs.
+ */
+export function servedFromMemory(reads: ReadCache<unknown>): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === 'GET' && c.req.header('authorization') === undefined) {
+      const hit = await reads.peek(c.req.url)
+      if (hit) return sendCached(c, hit)
+    }
+    await next()
+  }
 }

@@ -106,12 +106,15 @@ export class SearchIndex {
   search(q: string, start: number, limit: number): { entries: SearchEntry[]; more: boolean } {
     const terms = normalize(q).split(' ').filter(Boolean)
     if (terms.length === 0) return { entries: [], more: false }
-    let candidates: ArrayLike<number> | null = null
+    const lists: Int32Array[] = []
     for (const t of terms)
-      for (let k = 0; k + 1 < t.length; k++) {
-        const list = this.postings.get(t.slice(k, k + 2)) ?? new Int32Array(0)
-        if (candidates === null || list.length < candidates.length) candidates = list
-      }
+      for (let k = 0; k + 1 < t.length; k++)
+        lists.push(this.postings.get(t.slice(k, k + 2)) ?? new Int32Array(0))
+    lists.sort((a, b) => a.length - b.length)
+    // The two shortest lists intersected: digits and common characters make single bigrams unselective.
+    const [a, b] = lists
+    const candidates: ArrayLike<number> | null =
+      a === undefined ? null : b === undefined ? a : intersect(a, b)
     const out: SearchEntry[] = []
     let seen = 0
     const total = candidates === null ? this.sorted.length : candidates.length
@@ -124,6 +127,23 @@ export class SearchIndex {
     }
     return { entries: out, more: false }
   }
+}
+
+/** Both ascending lists' common members, in one merge pass. */
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length))
+  let n = 0
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i]!
+    const y = b[j]!
+    if (x === y) {
+      out[n++] = x
+      i++
+      j++
+    } else if (x < y) i++
+    else j++
+  }
+  return out.subarray(0, n)
 }
 
 /** All matches in order (tests and the bench's comparison). */

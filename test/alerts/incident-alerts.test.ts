@@ -151,6 +151,16 @@ describe('GET /public/alerts', () => {
     expect(junk.status).toBe(404)
   })
 
+  it('answers a repeat from memory yet still refuses an invalid token, and logs it with its request id', async () => {
+    const first = await t.call('GET', `${API}/public/alerts?status=all`)
+    const again = await t.call('GET', `${API}/public/alerts?status=all`)
+    expect(again.status).toBe(200)
+    expect(again.text).toBe(first.text)
+    expect(again.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'))
+    const bad = await t.call('GET', `${API}/public/alerts?status=all`, { token: 'rs_not_a_real_token' })
+    expect(bad.status).toBe(401)
+  })
+
   it('GET /public/alerts/{id} returns one alert with its versions', async () => {
     const inc = await activate({})
     const listed = await alertOf(inc.body.id)
