@@ -7,6 +7,9 @@ import { writeAlerts } from '../src/alerts/announcement-alerts.js'
 import { prepare } from '../src/boot.js'
 import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config.js'
+import { inTransaction } from '../src/db/transaction.js'
+import { systemContext } from '../src/domain/context.js'
+import type { Level } from '../src/domain/enums.js'
 import { activateIncident } from '../src/incidents/incidents.service.js'
 import { createLogger } from '../src/logger.js'
 import { SearchIndex } from '../src/public/search.js'
@@ -43,19 +46,19 @@ async function main() {
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     stops.push(() => database.close())
     const deps = { config, logger, clock: systemClock, database, db: database.db, playbooks, districts }
-    const ctx = { actor: null, requestId: 'bench' }
+    const ctx = systemContext('bench-seed')
     log('seeding: 5 incidents, 200 product alerts')
     for (let i = 0; i < 5; i++)
       await activateIncident(deps, ctx, {
         playbook: 'sudan-red',
-        level: (i % 4) + 1,
+        level: ((i % 4) + 1) as Level,
         title: `bench ${i}`,
         products: [{ name: '辣椒酱', brand: '川味坊', batch: `B${i}` }],
         districts: 'all',
       })
     const samples = syntheticEntries(200)
     for (let a = 0; a < 10; a++)
-      await database.db.transaction().execute((trx) =>
+      await inTransaction(database.db, (trx) =>
         writeAlerts(
           trx,
           ctx,

@@ -1,13 +1,16 @@
 import { publicAlertRoutes } from './alerts/alerts.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
+import { AppError } from './domain/errors.js'
 import { healthRoutes } from './health/health.routes.js'
 import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
 import { handleError } from './http/errors.js'
+import { allowedMethods, methodNotAllowed } from './http/method-not-allowed.js'
 import { limitBody, requestContext, requireContentType } from './http/middleware.js'
-import { AppError, problemResponse } from './http/problem.js'
+import { problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
+import { securityHeaders } from './http/security-headers.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { type AnnouncementPagesSource, announcementPageRoutes } from './public/announcement-pages.js'
@@ -24,16 +27,17 @@ import { tokenRoutes } from './tokens/tokens.routes.js'
 
 export const API_PREFIX = '/api/v1'
 
-/** Builds the whole HTTP surface from its dependencies; holds no module-level state. */
 /** Sources from modules that land later (issue 8): published samples for search, announcements for pages. */
 export interface PublicSources {
   searchSources?: SearchSource[]
   announcementPages?: AnnouncementPagesSource
 }
 
+/** Builds the whole HTTP surface from its dependencies; holds no module-level state. */
 export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
+  app.use('*', securityHeaders())
   // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
   // Repeats of alert and feed reads are answered from memory before the API middleware (search is not:
   // it is rate limited).
@@ -93,15 +97,21 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   )
   mountDocs(app)
 
-  app.notFound((c) =>
-    problemResponse(
+  const allowed = allowedMethods(app)
+  app.notFound((c) => {
+    const allow = allowed(c.req.path)
+    // A path known under other methods only: 405. A known method that found nothing (an unknown file
+    // under a pattern) stays 404.
+    if (allow.length > 0 && !allow.includes(c.req.method))
+      return problemResponse(c, methodNotAllowed(c.req.method, c.req.path, allow))
+    return problemResponse(
       c,
       new AppError('not_found', {
         zh: `没有 ${c.req.method} ${c.req.path}`,
         en: `No route ${c.req.method} ${c.req.path}`,
       }),
-    ),
-  )
+    )
+  })
   app.onError((err, c) => handleError(err, c, deps.logger))
   return app
 }

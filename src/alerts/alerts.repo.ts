@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
 import type { AlertStatus, AlertsTable, AlertVersionsTable, CapMsgType, DB } from '../db/types.js'
+import type { RequestContext } from '../domain/context.js'
+import type { Level } from '../domain/enums.js'
 import { appendEvent } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
 import { type AlertContent, capIdentifier, capTime } from './alert-content.js'
 
 export type AlertRow = Selectable<AlertsTable>
@@ -18,7 +20,7 @@ export interface AlertKey {
 export interface AlertState {
   status: AlertStatus
   exercise: boolean
-  level: number
+  level: Level
   productCategory: string | null
   districts: string[]
   content: AlertContent
@@ -31,7 +33,7 @@ const eventType = { Alert: 'alert.issued', Update: 'alert.updated', Cancel: 'ale
  * (`Update`/`Cancel`), referencing every earlier version. Caller's transaction; one event per message.
  */
 export async function issueVersion(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   ctx: RequestContext,
   now: Date,
   existing: AlertRow | undefined,
@@ -96,11 +98,11 @@ export async function issueVersion(
   return { alertId, versionId }
 }
 
-export const alertsOfIncident = (db: Kysely<DB>, incidentId: string) =>
-  db.selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).forUpdate().execute()
+export const alertsOfIncident = (trx: Transaction<DB>, incidentId: string) =>
+  trx.selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).forUpdate().execute()
 
-export const alertsOfAnnouncement = (db: Kysely<DB>, announcementId: string) =>
-  db.selectFrom('alerts').selectAll().where('announcement_id', '=', announcementId).forUpdate().execute()
+export const alertsOfAnnouncement = (trx: Transaction<DB>, announcementId: string) =>
+  trx.selectFrom('alerts').selectAll().where('announcement_id', '=', announcementId).forUpdate().execute()
 
 export const stateOf = (row: AlertRow): AlertState => ({
   status: row.status,

@@ -1,4 +1,4 @@
-import { notFound } from '../http/problem.js'
+import { notFound } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { DistrictDirectory } from '../districts/district-directory.js'
-import type { RequestContext } from '../http/app-env.js'
+import type { RequestContext } from '../domain/context.js'
 import { type AlertContent, areasOf, LEVEL_CAP, type TestItem } from './alert-content.js'
 import { alertsOfAnnouncement, issueVersion, stateOf } from './alerts.repo.js'
 
@@ -130,7 +130,7 @@ const state = (p: ProductAlert) => ({
  * `Cancel`s those it no longer lists as failing, and issues new ones. A retraction `Cancel`s them all.
  */
 export async function writeAlerts(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   ctx: RequestContext,
   input: AnnouncementAlertInput,
   districts: DistrictDirectory,

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { DistrictDirectory } from '../districts/district-directory.js'
-import type { RequestContext } from '../http/app-env.js'
+import type { RequestContext } from '../domain/context.js'
 import type { IncidentRow } from '../incidents/incidents.repo.js'
 import type { Level, Playbook } from '../playbooks/playbook.schema.js'
 import { type AlertContent, areasOf, LEVEL_CAP } from './alert-content.js'
@@ -40,7 +40,7 @@ function incidentContent(
 
 /** Activation: the incident's public notice becomes an alert, in the activation's transaction. */
 export async function alertOnActivation(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   ctx: RequestContext,
   now: Date,
   incident: IncidentRow,
@@ -67,7 +67,7 @@ export async function alertOnActivation(
 
 /** A level change is an `Update` carrying the new severity. */
 export async function alertOnLevelChange(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   ctx: RequestContext,
   now: Date,
   incident: IncidentRow,
@@ -91,7 +91,7 @@ export async function alertOnLevelChange(
 
 /** Closing is an `Update` whose response type is `AllClear`: the public may stop avoiding the products. */
 export async function alertOnClose(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   ctx: RequestContext,
   now: Date,
   incidentId: string,

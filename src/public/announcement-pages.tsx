@@ -1,9 +1,13 @@
-import { Hono } from 'hono'
+import { z } from '@hono/zod-openapi'
 import type { TestItem } from '../alerts/alert-content.js'
-import type { AppEnv } from '../http/app-env.js'
+import { notFound } from '../domain/errors.js'
+import { publicRoute } from '../http/route.js'
+import { newRouter } from '../http/router.js'
+import { problem } from '../http/schemas.js'
 import { Empty } from '../web/components.js'
 import { type Lang, localTime, pageLang, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
+import { pageResponses } from '../web/page-route.js'
 import { pageHeaders } from '../web/security.js'
 import { type StatsData, StatsPage } from './stats-page.js'
 
@@ -145,24 +149,52 @@ export function AnnouncementPage(p: { lang: Lang; self: string; a: AnnouncementD
 }
 
 /** `/announcements`, `/announcements/:id` and `/stats`, mounted once a source exists (issue 8). */
+const PAGE = { method: 'get' as const, tags: ['pages'], responses: pageResponses }
+const listPage = publicRoute(
+  { ...PAGE, path: '/announcements', operationId: 'announcementsPage', summary: 'Published announcements' },
+  { api: false },
+)
+const detailPage = publicRoute(
+  {
+    ...PAGE,
+    path: '/announcements/{id}',
+    operationId: 'announcementPage',
+    summary: 'One announcement: the table of samples, with the CSV link',
+    request: { params: z.object({ id: z.string().max(100) }) },
+    responses: { ...pageResponses, 404: problem('No such announcement') },
+  },
+  { api: false },
+)
+const statsPage = publicRoute(
+  {
+    ...PAGE,
+    path: '/stats',
+    operationId: 'statsPage',
+    summary: 'Pass rate by period, category and district, with a trend chart',
+  },
+  { api: false },
+)
+
 export function announcementPageRoutes(source: AnnouncementPagesSource) {
   const html = (node: unknown) => `<!doctype html>${String(node)}`
-  return new Hono<AppEnv>()
-    .get('/announcements', async (c) => {
+  return newRouter()
+    .openapi(listPage, async (c) => {
       const lang = pageLang(c)
       pageHeaders(c)
-      return c.html(html(<AnnouncementsPage lang={lang} self="/announcements" items={await source.list()} />))
+      return c.html(
+        html(<AnnouncementsPage lang={lang} self="/announcements" items={await source.list()} />),
+      ) as never
     })
-    .get('/announcements/:id', async (c) => {
+    .openapi(detailPage, async (c) => {
       const lang = pageLang(c)
       pageHeaders(c)
-      const a = await source.get(c.req.param('id'))
-      if (!a) return c.notFound()
-      return c.html(html(<AnnouncementPage lang={lang} self={`/announcements/${a.id}`} a={a} />))
+      const a = await source.get(c.req.valid('param').id)
+      if (!a) throw notFound({ zh: '公告不存在', en: 'No such announcement' })
+      return c.html(html(<AnnouncementPage lang={lang} self={`/announcements/${a.id}`} a={a} />)) as never
     })
-    .get('/stats', async (c) => {
+    .openapi(statsPage, async (c) => {
       const lang = pageLang(c)
       pageHeaders(c)
-      return c.html(html(<StatsPage lang={lang} self="/stats" data={await source.stats()} />))
+      return c.html(html(<StatsPage lang={lang} self="/stats" data={await source.stats()} />)) as never
     })
 }

@@ -1,7 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { MiddlewareHandler } from 'hono'
+import { AppError } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
-import { AppError } from '../http/problem.js'
 
 const MAX_CLIENTS = 100_000
 

@@ -1,5 +1,7 @@
 import type { AnnouncementAlertInput, FailingSample } from '../../src/alerts/announcement-alerts.js'
 import { writeAlerts } from '../../src/alerts/announcement-alerts.js'
+import { inTransaction } from '../../src/db/transaction.js'
+import { systemContext } from '../../src/domain/context.js'
 import type { TestApp } from '../helpers/test-app.js'
 
 export const XSS = '<img src=x onerror=alert(1)>'
@@ -42,7 +44,7 @@ export function announcement(
 
 /** Publishes as issue 8's transaction will: the alert writer inside the caller's transaction. */
 export function publish(t: TestApp, input: AnnouncementAlertInput) {
-  return t.deps.db
-    .transaction()
-    .execute((trx) => writeAlerts(trx, { actor: null, requestId: 'test-publish' }, input, t.deps.districts))
+  return inTransaction(t.deps.db, (trx) =>
+    writeAlerts(trx, systemContext('test-publish'), input, t.deps.districts),
+  )
 }

@@ -151,12 +151,42 @@ describe('GET /public/alerts', () => {
     expect(junk.status).toBe(404)
   })
 
+  it('accepts the parameters public reads need and refuses unknown ones, repeat or not', async () => {
+    for (const path of [
+      `${API}/public/alerts?status=all&exercise=true&limit=5&lang=en`,
+      `${API}/public/search?q=${encodeURIComponent('辣椒')}&limit=5&lang=en`,
+      '/?lang=en',
+      `/search?q=${encodeURIComponent('辣椒')}&lang=zh`,
+      '/feeds/alerts.atom?lang=en',
+    ])
+      expect((await t.call('GET', path)).status, path).toBe(200)
+    for (const path of [
+      `${API}/public/alerts?bogus=1`,
+      '/?bogus=1',
+      '/search?q=x&bogus=1',
+      '/feeds/alerts.atom?x=1',
+    ]) {
+      // Twice: a refused URL is never cached, so the repeat is refused too.
+      for (let i = 0; i < 2; i++) {
+        const res = await t.call('GET', path)
+        expect(res.status, path).toBe(422)
+        expect(res.body.issues.map((x: { path: string }) => x.path)).toContain(
+          `query.${new URL(path, 'http://x').searchParams.has('bogus') ? 'bogus' : 'x'}`,
+        )
+      }
+    }
+  })
+
   it('answers a repeat from memory yet still refuses an invalid token, and logs it with its request id', async () => {
     const first = await t.call('GET', `${API}/public/alerts?status=all`)
     const again = await t.call('GET', `${API}/public/alerts?status=all`)
     expect(again.status).toBe(200)
     expect(again.text).toBe(first.text)
     expect(again.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'))
+    // Answered before routing, yet inside the app-wide layers: the security headers are there.
+    expect(again.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(again.headers.get('x-frame-options')).toBe('DENY')
+    expect(again.headers.get('x-content-type-options')).toBe('nosniff')
     const bad = await t.call('GET', `${API}/public/alerts?status=all`, { token: 'rs_not_a_real_token' })
     expect(bad.status).toBe(401)
   })

@@ -30,7 +30,9 @@ describe('public pages', () => {
     ]) {
       const res = await t.call('GET', path)
       expect(res.status, path).toBe(200)
-      expect(res.headers.get('content-security-policy'), path).toBe(PAGE_CSP)
+      // One header, from the app-wide mechanism: the page policy (no scripts) plus the framing rule.
+      expect(res.headers.get('content-security-policy'), path).toBe(`${PAGE_CSP}; frame-ancestors 'none'`)
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY')
       expect(res.text, path).toMatch(/^<!doctype html><html lang="zh-CN">/)
       expect(res.text, path).toMatch(/<title>[^<]+<\/title>/)
       expect(res.text, path).not.toContain('<img')
