@@ -171,7 +171,10 @@ describe('every operation', () => {
     for (const { path, op } of lists) {
       const names = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)
       expect(names, path).toEqual(expect.arrayContaining(['limit', 'cursor']))
-      const schema = op.responses['200']?.content?.['application/json']?.schema
+      const ok = op.responses['200']?.content?.['application/json']?.schema
+      // A named page schema (AlertPage, SearchPage) is a reference.
+      const ref = ok?.$ref?.split('/').at(-1)
+      const schema = ref ? doc.components.schemas[ref] : ok
       expect(Object.keys(schema?.properties ?? {}).sort(), path).toEqual(['items', 'next'])
     }
   })
