@@ -1,3 +1,4 @@
+import { publicAlertRoutes } from './alerts/alerts.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
@@ -17,6 +18,14 @@ import { incidentRoutes } from './incidents/incidents.routes.js'
 import { jobRoutes } from './jobs/jobs.routes.js'
 import { measureRequests, mountMetrics } from './metrics/metrics.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
+import { type AnnouncementPagesSource, announcementPageRoutes } from './public/announcement-pages.js'
+import { feedRoutes } from './public/feeds.routes.js'
+import { pageRoutes } from './public/pages.routes.js'
+import { createPublicReads } from './public/public-reads.js'
+import { rateLimit } from './public/rate-limit.js'
+import { type ReadCache, servedFromMemory } from './public/read-cache.js'
+import type { SearchSource } from './public/search.js'
+import { searchRoutes } from './public/search.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
@@ -25,12 +34,27 @@ import { webhookRoutes } from './webhooks/webhooks.routes.js'
 
 export const API_PREFIX = '/api/v1'
 
+/** Sources from modules that land later (issue 8): published samples for search, announcements for pages. */
+export interface PublicSources {
+  searchSources?: SearchSource[]
+  announcementPages?: AnnouncementPagesSource
+}
+
 /** Builds the whole HTTP surface from its dependencies; holds no module-level state. */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
   app.use('*', measureRequests(deps.metrics))
   app.use('*', securityHeaders())
+  // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
+  // Repeats of alert and feed reads are answered from memory before the API middleware (search is not:
+  // it is rate limited).
+  const reads = createPublicReads(deps, opts.searchSources)
+  const fromMemory = servedFromMemory(reads as ReadCache<unknown>)
+  app.use(`${API_PREFIX}/public/alerts`, fromMemory)
+  app.use(`${API_PREFIX}/public/alerts/*`, fromMemory)
+  app.use('/feeds/*', fromMemory)
+  app.use('/cap/*', fromMemory)
   app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
   app.use(`${API_PREFIX}/*`, requireContentType())
   const actors = new ActorCache()
@@ -49,6 +73,21 @@ export function createApp(deps: AppDeps) {
   app.route('/', consoleRoutes(deps))
   app.route(API_PREFIX, streamRoutes(deps))
   app.route(API_PREFIX, webhookRoutes(deps))
+
+  const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE)
+  app.use(`${API_PREFIX}/public/search`, searchLimit)
+  app.use('/search', searchLimit)
+  app.route(API_PREFIX, publicAlertRoutes(reads))
+  app.route(API_PREFIX, searchRoutes(reads))
+  app.route('/', feedRoutes(deps, reads))
+  const announcements = opts.announcementPages
+  app.route(
+    '/',
+    pageRoutes(deps, reads, {
+      ...(announcements && { latestAnnouncements: async () => (await announcements.list()).slice(0, 5) }),
+    }),
+  )
+  if (announcements) app.route('/', announcementPageRoutes(announcements))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -54,6 +54,12 @@ const envSchema = z.object({
   // pooled connection. Either answers 503 with Retry-After and writes nothing. PostgreSQL only.
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  PUBLIC_CACHE_CHECK_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  SEARCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  CAP_SENDER: z
+    .string()
+    .regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &')
+    .default('redshield@market-regulator.example'),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN'> & {

@@ -245,6 +245,9 @@ export interface DB {
   // stream and webhooks (issue 7 part B: src/events, src/webhooks)
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+  // alerts (issue 9)
+  alerts: AlertsTable
+  alert_versions: AlertVersionsTable
 }
 
 export interface DistrictContactsTable {
@@ -305,4 +308,38 @@ export interface WebhookDeliveriesTable {
   last_error: string | null
   delivered_at: Timestamp | null
   created_at: Timestamp
+}
+
+// alerts (issue 9)
+export type AlertStatus = 'active' | 'closed' | 'cancelled'
+export type CapMsgType = 'Alert' | 'Update' | 'Cancel'
+
+export interface AlertsTable {
+  id: string
+  source: 'incident' | 'announcement'
+  incident_id: string | null
+  announcement_id: string | null
+  sample_id: string | null
+  status: AlertStatus
+  exercise: ColumnType<boolean, boolean | undefined, boolean>
+  level: Level
+  product_category: string | null
+  districts: ColumnType<string[], string[], string[]>
+  content: JSONColumnType<import('../alerts/alert-content.js').AlertContent, string, string>
+  version: number
+  current_version_id: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface AlertVersionsTable {
+  id: string
+  alert_id: string
+  version: number
+  identifier: string
+  msg_type: CapMsgType
+  cap_status: 'Actual' | 'Exercise'
+  references: ColumnType<string[], string[], string[]>
+  sent: Timestamp
+  content: JSONColumnType<import('../alerts/alert-content.js').AlertContent, string, string>
 }

@@ -17,6 +17,14 @@ const levelChanged = z.strictObject({
 })
 
 const userNamed = z.strictObject({ login: z.string() })
+const alertMessage = z.strictObject({
+  alertId: z.uuid(),
+  versionId: z.uuid(),
+  identifier: z.string(),
+  msgType: z.enum(['Alert', 'Update', 'Cancel']),
+  status: z.enum(['active', 'closed', 'cancelled']),
+  exercise: z.boolean(),
+})
 
 /**
  * The payload schema of every event type, for the OpenAPI document. Typed over `EventType`, so an event
@@ -125,6 +133,9 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   }),
   'webhook.deleted': z.strictObject({ url: z.string() }),
   'webhook.redelivered': z.strictObject({ delivery: z.number().int(), event: z.number().int() }),
+  'alert.issued': alertMessage,
+  'alert.updated': alertMessage,
+  'alert.cancelled': alertMessage,
 }
 
 const EventActorSchema = z

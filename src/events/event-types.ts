@@ -1,3 +1,4 @@
+import type { AlertsEventPayloads } from '../alerts/alerts.events.js'
 import type { ContactsEventPayloads } from '../contacts/contacts.events.js'
 import type { EscalationEventPayloads } from '../escalation/escalation.events.js'
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
@@ -19,7 +20,8 @@ export interface EventPayloads
     EscalationEventPayloads,
     ContactsEventPayloads,
     UsersEventPayloads,
-    WebhooksEventPayloads {}
+    WebhooksEventPayloads,
+    AlertsEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

@@ -7,6 +7,8 @@ export interface AppEnv {
     actor: Actor | null
     /** Set by `allowFraming`: this response may be shown in a frame. */
     allowFraming?: boolean
+    /** Set by `useContentSecurityPolicy`: a stricter policy than the default for this response. */
+    contentSecurityPolicy?: string
   }
 }
 

@@ -26,6 +26,15 @@ export function allowFraming(c: Context<AppEnv>): void {
   c.set('allowFraming', true)
 }
 
+/**
+ * Replaces the default policy for the current response with a stricter one (the public pages load no script
+ * at all). Still set by `securityHeaders`, so there is one Content-Security-Policy header, framing rules
+ * included.
+ */
+export function useContentSecurityPolicy(c: Context<AppEnv>, policy: string): void {
+  c.set('contentSecurityPolicy', policy)
+}
+
 /** Security headers on every response, whichever layer made it (routes, problem+json, not found). */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -34,10 +43,11 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     h.set('X-Content-Type-Options', 'nosniff')
     h.set('Referrer-Policy', 'no-referrer')
     h.set('Cross-Origin-Opener-Policy', 'same-origin')
+    const policy = c.get('contentSecurityPolicy') ?? CONTENT_SECURITY_POLICY
     if (c.get('allowFraming')) {
-      h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+      h.set('Content-Security-Policy', policy)
     } else {
-      h.set('Content-Security-Policy', `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`)
+      h.set('Content-Security-Policy', `${policy}; frame-ancestors 'none'`)
       h.set('X-Frame-Options', 'DENY')
     }
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { alertOnActivation, alertOnClose, alertOnLevelChange } from '../alerts/incident-alerts.js'
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
@@ -178,6 +179,7 @@ export async function activateIncident(
         },
         ...rows.map((t) => taskCreatedEvent(t)),
       ])
+      await alertOnActivation(trx, ctx, now, row, loaded.playbook, deps.districts)
       return row
     })
     return { incident, created: true, taskCount: tasks.length }
@@ -253,6 +255,7 @@ export async function changeLevel(
       ...newTasks.map((t) => taskCreatedEvent(t)),
       ...cancelled.map((t) => taskCancelledEvent(incidentId, t, `level lowered to ${to}`)),
     ])
+    await alertOnLevelChange(trx, ctx, now, { ...incident, level: input.level }, playbook, deps.districts)
     return {
       incident: { ...incident, level: input.level },
       added: newTasks.length,
@@ -292,6 +295,7 @@ export async function closeIncident(
       },
       ...cancelled.map((t) => taskCancelledEvent(incidentId, t, 'incident closed')),
     ])
+    await alertOnClose(trx, ctx, now, incidentId, input.summary)
     return { ...incident, status: 'closed' as const, closed_at: now, summary: input.summary }
   })
 }

@@ -50,6 +50,7 @@ interface OpenApiOperation {
   'x-access'?: { public: true } | { roles: string[] }
   parameters?: Parameter[]
   requestBody?: { content?: Record<string, { schema?: Schema }> }
+  responses?: Record<string, { content?: Record<string, unknown> }>
 }
 interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>
@@ -60,6 +61,8 @@ interface Operation {
   path: string
   params: Parameter[]
   body: Schema | undefined
+  /** Statuses the operation documents as an HTML page (a web page's own 404), not problem+json. */
+  htmlStatuses: Set<number>
 }
 
 // One app for the whole file, started at collection time so the cases can be named after the document.
@@ -80,6 +83,11 @@ const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, item])
       path,
       params: op.parameters ?? [],
       body: resolve(op.requestBody?.content?.['application/json']?.schema),
+      htmlStatuses: new Set(
+        Object.entries(op.responses ?? {})
+          .filter(([status, r]) => Number(status) >= 400 && r.content?.['text/html'])
+          .map(([status]) => Number(status)),
+      ),
     })),
 )
 
@@ -323,7 +331,12 @@ async function check(op: Operation, p: Probe): Promise<Called> {
     .filter(Boolean)
     .join('\n  ')
   expect(r.status, context).toBeLessThan(500)
-  if (r.status >= 400) {
+  const page = /^text\/html/.test(r.headers.get('content-type') ?? '')
+  if (r.status >= 400 && page) {
+    // Only where the operation documents an HTML page for that status (a web page's own 404).
+    expect(op.htmlStatuses.has(r.status), context).toBe(true)
+    expect(await snapshot(), `a ${r.status} wrote to the database\n  ${context}`).toEqual(before)
+  } else if (r.status >= 400) {
     expect(r.headers.get('content-type') ?? '', context).toMatch(/^application\/problem\+json/)
     expect(r.body.status, context).toBe(r.status)
     expect(typeof r.body.code, context).toBe('string')
@@ -737,7 +750,10 @@ describe('fuzzing every operation of /openapi.json', () => {
             expect(r.status, r.text).toBe(415)
             expect(r.body.code).toBe('unsupported_media_type')
           }
-          if (h.kind === 'accept-language' && r.status >= 400)
+          // Pages take their language from ?lang= and the cookie, never Accept-Language (a shared link looks
+          // the same to everyone); problem+json answers follow Accept-Language.
+          const page = /^text\/html/.test(r.headers.get('content-type') ?? '')
+          if (h.kind === 'accept-language' && r.status >= 400 && !page)
             expect(r.headers.get('content-language')).toBe('en')
         })
       })

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
-import { createApp } from '../../src/app.js'
+import { createApp, type PublicSources } from '../../src/app.js'
 import { type Clock, ManualClock } from '../../src/clock.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import type { Role } from '../../src/db/types.js'
@@ -65,6 +65,8 @@ export async function startTestApp(
     poolSize?: number
     playbooksDir?: string
     database?: Omit<TestDatabaseOptions, 'poolSize'>
+    /** Sources the app takes from later modules (announcement pages, sample search). */
+    sources?: PublicSources
   } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase({ ...opts.database, poolSize: opts.poolSize ?? 5 })
@@ -82,7 +84,7 @@ export async function startTestApp(
     ...live,
   }
   let deps: AppDeps = { ...base, playbooks: await loadRegistry(opts.playbooksDir ?? PLAYBOOKS_DIR, base) }
-  let server = listen(deps)
+  let server = listen(deps, opts.sources)
   let baseUrl = await server.url
 
   const app: TestApp = {
@@ -126,7 +128,7 @@ export async function startTestApp(
     async restart(r = {}) {
       await server.close()
       deps = { ...base, playbooks: await loadRegistry(r.playbooksDir ?? PLAYBOOKS_DIR, base) }
-      server = listen(deps)
+      server = listen(deps, opts.sources)
       baseUrl = await server.url
     },
     async close() {
@@ -138,8 +140,8 @@ export async function startTestApp(
   return app
 }
 
-function listen(deps: AppDeps) {
-  const app = createApp(deps)
+function listen(deps: AppDeps, sources?: PublicSources) {
+  const app = createApp(deps, sources)
   let resolveUrl: (u: string) => void = () => {}
   const url = new Promise<string>((r) => {
     resolveUrl = r

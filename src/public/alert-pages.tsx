@@ -1,0 +1,232 @@
+import type { AlertDto } from '../alerts/alerts.schema.js'
+import { AlertCard, Empty, LevelBadge, SearchBox, StatusBadge } from '../web/components.js'
+import { type Lang, localTime, tr } from '../web/i18n.js'
+import { Layout } from '../web/layout.js'
+import type { SearchHit } from './search.js'
+
+/** What the home page lists under "latest announcements" (issue 8 supplies it). */
+export interface AnnouncementLink {
+  id: string
+  number: string
+  title: string
+  publishedAt: string
+}
+
+export function HomePage(p: {
+  lang: Lang
+  self: string
+  alerts: AlertDto[]
+  drills: AlertDto[]
+  announcements: AnnouncementLink[] | null
+}) {
+  const { lang } = p
+  return (
+    <Layout lang={lang} self={p.self} title={tr(lang, { zh: '首页', en: 'Home' })}>
+      <h1>{tr(lang, { zh: '我买的食品有问题吗？', en: 'Is my food affected?' })}</h1>
+      <SearchBox lang={lang} />
+      <h2>{tr(lang, { zh: '当前预警', en: 'Active alerts' })}</h2>
+      {p.alerts.length === 0 ? (
+        <Empty>{tr(lang, { zh: '目前没有生效的预警。', en: 'No active alerts.' })}</Empty>
+      ) : (
+        <ul class="cards">
+          {p.alerts.map((a) => (
+            <AlertCard alert={a} lang={lang} />
+          ))}
+        </ul>
+      )}
+      {p.drills.length > 0 && (
+        <>
+          <h2>{tr(lang, { zh: '演练（非真实预警）', en: 'Exercises (not real alerts)' })}</h2>
+          <ul class="cards">
+            {p.drills.map((a) => (
+              <AlertCard alert={a} lang={lang} />
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{tr(lang, { zh: '最新抽检公告', en: 'Latest sampling announcements' })}</h2>
+      {p.announcements === null || p.announcements.length === 0 ? (
+        <Empty>{tr(lang, { zh: '暂无公告。', en: 'No announcements yet.' })}</Empty>
+      ) : (
+        <ul class="cards">
+          {p.announcements.map((a) => (
+            <li class="card">
+              <h3>
+                <a href={`/announcements/${a.id}`}>{a.title}</a>
+              </h3>
+              <p class="meta">
+                {a.number} · {localTime(a.publishedAt, lang)}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Layout>
+  )
+}
+
+function Product({ p, lang }: { p: AlertDto['products'][number]; lang: Lang }) {
+  const rows: [{ zh: string; en: string }, string | undefined][] = [
+    [{ zh: '品牌', en: 'Brand' }, p.brand],
+    [{ zh: '规格', en: 'Specification' }, p.spec],
+    [{ zh: '生产日期/批号', en: 'Batch' }, p.batch],
+    [
+      { zh: '标称生产企业', en: 'Producer' },
+      [p.producer, p.producerAddress].filter(Boolean).join('，') || undefined,
+    ],
+    [
+      { zh: '被抽样单位', en: 'Sampled at' },
+      [p.unitName, p.unitAddress].filter(Boolean).join('，') || undefined,
+    ],
+    [{ zh: '抽样编号', en: 'Sample no.' }, p.sampleNo],
+  ]
+  return (
+    <div class="panel">
+      <h3>{p.name}</h3>
+      <div class="table-wrap">
+        <table>
+          <tbody>
+            {rows
+              .filter(([, v]) => v)
+              .map(([k, v]) => (
+                <tr>
+                  <th>{tr(lang, k)}</th>
+                  <td>{v}</td>
+                </tr>
+              ))}
+            {(p.failingItems ?? []).map((i) => (
+              <tr>
+                <th>{tr(lang, { zh: '不合格项目', en: 'Failed item' })}</th>
+                <td>
+                  {i.name}：{tr(lang, { zh: '检验结果', en: 'result' })} {i.result}，
+                  {tr(lang, { zh: '标准值', en: 'limit' })} {i.limit}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  )
+}
+
+export function AlertPage({ lang, self, alert }: { lang: Lang; self: string; alert: AlertDto }) {
+  return (
+    <Layout lang={lang} self={self} title={tr(lang, alert.title)}>
+      <p>
+        <LevelBadge colour={alert.colour} lang={lang} />
+        <StatusBadge alert={alert} lang={lang} />
+      </p>
+      <h1>{tr(lang, alert.title)}</h1>
+      <p class="meta">
+        {alert.source.reference} · {tr(lang, { zh: '发布', en: 'Issued' })} {localTime(alert.issuedAt, lang)}{' '}
+        · {tr(lang, { zh: '更新', en: 'Updated' })} {localTime(alert.updatedAt, lang)}
+      </p>
+      <h2>{tr(lang, { zh: '发生了什么', en: 'What happened' })}</h2>
+      <p>{tr(lang, alert.description)}</p>
+      {alert.closingNote && <p>{tr(lang, alert.closingNote)}</p>}
+      <div class="panel panel-do">
+        <h2>{tr(lang, { zh: '您该怎么做', en: 'What to do' })}</h2>
+        <p>{tr(lang, alert.instruction)}</p>
+      </div>
+      <h2>{tr(lang, { zh: '涉及产品和批次', en: 'Products and batches' })}</h2>
+      {alert.products.length === 0 ? (
+        <Empty>{tr(lang, { zh: '未列出具体产品。', en: 'No specific products listed.' })}</Empty>
+      ) : (
+        alert.products.map((p) => <Product p={p} lang={lang} />)
+      )}
+      <h2>{tr(lang, { zh: '涉及区域', en: 'Areas' })}</h2>
+      <p>{alert.areas.map((a) => `${tr(lang, { zh: a.nameZh, en: a.nameEn })} (${a.code})`).join(', ')}</p>
+      <p class="meta">
+        <a href={alert.capUrl}>{tr(lang, { zh: 'CAP 1.2 消息（XML）', en: 'CAP 1.2 message (XML)' })}</a>
+        {alert.versions.length > 1 &&
+          ` · ${tr(lang, { zh: '版本', en: 'versions' })} ${alert.versions.map((v) => `${v.version} ${v.msgType}`).join(', ')}`}
+      </p>
+    </Layout>
+  )
+}
+
+export function SearchPage(p: {
+  lang: Lang
+  self: string
+  q: string
+  hits: SearchHit[] | null
+  more: boolean
+}) {
+  const { lang } = p
+  const title = p.q
+    ? tr(lang, { zh: `“${p.q}”的查询结果`, en: `Results for “${p.q}”` })
+    : tr(lang, { zh: '查询', en: 'Search' })
+  return (
+    <Layout lang={lang} self={p.self} title={title}>
+      <h1>{title}</h1>
+      <SearchBox lang={lang} q={p.q} />
+      {p.hits !== null && p.hits.length === 0 && (
+        <Empty>
+          {tr(lang, {
+            zh: '没有找到相关的不合格或预警记录。',
+            en: 'No failed results or alerts found.',
+          })}
+        </Empty>
+      )}
+      {p.hits && p.hits.length > 0 && (
+        <ul class="cards">
+          {p.hits.map((h) => (
+            <li class={`card hit-${h.verdict}`}>
+              <h3>
+                <span class={`verdict-${h.verdict}`}>
+                  {h.verdict === 'failed'
+                    ? tr(lang, { zh: '不合格', en: 'FAILED' })
+                    : tr(lang, { zh: '合格', en: 'passed' })}
+                </span>{' '}
+                {h.exercise && (
+                  <span class="badge badge-exercise">{tr(lang, { zh: '演练', en: 'Exercise' })}</span>
+                )}
+                {h.url ? <a href={h.url}>{h.productName}</a> : h.productName}
+              </h3>
+              <p>
+                {[
+                  h.brand,
+                  h.batch && `${tr(lang, { zh: '批号', en: 'batch' })} ${h.batch}`,
+                  h.producer,
+                  h.unitName,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </p>
+              {h.items.map((i) => (
+                <p>
+                  {i.name}：{tr(lang, { zh: '检验结果', en: 'result' })} {i.result}，
+                  {tr(lang, { zh: '标准值', en: 'limit' })} {i.limit}
+                </p>
+              ))}
+              {h.reason && <p>{tr(lang, h.reason)}</p>}
+              <p class="meta">
+                {h.reference} · {localTime(h.date, lang)}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+      {p.more && (
+        <p class="meta">
+          {tr(lang, {
+            zh: '结果较多，只显示前 50 条，请输入更具体的词。',
+            en: 'Showing the first 50; be more specific.',
+          })}
+        </p>
+      )}
+    </Layout>
+  )
+}
+
+export function NotFoundPage({ lang, self }: { lang: Lang; self: string }) {
+  return (
+    <Layout lang={lang} self={self} title={tr(lang, { zh: '页面不存在', en: 'Not found' })}>
+      <h1>{tr(lang, { zh: '页面不存在', en: 'Not found' })}</h1>
+      <p>
+        <a href="/">{tr(lang, { zh: '返回首页', en: 'Back to the home page' })}</a>
+      </p>
+    </Layout>
+  )
+}

@@ -1,0 +1,80 @@
+import { z } from '@hono/zod-openapi'
+import { LEVEL_CAP } from '../alerts/alert-content.js'
+import type { AppDeps } from '../deps.js'
+import { notFound } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
+import { publicRoute } from '../http/route.js'
+import { newRouter } from '../http/router.js'
+import { problem } from '../http/schemas.js'
+import { atomFeed } from './atom.js'
+import { capXml } from './cap.js'
+import type { PublicReads } from './public-reads.js'
+import { sendCached } from './read-cache.js'
+
+const CAP_TYPE = 'application/cap+xml; charset=utf-8'
+const ATOM_TYPE = 'application/atom+xml; charset=utf-8'
+const notModified = { description: 'Not modified (If-None-Match matched the ETag)' }
+
+const atom = publicRoute(
+  {
+    method: 'get',
+    path: '/feeds/alerts.atom',
+    operationId: 'alertsAtomFeed',
+    tags: ['public'],
+    summary: 'Atom 1.0 feed of consumer alerts, each entry linking to its CAP message',
+    responses: {
+      200: { description: 'The feed', content: { 'application/atom+xml': { schema: z.string() } } },
+      304: notModified,
+    },
+  },
+  { api: false },
+)
+
+const cap = publicRoute(
+  {
+    method: 'get',
+    path: '/cap/{file}',
+    operationId: 'capMessage',
+    tags: ['public'],
+    summary: 'One CAP 1.2 message: `/cap/{versionId}.xml`',
+    request: {
+      params: z.object({
+        file: z.string().max(100).openapi({ description: 'Alert version id followed by `.xml`' }),
+      }),
+    },
+    responses: {
+      200: { description: 'The CAP message', content: { 'application/cap+xml': { schema: z.string() } } },
+      304: notModified,
+      404: problem('No such CAP message'),
+    },
+  },
+  { api: false },
+)
+
+/** `/feeds/alerts.atom` and `/cap/{versionId}.xml`, both from the in-memory snapshot. */
+export function feedRoutes(deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
+  const base = deps.config.PUBLIC_BASE_URL.replace(/\/$/, '')
+  return newRouter()
+    .openapi(
+      atom,
+      async (c) =>
+        sendCached(c, await reads.get(c.req.url, ATOM_TYPE, (s) => atomFeed(s.alerts, base))) as never,
+    )
+    .openapi(cap, async (c) => {
+      const { file } = c.req.valid('param')
+      const id = file.endsWith('.xml') ? file.slice(0, -4) : ''
+      const snapshot = await reads.current()
+      const found = isUuid(id) ? snapshot.alerts.versions.get(id) : undefined
+      if (!found) throw notFound({ zh: '没有这条 CAP 消息', en: 'No such CAP message' })
+      const entry = await reads.get(c.req.url, CAP_TYPE, () =>
+        capXml(
+          found.version,
+          found.alert,
+          deps.config.CAP_SENDER,
+          base,
+          LEVEL_CAP[found.version.content.level].colour,
+        ),
+      )
+      return sendCached(c, entry) as never
+    })
+}

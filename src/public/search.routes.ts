@@ -1,0 +1,61 @@
+import { z } from '@hono/zod-openapi'
+import { decodeCursor, encodeCursor, PageQuery, pageSchema } from '../http/pagination.js'
+import { publicRoute } from '../http/route.js'
+import { newRouter } from '../http/router.js'
+import { problem } from '../http/schemas.js'
+import type { PublicReads, PublicSnapshot } from './public-reads.js'
+import { sendCached } from './read-cache.js'
+import { type SearchHit, SearchHitSchema } from './search.js'
+
+export const SearchQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .openapi({ description: 'Product name, brand, batch, producer or sampled unit; substrings work (辣椒)' }),
+  ...PageQuery,
+})
+
+const search = publicRoute({
+  method: 'get',
+  path: '/public/search',
+  operationId: 'searchPublic',
+  tags: ['public'],
+  summary: 'Is my product affected? Search alerts and published samples',
+  description: 'Failed results first, then newest. Rate limited per client: 429 with `Retry-After`.',
+  request: { query: SearchQuery },
+  responses: {
+    200: {
+      description: 'Matching products',
+      content: { 'application/json': { schema: pageSchema(SearchHitSchema).openapi('SearchPage') } },
+    },
+    304: { description: 'Not modified' },
+    429: problem('Too many searches from this client'),
+  },
+})
+
+/** One page of hits; the cursor is the position in the (snapshot-stable) result order. */
+export function searchPage(
+  s: PublicSnapshot,
+  q: string,
+  limit: number,
+  cursor?: string,
+): { items: SearchHit[]; next: string | null } {
+  const start = cursor ? Number(decodeCursor(cursor, 1)[0]) || 0 : 0
+  const { entries, more } = s.search.search(q, start, limit)
+  return { items: entries.map((e) => e.hit), next: more ? encodeCursor([start + limit]) : null }
+}
+
+export function searchRoutes(reads: PublicReads) {
+  return newRouter().openapi(search, async (c) => {
+    const { q, limit, cursor } = c.req.valid('query')
+    if (cursor) decodeCursor(cursor, 1)
+    const entry = await reads.get(
+      `api:search:${limit}:${cursor ?? ''}:${q}`,
+      'application/json; charset=utf-8',
+      (s) => JSON.stringify(searchPage(s, q, limit, cursor)),
+    )
+    return sendCached(c, entry) as never
+  })
+}

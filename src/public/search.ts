@@ -1,0 +1,151 @@
+import { z } from '@hono/zod-openapi'
+import type { AlertSnapshot } from '../alerts/alert-snapshot.js'
+
+const TextSchema = z.strictObject({ zh: z.string(), en: z.string() })
+
+export const SearchHitSchema = z
+  .strictObject({
+    kind: z.enum(['alert', 'sample']),
+    verdict: z.enum(['failed', 'passed']).openapi({ description: 'Plainly: did this product fail?' }),
+    exercise: z.boolean(),
+    productName: z.string(),
+    brand: z.string().nullable(),
+    batch: z.string().nullable(),
+    producer: z.string().nullable(),
+    unitName: z.string().nullable(),
+    items: z
+      .array(z.strictObject({ name: z.string(), result: z.string(), limit: z.string() }))
+      .openapi({ description: 'Test items: failing ones for a failed sample' }),
+    reason: TextSchema.nullable().openapi({ description: 'Why an incident names the product' }),
+    date: z.string().openapi({ description: 'When published or issued (+08:00)' }),
+    reference: z.string().openapi({ description: 'Announcement number or incident code' }),
+    alertId: z.string().nullable(),
+    url: z.string().nullable(),
+  })
+  .openapi('SearchHit')
+export type SearchHit = z.infer<typeof SearchHitSchema>
+
+/** One searchable product: `text` is what a query is matched against. */
+export interface SearchEntry {
+  text: string
+  /** Sort key: failed first, then newest. */
+  rank: number
+  time: number
+  hit: SearchHit
+}
+
+/**
+ * Where search looks. Alerts are one source; published samples (issue 8) are another, added by passing
+ * their source to `createApp` — each returns its entries from its own snapshot, so all stay in memory.
+ */
+export interface SearchSource {
+  entries(): Promise<SearchEntry[]>
+}
+
+/** Lower case, full-width folded (ＡＢ１ → ab1), spaces collapsed: the same on both sides of a match. */
+export const normalize = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()
+
+export const searchText = (...parts: (string | null | undefined)[]) =>
+  normalize(parts.filter((p) => p).join(' \u0001 '))
+
+/** Every product of every alert (drills included, marked), from the alert snapshot. */
+export function alertSearchEntries(snapshot: AlertSnapshot): SearchEntry[] {
+  return snapshot.sorted.flatMap(({ row, dto }) =>
+    dto.products.map((p) => ({
+      text: searchText(p.name, p.brand, p.batch, p.producer, p.unitName),
+      rank: 0,
+      time: row.created_at.getTime(),
+      hit: {
+        kind: 'alert' as const,
+        verdict: 'failed' as const,
+        exercise: row.exercise,
+        productName: p.name,
+        brand: p.brand ?? null,
+        batch: p.batch ?? null,
+        producer: p.producer ?? null,
+        unitName: p.unitName ?? null,
+        items: p.failingItems ?? [],
+        reason: dto.source.kind === 'incident' ? dto.title : null,
+        date: dto.issuedAt,
+        reference: dto.source.reference,
+        alertId: dto.id,
+        url: `/alerts/${dto.id}`,
+      },
+    })),
+  )
+}
+
+/**
+ * Substring search over every entry, in memory. Chinese queries are often two characters (辣椒, 猪肉), which
+ * trigram indexes cannot serve and `ILIKE '%…%'` answers by scanning every row (see bench/RESULTS.md). Here
+ * the entries are sorted once (failed first, then newest) and every two-character sequence of their text
+ * maps to the ascending list of entries holding it. A query walks the shortest such list among its terms'
+ * bigrams, checks each candidate for every term, and stops as soon as the page is full: a common term ends
+ * after a page of candidates, a rare one visits only the entries that hold its rarest bigram. One-character
+ * queries fall back to a scan.
+ */
+export class SearchIndex {
+  private readonly sorted: SearchEntry[]
+  private readonly postings = new Map<string, Int32Array>()
+
+  constructor(entries: SearchEntry[]) {
+    this.sorted = [...entries].sort((a, b) => a.rank - b.rank || b.time - a.time)
+    const lists = new Map<string, number[]>()
+    this.sorted.forEach((e, i) => {
+      for (let k = 0; k + 1 < e.text.length; k++) {
+        const gram = e.text.slice(k, k + 2)
+        const list = lists.get(gram)
+        if (!list) lists.set(gram, [i])
+        else if (list[list.length - 1] !== i) list.push(i)
+      }
+    })
+    for (const [gram, list] of lists) this.postings.set(gram, Int32Array.from(list))
+  }
+
+  /** Entries `start`..`start+limit` of the matches, and whether more follow. */
+  search(q: string, start: number, limit: number): { entries: SearchEntry[]; more: boolean } {
+    const terms = normalize(q).split(' ').filter(Boolean)
+    if (terms.length === 0) return { entries: [], more: false }
+    const lists: Int32Array[] = []
+    for (const t of terms)
+      for (let k = 0; k + 1 < t.length; k++)
+        lists.push(this.postings.get(t.slice(k, k + 2)) ?? new Int32Array(0))
+    lists.sort((a, b) => a.length - b.length)
+    // The two shortest lists intersected: digits and common characters make single bigrams unselective.
+    const [a, b] = lists
+    const candidates: ArrayLike<number> | null =
+      a === undefined ? null : b === undefined ? a : intersect(a, b)
+    const out: SearchEntry[] = []
+    let seen = 0
+    const total = candidates === null ? this.sorted.length : candidates.length
+    for (let c = 0; c < total; c++) {
+      const entry = this.sorted[candidates === null ? c : candidates[c]!]!
+      if (!terms.every((t) => entry.text.includes(t))) continue
+      if (seen++ < start) continue
+      if (out.length === limit) return { entries: out, more: true }
+      out.push(entry)
+    }
+    return { entries: out, more: false }
+  }
+}
+
+/** Both ascending lists' common members, in one merge pass. */
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length))
+  let n = 0
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i]!
+    const y = b[j]!
+    if (x === y) {
+      out[n++] = x
+      i++
+      j++
+    } else if (x < y) i++
+    else j++
+  }
+  return out.subarray(0, n)
+}
+
+/** All matches in order (tests and the bench's comparison). */
+export const searchEntries = (entries: SearchEntry[], q: string) =>
+  new SearchIndex(entries).search(q, 0, Number.MAX_SAFE_INTEGER).entries
