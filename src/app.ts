@@ -8,6 +8,7 @@ import { limitBody, requestContext, requireContentType } from './http/middleware
 import { AppError, problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
+import { SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
@@ -19,8 +20,12 @@ export const API_PREFIX = '/api/v1'
 export function createApp(deps: AppDeps) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
-  app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
-  app.use(`${API_PREFIX}/*`, requireContentType())
+  // A sampling file is far larger than any JSON body: the import has its own limit and content type.
+  const importPath = `${API_PREFIX}${SAMPLE_IMPORT_PATH}`
+  const jsonLimit = limitBody(deps.config.BODY_LIMIT_BYTES)
+  const importLimit = limitBody(deps.config.IMPORT_BODY_LIMIT_BYTES)
+  app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path === importPath ? importLimit : jsonLimit)(c, next))
+  app.use(`${API_PREFIX}/*`, requireContentType({ [importPath]: /^text\/csv$/i }))
   const actors = new ActorCache()
   app.use(`${API_PREFIX}/*`, resolveActor(deps.db, actors))
 
@@ -30,6 +35,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
+  app.route(API_PREFIX, sampleRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

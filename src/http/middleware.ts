@@ -38,20 +38,26 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i
 
-/** A request that carries a body must say it is JSON. */
-export function requireContentType(): MiddlewareHandler<AppEnv> {
+/**
+ * A request that carries a body must say it is JSON, except on the paths listed in `others`, which take the
+ * content type given there instead (a CSV import).
+ */
+export function requireContentType(others: Record<string, RegExp> = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const allowed = others[c.req.path]
     if (BODY_METHODS.has(c.req.method)) {
       const length = c.req.header('content-length')
       const hasBody =
         (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? ''
-      if (hasBody && !JSON_TYPE.test(type))
+      const expected = allowed ?? JSON_TYPE
+      const name = allowed ? 'text/csv' : 'application/json'
+      if ((hasBody || allowed) && !expected.test(type))
         throw new AppError(
           'unsupported_media_type',
           {
-            zh: `不支持的内容类型「${type || '（未提供）'}」，请使用 application/json`,
-            en: `Content-Type "${type || '(none)'}" is not supported; send application/json`,
+            zh: `不支持的内容类型「${type || '（未提供）'}」，请使用 ${name}`,
+            en: `Content-Type "${type || '(none)'}" is not supported; send ${name}`,
           },
           // The body is left unread, so the connection cannot carry another request.
           { headers: { connection: 'close' } },
