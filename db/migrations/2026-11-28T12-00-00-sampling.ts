@@ -106,7 +106,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('announcement_samples_pk', ['announcement_id', 'sample_id'])
     .execute()
-  await db.schema.createIndex('announcement_samples_sample_idx').on('announcement_samples').column('sample_id').execute()
+  await db.schema
+    .createIndex('announcement_samples_sample_idx')
+    .on('announcement_samples')
+    .column('sample_id')
+    .execute()
 
   // Which samples a disposal task is about: each district's task lists that district's failing samples.
   await db.schema

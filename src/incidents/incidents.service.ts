@@ -1,14 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto'
-import type { IncidentProduct } from '../db/types.js'
+import type { Kysely } from 'kysely'
+import type { DB, IncidentProduct } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { appendEvents } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { AppError, invalidState, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
+import type { LoadedPlaybook } from '../playbooks/playbook.loader.js'
 import { levelName } from '../playbooks/playbook.schema.js'
 import { taskCancelledEvent, taskCreatedEvent } from '../tasks/task-events.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
-import { cancelTasks, insertTasks, nextOccurrences } from '../tasks/tasks.repo.js'
+import { cancelTasks, insertTasks, type NewTask, nextOccurrences } from '../tasks/tasks.repo.js'
 import {
   claimIdempotencyKey,
   findIdempotencyKey,
@@ -79,7 +81,7 @@ export async function activateIncident(
   input: ActivateInput,
   idempotencyKey?: string,
 ): Promise<{ incident: IncidentRow; created: boolean; taskCount: number }> {
-  const { db, clock, config } = deps
+  const { db, clock } = deps
   const hash = requestHash(input)
   if (idempotencyKey && (await findIdempotencyKey(db, ACTIVATE_SCOPE, idempotencyKey)))
     return replay(deps, idempotencyKey, hash)
@@ -105,9 +107,8 @@ export async function activateIncident(
 
   const now = clock.now()
   const id = randomUUID()
-  const tasks = planTasks(stepsAtLevel(loaded.playbook, input.level), districts, now, config.TZ)
   try {
-    const incident = await db.transaction().execute(async (trx) => {
+    const { incident, taskCount } = await db.transaction().execute(async (trx) => {
       if (
         idempotencyKey &&
         !(await claimIdempotencyKey(trx, {
@@ -119,56 +120,83 @@ export async function activateIncident(
         }))
       )
         throw new KeyTaken()
-      const year = localYear(now, config.TZ)
-      const number = await nextIncidentNumber(trx, year)
-      const code = `FS-${year}-${String(number).padStart(4, '0')}`
-      const row = await trx
-        .insertInto('incidents')
-        .values({
-          id,
-          code,
-          playbook_id: loaded.playbook.id,
-          playbook_hash: loaded.hash,
-          title: input.title,
-          hazard: input.hazard ?? null,
-          products: JSON.stringify(input.products ?? []),
-          level: input.level,
-          all_districts: input.districts === 'all',
-          districts,
-          status: 'active',
-          exercise: input.exercise ?? false,
-          note: input.note ?? null,
-          created_at: now,
-          created_by: ctx.actor?.id ?? null,
-        })
-        .returning(incidentColumns)
-        .executeTakeFirstOrThrow()
-      const rows = await insertTasks(trx, id, tasks, now)
-      await appendEvents(trx, ctx, now, [
-        {
-          type: 'incident.activated',
-          incidentId: id,
-          subject: code,
-          payload: {
-            code,
-            playbook: loaded.playbook.id,
-            playbookHash: loaded.hash,
-            level: levelName(input.level as 1),
-            districts,
-            exercise: input.exercise ?? false,
-            taskCount: rows.length,
-          },
-        },
-        ...rows.map((t) => taskCreatedEvent(t)),
-      ])
-      return row
+      const opened = await openIncident(trx, deps, ctx, { id, now, loaded, input, districts })
+      return { incident: opened.incident, taskCount: opened.tasks.length }
     })
-    return { incident, created: true, taskCount: tasks.length }
+    return { incident, created: true, taskCount }
   } catch (err) {
     // Another request with the same key committed first: answer as a replay of it.
     if (err instanceof KeyTaken && idempotencyKey) return replay(deps, idempotencyKey, hash)
     throw err
   }
+}
+
+/**
+ * The insert part of an activation, inside the caller's transaction: the incident with its number, its
+ * tasks and their events. The caller has checked the input. An announcement's publication uses it to open
+ * its disposal incident in the publishing transaction.
+ */
+export async function openIncident(
+  trx: Kysely<DB>,
+  deps: Pick<Deps, 'config'>,
+  ctx: RequestContext,
+  spec: {
+    id: string
+    now: Date
+    loaded: LoadedPlaybook
+    input: ActivateInput
+    districts: string[]
+    /** Extra fields for the `incident.activated` event (e.g. the announcement behind it). */
+    extra?: Record<string, unknown>
+  },
+): Promise<{ incident: IncidentRow; tasks: NewTask[] }> {
+  const { id, now, loaded, input, districts } = spec
+  const { config } = deps
+  const tasks = planTasks(stepsAtLevel(loaded.playbook, input.level), districts, now, config.TZ)
+  const year = localYear(now, config.TZ)
+  const number = await nextIncidentNumber(trx, year)
+  const code = `FS-${year}-${String(number).padStart(4, '0')}`
+  const row = await trx
+    .insertInto('incidents')
+    .values({
+      id,
+      code,
+      playbook_id: loaded.playbook.id,
+      playbook_hash: loaded.hash,
+      title: input.title,
+      hazard: input.hazard ?? null,
+      products: JSON.stringify(input.products ?? []),
+      level: input.level,
+      all_districts: input.districts === 'all',
+      districts,
+      status: 'active',
+      exercise: input.exercise ?? false,
+      note: input.note ?? null,
+      created_at: now,
+      created_by: ctx.actor?.id ?? null,
+    })
+    .returning(incidentColumns)
+    .executeTakeFirstOrThrow()
+  const rows = await insertTasks(trx, id, tasks, now)
+  await appendEvents(trx, ctx, now, [
+    {
+      type: 'incident.activated',
+      incidentId: id,
+      subject: code,
+      payload: {
+        code,
+        playbook: loaded.playbook.id,
+        playbookHash: loaded.hash,
+        level: levelName(input.level as 1),
+        districts,
+        exercise: input.exercise ?? false,
+        taskCount: rows.length,
+        ...spec.extra,
+      },
+    },
+    ...rows.map((t) => taskCreatedEvent(t)),
+  ])
+  return { incident: row, tasks: rows }
 }
 
 /**

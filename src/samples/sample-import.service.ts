@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { AppDeps } from '../deps.js'
 import { appendEvent } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
-import { AppError, validationFailed } from '../http/problem.js'
+import { type AppError, validationFailed } from '../http/problem.js'
 import { normaliseName } from './sample-fields.js'
 import { type BadRow, parseSampleFile } from './sample-import.js'
 import { existingNumbers, writeSamples } from './samples.repo.js'
@@ -59,11 +59,13 @@ export async function importSamples(
   const taken = await existingNumbers(deps.db, nos)
   if (taken.size > 0)
     throw rejected(
-      [...taken].map((no) => ({
-        line: parsed.lineOf.get(no) ?? 0,
-        column: '抽样编号',
-        reason: `sample number ${no} is already recorded`,
-      })).sort((a, b) => a.line - b.line),
+      [...taken]
+        .map((no) => ({
+          line: parsed.lineOf.get(no) ?? 0,
+          column: '抽样编号',
+          reason: `sample number ${no} is already recorded`,
+        }))
+        .sort((a, b) => a.line - b.line),
     )
 
   const now = deps.clock.now()
@@ -100,7 +102,11 @@ export async function importSamples(
     return true
   })
   if (!inserted) {
-    const row = await deps.db.selectFrom('sample_imports').selectAll().where('content_hash', '=', parsed.hash).executeTakeFirstOrThrow()
+    const row = await deps.db
+      .selectFrom('sample_imports')
+      .selectAll()
+      .where('content_hash', '=', parsed.hash)
+      .executeTakeFirstOrThrow()
     return duplicateOf(row)
   }
   return {

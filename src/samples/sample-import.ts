@@ -57,7 +57,10 @@ const REQUIRED: Field[] = ['no', 'unitName', 'unitAddress', 'foodName', 'categor
 // A continuation row may fill these only with the same value as the sample's first row.
 const SAMPLE_FIELDS = (Object.values(HEADERS) as Field[]).filter((f) => f !== 'no' && f !== 'items')
 
-const headerKey = (h: string) => clean(h).replace(/\|\||\||丨/g, '║').replace(/\s/g, '')
+const headerKey = (h: string) =>
+  clean(h)
+    .replace(/\|\||\||丨/g, '║')
+    .replace(/\s/g, '')
 
 export interface ParsedFile {
   hash: string
@@ -116,7 +119,11 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
     const line = info.lines
     out.rows++
     if (record.length > header.record.length) {
-      bad.push({ line, column: null, reason: `${record.length} cells, the header has ${header.record.length}` })
+      bad.push({
+        line,
+        column: null,
+        reason: `${record.length} cells, the header has ${header.record.length}`,
+      })
       continue
     }
     const nul = record.findIndex((v) => v.includes('\u0000'))
@@ -147,7 +154,8 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
     const head = heads.get(no)
     if (head) {
       // A continuation row: only the item, and nothing that contradicts the first row.
-      if (!cells.items) bad.push({ line, column: ITEM_HEADER, reason: `continuation row of ${no} without an item` })
+      if (!cells.items)
+        bad.push({ line, column: ITEM_HEADER, reason: `continuation row of ${no} without an item` })
       for (const f of SAMPLE_FIELDS)
         if (cells[f] && cells[f] !== head.cells[f])
           bad.push({ line, column: NAME_OF[f], reason: `differs from the first row of sample ${no}` })

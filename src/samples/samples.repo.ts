@@ -132,7 +132,9 @@ export async function writeSamples(
 export async function existingNumbers(db: Kysely<DB>, nos: string[]): Promise<Set<string>> {
   const found = new Set<string>()
   for (let i = 0; i < nos.length; i += CHUNK) {
-    const rows = await sql<{ no: string }>`select no from samples where no = any(${nos.slice(i, i + CHUNK)}::text[])`.execute(db)
+    const rows = await sql<{
+      no: string
+    }>`select no from samples where no = any(${nos.slice(i, i + CHUNK)}::text[])`.execute(db)
     for (const r of rows.rows) found.add(r.no)
   }
   return found
@@ -168,7 +170,15 @@ export const selectSample = (db: Kysely<DB>) =>
     ])
 
 export type SampleRow = Awaited<ReturnType<ReturnType<typeof selectSample>['executeTakeFirstOrThrow']>>
-export type ItemRow = { sample_id: string; position: number; name: string; result: string; limit_value: string | null; unit: string | null; verdict: Verdict }
+export type ItemRow = {
+  sample_id: string
+  position: number
+  name: string
+  result: string
+  limit_value: string | null
+  unit: string | null
+  verdict: Verdict
+}
 
 export async function itemsOf(db: Kysely<DB>, sampleIds: string[]): Promise<Map<string, ItemRow[]>> {
   const map = new Map<string, ItemRow[]>()
@@ -211,5 +221,8 @@ export function listSamples(db: Kysely<DB>, f: SampleFilter) {
   if (f.producer) q = q.where('producer_name', 'ilike', like(f.producer))
   if (f.unit) q = q.where('unit_name', 'ilike', like(f.unit))
   if (f.after) q = q.where(afterCursor(['no'], f.after))
-  return q.orderBy('no').limit(f.limit + 1).execute()
+  return q
+    .orderBy('no')
+    .limit(f.limit + 1)
+    .execute()
 }

@@ -44,12 +44,17 @@ const importRoute = securedRoute(writers, {
     'bad row is refused (422) listing every bad row with its line number, column and reason. The same file ' +
     'imported again adds nothing (`duplicate: true`).',
   request: {
-    query: z.object({ name: z.string().max(200).optional().openapi({ description: 'File name, for the record' }) }),
+    query: z.object({
+      name: z.string().max(200).optional().openapi({ description: 'File name, for the record' }),
+    }),
     body: { content: { 'text/csv': { schema: z.string() } }, required: true },
   },
   responses: {
     201: { description: 'Imported in one transaction', content: json(ImportResultSchema) },
-    200: { description: 'The same file was imported before; nothing added', content: json(ImportResultSchema) },
+    200: {
+      description: 'The same file was imported before; nothing added',
+      content: json(ImportResultSchema),
+    },
     413: problem('File larger than IMPORT_BODY_LIMIT_BYTES'),
     415: problem('Not text/csv'),
   },

@@ -27,7 +27,9 @@ export const SampleInputSchema = z
     foodName: text(200).openapi({ example: '香辣辣椒酱' }),
     spec: optText(200),
     brand: optText(200),
-    batch: optText(200).openapi({ description: '生产日期/批号 as printed; `(购进日期)` prefix marks a purchase date' }),
+    batch: optText(200).openapi({
+      description: '生产日期/批号 as printed; `(购进日期)` prefix marks a purchase date',
+    }),
     producer: z.strictObject({ name: optText(200), address: optText(400) }).optional(),
     category: text(100).openapi({ example: '调味品' }),
     taskSource: optText(200),
@@ -78,7 +80,10 @@ export type SampleDto = z.infer<typeof SampleSchema>
 
 export const SampleQuerySchema = z.object({
   no: z.string().max(64).optional(),
-  district: z.string().regex(/^\d{6}$/).optional(),
+  district: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   category: z.string().max(100).optional(),
   verdict: VerdictSchema.optional(),
   producer: z.string().max(200).optional().openapi({ description: 'Substring of the named producer' }),

@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { AppDeps } from '../deps.js'
 import type { DistrictDirectory } from '../districts/district-directory.js'
+import { appendEvent } from '../events/events.repo.js'
 import type { RequestContext } from '../http/app-env.js'
 import { isUuid } from '../http/ids.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
 import { AppError, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
-import { appendEvent } from '../events/events.repo.js'
 import { clean, DistrictResolver, normaliseName, readProductionDate, unitOf } from './sample-fields.js'
-import { existingNumbers, itemsOf, listSamples, type NewSample, type SampleFilter, selectSample, sampleVerdict, writeSamples } from './samples.repo.js'
+import {
+  existingNumbers,
+  itemsOf,
+  listSamples,
+  type NewSample,
+  type SampleFilter,
+  sampleVerdict,
+  selectSample,
+  writeSamples,
+} from './samples.repo.js'
 import { type SampleInput, sampleDto } from './samples.schema.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'districts'>
@@ -40,7 +49,8 @@ function toNewSample(deps: Deps, input: SampleInput): NewSample {
       code: 'unknown_district',
     })
   const reading = readProductionDate(input.batch ?? '')
-  if (reading.kind === 'invalid') issues.push({ path: 'body.batch', message: reading.reason, code: 'invalid_date' })
+  if (reading.kind === 'invalid')
+    issues.push({ path: 'body.batch', message: reading.reason, code: 'invalid_date' })
   if (issues.length > 0 || !districtCode) throw validationFailed(issues)
   const opt = (v: string | undefined) => clean(v) || null
   return {
@@ -83,7 +93,12 @@ export async function createSample(deps: Deps, ctx: RequestContext, input: Sampl
         zh: `抽样编号「${sample.no}」已存在`,
         en: `Sample number "${sample.no}" is already recorded`,
       })
-    await writeSamples(trx, [sample], { at: now, by: ctx.actor?.id ?? null, importId: null, normalise: normaliseName })
+    await writeSamples(trx, [sample], {
+      at: now,
+      by: ctx.actor?.id ?? null,
+      importId: null,
+      normalise: normaliseName,
+    })
     await appendEvent(trx, ctx, now, {
       type: 'sample.recorded',
       districtCode: sample.districtCode,
@@ -101,7 +116,10 @@ export async function getSample(deps: Deps, id: string) {
   return sampleDto(row, items.get(row.id) ?? [], districtNameOf(deps.districts))
 }
 
-export async function findSamples(deps: Deps, f: Omit<SampleFilter, 'after'> & { cursor?: string | undefined }) {
+export async function findSamples(
+  deps: Deps,
+  f: Omit<SampleFilter, 'after'> & { cursor?: string | undefined },
+) {
   const after = f.cursor ? decodeCursor(f.cursor, 1) : undefined
   const rows = await listSamples(deps.db, { ...f, after })
   const page = rows.slice(0, f.limit)
@@ -110,5 +128,10 @@ export async function findSamples(deps: Deps, f: Omit<SampleFilter, 'after'> & {
     page.map((r) => r.id),
   )
   const name = districtNameOf(deps.districts)
-  return pageOf(rows, f.limit, (r) => [r.no], (r) => sampleDto(r, items.get(r.id) ?? [], name))
+  return pageOf(
+    rows,
+    f.limit,
+    (r) => [r.no],
+    (r) => sampleDto(r, items.get(r.id) ?? [], name),
+  )
 }
