@@ -1,3 +1,5 @@
+import { announcementRoutes } from './announcements/announcements.routes.js'
+import { publicAnnouncementRoutes } from './announcements/public-announcements.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
 import { healthRoutes } from './health/health.routes.js'
@@ -36,6 +38,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, incidentRoutes(deps))
   app.route(API_PREFIX, taskRoutes(deps))
   app.route(API_PREFIX, sampleRoutes(deps))
+  app.route(API_PREFIX, announcementRoutes(deps))
+  app.route(API_PREFIX, publicAnnouncementRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

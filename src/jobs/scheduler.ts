@@ -1,4 +1,5 @@
 import { type ScheduledTask, schedule } from 'node-cron'
+import { publishDueAnnouncements } from '../announcements/announcement-publish.job.js'
 import type { AppDeps } from '../deps.js'
 import { createRecurringTasks } from './recurring-tasks.job.js'
 
@@ -8,7 +9,11 @@ export interface Job {
   run(deps: AppDeps): Promise<unknown>
 }
 
-export const jobs: Job[] = [{ name: 'recurring-tasks', cron: '* * * * *', run: createRecurringTasks }]
+export const jobs: Job[] = [
+  { name: 'recurring-tasks', cron: '* * * * *', run: createRecurringTasks },
+  // Every two seconds: a scheduled publication appears within seconds of its time, not on a minute tick.
+  { name: 'publish-announcements', cron: '*/2 * * * * *', run: publishDueAnnouncements },
+]
 
 /** Runs each job on its cron in the configured zone; a job's own advisory lock keeps it once per slot. */
 export function startScheduler(deps: AppDeps) {

@@ -1,0 +1,480 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { AnnouncementKind, AnnouncementStatus, DB } from '../db/types.js'
+import type { AppDeps } from '../deps.js'
+import { appendEvent } from '../events/events.repo.js'
+import type { Actor, RequestContext } from '../http/app-env.js'
+import { isUuid } from '../http/ids.js'
+import {
+  AppError,
+  forbidden,
+  invalidState,
+  notFound,
+  type ProblemIssue,
+  validationFailed,
+} from '../http/problem.js'
+import { noPublicationHooks, type PublicationHooks, publishAnnouncement } from './announcement-publish.js'
+import {
+  type AnnouncementRow,
+  findAnnouncement,
+  linkSamples,
+  lockAnnouncement,
+  sampleIdsOf,
+  samplesByNumber,
+  takenSamples,
+} from './announcements.repo.js'
+
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'> & { publicationHooks?: PublicationHooks }
+
+const missing = () => notFound({ zh: '公告不存在', en: 'No such announcement' })
+
+function actorOf(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new AppError('unauthorized')
+  return ctx.actor
+}
+
+const STATUS_ZH: Record<AnnouncementStatus, string> = {
+  draft: '草稿',
+  in_review: '待审核',
+  reviewed: '待核准',
+  approved: '已核准待发布',
+  published: '已发布',
+}
+
+function expectStatus(a: AnnouncementRow, wanted: AnnouncementStatus, action: { zh: string; en: string }) {
+  if (a.status !== wanted)
+    throw invalidState(
+      {
+        zh: `公告处于「${STATUS_ZH[a.status]}」状态，不能${action.zh}`,
+        en: `The announcement is ${a.status}; cannot ${action.en}`,
+      },
+      a.status,
+    )
+}
+
+/** Sample numbers → ids, refusing unknown numbers and samples already announced elsewhere, all at once. */
+async function resolveSamples(
+  db: Kysely<DB>,
+  nos: string[],
+  except: (string | null)[],
+  path = 'body.sampleNos',
+): Promise<string[]> {
+  const issues: ProblemIssue[] = []
+  const unique = [...new Set(nos)]
+  const found = await samplesByNumber(db, unique)
+  unique.forEach((no) => {
+    if (!found.has(no))
+      issues.push({ path: `${path}[${nos.indexOf(no)}]`, message: `no sample ${no}`, code: 'unknown_sample' })
+  })
+  const ids = unique.flatMap((no) => found.get(no)?.id ?? [])
+  const taken = await takenSamples(db, ids, except)
+  unique.forEach((no) => {
+    const id = found.get(no)?.id
+    const other = id ? taken.get(id) : undefined
+    if (other)
+      issues.push({
+        path: `${path}[${nos.indexOf(no)}]`,
+        message: `sample ${no} is already in announcement ${other}`,
+        code: 'sample_taken',
+      })
+  })
+  if (issues.length > 0) throw validationFailed(issues)
+  return ids
+}
+
+async function numberFree(db: Kysely<DB>, number: string, self?: string) {
+  const row = await db
+    .selectFrom('announcements')
+    .select('id')
+    .where('number', '=', number)
+    .executeTakeFirst()
+  if (row && row.id !== self)
+    throw new AppError('conflict', { zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` })
+}
+
+interface DraftSpec {
+  number: string
+  title: string
+  period: string
+  kind: AnnouncementKind
+  refersTo: string | null
+  reason: string | null
+  exercise: boolean
+  sampleNos: string[]
+}
+
+async function insertDraft(deps: Deps, ctx: RequestContext, spec: DraftSpec, trx: Kysely<DB>) {
+  const actor = actorOf(ctx)
+  const now = deps.clock.now()
+  await numberFree(trx, spec.number)
+  // A retraction lists what it retracts; those samples stay where they are.
+  const sampleIds =
+    spec.kind === 'retraction' && spec.refersTo
+      ? await sampleIdsOf(trx, spec.refersTo)
+      : await resolveSamples(trx, spec.sampleNos, [spec.refersTo])
+  const id = randomUUID()
+  await trx
+    .insertInto('announcements')
+    .values({
+      id,
+      number: spec.number,
+      title: spec.title,
+      period: spec.period,
+      kind: spec.kind,
+      refers_to: spec.refersTo,
+      reason: spec.reason,
+      status: 'draft',
+      exercise: spec.exercise,
+      drafted_by: actor.id,
+      drafted_by_name: actor.name,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+  await linkSamples(trx, id, sampleIds)
+  await appendEvent(trx, ctx, now, {
+    type: 'announcement.drafted',
+    subject: spec.number,
+    payload: { announcementId: id, number: spec.number, kind: spec.kind, refersTo: spec.refersTo, sampleIds },
+  })
+  return id
+}
+
+export async function draftAnnouncement(
+  deps: Deps,
+  ctx: RequestContext,
+  input: {
+    number: string
+    title: string
+    period: string
+    sampleNos: string[]
+    exercise?: boolean | undefined
+  },
+) {
+  return deps.db
+    .transaction()
+    .execute((trx) =>
+      insertDraft(
+        deps,
+        ctx,
+        { ...input, kind: 'original', refersTo: null, reason: null, exercise: input.exercise ?? false },
+        trx,
+      ),
+    )
+}
+
+/** Runs `fn` on the locked announcement, or 404. */
+function withLocked<T>(
+  deps: Deps,
+  id: string,
+  fn: (trx: Kysely<DB>, a: AnnouncementRow, now: Date) => Promise<T>,
+) {
+  return deps.db.transaction().execute(async (trx) => {
+    const a = isUuid(id) ? await lockAnnouncement(trx, id) : undefined
+    if (!a) throw missing()
+    return fn(trx, a, deps.clock.now())
+  })
+}
+
+export function updateDraft(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: {
+    number?: string | undefined
+    title?: string | undefined
+    period?: string | undefined
+    sampleNos?: string[] | undefined
+  },
+) {
+  return withLocked(deps, id, async (trx, a, now) => {
+    if (a.status === 'published')
+      throw invalidState(
+        {
+          zh: '已发布的公告不能修改；请发布更正公告',
+          en: 'A published announcement is never edited; publish a correction',
+        },
+        a.status,
+      )
+    expectStatus(a, 'draft', { zh: '修改', en: 'edit' })
+    if (input.number) await numberFree(trx, input.number, a.id)
+    let sampleIds: string[] | undefined
+    if (input.sampleNos) {
+      if (a.kind === 'retraction')
+        throw validationFailed([
+          { path: 'body.sampleNos', message: 'a retraction lists the samples of what it retracts' },
+        ])
+      sampleIds = await resolveSamples(trx, input.sampleNos, [a.id, a.refers_to])
+      await linkSamples(trx, a.id, sampleIds)
+    }
+    await trx
+      .updateTable('announcements')
+      .set({
+        ...(input.number ? { number: input.number } : {}),
+        ...(input.title ? { title: input.title } : {}),
+        ...(input.period ? { period: input.period } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', a.id)
+      .execute()
+    await appendEvent(trx, ctx, now, {
+      type: 'announcement.updated',
+      subject: input.number ?? a.number,
+      payload: {
+        announcementId: a.id,
+        number: input.number ?? a.number,
+        sampleIds: sampleIds ?? (await sampleIdsOf(trx, a.id)),
+      },
+    })
+  })
+}
+
+export function submitAnnouncement(deps: Deps, ctx: RequestContext, id: string) {
+  const actor = actorOf(ctx)
+  return withLocked(deps, id, async (trx, a, now) => {
+    expectStatus(a, 'draft', { zh: '提交审核', en: 'submit' })
+    if (actor.id !== a.drafted_by && actor.role !== 'admin')
+      throw forbidden({ zh: '只有起草人可以提交审核', en: 'Only the drafter submits the announcement' })
+    await trx
+      .updateTable('announcements')
+      .set({ status: 'in_review', updated_at: now })
+      .where('id', '=', a.id)
+      .execute()
+    await appendEvent(trx, ctx, now, {
+      type: 'announcement.submitted',
+      subject: a.number,
+      payload: { announcementId: a.id, number: a.number },
+    })
+  })
+}
+
+/** Back to draft with the comment; the review and approval start over. */
+async function returnToDraft(
+  trx: Kysely<DB>,
+  ctx: RequestContext,
+  a: AnnouncementRow,
+  now: Date,
+  stage: 'review' | 'approval',
+  comment: string,
+) {
+  await trx
+    .updateTable('announcements')
+    .set({
+      status: 'draft',
+      return_comment: comment,
+      reviewed_by: null,
+      reviewed_by_name: null,
+      reviewed_at: null,
+      review_comment: null,
+      approved_by: null,
+      approved_by_name: null,
+      approved_at: null,
+      approve_comment: null,
+      publish_at: null,
+      updated_at: now,
+    })
+    .where('id', '=', a.id)
+    .execute()
+  await appendEvent(trx, ctx, now, {
+    type: 'announcement.returned',
+    subject: a.number,
+    payload: { announcementId: a.id, number: a.number, stage, comment },
+  })
+}
+
+/** 审: one review by someone other than the drafter. */
+export function reviewAnnouncement(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { decision: 'pass' | 'return'; comment: string },
+) {
+  const actor = actorOf(ctx)
+  return withLocked(deps, id, async (trx, a, now) => {
+    expectStatus(a, 'in_review', { zh: '审核', en: 'review' })
+    if (actor.id === a.drafted_by)
+      throw forbidden({
+        zh: '一审一核：起草人不能审核自己起草的公告',
+        en: 'One review, one approval: the drafter cannot review',
+      })
+    if (input.decision === 'return') return returnToDraft(trx, ctx, a, now, 'review', input.comment)
+    await trx
+      .updateTable('announcements')
+      .set({
+        status: 'reviewed',
+        reviewed_by: actor.id,
+        reviewed_by_name: actor.name,
+        reviewed_at: now,
+        review_comment: input.comment,
+        return_comment: null,
+        updated_at: now,
+      })
+      .where('id', '=', a.id)
+      .execute()
+    await appendEvent(trx, ctx, now, {
+      type: 'announcement.reviewed',
+      subject: a.number,
+      payload: { announcementId: a.id, number: a.number, comment: input.comment },
+    })
+  })
+}
+
+/** 核: one approval by someone who neither drafted nor reviewed it. */
+export function approveAnnouncement(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { decision: 'pass' | 'return'; comment: string },
+) {
+  const actor = actorOf(ctx)
+  return withLocked(deps, id, async (trx, a, now) => {
+    expectStatus(a, 'reviewed', { zh: '核准', en: 'approve' })
+    if (actor.id === a.drafted_by)
+      throw forbidden({
+        zh: '一审一核：起草人不能核准自己起草的公告',
+        en: 'One review, one approval: the drafter cannot approve',
+      })
+    if (actor.id === a.reviewed_by)
+      throw forbidden({
+        zh: '一审一核：审核人不能再核准同一公告',
+        en: 'One review, one approval: the reviewer cannot also approve',
+      })
+    if (input.decision === 'return') return returnToDraft(trx, ctx, a, now, 'approval', input.comment)
+    await trx
+      .updateTable('announcements')
+      .set({
+        status: 'approved',
+        approved_by: actor.id,
+        approved_by_name: actor.name,
+        approved_at: now,
+        approve_comment: input.comment,
+        updated_at: now,
+      })
+      .where('id', '=', a.id)
+      .execute()
+    await appendEvent(trx, ctx, now, {
+      type: 'announcement.approved',
+      subject: a.number,
+      payload: { announcementId: a.id, number: a.number, comment: input.comment },
+    })
+  })
+}
+
+/** Publishes now, or records the time for the publication job (which fires within seconds of it). */
+export function publishOrSchedule(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { at?: string | undefined },
+) {
+  const actor = actorOf(ctx)
+  return withLocked(deps, id, async (trx, a, now) => {
+    expectStatus(a, 'approved', { zh: '发布', en: 'publish' })
+    if (actor.id !== a.approved_by)
+      throw forbidden({ zh: '只有核准人可以发布公告', en: 'Only the approver publishes the announcement' })
+    const at = input.at ? new Date(input.at) : undefined
+    if (at && at.getTime() > now.getTime()) {
+      await trx
+        .updateTable('announcements')
+        .set({ publish_at: at, updated_at: now })
+        .where('id', '=', a.id)
+        .execute()
+      await appendEvent(trx, ctx, now, {
+        type: 'announcement.scheduled',
+        subject: a.number,
+        payload: { announcementId: a.id, number: a.number, at: at.toISOString() },
+      })
+      return { scheduled: true }
+    }
+    await publishAnnouncement(trx, deps, ctx, a, now, deps.publicationHooks ?? noPublicationHooks)
+    return { scheduled: false }
+  })
+}
+
+async function standingPublished(trx: Kysely<DB>, id: string, what: { zh: string; en: string }) {
+  const a = isUuid(id) ? await findAnnouncement(trx, id) : undefined
+  if (!a) throw missing()
+  if (a.status !== 'published' || a.kind === 'retraction' || a.superseded)
+    throw invalidState(
+      {
+        zh: `只能${what.zh}已发布且未被更正或撤回的公告`,
+        en: `Only a published announcement still standing can be ${what.en}`,
+      },
+      a.superseded ?? a.status,
+    )
+  const pending = await trx
+    .selectFrom('announcements')
+    .select('number')
+    .where('refers_to', '=', a.id)
+    .where('status', '!=', 'published')
+    .executeTakeFirst()
+  if (pending)
+    throw new AppError('conflict', {
+      zh: `公告已有待发布的更正或撤回：${pending.number}`,
+      en: `A correction or retraction is already pending: ${pending.number}`,
+    })
+  return a
+}
+
+export function correctAnnouncement(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { number: string; title: string; period?: string | undefined; sampleNos?: string[] | undefined },
+) {
+  return deps.db.transaction().execute(async (trx) => {
+    const a = await standingPublished(trx, id, { zh: '更正', en: 'corrected' })
+    const nos =
+      input.sampleNos ??
+      (
+        await trx
+          .selectFrom('announcement_samples as l')
+          .innerJoin('samples as s', 's.id', 'l.sample_id')
+          .select('s.no')
+          .where('l.announcement_id', '=', a.id)
+          .orderBy('l.position')
+          .execute()
+      ).map((r) => r.no)
+    return insertDraft(
+      deps,
+      ctx,
+      {
+        number: input.number,
+        title: input.title,
+        period: input.period ?? a.period,
+        kind: 'correction',
+        refersTo: a.id,
+        reason: null,
+        exercise: a.exercise,
+        sampleNos: nos,
+      },
+      trx,
+    )
+  })
+}
+
+export function retractAnnouncement(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { number: string; title: string; reason: string },
+) {
+  return deps.db.transaction().execute(async (trx) => {
+    const a = await standingPublished(trx, id, { zh: '撤回', en: 'retracted' })
+    return insertDraft(
+      deps,
+      ctx,
+      {
+        number: input.number,
+        title: input.title,
+        period: a.period,
+        kind: 'retraction',
+        refersTo: a.id,
+        reason: input.reason,
+        exercise: a.exercise,
+        sampleNos: [],
+      },
+      trx,
+    )
+  })
+}
