@@ -14,12 +14,14 @@ import { LEVEL_NAMES, type LevelName } from '../playbooks/playbook.schema.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
+import { runSamplesImport } from './samples-import.js'
 
 const usage = `usage: npm run cli -- <command>
   token create --role ROLE [--district CODE] [--retailer ID] [--name NAME]   print a new token (last line)
   token list                                                                  list tokens
   token revoke ID                                                             revoke a token
   playbooks validate [FILE…]                                                  validate playbook files
+  samples import FILE…                                                        import sampling results (CSV, published layout)
   drill PLAYBOOK [--level III] [--districts all|CODE,CODE] [--title TITLE]     activate an exercise incident
   db migrate                                                                  apply pending migrations
 roles: admin commander district sampler reviewer approver retailer`
@@ -44,6 +46,15 @@ async function run(argv: string[]): Promise<number> {
       const applied = await migrateToLatest(database.db)
       out.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date')
       return 0
+    } finally {
+      await database.close()
+    }
+  }
+
+  if (group === 'samples' && verb === 'import') {
+    const { database, districts } = await prepare(config, logger, systemClock)
+    try {
+      return await runSamplesImport({ db: database.db, clock: systemClock, districts }, rest, out)
     } finally {
       await database.close()
     }
