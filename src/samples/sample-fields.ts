@@ -6,10 +6,13 @@ import type { District } from '../districts/district-directory.js'
  */
 
 const SPACES = /[\s\u3000\u00a0]+/g
+// Most cells need no cleaning; one test is cheaper than a replace and a trim on every cell of a large file.
+const NEEDS_CLEANING = /^\s|\s$|[\t\n\r\v\f\u3000\u00a0]|\s\s/
 
 /** Trims ASCII and full-width spaces and collapses runs inside to one space. */
 export function clean(value: string | undefined | null): string {
-  return (value ?? '').replace(SPACES, ' ').trim()
+  if (!value) return ''
+  return NEEDS_CLEANING.test(value) ? value.replace(SPACES, ' ').trim() : value
 }
 
 /** For matching a sampled unit later (retailer linking): NFKC, no spaces, lower case. */

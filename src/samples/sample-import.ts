@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { CsvError, parse } from 'csv-parse/sync'
+import { type CsvRecord, CsvSyntaxError, csvRecords } from './csv-records.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { clean, readProductionDate, splitItemCell, unitOf } from './sample-fields.js'
 import type { NewSample } from './samples.repo.js'
@@ -82,17 +82,12 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
   const hash = contentHash(text)
   const bad: BadRow[] = []
   const out: ParsedFile = { hash, rows: 0, samples: [], lineOf: new Map(), bad }
-  let records: { record: string[]; info: { lines: number } }[]
+  let records: CsvRecord[]
   try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }) as unknown as typeof records
+    records = csvRecords(text)
   } catch (err) {
-    const line = err instanceof CsvError ? Number((err as { lines?: number }).lines ?? 0) : 0
-    bad.push({ line, column: null, reason: `not readable as CSV: ${(err as Error).message}` })
+    if (!(err instanceof CsvSyntaxError)) throw err
+    bad.push({ line: err.line, column: null, reason: `not readable as CSV: ${err.message}` })
     return out
   }
   const header = records[0]
@@ -102,7 +97,7 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
   }
   const columns: (Field | undefined)[] = []
   const seen = new Set<Field>()
-  header.record.forEach((h, i) => {
+  header.cells.forEach((h, i) => {
     const field = HEADERS[headerKey(h)]
     if (!field) bad.push({ line: 1, column: clean(h) || `#${i + 1}`, reason: 'unknown column' })
     else if (seen.has(field)) bad.push({ line: 1, column: NAME_OF[field], reason: 'column appears twice' })
@@ -115,20 +110,19 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
 
   const heads = new Map<string, { sample: NewSample; cells: Partial<Record<Field, string>> }>()
   const addresses = new Map<string, string | undefined>()
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines
+  for (const { cells: record, line } of records.slice(1)) {
     out.rows++
-    if (record.length > header.record.length) {
+    if (record.length > header.cells.length) {
       bad.push({
         line,
         column: null,
-        reason: `${record.length} cells, the header has ${header.record.length}`,
+        reason: `${record.length} cells, the header has ${header.cells.length}`,
       })
       continue
     }
     const nul = record.findIndex((v) => v.includes('\u0000'))
     if (nul >= 0) {
-      bad.push({ line, column: header.record[nul] ?? null, reason: 'contains the NUL character (U+0000)' })
+      bad.push({ line, column: header.cells[nul] ?? null, reason: 'contains the NUL character (U+0000)' })
       continue
     }
     const cells: Partial<Record<Field, string>> = {}
