@@ -6,12 +6,12 @@ import { healthRoutes } from './health/health.routes.js'
 import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
 import { handleError } from './http/errors.js'
-import { limitBody, requestContext, requireContentType } from './http/middleware.js'
+import { contentTypeOf, limitBody, requestContext, requireContentType } from './http/middleware.js'
 import { AppError, problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
-import { SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
+import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
@@ -26,8 +26,10 @@ export function createApp(deps: AppDeps) {
   const importPath = `${API_PREFIX}${SAMPLE_IMPORT_PATH}`
   const jsonLimit = limitBody(deps.config.BODY_LIMIT_BYTES)
   const importLimit = limitBody(deps.config.IMPORT_BODY_LIMIT_BYTES)
-  app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path === importPath ? importLimit : jsonLimit)(c, next))
-  app.use(`${API_PREFIX}/*`, requireContentType({ [importPath]: /^text\/csv$/i }))
+  app.use(`${API_PREFIX}/*`, (c, next) =>
+    (c.req.path === importPath && CSV_TYPE.test(contentTypeOf(c)) ? importLimit : jsonLimit)(c, next),
+  )
+  app.use(`${API_PREFIX}/*`, requireContentType(new Set([importPath])))
   const actors = new ActorCache()
   app.use(`${API_PREFIX}/*`, resolveActor(deps.db, actors))
 

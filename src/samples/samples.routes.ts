@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
 import { requestContextOf } from '../http/app-env.js'
+import { contentTypeOf, unsupportedType } from '../http/middleware.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
@@ -19,6 +20,7 @@ const writers = ['sampler'] as const
 const readers = ['sampler', 'reviewer', 'approver', 'admin'] as const
 
 export const SAMPLE_IMPORT_PATH = '/samples/import'
+export const CSV_TYPE = /^text\/csv$/i
 
 const create = securedRoute(writers, {
   method: 'post',
@@ -91,6 +93,9 @@ export function sampleRoutes(deps: AppDeps) {
     return c.json(sample, 201)
   })
   app.openapi(importRoute, async (c) => {
+    // Checked here, after the role: the app-wide JSON check leaves this path alone.
+    const type = contentTypeOf(c)
+    if (!CSV_TYPE.test(type)) throw unsupportedType(type, 'text/csv')
     const text = await c.req.text()
     const result = await importSamples(deps, requestContextOf(c), { text, name: c.req.valid('query').name })
     return c.json(result, result.duplicate ? 200 : 201)

@@ -29,9 +29,14 @@ interface Operation {
   method: string
   path: string
   access: Access
+  /** Takes a CSV file rather than JSON (the sample import). */
+  csv: boolean
 }
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { 'x-access'?: Access; requestBody?: unknown }>>
+  paths: Record<
+    string,
+    Record<string, { 'x-access'?: Access; requestBody?: { content?: Record<string, unknown> } }>
+  >
 }
 
 /** Credentials that must never get past a secured operation. */
@@ -46,7 +51,8 @@ function listOperations(doc: OpenApiDocument): Operation[] {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
       const access = op['x-access']
       // An operation without x-access is itself a contract failure, reported by its own test below.
-      ops.push({ method, path, access: access ?? { roles: [] } })
+      const content = Object.keys(op.requestBody?.content ?? {})
+      ops.push({ method, path, access: access ?? { roles: [] }, csv: content.includes('text/csv') })
     }
   }
   return ops
@@ -215,9 +221,14 @@ describe('access matrix (from /openapi.json)', () => {
               : 'answers 403'
         it(`${cred} ${expectation}`, async () => {
           const path = concretePath(op.path)
+          const creds = credentialOptions(cred)
           const r = await t.call(op.method.toUpperCase(), path, {
-            ...credentialOptions(cred),
-            ...(BODY_METHODS.has(op.method) ? { body: {} } : {}),
+            ...creds,
+            ...(op.csv
+              ? { raw: '抽样编号\n', headers: { ...creds.headers, 'content-type': 'text/csv' } }
+              : BODY_METHODS.has(op.method)
+                ? { body: {} }
+                : {}),
           })
           const context = `${op.method.toUpperCase()} ${path} as ${cred} → ${r.status} ${r.text.slice(0, 400)}`
           if (!roles) {

@@ -60,6 +60,7 @@ interface Operation {
   path: string
   params: Parameter[]
   body: Schema | undefined
+  roles: string[]
 }
 
 // One app for the whole file, started at collection time so the cases can be named after the document.
@@ -80,6 +81,7 @@ const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, item])
       path,
       params: op.parameters ?? [],
       body: resolve(op.requestBody?.content?.['application/json']?.schema),
+      roles: (op['x-access'] && 'roles' in op['x-access'] ? op['x-access'].roles : []) ?? [],
     })),
 )
 
@@ -124,6 +126,8 @@ interface Fixtures {
   tokenId: string
   validBodies: Map<string, unknown>
   idempotencyKey: string
+  /** For operations neither admin nor commander may call (a sampler's). */
+  sampler: string
 }
 let fx: Fixtures
 let tables: string[]
@@ -217,6 +221,7 @@ beforeAll(async () => {
     tokenId: throwaway.body.id,
     validBodies,
     idempotencyKey,
+    sampler: await t.token('sampler'),
   }
 })
 
@@ -247,7 +252,10 @@ interface Probe {
 }
 
 function tokenFor(op: Operation): string {
-  return op.path.startsWith(`${API}/incidents`) ? fx.commander : fx.admin
+  if (op.path.startsWith(`${API}/incidents`)) return fx.commander
+  return op.roles.length > 0 && !op.roles.includes('admin') && op.roles.includes('sampler')
+    ? fx.sampler
+    : fx.admin
 }
 
 function realPath(op: Operation): string {
