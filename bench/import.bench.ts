@@ -23,7 +23,14 @@ const GOAL = 0.5
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const HEADER =
   '抽样编号,序号,标称生产企业名称,标称生产企业地址,被抽样单位名称,被抽样单位地址,食品名称,规格型号,商标,生产日期/批号,不合格项目║检验结果║标准值,分类,检验机构,备注'
-const PLACES = ['成都市锦江区春熙路南段', '成都市青羊区光华大道一段', '成都市武侯区浆洗街', '简阳市东溪街道人民路', '金堂县赵镇迎宾大道', '成都市新都区桂湖中路']
+const PLACES = [
+  '成都市锦江区春熙路南段',
+  '成都市青羊区光华大道一段',
+  '成都市武侯区浆洗街',
+  '简阳市东溪街道人民路',
+  '金堂县赵镇迎宾大道',
+  '成都市新都区桂湖中路',
+]
 const FOODS = [
   ['香辣辣椒酱', '调味品', '苏丹红Ⅰ号║1.8mg/kg║不得检出'],
   ['牛油火锅底料', '方便食品', '过氧化值(以脂肪计)║0.61g/100g║≤0.25g/100g'],
@@ -42,7 +49,8 @@ function makeFile(prefix: string): { text: string; samples: number } {
     lines.push(
       `${no},${n + 1},成都某食品有限公司${n % 97},四川省成都市郫都区安德镇${n % 89}号,某超市第${n}分店,${PLACES[n % PLACES.length]}${n % 500}号,${food},500g/袋,某牌,2026-0${(n % 9) + 1}-1${n % 9},${fails ? item : ''},${category},四川省食品检验研究院,`,
     )
-    if (fails && n % 40 === 0 && lines.length <= ROWS) lines.push(`${no},,,,,,,,,,过氧化值║0.5g/100g║≤0.25g/100g,,,`)
+    if (fails && n % 40 === 0 && lines.length <= ROWS)
+      lines.push(`${no},,,,,,,,,,过氧化值║0.5g/100g║≤0.25g/100g,,,`)
     n++
   }
   return { text: `${lines.join('\n')}\n`, samples: n }
@@ -58,12 +66,19 @@ async function main() {
   const bench = await createBenchDatabase(process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL)
   const file = resolve(os.tmpdir(), `redshield-import-${process.pid}.csv`)
   try {
-    const config = loadConfig({ DATABASE_URL: bench.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn', PLAYBOOKS_DIR: resolve(REPO_ROOT, 'playbooks') })
+    const config = loadConfig({
+      DATABASE_URL: bench.url,
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      PLAYBOOKS_DIR: resolve(REPO_ROOT, 'playbooks'),
+    })
     const { database, districts } = await prepare(config, createLogger('warn'), systemClock)
     const deps = { db: database.db, clock: systemClock, districts }
     const pool = new pg.Pool({ connectionString: bench.url, max: 2 })
     // The baseline's table: the file's 14 columns as text, loaded by the server from the file itself.
-    await pool.query(`create table copy_target (${Array.from({ length: 14 }, (_, i) => `c${i} text`).join(', ')})`)
+    await pool.query(
+      `create table copy_target (${Array.from({ length: 14 }, (_, i) => `c${i} text`).join(', ')})`,
+    )
     const imports: number[] = []
     const copies: number[] = []
     let samples = 0

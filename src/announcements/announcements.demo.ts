@@ -48,7 +48,9 @@ const APPROVER = demoActor('00000000-0000-4000-8000-00000000d003', '【演示】
  * failing items) and its disposal incident, and a second announcement reviewed and waiting for approval.
  * Marked as an exercise, so it stays out of the statistics.
  */
-export async function seedSamplingDemo(deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>) {
+export async function seedSamplingDemo(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>,
+) {
   const as = (actor: Actor): RequestContext => ({ actor, requestId: 'demo-seed' })
   await importSamples(deps, as(SAMPLER), { text: [HEADER, ...ROWS].join('\n'), name: 'demo-2026q4.csv' })
   const nos = (from: number, to: number) =>
@@ -61,7 +63,10 @@ export async function seedSamplingDemo(deps: Pick<AppDeps, 'db' | 'clock' | 'con
     exercise: true,
   })
   await submitAnnouncement(deps, as(SAMPLER), published)
-  await reviewAnnouncement(deps, as(REVIEWER), published, { decision: 'pass', comment: '检验报告与数据核对一致' })
+  await reviewAnnouncement(deps, as(REVIEWER), published, {
+    decision: 'pass',
+    comment: '检验报告与数据核对一致',
+  })
   await approveAnnouncement(deps, as(APPROVER), published, { decision: 'pass', comment: '同意发布' })
   await publishOrSchedule(deps, as(APPROVER), published, {})
 
