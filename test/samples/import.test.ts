@@ -160,6 +160,25 @@ describe('POST /samples/import', () => {
     expect((await importCsv(`${HEADER}\nN,1,a,b,c,成都市青羊区1号,d,,,,,e,,\u0000`)).status).toBe(422)
   })
 
+  it('reads quoted cells with commas, quotes and line breaks, and counts lines through them', async () => {
+    const text = [
+      HEADER,
+      'Q1,1,"成都某食品有限公司,分公司",址,"店""一号""",成都市青羊区光华大道1号,辣椒酱,,,,,调味品,,"备注第一行',
+      '备注第二行"',
+      'Q2,2,厂,址,店,成都市青羊区光华大道1号,,,,,,调味品,,',
+    ].join('\n')
+    const bad = await importCsv(text)
+    expect(bad.body.issues.map((i: { path: string }) => i.path)).toEqual(['line 4, 食品名称'])
+    const good = await importCsv(text.replace('光华大道1号,,,,,,调味品', '光华大道1号,腊肉,,,,,调味品'))
+    expect(good.status).toBe(201)
+    const q1 = (await t.call('GET', `${API}/samples?no=Q1`, { token: sampler })).body.items[0]
+    expect(q1).toMatchObject({ producer: { name: '成都某食品有限公司,分公司' }, unit: { name: '店"一号"' } })
+    expect(q1.remarks).toBe('备注第一行 备注第二行')
+    const unclosed = await importCsv(`${HEADER}\nQ3,1,"厂,址`)
+    expect(unclosed.status).toBe(422)
+    expect(unclosed.body.issues[0].path).toBe('line 2')
+  })
+
   it('refuses other content types, other roles, and a file over the import limit', async () => {
     expect((await importCsv(HEADER, sampler, 'application/json')).status).toBe(415)
     expect((await importCsv(HEADER, await t.token('reviewer'))).status).toBe(403)
