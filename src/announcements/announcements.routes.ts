@@ -4,6 +4,7 @@ import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
+import { correctAnnouncement, retractAnnouncement } from './announcement-revisions.service.js'
 import { announcementById, announcementDetail, announcementPage } from './announcements.read.js'
 import {
   AnnouncementDetailSchema,
@@ -19,10 +20,8 @@ import {
 } from './announcements.schema.js'
 import {
   approveAnnouncement,
-  correctAnnouncement,
   draftAnnouncement,
   publishOrSchedule,
-  retractAnnouncement,
   reviewAnnouncement,
   submitAnnouncement,
   updateDraft,

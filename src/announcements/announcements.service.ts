@@ -16,7 +16,6 @@ import {
 import { noPublicationHooks, type PublicationHooks, publishAnnouncement } from './announcement-publish.js'
 import {
   type AnnouncementRow,
-  findAnnouncement,
   linkSamples,
   lockAnnouncement,
   sampleIdsOf,
@@ -24,9 +23,11 @@ import {
   takenSamples,
 } from './announcements.repo.js'
 
-type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'> & { publicationHooks?: PublicationHooks }
+export type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'> & {
+  publicationHooks?: PublicationHooks
+}
 
-const missing = () => notFound({ zh: '公告不存在', en: 'No such announcement' })
+export const missing = () => notFound({ zh: '公告不存在', en: 'No such announcement' })
 
 function actorOf(ctx: RequestContext): Actor {
   if (!ctx.actor) throw new AppError('unauthorized')
@@ -92,7 +93,7 @@ async function numberFree(db: Kysely<DB>, number: string, self?: string) {
     throw new AppError('conflict', { zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` })
 }
 
-interface DraftSpec {
+export interface DraftSpec {
   number: string
   title: string
   period: string
@@ -103,7 +104,7 @@ interface DraftSpec {
   sampleNos: string[]
 }
 
-async function insertDraft(deps: Deps, ctx: RequestContext, spec: DraftSpec, trx: Kysely<DB>) {
+export async function insertDraft(deps: Deps, ctx: RequestContext, spec: DraftSpec, trx: Kysely<DB>) {
   const actor = actorOf(ctx)
   const now = deps.clock.now()
   await numberFree(trx, spec.number)
@@ -388,93 +389,5 @@ export function publishOrSchedule(
     }
     await publishAnnouncement(trx, deps, ctx, a, now, deps.publicationHooks ?? noPublicationHooks)
     return { scheduled: false }
-  })
-}
-
-async function standingPublished(trx: Kysely<DB>, id: string, what: { zh: string; en: string }) {
-  const a = isUuid(id) ? await findAnnouncement(trx, id) : undefined
-  if (!a) throw missing()
-  if (a.status !== 'published' || a.kind === 'retraction' || a.superseded)
-    throw invalidState(
-      {
-        zh: `只能${what.zh}已发布且未被更正或撤回的公告`,
-        en: `Only a published announcement still standing can be ${what.en}`,
-      },
-      a.superseded ?? a.status,
-    )
-  const pending = await trx
-    .selectFrom('announcements')
-    .select('number')
-    .where('refers_to', '=', a.id)
-    .where('status', '!=', 'published')
-    .executeTakeFirst()
-  if (pending)
-    throw new AppError('conflict', {
-      zh: `公告已有待发布的更正或撤回：${pending.number}`,
-      en: `A correction or retraction is already pending: ${pending.number}`,
-    })
-  return a
-}
-
-export function correctAnnouncement(
-  deps: Deps,
-  ctx: RequestContext,
-  id: string,
-  input: { number: string; title: string; period?: string | undefined; sampleNos?: string[] | undefined },
-) {
-  return deps.db.transaction().execute(async (trx) => {
-    const a = await standingPublished(trx, id, { zh: '更正', en: 'corrected' })
-    const nos =
-      input.sampleNos ??
-      (
-        await trx
-          .selectFrom('announcement_samples as l')
-          .innerJoin('samples as s', 's.id', 'l.sample_id')
-          .select('s.no')
-          .where('l.announcement_id', '=', a.id)
-          .orderBy('l.position')
-          .execute()
-      ).map((r) => r.no)
-    return insertDraft(
-      deps,
-      ctx,
-      {
-        number: input.number,
-        title: input.title,
-        period: input.period ?? a.period,
-        kind: 'correction',
-        refersTo: a.id,
-        reason: null,
-        exercise: a.exercise,
-        sampleNos: nos,
-      },
-      trx,
-    )
-  })
-}
-
-export function retractAnnouncement(
-  deps: Deps,
-  ctx: RequestContext,
-  id: string,
-  input: { number: string; title: string; reason: string },
-) {
-  return deps.db.transaction().execute(async (trx) => {
-    const a = await standingPublished(trx, id, { zh: '撤回', en: 'retracted' })
-    return insertDraft(
-      deps,
-      ctx,
-      {
-        number: input.number,
-        title: input.title,
-        period: a.period,
-        kind: 'retraction',
-        refersTo: a.id,
-        reason: input.reason,
-        exercise: a.exercise,
-        sampleNos: [],
-      },
-      trx,
-    )
   })
 }
