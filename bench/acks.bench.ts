@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { AppDeps } from '../src/deps.js'
-import type { Actor } from '../src/http/app-env.js'
+import type { Actor } from '../src/domain/context.js'
 import { activateIncident } from '../src/incidents/incidents.service.js'
 import { hashTokenSecret } from '../src/tokens/token-secret.js'
 import { PLAYBOOK } from './activation.bench.js'

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { AppDeps } from '../src/deps.js'
-import type { Actor } from '../src/http/app-env.js'
+import type { Actor } from '../src/domain/context.js'
 import { activateIncident } from '../src/incidents/incidents.service.js'
 import { stepsAtLevel } from '../src/tasks/task-plan.js'
 import { rawActivate, rawActivateUnnest } from './lib/raw-sql.js'

@@ -10,7 +10,7 @@ import { prepare } from '../src/boot.js'
 import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config.js'
 import type { AppDeps } from '../src/deps.js'
-import type { Actor } from '../src/http/app-env.js'
+import { type Actor, systemContext } from '../src/domain/context.js'
 import { createLogger } from '../src/logger.js'
 import { createToken } from '../src/tokens/tokens.service.js'
 import { benchAcks } from './acks.bench.js'
@@ -93,13 +93,12 @@ async function main(): Promise<void> {
     pool.on('error', () => {})
     cleanups.push(() => pool.end())
 
-    const commander = await createToken(
-      database.db,
-      systemClock,
-      { actor: null, requestId: 'bench' },
-      { role: 'commander', name: 'bench commander' },
-    )
+    const commander = await createToken(database.db, systemClock, systemContext('bench'), {
+      role: 'commander',
+      name: 'bench commander',
+    })
     const actor: Actor = {
+      type: 'token',
       id: commander.id,
       name: commander.name,
       role: commander.role,

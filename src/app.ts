@@ -2,13 +2,16 @@ import { announcementRoutes } from './announcements/announcements.routes.js'
 import { publicAnnouncementRoutes } from './announcements/public-announcements.routes.js'
 import type { AppDeps } from './deps.js'
 import { districtRoutes } from './districts/districts.routes.js'
+import { AppError } from './domain/errors.js'
 import { healthRoutes } from './health/health.routes.js'
 import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
 import { handleError } from './http/errors.js'
+import { allowedMethods, methodNotAllowed } from './http/method-not-allowed.js'
 import { contentTypeOf, limitBody, requestContext, requireContentType } from './http/middleware.js'
-import { AppError, problemResponse } from './http/problem.js'
+import { problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
+import { securityHeaders } from './http/security-headers.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
@@ -22,6 +25,7 @@ export const API_PREFIX = '/api/v1'
 export function createApp(deps: AppDeps) {
   const app = newRouter()
   app.use('*', requestContext(deps.logger))
+  app.use('*', securityHeaders())
   // A sampling file is far larger than any JSON body: the import has its own limit and content type.
   const importPath = `${API_PREFIX}${SAMPLE_IMPORT_PATH}`
   const jsonLimit = limitBody(deps.config.BODY_LIMIT_BYTES)
@@ -66,15 +70,21 @@ export function createApp(deps: AppDeps) {
   )
   mountDocs(app)
 
-  app.notFound((c) =>
-    problemResponse(
+  const allowed = allowedMethods(app)
+  app.notFound((c) => {
+    const allow = allowed(c.req.path)
+    // A path known under other methods only: 405. A known method that found nothing (an unknown file
+    // under a pattern) stays 404.
+    if (allow.length > 0 && !allow.includes(c.req.method))
+      return problemResponse(c, methodNotAllowed(c.req.method, c.req.path, allow))
+    return problemResponse(
       c,
       new AppError('not_found', {
         zh: `没有 ${c.req.method} ${c.req.path}`,
         en: `No route ${c.req.method} ${c.req.path}`,
       }),
-    ),
-  )
+    )
+  })
   app.onError((err, c) => handleError(err, c, deps.logger))
   return app
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
-import type { Actor } from '../../src/http/app-env.js'
+import type { Actor } from '../../src/domain/context.js'
 import type { LoadedPlaybook } from '../../src/playbooks/playbook.loader.js'
 import { levelName } from '../../src/playbooks/playbook.schema.js'
 import { planTasks, stepsAtLevel } from '../../src/tasks/task-plan.js'

@@ -103,7 +103,7 @@ async function openDisposal(
       exercise: a.exercise,
       note: `公告 ${a.number} / announcement ${a.id}`,
     },
-    extra: { announcementId: a.id, announcementNumber: a.number },
+    announcement: { id: a.id, number: a.number },
   })
   const links = tasks.flatMap((t) =>
     failing

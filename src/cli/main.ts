@@ -6,11 +6,12 @@ import { ConfigError, loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { migrateToLatest } from '../db/migrate.js'
 import type { Role } from '../db/types.js'
-import { AppError } from '../http/problem.js'
+import { systemContext } from '../domain/context.js'
+import { type LevelName, levelFromName } from '../domain/enums.js'
+import { AppError } from '../domain/errors.js'
 import { activateIncident } from '../incidents/incidents.service.js'
 import { createLogger } from '../logger.js'
 import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
-import { LEVEL_NAMES, type LevelName } from '../playbooks/playbook.schema.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
@@ -72,17 +73,13 @@ async function run(argv: string[]): Promise<number> {
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     try {
       const deps = { db: database.db, clock: systemClock, config, playbooks, districts }
-      const { incident } = await activateIncident(
-        deps,
-        { actor: null, requestId: `cli:${process.pid}` },
-        {
-          playbook: verb,
-          level: LEVEL_NAMES.indexOf(values.level as LevelName) + 1,
-          title: values.title ?? `【演练】${playbooks.get(verb)?.playbook.name.zh ?? verb}`,
-          districts: values.districts === 'all' ? 'all' : values.districts.split(','),
-          exercise: true,
-        },
-      )
+      const { incident } = await activateIncident(deps, systemContext('cli'), {
+        playbook: verb,
+        level: levelFromName(values.level as LevelName),
+        title: values.title ?? `【演练】${playbooks.get(verb)?.playbook.name.zh ?? verb}`,
+        districts: values.districts === 'all' ? 'all' : values.districts.split(','),
+        exercise: true,
+      })
       out.log(
         `${incident.code} ${incident.id} exercise at level ${values.level} in ${incident.districts.length} district(s)`,
       )

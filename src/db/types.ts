@@ -3,9 +3,9 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely'
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type DefaultNow = ColumnType<Date, Date | string | undefined, Date | string>
 
-export type Role = 'admin' | 'commander' | 'district' | 'sampler' | 'reviewer' | 'approver' | 'retailer'
-export type TaskStatus = 'pending' | 'acknowledged' | 'in_progress' | 'completed' | 'declined' | 'cancelled'
-export type IncidentStatus = 'active' | 'closed'
+import type { IncidentStatus, Level, Role, TaskStatus } from '../domain/enums.js'
+
+export type { IncidentStatus, Role, TaskStatus }
 
 export interface DistrictsTable {
   code: string
@@ -96,7 +96,7 @@ export interface IncidentsTable {
   title: string
   hazard: string | null
   products: JSONColumnType<IncidentProduct[], string, string>
-  level: number
+  level: Level
   all_districts: boolean
   districts: ColumnType<string[], string[], string[]>
   status: IncidentStatus
@@ -123,7 +123,7 @@ export interface TasksTable {
   district_code: string
   step_key: string
   occurrence: ColumnType<number, number | undefined, number>
-  level: number
+  level: Level
   status: TaskStatus
   ack_due_at: Timestamp
   due_at: Timestamp

@@ -1,6 +1,6 @@
 import { seedSamplingDemo } from '../announcements/announcements.demo.js'
 import type { AppDeps } from '../deps.js'
-import type { RequestContext } from '../http/app-env.js'
+import { type RequestContext, systemContext } from '../domain/context.js'
 import { activateIncident } from '../incidents/incidents.service.js'
 import { acknowledgeTask, completeTask, reportOnTask, startTask } from '../tasks/tasks.service.js'
 
@@ -19,7 +19,7 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
     .where('key', '=', DEMO_KEY)
     .executeTakeFirst()
   if (done) return false
-  const ctx: RequestContext = { actor: null, requestId: 'demo-seed' }
+  const ctx: RequestContext = systemContext('demo-seed')
   const { incident } = await activateIncident(deps, ctx, {
     playbook: 'sudan-red',
     level: 3,

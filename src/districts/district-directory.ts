@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/types.js'
+import { pageOf } from '../http/pagination.js'
 import { listDistricts } from './districts.repo.js'
+
+const DEFAULT_PAGE = 50
 
 export interface District {
   code: string
@@ -22,7 +25,8 @@ export class DistrictDirectory {
 
   private constructor(readonly items: District[]) {
     this.byCode = new Map(items.map((d) => [d.code, d]))
-    this.json = JSON.stringify({ items })
+    // The first page at the default size, ready-made: what nearly every caller asks for.
+    this.json = JSON.stringify(this.page(DEFAULT_PAGE))
     this.etag = `"${createHash('sha256').update(this.json).digest('base64url').slice(0, 22)}"`
   }
 
@@ -31,6 +35,13 @@ export class DistrictDirectory {
     return new DistrictDirectory(
       rows.map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en, kind: r.kind, since: r.since })),
     )
+  }
+
+  /** Districts by code after `afterCode`, `limit` of them, with the cursor of the next page. */
+  page(limit: number, afterCode?: string) {
+    const from = afterCode === undefined ? 0 : this.items.findIndex((d) => d.code > afterCode)
+    const rows = from < 0 ? [] : this.items.slice(from, from + limit + 1)
+    return pageOf(rows, limit, (d) => [d.code])
   }
 
   codes(): string[] {

@@ -1,10 +1,12 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { decodeCursor, PageQuery } from '../http/pagination.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
+import { pageSchema } from '../http/schemas.js'
 
 const DistrictSchema = z
-  .object({
+  .strictObject({
     code: z.string().openapi({ example: '510104', description: 'GB/T 2260 code' }),
     nameZh: z.string().openapi({ example: '锦江区' }),
     nameEn: z.string().openapi({ example: 'Jinjiang District' }),
@@ -16,12 +18,14 @@ const DistrictSchema = z
 const list = publicRoute({
   method: 'get',
   path: '/districts',
+  operationId: 'listDistricts',
   tags: ['districts'],
-  summary: 'List county-level divisions (reference data)',
+  summary: 'List county-level divisions by code (reference data)',
+  request: { query: z.strictObject(PageQuery) },
   responses: {
     200: {
       description: 'All districts, by code',
-      content: { 'application/json': { schema: z.object({ items: z.array(DistrictSchema) }) } },
+      content: { 'application/json': { schema: pageSchema(DistrictSchema) } },
     },
     304: { description: 'Not modified (If-None-Match matched the ETag)' },
   },
@@ -29,6 +33,11 @@ const list = publicRoute({
 
 export function districtRoutes({ districts }: AppDeps) {
   return newRouter().openapi(list, (c) => {
+    const q = c.req.valid('query')
+    if (q.cursor !== undefined || q.limit !== 50) {
+      const after = q.cursor === undefined ? undefined : String(decodeCursor(q.cursor, 1)[0])
+      return c.json(districts.page(q.limit, after), 200)
+    }
     c.header('ETag', districts.etag)
     c.header('Cache-Control', 'public, max-age=300')
     if (c.req.header('if-none-match') === districts.etag) return c.body(null, 304)

@@ -1,16 +1,21 @@
-import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
 import { bulkInsert } from '../db/bulk-insert.js'
+import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
-import type { RequestContext } from '../http/app-env.js'
+import { actorColumns, type RequestContext } from '../domain/context.js'
+import type { EventPayloads, EventType } from './event-types.js'
 
-export interface NewEvent {
-  type: string
+interface EventTarget {
   incidentId?: string | null
   taskId?: string | null
   districtCode?: string | null
   subject?: string | null
-  payload?: Record<string, unknown>
 }
+
+/** An event to write: its type decides the payload's shape. */
+export type NewEvent<T extends EventType = EventType> = {
+  [K in T]: EventTarget & { type: K; payload: EventPayloads[K] }
+}[T]
 
 const eventColumns = [
   ['type', 'text'],
@@ -26,14 +31,19 @@ const eventColumns = [
   ['created_at', 'timestamptz'],
 ] as const
 
-/** Append events inside the caller's transaction, so a state change and its record commit together. */
+/**
+ * The one place events are written. Inside the caller's transaction, so a state change and its record
+ * commit together; every event carries who (actor), when and from which request.
+ */
 export async function appendEvents(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   ctx: RequestContext,
   at: Date,
   events: NewEvent[],
 ): Promise<void> {
+  if (events.length === 0) return
   const when = at.toISOString()
+  const actor = actorColumns(ctx)
   await bulkInsert(
     trx,
     'events',
@@ -44,16 +54,48 @@ export async function appendEvents(
       e.taskId ?? null,
       e.districtCode ?? null,
       e.subject ?? null,
-      ctx.actor?.id ?? null,
-      ctx.actor?.name ?? null,
-      ctx.actor?.role ?? 'system',
+      actor.actor_id,
+      actor.actor_name,
+      actor.actor_role,
       ctx.requestId,
-      JSON.stringify(e.payload ?? {}),
+      JSON.stringify(e.payload),
       when,
     ]),
   )
 }
 
-export function appendEvent(trx: Kysely<DB>, ctx: RequestContext, at: Date, event: NewEvent) {
+export function appendEvent(trx: Transaction<DB>, ctx: RequestContext, at: Date, event: NewEvent) {
   return appendEvents(trx, ctx, at, [event])
 }
+
+/**
+ * For a single statement that changes rows and records them (a data-modifying CTE, one round trip): the
+ * event columns that do not depend on the changed row, as typed SELECT-list values. The caller selects
+ * `incident_id`, `task_id`, `district_code` and `payload` from the changed rows after these, matching
+ * `cteEventColumns`.
+ */
+export function eventConstants<T extends EventType>(ctx: RequestContext, at: Date, type: T) {
+  const actor = actorColumns(ctx)
+  // Parameters in a SELECT list are untyped: cast them to the target columns' types.
+  return [
+    sql<string>`${type}::text`.as('type'),
+    sql<string | null>`${actor.actor_id}::uuid`.as('actor_id'),
+    sql<string | null>`${actor.actor_name}::text`.as('actor_name'),
+    sql<string>`${actor.actor_role}::text`.as('actor_role'),
+    sql<string>`${ctx.requestId}::text`.as('request_id'),
+    sql<Date>`${at.toISOString()}::timestamptz`.as('created_at'),
+  ] as const
+}
+
+export const cteEventColumns = [
+  'type',
+  'actor_id',
+  'actor_name',
+  'actor_role',
+  'request_id',
+  'created_at',
+  'incident_id',
+  'task_id',
+  'district_code',
+  'payload',
+] as const

@@ -1,39 +1,49 @@
 import { z } from '@hono/zod-openapi'
 import { pendingMigrations } from '../db/migrate.js'
 import type { AppDeps } from '../deps.js'
-import { AppError } from '../http/problem.js'
+import { AppError } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { problem } from '../http/schemas.js'
 
-const health = publicRoute({
-  method: 'get',
-  path: '/health',
-  tags: ['health'],
-  summary: 'Process is alive',
-  responses: {
-    200: {
-      description: 'Alive',
-      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
-    },
-  },
-})
-
-const ready = publicRoute({
-  method: 'get',
-  path: '/ready',
-  tags: ['health'],
-  summary: 'Database reachable and migrations current',
-  responses: {
-    200: {
-      description: 'Ready',
-      content: {
-        'application/json': { schema: z.object({ status: z.literal('ready'), database: z.string() }) },
+const health = publicRoute(
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'health',
+    tags: ['health'],
+    summary: 'Process is alive',
+    responses: {
+      200: {
+        description: 'Alive',
+        content: { 'application/json': { schema: z.strictObject({ status: z.literal('ok') }) } },
       },
     },
-    503: problem('Not ready'),
   },
-})
+  { api: false },
+)
+
+const ready = publicRoute(
+  {
+    method: 'get',
+    path: '/ready',
+    operationId: 'ready',
+    tags: ['health'],
+    summary: 'Database reachable and migrations current',
+    responses: {
+      200: {
+        description: 'Ready',
+        content: {
+          'application/json': {
+            schema: z.strictObject({ status: z.literal('ready'), database: z.enum(['postgres', 'pglite']) }),
+          },
+        },
+      },
+      503: problem('Not ready'),
+    },
+  },
+  { api: false },
+)
 
 export function healthRoutes({ db, database }: AppDeps) {
   return newRouter()

@@ -1,25 +1,13 @@
 import type { Context } from 'hono'
-import type { Role } from '../db/types.js'
-
-export interface Actor {
-  id: string
-  name: string
-  role: Role
-  districtCode: string | null
-  retailerId: string | null
-}
+import type { Actor, RequestContext } from '../domain/context.js'
 
 export interface AppEnv {
   Variables: {
     requestId: string
     actor: Actor | null
+    /** Set by `allowFraming`: this response may be shown in a frame. */
+    allowFraming?: boolean
   }
-}
-
-/** Who did it, from which request: stamped on every event. */
-export interface RequestContext {
-  actor: Actor | null
-  requestId: string
 }
 
 export const requestContextOf = (c: Context<AppEnv>): RequestContext => ({

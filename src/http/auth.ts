@@ -1,11 +1,11 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Kysely } from 'kysely'
 import type { DB, Role } from '../db/types.js'
+import { AppError } from '../domain/errors.js'
 import type { ActorCache } from '../tokens/actor-cache.js'
 import { hashTokenSecret, looksLikeToken } from '../tokens/token-secret.js'
 import { findActiveTokenByHash } from '../tokens/tokens.repo.js'
 import type { AppEnv } from './app-env.js'
-import { AppError } from './problem.js'
 
 const unauthorized = (en: string, zh: string) =>
   new AppError('unauthorized', { zh, en }, { headers: { 'www-authenticate': 'Bearer realm="redshield"' } })
@@ -26,6 +26,7 @@ export function resolveActor(db: Kysely<DB>, cache: ActorCache): MiddlewareHandl
         const row = await findActiveTokenByHash(db, hash)
         if (!row) throw unauthorized('Token is unknown or revoked', '令牌无效或已吊销')
         actor = {
+          type: 'token',
           id: row.id,
           name: row.name,
           role: row.role,

@@ -1,8 +1,9 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { ZodError } from 'zod'
+import { type ZodError, z } from 'zod'
+import { AppError, type ProblemIssue } from '../domain/errors.js'
 import type { Logger } from '../logger.js'
-import { AppError, type ProblemIssue, problemResponse } from './problem.js'
+import { problemResponse } from './problem.js'
 
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -32,13 +33,77 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   )
 }
 
+const zhError = z.locales.zhCN().localeError
+const enError = z.locales.en().localeError
+
+function localised(
+  localeError: typeof zhError,
+  issue: Parameters<typeof zhError>[0],
+  fallback: string,
+): string {
+  const out = localeError(issue)
+  return typeof out === 'string' ? out : (out?.message ?? fallback)
+}
+
+// zod's zh-CN locale leaves type names in English ("期望 string"); a Chinese reader gets Chinese.
+const zhTypeNames: Record<string, string> = {
+  string: '字符串',
+  number: '数字',
+  int: '整数',
+  boolean: '布尔值',
+  array: '数组',
+  object: '对象',
+  date: '日期',
+  bigint: '大整数',
+  null: '空值',
+  undefined: '未定义',
+  nan: 'NaN',
+  set: '集合',
+  map: '映射',
+  file: '文件',
+}
+const zhTypes = (s: string) =>
+  s.replace(
+    /\b(string|number|int|boolean|array|object|date|bigint|null|undefined|set|map|file)\b/g,
+    (w) => zhTypeNames[w] ?? w,
+  )
+
+const joinPath = (prefix: string | undefined, path: string) =>
+  prefix ? (path ? `${prefix}.${path}` : prefix) : path
+
+/**
+ * Every zod issue as a problem issue in both languages, rendered from the raw issue with zod's own locales
+ * (so a Chinese response is Chinese throughout). A message the schema set itself is kept for English;
+ * a rule that carries its own `{zh, en}` in `params` uses that. An unknown key is one issue per key, named.
+ */
 export function zodIssues(error: ZodError, prefix?: string): ProblemIssue[] {
-  return error.issues.map((i) => {
+  const out: ProblemIssue[] = []
+  for (const i of error.issues) {
     const path = i.path
       .map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n === 0 ? '' : '.'}${String(p)}`))
       .join('')
-    return { path: prefix ? (path ? `${prefix}.${path}` : prefix) : path, message: i.message, code: i.code }
-  })
+    if (i.code === 'unrecognized_keys') {
+      for (const key of i.keys)
+        out.push({
+          path: joinPath(prefix, path ? `${path}.${key}` : key),
+          message: 'unknown field',
+          code: 'unrecognized_key',
+          text: { zh: '未知的字段', en: 'unknown field' },
+        })
+      continue
+    }
+    const own = i.code === 'custom' ? (i.params as { zh?: string; en?: string } | undefined) : undefined
+    const raw = i as unknown as Parameters<typeof zhError>[0]
+    const text =
+      own?.zh && own.en
+        ? { zh: own.zh, en: own.en }
+        : {
+            zh: zhTypes(localised(zhError, raw, i.message)),
+            en: i.message || localised(enError, raw, i.code),
+          }
+    out.push({ path: joinPath(prefix, path), message: text.en, code: i.code, text })
+  }
+  return out
 }
 
 const targetNames: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' }

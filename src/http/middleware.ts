@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { AppError } from '../domain/errors.js'
 import type { Logger } from '../logger.js'
 import type { AppEnv } from './app-env.js'
-import { AppError } from './problem.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -114,6 +114,7 @@ export function rejectNulCharacters(): MiddlewareHandler<AppEnv> {
           issues: places.map((path) => ({
             path,
             message: 'must not contain the NUL character (U+0000)',
+            text: { zh: '不得含有空字符 (U+0000)', en: 'must not contain the NUL character (U+0000)' },
             code: 'nul',
           })),
         },

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { type Expression, type SqlBool, sql } from 'kysely'
-import { validationFailed } from './problem.js'
+import { issue, validationFailed } from '../domain/errors.js'
 
 /**
  * Keyset pagination for every list: `?limit=` (default 50, at most 500) and `?cursor=` (opaque), answered
@@ -42,7 +42,11 @@ export function decodeCursor(cursor: string, arity: number): KeyValue[] {
     parsed.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
   if (!ok)
     throw validationFailed([
-      { path: 'query.cursor', message: 'not a cursor this list handed out', code: 'invalid_cursor' },
+      issue(
+        'query.cursor',
+        { zh: '不是本列表给出的游标', en: 'not a cursor this list handed out' },
+        'invalid_cursor',
+      ),
     ])
   return parsed as KeyValue[]
 }

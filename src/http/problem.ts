@@ -1,90 +1,65 @@
 import type { Context } from 'hono'
-
-/** Stable machine codes; clients switch on these, never on text. */
-export const problemStatus = {
-  bad_request: 400,
-  malformed_json: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  invalid_state: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  validation_failed: 422,
-  idempotency_mismatch: 422,
-  service_unavailable: 503,
-  internal_error: 500,
-} as const
-
-export type ProblemCode = keyof typeof problemStatus
-
-export interface Text {
-  zh: string
-  en: string
-}
-
-const titles: Record<ProblemCode, Text> = {
-  bad_request: { zh: '请求有误', en: 'Bad request' },
-  malformed_json: { zh: '请求体不是合法的 JSON', en: 'Malformed JSON body' },
-  unauthorized: { zh: '未认证：缺少或无效的访问令牌', en: 'Missing or invalid access token' },
-  forbidden: { zh: '无权执行此操作', en: 'Not allowed for this role' },
-  not_found: { zh: '资源不存在', en: 'Not found' },
-  method_not_allowed: { zh: '不支持的请求方法', en: 'Method not allowed' },
-  conflict: { zh: '与当前状态冲突', en: 'Conflict' },
-  invalid_state: { zh: '当前状态不允许此操作', en: 'Not allowed in the current state' },
-  payload_too_large: { zh: '请求体过大', en: 'Payload too large' },
-  unsupported_media_type: { zh: '不支持的内容类型', en: 'Unsupported media type' },
-  validation_failed: { zh: '输入校验未通过', en: 'Validation failed' },
-  idempotency_mismatch: {
-    zh: '幂等键已用于另一份不同的请求',
-    en: 'Idempotency key was used with a different request',
-  },
-  service_unavailable: { zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
-  internal_error: { zh: '服务器内部错误', en: 'Internal server error' },
-}
-
-export interface ProblemIssue {
-  path: string
-  message: string
-  code?: string
-}
-
-export class AppError extends Error {
-  readonly status: number
-  constructor(
-    readonly code: ProblemCode,
-    readonly detail?: Text,
-    readonly extra: { issues?: ProblemIssue[]; headers?: Record<string, string>; [k: string]: unknown } = {},
-  ) {
-    super(detail?.en ?? titles[code].en)
-    this.status = problemStatus[code]
-  }
-}
-
-export const notFound = (what: Text) => new AppError('not_found', what)
-export const forbidden = (why: Text) => new AppError('forbidden', why)
-export const invalidState = (why: Text, current: string) => new AppError('invalid_state', why, { current })
-export const validationFailed = (issues: ProblemIssue[], detail?: Text) =>
-  new AppError(
-    'validation_failed',
-    detail ?? { zh: `共 ${issues.length} 处问题`, en: `${issues.length} problem(s)` },
-    {
-      issues,
-    },
-  )
+import { type AppError, type ProblemIssue, problemTitles } from '../domain/errors.js'
 
 export type Lang = 'zh' | 'en'
 
-/** zh-CN first; English when the caller prefers it. */
+/** Error bodies stay small: the first issues, and how many there were in all. */
+export const MAX_ISSUES = 100
+
+/**
+ * zh-CN first; English when the caller prefers it. `?lang=` wins; otherwise Accept-Language by q-value
+ * (RFC 9110 §12.5.4): the highest-weighted of zh or en, ties to the one listed first, zh when neither.
+ */
 export function preferredLang(c: Context): Lang {
   const q = c.req.query('lang')
   if (q === 'en' || q === 'zh') return q
-  const header = c.req.header('accept-language') ?? ''
-  const first = header.split(',')[0]?.trim().toLowerCase() ?? ''
-  return first.startsWith('en') ? 'en' : 'zh'
+  return negotiateLang(c.req.header('accept-language'))
 }
+
+export function negotiateLang(header: string | undefined): Lang {
+  if (!header) return 'zh'
+  let best: Lang = 'zh'
+  let bestQ = 0
+  for (const part of header.split(',')) {
+    const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase())
+    const qParam = params.find((p) => p.startsWith('q='))
+    const weight = qParam ? Number(qParam.slice(2)) : 1
+    if (!Number.isFinite(weight) || weight <= 0 || weight > 1) continue
+    const lang: Lang | null =
+      range === 'zh' || range.startsWith('zh-')
+        ? 'zh'
+        : range === 'en' || range.startsWith('en-')
+          ? 'en'
+          : null
+    if (lang && weight > bestQ) {
+      best = lang
+      bestQ = weight
+    }
+  }
+  return best
+}
+
+/**
+ * Chinese for issues raised without their own `text` (an English message and a code): a Chinese response
+ * stays Chinese throughout; the English detail remains in the English response.
+ */
+const zhByCode: Record<string, string> = {
+  required: '必填项缺失',
+  invalid_type: '类型不符',
+  too_small: '小于允许的最小值',
+  too_big: '超出允许的上限',
+  unknown_field: '未知的字段',
+  unrecognized_key: '未知的字段',
+  nul: '不得含有空字符 (U+0000)',
+  invalid_cursor: '不是本列表给出的游标',
+  invalid_value: '取值无效',
+}
+
+const renderIssue = (i: ProblemIssue, lang: Lang) => ({
+  path: i.path,
+  message: i.text ? i.text[lang] : lang === 'zh' ? (zhByCode[i.code ?? ''] ?? '输入无效') : i.message,
+  ...(i.code ? { code: i.code } : {}),
+})
 
 export function problemResponse(c: Context, err: AppError): Response {
   const lang = preferredLang(c)
@@ -92,14 +67,16 @@ export function problemResponse(c: Context, err: AppError): Response {
   const requestId = c.get('requestId') as string | undefined
   const body = {
     type: `urn:redshield:problem:${err.code}`,
-    title: titles[err.code][lang],
+    title: problemTitles[err.code][lang],
     status: err.status,
     code: err.code,
     ...(err.detail ? { detail: err.detail[lang] } : {}),
     instance: c.req.path,
     requestId,
     ...rest,
-    ...(issues ? { issues } : {}),
+    ...(issues
+      ? { issueCount: issues.length, issues: issues.slice(0, MAX_ISSUES).map((i) => renderIssue(i, lang)) }
+      : {}),
   }
   return new Response(JSON.stringify(body), {
     status: err.status,

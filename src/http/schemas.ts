@@ -1,17 +1,27 @@
 import { z } from '@hono/zod-openapi'
+import { LEVEL_NAMES, OVERDUE_KINDS } from '../domain/enums.js'
+import { PROBLEM_CODES } from '../domain/errors.js'
 
 export const ProblemSchema = z
-  .object({
+  .strictObject({
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
-    code: z.string(),
+    code: z.enum(PROBLEM_CODES),
     detail: z.string().optional(),
     instance: z.string(),
     requestId: z.string().optional(),
+    current: z.string().optional().openapi({ description: 'invalid_state: the current state' }),
+    pending: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'service_unavailable: pending migrations' }),
+    issueCount: z.number().int().optional().openapi({ description: 'How many issues in all' }),
     issues: z
-      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
-      .optional(),
+      .array(z.strictObject({ path: z.string(), message: z.string(), code: z.string().optional() }))
+      .max(100)
+      .optional()
+      .openapi({ description: 'The first 100 issues' }),
   })
   .openapi('Problem')
 
@@ -19,4 +29,22 @@ export const problemContent = { 'application/problem+json': { schema: ProblemSch
 
 export const problem = (description: string) => ({ description, content: problemContent })
 
-export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
+export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
+
+export const IdParam = z.strictObject({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
+
+export const TextSchema = z.strictObject({ zh: z.string(), en: z.string() }).openapi('Text')
+
+export const LevelSchema = z.enum(LEVEL_NAMES).openapi('Level', {
+  description: 'Response level: I 特别重大, II 重大, III 较大, IV 一般 (I is the most severe)',
+})
+
+export const OverdueSchema = z
+  .enum(OVERDUE_KINDS)
+  .nullable()
+  .openapi({ description: 'Why the task is late: not acknowledged in time, or past its due time' })
+
+export const timestamp = () => z.string().openapi({ format: 'date-time' })
+
+export const DistrictCodeSchema = z.string().regex(/^\d{6}$/, 'a 6-digit GB/T 2260 code')
+export { pageSchema } from './pagination.js'

@@ -1,5 +1,6 @@
+import { levelName } from '../domain/enums.js'
 import type { Playbook } from '../playbooks/playbook.schema.js'
-import { levelName } from '../playbooks/playbook.schema.js'
+import { isOverdue } from '../tasks/task-view.js'
 import type { TaskRow } from '../tasks/tasks.repo.js'
 import type { IncidentRow } from './incidents.repo.js'
 
@@ -14,7 +15,7 @@ export function incidentSummary(i: IncidentRow, taskCount?: number) {
     title: i.title,
     hazard: i.hazard,
     products: i.products,
-    level: levelName(i.level as 1),
+    level: levelName(i.level),
     scope: i.all_districts ? ('all' as const) : ('list' as const),
     districts: i.districts,
     status: i.status,
@@ -25,40 +26,6 @@ export function incidentSummary(i: IncidentRow, taskCount?: number) {
     closedAt: iso(i.closed_at),
     ...(taskCount !== undefined ? { taskCount } : {}),
   }
-}
-
-export function taskDto(t: TaskRow, now: Date) {
-  return {
-    id: t.id,
-    incident: t.incident_id,
-    district: t.district_code,
-    step: t.step_key,
-    occurrence: t.occurrence,
-    level: levelName(t.level as 1),
-    status: t.status,
-    ackDueAt: t.ack_due_at.toISOString(),
-    dueAt: t.due_at.toISOString(),
-    acknowledgedAt: iso(t.acknowledged_at),
-    owner: t.owner_id ? { id: t.owner_id, name: t.owner_name } : null,
-    startedAt: iso(t.started_at),
-    completedAt: iso(t.completed_at),
-    declinedAt: iso(t.declined_at),
-    declineReason: t.decline_reason,
-    cancelledAt: iso(t.cancelled_at),
-    cancelReason: t.cancel_reason,
-    lastReportAt: iso(t.last_report_at),
-    escalations: t.escalation_count,
-    overdue: isOverdue(t, now),
-  }
-}
-
-export type OverdueKind = 'unacknowledged' | 'past_due' | null
-
-export function isOverdue(t: TaskRow, now: Date): OverdueKind {
-  if (t.status === 'pending' && t.ack_due_at < now) return 'unacknowledged'
-  if ((t.status === 'pending' || t.status === 'acknowledged' || t.status === 'in_progress') && t.due_at < now)
-    return 'past_due'
-  return null
 }
 
 export type Totals = Record<string, number>

@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
 import type { DB, IncidentStatus } from '../db/types.js'
+import { afterCursor, type KeyValue } from '../http/pagination.js'
 
 export const incidentColumns = [
   'id',
@@ -29,7 +31,7 @@ export function findIncident(db: Kysely<DB>, id: string) {
 }
 
 /** Locks the incident row so level changes and closing serialise. */
-export function lockIncident(trx: Kysely<DB>, id: string) {
+export function lockIncident(trx: Transaction<DB>, id: string) {
   return trx
     .selectFrom('incidents')
     .select(incidentColumns)
@@ -44,20 +46,29 @@ export interface IncidentFilter {
   exercise?: boolean | undefined
   district?: string | undefined
   limit: number
-  offset: number
+  /** Sort key of the last incident of the previous page: creation time and code. */
+  after?: KeyValue[] | undefined
 }
 
+export const incidentListOrder = ['created_at', 'code']
+
+/** Newest first, one more than `limit` (so the caller knows whether another page follows). */
 export function listIncidents(db: Kysely<DB>, f: IncidentFilter) {
   let q = db.selectFrom('incidents').select(incidentColumns)
   if (f.status) q = q.where('status', '=', f.status)
   if (f.playbook) q = q.where('playbook_id', '=', f.playbook)
   if (f.exercise !== undefined) q = q.where('exercise', '=', f.exercise)
   if (f.district) q = q.where(sql<boolean>`${f.district} = any(districts)`)
-  return q.orderBy('created_at', 'desc').orderBy('code', 'desc').limit(f.limit).offset(f.offset).execute()
+  if (f.after) q = q.where(afterCursor(incidentListOrder, f.after, 'desc'))
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('code', 'desc')
+    .limit(f.limit + 1)
+    .execute()
 }
 
 /** FS-2026-0007: numbered per calendar year; the counter row serialises concurrent activations. */
-export async function nextIncidentNumber(trx: Kysely<DB>, year: number): Promise<number> {
+export async function nextIncidentNumber(trx: Transaction<DB>, year: number): Promise<number> {
   const row = await trx
     .insertInto('incident_counters')
     .values({ year, last_number: 1 })
@@ -80,7 +91,7 @@ export function findIdempotencyKey(db: Kysely<DB>, scope: string, key: string) {
 
 /** Claims the key; returns false when another request holds it (that request committed first). */
 export async function claimIdempotencyKey(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   row: { scope: string; key: string; request_hash: string; resource_id: string; created_at: Date },
 ): Promise<boolean> {
   const inserted = await trx
@@ -107,13 +118,25 @@ export function incidentReports(db: Kysely<DB>, incidentId: string, district?: s
   return q.execute()
 }
 
-export function incidentEvents(db: Kysely<DB>, incidentId: string, after: number, limit: number) {
-  return db
+/** The incident's events in order, after the event id `after`; `limit` null for all of them. */
+export function incidentEvents(db: Kysely<DB>, incidentId: string, after: number, limit: number | null) {
+  const q = db
     .selectFrom('events')
     .selectAll()
     .where('incident_id', '=', incidentId)
     .where('id', '>', after)
     .orderBy('id')
-    .limit(limit)
+  return (limit === null ? q : q.limit(limit + 1)).execute()
+}
+
+/** Escalation events per district (the escalation job writes `task.escalated…` types). */
+export async function escalationCounts(db: Kysely<DB>, incidentId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['district_code', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('incident_id', '=', incidentId)
+    .where('type', 'like', 'task.escalated%')
+    .groupBy('district_code')
     .execute()
+  return new Map(rows.map((e) => [e.district_code ?? '', Number(e.n)]))
 }

@@ -1,16 +1,25 @@
-import { createHash, randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
-import type { DB, IncidentProduct } from '../db/types.js'
+import { randomUUID } from 'node:crypto'
+import { inTransaction, type Transaction } from '../db/transaction.js'
+import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { type Level, levelName } from '../domain/enums.js'
+import {
+  AppError,
+  invalidState,
+  issue,
+  notFound,
+  type ProblemIssue,
+  validationFailed,
+} from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
+import { textIssues } from '../domain/text.js'
 import { appendEvents } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { isUuid } from '../http/ids.js'
-import { AppError, invalidState, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
 import type { LoadedPlaybook } from '../playbooks/playbook.loader.js'
-import { levelName } from '../playbooks/playbook.schema.js'
-import { taskCancelledEvent, taskCreatedEvent } from '../tasks/task-events.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
-import { cancelTasks, insertTasks, type NewTask, nextOccurrences } from '../tasks/tasks.repo.js'
+import { taskCancelledEvent, taskCreatedEvent } from '../tasks/tasks.events.js'
+import { cancelTasks, countTasks, insertTasks, type NewTask, nextOccurrences } from '../tasks/tasks.repo.js'
+import { type ActivateInput, activationHash, keyScope } from './activation-key.js'
 import {
   claimIdempotencyKey,
   findIdempotencyKey,
@@ -23,26 +32,11 @@ import {
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>
 
-export interface ActivateInput {
-  playbook: string
-  level: number
-  title: string
-  hazard?: string | undefined
-  products?: IncidentProduct[] | undefined
-  districts: 'all' | string[]
-  exercise?: boolean | undefined
-  note?: string | undefined
-}
+export type { ActivateInput }
 
-const ACTIVATE_SCOPE = 'incident.activate'
 const incidentNotFound = () => notFound({ zh: '事件不存在', en: 'No such incident' })
 
 class KeyTaken extends Error {}
-
-function requestHash(input: ActivateInput): string {
-  const canonical = { ...input, districts: input.districts === 'all' ? 'all' : [...input.districts].sort() }
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex')
-}
 
 /** Local calendar year in the configured zone: the incident number restarts each year. */
 function localYear(at: Date, timeZone: string): number {
@@ -51,10 +45,11 @@ function localYear(at: Date, timeZone: string): number {
 
 async function replay(
   deps: Deps,
+  scope: string,
   key: string,
   hash: string,
 ): Promise<{ incident: IncidentRow; created: false; taskCount: number }> {
-  const existing = await findIdempotencyKey(deps.db, ACTIVATE_SCOPE, key)
+  const existing = await findIdempotencyKey(deps.db, scope, key)
   if (!existing) throw new AppError('conflict', { zh: '请重试', en: 'Concurrent request; retry' })
   if (existing.request_hash !== hash)
     throw new AppError('idempotency_mismatch', {
@@ -63,12 +58,7 @@ async function replay(
     })
   const incident = await findIncident(deps.db, existing.resource_id)
   if (!incident) throw incidentNotFound()
-  const tasks = await deps.db
-    .selectFrom('tasks')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('incident_id', '=', incident.id)
-    .executeTakeFirstOrThrow()
-  return { incident, created: false as const, taskCount: Number(tasks.n) }
+  return { incident, created: false as const, taskCount: await countTasks(deps.db, incident.id) }
 }
 
 /**
@@ -81,25 +71,52 @@ export async function activateIncident(
   input: ActivateInput,
   idempotencyKey?: string,
 ): Promise<{ incident: IncidentRow; created: boolean; taskCount: number }> {
-  const { db, clock } = deps
-  const hash = requestHash(input)
-  if (idempotencyKey && (await findIdempotencyKey(db, ACTIVATE_SCOPE, idempotencyKey)))
-    return replay(deps, idempotencyKey, hash)
+  const { db, clock, config } = deps
+  const hash = activationHash(input)
+  const scope = keyScope(ctx)
+  if (idempotencyKey && (await findIdempotencyKey(db, scope, idempotencyKey)))
+    return replay(deps, scope, idempotencyKey, hash)
 
-  const issues: ProblemIssue[] = []
+  const issues: ProblemIssue[] = textIssues('body', [
+    ['title', input.title, { max: 200 }],
+    ['hazard', input.hazard, { max: 500 }],
+    ['note', input.note, { max: 4000, optional: true }],
+    ...(input.products ?? []).map(
+      (p, i) => [`products[${i}].name`, p.name, { max: 200, name: true }] as const,
+    ),
+  ])
   const loaded = deps.playbooks.get(input.playbook)
-  if (!loaded) issues.push({ path: 'body.playbook', message: `unknown playbook "${input.playbook}"` })
-  else if (!loaded.playbook.levels.includes(input.level as 1))
-    issues.push({
-      path: 'body.level',
-      message: `playbook ${input.playbook} is activated at ${loaded.playbook.levels.map(levelName).join('/')} only`,
-    })
+  if (!loaded)
+    issues.push(
+      issue(
+        'body.playbook',
+        { zh: `预案「${input.playbook}」不存在`, en: `unknown playbook "${input.playbook}"` },
+        'unknown_playbook',
+      ),
+    )
+  else if (!loaded.playbook.levels.includes(input.level))
+    issues.push(
+      issue(
+        'body.level',
+        {
+          zh: `预案 ${input.playbook} 只能以 ${loaded.playbook.levels.map(levelName).join('/')} 级启动`,
+          en: `playbook ${input.playbook} is activated at ${loaded.playbook.levels.map(levelName).join('/')} only`,
+        },
+        'level_not_in_playbook',
+      ),
+    )
   let districts: string[] = []
   if (input.districts === 'all') districts = deps.districts.codes()
   else {
     input.districts.forEach((code, i) => {
       if (!deps.districts.has(code))
-        issues.push({ path: `body.districts[${i}]`, message: `unknown district code ${code}` })
+        issues.push(
+          issue(
+            `body.districts[${i}]`,
+            { zh: `未知的区县代码 ${code}`, en: `unknown district code ${code}` },
+            'unknown_district',
+          ),
+        )
     })
     districts = [...new Set(input.districts)].sort()
   }
@@ -108,11 +125,11 @@ export async function activateIncident(
   const now = clock.now()
   const id = randomUUID()
   try {
-    const { incident, taskCount } = await db.transaction().execute(async (trx) => {
+    const { incident, taskCount } = await inTransaction(db, async (trx) => {
       if (
         idempotencyKey &&
         !(await claimIdempotencyKey(trx, {
-          scope: ACTIVATE_SCOPE,
+          scope,
           key: idempotencyKey,
           request_hash: hash,
           resource_id: id,
@@ -126,7 +143,7 @@ export async function activateIncident(
     return { incident, created: true, taskCount }
   } catch (err) {
     // Another request with the same key committed first: answer as a replay of it.
-    if (err instanceof KeyTaken && idempotencyKey) return replay(deps, idempotencyKey, hash)
+    if (err instanceof KeyTaken && idempotencyKey) return replay(deps, scope, idempotencyKey, hash)
     throw err
   }
 }
@@ -137,7 +154,7 @@ export async function activateIncident(
  * its disposal incident in the publishing transaction.
  */
 export async function openIncident(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   deps: Pick<Deps, 'config'>,
   ctx: RequestContext,
   spec: {
@@ -146,8 +163,8 @@ export async function openIncident(
     loaded: LoadedPlaybook
     input: ActivateInput
     districts: string[]
-    /** Extra fields for the `incident.activated` event (e.g. the announcement behind it). */
-    extra?: Record<string, unknown>
+    /** The announcement behind the incident, named in its `incident.activated` event. */
+    announcement?: { id: string; number: string }
   },
 ): Promise<{ incident: IncidentRow; tasks: NewTask[] }> {
   const { id, now, loaded, input, districts } = spec
@@ -173,7 +190,7 @@ export async function openIncident(
       exercise: input.exercise ?? false,
       note: input.note ?? null,
       created_at: now,
-      created_by: ctx.actor?.id ?? null,
+      created_by: actorIdOf(ctx),
     })
     .returning(incidentColumns)
     .executeTakeFirstOrThrow()
@@ -187,11 +204,14 @@ export async function openIncident(
         code,
         playbook: loaded.playbook.id,
         playbookHash: loaded.hash,
-        level: levelName(input.level as 1),
+        level: levelName(input.level),
         districts,
         exercise: input.exercise ?? false,
         taskCount: rows.length,
-        ...spec.extra,
+        ...(spec.announcement && {
+          announcementId: spec.announcement.id,
+          announcementNumber: spec.announcement.number,
+        }),
       },
     },
     ...rows.map((t) => taskCreatedEvent(t)),
@@ -207,20 +227,29 @@ export async function changeLevel(
   deps: Deps,
   ctx: RequestContext,
   incidentId: string,
-  input: { level: number; reason: string },
+  input: { level: Level; reason: string },
 ) {
   const { db, clock, config } = deps
+  const textual = textIssues('body', [['reason', input.reason, { max: 2000 }]])
+  if (textual.length > 0) throw validationFailed(textual)
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
       throw invalidState({ zh: '事件已关闭，不能调整级别', en: 'The incident is closed' }, incident.status)
     if (incident.level === input.level) return { incident, added: 0, cancelled: 0 }
     const playbook = await deps.playbooks.pinned(trx, incident.playbook_hash)
-    if (!playbook.levels.includes(input.level as 1))
+    if (!playbook.levels.includes(input.level))
       throw validationFailed([
-        { path: 'body.level', message: `playbook allows ${playbook.levels.map(levelName).join('/')} only` },
+        issue(
+          'body.level',
+          {
+            zh: `预案只有 ${playbook.levels.map(levelName).join('/')} 级`,
+            en: `playbook allows ${playbook.levels.map(levelName).join('/')} only`,
+          },
+          'level_not_in_playbook',
+        ),
       ])
     const { added, dropped } = levelDelta(playbook, incident.level, input.level)
     const occurrences = await nextOccurrences(
@@ -242,10 +271,11 @@ export async function changeLevel(
       now,
     )
     await trx.updateTable('incidents').set({ level: input.level }).where('id', '=', incidentId).execute()
-    const from = levelName(incident.level as 1)
-    const to = levelName(input.level as 1)
+    const from = levelName(incident.level)
+    const to = levelName(input.level)
     await appendEvents(trx, ctx, now, [
       {
+        // I is the most severe: a smaller number is a higher level.
         type: input.level < incident.level ? 'incident.level_raised' : 'incident.level_lowered',
         incidentId,
         subject: incident.code,
@@ -270,8 +300,10 @@ export async function closeIncident(
   input: { summary: string },
 ) {
   const { db, clock } = deps
+  const textual = textIssues('body', [['summary', input.summary, { max: 20000 }]])
+  if (textual.length > 0) throw validationFailed(textual)
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
@@ -279,7 +311,7 @@ export async function closeIncident(
     const cancelled = await cancelTasks(trx, { incidentId }, 'incident closed', now)
     await trx
       .updateTable('incidents')
-      .set({ status: 'closed', closed_at: now, closed_by: ctx.actor?.id ?? null, summary: input.summary })
+      .set({ status: 'closed', closed_at: now, closed_by: actorIdOf(ctx), summary: input.summary })
       .where('id', '=', incidentId)
       .execute()
     await appendEvents(trx, ctx, now, [

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
+import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
+import { systemContext } from '../domain/context.js'
 import { appendEvents } from '../events/events.repo.js'
-import { taskCreatedEvent } from '../tasks/task-events.js'
 import { occurrenceStart, stepDeadlines } from '../tasks/task-plan.js'
+import { taskCreatedEvent } from '../tasks/tasks.events.js'
 import { type NewTask, writeTasks } from '../tasks/tasks.repo.js'
 
 const LOCK_ID = 0x52530001 // "RS" + job 1
@@ -16,7 +18,7 @@ const MAX_CATCH_UP = 31
  */
 export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'>) {
   const now = deps.clock.now()
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${LOCK_ID}) as ok`.execute(trx)
     if (!lock.rows[0]?.ok) return 0
     const latest = await trx
@@ -62,7 +64,7 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
     await writeTasks(trx, values)
     await appendEvents(
       trx,
-      { actor: null, requestId: 'job:recurring-tasks' },
+      systemContext('recurring-tasks'),
       now,
       values.map((v) => taskCreatedEvent(v, { recurring: true })),
     )

@@ -1,12 +1,11 @@
 import { z } from 'zod'
+import { LEVEL_NAMES, type Level, type LevelName, levelFromName } from '../domain/enums.js'
+import type { Text } from '../domain/errors.js'
 import { parseDuration } from './duration.js'
 import { isHhmm } from './recurrence.js'
 
-export type Level = 1 | 2 | 3 | 4
-export interface Text {
-  zh: string
-  en: string
-}
+export type { Level, LevelName, Text }
+export { LEVEL_NAMES, levelFromName }
 export type FieldType = 'integer' | 'number' | 'text' | 'boolean'
 export interface ReportField {
   name: string
@@ -69,10 +68,7 @@ export interface Playbook {
   }
 }
 
-export const LEVEL_NAMES = ['I', 'II', 'III', 'IV'] as const
-export type LevelName = (typeof LEVEL_NAMES)[number]
-export const levelFromName = (name: LevelName): Level => (LEVEL_NAMES.indexOf(name) + 1) as Level
-export const levelName = (level: Level): LevelName => LEVEL_NAMES[level - 1]!
+export { levelName } from '../domain/enums.js'
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/
@@ -141,7 +137,7 @@ const step = z
     duplicates(ctx, s.report_fields, 'name', 'report_fields', 'report field')
   }, always)
 
-const escalationTarget = z.enum([
+export const escalationTarget = z.enum([
   'district_head',
   'district_duty_officer',
   'command_centre',
@@ -161,7 +157,7 @@ const ladder = z
     })
   }, always)
 
-const capCategory = z.enum([
+export const capCategory = z.enum([
   'Geo',
   'Met',
   'Safety',
@@ -175,7 +171,7 @@ const capCategory = z.enum([
   'CBRNE',
   'Other',
 ])
-const capResponseType = z.enum([
+export const capResponseType = z.enum([
   'Shelter',
   'Evacuate',
   'Prepare',

@@ -1,46 +1,37 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
-import { notFound } from '../http/problem.js'
+import { levelName } from '../domain/enums.js'
+import { notFound } from '../domain/errors.js'
+import { decodeCursor, PageQuery, pageOf } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { problem } from '../http/schemas.js'
-import type { Playbook } from './playbook.schema.js'
-import { levelName } from './playbook.schema.js'
+import { json, pageSchema, problem } from '../http/schemas.js'
+import { PlaybookSummarySchema, PlaybookVersionSchema, playbookDto } from './playbook-response.schema.js'
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
 const readers = ['admin', 'commander', 'district'] as const
 const missing = (id: string) => notFound({ zh: `预案「${id}」不存在`, en: `No playbook "${id}"` })
-
-const summary = (p: Playbook, hash: string) => ({
-  id: p.id,
-  hash,
-  name: p.name,
-  hazard: p.hazard,
-  levels: p.levels.map(levelName),
-  steps: p.steps.length,
-})
 
 const list = securedRoute(readers, {
   method: 'get',
   path: '/playbooks',
+  operationId: 'listPlaybooks',
   tags: ['playbooks'],
-  summary: 'Loaded playbooks (current versions)',
+  summary: 'Loaded playbooks (current versions), by id',
+  request: { query: z.strictObject(PageQuery) },
   responses: {
-    200: {
-      description: 'Playbooks',
-      content: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) })),
-    },
+    200: { description: 'A page of playbooks', content: json(pageSchema(PlaybookSummarySchema)) },
   },
 })
 
 const current = securedRoute(readers, {
   method: 'get',
   path: '/playbooks/{id}',
+  operationId: 'getPlaybook',
   tags: ['playbooks'],
   summary: 'A playbook’s current version',
-  request: { params: z.object({ id: z.string().max(100) }) },
+  request: { params: z.strictObject({ id: z.string().max(100) }) },
   responses: {
-    200: { description: 'Playbook', content: json(z.record(z.string(), z.unknown())) },
+    200: { description: 'Playbook', content: json(PlaybookVersionSchema) },
     404: problem('No such playbook'),
   },
 })
@@ -48,28 +39,52 @@ const current = securedRoute(readers, {
 const version = securedRoute(readers, {
   method: 'get',
   path: '/playbooks/{id}/versions/{hash}',
+  operationId: 'getPlaybookVersion',
   tags: ['playbooks'],
   summary: 'A stored version by content hash (what an incident was activated with)',
-  request: { params: z.object({ id: z.string().max(100), hash: z.string().max(100) }) },
+  request: { params: z.strictObject({ id: z.string().max(100), hash: z.string().max(100) }) },
   responses: {
-    200: { description: 'Playbook version', content: json(z.record(z.string(), z.unknown())) },
+    200: { description: 'Playbook version', content: json(PlaybookVersionSchema) },
     404: problem('No such version'),
   },
 })
 
 export function playbookRoutes({ db, playbooks }: AppDeps) {
   return newRouter()
-    .openapi(list, (c) => c.json({ items: playbooks.list().map((l) => summary(l.playbook, l.hash)) }, 200))
+    .openapi(list, (c) => {
+      const q = c.req.valid('query')
+      const after = q.cursor === undefined ? undefined : String(decodeCursor(q.cursor, 1)[0])
+      // Few, and held in memory: the list is cut here rather than in SQL.
+      const rows = playbooks
+        .list()
+        .filter((l) => after === undefined || l.playbook.id > after)
+        .sort((a, b) => (a.playbook.id < b.playbook.id ? -1 : 1))
+        .slice(0, q.limit + 1)
+      const page = pageOf(
+        rows,
+        q.limit,
+        (l) => [l.playbook.id],
+        (l) => ({
+          id: l.playbook.id,
+          hash: l.hash,
+          name: l.playbook.name,
+          hazard: l.playbook.hazard,
+          levels: l.playbook.levels.map(levelName),
+          steps: l.playbook.steps.length,
+        }),
+      )
+      return c.json(page, 200)
+    })
     .openapi(current, (c) => {
       const { id } = c.req.valid('param')
       const loaded = playbooks.get(id)
       if (!loaded) throw missing(id)
-      return c.json({ hash: loaded.hash, playbook: loaded.playbook }, 200)
+      return c.json({ hash: loaded.hash, playbook: playbookDto(loaded.playbook) }, 200)
     })
     .openapi(version, async (c) => {
       const { id, hash } = c.req.valid('param')
       const playbook = /^[0-9a-f]{64}$/.test(hash) ? await playbooks.version(db, hash) : undefined
       if (!playbook || playbook.id !== id) throw missing(`${id}@${hash.slice(0, 12)}`)
-      return c.json({ hash, playbook }, 200)
+      return c.json({ hash, playbook: playbookDto(playbook) }, 200)
     })
 }

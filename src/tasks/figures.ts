@@ -1,4 +1,4 @@
-import type { ProblemIssue } from '../http/problem.js'
+import type { ProblemIssue } from '../domain/errors.js'
 import type { ReportField } from '../playbooks/playbook.schema.js'
 
 /** Checks reported figures against the step's declared fields and lists every problem at once. */

@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { bulkInsert } from '../db/bulk-insert.js'
+import type { Transaction } from '../db/transaction.js'
 import type { DB, TaskStatus } from '../db/types.js'
+import { type Level, OPEN_TASK_STATUSES } from '../domain/enums.js'
+import { afterCursor, type KeyValue } from '../http/pagination.js'
 import type { PlannedTask } from './task-plan.js'
-
-export const OPEN_STATUSES: TaskStatus[] = ['pending', 'acknowledged', 'in_progress']
 
 export type TaskRow = Awaited<ReturnType<typeof findTask>> & {}
 
 export function findTask(db: Kysely<DB>, id: string) {
   return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The incident a task belongs to (it always exists: tasks reference it). */
+export function findTaskIncident(db: Kysely<DB>, incidentId: string) {
+  return db
+    .selectFrom('incidents')
+    .select(['playbook_hash', 'code'])
+    .where('id', '=', incidentId)
+    .executeTakeFirstOrThrow()
 }
 
 const taskColumns = [
@@ -33,7 +43,7 @@ export interface NewTask {
   district_code: string
   step_key: string
   occurrence: number
-  level: number
+  level: Level
   status: 'pending'
   ack_due_at: Date
   due_at: Date
@@ -43,7 +53,7 @@ export interface NewTask {
 }
 
 /** Writes new pending tasks in one statement. */
-export async function writeTasks(trx: Kysely<DB>, rows: NewTask[]): Promise<void> {
+export async function writeTasks(trx: Transaction<DB>, rows: NewTask[]): Promise<void> {
   await bulkInsert(
     trx,
     'tasks',
@@ -67,7 +77,7 @@ export async function writeTasks(trx: Kysely<DB>, rows: NewTask[]): Promise<void
 
 /** Inserts planned tasks; `occurrence` continues after any earlier task of the same step and district. */
 export async function insertTasks(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   incidentId: string,
   planned: PlannedTask[],
   now: Date,
@@ -91,8 +101,17 @@ export async function insertTasks(
   return rows
 }
 
+export async function countTasks(db: Kysely<DB>, incidentId: string): Promise<number> {
+  const row = await db
+    .selectFrom('tasks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
 /** Next free occurrence number per district/step, for steps that get a task again. */
-export async function nextOccurrences(trx: Kysely<DB>, incidentId: string, stepKeys: string[]) {
+export async function nextOccurrences(trx: Transaction<DB>, incidentId: string, stepKeys: string[]) {
   const result = new Map<string, number>()
   if (stepKeys.length === 0) return result
   const rows = await trx
@@ -111,9 +130,13 @@ export interface TaskFilter {
   status?: TaskStatus | undefined
   district?: string | undefined
   limit: number
-  offset: number
+  /** Sort key of the last task of the previous page: due time, district, id. */
+  after?: KeyValue[] | undefined
 }
 
+export const taskListOrder = ['tasks.due_at', 'tasks.district_code', 'tasks.id']
+
+/** Tasks by due time, one more than `limit` (so the caller knows whether another page follows). */
 export function listTasks(db: Kysely<DB>, f: TaskFilter) {
   let q = db
     .selectFrom('tasks')
@@ -123,18 +146,18 @@ export function listTasks(db: Kysely<DB>, f: TaskFilter) {
   if (f.incident) q = q.where('tasks.incident_id', '=', f.incident)
   if (f.status) q = q.where('tasks.status', '=', f.status)
   if (f.district) q = q.where('tasks.district_code', '=', f.district)
+  if (f.after) q = q.where(afterCursor(taskListOrder, f.after))
   return q
     .orderBy('tasks.due_at')
     .orderBy('tasks.district_code')
     .orderBy('tasks.id')
-    .limit(f.limit)
-    .offset(f.offset)
+    .limit(f.limit + 1)
     .execute()
 }
 
 /** Cancels open or declined tasks; returns the ones it changed. */
 export function cancelTasks(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   where: { incidentId: string; stepKeys?: string[] },
   reason: string,
   now: Date,
@@ -149,7 +172,7 @@ export function cancelTasks(
       updated_at: now,
     })
     .where('incident_id', '=', where.incidentId)
-    .where('status', 'in', [...OPEN_STATUSES, 'declined'])
+    .where('status', 'in', [...OPEN_TASK_STATUSES, 'declined'])
   if (where.stepKeys) {
     if (where.stepKeys.length === 0) return Promise.resolve([])
     q = q.where('step_key', 'in', where.stepKeys)

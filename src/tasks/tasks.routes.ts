@@ -1,60 +1,45 @@
-import { z } from '@hono/zod-openapi'
+import type { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
 import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { IdParam, problem } from '../http/schemas.js'
-import { taskDto } from '../incidents/incident-view.js'
-import { listTasks } from './tasks.repo.js'
+import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
+import { stepDto } from '../playbooks/playbook-response.schema.js'
+import { taskDto } from './task-view.js'
+import {
+  CompleteSchema,
+  ReasonSchema,
+  ReportResultSchema,
+  ReportSchema,
+  TaskDetailSchema,
+  TaskListItemSchema,
+  TaskQuerySchema,
+  TaskSchema,
+} from './tasks.schema.js'
 import {
   acknowledgeTask,
   cancelTask,
   completeTask,
   declineTask,
-  loadTaskFor,
+  listTasksFor,
   reportOnTask,
   startTask,
+  taskWithStep,
 } from './tasks.service.js'
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
 const actors = ['admin', 'commander', 'district'] as const
 const command = ['admin', 'commander'] as const
-const statuses = ['pending', 'acknowledged', 'in_progress', 'completed', 'declined', 'cancelled'] as const
-
-const TaskSchema = z
-  .object({
-    id: z.uuid(),
-    incident: z.uuid(),
-    district: z.string(),
-    step: z.string(),
-    occurrence: z.number().int(),
-    level: z.string(),
-    status: z.enum(statuses),
-    ackDueAt: z.string(),
-    dueAt: z.string(),
-    acknowledgedAt: z.string().nullable(),
-    owner: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
-    overdue: z.enum(['unacknowledged', 'past_due']).nullable(),
-  })
-  .passthrough()
-  .openapi('Task')
-
-const ReportSchema = z
-  .strictObject({
-    figures: z.record(z.string().max(100), z.unknown()),
-    note: z.string().max(4000).optional(),
-  })
-  .openapi('TaskReport')
 
 const moveResponses = {
   200: { description: 'The task after the change', content: json(TaskSchema) },
   404: problem('No such task (or another district’s)'),
   409: problem('Not allowed in the task’s current state (the body names it)'),
 }
-const move = (path: string, summary: string) =>
+const move = (path: string, operationId: string, summary: string) =>
   securedRoute(actors, {
     method: 'post',
     path,
+    operationId,
     tags: ['tasks'],
     summary,
     request: { params: IdParam },
@@ -62,6 +47,7 @@ const move = (path: string, summary: string) =>
   })
 const moveWith = <B extends z.ZodType>(
   path: string,
+  operationId: string,
   summary: string,
   body: B,
   roles: typeof actors | typeof command = actors,
@@ -69,6 +55,7 @@ const moveWith = <B extends z.ZodType>(
   securedRoute(roles, {
     method: 'post',
     path,
+    operationId,
     tags: ['tasks'],
     summary,
     request: { params: IdParam, body: { content: json(body), required: true } },
@@ -78,116 +65,84 @@ const moveWith = <B extends z.ZodType>(
 const list = securedRoute(actors, {
   method: 'get',
   path: '/tasks',
+  operationId: 'listTasks',
   tags: ['tasks'],
-  summary: 'List tasks (a district token sees its own district’s only)',
-  request: {
-    query: z.object({
-      incident: z.uuid().optional(),
-      status: z.enum(statuses).optional(),
-      district: z
-        .string()
-        .regex(/^\d{6}$/)
-        .optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(200),
-      offset: z.coerce.number().int().min(0).default(0),
-    }),
-  },
+  summary: 'List tasks by due time, a page at a time (a district token sees its own district’s only)',
+  request: { query: TaskQuerySchema },
   responses: {
-    200: { description: 'Tasks by due time', content: json(z.object({ items: z.array(TaskSchema) })) },
+    200: { description: 'A page of tasks by due time', content: json(pageSchema(TaskListItemSchema)) },
   },
 })
 
 const get = securedRoute(actors, {
   method: 'get',
   path: '/tasks/{id}',
+  operationId: 'getTask',
   tags: ['tasks'],
   summary: 'A task with its step: instructions and the figures to report',
   request: { params: IdParam },
-  responses: { 200: { description: 'The task', content: json(TaskSchema) }, 404: problem('No such task') },
+  responses: {
+    200: { description: 'The task', content: json(TaskDetailSchema) },
+    404: problem('No such task'),
+  },
 })
 
-const ack = move('/tasks/{id}/ack', 'Acknowledge (repeating returns the first acknowledgement unchanged)')
-const start = move('/tasks/{id}/start', 'Start work on an acknowledged task')
+const ack = move(
+  '/tasks/{id}/ack',
+  'acknowledgeTask',
+  'Acknowledge (repeating returns the first acknowledgement unchanged)',
+)
+const start = move('/tasks/{id}/start', 'startTask', 'Start work on an acknowledged task')
 const report = securedRoute(actors, {
   method: 'post',
   path: '/tasks/{id}/reports',
+  operationId: 'reportOnTask',
   tags: ['tasks'],
   summary: 'Report figures, validated against the step’s declared fields',
   request: { params: IdParam, body: { content: json(ReportSchema), required: true } },
   responses: {
-    201: {
-      description: 'Report filed',
-      content: json(z.object({ task: TaskSchema, report: z.record(z.string(), z.unknown()) })),
-    },
+    201: { description: 'Report filed', content: json(ReportResultSchema) },
     404: problem('No such task'),
     409: problem('Not acknowledged yet, or already finished'),
   },
 })
-const complete = moveWith(
-  '/tasks/{id}/complete',
-  'Complete',
-  z.strictObject({ note: z.string().max(4000).optional() }),
-)
+const complete = moveWith('/tasks/{id}/complete', 'completeTask', 'Complete', CompleteSchema)
 const decline = moveWith(
   '/tasks/{id}/decline',
+  'declineTask',
   'Decline with a reason, for the command centre to resolve',
-  z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+  ReasonSchema,
 )
-const cancel = moveWith(
-  '/tasks/{id}/cancel',
-  'Cancel (command centre)',
-  z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
-  command,
-)
+const cancel = moveWith('/tasks/{id}/cancel', 'cancelTask', 'Cancel (command centre)', ReasonSchema, command)
 
 export function taskRoutes(deps: AppDeps) {
+  const now = () => deps.clock.now()
   return newRouter()
     .openapi(list, async (c) => {
-      const q = c.req.valid('query')
-      const actor = c.get('actor')
-      // A district token is confined to its own district whatever it asks for.
-      const district = actor?.role === 'district' ? (actor.districtCode ?? '') : q.district
-      const rows =
-        district !== undefined && q.district !== undefined && district !== q.district
-          ? []
-          : await listTasks(deps.db, { ...q, district })
-      const now = deps.clock.now()
+      const page = await listTasksFor(deps, requestContextOf(c), c.req.valid('query'))
+      const at = now()
       return c.json(
         {
-          items: rows.map((t) => ({
-            ...taskDto(t, now),
+          items: page.items.map((t) => ({
+            ...taskDto(t, at),
             incidentCode: t.incident_code,
             exercise: t.exercise,
           })),
+          next: page.next,
         },
         200,
       )
     })
     .openapi(get, async (c) => {
-      const task = await loadTaskFor(deps.db, requestContextOf(c), c.req.valid('param').id)
-      const incident = await deps.db
-        .selectFrom('incidents')
-        .select(['playbook_hash', 'code'])
-        .where('id', '=', task.incident_id)
-        .executeTakeFirstOrThrow()
-      const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
-      const step = playbook.steps.find((s) => s.key === task.step_key)
-      return c.json(
-        { ...taskDto(task, deps.clock.now()), incidentCode: incident.code, stepDetail: step ?? null },
-        200,
-      )
+      const ctx = requestContextOf(c)
+      const { task, incidentCode, step } = await taskWithStep(deps, ctx, c.req.valid('param').id)
+      return c.json({ ...taskDto(task, now()), incidentCode, stepDetail: step ? stepDto(step) : null }, 200)
     })
     .openapi(ack, async (c) =>
-      c.json(
-        taskDto(await acknowledgeTask(deps, requestContextOf(c), c.req.valid('param').id), deps.clock.now()),
-        200,
-      ),
+      c.json(taskDto(await acknowledgeTask(deps, requestContextOf(c), c.req.valid('param').id), now()), 200),
     )
     .openapi(start, async (c) =>
-      c.json(
-        taskDto(await startTask(deps, requestContextOf(c), c.req.valid('param').id), deps.clock.now()),
-        200,
-      ),
+      c.json(taskDto(await startTask(deps, requestContextOf(c), c.req.valid('param').id), now()), 200),
     )
     .openapi(report, async (c) => {
       const result = await reportOnTask(
@@ -198,40 +153,25 @@ export function taskRoutes(deps: AppDeps) {
       )
       return c.json(
         {
-          task: taskDto(result.task, deps.clock.now()),
+          task: taskDto(result.task, now()),
           report: { ...result.report, createdAt: result.report.createdAt.toISOString() },
         },
         201,
       )
     })
     .openapi(complete, async (c) => {
-      const body = c.req.valid('json')
-      return c.json(
-        taskDto(
-          await completeTask(deps, requestContextOf(c), c.req.valid('param').id, body.note),
-          deps.clock.now(),
-        ),
-        200,
-      )
+      const { note } = c.req.valid('json')
+      const task = await completeTask(deps, requestContextOf(c), c.req.valid('param').id, note)
+      return c.json(taskDto(task, now()), 200)
     })
     .openapi(decline, async (c) => {
-      const body = c.req.valid('json')
-      return c.json(
-        taskDto(
-          await declineTask(deps, requestContextOf(c), c.req.valid('param').id, body.reason),
-          deps.clock.now(),
-        ),
-        200,
-      )
+      const { reason } = c.req.valid('json')
+      const task = await declineTask(deps, requestContextOf(c), c.req.valid('param').id, reason)
+      return c.json(taskDto(task, now()), 200)
     })
     .openapi(cancel, async (c) => {
-      const body = c.req.valid('json')
-      return c.json(
-        taskDto(
-          await cancelTask(deps, requestContextOf(c), c.req.valid('param').id, body.reason),
-          deps.clock.now(),
-        ),
-        200,
-      )
+      const { reason } = c.req.valid('json')
+      const task = await cancelTask(deps, requestContextOf(c), c.req.valid('param').id, reason)
+      return c.json(taskDto(task, now()), 200)
     })
 }

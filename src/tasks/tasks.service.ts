@@ -1,14 +1,24 @@
 import { randomUUID } from 'node:crypto'
 import { type Kysely, sql, type UpdateObject } from 'kysely'
+import { inTransaction } from '../db/transaction.js'
 import type { DB, TaskStatus } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import { appendEvents } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { isUuid } from '../http/ids.js'
-import { invalidState, notFound, validationFailed } from '../http/problem.js'
+import { actorIdOf, districtScopeOf, type RequestContext, tokenActor } from '../domain/context.js'
+import { invalidState, notFound, type Text, validationFailed } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
+import { appendEvents, cteEventColumns, eventConstants } from '../events/events.repo.js'
+import { decodeCursor, pageOf } from '../http/pagination.js'
 import { addDuration } from '../playbooks/duration.js'
 import { validateFigures } from './figures.js'
-import { findTask, type TaskRow } from './tasks.repo.js'
+import type { Figures, TaskEventPayloads } from './tasks.events.js'
+import { findTask, findTaskIncident, listTasks, type TaskRow } from './tasks.repo.js'
+
+type TransitionEvent =
+  | 'task.acknowledged'
+  | 'task.started'
+  | 'task.completed'
+  | 'task.declined'
+  | 'task.cancelled'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks'>
 
@@ -19,7 +29,8 @@ export async function loadTaskFor(db: Kysely<DB>, ctx: RequestContext, id: strin
   if (!isUuid(id)) throw taskNotFound()
   const task = await findTask(db, id)
   if (!task) throw taskNotFound()
-  if (ctx.actor?.role === 'district' && ctx.actor.districtCode !== task.district_code) throw taskNotFound()
+  const scope = districtScopeOf(ctx)
+  if (scope !== undefined && scope !== task.district_code) throw taskNotFound()
   return task
 }
 
@@ -32,7 +43,7 @@ const stateNames: Record<TaskStatus, string> = {
   cancelled: '已取消',
 }
 
-function refuse(task: TaskRow, action: { zh: string; en: string }) {
+function refuse(task: TaskRow, action: Text) {
   return invalidState(
     {
       zh: `任务当前为「${stateNames[task.status]}」（${task.status}），不能${action.zh}`,
@@ -47,23 +58,24 @@ function refuse(task: TaskRow, action: { zh: string; en: string }) {
  * the INSERT share a data-modifying CTE, so they commit together without a round trip each for BEGIN and
  * COMMIT. When nothing matched, the caller learns the current state.
  */
-async function transition(
+async function transition<K extends TransitionEvent>(
   deps: Deps,
   ctx: RequestContext,
   id: string,
   opts: {
     from: TaskStatus[]
     set: (now: Date) => UpdateObject<DB, 'tasks'>
-    event: string
-    payload?: Record<string, unknown>
-    action: { zh: string; en: string }
+    event: K
+    /** The payload beyond `step`, `to` and `from`, which the statement fills from the row. */
+    payload: Omit<TaskEventPayloads[K], 'step' | 'to' | 'from'>
+    action: Text
     /** When nothing matched: return the task unchanged instead of refusing (idempotent repeats). */
     unchangedIf?: (task: TaskRow) => boolean
   },
 ): Promise<TaskRow> {
   if (!isUuid(id)) throw taskNotFound()
   const now = deps.clock.now()
-  const scope = ctx.actor?.role === 'district' ? ctx.actor.districtCode : null
+  const scope = districtScopeOf(ctx)
   const extra = JSON.stringify({ ...(opts.from.length === 1 ? { from: opts.from[0] } : {}), ...opts.payload })
   const updated = await deps.db
     .with('moved', (db) => {
@@ -72,40 +84,25 @@ async function transition(
         .set({ ...opts.set(now), updated_at: now })
         .where('id', '=', id)
         .where('status', 'in', opts.from)
-      if (scope) q = q.where('district_code', '=', scope)
+      if (scope !== undefined) q = q.where('district_code', '=', scope)
       return q.returningAll()
     })
     .with('event', (db) =>
       db
         .insertInto('events')
-        .columns([
-          'type',
-          'incident_id',
-          'task_id',
-          'district_code',
-          'actor_id',
-          'actor_name',
-          'actor_role',
-          'request_id',
-          'payload',
-          'created_at',
-        ])
+        .columns(cteEventColumns)
         .expression((eb) =>
-          eb.selectFrom('moved').select([
-            sql<string>`${opts.event}::text`.as('type'),
-            'moved.incident_id',
-            'moved.id',
-            'moved.district_code',
-            // Parameters in a SELECT list are untyped: cast them to the target columns' types.
-            sql<string>`${ctx.actor?.id ?? null}::uuid`.as('actor_id'),
-            sql<string>`${ctx.actor?.name ?? null}::text`.as('actor_name'),
-            sql<string>`${ctx.actor?.role ?? 'system'}::text`.as('actor_role'),
-            sql<string>`${ctx.requestId}::text`.as('request_id'),
-            sql<string>`jsonb_build_object('step', moved.step_key, 'to', moved.status) || ${extra}::jsonb`.as(
-              'payload',
-            ),
-            sql<Date>`${now.toISOString()}::timestamptz`.as('created_at'),
-          ]),
+          eb
+            .selectFrom('moved')
+            .select([
+              ...eventConstants(ctx, now, opts.event),
+              'moved.incident_id',
+              'moved.id',
+              'moved.district_code',
+              sql<string>`jsonb_build_object('step', moved.step_key, 'to', moved.status) || ${extra}::jsonb`.as(
+                'payload',
+              ),
+            ]),
         ),
     )
     .selectFrom('moved')
@@ -124,14 +121,14 @@ export function acknowledgeTask(deps: Deps, ctx: RequestContext, id: string) {
     set: (now) => ({
       status: 'acknowledged',
       acknowledged_at: now,
-      owner_id: ctx.actor?.id ?? null,
-      owner_name: ctx.actor?.name ?? null,
+      owner_id: actorIdOf(ctx),
+      owner_name: tokenActor(ctx)?.name ?? null,
       // The next clock is the task falling due.
       next_escalation_at: sql<Date>`due_at`,
       escalation_count: 0,
     }),
     event: 'task.acknowledged',
-    payload: { owner: ctx.actor?.name ?? null },
+    payload: { owner: tokenActor(ctx)?.name ?? null },
     action: { zh: '确认', en: 'acknowledge' },
     // A repeated ack keeps the first time and owner.
     unchangedIf: (t) =>
@@ -144,6 +141,7 @@ export function startTask(deps: Deps, ctx: RequestContext, id: string) {
     from: ['acknowledged'],
     set: (now) => ({ status: 'in_progress', started_at: now }),
     event: 'task.started',
+    payload: {},
     action: { zh: '开始处置（需先确认）', en: 'start (acknowledge it first)' },
   })
 }
@@ -202,18 +200,14 @@ export async function reportOnTask(
   const refusal = { zh: '上报（需先确认）', en: 'report (acknowledge it first)' }
   // The state decides first: figures for a task that cannot take them are beside the point.
   if (task.status !== 'acknowledged' && task.status !== 'in_progress') throw refuse(task, refusal)
-  const incident = await deps.db
-    .selectFrom('incidents')
-    .select('playbook_hash')
-    .where('id', '=', task.incident_id)
-    .executeTakeFirstOrThrow()
-  const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
-  const step = playbook.steps.find((s) => s.key === task.step_key)
+  const { step } = await taskStep(deps, task)
   const issues = validateFigures(step?.reportFields ?? [], input.figures)
   if (issues.length > 0) throw validationFailed(issues)
+  // Validated: each value is of its field's declared type.
+  const figures = input.figures as Figures
 
   const now = deps.clock.now()
-  const result = await deps.db.transaction().execute(async (trx) => {
+  const result = await inTransaction(deps.db, async (trx) => {
     const locked = await trx
       .selectFrom('tasks')
       .selectAll()
@@ -243,10 +237,10 @@ export async function reportOnTask(
         task_id: id,
         incident_id: locked.incident_id,
         district_code: locked.district_code,
-        figures: JSON.stringify(input.figures),
+        figures: JSON.stringify(figures),
         note: input.note ?? null,
         created_at: now,
-        created_by: ctx.actor?.id ?? null,
+        created_by: actorIdOf(ctx),
         request_id: ctx.requestId,
       })
       .execute()
@@ -256,8 +250,8 @@ export async function reportOnTask(
         ? [
             {
               ...base,
-              type: 'task.started',
-              payload: { step: locked.step_key, from: 'acknowledged', to: 'in_progress' },
+              type: 'task.started' as const,
+              payload: { step: locked.step_key, from: 'acknowledged' as const, to: 'in_progress' as const },
             },
           ]
         : []),
@@ -265,16 +259,52 @@ export async function reportOnTask(
         ...base,
         type: 'task.reported',
         subject: reportId,
-        payload: { step: locked.step_key, figures: input.figures, note: input.note ?? null },
+        payload: { step: locked.step_key, figures, note: input.note ?? null },
       },
     ])
     return {
       refused: null,
       task: row,
-      report: { id: reportId, figures: input.figures, note: input.note ?? null, createdAt: now },
+      report: { id: reportId, figures, note: input.note ?? null, createdAt: now },
     }
   })
   if (result.refused)
     throw refuse(result.refused, { zh: '上报（需先确认）', en: 'report (acknowledge it first)' })
   return { task: result.task, report: result.report }
+}
+
+/** The task's incident code and the pinned playbook step it was created from (null if the step is gone). */
+export async function taskStep(deps: Pick<Deps, 'db' | 'playbooks'>, task: TaskRow) {
+  const incident = await findTaskIncident(deps.db, task.incident_id)
+  const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
+  return { incidentCode: incident.code, step: playbook.steps.find((s) => s.key === task.step_key) ?? null }
+}
+
+/** A task with what its district needs to act on it: the step's instructions and fields. */
+export async function taskWithStep(deps: Deps, ctx: RequestContext, id: string) {
+  const task = await loadTaskFor(deps.db, ctx, id)
+  return { task, ...(await taskStep(deps, task)) }
+}
+
+/** A page of tasks by due time; a district token is confined to its own district whatever it asks for. */
+export async function listTasksFor(
+  deps: Pick<Deps, 'db'>,
+  ctx: RequestContext,
+  q: {
+    incident?: string | undefined
+    status?: TaskStatus | undefined
+    district?: string | undefined
+    limit: number
+    cursor?: string | undefined
+  },
+) {
+  const scope = districtScopeOf(ctx)
+  if (scope !== undefined && q.district !== undefined && q.district !== scope)
+    return { items: [], next: null }
+  const rows = await listTasks(deps.db, {
+    ...q,
+    district: scope ?? q.district,
+    after: q.cursor === undefined ? undefined : decodeCursor(q.cursor, 3),
+  })
+  return pageOf(rows, q.limit, (t) => [t.due_at.toISOString(), t.district_code, t.id])
 }

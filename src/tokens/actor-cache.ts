@@ -1,4 +1,4 @@
-import type { Actor } from '../http/app-env.js'
+import type { Actor } from '../domain/context.js'
 
 /**
  * Resolved tokens, kept for a few seconds so a busy client does not cost a query per request. Revoking through

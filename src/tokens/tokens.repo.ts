@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/types.js'
+import { afterCursor, type KeyValue } from '../http/pagination.js'
 
 export const tokenColumns = [
   'id',
@@ -23,9 +24,15 @@ export function findActiveTokenByHash(db: Kysely<DB>, hash: string) {
     .executeTakeFirst()
 }
 
-export function listTokens(db: Kysely<DB>, opts: { includeRevoked: boolean }) {
+/** Oldest first. With `limit`, one more than it (so the caller knows whether another page follows). */
+export function listTokens(
+  db: Kysely<DB>,
+  opts: { includeRevoked: boolean; limit?: number; after?: KeyValue[] | undefined },
+) {
   let q = db.selectFrom('api_tokens').select(tokenColumns).orderBy('created_at').orderBy('id')
   if (!opts.includeRevoked) q = q.where('revoked_at', 'is', null)
+  if (opts.after) q = q.where(afterCursor(['created_at', 'id'], opts.after))
+  if (opts.limit !== undefined) q = q.limit(opts.limit + 1)
   return q.execute()
 }
 

@@ -1,22 +1,23 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ROLES } from '../domain/enums.js'
+import { notFound } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { requestContextOf } from '../http/app-env.js'
-import { isUuid } from '../http/ids.js'
-import { notFound } from '../http/problem.js'
+import { decodeCursor, PageQuery, pageOf } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { IdParam, problem } from '../http/schemas.js'
+import { DistrictCodeSchema, IdParam, json, pageSchema, problem } from '../http/schemas.js'
+import { nameText } from '../http/text.js'
 import type { ActorCache } from './actor-cache.js'
 import { listTokens } from './tokens.repo.js'
 import { createToken, revokeToken } from './tokens.service.js'
 
-const roles = ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'] as const
-
 const TokenSchema = z
-  .object({
+  .strictObject({
     id: z.uuid(),
     name: z.string(),
-    role: z.enum(roles),
+    role: z.enum(ROLES),
     district: z.string().nullable(),
     retailer: z.string().nullable(),
     prefix: z.string().openapi({ description: 'First characters of the secret, to tell tokens apart' }),
@@ -27,12 +28,9 @@ const TokenSchema = z
 
 const CreateTokenSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
-    role: z.enum(roles),
-    district: z
-      .string()
-      .regex(/^\d{6}$/)
-      .optional(),
+    name: nameText(100),
+    role: z.enum(ROLES),
+    district: DistrictCodeSchema.optional(),
     retailer: z.string().min(1).max(64).optional(),
   })
   .openapi('CreateToken')
@@ -52,13 +50,14 @@ const toDto = (r: Row) => ({
 const create = securedRoute(['admin'], {
   method: 'post',
   path: '/tokens',
+  operationId: 'createToken',
   tags: ['tokens'],
   summary: 'Create an API token (the secret is returned once)',
   request: { body: { content: { 'application/json': { schema: CreateTokenSchema } }, required: true } },
   responses: {
     201: {
       description: 'Created; `token` is shown only in this response',
-      content: { 'application/json': { schema: TokenSchema.extend({ token: z.string() }) } },
+      content: json(TokenSchema.extend({ token: z.string() }).openapi('CreatedToken')),
     },
   },
 })
@@ -66,20 +65,27 @@ const create = securedRoute(['admin'], {
 const list = securedRoute(['admin'], {
   method: 'get',
   path: '/tokens',
+  operationId: 'listTokens',
   tags: ['tokens'],
-  summary: 'List API tokens (never their secrets)',
-  request: { query: z.object({ revoked: z.enum(['true', 'false']).optional() }) },
+  summary: 'List API tokens, oldest first (never their secrets)',
+  request: {
+    query: z.strictObject({
+      revoked: z
+        .enum(['true', 'false'])
+        .optional()
+        .openapi({ description: 'Include revoked tokens (default false)' }),
+      ...PageQuery,
+    }),
+  },
   responses: {
-    200: {
-      description: 'Tokens',
-      content: { 'application/json': { schema: z.object({ items: z.array(TokenSchema) }) } },
-    },
+    200: { description: 'A page of tokens', content: json(pageSchema(TokenSchema)) },
   },
 })
 
 const revoke = securedRoute(['admin'], {
   method: 'delete',
   path: '/tokens/{id}',
+  operationId: 'revokeToken',
   tags: ['tokens'],
   summary: 'Revoke an API token',
   request: { params: IdParam },
@@ -106,8 +112,16 @@ export function tokenRoutes({ db, clock }: AppDeps, actors: ActorCache) {
       return c.json({ ...toDto(created), token: created.token }, 201)
     })
     .openapi(list, async (c) => {
-      const rows = await listTokens(db, { includeRevoked: c.req.valid('query').revoked === 'true' })
-      return c.json({ items: rows.map(toDto) }, 200)
+      const q = c.req.valid('query')
+      const rows = await listTokens(db, {
+        includeRevoked: q.revoked === 'true',
+        limit: q.limit,
+        after: q.cursor === undefined ? undefined : decodeCursor(q.cursor, 2),
+      })
+      return c.json(
+        pageOf(rows, q.limit, (r) => [r.created_at.toISOString(), r.id], toDto),
+        200,
+      )
     })
     .openapi(revoke, async (c) => {
       const { id } = c.req.valid('param')

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
+import { inTransaction } from '../db/transaction.js'
 import type { DB, Role } from '../db/types.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { ROLES } from '../domain/enums.js'
+import { AppError, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import { hasBidiControl, isInvisible } from '../domain/text.js'
 import { appendEvent } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { AppError, notFound, validationFailed } from '../http/problem.js'
 import { generateTokenSecret, hashTokenSecret } from './token-secret.js'
 import { findToken } from './tokens.repo.js'
 
@@ -22,22 +25,62 @@ export async function createToken(
   ctx: RequestContext,
   input: CreateTokenInput,
 ) {
-  const issues = []
+  const issues: ProblemIssue[] = []
+  // The CLI and the API both come here: the service checks what either may pass.
+  if (!(ROLES as readonly string[]).includes(input.role))
+    issues.push(
+      issue(
+        'role',
+        {
+          zh: `未知的角色「${input.role}」，可选：${ROLES.join('、')}`,
+          en: `unknown role "${input.role}"; one of ${ROLES.join(', ')}`,
+        },
+        'invalid_value',
+      ),
+    )
+  if (isInvisible(input.name) || input.name.length > 100 || hasBidiControl(input.name))
+    issues.push(
+      issue(
+        'name',
+        {
+          zh: '名称须含可见字符、不超过 100 字、不含双向控制字符',
+          en: 'a name needs a visible character, at most 100 characters, no bidi controls',
+        },
+        'invalid_name',
+      ),
+    )
   if (input.role === 'district' && !input.districtCode)
-    issues.push({ path: 'district', message: 'a district token needs a district code' })
+    issues.push(
+      issue('district', { zh: '区县令牌须指定区县代码', en: 'a district token needs a district code' }),
+    )
   if (input.role !== 'district' && input.districtCode)
-    issues.push({ path: 'district', message: 'only a district token is bound to a district' })
+    issues.push(
+      issue('district', { zh: '只有区县令牌绑定区县', en: 'only a district token is bound to a district' }),
+    )
   if (input.role === 'retailer' && !input.retailerId)
-    issues.push({ path: 'retailer', message: 'a retailer token needs a retailer id' })
+    issues.push(
+      issue('retailer', { zh: '经营者令牌须指定经营者', en: 'a retailer token needs a retailer id' }),
+    )
   if (input.role !== 'retailer' && input.retailerId)
-    issues.push({ path: 'retailer', message: 'only a retailer token is bound to a retailer' })
+    issues.push(
+      issue('retailer', {
+        zh: '只有经营者令牌绑定经营者',
+        en: 'only a retailer token is bound to a retailer',
+      }),
+    )
   if (input.districtCode) {
     const d = await db
       .selectFrom('districts')
       .select('code')
       .where('code', '=', input.districtCode)
       .executeTakeFirst()
-    if (!d) issues.push({ path: 'district', message: `unknown district code ${input.districtCode}` })
+    if (!d)
+      issues.push(
+        issue('district', {
+          zh: `未知的区县代码 ${input.districtCode}`,
+          en: `unknown district code ${input.districtCode}`,
+        }),
+      )
   }
   if (input.retailerId) {
     const r = await db
@@ -45,14 +88,20 @@ export async function createToken(
       .select('id')
       .where('id', '=', input.retailerId)
       .executeTakeFirst()
-    if (!r) issues.push({ path: 'retailer', message: `unknown retailer ${input.retailerId}` })
+    if (!r)
+      issues.push(
+        issue('retailer', {
+          zh: `未知的经营者 ${input.retailerId}`,
+          en: `unknown retailer ${input.retailerId}`,
+        }),
+      )
   }
   if (issues.length > 0) throw validationFailed(issues)
 
   const secret = generateTokenSecret()
   const id = randomUUID()
   const now = clock.now()
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .insertInto('api_tokens')
       .values({
@@ -64,7 +113,7 @@ export async function createToken(
         token_hash: hashTokenSecret(secret),
         token_prefix: secret.slice(0, 8),
         created_at: now,
-        created_by: ctx.actor?.id ?? null,
+        created_by: actorIdOf(ctx),
       })
       .execute()
     await appendEvent(trx, ctx, now, {
@@ -81,17 +130,21 @@ export async function createToken(
 
 export async function revokeToken(db: Kysely<DB>, clock: Clock, ctx: RequestContext, id: string) {
   const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const existing = await findToken(trx, id)
     if (!existing) throw notFound({ zh: '令牌不存在', en: 'No such token' })
     if (existing.revoked_at) return existing // revoking twice changes nothing
     await trx
       .updateTable('api_tokens')
-      .set({ revoked_at: now, revoked_by: ctx.actor?.id ?? null })
+      .set({ revoked_at: now, revoked_by: actorIdOf(ctx) })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .execute()
-    await appendEvent(trx, ctx, now, { type: 'token.revoked', subject: id })
-    return { ...existing, revoked_at: now, revoked_by: ctx.actor?.id ?? null }
+    await appendEvent(trx, ctx, now, {
+      type: 'token.revoked',
+      subject: id,
+      payload: { name: existing.name, role: existing.role },
+    })
+    return { ...existing, revoked_at: now, revoked_by: actorIdOf(ctx) }
   })
 }

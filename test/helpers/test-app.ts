@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../../src/config.js'
 import type { Role } from '../../src/db/types.js'
 import type { AppDeps } from '../../src/deps.js'
 import { DistrictDirectory } from '../../src/districts/district-directory.js'
+import { systemContext } from '../../src/domain/context.js'
 import { createLogger } from '../../src/logger.js'
 import { loadPlaybookDir } from '../../src/playbooks/playbook.loader.js'
 import { PlaybookRegistry, syncPlaybooks } from '../../src/playbooks/playbook.registry.js'
@@ -105,17 +106,12 @@ export async function startTestApp(
       return { status: res.status, headers: res.headers, body: parsed, text }
     },
     async token(role, binding = {}) {
-      const created = await createToken(
-        deps.db,
-        clock,
-        { actor: null, requestId: 'test' },
-        {
-          role,
-          name: binding.name ?? `${role} ${binding.district ?? binding.retailer ?? ''}`.trim(),
-          districtCode: binding.district,
-          retailerId: binding.retailer,
-        },
-      )
+      const created = await createToken(deps.db, clock, systemContext('test'), {
+        role,
+        name: binding.name ?? `${role} ${binding.district ?? binding.retailer ?? ''}`.trim(),
+        districtCode: binding.district,
+        retailerId: binding.retailer,
+      })
       return created.token
     },
     async restart(r = {}) {

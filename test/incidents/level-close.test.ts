@@ -216,7 +216,7 @@ describe('closing and the after-action report', () => {
       requestId: 'activate-123',
       actor: { role: 'commander' },
     })
-    const next = await t.call('GET', `/api/v1/incidents/${inc.body.id}/events?after=${json.body.next}`, {
+    const next = await t.call('GET', `/api/v1/incidents/${inc.body.id}/events?cursor=${json.body.next}`, {
       token: commander,
     })
     expect(next.body.items[0].type).toBe('task.created')

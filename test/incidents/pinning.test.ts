@@ -51,7 +51,7 @@ describe('an incident pins the playbook version it was activated with', () => {
 
     // Raising the level follows the pinned version: the old level-II step is added.
     const pinnedII = before.body.playbook.steps
-      .filter((s: { level: number }) => s.level === 2)
+      .filter((s: { level: string }) => s.level === 'II')
       .map((s: { key: string }) => s.key)
     expect(pinnedII.length).toBeGreaterThan(0)
     await t.call('POST', `/api/v1/incidents/${inc.body.id}/level`, {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { Actor } from '../../src/http/app-env.js'
+import type { Actor } from '../../src/domain/context.js'
 import { ActorCache } from '../../src/tokens/actor-cache.js'
 
 const actor = (id: string): Actor => ({
+  type: 'token',
   id,
   name: id,
   role: 'commander',

@@ -99,7 +99,7 @@ describe('problem+json for every error class', () => {
     })
     expectProblem(r, 422, 'validation_failed')
     const paths = r.body.issues.map((i: { path: string }) => i.path).sort()
-    expect(paths).toEqual(['body', 'body.name', 'body.role'])
+    expect(paths).toEqual(['body.extra', 'body.name', 'body.role'])
   })
 
   it('speaks English when asked, Chinese by default', async () => {
@@ -178,7 +178,10 @@ describe('health, readiness and the API description', () => {
   it('/docs serves the interactive reference from local assets', async () => {
     const page = await t.call('GET', '/docs')
     expect(page.status).toBe(200)
-    expect(page.text).toContain('/openapi.json')
+    expect(page.text).toContain('/docs/assets/init.js')
+    // The start-up script is a file, not inline, so the Content-Security-Policy can forbid inline scripts.
+    expect(page.text).not.toMatch(/<script>/)
+    expect((await t.call('GET', '/docs/assets/init.js')).text).toContain('/openapi.json')
     const js = await t.call('GET', '/docs/assets/swagger-ui-bundle.js')
     expect(js.status).toBe(200)
     expect(js.text.length).toBeGreaterThan(100_000)
@@ -191,7 +194,7 @@ describe('access log', () => {
     const lines: string[] = []
     const logger = createLogger('info', { destination: { write: (line: string) => lines.push(line) } })
     const app = createApp({ ...t.deps, logger })
-    await app.request('/api/v1/tokens?x=1', {
+    await app.request('/api/v1/tokens?revoked=true', {
       headers: { authorization: `Bearer ${admin}`, 'x-request-id': 'log-1' },
     })
     const entry = lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'request')

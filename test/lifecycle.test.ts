@@ -3,7 +3,7 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runTs, type Server, startServer } from '../helpers/processes.js'
+import { runTs, type Server, startServer } from './helpers/processes.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 const json = async (r: Promise<Response>): Promise<any> => (await r).json()

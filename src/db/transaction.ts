@@ -1,0 +1,14 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { DB } from './types.js'
+
+export type { Transaction }
+
+/**
+ * Runs `fn` in one transaction: everything it writes commits together or not at all. Functions that must
+ * run inside one take a `Transaction<DB>` (a plain `Kysely<DB>` does not type-check there). Called with a
+ * transaction already, it joins it rather than nesting.
+ */
+export function inTransaction<T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db as Transaction<DB>)
+  return db.transaction().execute(fn)
+}

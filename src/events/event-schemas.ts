@@ -1,0 +1,96 @@
+import { z } from '@hono/zod-openapi'
+import { LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/enums.js'
+import type { EventPayloads, EventType } from './event-types.js'
+
+const step = z.string()
+const status = z.enum(TASK_STATUSES)
+const moved = { step, to: status, from: status.optional() }
+const levelChanged = z.strictObject({
+  from: z.enum(LEVEL_NAMES),
+  to: z.enum(LEVEL_NAMES),
+  reason: z.string(),
+  added: z.number().int(),
+  cancelled: z.number().int(),
+})
+
+/**
+ * The payload schema of every event type, for the OpenAPI document. Typed over `EventType`, so an event
+ * type added to `EventPayloads` without a schema here (or with one that disagrees) fails to compile.
+ */
+export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]> } = {
+  'task.created': z.strictObject({
+    step,
+    occurrence: z.number().int(),
+    ackDueAt: z.string(),
+    dueAt: z.string(),
+    recurring: z.boolean().optional(),
+  }),
+  'task.acknowledged': z.strictObject({ ...moved, owner: z.string().nullable() }),
+  'task.started': z.strictObject(moved),
+  'task.completed': z.strictObject({ ...moved, note: z.string().nullable() }),
+  'task.declined': z.strictObject({ ...moved, reason: z.string() }),
+  'task.cancelled': z.strictObject({
+    step,
+    reason: z.string(),
+    to: status.optional(),
+    from: status.optional(),
+  }),
+  'task.reported': z.strictObject({
+    step,
+    figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])),
+    note: z.string().nullable(),
+  }),
+  'incident.activated': z.strictObject({
+    code: z.string(),
+    playbook: z.string(),
+    playbookHash: z.string(),
+    level: z.enum(LEVEL_NAMES),
+    districts: z.array(z.string()),
+    exercise: z.boolean(),
+    taskCount: z.number().int(),
+    announcementId: z.string().optional(),
+    announcementNumber: z.string().optional(),
+  }),
+  'incident.level_raised': levelChanged,
+  'incident.level_lowered': levelChanged,
+  'incident.closed': z.strictObject({ summary: z.string(), cancelledTasks: z.number().int() }),
+  'token.created': z.strictObject({
+    name: z.string(),
+    role: z.enum(ROLES),
+    retailerId: z.string().nullable(),
+  }),
+  'token.revoked': z.strictObject({ name: z.string(), role: z.enum(ROLES) }),
+}
+
+const EventActorSchema = z
+  .strictObject({
+    id: z.uuid().nullable(),
+    name: z.string().nullable().openapi({ description: 'Token name, or the job for a system actor' }),
+    role: z.string().openapi({ description: 'A role, `system` (the service itself) or `anonymous`' }),
+  })
+  .openapi('EventActor')
+
+const eventBase = {
+  id: z.number().int(),
+  at: z.string().openapi({ format: 'date-time' }),
+  incident: z.uuid().nullable(),
+  task: z.uuid().nullable(),
+  district: z.string().nullable(),
+  subject: z.string().nullable(),
+  actor: EventActorSchema,
+  requestId: z.string().nullable(),
+}
+
+const variants = (Object.keys(eventPayloadSchemas) as EventType[]).map((type) =>
+  z
+    .strictObject({ ...eventBase, type: z.literal(type), payload: eventPayloadSchemas[type] })
+    .openapi(`Event_${type.replace(/\./g, '_')}`),
+)
+
+/** One recorded state change: who, when, from which request, and what (typed by `type`). */
+export const EventSchema = z
+  .discriminatedUnion(
+    'type',
+    variants as unknown as [(typeof variants)[number], ...(typeof variants)[number][]],
+  )
+  .openapi('Event')

@@ -1,0 +1,15 @@
+import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
+import type { TaskEventPayloads } from '../tasks/tasks.events.js'
+import type { TokenEventPayloads } from '../tokens/tokens.events.js'
+
+/**
+ * Every event the service writes, by type, with its payload. The event stream and webhooks publish these
+ * as the public contract, so a payload shape changes only compatibly. A module declares its own as
+ * `export interface <Module>EventPayloads { 'x.y': {…} }` in `src/<module>/<module>.events.ts` and is
+ * added here with one more `extends`.
+ */
+export interface EventPayloads extends TaskEventPayloads, IncidentEventPayloads, TokenEventPayloads {}
+
+export type EventType = keyof EventPayloads
+
+export type EventPayload<T extends EventType> = EventPayloads[T]

@@ -1,0 +1,28 @@
+import type { LevelName } from '../domain/enums.js'
+
+interface LevelChanged {
+  from: LevelName
+  to: LevelName
+  reason: string
+  /** Tasks the change added and cancelled. */
+  added: number
+  cancelled: number
+}
+
+export interface IncidentEventPayloads {
+  'incident.activated': {
+    code: string
+    playbook: string
+    playbookHash: string
+    level: LevelName
+    districts: string[]
+    exercise: boolean
+    taskCount: number
+    /** Set when the incident was opened by publishing a sampling announcement. */
+    announcementId?: string
+    announcementNumber?: string
+  }
+  'incident.level_raised': LevelChanged
+  'incident.level_lowered': LevelChanged
+  'incident.closed': { summary: string; cancelledTasks: number }
+}

@@ -1,0 +1,62 @@
+import type { TaskStatus } from '../domain/enums.js'
+import type { NewEvent } from '../events/events.repo.js'
+import type { NewTask } from './tasks.repo.js'
+
+/** Reported figures by field name, as validated against the step's declared fields. */
+export type Figures = Record<string, number | boolean | string | null>
+
+/** Fields every task state change carries (written by the single-statement transition). */
+interface Moved {
+  step: string
+  to: TaskStatus
+  /** Present when only one state could lead here. */
+  from?: TaskStatus
+}
+
+export interface TaskEventPayloads {
+  'task.created': {
+    step: string
+    occurrence: number
+    ackDueAt: string
+    dueAt: string
+    /** Opened by the recurring-task job rather than by activation or a level change. */
+    recurring?: boolean
+  }
+  'task.acknowledged': Moved & { owner: string | null }
+  'task.started': Moved
+  'task.completed': Moved & { note: string | null }
+  'task.declined': Moved & { reason: string }
+  /** By the command centre (`to`, `from` present) or as part of a level change or closing. */
+  'task.cancelled': { step: string; reason: string; to?: TaskStatus; from?: TaskStatus }
+  'task.reported': { step: string; figures: Figures; note: string | null }
+}
+
+export function taskCreatedEvent(t: NewTask, extra: { recurring?: boolean } = {}): NewEvent {
+  return {
+    type: 'task.created',
+    incidentId: t.incident_id,
+    taskId: t.id,
+    districtCode: t.district_code,
+    payload: {
+      step: t.step_key,
+      occurrence: t.occurrence,
+      ackDueAt: t.ack_due_at.toISOString(),
+      dueAt: t.due_at.toISOString(),
+      ...extra,
+    },
+  }
+}
+
+export function taskCancelledEvent(
+  incidentId: string,
+  t: { id: string; district_code: string; step_key: string },
+  reason: string,
+): NewEvent {
+  return {
+    type: 'task.cancelled',
+    incidentId,
+    taskId: t.id,
+    districtCode: t.district_code,
+    payload: { step: t.step_key, reason },
+  }
+}

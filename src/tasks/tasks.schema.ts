@@ -1,0 +1,76 @@
+import { z } from '@hono/zod-openapi'
+import { TASK_STATUSES } from '../domain/enums.js'
+import { PageQuery } from '../http/pagination.js'
+import { DistrictCodeSchema, LevelSchema, OverdueSchema, timestamp } from '../http/schemas.js'
+import { trimmedText, visibleText } from '../http/text.js'
+import { StepSchema } from '../playbooks/playbook-response.schema.js'
+
+export const TaskStatusSchema = z.enum(TASK_STATUSES).openapi('TaskStatus')
+
+const taskFields = {
+  id: z.uuid(),
+  incident: z.uuid(),
+  district: z.string(),
+  step: z.string(),
+  occurrence: z.number().int().openapi({ description: 'Which occurrence of a recurring step (0 first)' }),
+  level: LevelSchema,
+  status: TaskStatusSchema,
+  ackDueAt: timestamp(),
+  dueAt: timestamp(),
+  acknowledgedAt: timestamp().nullable(),
+  owner: z.strictObject({ id: z.string(), name: z.string().nullable() }).nullable(),
+  startedAt: timestamp().nullable(),
+  completedAt: timestamp().nullable(),
+  declinedAt: timestamp().nullable(),
+  declineReason: z.string().nullable(),
+  cancelledAt: timestamp().nullable(),
+  cancelReason: z.string().nullable(),
+  lastReportAt: timestamp().nullable(),
+  escalations: z.number().int(),
+  overdue: OverdueSchema,
+}
+
+export const TaskSchema = z.strictObject(taskFields).openapi('Task')
+
+export const TaskListItemSchema = z
+  .strictObject({ ...taskFields, incidentCode: z.string(), exercise: z.boolean() })
+  .openapi('TaskListItem')
+
+export const TaskDetailSchema = z
+  .strictObject({ ...taskFields, incidentCode: z.string(), stepDetail: z.union([StepSchema, z.null()]) })
+  .openapi('TaskDetail')
+
+export const FigureValueSchema = z.union([z.number(), z.boolean(), z.string(), z.null()])
+
+export const ReportSchema = z
+  .strictObject({
+    figures: z
+      // Checked against the step's declared fields by the service, which names every problem at once.
+      .record(z.string().max(100), FigureValueSchema)
+      .openapi({ description: 'By field name, as the step declares them' }),
+    note: trimmedText(4000).optional(),
+  })
+  .openapi('TaskReport')
+
+export const FiledReportSchema = z
+  .strictObject({
+    id: z.uuid(),
+    figures: z.record(z.string(), FigureValueSchema),
+    note: z.string().nullable(),
+    createdAt: timestamp(),
+  })
+  .openapi('FiledReport')
+
+export const ReportResultSchema = z
+  .strictObject({ task: TaskSchema, report: FiledReportSchema })
+  .openapi('ReportResult')
+
+export const CompleteSchema = z.strictObject({ note: trimmedText(4000).optional() }).openapi('CompleteTask')
+export const ReasonSchema = z.strictObject({ reason: visibleText(2000) }).openapi('Reason')
+
+export const TaskQuerySchema = z.strictObject({
+  incident: z.uuid().optional(),
+  status: TaskStatusSchema.optional(),
+  district: DistrictCodeSchema.optional(),
+  ...PageQuery,
+})
