@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync'
+import { type CsvCell, toCsv } from '../http/csv.js'
 import type { ItemRow, SampleRow } from '../samples/samples.repo.js'
 
 /** The published column order (DESIGN.md): `序号` first, no sample number. */
@@ -19,42 +19,32 @@ export const PUBLISHED_COLUMNS = [
 ] as const
 
 /**
- * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading apostrophe,
- * as OWASP advises for CSV injection: shown as text, never executed.
- */
-export function formulaSafe(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell
-}
-
-/**
  * One row per sample; a sample with several failing items continues on further rows that repeat its 序号
- * and fill only the item column — the layout the import reads. UTF-8 with BOM, so spreadsheets read it.
+ * and fill only the item column — the layout the import reads. Written by the shared CSV writer: UTF-8 with
+ * BOM, so spreadsheets read it, and formula-safe.
  */
 export function announcementCsv(rows: SampleRow[], items: Map<string, ItemRow[]>): string {
-  const out: string[][] = [[...PUBLISHED_COLUMNS]]
+  const out: CsvCell[][] = []
   rows.forEach((s, i) => {
-    const seq = String(s.seq ?? i + 1)
+    const seq = s.seq ?? i + 1
     const failing = (items.get(s.id) ?? []).filter((it) => it.verdict === 'fail')
     const cell = (it: ItemRow | undefined) => (it ? `${it.name}║${it.result}║${it.limit_value ?? ''}` : '')
     out.push([
       seq,
-      s.producer_name ?? '',
-      s.producer_address ?? '',
+      s.producer_name,
+      s.producer_address,
       s.unit_name,
       s.unit_address,
       s.food_name,
-      s.spec ?? '',
-      s.brand ?? '',
-      s.batch ?? '',
+      s.spec,
+      s.brand,
+      s.batch,
       cell(failing[0]),
       s.category,
-      s.lab ?? '',
-      s.remarks ?? '',
+      s.lab,
+      s.remarks,
     ])
     for (const it of failing.slice(1)) out.push([seq, '', '', '', '', '', '', '', '', cell(it), '', '', ''])
   })
-  return `\uFEFF${stringify(
-    out.map((r) => r.map(formulaSafe)),
-    { record_delimiter: 'windows' },
-  )}`
+  return toCsv([...PUBLISHED_COLUMNS], out)
 }

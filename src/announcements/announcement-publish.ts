@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { OPEN_TASK_STATUSES } from '../domain/enums.js'
 import { appendEvents } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
 import { openIncident } from '../incidents/incidents.service.js'
-import { taskCancelledEvent } from '../tasks/task-events.js'
-import { OPEN_STATUSES } from '../tasks/tasks.repo.js'
+import { taskCancelledEvent } from '../tasks/tasks.events.js'
 import type { AnnouncementRow } from './announcements.repo.js'
 
 export const DISPOSAL_PLAYBOOK = 'unqualified-product-disposal'
@@ -30,7 +31,7 @@ export interface PublishedAnnouncement {
  * board refresh plug in here; until then it does nothing.
  */
 export interface PublicationHooks {
-  onPublished(trx: Kysely<DB>, published: PublishedAnnouncement): Promise<void>
+  onPublished(trx: Transaction<DB>, published: PublishedAnnouncement): Promise<void>
 }
 export const noPublicationHooks: PublicationHooks = { onPublished: async () => {} }
 
@@ -71,7 +72,7 @@ async function samplesOf(trx: Kysely<DB>, announcementId: string): Promise<Sampl
  * taken, each task linked to its district's samples.
  */
 async function openDisposal(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   deps: Deps,
   ctx: RequestContext,
   a: AnnouncementRow,
@@ -123,7 +124,7 @@ async function openDisposal(
  * retraction nothing does; after a correction, the correction's failing samples do.
  */
 async function cancelUnjustified(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   ctx: RequestContext,
   samples: string[],
   justified: string[],
@@ -137,7 +138,7 @@ async function cancelUnjustified(
     .select('t.id')
     .distinct()
     .where('d.sample_id', 'in', samples)
-    .where('t.status', 'in', [...OPEN_STATUSES, 'declined'])
+    .where('t.status', 'in', [...OPEN_TASK_STATUSES, 'declined'])
   if (justified.length > 0)
     candidates = candidates.where(({ not, exists, selectFrom }) =>
       not(
@@ -161,7 +162,7 @@ async function cancelUnjustified(
       updated_at: now,
     })
     .where('id', 'in', ids)
-    .where('status', 'in', [...OPEN_STATUSES, 'declined'])
+    .where('status', 'in', [...OPEN_TASK_STATUSES, 'declined'])
     .returning(['id', 'incident_id', 'district_code', 'step_key'])
     .execute()
   await appendEvents(
@@ -180,7 +181,7 @@ async function cancelUnjustified(
  * `announcement.published` event is written — all or nothing.
  */
 export async function publishAnnouncement(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   deps: Deps,
   ctx: RequestContext,
   a: AnnouncementRow,
@@ -244,7 +245,8 @@ export async function publishAnnouncement(
     .set({
       status: 'published',
       published_at: now,
-      published_by: ctx.actor?.id ?? null,
+      // The publication job acts for the approver who scheduled it.
+      published_by: actorIdOf(ctx) ?? a.approved_by,
       incident_id: incidentId,
       updated_at: now,
     })

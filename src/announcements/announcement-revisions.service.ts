@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely'
+import { inTransaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
-import type { RequestContext } from '../http/app-env.js'
-import { isUuid } from '../http/ids.js'
-import { AppError, invalidState } from '../http/problem.js'
+import type { RequestContext } from '../domain/context.js'
+import { conflict, invalidState } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { findAnnouncement } from './announcements.repo.js'
 import { type Deps, insertDraft, missing } from './announcements.service.js'
 
@@ -30,7 +31,7 @@ async function standingPublished(trx: Kysely<DB>, id: string, what: { zh: string
     .where('status', '!=', 'published')
     .executeTakeFirst()
   if (pending)
-    throw new AppError('conflict', {
+    throw conflict({
       zh: `公告已有待发布的更正或撤回：${pending.number}`,
       en: `A correction or retraction is already pending: ${pending.number}`,
     })
@@ -43,7 +44,7 @@ export function correctAnnouncement(
   id: string,
   input: { number: string; title: string; period?: string | undefined; sampleNos?: string[] | undefined },
 ) {
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const a = await standingPublished(trx, id, { zh: '更正', en: 'corrected' })
     const nos =
       input.sampleNos ??
@@ -80,7 +81,7 @@ export function retractAnnouncement(
   id: string,
   input: { number: string; title: string; reason: string },
 ) {
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const a = await standingPublished(trx, id, { zh: '撤回', en: 'retracted' })
     return insertDraft(
       deps,

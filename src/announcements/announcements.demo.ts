@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import type { AppDeps } from '../deps.js'
-import type { Actor, RequestContext } from '../http/app-env.js'
+import type { Actor, RequestContext } from '../domain/context.js'
 import { importSamples } from '../samples/sample-import.service.js'
 import {
   approveAnnouncement,
@@ -32,7 +33,9 @@ const ROWS = [
   'DEMO-GC2612,2,成都蜀味调味品有限公司,四川省成都市郫都区安德镇川菜产业园,龙泉驿区 舞东风超市,成都市龙泉驿区龙泉街道驿都大道1号,剁椒,500g/瓶,蜀味坊,2026-10-28,,蔬菜制品,四川省食品检验研究院,',
 ]
 
+// Three people, as 一审一核 requires: the demo acts as three staff tokens (ids that no real token has).
 const demoActor = (id: string, name: string, role: Actor['role']): Actor => ({
+  type: 'token',
   id,
   name,
   role,
@@ -51,7 +54,9 @@ const APPROVER = demoActor('00000000-0000-4000-8000-00000000d003', '【演示】
 export async function seedSamplingDemo(
   deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>,
 ) {
-  const as = (actor: Actor): RequestContext => ({ actor, requestId: 'demo-seed' })
+  // One request id for the whole seed, so its events group together.
+  const requestId = randomUUID()
+  const as = (actor: Actor): RequestContext => ({ actor, requestId })
   await importSamples(deps, as(SAMPLER), { text: [HEADER, ...ROWS].join('\n'), name: 'demo-2026q4.csv' })
   const nos = (from: number, to: number) =>
     Array.from({ length: to - from + 1 }, (_, i) => `DEMO-GC26${String(from + i).padStart(2, '0')}`)

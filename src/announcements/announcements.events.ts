@@ -1,9 +1,7 @@
 import type { AnnouncementKind } from '../db/types.js'
 
-/** Event types of the sampling office's work and their payloads. */
+/** Event types of the announcements workflow (一审一核) and publication, and their payloads. */
 export interface AnnouncementEventPayloads {
-  'sample.recorded': { sampleId: string; no: string; verdict: 'pass' | 'fail' }
-  'samples.imported': { importId: string; hash: string; samples: number; failing: number; rows: number }
   'announcement.drafted': {
     announcementId: string
     number: string
@@ -35,5 +33,3 @@ export interface AnnouncementEventPayloads {
     exercise: boolean
   }
 }
-
-export type AnnouncementEventType = keyof AnnouncementEventPayloads

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementStatus, DB } from '../db/types.js'
 import { afterCursor, type KeyValue } from '../http/pagination.js'
 
@@ -9,7 +10,7 @@ export function findAnnouncement(db: Kysely<DB>, id: string) {
 }
 
 /** Locks the row: every workflow step is a check-then-change on it. */
-export function lockAnnouncement(trx: Kysely<DB>, id: string) {
+export function lockAnnouncement(trx: Transaction<DB>, id: string) {
   return trx.selectFrom('announcements').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
@@ -54,7 +55,7 @@ export async function takenSamples(
   return new Map(rows.map((r) => [r.sample_id, r.number]))
 }
 
-export async function linkSamples(trx: Kysely<DB>, announcementId: string, sampleIds: string[]) {
+export async function linkSamples(trx: Transaction<DB>, announcementId: string, sampleIds: string[]) {
   await trx.deleteFrom('announcement_samples').where('announcement_id', '=', announcementId).execute()
   if (sampleIds.length === 0) return
   await trx
@@ -106,7 +107,7 @@ export function listAnnouncements(
 }
 
 /** The publication job's claim: one due row, skipping rows another instance holds. */
-export function claimDueAnnouncement(trx: Kysely<DB>, now: Date) {
+export function claimDueAnnouncement(trx: Transaction<DB>, now: Date) {
   return trx
     .selectFrom('announcements')
     .selectAll()

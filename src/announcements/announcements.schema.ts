@@ -1,14 +1,15 @@
 import { z } from '@hono/zod-openapi'
 import { PageQuery, pageSchema } from '../http/pagination.js'
+import { nameText, visibleText } from '../http/text.js'
 import { SampleSchema } from '../samples/samples.schema.js'
 import type { AnnouncementRow } from './announcements.repo.js'
 
-const text = (max: number) => z.string().trim().min(1).max(max)
+const text = visibleText
 const sampleNos = z.array(text(64)).min(1).max(10_000)
 
 export const DraftSchema = z
   .strictObject({
-    number: text(100).openapi({ example: '成市监抽检〔2026〕第12号' }),
+    number: nameText(100).openapi({ example: '成市监抽检〔2026〕第12号' }),
     title: text(300).openapi({ example: '2026年第四季度食品安全监督抽检信息' }),
     period: text(50).openapi({ description: 'The period the results belong to', example: '2026Q4' }),
     sampleNos: sampleNos.openapi({ description: 'Sample numbers (抽样编号)' }),
@@ -18,7 +19,7 @@ export const DraftSchema = z
 
 export const PatchSchema = z
   .strictObject({
-    number: text(100).optional(),
+    number: nameText(100).optional(),
     title: text(300).optional(),
     period: text(50).optional(),
     sampleNos: sampleNos.optional(),
@@ -38,14 +39,14 @@ export const PublishSchema = z.strictObject({
 })
 
 export const CorrectSchema = z.strictObject({
-  number: text(100),
+  number: nameText(100),
   title: text(300),
   period: text(50).optional(),
   sampleNos: sampleNos.optional().openapi({ description: 'The corrected list; the original’s when omitted' }),
 })
 
 export const RetractSchema = z.strictObject({
-  number: text(100),
+  number: nameText(100),
   title: text(300),
   reason: text(2000),
 })

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, AnnouncementStatus, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import { appendEvent } from '../events/events.repo.js'
-import type { Actor, RequestContext } from '../http/app-env.js'
-import { isUuid } from '../http/ids.js'
+import { actorColumns, actorIdOf, type RequestContext } from '../domain/context.js'
 import {
   AppError,
+  conflict,
   forbidden,
   invalidState,
+  issue,
   notFound,
   type ProblemIssue,
   validationFailed,
-} from '../http/problem.js'
+} from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
+import { type TextRule, textIssues } from '../domain/text.js'
+import { appendEvent } from '../events/events.repo.js'
 import { noPublicationHooks, type PublicationHooks, publishAnnouncement } from './announcement-publish.js'
 import {
   type AnnouncementRow,
@@ -29,9 +33,32 @@ export type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'> & {
 
 export const missing = () => notFound({ zh: '公告不存在', en: 'No such announcement' })
 
-function actorOf(ctx: RequestContext): Actor {
-  if (!ctx.actor) throw new AppError('unauthorized')
-  return ctx.actor
+interface Person {
+  id: string
+  name: string
+  role: string
+}
+
+/**
+ * Who acts. 一审一核 tells people apart by the generic actor id (a token today, a staff-console session
+ * later), never by the kind of credential.
+ */
+function personOf(ctx: RequestContext): Person {
+  const id = actorIdOf(ctx)
+  if (!id) throw new AppError('unauthorized')
+  const { actor_name, actor_role } = actorColumns(ctx)
+  return { id, name: actor_name ?? '', role: actor_role }
+}
+
+/** The text rules, applied here for every entry point (API, demo, later ones). */
+const NUMBER_RULE: TextRule = { max: 100, name: true }
+const TITLE_RULE: TextRule = { max: 300 }
+const PERIOD_RULE: TextRule = { max: 50 }
+const COMMENT_RULE: TextRule = { max: 2000 }
+
+function checkText(fields: Parameters<typeof textIssues>[1]) {
+  const issues = textIssues('body', fields)
+  if (issues.length > 0) throw validationFailed(issues)
 }
 
 const STATUS_ZH: Record<AnnouncementStatus, string> = {
@@ -65,7 +92,13 @@ async function resolveSamples(
   const found = await samplesByNumber(db, unique)
   unique.forEach((no) => {
     if (!found.has(no))
-      issues.push({ path: `${path}[${nos.indexOf(no)}]`, message: `no sample ${no}`, code: 'unknown_sample' })
+      issues.push(
+        issue(
+          `${path}[${nos.indexOf(no)}]`,
+          { zh: `抽样编号「${no}」不存在`, en: `no sample ${no}` },
+          'unknown_sample',
+        ),
+      )
   })
   const ids = unique.flatMap((no) => found.get(no)?.id ?? [])
   const taken = await takenSamples(db, ids, except)
@@ -73,11 +106,13 @@ async function resolveSamples(
     const id = found.get(no)?.id
     const other = id ? taken.get(id) : undefined
     if (other)
-      issues.push({
-        path: `${path}[${nos.indexOf(no)}]`,
-        message: `sample ${no} is already in announcement ${other}`,
-        code: 'sample_taken',
-      })
+      issues.push(
+        issue(
+          `${path}[${nos.indexOf(no)}]`,
+          { zh: `样品 ${no} 已在公告「${other}」中`, en: `sample ${no} is already in announcement ${other}` },
+          'sample_taken',
+        ),
+      )
   })
   if (issues.length > 0) throw validationFailed(issues)
   return ids
@@ -90,7 +125,7 @@ async function numberFree(db: Kysely<DB>, number: string, self?: string) {
     .where('number', '=', number)
     .executeTakeFirst()
   if (row && row.id !== self)
-    throw new AppError('conflict', { zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` })
+    throw conflict({ zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` })
 }
 
 export interface DraftSpec {
@@ -104,8 +139,14 @@ export interface DraftSpec {
   sampleNos: string[]
 }
 
-export async function insertDraft(deps: Deps, ctx: RequestContext, spec: DraftSpec, trx: Kysely<DB>) {
-  const actor = actorOf(ctx)
+export async function insertDraft(deps: Deps, ctx: RequestContext, spec: DraftSpec, trx: Transaction<DB>) {
+  const actor = personOf(ctx)
+  checkText([
+    ['number', spec.number, NUMBER_RULE],
+    ['title', spec.title, TITLE_RULE],
+    ['period', spec.period, PERIOD_RULE],
+    ['reason', spec.reason ?? undefined, COMMENT_RULE],
+  ])
   const now = deps.clock.now()
   await numberFree(trx, spec.number)
   // A retraction lists what it retracts; those samples stay where they are.
@@ -152,25 +193,23 @@ export async function draftAnnouncement(
     exercise?: boolean | undefined
   },
 ) {
-  return deps.db
-    .transaction()
-    .execute((trx) =>
-      insertDraft(
-        deps,
-        ctx,
-        { ...input, kind: 'original', refersTo: null, reason: null, exercise: input.exercise ?? false },
-        trx,
-      ),
-    )
+  return inTransaction(deps.db, (trx) =>
+    insertDraft(
+      deps,
+      ctx,
+      { ...input, kind: 'original', refersTo: null, reason: null, exercise: input.exercise ?? false },
+      trx,
+    ),
+  )
 }
 
 /** Runs `fn` on the locked announcement, or 404. */
 function withLocked<T>(
   deps: Deps,
   id: string,
-  fn: (trx: Kysely<DB>, a: AnnouncementRow, now: Date) => Promise<T>,
+  fn: (trx: Transaction<DB>, a: AnnouncementRow, now: Date) => Promise<T>,
 ) {
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const a = isUuid(id) ? await lockAnnouncement(trx, id) : undefined
     if (!a) throw missing()
     return fn(trx, a, deps.clock.now())
@@ -188,6 +227,11 @@ export function updateDraft(
     sampleNos?: string[] | undefined
   },
 ) {
+  checkText([
+    ['number', input.number, NUMBER_RULE],
+    ['title', input.title, TITLE_RULE],
+    ['period', input.period, PERIOD_RULE],
+  ])
   return withLocked(deps, id, async (trx, a, now) => {
     if (a.status === 'published')
       throw invalidState(
@@ -203,7 +247,14 @@ export function updateDraft(
     if (input.sampleNos) {
       if (a.kind === 'retraction')
         throw validationFailed([
-          { path: 'body.sampleNos', message: 'a retraction lists the samples of what it retracts' },
+          issue(
+            'body.sampleNos',
+            {
+              zh: '撤回公告列出的是被撤回公告的样品，不能修改',
+              en: 'a retraction lists the samples of what it retracts',
+            },
+            'retraction_samples',
+          ),
         ])
       sampleIds = await resolveSamples(trx, input.sampleNos, [a.id, a.refers_to])
       await linkSamples(trx, a.id, sampleIds)
@@ -231,7 +282,7 @@ export function updateDraft(
 }
 
 export function submitAnnouncement(deps: Deps, ctx: RequestContext, id: string) {
-  const actor = actorOf(ctx)
+  const actor = personOf(ctx)
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'draft', { zh: '提交审核', en: 'submit' })
     if (actor.id !== a.drafted_by && actor.role !== 'admin')
@@ -251,7 +302,7 @@ export function submitAnnouncement(deps: Deps, ctx: RequestContext, id: string) 
 
 /** Back to draft with the comment; the review and approval start over. */
 async function returnToDraft(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   ctx: RequestContext,
   a: AnnouncementRow,
   now: Date,
@@ -290,7 +341,8 @@ export function reviewAnnouncement(
   id: string,
   input: { decision: 'pass' | 'return'; comment: string },
 ) {
-  const actor = actorOf(ctx)
+  const actor = personOf(ctx)
+  checkText([['comment', input.comment, COMMENT_RULE]])
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'in_review', { zh: '审核', en: 'review' })
     if (actor.id === a.drafted_by)
@@ -327,7 +379,8 @@ export function approveAnnouncement(
   id: string,
   input: { decision: 'pass' | 'return'; comment: string },
 ) {
-  const actor = actorOf(ctx)
+  const actor = personOf(ctx)
+  checkText([['comment', input.comment, COMMENT_RULE]])
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'reviewed', { zh: '核准', en: 'approve' })
     if (actor.id === a.drafted_by)
@@ -368,7 +421,7 @@ export function publishOrSchedule(
   id: string,
   input: { at?: string | undefined },
 ) {
-  const actor = actorOf(ctx)
+  const actor = personOf(ctx)
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'approved', { zh: '发布', en: 'publish' })
     if (actor.id !== a.approved_by)

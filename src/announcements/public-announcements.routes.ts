@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
-import { isUuid } from '../http/ids.js'
+import { notFound } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
+import { validationHook } from '../http/errors.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { notFound } from '../http/problem.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
@@ -101,6 +102,9 @@ const list = publicRoute({
   request: { query: z.object(PageQuery) },
   responses: { 200: { description: 'A page', content: json(pageSchema(PublicAnnouncementSchema)) } },
 })
+// The query the CSV route accepts: only what every route accepts.
+const CsvQuery = z.strictObject({ lang: z.enum(['zh', 'en']).optional() })
+
 const csvRoute = publicRoute({
   method: 'get',
   path: '/public/announcements/{id}.csv',
@@ -145,6 +149,9 @@ export function publicAnnouncementRoutes(deps: AppDeps) {
   // carry a suffix. Before the `{id}` route, so `….csv` reaches it.
   app.openAPIRegistry.registerPath(csvRoute)
   app.get('/public/announcements/:file{.+\\.csv}', async (c) => {
+    // Outside `app.openapi`, so the strict query check every route has is made here.
+    const query = CsvQuery.safeParse(c.req.query())
+    validationHook({ success: query.success, error: query.error, target: 'query' })
     const id = c.req.param('file').replace(/\.csv$/, '')
     if (!isUuid(id)) throw notFound({ zh: '公告不存在', en: 'No such announcement' })
     const a = await readAnnouncement(deps, id, true)

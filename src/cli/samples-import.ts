@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import cliProgress from 'cli-progress'
 import type { AppDeps } from '../deps.js'
-import { AppError } from '../http/problem.js'
+import { systemContext } from '../domain/context.js'
+import { AppError } from '../domain/errors.js'
 import { importSamples } from '../samples/sample-import.service.js'
 
 interface Out {
@@ -40,7 +41,7 @@ export async function runSamplesImport(
     try {
       const result = await importSamples(
         deps,
-        { actor: null, requestId: `cli:${process.pid}` },
+        systemContext('cli'),
         { text, name: basename(file) },
         (done, total) => {
           if (!bar) return

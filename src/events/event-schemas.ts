@@ -13,6 +13,10 @@ const levelChanged = z.strictObject({
   cancelled: z.number().int(),
 })
 
+const verdict = z.enum(['pass', 'fail'])
+const announcementRef = { announcementId: z.string(), number: z.string() }
+const announcementKind = z.enum(['original', 'correction', 'retraction'])
+
 /**
  * The payload schema of every event type, for the OpenAPI document. Typed over `EventType`, so an event
  * type added to `EventPayloads` without a schema here (or with one that disagrees) fails to compile.
@@ -60,6 +64,40 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     retailerId: z.string().nullable(),
   }),
   'token.revoked': z.strictObject({ name: z.string(), role: z.enum(ROLES) }),
+  'sample.recorded': z.strictObject({ sampleId: z.string(), no: z.string(), verdict }),
+  'samples.imported': z.strictObject({
+    importId: z.string(),
+    hash: z.string(),
+    samples: z.number().int(),
+    failing: z.number().int(),
+    rows: z.number().int(),
+  }),
+  'announcement.drafted': z.strictObject({
+    ...announcementRef,
+    kind: announcementKind,
+    refersTo: z.string().nullable(),
+    sampleIds: z.array(z.string()),
+  }),
+  'announcement.updated': z.strictObject({ ...announcementRef, sampleIds: z.array(z.string()) }),
+  'announcement.submitted': z.strictObject(announcementRef),
+  'announcement.reviewed': z.strictObject({ ...announcementRef, comment: z.string() }),
+  'announcement.approved': z.strictObject({ ...announcementRef, comment: z.string() }),
+  'announcement.returned': z.strictObject({
+    ...announcementRef,
+    stage: z.enum(['review', 'approval']),
+    comment: z.string(),
+  }),
+  'announcement.scheduled': z.strictObject({ ...announcementRef, at: z.string() }),
+  'announcement.published': z.strictObject({
+    ...announcementRef,
+    kind: announcementKind,
+    refersTo: z.string().nullable(),
+    sampleIds: z.array(z.string()),
+    failingSampleIds: z.array(z.string()),
+    incidentId: z.string().nullable(),
+    cancelledTaskIds: z.array(z.string()),
+    exercise: z.boolean(),
+  }),
 }
 
 const EventActorSchema = z

@@ -1,4 +1,6 @@
+import type { AnnouncementEventPayloads } from '../announcements/announcements.events.js'
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
+import type { SampleEventPayloads } from '../samples/samples.events.js'
 import type { TaskEventPayloads } from '../tasks/tasks.events.js'
 import type { TokenEventPayloads } from '../tokens/tokens.events.js'
 
@@ -8,7 +10,12 @@ import type { TokenEventPayloads } from '../tokens/tokens.events.js'
  * `export interface <Module>EventPayloads { 'x.y': {…} }` in `src/<module>/<module>.events.ts` and is
  * added here with one more `extends`.
  */
-export interface EventPayloads extends TaskEventPayloads, IncidentEventPayloads, TokenEventPayloads {}
+export interface EventPayloads
+  extends TaskEventPayloads,
+    IncidentEventPayloads,
+    TokenEventPayloads,
+    SampleEventPayloads,
+    AnnouncementEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

@@ -71,7 +71,7 @@ export async function activateIncident(
   input: ActivateInput,
   idempotencyKey?: string,
 ): Promise<{ incident: IncidentRow; created: boolean; taskCount: number }> {
-  const { db, clock, config } = deps
+  const { db, clock } = deps
   const hash = activationHash(input)
   const scope = keyScope(ctx)
   if (idempotencyKey && (await findIdempotencyKey(db, scope, idempotencyKey)))

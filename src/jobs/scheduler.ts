@@ -1,5 +1,5 @@
 import { type ScheduledTask, schedule } from 'node-cron'
-import { publishDueAnnouncements } from '../announcements/announcement-publish.job.js'
+import { PUBLISH_JOB, publishDueAnnouncements } from '../announcements/announcement-publish.job.js'
 import type { AppDeps } from '../deps.js'
 import { createRecurringTasks } from './recurring-tasks.job.js'
 
@@ -12,7 +12,7 @@ export interface Job {
 export const jobs: Job[] = [
   { name: 'recurring-tasks', cron: '* * * * *', run: createRecurringTasks },
   // Every two seconds: a scheduled publication appears within seconds of its time, not on a minute tick.
-  { name: 'publish-announcements', cron: '*/2 * * * * *', run: publishDueAnnouncements },
+  { name: PUBLISH_JOB, cron: '*/2 * * * * *', run: publishDueAnnouncements },
 ]
 
 /** Runs each job on its cron in the configured zone; a job's own advisory lock keeps it once per slot. */

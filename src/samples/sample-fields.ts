@@ -1,4 +1,5 @@
 import type { District } from '../districts/district-directory.js'
+import type { Text } from '../domain/errors.js'
 
 /**
  * Field rules shared by the single-sample API and the file import: how a district is told from an address,
@@ -61,7 +62,7 @@ export type DateReading =
   | { kind: 'none' }
   | { kind: 'batch'; text: string }
   | { kind: 'date'; text: string; date: string; purchase: boolean }
-  | { kind: 'invalid'; text: string; reason: string }
+  | { kind: 'invalid'; text: string; reason: Text }
 
 function isoDate(y: number, m: number, d: number): string | undefined {
   const date = new Date(Date.UTC(y, m - 1, d))
@@ -89,7 +90,12 @@ export function readProductionDate(raw: string): DateReading {
   const body = text.replace(PURCHASE_PREFIX, '')
   const { date, shaped } = readDate(body)
   if (date) return { kind: 'date', text, date, purchase }
-  if (shaped || purchase) return { kind: 'invalid', text, reason: `impossible date "${body}"` }
+  if (shaped || purchase)
+    return {
+      kind: 'invalid',
+      text,
+      reason: { zh: `日期「${body}」不存在`, en: `impossible date "${body}"` },
+    }
   return { kind: 'batch', text }
 }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { type AppError, issue, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { type AppError, validationFailed } from '../http/problem.js'
 import { normaliseName } from './sample-fields.js'
 import { type BadRow, parseSampleFile } from './sample-import.js'
 import { existingNumbers, writeSamples } from './samples.repo.js'
@@ -22,11 +23,7 @@ export interface ImportResult {
 /** Every bad row at once (一次性告知): line (the header is line 1), column and reason. */
 function rejected(bad: BadRow[]): AppError {
   return validationFailed(
-    bad.map((b) => ({
-      path: b.column ? `line ${b.line}, ${b.column}` : `line ${b.line}`,
-      message: b.reason,
-      code: 'bad_row',
-    })),
+    bad.map((b) => issue(b.column ? `line ${b.line}, ${b.column}` : `line ${b.line}`, b.reason, 'bad_row')),
     {
       zh: `文件未导入：共 ${new Set(bad.map((b) => b.line)).size} 行有问题，请全部改正后重新导入`,
       en: `File not imported: ${new Set(bad.map((b) => b.line)).size} bad row(s); fix them all and import again`,
@@ -53,7 +50,9 @@ export async function importSamples(
   if (previous) return duplicateOf(previous)
   if (parsed.bad.length > 0) throw rejected(parsed.bad)
   if (parsed.samples.length === 0)
-    throw rejected([{ line: 1, column: null, reason: 'no samples after the header line' }])
+    throw rejected([
+      { line: 1, column: null, reason: { zh: '表头之后没有样品', en: 'no samples after the header line' } },
+    ])
 
   const nos = parsed.samples.map((s) => s.no)
   const taken = await existingNumbers(deps.db, nos)
@@ -63,7 +62,7 @@ export async function importSamples(
         .map((no) => ({
           line: parsed.lineOf.get(no) ?? 0,
           column: '抽样编号',
-          reason: `sample number ${no} is already recorded`,
+          reason: { zh: `抽样编号 ${no} 已存在`, en: `sample number ${no} is already recorded` },
         }))
         .sort((a, b) => a.line - b.line),
     )
@@ -71,7 +70,7 @@ export async function importSamples(
   const now = deps.clock.now()
   const importId = randomUUID()
   const failing = parsed.samples.filter((s) => s.items.some((i) => i.verdict === 'fail')).length
-  const inserted = await deps.db.transaction().execute(async (trx) => {
+  const inserted = await inTransaction(deps.db, async (trx) => {
     const claimed = await trx
       .insertInto('sample_imports')
       .values({
@@ -81,7 +80,7 @@ export async function importSamples(
         samples: parsed.samples.length,
         rows: parsed.rows,
         created_at: now,
-        created_by: ctx.actor?.id ?? null,
+        created_by: actorIdOf(ctx),
       })
       .onConflict((oc) => oc.column('content_hash').doNothing())
       .returning('id')
@@ -89,7 +88,7 @@ export async function importSamples(
     if (!claimed) return false // the same file, imported concurrently, committed first
     await writeSamples(trx, parsed.samples, {
       at: now,
-      by: ctx.actor?.id ?? null,
+      by: actorIdOf(ctx),
       importId,
       normalise: normaliseName,
       onProgress: (done) => onProgress?.(done, parsed.samples.length),

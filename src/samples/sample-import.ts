@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
+import type { Text } from '../domain/errors.js'
 import { type CsvRecord, CsvSyntaxError, csvRecords } from './csv-records.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { clean, readProductionDate, splitItemCell, unitOf } from './sample-fields.js'
@@ -13,7 +14,8 @@ import type { NewSample } from './samples.repo.js'
 export interface BadRow {
   line: number
   column: string | null
-  reason: string
+  /** Both languages: the file's author may read either. */
+  reason: Text
 }
 
 type Field =
@@ -87,25 +89,36 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
     records = csvRecords(text)
   } catch (err) {
     if (!(err instanceof CsvSyntaxError)) throw err
-    bad.push({ line: err.line, column: null, reason: `not readable as CSV: ${err.message}` })
+    bad.push({
+      line: err.line,
+      column: null,
+      reason: { zh: `无法按 CSV 读取：${err.message}`, en: `not readable as CSV: ${err.message}` },
+    })
     return out
   }
   const header = records[0]
   if (!header) {
-    bad.push({ line: 1, column: null, reason: 'empty file: no header line' })
+    bad.push({
+      line: 1,
+      column: null,
+      reason: { zh: '空文件：没有表头行', en: 'empty file: no header line' },
+    })
     return out
   }
   const columns: (Field | undefined)[] = []
   const seen = new Set<Field>()
   header.cells.forEach((h, i) => {
     const field = HEADERS[headerKey(h)]
-    if (!field) bad.push({ line: 1, column: clean(h) || `#${i + 1}`, reason: 'unknown column' })
-    else if (seen.has(field)) bad.push({ line: 1, column: NAME_OF[field], reason: 'column appears twice' })
+    if (!field)
+      bad.push({ line: 1, column: clean(h) || `#${i + 1}`, reason: { zh: '未知的列', en: 'unknown column' } })
+    else if (seen.has(field))
+      bad.push({ line: 1, column: NAME_OF[field], reason: { zh: '列重复出现', en: 'column appears twice' } })
     else seen.add(field)
     columns.push(field && !columns.includes(field) ? field : undefined)
   })
   for (const f of REQUIRED)
-    if (!seen.has(f)) bad.push({ line: 1, column: NAME_OF[f], reason: 'required column missing' })
+    if (!seen.has(f))
+      bad.push({ line: 1, column: NAME_OF[f], reason: { zh: '缺少必需的列', en: 'required column missing' } })
   if (bad.length > 0) return out
 
   const heads = new Map<string, { sample: NewSample; cells: Partial<Record<Field, string>> }>()
@@ -116,13 +129,20 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
       bad.push({
         line,
         column: null,
-        reason: `${record.length} cells, the header has ${header.cells.length}`,
+        reason: {
+          zh: `本行有 ${record.length} 个单元格，表头只有 ${header.cells.length} 个`,
+          en: `${record.length} cells, the header has ${header.cells.length}`,
+        },
       })
       continue
     }
     const nul = record.findIndex((v) => v.includes('\u0000'))
     if (nul >= 0) {
-      bad.push({ line, column: header.cells[nul] ?? null, reason: 'contains the NUL character (U+0000)' })
+      bad.push({
+        line,
+        column: header.cells[nul] ?? null,
+        reason: { zh: '含有空字符 (U+0000)', en: 'contains the NUL character (U+0000)' },
+      })
       continue
     }
     const cells: Partial<Record<Field, string>> = {}
@@ -132,14 +152,21 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
     })
     const no = cells.no ?? ''
     if (!no) {
-      bad.push({ line, column: NAME_OF.no, reason: 'required cell empty' })
+      bad.push({ line, column: NAME_OF.no, reason: { zh: '必填单元格为空', en: 'required cell empty' } })
       continue
     }
     let item: NewSample['items'][number] | undefined
     if (cells.items) {
       const parts = splitItemCell(cells.items)
       if (parts.length !== 3 || parts.some((p) => !p))
-        bad.push({ line, column: ITEM_HEADER, reason: 'needs item, result and limit separated by ║' })
+        bad.push({
+          line,
+          column: ITEM_HEADER,
+          reason: {
+            zh: '须为「项目║检验结果║标准值」三部分',
+            en: 'needs item, result and limit separated by ║',
+          },
+        })
       else {
         const [name, result, limit] = parts as [string, string, string]
         item = { name, result, limit, unit: unitOf(result, limit), verdict: 'fail' }
@@ -149,24 +176,36 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
     if (head) {
       // A continuation row: only the item, and nothing that contradicts the first row.
       if (!cells.items)
-        bad.push({ line, column: ITEM_HEADER, reason: `continuation row of ${no} without an item` })
+        bad.push({
+          line,
+          column: ITEM_HEADER,
+          reason: { zh: `样品 ${no} 的续行没有不合格项目`, en: `continuation row of ${no} without an item` },
+        })
       for (const f of SAMPLE_FIELDS)
         if (cells[f] && cells[f] !== head.cells[f])
-          bad.push({ line, column: NAME_OF[f], reason: `differs from the first row of sample ${no}` })
+          bad.push({
+            line,
+            column: NAME_OF[f],
+            reason: { zh: `与样品 ${no} 首行不一致`, en: `differs from the first row of sample ${no}` },
+          })
       if (item) head.sample.items.push(item)
       continue
     }
     let ok = true
     for (const f of REQUIRED)
       if (seen.has(f) && !cells[f]) {
-        bad.push({ line, column: NAME_OF[f], reason: 'required cell empty' })
+        bad.push({ line, column: NAME_OF[f], reason: { zh: '必填单元格为空', en: 'required cell empty' } })
         ok = false
       }
     let seq: number | null = null
     if (cells.seq) {
       seq = /^\d{1,7}$/.test(cells.seq) ? Number(cells.seq) : null
       if (seq === null) {
-        bad.push({ line, column: NAME_OF.seq, reason: `not a number: "${cells.seq}"` })
+        bad.push({
+          line,
+          column: NAME_OF.seq,
+          reason: { zh: `不是数字：「${cells.seq}」`, en: `not a number: "${cells.seq}"` },
+        })
         ok = false
       }
     }
@@ -182,7 +221,14 @@ export function parseSampleFile(text: string, resolver: DistrictResolver): Parse
       addresses.set(address, districtCode)
     }
     if (address && !districtCode) {
-      bad.push({ line, column: NAME_OF.unitAddress, reason: `cannot tell the district from "${address}"` })
+      bad.push({
+        line,
+        column: NAME_OF.unitAddress,
+        reason: {
+          zh: `无法从地址「${address}」判断所属区县`,
+          en: `cannot tell the district from "${address}"`,
+        },
+      })
       ok = false
     }
     if (cells.items && !item) ok = false

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { bulkInsert } from '../db/bulk-insert.js'
+import type { Transaction } from '../db/transaction.js'
 import type { DB, Verdict } from '../db/types.js'
 import { afterCursor, type KeyValue } from '../http/pagination.js'
 
@@ -74,7 +75,7 @@ export const sampleVerdict = (s: Pick<NewSample, 'items'>): Verdict =>
 
 /** Writes samples and their items with one unnest insert per table per chunk. */
 export async function writeSamples(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   samples: readonly NewSample[],
   meta: {
     at: Date

@@ -1,15 +1,17 @@
 import { z } from '@hono/zod-openapi'
 import { PageQuery, pageSchema } from '../http/pagination.js'
+import { nameText, trimmedText, visibleText } from '../http/text.js'
 import type { ItemRow, SampleRow } from './samples.repo.js'
 
-const text = (max: number) => z.string().trim().min(1).max(max)
-const optText = (max: number) => z.string().trim().max(max).optional()
+const text = visibleText
+const name = nameText
+const optText = (max: number) => trimmedText(max).optional()
 const isoDate = z.iso.date().optional()
 
 const VerdictSchema = z.enum(['pass', 'fail'])
 
 export const ItemInputSchema = z.strictObject({
-  name: text(200).openapi({ example: '菌落总数' }),
+  name: name(200).openapi({ example: '菌落总数' }),
   result: text(200).openapi({ description: 'Verbatim, as the lab printed it', example: '2.1×10⁶CFU/g' }),
   limit: optText(200).openapi({ example: '≤10⁵CFU/g' }),
   unit: optText(50).openapi({ description: 'Told from the result or limit when omitted' }),
@@ -18,13 +20,13 @@ export const ItemInputSchema = z.strictObject({
 
 export const SampleInputSchema = z
   .strictObject({
-    no: text(64).openapi({ description: '抽样编号', example: 'GC26510104001' }),
+    no: name(64).openapi({ description: '抽样编号', example: 'GC26510104001' }),
     seq: z.number().int().min(1).max(1_000_000).optional().openapi({ description: '序号' }),
     unit: z.strictObject({
-      name: text(200).openapi({ description: '被抽样单位名称', example: '成都红旗连锁股份有限公司春熙路店' }),
+      name: name(200).openapi({ description: '被抽样单位名称', example: '成都红旗连锁股份有限公司春熙路店' }),
       address: text(400).openapi({ description: '被抽样单位地址', example: '成都市锦江区春熙路南段8号' }),
     }),
-    foodName: text(200).openapi({ example: '香辣辣椒酱' }),
+    foodName: name(200).openapi({ example: '香辣辣椒酱' }),
     spec: optText(200),
     brand: optText(200),
     batch: optText(200).openapi({

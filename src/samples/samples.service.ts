@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto'
+import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import type { DistrictDirectory } from '../districts/district-directory.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { conflict, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
+import { textIssues } from '../domain/text.js'
 import { appendEvent } from '../events/events.repo.js'
-import type { RequestContext } from '../http/app-env.js'
-import { isUuid } from '../http/ids.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
-import { AppError, notFound, type ProblemIssue, validationFailed } from '../http/problem.js'
 import { clean, DistrictResolver, normaliseName, readProductionDate, unitOf } from './sample-fields.js'
 import {
   existingNumbers,
@@ -40,17 +42,34 @@ const sampleNotFound = () => notFound({ zh: '样品不存在', en: 'No such samp
 
 /** Checks one sample from the API; every problem at once. */
 function toNewSample(deps: Deps, input: SampleInput): NewSample {
-  const issues: ProblemIssue[] = []
+  const issues: ProblemIssue[] = textIssues('body', [
+    ['no', input.no, { max: 64, name: true }],
+    ['unit.name', input.unit.name, { max: 200, name: true }],
+    ['unit.address', input.unit.address, { max: 400 }],
+    ['foodName', input.foodName, { max: 200, name: true }],
+    ['category', input.category, { max: 100 }],
+    ['brand', input.brand, { max: 200, name: true, optional: true }],
+    ['producer.name', input.producer?.name, { max: 200, name: true, optional: true }],
+    ['remarks', input.remarks, { max: 2000, optional: true }],
+    ...input.items.flatMap((it, i) => [
+      [`items[${i}].name`, it.name, { max: 200, name: true }] as const,
+      [`items[${i}].result`, it.result, { max: 200 }] as const,
+    ]),
+  ])
   const districtCode = districtResolver(deps.districts).resolve(input.unit.address)
   if (!districtCode)
-    issues.push({
-      path: 'body.unit.address',
-      message: `cannot tell the district from "${input.unit.address}"`,
-      code: 'unknown_district',
-    })
+    issues.push(
+      issue(
+        'body.unit.address',
+        {
+          zh: `无法从地址「${input.unit.address}」判断所属区县`,
+          en: `cannot tell the district from "${input.unit.address}"`,
+        },
+        'unknown_district',
+      ),
+    )
   const reading = readProductionDate(input.batch ?? '')
-  if (reading.kind === 'invalid')
-    issues.push({ path: 'body.batch', message: reading.reason, code: 'invalid_date' })
+  if (reading.kind === 'invalid') issues.push(issue('body.batch', reading.reason, 'invalid_date'))
   if (issues.length > 0 || !districtCode) throw validationFailed(issues)
   const opt = (v: string | undefined) => clean(v) || null
   return {
@@ -87,15 +106,15 @@ function toNewSample(deps: Deps, input: SampleInput): NewSample {
 export async function createSample(deps: Deps, ctx: RequestContext, input: SampleInput) {
   const sample = toNewSample(deps, input)
   const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     if ((await existingNumbers(trx, [sample.no])).size > 0)
-      throw new AppError('conflict', {
+      throw conflict({
         zh: `抽样编号「${sample.no}」已存在`,
         en: `Sample number "${sample.no}" is already recorded`,
       })
     await writeSamples(trx, [sample], {
       at: now,
-      by: ctx.actor?.id ?? null,
+      by: actorIdOf(ctx),
       importId: null,
       normalise: normaliseName,
     })

@@ -131,7 +131,7 @@ describe('publication side-effects', () => {
     const lines = csv.text
       .replace(/^\uFEFF/, '')
       .trimEnd()
-      .split('\r\n')
+      .split(/\r?\n/)
     expect(lines[0]).toBe(
       '序号,标称生产企业名称,标称生产企业地址,被抽样单位名称,被抽样单位地址,食品名称,规格型号,商标,生产日期/批号,不合格项目║检验结果║标准值,分类,检验机构,备注',
     )
@@ -159,7 +159,7 @@ describe('publication side-effects', () => {
     const a = await approved(t, s, { number: 'F-ann', sampleNos: ['F-1'] })
     await post(`/announcements/${a}/publish`, s.approver, {})
     const csv = await t.call('GET', `${API}/public/announcements/${a}.csv`)
-    const row = csv.text.trimEnd().split('\r\n')[1]
+    const row = csv.text.trimEnd().split(/\r?\n/)[1]
     expect(row).toBe(`1,,,"'=HYPERLINK(""http://x"")",成都市青羊区1号,'+1,,,,,'@x,,'-2`)
   })
 
@@ -305,7 +305,15 @@ describe('scheduled publication', () => {
       .where('subject', '=', 'SCH-ann')
       .execute()
     expect(ev).toHaveLength(1)
-    expect(ev[0]?.actor_name).toBe('分管局长 核准人')
+    // The job publishes as itself; the approver who scheduled it stays on record.
+    expect(ev[0]).toMatchObject({ actor_name: 'publish-announcements', actor_role: 'system', actor_id: null })
+    const row = await t.deps.db
+      .selectFrom('announcements')
+      .select(['published_by', 'approved_by'])
+      .where('id', '=', a)
+      .executeTakeFirstOrThrow()
+    expect(row.published_by).toBe(row.approved_by)
+    expect(row.published_by).not.toBeNull()
     expect(await publishDueAnnouncements(t.deps)).toBe(0)
   })
 
@@ -320,6 +328,11 @@ describe('scheduled publication', () => {
     expect((await t.call('GET', `${API}/public/announcements/${d.body.id}`)).status).toBe(404)
     expect((await t.call('GET', `${API}/public/announcements/${d.body.id}.csv`)).status).toBe(404)
     expect((await t.call('GET', `${API}/public/announcements/nope.csv`)).status).toBe(404)
+    const unknown = await t.call('GET', `${API}/public/announcements/${d.body.id}.csv?x=1&lang=en`)
+    expect(unknown.status).toBe(422)
+    expect(unknown.body.issues).toEqual([
+      { path: 'query.x', message: 'unknown field', code: 'unrecognized_key' },
+    ])
     expect((await t.call('GET', `${API}/public/announcements?limit=0`)).status).toBe(422)
   })
 })

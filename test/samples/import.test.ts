@@ -18,7 +18,8 @@ afterAll(() => t.close())
 
 const fixture = (name: string) => readFile(resolve(FIXTURES, name), 'utf8')
 const importCsv = (text: string | Uint8Array, token = sampler, type = 'text/csv; charset=utf-8') =>
-  t.call('POST', `${API}/samples/import?name=test.csv`, {
+  // English messages, to compare with; the Chinese ones are checked once below.
+  t.call('POST', `${API}/samples/import?name=test.csv&lang=en`, {
     token,
     raw: text,
     headers: { 'content-type': type },
@@ -125,6 +126,18 @@ describe('POST /samples/import', () => {
       'line 5: 15 cells, the header has 14',
     ])
     expect(r.body.detail).toContain('4')
+    const zh = await t.call('POST', `${API}/samples/import`, {
+      token: sampler,
+      raw: await fixture('malformed.csv'),
+      headers: { 'content-type': 'text/csv' },
+    })
+    expect(zh.body.issues.map((i: { message: string }) => i.message)).toEqual([
+      '日期「2026-02-30」不存在',
+      '必填单元格为空',
+      '须为「项目║检验结果║标准值」三部分',
+      '无法从地址「成都高新区天府大道北段1号」判断所属区县',
+      '本行有 15 个单元格，表头只有 14 个',
+    ])
     expect(await count('samples')).toBe(before)
   })
 
