@@ -147,8 +147,9 @@ export function publicAnnouncementRoutes(deps: AppDeps) {
   })
   // Registered in the document under `{id}.csv`; routed with a pattern, since a router parameter cannot
   // carry a suffix. Before the `{id}` route, so `….csv` reaches it.
-  app.openAPIRegistry.registerPath(csvRoute)
-  app.get('/public/announcements/:file{.+\\.csv}', async (c) => {
+  const { middleware, ...csvDocument } = csvRoute
+  app.openAPIRegistry.registerPath(csvDocument)
+  app.get('/public/announcements/:file{.+\\.csv}', ...middleware, async (c) => {
     // Outside `app.openapi`, so the strict query check every route has is made here.
     const query = CsvQuery.safeParse(c.req.query())
     validationHook({ success: query.success, error: query.error, target: 'query' })
