@@ -216,7 +216,7 @@ function withLocked<T>(
   })
 }
 
-export function updateDraft(
+export async function updateDraft(
   deps: Deps,
   ctx: RequestContext,
   id: string,
@@ -281,7 +281,7 @@ export function updateDraft(
   })
 }
 
-export function submitAnnouncement(deps: Deps, ctx: RequestContext, id: string) {
+export async function submitAnnouncement(deps: Deps, ctx: RequestContext, id: string) {
   const actor = personOf(ctx)
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'draft', { zh: '提交审核', en: 'submit' })
@@ -335,7 +335,7 @@ async function returnToDraft(
 }
 
 /** 审: one review by someone other than the drafter. */
-export function reviewAnnouncement(
+export async function reviewAnnouncement(
   deps: Deps,
   ctx: RequestContext,
   id: string,
@@ -373,7 +373,7 @@ export function reviewAnnouncement(
 }
 
 /** 核: one approval by someone who neither drafted nor reviewed it. */
-export function approveAnnouncement(
+export async function approveAnnouncement(
   deps: Deps,
   ctx: RequestContext,
   id: string,
@@ -415,7 +415,7 @@ export function approveAnnouncement(
 }
 
 /** Publishes now, or records the time for the publication job (which fires within seconds of it). */
-export function publishOrSchedule(
+export async function publishOrSchedule(
   deps: Deps,
   ctx: RequestContext,
   id: string,

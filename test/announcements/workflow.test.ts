@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { draftAnnouncement, reviewAnnouncement } from '../../src/announcements/announcements.service.js'
+import type { RequestContext } from '../../src/domain/context.js'
+import { AppError } from '../../src/domain/errors.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { API, extraSample, FAILING, importFixtures, PASSED, type Staff, staff } from './helpers.js'
 
@@ -212,5 +215,43 @@ describe('一审一核: draft → review → approve → publish with three peop
     const bad = await post(`/announcements/${id}/review`, s.reviewer, { decision: 'maybe' })
     expect(bad.status).toBe(422)
     expect(bad.body.issues.length).toBe(2)
+  })
+
+  it('the service keeps the text rules and 一审一核 for any entry point, by actor id', async () => {
+    const person = (id: string, name: string, role: 'sampler' | 'reviewer'): RequestContext => ({
+      actor: { type: 'token', id, name, role, districtCode: null, retailerId: null },
+      requestId: 'r',
+    })
+    const drafter = person('00000000-0000-4000-8000-0000000000a1', '起草人', 'sampler')
+    await extraSample(t, s.sampler, 'SVC-S')
+    const refused = await draftAnnouncement(t.deps, drafter, {
+      number: 'SVC-1\u202e',
+      title: '\u200b',
+      period: 'p',
+      sampleNos: ['SVC-S'],
+    }).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(AppError)
+    expect((refused as AppError).extra.issues?.map((i) => i.path)).toEqual(['body.number', 'body.title'])
+    const id = await draftAnnouncement(t.deps, drafter, {
+      number: 'SVC-1',
+      title: '服务层',
+      period: 'p',
+      sampleNos: ['SVC-S'],
+    })
+    await t.deps.db.updateTable('announcements').set({ status: 'in_review' }).where('id', '=', id).execute()
+    // Same id, another name and role: still the drafter.
+    const same = person('00000000-0000-4000-8000-0000000000a1', '另一个名字', 'reviewer')
+    const twice = await reviewAnnouncement(t.deps, same, id, { decision: 'pass', comment: 'ok' }).catch(
+      (e: unknown) => e,
+    )
+    expect((twice as AppError).code).toBe('forbidden')
+    // A system actor has no id: it is nobody who could review.
+    const system = await reviewAnnouncement(
+      t.deps,
+      { actor: { type: 'system', job: 'x' }, requestId: 'r' },
+      id,
+      { decision: 'pass', comment: 'ok' },
+    ).catch((e: unknown) => e)
+    expect((system as AppError).code).toBe('unauthorized')
   })
 })

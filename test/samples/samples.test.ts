@@ -161,4 +161,13 @@ describe('GET /samples', () => {
     ).toBe(404)
     expect((await t.call('GET', `${API}/samples/nope`, { token: reviewer })).status).toBe(404)
   })
+
+  it('the service applies the text rules the schema leaves to it: no bidi controls in a brand', async () => {
+    const r = await t.call('POST', `${API}/samples?lang=en`, {
+      token: sampler,
+      body: body({ no: 'BIDI-1', brand: '蜀味\u202e坊', producer: { name: '厂\u2066' } }),
+    })
+    expect(r.status).toBe(422)
+    expect(r.body.issues.map((i: { path: string }) => i.path)).toEqual(['body.brand', 'body.producer.name'])
+  })
 })
