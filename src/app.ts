@@ -1,4 +1,6 @@
 import { publicAlertRoutes } from './alerts/alerts.routes.js'
+import { announcementRoutes } from './announcements/announcements.routes.js'
+import { publicAnnouncementRoutes } from './announcements/public-announcements.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
@@ -10,7 +12,7 @@ import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
 import { handleError } from './http/errors.js'
 import { allowedMethods, methodNotAllowed } from './http/method-not-allowed.js'
-import { limitBody, requestContext, requireContentType } from './http/middleware.js'
+import { contentTypeOf, limitBody, requestContext, requireContentType } from './http/middleware.js'
 import { problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { securityHeaders } from './http/security-headers.js'
@@ -26,6 +28,7 @@ import { rateLimit } from './public/rate-limit.js'
 import { type ReadCache, servedFromMemory } from './public/read-cache.js'
 import type { SearchSource } from './public/search.js'
 import { searchRoutes } from './public/search.routes.js'
+import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
@@ -55,8 +58,14 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.use(`${API_PREFIX}/public/alerts/*`, fromMemory)
   app.use('/feeds/*', fromMemory)
   app.use('/cap/*', fromMemory)
-  app.use(`${API_PREFIX}/*`, limitBody(deps.config.BODY_LIMIT_BYTES))
-  app.use(`${API_PREFIX}/*`, requireContentType())
+  // A sampling file is far larger than any JSON body: the import has its own limit and content type.
+  const importPath = `${API_PREFIX}${SAMPLE_IMPORT_PATH}`
+  const jsonLimit = limitBody(deps.config.BODY_LIMIT_BYTES)
+  const importLimit = limitBody(deps.config.IMPORT_BODY_LIMIT_BYTES)
+  app.use(`${API_PREFIX}/*`, (c, next) =>
+    (c.req.path === importPath && CSV_TYPE.test(contentTypeOf(c)) ? importLimit : jsonLimit)(c, next),
+  )
+  app.use(`${API_PREFIX}/*`, requireContentType(new Set([importPath])))
   const actors = new ActorCache()
   app.use(`${API_PREFIX}/*`, resolveActor(deps.db, actors))
 
@@ -88,6 +97,9 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
     }),
   )
   if (announcements) app.route('/', announcementPageRoutes(announcements))
+  app.route(API_PREFIX, sampleRoutes(deps))
+  app.route(API_PREFIX, announcementRoutes(deps))
+  app.route(API_PREFIX, publicAnnouncementRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

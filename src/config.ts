@@ -35,6 +35,11 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  IMPORT_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   ESCALATION_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   // Console sessions: idle expiry slides with use; the absolute limit does not.

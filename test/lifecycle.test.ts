@@ -65,8 +65,13 @@ describe('embedded first contact', () => {
     expect(districts.items).toHaveLength(20)
     const auth = { authorization: `Bearer ${admin}` }
     const incidents = await json(fetch(`${server.url}/api/v1/incidents`, { headers: auth }))
-    expect(incidents.items).toHaveLength(1)
-    expect(incidents.items[0]).toMatchObject({ playbook: 'sudan-red', level: 'III', exercise: true })
+    // The Sudan Red drill, and the disposal incident of the demo's published sampling announcement.
+    expect(incidents.items.map((i: { playbook: string }) => i.playbook).sort()).toEqual([
+      'sudan-red',
+      'unqualified-product-disposal',
+    ])
+    const demoDrill = incidents.items.find((i: { playbook: string }) => i.playbook === 'sudan-red')
+    expect(demoDrill).toMatchObject({ level: 'III', exercise: true })
 
     // SIGTERM while a request is in flight: the server stops accepting, finishes that request, then exits
     // cleanly, and the embedded store is free for the CLI.
@@ -99,7 +104,7 @@ describe('embedded first contact', () => {
     const again = await json(fetch(`${server.url}/api/v1/incidents`, { headers: auth }))
     // The demo was not seeded twice: the demo and the incident made during shutdown, nothing more.
     expect(again.items.map((i: { title: string }) => i.title).sort()).toEqual(
-      [incidents.items[0].title, '停机时的请求'].sort(),
+      [...incidents.items.map((i: { title: string }) => i.title), '停机时的请求'].sort(),
     )
     const tasks = await fetch(`${server.url}/api/v1/tasks`, {
       headers: { authorization: `Bearer ${districtToken}` },
@@ -113,7 +118,8 @@ describe('embedded first contact', () => {
 
     const drill = await runTs('src/cli/main.ts', ['drill', 'swine-streptococcus', '--level', 'III'], env())
     expect(drill.code, drill.stderr).toBe(0)
-    expect(drill.stdout).toMatch(/^FS-\d{4}-0003 \S+ exercise at level III in 20 district\(s\)/)
+    // Numbers 1–3: the demo drill, the demo announcement's disposal incident, the one made during shutdown.
+    expect(drill.stdout).toMatch(/^FS-\d{4}-0004 \S+ exercise at level III in 20 district\(s\)/)
   })
 
   it('refuses to start with a bad setting, naming the variable', async () => {

@@ -3,6 +3,7 @@ import * as foundation from './2026-11-28T08-00-00-foundation.js'
 import * as incidents from './2026-11-28T09-00-00-incidents.js'
 import * as escalationJobs from './2026-11-28T11-00-00-escalation-jobs.js'
 import * as streamWebhooks from './2026-11-28T11-30-00-stream-webhooks.js'
+import * as sampling from './2026-11-28T12-00-00-sampling.js'
 import * as alerts from './2026-11-28T13-00-00-alerts.js'
 import * as usersSessions from './2026-11-28T14-00-00-users-sessions.js'
 
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T09-00-00-incidents': incidents,
   '2026-11-28T11-00-00-escalation-jobs': escalationJobs,
   '2026-11-28T11-30-00-stream-webhooks': streamWebhooks,
+  '2026-11-28T12-00-00-sampling': sampling,
   '2026-11-28T13-00-00-alerts': alerts,
   '2026-11-28T14-00-00-users-sessions': usersSessions,
 }

@@ -15,6 +15,7 @@ import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
+import { runSamplesImport } from './samples-import.js'
 import { parseUserCreate, readPasswordFromStdin, runUserCreate, UsageError } from './user-create.js'
 
 const usage = `usage: npm run cli -- <command>
@@ -24,6 +25,7 @@ const usage = `usage: npm run cli -- <command>
   user create --login L --name N --role ROLE [--district CODE] [--retailer ID] [--phone P] [--password-stdin]
                                             print a one-time password (last line), or read the password from stdin
   playbooks validate [FILE…]                                                  validate playbook files
+  samples import FILE…                                                        import sampling results (CSV, published layout)
   drill PLAYBOOK [--level III] [--districts all|CODE,CODE] [--title TITLE]     activate an exercise incident
   db migrate                                                                  apply pending migrations
 roles: ${ROLES.join(' ')}`
@@ -50,6 +52,15 @@ async function run(argv: string[]): Promise<number> {
       const applied = await migrateToLatest(database.db)
       out.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date')
       return 0
+    } finally {
+      await database.close()
+    }
+  }
+
+  if (group === 'samples' && verb === 'import') {
+    const { database, districts } = await prepare(config, logger, systemClock)
+    try {
+      return await runSamplesImport({ db: database.db, clock: systemClock, districts }, rest, out)
     } finally {
       await database.close()
     }

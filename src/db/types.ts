@@ -248,6 +248,13 @@ export interface DB {
   // alerts (issue 9)
   alerts: AlertsTable
   alert_versions: AlertVersionsTable
+  // samples and announcements (issue 8)
+  samples: SamplesTable
+  sample_items: SampleItemsTable
+  sample_imports: SampleImportsTable
+  announcements: AnnouncementsTable
+  announcement_samples: AnnouncementSamplesTable
+  disposal_task_samples: DisposalTaskSamplesTable
 }
 
 export interface DistrictContactsTable {
@@ -342,4 +349,103 @@ export interface AlertVersionsTable {
   references: ColumnType<string[], string[], string[]>
   sent: Timestamp
   content: JSONColumnType<import('../alerts/alert-content.js').AlertContent, string, string>
+}
+
+// samples and announcements (issue 8)
+export type Verdict = 'pass' | 'fail'
+type DateColumn = ColumnType<string, string, string>
+
+export interface SamplesTable {
+  id: string
+  no: string
+  seq: number | null
+  unit_name: string
+  unit_name_norm: string
+  unit_address: string
+  district_code: string
+  food_name: string
+  spec: string | null
+  brand: string | null
+  batch: string | null
+  production_date: DateColumn | null
+  purchase_date: ColumnType<boolean, boolean | undefined, boolean>
+  producer_name: string | null
+  producer_address: string | null
+  category: string
+  task_source: string | null
+  lab: string | null
+  sampled_on: DateColumn | null
+  tested_on: DateColumn | null
+  remarks: string | null
+  verdict: Verdict
+  public: ColumnType<boolean, boolean | undefined, boolean>
+  import_id: string | null
+  created_at: Timestamp
+  created_by: string | null
+}
+
+export interface SampleItemsTable {
+  sample_id: string
+  position: number
+  name: string
+  result: string
+  limit_value: string | null
+  unit: string | null
+  verdict: Verdict
+}
+
+export interface SampleImportsTable {
+  id: string
+  content_hash: string
+  file_name: string | null
+  samples: number
+  rows: number
+  created_at: Timestamp
+  created_by: string | null
+}
+
+export type AnnouncementStatus = 'draft' | 'in_review' | 'reviewed' | 'approved' | 'published'
+export type AnnouncementKind = 'original' | 'correction' | 'retraction'
+
+export interface AnnouncementsTable {
+  id: string
+  number: string
+  title: string
+  period: string
+  kind: AnnouncementKind
+  refers_to: string | null
+  reason: string | null
+  status: AnnouncementStatus
+  superseded: 'corrected' | 'retracted' | null
+  superseded_by: string | null
+  exercise: ColumnType<boolean, boolean | undefined, boolean>
+  drafted_by: string
+  drafted_by_name: string
+  reviewed_by: string | null
+  reviewed_by_name: string | null
+  reviewed_at: Timestamp | null
+  review_comment: string | null
+  approved_by: string | null
+  approved_by_name: string | null
+  approved_at: Timestamp | null
+  approve_comment: string | null
+  return_comment: string | null
+  publish_at: Timestamp | null
+  published_at: Timestamp | null
+  published_by: string | null
+  incident_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface AnnouncementSamplesTable {
+  announcement_id: string
+  sample_id: string
+  position: number
+}
+
+export interface DisposalTaskSamplesTable {
+  task_id: string
+  sample_id: string
+  announcement_id: string
 }

@@ -1,3 +1,4 @@
+import { seedSamplingDemo } from '../announcements/announcements.demo.js'
 import type { AppDeps } from '../deps.js'
 import { type RequestContext, systemContext } from '../domain/context.js'
 import { activateIncident } from '../incidents/incidents.service.js'
@@ -61,9 +62,10 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
       await acknowledgeTask(deps, ctx, t.id)
     }
   }
+  const sampling = await seedSamplingDemo(deps)
   await deps.db
     .insertInto('app_state')
-    .values({ key: DEMO_KEY, value: JSON.stringify({ incident: incident.code }) })
+    .values({ key: DEMO_KEY, value: JSON.stringify({ incident: incident.code, announcements: sampling }) })
     .execute()
   deps.logger.info({ incident: incident.code }, 'demo exercise data seeded')
   return true

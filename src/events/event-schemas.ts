@@ -25,6 +25,9 @@ const alertMessage = z.strictObject({
   status: z.enum(['active', 'closed', 'cancelled']),
   exercise: z.boolean(),
 })
+const verdict = z.enum(['pass', 'fail'])
+const announcementRef = { announcementId: z.string(), number: z.string() }
+const announcementKind = z.enum(['original', 'correction', 'retraction'])
 
 /**
  * The payload schema of every event type, for the OpenAPI document. Typed over `EventType`, so an event
@@ -97,6 +100,8 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     districts: z.array(z.string()),
     exercise: z.boolean(),
     taskCount: z.number().int(),
+    announcementId: z.string().optional(),
+    announcementNumber: z.string().optional(),
   }),
   'incident.level_raised': levelChanged,
   'incident.level_lowered': levelChanged,
@@ -136,6 +141,40 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   'alert.issued': alertMessage,
   'alert.updated': alertMessage,
   'alert.cancelled': alertMessage,
+  'sample.recorded': z.strictObject({ sampleId: z.string(), no: z.string(), verdict }),
+  'samples.imported': z.strictObject({
+    importId: z.string(),
+    hash: z.string(),
+    samples: z.number().int(),
+    failing: z.number().int(),
+    rows: z.number().int(),
+  }),
+  'announcement.drafted': z.strictObject({
+    ...announcementRef,
+    kind: announcementKind,
+    refersTo: z.string().nullable(),
+    sampleIds: z.array(z.string()),
+  }),
+  'announcement.updated': z.strictObject({ ...announcementRef, sampleIds: z.array(z.string()) }),
+  'announcement.submitted': z.strictObject(announcementRef),
+  'announcement.reviewed': z.strictObject({ ...announcementRef, comment: z.string() }),
+  'announcement.approved': z.strictObject({ ...announcementRef, comment: z.string() }),
+  'announcement.returned': z.strictObject({
+    ...announcementRef,
+    stage: z.enum(['review', 'approval']),
+    comment: z.string(),
+  }),
+  'announcement.scheduled': z.strictObject({ ...announcementRef, at: z.string() }),
+  'announcement.published': z.strictObject({
+    ...announcementRef,
+    kind: announcementKind,
+    refersTo: z.string().nullable(),
+    sampleIds: z.array(z.string()),
+    failingSampleIds: z.array(z.string()),
+    incidentId: z.string().nullable(),
+    cancelledTaskIds: z.array(z.string()),
+    exercise: z.boolean(),
+  }),
 }
 
 const EventActorSchema = z

@@ -1,7 +1,9 @@
 import type { AlertsEventPayloads } from '../alerts/alerts.events.js'
+import type { AnnouncementEventPayloads } from '../announcements/announcements.events.js'
 import type { ContactsEventPayloads } from '../contacts/contacts.events.js'
 import type { EscalationEventPayloads } from '../escalation/escalation.events.js'
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
+import type { SampleEventPayloads } from '../samples/samples.events.js'
 import type { TaskEventPayloads } from '../tasks/tasks.events.js'
 import type { TokenEventPayloads } from '../tokens/tokens.events.js'
 import type { UsersEventPayloads } from '../users/users.events.js'
@@ -21,7 +23,9 @@ export interface EventPayloads
     ContactsEventPayloads,
     UsersEventPayloads,
     WebhooksEventPayloads,
-    AlertsEventPayloads {}
+    AlertsEventPayloads,
+    SampleEventPayloads,
+    AnnouncementEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

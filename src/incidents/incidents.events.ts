@@ -18,6 +18,9 @@ export interface IncidentEventPayloads {
     districts: string[]
     exercise: boolean
     taskCount: number
+    /** Set when the incident was opened by publishing a sampling announcement. */
+    announcementId?: string
+    announcementNumber?: string
   }
   'incident.level_raised': LevelChanged
   'incident.level_lowered': LevelChanged

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { alertOnActivation, alertOnClose, alertOnLevelChange } from '../alerts/incident-alerts.js'
-import { inTransaction } from '../db/transaction.js'
+import { inTransaction, type Transaction } from '../db/transaction.js'
+import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { type Level, levelName } from '../domain/enums.js'
@@ -15,9 +16,10 @@ import {
 import { isUuid } from '../domain/ids.js'
 import { textIssues } from '../domain/text.js'
 import { appendEvents } from '../events/events.repo.js'
+import type { LoadedPlaybook } from '../playbooks/playbook.loader.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
 import { taskCancelledEvent, taskCreatedEvent } from '../tasks/tasks.events.js'
-import { cancelTasks, countTasks, insertTasks, nextOccurrences } from '../tasks/tasks.repo.js'
+import { cancelTasks, countTasks, insertTasks, type NewTask, nextOccurrences } from '../tasks/tasks.repo.js'
 import { type ActivateInput, activationHash, keyScope } from './activation-key.js'
 import {
   claimIdempotencyKey,
@@ -70,7 +72,7 @@ export async function activateIncident(
   input: ActivateInput,
   idempotencyKey?: string,
 ): Promise<{ incident: IncidentRow; created: boolean; taskCount: number }> {
-  const { db, clock, config } = deps
+  const { db, clock } = deps
   const hash = activationHash(input)
   const scope = keyScope(ctx)
   if (idempotencyKey && (await findIdempotencyKey(db, scope, idempotencyKey)))
@@ -123,9 +125,8 @@ export async function activateIncident(
 
   const now = clock.now()
   const id = randomUUID()
-  const tasks = planTasks(stepsAtLevel(loaded.playbook, input.level), districts, now, config.TZ)
   try {
-    const incident = await inTransaction(db, async (trx) => {
+    const { incident, taskCount } = await inTransaction(db, async (trx) => {
       if (
         idempotencyKey &&
         !(await claimIdempotencyKey(trx, {
@@ -137,57 +138,86 @@ export async function activateIncident(
         }))
       )
         throw new KeyTaken()
-      const year = localYear(now, config.TZ)
-      const number = await nextIncidentNumber(trx, year)
-      const code = `FS-${year}-${String(number).padStart(4, '0')}`
-      const row = await trx
-        .insertInto('incidents')
-        .values({
-          id,
-          code,
-          playbook_id: loaded.playbook.id,
-          playbook_hash: loaded.hash,
-          title: input.title,
-          hazard: input.hazard ?? null,
-          products: JSON.stringify(input.products ?? []),
-          level: input.level,
-          all_districts: input.districts === 'all',
-          districts,
-          status: 'active',
-          exercise: input.exercise ?? false,
-          note: input.note ?? null,
-          created_at: now,
-          created_by: actorIdOf(ctx),
-        })
-        .returning(incidentColumns)
-        .executeTakeFirstOrThrow()
-      const rows = await insertTasks(trx, id, tasks, now)
-      await appendEvents(trx, ctx, now, [
-        {
-          type: 'incident.activated',
-          incidentId: id,
-          subject: code,
-          payload: {
-            code,
-            playbook: loaded.playbook.id,
-            playbookHash: loaded.hash,
-            level: levelName(input.level),
-            districts,
-            exercise: input.exercise ?? false,
-            taskCount: rows.length,
-          },
-        },
-        ...rows.map((t) => taskCreatedEvent(t)),
-      ])
-      await alertOnActivation(trx, ctx, now, row, loaded.playbook, deps.districts)
-      return row
+      const opened = await openIncident(trx, deps, ctx, { id, now, loaded, input, districts })
+      return { incident: opened.incident, taskCount: opened.tasks.length }
     })
-    return { incident, created: true, taskCount: tasks.length }
+    return { incident, created: true, taskCount }
   } catch (err) {
     // Another request with the same key committed first: answer as a replay of it.
     if (err instanceof KeyTaken && idempotencyKey) return replay(deps, scope, idempotencyKey, hash)
     throw err
   }
+}
+
+/**
+ * The insert part of an activation, inside the caller's transaction: the incident with its number, its
+ * tasks and their events. The caller has checked the input. An announcement's publication uses it to open
+ * its disposal incident in the publishing transaction.
+ */
+export async function openIncident(
+  trx: Transaction<DB>,
+  deps: Pick<Deps, 'config'>,
+  ctx: RequestContext,
+  spec: {
+    id: string
+    now: Date
+    loaded: LoadedPlaybook
+    input: ActivateInput
+    districts: string[]
+    /** The announcement behind the incident, named in its `incident.activated` event. */
+    announcement?: { id: string; number: string }
+  },
+): Promise<{ incident: IncidentRow; tasks: NewTask[] }> {
+  const { id, now, loaded, input, districts } = spec
+  const { config } = deps
+  const tasks = planTasks(stepsAtLevel(loaded.playbook, input.level), districts, now, config.TZ)
+  const year = localYear(now, config.TZ)
+  const number = await nextIncidentNumber(trx, year)
+  const code = `FS-${year}-${String(number).padStart(4, '0')}`
+  const row = await trx
+    .insertInto('incidents')
+    .values({
+      id,
+      code,
+      playbook_id: loaded.playbook.id,
+      playbook_hash: loaded.hash,
+      title: input.title,
+      hazard: input.hazard ?? null,
+      products: JSON.stringify(input.products ?? []),
+      level: input.level,
+      all_districts: input.districts === 'all',
+      districts,
+      status: 'active',
+      exercise: input.exercise ?? false,
+      note: input.note ?? null,
+      created_at: now,
+      created_by: actorIdOf(ctx),
+    })
+    .returning(incidentColumns)
+    .executeTakeFirstOrThrow()
+  const rows = await insertTasks(trx, id, tasks, now)
+  await appendEvents(trx, ctx, now, [
+    {
+      type: 'incident.activated',
+      incidentId: id,
+      subject: code,
+      payload: {
+        code,
+        playbook: loaded.playbook.id,
+        playbookHash: loaded.hash,
+        level: levelName(input.level),
+        districts,
+        exercise: input.exercise ?? false,
+        taskCount: rows.length,
+        ...(spec.announcement && {
+          announcementId: spec.announcement.id,
+          announcementNumber: spec.announcement.number,
+        }),
+      },
+    },
+    ...rows.map((t) => taskCreatedEvent(t)),
+  ])
+  return { incident: row, tasks: rows }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { PUBLISH_JOB, publishDueAnnouncements } from '../announcements/announcement-publish.job.js'
 import type { Config } from '../config.js'
 import type { AppDeps } from '../deps.js'
 import { escalationSweepJob } from '../escalation/escalation.job.js'
@@ -36,7 +37,6 @@ export type JobDefinition = CronJob | LoopJob
 /**
  * The registry: adding a job is one entry here. Named slots that later branches fill, each as one entry:
  * - `webhook-delivery` (loop, every 1 s): deliver due outbox rows claimed with SKIP LOCKED;
- * - `announcement-publish` (loop, every 1 s): publish announcements whose scheduled time has come;
  * - `board-refresh` (cron `*\/5 * * * *`): recompute stale retailer boards.
  * Empty slots are left out rather than registered as no-ops, so `GET /api/v1/jobs` lists only real jobs.
  */
@@ -48,5 +48,15 @@ export const jobs: JobDefinition[] = [
     cron: '* * * * *',
     description: 'Open the next occurrence of each recurring step (daily reports), catching up missed days',
     run: (deps) => createRecurringTasks(deps),
+  },
+  {
+    name: PUBLISH_JOB,
+    kind: 'loop',
+    everyMs: () => 1000,
+    description: 'Publish approved announcements whose scheduled time has come (within seconds of it)',
+    run: async (deps) => {
+      const published = await publishDueAnnouncements(deps)
+      return { worked: published > 0, result: { published } }
+    },
   },
 ]

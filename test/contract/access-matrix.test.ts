@@ -21,9 +21,17 @@ interface Operation {
   path: string
   operationId: string
   access: Access
+  /** Takes a CSV file rather than JSON (the sample import). */
+  csv: boolean
 }
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { 'x-access'?: Access; operationId?: string; requestBody?: unknown }>>
+  paths: Record<
+    string,
+    Record<
+      string,
+      { 'x-access'?: Access; operationId?: string; requestBody?: { content?: Record<string, unknown> } }
+    >
+  >
 }
 
 /** Credentials that must never get past a secured operation. */
@@ -38,11 +46,13 @@ function listOperations(doc: OpenApiDocument): Operation[] {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
       const access = op['x-access']
       // An operation without x-access is itself a contract failure, reported by its own test below.
+      const content = Object.keys(op.requestBody?.content ?? {})
       ops.push({
         method,
         path,
         operationId: op.operationId ?? `${method} ${path}`,
         access: access ?? { roles: [] },
+        csv: content.includes('text/csv'),
       })
     }
   }
@@ -347,9 +357,17 @@ describe('access matrix (from /openapi.json)', () => {
             ? await validCall(op)
             : { path: concretePath(op.path), body: {}, status: successStatus(op) }
           const path = call.path
+          const creds = credentialOptions(cred)
           const r = await t.call(op.method.toUpperCase(), path, {
-            ...credentialOptions(cred),
-            ...(BODY_METHODS.has(op.method) && call.body !== undefined ? { body: call.body } : {}),
+            ...creds,
+            ...(op.csv
+              ? {
+                  raw: typeof call.body === 'string' ? call.body : '抽样编号\n',
+                  headers: { ...creds.headers, 'content-type': 'text/csv' },
+                }
+              : BODY_METHODS.has(op.method) && call.body !== undefined
+                ? { body: call.body }
+                : {}),
           })
           const context = `${op.method.toUpperCase()} ${path} as ${cred} → ${r.status} ${r.text.slice(0, 400)}`
           if (!roles) {

@@ -63,6 +63,7 @@ interface Operation {
   body: Schema | undefined
   /** Statuses the operation documents as an HTML page (a web page's own 404), not problem+json. */
   htmlStatuses: Set<number>
+  roles: string[]
 }
 
 // One app for the whole file, started at collection time so the cases can be named after the document.
@@ -88,6 +89,7 @@ const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, item])
           .filter(([status, r]) => Number(status) >= 400 && r.content?.['text/html'])
           .map(([status]) => Number(status)),
       ),
+      roles: (op['x-access'] && 'roles' in op['x-access'] ? op['x-access'].roles : []) ?? [],
     })),
 )
 
@@ -132,6 +134,8 @@ interface Fixtures {
   tokenId: string
   validBodies: Map<string, unknown>
   idempotencyKey: string
+  /** For operations neither admin nor commander may call (a sampler's). */
+  sampler: string
 }
 let fx: Fixtures
 let tables: string[]
@@ -264,6 +268,7 @@ beforeAll(async () => {
     tokenId: throwaway.body.id,
     validBodies,
     idempotencyKey,
+    sampler: await t.token('sampler'),
   }
 })
 
@@ -294,7 +299,10 @@ interface Probe {
 }
 
 function tokenFor(op: Operation): string {
-  return op.path.startsWith(`${API}/incidents`) ? fx.commander : fx.admin
+  if (op.path.startsWith(`${API}/incidents`)) return fx.commander
+  return op.roles.length > 0 && !op.roles.includes('admin') && op.roles.includes('sampler')
+    ? fx.sampler
+    : fx.admin
 }
 
 function realPath(op: Operation): string {

@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely'
+import type { AnnouncementStatus, DB } from '../db/types.js'
+import { actorColumns, actorIdOf, type RequestContext } from '../domain/context.js'
+import {
+  AppError,
+  conflict,
+  invalidState,
+  issue,
+  type ProblemIssue,
+  validationFailed,
+} from '../domain/errors.js'
+import { type TextRule, textIssues } from '../domain/text.js'
+import { type AnnouncementRow, samplesByNumber, takenSamples } from './announcements.repo.js'
+
+/** The checks every announcement verb makes: who acts, text rules, state, numbers and samples. */
+
+interface Person {
+  id: string
+  name: string
+  role: string
+}
+
+/**
+ * Who acts. 一审一核 tells people apart by the generic actor id (a token today, a staff-console session
+ * later), never by the kind of credential.
+ */
+export function personOf(ctx: RequestContext): Person {
+  const id = actorIdOf(ctx)
+  if (!id) throw new AppError('unauthorized')
+  const { actor_name, actor_role } = actorColumns(ctx)
+  return { id, name: actor_name ?? '', role: actor_role }
+}
+
+/** The text rules, applied here for every entry point (API, demo, later ones). */
+export const NUMBER_RULE: TextRule = { max: 100, name: true }
+export const TITLE_RULE: TextRule = { max: 300 }
+export const PERIOD_RULE: TextRule = { max: 50 }
+export const COMMENT_RULE: TextRule = { max: 2000 }
+
+export function checkText(fields: Parameters<typeof textIssues>[1]) {
+  const issues = textIssues('body', fields)
+  if (issues.length > 0) throw validationFailed(issues)
+}
+
+const STATUS_ZH: Record<AnnouncementStatus, string> = {
+  draft: '草稿',
+  in_review: '待审核',
+  reviewed: '待核准',
+  approved: '已核准待发布',
+  published: '已发布',
+}
+
+export function expectStatus(
+  a: AnnouncementRow,
+  wanted: AnnouncementStatus,
+  action: { zh: string; en: string },
+) {
+  if (a.status !== wanted)
+    throw invalidState(
+      {
+        zh: `公告处于「${STATUS_ZH[a.status]}」状态，不能${action.zh}`,
+        en: `The announcement is ${a.status}; cannot ${action.en}`,
+      },
+      a.status,
+    )
+}
+
+/** Sample numbers → ids, refusing unknown numbers and samples already announced elsewhere, all at once. */
+export async function resolveSamples(
+  db: Kysely<DB>,
+  nos: string[],
+  except: (string | null)[],
+  path = 'body.sampleNos',
+): Promise<string[]> {
+  const issues: ProblemIssue[] = []
+  const unique = [...new Set(nos)]
+  const found = await samplesByNumber(db, unique)
+  unique.forEach((no) => {
+    if (!found.has(no))
+      issues.push(
+        issue(
+          `${path}[${nos.indexOf(no)}]`,
+          { zh: `抽样编号「${no}」不存在`, en: `no sample ${no}` },
+          'unknown_sample',
+        ),
+      )
+  })
+  const ids = unique.flatMap((no) => found.get(no)?.id ?? [])
+  const taken = await takenSamples(db, ids, except)
+  unique.forEach((no) => {
+    const id = found.get(no)?.id
+    const other = id ? taken.get(id) : undefined
+    if (other)
+      issues.push(
+        issue(
+          `${path}[${nos.indexOf(no)}]`,
+          { zh: `样品 ${no} 已在公告「${other}」中`, en: `sample ${no} is already in announcement ${other}` },
+          'sample_taken',
+        ),
+      )
+  })
+  if (issues.length > 0) throw validationFailed(issues)
+  return ids
+}
+
+export async function numberFree(db: Kysely<DB>, number: string, self?: string) {
+  const row = await db
+    .selectFrom('announcements')
+    .select('id')
+    .where('number', '=', number)
+    .executeTakeFirst()
+  if (row && row.id !== self)
+    throw conflict({ zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` })
+}

@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely'
+import { inTransaction } from '../db/transaction.js'
+import type { DB } from '../db/types.js'
+import type { RequestContext } from '../domain/context.js'
+import { conflict, invalidState } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
+import { findAnnouncement } from './announcements.repo.js'
+import { type Deps, insertDraft, missing } from './announcements.service.js'
+
+/**
+ * A published announcement is never edited: a correction is a new announcement that references it (CAP
+ * Update), a retraction another (CAP Cancel). Both are drafts that go through the same review and approval;
+ * their publication supersedes the original (announcement-publish.ts).
+ */
+
+async function standingPublished(trx: Kysely<DB>, id: string, what: { zh: string; en: string }) {
+  const a = isUuid(id) ? await findAnnouncement(trx, id) : undefined
+  if (!a) throw missing()
+  if (a.status !== 'published' || a.kind === 'retraction' || a.superseded)
+    throw invalidState(
+      {
+        zh: `只能${what.zh}已发布且未被更正或撤回的公告`,
+        en: `Only a published announcement still standing can be ${what.en}`,
+      },
+      a.superseded ?? a.status,
+    )
+  const pending = await trx
+    .selectFrom('announcements')
+    .select('number')
+    .where('refers_to', '=', a.id)
+    .where('status', '!=', 'published')
+    .executeTakeFirst()
+  if (pending)
+    throw conflict({
+      zh: `公告已有待发布的更正或撤回：${pending.number}`,
+      en: `A correction or retraction is already pending: ${pending.number}`,
+    })
+  return a
+}
+
+export function correctAnnouncement(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { number: string; title: string; period?: string | undefined; sampleNos?: string[] | undefined },
+) {
+  return inTransaction(deps.db, async (trx) => {
+    const a = await standingPublished(trx, id, { zh: '更正', en: 'corrected' })
+    const nos =
+      input.sampleNos ??
+      (
+        await trx
+          .selectFrom('announcement_samples as l')
+          .innerJoin('samples as s', 's.id', 'l.sample_id')
+          .select('s.no')
+          .where('l.announcement_id', '=', a.id)
+          .orderBy('l.position')
+          .execute()
+      ).map((r) => r.no)
+    return insertDraft(
+      deps,
+      ctx,
+      {
+        number: input.number,
+        title: input.title,
+        period: input.period ?? a.period,
+        kind: 'correction',
+        refersTo: a.id,
+        reason: null,
+        exercise: a.exercise,
+        sampleNos: nos,
+      },
+      trx,
+    )
+  })
+}
+
+export function retractAnnouncement(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { number: string; title: string; reason: string },
+) {
+  return inTransaction(deps.db, async (trx) => {
+    const a = await standingPublished(trx, id, { zh: '撤回', en: 'retracted' })
+    return insertDraft(
+      deps,
+      ctx,
+      {
+        number: input.number,
+        title: input.title,
+        period: a.period,
+        kind: 'retraction',
+        refersTo: a.id,
+        reason: input.reason,
+        exercise: a.exercise,
+        sampleNos: [],
+      },
+      trx,
+    )
+  })
+}

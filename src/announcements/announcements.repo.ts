@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely'
+import type { Transaction } from '../db/transaction.js'
+import type { AnnouncementStatus, DB } from '../db/types.js'
+import { afterCursor, type KeyValue } from '../http/pagination.js'
+
+export type AnnouncementRow = Awaited<ReturnType<typeof findAnnouncement>> & {}
+
+export function findAnnouncement(db: Kysely<DB>, id: string) {
+  return db.selectFrom('announcements').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Locks the row: every workflow step is a check-then-change on it. */
+export function lockAnnouncement(trx: Transaction<DB>, id: string) {
+  return trx.selectFrom('announcements').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export async function sampleIdsOf(db: Kysely<DB>, announcementId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('announcement_samples')
+    .select('sample_id')
+    .where('announcement_id', '=', announcementId)
+    .orderBy('position')
+    .execute()
+  return rows.map((r) => r.sample_id)
+}
+
+/** Sample numbers → ids; numbers not recorded are missing from the map. */
+export async function samplesByNumber(db: Kysely<DB>, nos: string[]) {
+  if (nos.length === 0) return new Map<string, { id: string; verdict: string }>()
+  const rows = await db.selectFrom('samples').select(['id', 'no', 'verdict']).where('no', 'in', nos).execute()
+  return new Map(rows.map((r) => [r.no, { id: r.id, verdict: r.verdict }]))
+}
+
+/**
+ * Samples already in another announcement that is pending or published and still standing (not corrected
+ * or retracted): a sample is announced once. A retraction, and the announcement being corrected or
+ * retracted, do not count.
+ */
+export async function takenSamples(
+  db: Kysely<DB>,
+  sampleIds: string[],
+  except: (string | null)[],
+): Promise<Map<string, string>> {
+  if (sampleIds.length === 0) return new Map()
+  const skip = except.filter((e): e is string => e !== null)
+  let q = db
+    .selectFrom('announcement_samples as s')
+    .innerJoin('announcements as a', 'a.id', 's.announcement_id')
+    .select(['s.sample_id', 'a.number'])
+    .where('s.sample_id', 'in', sampleIds)
+    .where('a.superseded', 'is', null)
+    .where('a.kind', '!=', 'retraction')
+  if (skip.length > 0) q = q.where('a.id', 'not in', skip)
+  const rows = await q.execute()
+  return new Map(rows.map((r) => [r.sample_id, r.number]))
+}
+
+export async function linkSamples(trx: Transaction<DB>, announcementId: string, sampleIds: string[]) {
+  await trx.deleteFrom('announcement_samples').where('announcement_id', '=', announcementId).execute()
+  if (sampleIds.length === 0) return
+  await trx
+    .insertInto('announcement_samples')
+    .values(
+      sampleIds.map((sample_id, i) => ({ announcement_id: announcementId, sample_id, position: i + 1 })),
+    )
+    .execute()
+}
+
+export async function sampleNosOf(db: Kysely<DB>, announcementIds: string[]) {
+  const map = new Map<string, { nos: string[]; failing: number }>()
+  if (announcementIds.length === 0) return map
+  const rows = await db
+    .selectFrom('announcement_samples as l')
+    .innerJoin('samples as s', 's.id', 'l.sample_id')
+    .select(['l.announcement_id', 's.no', 's.verdict'])
+    .where('l.announcement_id', 'in', announcementIds)
+    .orderBy('l.announcement_id')
+    .orderBy('l.position')
+    .execute()
+  for (const r of rows) {
+    const e = map.get(r.announcement_id) ?? { nos: [], failing: 0 }
+    e.nos.push(r.no)
+    if (r.verdict === 'fail') e.failing++
+    map.set(r.announcement_id, e)
+  }
+  return map
+}
+
+export function listAnnouncements(
+  db: Kysely<DB>,
+  f: {
+    status?: AnnouncementStatus | undefined
+    publicOnly?: boolean
+    after?: KeyValue[] | undefined
+    limit: number
+  },
+) {
+  let q = db.selectFrom('announcements').selectAll()
+  if (f.status) q = q.where('status', '=', f.status)
+  if (f.publicOnly) q = q.where('status', '=', 'published')
+  if (f.after) q = q.where(afterCursor(['created_at', 'id'], f.after, 'desc'))
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute()
+}
+
+/** The publication job's claim: one due row, skipping rows another instance holds. */
+export function claimDueAnnouncement(trx: Transaction<DB>, now: Date) {
+  return trx
+    .selectFrom('announcements')
+    .selectAll()
+    .where('status', '=', 'approved')
+    .where('publish_at', '<=', now)
+    .orderBy('publish_at')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst()
+}

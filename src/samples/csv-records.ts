@@ -1,0 +1,76 @@
+/**
+ * RFC 4180 records with the line each starts on. A hand-written scanner rather than csv-parse: with line
+ * numbers on, csv-parse took most of a 100,000-row import (seconds); this takes a fraction of a second.
+ * Quoted cells may hold commas, doubled quotes and line breaks; CRLF, LF and CR all end a record; a BOM is
+ * skipped; empty lines are skipped.
+ */
+export interface CsvRecord {
+  line: number
+  cells: string[]
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export function csvRecords(input: string): CsvRecord[] {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
+  const out: CsvRecord[] = []
+  const n = text.length
+  let i = 0
+  let line = 1
+  while (i < n) {
+    const startLine = line
+    const cells: string[] = []
+    let endOfRecord = false
+    while (!endOfRecord) {
+      let cell: string
+      if (text.charCodeAt(i) === 34 /* " */) {
+        let value = ''
+        let j = i + 1
+        for (;;) {
+          const q = text.indexOf('"', j)
+          if (q < 0) throw new CsvSyntaxError(startLine, `quote opened on line ${startLine} is never closed`)
+          value += text.slice(j, q)
+          if (text.charCodeAt(q + 1) === 34) {
+            value += '"'
+            j = q + 2
+            continue
+          }
+          i = q + 1
+          break
+        }
+        for (const ch of value) if (ch === '\n') line++
+        const c = text.charCodeAt(i)
+        if (i < n && c !== 44 && c !== 10 && c !== 13)
+          throw new CsvSyntaxError(line, `unexpected text after a closing quote on line ${line}`)
+        cell = value
+      } else {
+        let j = i
+        while (j < n) {
+          const c = text.charCodeAt(j)
+          if (c === 44 || c === 10 || c === 13) break
+          j++
+        }
+        cell = text.slice(i, j)
+        i = j
+      }
+      cells.push(cell)
+      const c = text.charCodeAt(i)
+      if (c === 44) i++
+      else {
+        endOfRecord = true
+        if (c === 13) i += text.charCodeAt(i + 1) === 10 ? 2 : 1
+        else if (c === 10) i++
+        line++
+      }
+    }
+    if (!(cells.length === 1 && cells[0] === '')) out.push({ line: startLine, cells })
+  }
+  return out
+}

@@ -1,0 +1,115 @@
+import type { District } from '../districts/district-directory.js'
+import type { Text } from '../domain/errors.js'
+
+/**
+ * Field rules shared by the single-sample API and the file import: how a district is told from an address,
+ * how dates and test items are read, how names are normalised. Pure functions, no database.
+ */
+
+const SPACES = /[\s\u3000\u00a0]+/g
+// Most cells need no cleaning; one test is cheaper than a replace and a trim on every cell of a large file.
+const NEEDS_CLEANING = /^\s|\s$|[\t\n\r\v\f\u3000\u00a0]|\s\s/
+
+/** Trims ASCII and full-width spaces and collapses runs inside to one space. */
+export function clean(value: string | undefined | null): string {
+  if (!value) return ''
+  return NEEDS_CLEANING.test(value) ? value.replace(SPACES, ' ').trim() : value
+}
+
+/** For matching a sampled unit later (retailer linking): NFKC, no spaces, lower case. */
+export function normaliseName(name: string): string {
+  return name.normalize('NFKC').replace(SPACES, '').toLowerCase()
+}
+
+/** Address prefixes above the county level, stripped before matching. */
+const PREFIXES = [/^四川省/, /^四川/, /^成都市/, /^成都/]
+
+/**
+ * Tells the county-level division from an address: `成都市锦江区…` → 510104. Accepts the address without the
+ * city (`锦江区…`), county-level cities and counties (`简阳市…`, `金堂县…`), and the names a division had
+ * before it became a district (`双流县…`, `郫县…`), as older lab reports print them.
+ */
+export class DistrictResolver {
+  private readonly names: [string, string][]
+
+  constructor(districts: readonly District[]) {
+    const names = new Map<string, string>()
+    for (const d of districts) {
+      names.set(d.nameZh, d.code)
+      const base = d.nameZh.replace(/(区|县|市)$/, '')
+      // Former names: a 区 that was a 县 (双流县 → 双流区), and 郫县 → 郫都区.
+      if (base.length >= 2) for (const suffix of ['区', '县', '市']) names.set(`${base}${suffix}`, d.code)
+      if (d.nameZh === '郫都区') names.set('郫县', d.code)
+    }
+    for (const d of districts) names.set(d.nameZh, d.code) // a current name wins over a former one
+    // Longest first, so 新都区 is never read as a shorter name's prefix.
+    this.names = [...names.entries()].sort((a, b) => b[0].length - a[0].length)
+  }
+
+  resolve(address: string): string | undefined {
+    let rest = address.normalize('NFKC').replace(SPACES, '')
+    for (const p of PREFIXES) rest = rest.replace(p, '')
+    for (const [name, code] of this.names) if (rest.startsWith(name)) return code
+    // Otherwise a full current name anywhere, if exactly one division is named.
+    const found = new Set(this.names.filter(([name]) => rest.includes(name)).map(([, code]) => code))
+    return found.size === 1 ? [...found][0] : undefined
+  }
+}
+
+const PURCHASE_PREFIX = /^[(（]\s*购进日期\s*[)）]\s*/
+
+export type DateReading =
+  | { kind: 'none' }
+  | { kind: 'batch'; text: string }
+  | { kind: 'date'; text: string; date: string; purchase: boolean }
+  | { kind: 'invalid'; text: string; reason: Text }
+
+function isoDate(y: number, m: number, d: number): string | undefined {
+  const date = new Date(Date.UTC(y, m - 1, d))
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined
+  if (y < 1900 || y > 2100) return undefined
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+}
+
+/** A plain date as `2005-03-12`, `2005/3/12` or `20050312`; undefined when not date-shaped. */
+export function readDate(text: string): { date?: string; shaped: boolean } {
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(text)
+  if (!m) return { shaped: false }
+  const date = isoDate(Number(m[1]), Number(m[2]), Number(m[3]))
+  return date ? { date, shaped: true } : { shaped: true }
+}
+
+/**
+ * 生产日期/批号: a date (kept as a date too), a date with the `(购进日期)` prefix (a purchase date), or a batch
+ * code kept as printed. A date-shaped value that is no calendar date is refused.
+ */
+export function readProductionDate(raw: string): DateReading {
+  const text = clean(raw)
+  if (!text || text === '/' || text === '-') return { kind: 'none' }
+  const purchase = PURCHASE_PREFIX.test(text)
+  const body = text.replace(PURCHASE_PREFIX, '')
+  const { date, shaped } = readDate(body)
+  if (date) return { kind: 'date', text, date, purchase }
+  if (shaped || purchase)
+    return {
+      kind: 'invalid',
+      text,
+      reason: { zh: `日期「${body}」不存在`, en: `impossible date "${body}"` },
+    }
+  return { kind: 'batch', text }
+}
+
+/** `║` is the published separator; `||`, `|` and `丨` are what people type instead. */
+const ITEM_SEPARATOR = /║|\|\||\||丨/
+
+export function splitItemCell(cell: string): string[] {
+  return cell.split(ITEM_SEPARATOR).map(clean)
+}
+
+// A unit of measure at the end of a value: CFU/g, MPN/100g, mg/kg, g/100g, %.
+const UNIT = /([A-Za-zμµ][A-Za-z0-9μµ]*(?:\/[0-9]*[A-Za-zμµ]+)*|%|‰)$/
+
+/** The unit where it can be told from the result or the limit (`2.1×10⁶CFU/g` → `CFU/g`); otherwise null. */
+export function unitOf(result: string, limit: string | null): string | null {
+  return UNIT.exec(result)?.[1] ?? (limit ? (UNIT.exec(limit)?.[1] ?? null) : null)
+}
