@@ -75,6 +75,13 @@ interface Fixtures {
   playbookHash: string
   tokenId: string
   userId: string
+  webhookId: string
+  sampleId: string
+  /** A published announcement (sampler drafted, reviewer reviewed, approver approved and published). */
+  announcementId: string
+  /** The public alert of the city-wide incident, and the file name of its first CAP message. */
+  alertId: string
+  capFile: string
   tokens: Record<Role, string>
   revoked: string
   neighbour: string
@@ -151,7 +158,32 @@ beforeAll(async () => {
     201,
   )
 
+  const webhook = await ok(
+    t.call('POST', `${API}/webhooks`, {
+      token: admin,
+      body: { url: 'http://127.0.0.1:9/hook', events: ['incident.*'] },
+    }),
+    201,
+  )
+  const sampleNo = await freshSampleNo(tokens.sampler)
+  const sample = await ok(t.call('GET', `${API}/samples?limit=500`, { token: admin }), 200)
+  const sampleId = (sample.body.items as { id: string; no: string }[]).find((i) => i.no === sampleNo)?.id
+  if (!sampleId) throw new Error(`fixture: sample ${sampleNo} not listed`)
+  const announcementId = await announcementAt(tokens, 'published', {}, sampleNo)
+  // The activation's public alert (src/alerts/incident-alerts.ts) is read through the public cache.
+  const alert = await eventually(async () => {
+    const list = await t.call('GET', `${API}/public/alerts`)
+    return (list.body.items as { id: string; source: { id: string }; versions: { capUrl: string }[] }[]).find(
+      (a) => a.source.id === incident.body.id,
+    )
+  })
+
   fx = {
+    webhookId: webhook.body.id,
+    sampleId,
+    announcementId,
+    alertId: alert.id,
+    capFile: alert.versions[0]!.capUrl.split('/').pop()!,
     incidentId: incident.body.id,
     scopedIncidentId: scoped.body.id,
     taskId: other.id,
@@ -165,11 +197,83 @@ beforeAll(async () => {
   }
 })
 
+async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await read()
+    if (v !== undefined) return v
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('fixture: never appeared')
+}
+
+let sampleSeq = 0
+/** A new passed sample (no failing items) recorded by the sampler; answers its number (抽样编号). */
+async function freshSampleNo(sampler: string): Promise<string> {
+  sampleSeq += 1
+  const no = `GC26MATRIX${String(sampleSeq).padStart(4, '0')}`
+  await ok(
+    t.call('POST', `${API}/samples`, {
+      token: sampler,
+      body: {
+        no,
+        unit: { name: '契约测试商场', address: '成都市锦江区总府路15号' },
+        foodName: '豆瓣酱',
+        category: '调味品',
+        items: [],
+      },
+    }),
+    201,
+  )
+  return no
+}
+
+type Stage = 'draft' | 'in_review' | 'reviewed' | 'approved' | 'published'
+const STAGES: Stage[] = ['draft', 'in_review', 'reviewed', 'approved', 'published']
+let numberSeq = 0
+/**
+ * A new announcement of a fresh sample carried to `stage` by three different people (一审一核): the
+ * drafter, the reviewer and the approver (who also publishes) are the given roles' tokens.
+ */
+async function announcementAt(
+  tokens: Record<Role, string>,
+  stage: Stage,
+  people: { drafter?: Role; reviewer?: Role; approver?: Role } = {},
+  sampleNo?: string,
+): Promise<string> {
+  const drafter = tokens[people.drafter ?? 'sampler']
+  const reviewer = tokens[people.reviewer ?? 'reviewer']
+  const approver = tokens[people.approver ?? 'approver']
+  numberSeq += 1
+  const no = sampleNo ?? (await freshSampleNo(tokens.sampler))
+  const made = await ok(
+    t.call('POST', `${API}/announcements`, {
+      token: drafter,
+      body: { number: `契约〔2026〕第${numberSeq}号`, title: '抽检信息', period: '2026Q4', sampleNos: [no] },
+    }),
+    201,
+  )
+  const id = made.body.id as string
+  const reach = STAGES.indexOf(stage)
+  const step = (path: string, token: string, body?: unknown) =>
+    ok(t.call('POST', `${API}/announcements/${id}/${path}`, { token, body }), 200)
+  if (reach >= 1) await step('submit', drafter)
+  if (reach >= 2) await step('review', reviewer, { decision: 'pass', comment: '核对无误' })
+  if (reach >= 3) await step('approve', approver, { decision: 'pass', comment: '同意' })
+  if (reach >= 4) await step('publish', approver, {})
+  return id
+}
+
 /** Real ids where the path names a kind of resource we hold, a random UUID otherwise. */
 function concretePath(path: string): string {
-  const resource = path.slice(API.length).split('/')[1]
+  const segments = (path.startsWith(API) ? path.slice(API.length) : path).split('/').filter(Boolean)
+  const resource = segments[0] === 'public' ? `public/${segments[1]}` : segments[0]
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (name === 'hash') return fx.playbookHash
+    if (resource === 'cap') return fx.capFile
+    if (resource === 'alerts' || resource === 'public/alerts') return fx.alertId
+    if (resource === 'announcements' || resource === 'public/announcements') return fx.announcementId
+    if (resource === 'webhooks') return fx.webhookId
+    if (resource === 'samples') return fx.sampleId
     if (resource === 'incidents') return fx.incidentId
     if (resource === 'tasks') return fx.taskId
     if (resource === 'playbooks') return 'sudan-red'
@@ -254,58 +358,169 @@ async function freshIncident(): Promise<string> {
  * needs an entry only when `concretePath` cannot build a path that succeeds (query parameters it requires,
  * a resource of a kind the fixtures do not hold).
  */
-const VALID_CALLS: Record<string, () => Promise<{ path?: string; body?: unknown; status?: number }>> = {
-  // 200 is the idempotent replay; a new activation is 201.
-  activateIncident: async () => ({
-    status: 201,
-    body: { playbook: 'sudan-red', level: 'IV', title: 'allowed', districts: [HOME] },
-  }),
-  changeIncidentLevel: async () => ({
-    path: `${API}/incidents/${await freshIncident()}/level`,
-    body: { level: 'III', reason: '扩散' },
-  }),
-  closeIncident: async () => ({
-    path: `${API}/incidents/${await freshIncident()}/close`,
-    body: { summary: '结束' },
-  }),
-  acknowledgeTask: async () => ({ path: `${API}/tasks/${await freshTask()}/ack` }),
-  startTask: async () => ({
-    path: `${API}/tasks/${await freshTask('activate-response', true)}/start`,
-  }),
-  reportOnTask: async () => ({
-    path: `${API}/tasks/${await freshTask('activate-response', true)}/reports`,
-    body: { figures: { staff_deployed: 12, teams_formed: 3 } },
-  }),
-  completeTask: async () => ({
-    path: `${API}/tasks/${await freshTask('activate-response', true)}/complete`,
-    body: {},
-  }),
-  declineTask: async () => ({
-    path: `${API}/tasks/${await freshTask()}/decline`,
-    body: { reason: '辖区无此类门店' },
-  }),
-  cancelTask: async () => ({
-    path: `${API}/tasks/${await freshTask()}/cancel`,
-    body: { reason: '不适用' },
-  }),
-  createToken: async () => ({ body: { name: 'allowed', role: 'sampler' } }),
-  revokeToken: async () => {
-    const made = await ok(
-      t.call('POST', `${API}/tokens`, {
-        token: fx.tokens.admin,
-        body: { name: 'to revoke', role: 'sampler' },
-      }),
-      201,
-    )
-    return { path: `${API}/tokens/${made.body.id}` }
-  },
+const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: unknown; status?: number }>> =
+  {
+    // 200 is the idempotent replay; a new activation is 201.
+    activateIncident: async () => ({
+      status: 201,
+      body: { playbook: 'sudan-red', level: 'IV', title: 'allowed', districts: [HOME] },
+    }),
+    changeIncidentLevel: async () => ({
+      path: `${API}/incidents/${await freshIncident()}/level`,
+      body: { level: 'III', reason: '扩散' },
+    }),
+    closeIncident: async () => ({
+      path: `${API}/incidents/${await freshIncident()}/close`,
+      body: { summary: '结束' },
+    }),
+    acknowledgeTask: async () => ({ path: `${API}/tasks/${await freshTask()}/ack` }),
+    startTask: async () => ({
+      path: `${API}/tasks/${await freshTask('activate-response', true)}/start`,
+    }),
+    reportOnTask: async () => ({
+      path: `${API}/tasks/${await freshTask('activate-response', true)}/reports`,
+      body: { figures: { staff_deployed: 12, teams_formed: 3 } },
+    }),
+    completeTask: async () => ({
+      path: `${API}/tasks/${await freshTask('activate-response', true)}/complete`,
+      body: {},
+    }),
+    declineTask: async () => ({
+      path: `${API}/tasks/${await freshTask()}/decline`,
+      body: { reason: '辖区无此类门店' },
+    }),
+    cancelTask: async () => ({
+      path: `${API}/tasks/${await freshTask()}/cancel`,
+      body: { reason: '不适用' },
+    }),
+    createToken: async () => ({ body: { name: 'allowed', role: 'sampler' } }),
+    revokeToken: async () => {
+      const made = await ok(
+        t.call('POST', `${API}/tokens`, {
+          token: fx.tokens.admin,
+          body: { name: 'to revoke', role: 'sampler' },
+        }),
+        201,
+      )
+      return { path: `${API}/tokens/${made.body.id}` }
+    },
+    reassignTask: async () => {
+      const id = await freshTask()
+      await ok(
+        t.call('POST', `${API}/tasks/${id}/decline`, {
+          token: fx.tokens.district,
+          body: { reason: '无此门店' },
+        }),
+        200,
+      )
+      return { path: `${API}/tasks/${id}/reassign`, body: { reason: '改由区局执法大队处置' } }
+    },
+    // A GET with a required query: a real search.
+    searchPublic: async () => ({ path: `${API}/public/search?q=${encodeURIComponent('辣椒')}` }),
+    putDistrictContacts: async () => ({
+      body: { dutyOfficer: { name: '值班员', phone: '028-1234-5678' }, head: null },
+    }),
+    putCityContacts: async () => ({
+      body: { commandCentre: { name: '指挥中心', phone: '028-8765-4321' }, cityLeadership: null },
+    }),
+    createUser: async () => ({
+      body: { login: `u${randomUUID().slice(0, 8)}`, name: '新同事', role: 'sampler' },
+    }),
+    updateUser: async () => {
+      const made = await ok(
+        t.call('POST', `${API}/users`, {
+          token: fx.tokens.admin,
+          body: { login: `u${randomUUID().slice(0, 8)}`, name: '待改名', role: 'sampler' },
+        }),
+        201,
+      )
+      return { path: `${API}/users/${made.body.id}`, body: { name: '已改名' } }
+    },
+    createWebhook: async () => ({ body: { url: 'http://127.0.0.1:9/hook', events: ['task.*'] } }),
+    deleteWebhook: async () => ({ path: `${API}/webhooks/${await freshWebhook(['task.*'])}` }),
+    redeliverWebhookDelivery: async () => {
+      const hook = await freshWebhook(['incident.activated'])
+      await freshIncident()
+      // A dead letter, as the delivery job leaves one after the retry window (test/webhooks covers that path).
+      const dead = await t.deps.db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'dead' })
+        .where('webhook_id', '=', hook)
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      return { path: `${API}/webhooks/${hook}/deliveries/${dead.id}/redeliver` }
+    },
+    createSample: async () => ({
+      body: {
+        no: `GC26MATRIXNEW${++sampleSeq}`,
+        unit: { name: '契约测试商场', address: '成都市锦江区总府路15号' },
+        foodName: '豆瓣酱',
+        category: '调味品',
+        items: [],
+      },
+    }),
+    // 200 answers a file already imported; a new file is 201.
+    importSamples: async () => ({
+      status: 201,
+      body:
+        '序号,抽样编号,标称生产企业名称,标称生产企业地址,被抽样单位名称,被抽样单位地址,食品名称,规格型号,商标,生产日期/批号,分类,检验机构,备注\n' +
+        `1,GC26MATRIXCSV${++sampleSeq},成都蜀味调味品有限公司,成都市郫都区,契约测试商场,成都市锦江区总府路15号,辣椒酱,260g/瓶,蜀味坊,2026-10-02,调味品,四川省食品检验研究院,\n`,
+    }),
+    draftAnnouncement: async () => ({
+      body: {
+        number: `契约〔2026〕第${++numberSeq}号`,
+        title: '抽检信息',
+        period: '2026Q4',
+        sampleNos: [await freshSampleNo(fx.tokens.sampler)],
+      },
+    }),
+    // The drafter's own verbs: the caller drafts.
+    updateAnnouncementDraft: async (as) => ({
+      path: `${API}/announcements/${await announcementAt(fx.tokens, 'draft', { drafter: as })}`,
+      body: { title: '抽检信息（修订）' },
+    }),
+    submitAnnouncement: async (as) => ({
+      path: `${API}/announcements/${await announcementAt(fx.tokens, 'draft', { drafter: as })}/submit`,
+    }),
+    reviewAnnouncement: async () => ({
+      path: `${API}/announcements/${await announcementAt(fx.tokens, 'in_review')}/review`,
+      body: { decision: 'pass', comment: '核对无误' },
+    }),
+    // Only the approver publishes: the caller approves, then publishes.
+    approveAnnouncement: async () => ({
+      path: `${API}/announcements/${await announcementAt(fx.tokens, 'reviewed')}/approve`,
+      body: { decision: 'pass', comment: '同意' },
+    }),
+    publishAnnouncement: async (as) => ({
+      path: `${API}/announcements/${await announcementAt(fx.tokens, 'approved', { approver: as })}/publish`,
+      body: {},
+    }),
+    correctAnnouncement: async () => ({
+      path: `${API}/announcements/${await announcementAt(fx.tokens, 'published')}/correct`,
+      body: { number: `契约〔2026〕更正${++numberSeq}号`, title: '更正' },
+    }),
+    retractAnnouncement: async () => ({
+      path: `${API}/announcements/${await announcementAt(fx.tokens, 'published')}/retract`,
+      body: { number: `契约〔2026〕撤回${++numberSeq}号`, title: '撤回', reason: '数据有误' },
+    }),
+  }
+
+async function freshWebhook(events: string[]): Promise<string> {
+  const made = await ok(
+    t.call('POST', `${API}/webhooks`, {
+      token: fx.tokens.admin,
+      body: { url: 'http://127.0.0.1:9/hook', events },
+    }),
+    201,
+  )
+  return made.body.id
 }
 
 /** GETs read the shared fixtures; anything that writes must say how to succeed in VALID_CALLS. */
-async function validCall(op: Operation): Promise<{ path: string; body?: unknown; status: number }> {
+async function validCall(op: Operation, as: Role): Promise<{ path: string; body?: unknown; status: number }> {
   const custom = VALID_CALLS[op.operationId]
   if (custom) {
-    const c = await custom()
+    const c = await custom(as)
     return {
       path: c.path ?? concretePath(op.path),
       status: c.status ?? successStatus(op),
@@ -354,7 +569,7 @@ describe('access matrix (from /openapi.json)', () => {
         it(`${cred} ${expectation}`, async () => {
           const allowed = expectation === 'is allowed' || (!roles && !REFUSED.includes(cred as never))
           const call = allowed
-            ? await validCall(op)
+            ? await validCall(op, (ROLES as readonly string[]).includes(cred) ? (cred as Role) : 'admin')
             : { path: concretePath(op.path), body: {}, status: successStatus(op) }
           const path = call.path
           const creds = credentialOptions(cred)

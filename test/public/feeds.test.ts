@@ -5,7 +5,7 @@ import { validateXML } from 'xmllint-wasm'
 import { announcement, publish, sample } from '../alerts/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
-const XSD = readFileSync(new URL('../../../../shared/data/cap-v1.2.xsd', import.meta.url), 'utf8')
+const XSD = readFileSync(new URL('../fixtures/cap/cap-v1.2.xsd', import.meta.url), 'utf8')
 let t: TestApp
 let commander: string
 const API = '/api/v1'
