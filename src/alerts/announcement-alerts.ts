@@ -15,6 +15,8 @@ export interface AnnouncementAlertInput {
     kind: 'original' | 'correction' | 'retraction'
     /** The announcement a correction or retraction refers to. */
     references?: string | undefined
+    /** Drill data: its alerts are exercise alerts (CAP status Exercise), never listed as real. */
+    exercise?: boolean | undefined
   }
   samples: FailingSample[]
 }
@@ -115,9 +117,9 @@ export function productAlertsFromAnnouncement(
     })
 }
 
-const state = (p: ProductAlert) => ({
+const state = (p: ProductAlert, exercise: boolean) => ({
   status: 'active' as const,
-  exercise: false,
+  exercise,
   level: PRODUCT_LEVEL,
   productCategory: p.productCategory,
   districts: p.districts,
@@ -147,7 +149,15 @@ export async function writeAlerts(
     const previous = bySampleNo.get(p.sampleNo)
     bySampleNo.delete(p.sampleNo)
     const key = { source: 'announcement' as const, announcementId: p.announcementId, sampleId: p.sampleId }
-    await issueVersion(trx, ctx, now, previous, key, state(p), previous ? 'Update' : 'Alert')
+    await issueVersion(
+      trx,
+      ctx,
+      now,
+      previous,
+      key,
+      state(p, input.announcement.exercise ?? false),
+      previous ? 'Update' : 'Alert',
+    )
     counts[previous ? 'updated' : 'issued']++
   }
   for (const row of bySampleNo.values()) {

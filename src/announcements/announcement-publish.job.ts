@@ -1,7 +1,7 @@
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import { systemContext } from '../domain/context.js'
-import { noPublicationHooks, type PublicationHooks, publishAnnouncement } from './announcement-publish.js'
+import { publishAnnouncement } from './announcement-publish.js'
 import { claimDueAnnouncement } from './announcements.repo.js'
 
 // Bounds one run; the next tick (seconds later) picks up the rest.
@@ -16,7 +16,7 @@ export const PUBLISH_JOB = 'publish-announcements'
  * approver who scheduled the publication is on the `announcement.scheduled` event and in `published_by`.
  */
 export async function publishDueAnnouncements(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'> & { publicationHooks?: PublicationHooks },
+  deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>,
 ): Promise<number> {
   let published = 0
   for (; published < MAX_PER_RUN; published++) {
@@ -24,14 +24,7 @@ export async function publishDueAnnouncements(
       const now = deps.clock.now()
       const a = await claimDueAnnouncement(trx, now)
       if (!a) return false
-      await publishAnnouncement(
-        trx,
-        deps,
-        systemContext(PUBLISH_JOB),
-        a,
-        now,
-        deps.publicationHooks ?? noPublicationHooks,
-      )
+      await publishAnnouncement(trx, deps, systemContext(PUBLISH_JOB), a, now)
       return true
     })
     if (!done) break

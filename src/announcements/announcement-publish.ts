@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { consumerAlerts } from '../alerts/publication-alerts.js'
 import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
@@ -16,6 +17,7 @@ const DISPOSAL_LEVEL = 4 // IV 一般
 export interface PublishedAnnouncement {
   id: string
   number: string
+  title: string
   kind: AnnouncementKind
   refersTo: string | null
   sampleIds: string[]
@@ -27,15 +29,14 @@ export interface PublishedAnnouncement {
 }
 
 /**
- * What else happens in the publishing transaction. The consumer alerts (one per failing product) and the
- * board refresh plug in here; until then it does nothing.
+ * What else happens in the publishing transaction. The default is the consumer alerts (one per failing
+ * product, src/alerts/publication-alerts.ts); a later module (the board) may add to it.
  */
 export interface PublicationHooks {
-  onPublished(trx: Transaction<DB>, published: PublishedAnnouncement): Promise<void>
+  onPublished(trx: Transaction<DB>, ctx: RequestContext, published: PublishedAnnouncement): Promise<void>
 }
-export const noPublicationHooks: PublicationHooks = { onPublished: async () => {} }
 
-type Deps = Pick<AppDeps, 'config' | 'playbooks'>
+type Deps = Pick<AppDeps, 'config' | 'playbooks' | 'districts'>
 
 interface SampleFacts {
   id: string
@@ -186,7 +187,7 @@ export async function publishAnnouncement(
   ctx: RequestContext,
   a: AnnouncementRow,
   now: Date,
-  hooks: PublicationHooks = noPublicationHooks,
+  hooks: PublicationHooks = consumerAlerts(deps.districts),
 ): Promise<PublishedAnnouncement> {
   const samples = await samplesOf(trx, a.id)
   const sampleIds = samples.map((s) => s.id)
@@ -255,6 +256,7 @@ export async function publishAnnouncement(
   const published: PublishedAnnouncement = {
     id: a.id,
     number: a.number,
+    title: a.title,
     kind: a.kind,
     refersTo: a.refers_to,
     sampleIds,
@@ -282,6 +284,6 @@ export async function publishAnnouncement(
       },
     },
   ])
-  await hooks.onPublished(trx, published)
+  await hooks.onPublished(trx, ctx, published)
   return published
 }

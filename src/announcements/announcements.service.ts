@@ -17,12 +17,10 @@ import {
   resolveSamples,
   TITLE_RULE,
 } from './announcement-checks.js'
-import { noPublicationHooks, type PublicationHooks, publishAnnouncement } from './announcement-publish.js'
+import { publishAnnouncement } from './announcement-publish.js'
 import { type AnnouncementRow, linkSamples, lockAnnouncement, sampleIdsOf } from './announcements.repo.js'
 
-export type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'> & {
-  publicationHooks?: PublicationHooks
-}
+export type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>
 
 export const missing = () => notFound({ zh: '公告不存在', en: 'No such announcement' })
 
@@ -338,7 +336,7 @@ export async function publishOrSchedule(
       })
       return { scheduled: true }
     }
-    await publishAnnouncement(trx, deps, ctx, a, now, deps.publicationHooks ?? noPublicationHooks)
+    await publishAnnouncement(trx, deps, ctx, a, now)
     return { scheduled: false }
   })
 }
