@@ -24,6 +24,7 @@ import { type AnnouncementPagesSource, announcementPageRoutes } from './public/a
 import { feedRoutes } from './public/feeds.routes.js'
 import { pageRoutes } from './public/pages.routes.js'
 import { createPublicReads } from './public/public-reads.js'
+import { announcementPagesSource, publishedSampleSearch } from './public/published-sources.js'
 import { rateLimit } from './public/rate-limit.js'
 import { type ReadCache, servedFromMemory } from './public/read-cache.js'
 import type { SearchSource } from './public/search.js'
@@ -37,7 +38,10 @@ import { webhookRoutes } from './webhooks/webhooks.routes.js'
 
 export const API_PREFIX = '/api/v1'
 
-/** Sources from modules that land later (issue 8): published samples for search, announcements for pages. */
+/**
+ * What the public reads take from the announcements module: published samples for search, announcements for
+ * the pages. Both default to the real data; tests may pass fixtures.
+ */
 export interface PublicSources {
   searchSources?: SearchSource[]
   announcementPages?: AnnouncementPagesSource
@@ -52,7 +56,9 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
   // Repeats of alert and feed reads are answered from memory before the API middleware (search is not:
   // it is rate limited).
-  const reads = createPublicReads(deps, opts.searchSources)
+  const searchSources = opts.searchSources ?? [publishedSampleSearch(deps)]
+  const announcements = opts.announcementPages ?? announcementPagesSource(deps)
+  const reads = createPublicReads(deps, searchSources, announcements)
   const fromMemory = servedFromMemory(reads as ReadCache<unknown>)
   app.use(`${API_PREFIX}/public/alerts`, fromMemory)
   app.use(`${API_PREFIX}/public/alerts/*`, fromMemory)
@@ -89,14 +95,8 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, publicAlertRoutes(reads))
   app.route(API_PREFIX, searchRoutes(reads))
   app.route('/', feedRoutes(deps, reads))
-  const announcements = opts.announcementPages
-  app.route(
-    '/',
-    pageRoutes(deps, reads, {
-      ...(announcements && { latestAnnouncements: async () => (await announcements.list()).slice(0, 5) }),
-    }),
-  )
-  if (announcements) app.route('/', announcementPageRoutes(announcements))
+  app.route('/', pageRoutes(deps, reads))
+  app.route('/', announcementPageRoutes(announcements))
   app.route(API_PREFIX, sampleRoutes(deps))
   app.route(API_PREFIX, announcementRoutes(deps))
   app.route(API_PREFIX, publicAnnouncementRoutes(deps))

@@ -9,6 +9,25 @@ export interface TestItem {
   limit: string
 }
 
+/** A sample's test item as the public reads it: the unit follows the result, and a numeric limit. */
+export function publicItem(i: {
+  name: string
+  result: string
+  limit_value: string | null
+  unit: string | null
+}): TestItem {
+  const unit = i.unit ?? ''
+  return {
+    name: i.name,
+    result: `${i.result}${unit}`,
+    limit: i.limit_value
+      ? unit && /\d/.test(i.limit_value)
+        ? `${i.limit_value}${unit}`
+        : i.limit_value
+      : '—',
+  }
+}
+
 /** A product an alert names: CAP parameters `product`, `brand`, `batch`, `producer`. */
 export interface AlertProduct {
   name: string

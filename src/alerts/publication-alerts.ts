@@ -2,6 +2,7 @@ import type { PublicationHooks, PublishedAnnouncement } from '../announcements/a
 import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { DistrictDirectory } from '../districts/district-directory.js'
+import { publicItem } from './alert-content.js'
 import { type FailingSample, writeAlerts } from './announcement-alerts.js'
 
 /**
@@ -61,17 +62,6 @@ async function failingSamples(
     unitAddress: s.unit_address,
     districtCode: s.district_code,
     category: s.category,
-    failingItems: items
-      .filter((i) => i.sample_id === s.id)
-      .map((i) => ({
-        name: i.name,
-        result: i.unit ? `${i.result}${i.unit}` : i.result,
-        // The unit belongs to a numeric limit too (≤0.5 mg/kg), not to 不得检出.
-        limit: i.limit_value
-          ? i.unit && /\d/.test(i.limit_value)
-            ? `${i.limit_value}${i.unit}`
-            : i.limit_value
-          : '—',
-      })),
+    failingItems: items.filter((i) => i.sample_id === s.id).map(publicItem),
   }))
 }

@@ -8,7 +8,7 @@ import { pageLang } from '../web/i18n.js'
 import { SITE_CSS } from '../web/layout.js'
 import { htmlResponse, pageResponses } from '../web/page-route.js'
 import { pageHeaders } from '../web/security.js'
-import { AlertPage, type AnnouncementLink, HomePage, NotFoundPage, SearchPage } from './alert-pages.js'
+import { AlertPage, HomePage, NotFoundPage, SearchPage } from './alert-pages.js'
 import type { PublicReads } from './public-reads.js'
 import { sendCached } from './read-cache.js'
 import { searchPage } from './search.routes.js'
@@ -51,13 +51,8 @@ const searchPageRoute = publicRoute(
   { api: false },
 )
 
-/** Where the home page gets its latest announcements; issue 8 supplies one. */
-export interface PageSources {
-  latestAnnouncements?: () => AnnouncementLink[] | Promise<AnnouncementLink[]>
-}
-
 /** The public web pages: server-rendered, no scripts, served from the same in-memory model as the API. */
-export function pageRoutes(_deps: Pick<AppDeps, 'config'>, reads: PublicReads, sources: PageSources = {}) {
+export function pageRoutes(_deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
   const selfOf = (url: string) => {
     const u = new URL(url)
     u.searchParams.delete('lang')
@@ -77,7 +72,6 @@ export function pageRoutes(_deps: Pick<AppDeps, 'config'>, reads: PublicReads, s
     .openapi(home, async (c) => {
       const lang = pageLang(c)
       pageHeaders(c)
-      const announcements = sources.latestAnnouncements ? await sources.latestAnnouncements() : null
       const entry = await reads.get(`page:home:${lang}`, HTML, (s) => {
         const base = { status: 'active' as const, limit: HOME_SIZE }
         return renderPage(
@@ -86,7 +80,7 @@ export function pageRoutes(_deps: Pick<AppDeps, 'config'>, reads: PublicReads, s
             self="/"
             alerts={listAlerts(s.alerts, { ...base, exercise: 'false' }).items}
             drills={listAlerts(s.alerts, { ...base, exercise: 'true' }).items}
-            announcements={announcements}
+            announcements={s.latestAnnouncements}
           />,
         )
       })

@@ -1,5 +1,6 @@
 import { type AlertSnapshot, loadAlertSnapshot } from '../alerts/alert-snapshot.js'
 import type { AppDeps } from '../deps.js'
+import type { AnnouncementPagesSource, AnnouncementSummary } from './announcement-pages.js'
 import { PolledChangeSignal } from './change-signal.js'
 import { ReadCache } from './read-cache.js'
 import { alertSearchEntries, SearchIndex, type SearchSource } from './search.js'
@@ -7,7 +8,12 @@ import { alertSearchEntries, SearchIndex, type SearchSource } from './search.js'
 export interface PublicSnapshot {
   alerts: AlertSnapshot
   search: SearchIndex
+  /** The home page's latest announcements, newest first (null: no announcement source). */
+  latestAnnouncements: AnnouncementSummary[] | null
 }
+
+/** How many announcements the home page lists. */
+const LATEST = 5
 
 export type PublicReads = ReadCache<PublicSnapshot>
 
@@ -18,11 +24,17 @@ export type PublicReads = ReadCache<PublicSnapshot>
 export function createPublicReads(
   deps: Pick<AppDeps, 'db' | 'config'>,
   sources: SearchSource[] = [],
+  announcements?: AnnouncementPagesSource,
 ): PublicReads {
   const signal = new PolledChangeSignal(deps.db, deps.config.PUBLIC_CACHE_CHECK_MS)
   return new ReadCache(signal, async () => {
     const alerts = await loadAlertSnapshot(deps.db)
     const extra = await Promise.all(sources.map((s) => s.entries()))
-    return { alerts, search: new SearchIndex([...alertSearchEntries(alerts), ...extra.flat()]) }
+    const latest = announcements ? (await announcements.list()).slice(0, LATEST) : null
+    return {
+      alerts,
+      search: new SearchIndex([...alertSearchEntries(alerts), ...extra.flat()]),
+      latestAnnouncements: latest,
+    }
   })
 }

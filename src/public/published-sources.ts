@@ -1,0 +1,170 @@
+import { capTime, publicItem } from '../alerts/alert-content.js'
+import { publicStats } from '../announcements/announcement-stats.js'
+import {
+  announcementPage,
+  announcementSamples,
+  readAnnouncement,
+} from '../announcements/announcements.read.js'
+import type { AppDeps } from '../deps.js'
+import { AppError } from '../domain/errors.js'
+import { districtNameOf } from '../samples/samples.service.js'
+import type {
+  AnnouncementDetail,
+  AnnouncementPagesSource,
+  AnnouncementSummary,
+} from './announcement-pages.js'
+import { type SearchEntry, type SearchSource, searchText } from './search.js'
+
+type Deps = Pick<AppDeps, 'db' | 'districts'>
+
+/**
+ * Published samples (passed and failed) for search, each under the announcement that currently stands for
+ * it: a retracted announcement's samples are no longer public, a correction's replace its original's.
+ * Failed first, then newest; exercise announcements' samples are marked, like drill alerts.
+ */
+export function publishedSampleSearch(deps: Pick<AppDeps, 'db'>): SearchSource {
+  return {
+    async entries(): Promise<SearchEntry[]> {
+      const rows = await deps.db
+        .selectFrom('samples as s')
+        .innerJoin('announcement_samples as l', 'l.sample_id', 's.id')
+        .innerJoin('announcements as a', 'a.id', 'l.announcement_id')
+        .select([
+          's.id',
+          's.food_name',
+          's.brand',
+          's.batch',
+          's.producer_name',
+          's.unit_name',
+          's.verdict',
+          'a.id as announcement_id',
+          'a.number',
+          'a.exercise',
+          'a.published_at',
+        ])
+        .where('s.public', '=', true)
+        .where('a.status', '=', 'published')
+        .where('a.superseded', 'is', null)
+        .where('a.kind', '!=', 'retraction')
+        .execute()
+      const failed = rows.filter((r) => r.verdict === 'fail').map((r) => r.id)
+      const items = new Map<string, ReturnType<typeof publicItem>[]>()
+      if (failed.length > 0) {
+        const found = await deps.db
+          .selectFrom('sample_items')
+          .select(['sample_id', 'name', 'result', 'limit_value', 'unit'])
+          .where('sample_id', 'in', failed)
+          .where('verdict', '=', 'fail')
+          .orderBy('sample_id')
+          .orderBy('position')
+          .execute()
+        for (const i of found) items.set(i.sample_id, [...(items.get(i.sample_id) ?? []), publicItem(i)])
+      }
+      return rows.map((r) => {
+        const at = r.published_at ?? new Date(0)
+        return {
+          text: searchText(r.food_name, r.brand, r.batch, r.producer_name, r.unit_name),
+          rank: r.verdict === 'fail' ? 0 : 1,
+          time: at.getTime(),
+          hit: {
+            kind: 'sample' as const,
+            verdict: r.verdict === 'fail' ? ('failed' as const) : ('passed' as const),
+            exercise: r.exercise,
+            productName: r.food_name,
+            brand: r.brand,
+            batch: r.batch,
+            producer: r.producer_name,
+            unitName: r.unit_name,
+            items: items.get(r.id) ?? [],
+            reason: null,
+            date: capTime(at),
+            reference: r.number,
+            alertId: null,
+            url: `/announcements/${r.announcement_id}`,
+          },
+        }
+      })
+    },
+  }
+}
+
+const summary = (a: {
+  id: string
+  number: string
+  title: string
+  kind: AnnouncementSummary['kind']
+  publishedAt: string | null
+  sampleNos: string[]
+  failingCount: number
+}): AnnouncementSummary => ({
+  id: a.id,
+  number: a.number,
+  title: a.title,
+  kind: a.kind,
+  publishedAt: a.publishedAt ?? '',
+  sampleCount: a.sampleNos.length,
+  failedCount: a.failingCount,
+})
+
+/** How many announcements the public list shows (newest first). */
+const LIST_SIZE = 100
+
+/** The announcement and statistics pages over the published announcements (issue 8's public reads). */
+export function announcementPagesSource(deps: Deps): AnnouncementPagesSource {
+  return {
+    async list() {
+      const page = await announcementPage(deps, { limit: LIST_SIZE }, true)
+      return page.items.map(summary)
+    },
+    async get(id) {
+      let a: Awaited<ReturnType<typeof readAnnouncement>>
+      try {
+        a = await readAnnouncement(deps, id, true)
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'not_found') return undefined
+        throw err
+      }
+      const { rows, items } = await announcementSamples(deps, a.id)
+      const detail: AnnouncementDetail = {
+        ...summary({
+          id: a.id,
+          number: a.number,
+          title: a.title,
+          kind: a.kind,
+          publishedAt: a.published_at?.toISOString() ?? null,
+          sampleNos: rows.map((r) => r.no),
+          failingCount: rows.filter((r) => r.verdict === 'fail').length,
+        }),
+        csvUrl: `/api/v1/public/announcements/${a.id}.csv`,
+        rows: rows.map((r) => ({
+          producer: r.producer_name ?? '',
+          producerAddress: r.producer_address ?? '',
+          unitName: r.unit_name,
+          unitAddress: r.unit_address,
+          foodName: r.food_name,
+          spec: r.spec ?? '',
+          brand: r.brand ?? '',
+          batch: r.batch ?? '',
+          failingItems: (items.get(r.id) ?? []).filter((i) => i.verdict === 'fail').map(publicItem),
+          category: r.category,
+          lab: r.lab ?? '',
+          note: r.remarks ?? '',
+        })),
+      }
+      return detail
+    },
+    async stats() {
+      const s = await publicStats(deps.db, districtNameOf(deps.districts))
+      const rate = (label: string, f: { samples: number; failed: number }) => ({
+        label,
+        tested: f.samples,
+        passed: f.samples - f.failed,
+      })
+      return {
+        periods: s.byPeriod.map((p) => rate(p.period, p)),
+        byCategory: s.byCategory.map((c) => rate(c.category, c)),
+        byDistrict: s.byDistrict.map((d) => rate(d.name, d)),
+      }
+    },
+  }
+}
