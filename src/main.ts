@@ -11,7 +11,6 @@ import { startScheduler } from './jobs/scheduler.js'
 import { createLogger } from './logger.js'
 import { PlaybookValidationError } from './playbooks/playbook.loader.js'
 import { bootstrapAdminToken } from './tokens/bootstrap.js'
-import { startWebhookDelivery } from './webhooks/webhook-delivery.job.js'
 
 class ListenError extends Error {}
 
@@ -65,8 +64,6 @@ async function main(): Promise<void> {
       (adminToken ? `\n  管理员令牌（只显示这一次）/ admin token (shown once):\n  ${adminToken}\n\n` : '\n'),
   )
   const scheduler = config.SCHEDULER ? startScheduler(deps) : null
-  // Its own loop until the scheduler of issue 7 part A registers it as a job.
-  const webhooks = config.SCHEDULER ? startWebhookDelivery(deps) : null
 
   let stopping = false
   const shutdown = (signal: string) => {
@@ -74,7 +71,6 @@ async function main(): Promise<void> {
     stopping = true
     logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones')
     scheduler?.stop()
-    webhooks?.stop()
     // Ends every open stream, which would otherwise hold server.close() open.
     const busStopped = live.events
       .stop()
@@ -83,7 +79,6 @@ async function main(): Promise<void> {
     force.unref()
     server.close(async () => {
       await scheduler?.idle()
-      await webhooks?.idle()
       await busStopped
       await database.close()
       logger.info('stopped')

@@ -9,7 +9,7 @@ import { appendEvents, type NewEvent } from '../events/events.repo.js'
 import type { EscalationEventPayloads } from './escalation.events.js'
 import { dueRungs, ladderPositions } from './escalation-ladder.js'
 
-type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks'>
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks' | 'metrics'>
 
 /** A rung fired more than this after falling due is marked late (the service promises 5 s). */
 export const ON_TIME_MS = 5_000
@@ -36,6 +36,11 @@ export async function sweepEscalations(deps: Deps, opts: { batch?: number } = {}
   const total: SweepResult = { claimed: 0, fired: 0, late: 0 }
   for (;;) {
     const r = await sweepBatch(deps, batch)
+    // Counted once committed: a rolled-back batch fired nothing.
+    for (const f of r.rungs) {
+      deps.metrics.escalationsFired.inc({ clock: f.clock })
+      deps.metrics.escalationLateness.observe({ clock: f.clock }, f.lateSeconds)
+    }
     total.claimed += r.claimed
     total.fired += r.fired
     total.late += r.late
@@ -43,7 +48,12 @@ export async function sweepEscalations(deps: Deps, opts: { batch?: number } = {}
   }
 }
 
-async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult> {
+interface Fired {
+  clock: EscalationClock
+  lateSeconds: number
+}
+
+async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult & { rungs: Fired[] }> {
   const now = deps.clock.now()
   return inTransaction(deps.db, async (trx) => {
     const rows = await trx
@@ -68,12 +78,13 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult> {
       .forUpdate('tasks')
       .skipLocked()
       .execute()
-    if (rows.length === 0) return { claimed: 0, fired: 0, late: 0 }
+    if (rows.length === 0) return { claimed: 0, fired: 0, late: 0, rungs: [] }
 
     const districts = await districtContacts(trx, [...new Set(rows.map((r) => r.district_code))])
     const city = await cityContacts(trx)
     const events: NewEvent<'task.escalated'>[] = []
     const updates: Update[] = []
+    const rungs: Fired[] = []
     let late = 0
     for (const row of rows) {
       const playbook = await deps.playbooks.pinned(trx, row.playbook_hash)
@@ -100,6 +111,7 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult> {
         const lateBy = now.getTime() - r.dueAt.getTime()
         const contact = resolveContact(r.notify, districts.get(row.district_code), city)
         if (lateBy > ON_TIME_MS) late++
+        rungs.push({ clock, lateSeconds: Math.max(0, lateBy) / 1000 })
         const payload: EscalationEventPayloads['task.escalated'] = {
           step: row.step_key,
           clock,
@@ -124,7 +136,7 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult> {
     }
     await applyUpdates(trx, updates)
     await appendEvents(trx, systemContext('escalation-sweep'), now, events)
-    return { claimed: rows.length, fired: events.length, late }
+    return { claimed: rows.length, fired: events.length, late, rungs }
   })
 }
 

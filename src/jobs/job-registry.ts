@@ -2,6 +2,7 @@ import { PUBLISH_JOB, publishDueAnnouncements } from '../announcements/announcem
 import type { Config } from '../config.js'
 import type { AppDeps } from '../deps.js'
 import { escalationSweepJob } from '../escalation/escalation.job.js'
+import { runWebhookDelivery } from '../webhooks/webhook-delivery.job.js'
 import { createRecurringTasks } from './recurring-tasks.job.js'
 
 /**
@@ -30,13 +31,14 @@ export interface LoopJob {
   description: string
   /** Returns what it did; `worked: false` means an idle poll (not recorded). */
   run(deps: AppDeps): Promise<{ worked: boolean; result?: unknown }>
+  /** Poll as soon as the event bus reports committed events, not only every `everyMs`. */
+  wakeOnEvents?: boolean
 }
 
 export type JobDefinition = CronJob | LoopJob
 
 /**
  * The registry: adding a job is one entry here. Named slots that later branches fill, each as one entry:
- * - `webhook-delivery` (loop, every 1 s): deliver due outbox rows claimed with SKIP LOCKED;
  * - `board-refresh` (cron `*\/5 * * * *`): recompute stale retailer boards.
  * Empty slots are left out rather than registered as no-ops, so `GET /api/v1/jobs` lists only real jobs.
  */
@@ -57,6 +59,18 @@ export const jobs: JobDefinition[] = [
     run: async (deps) => {
       const published = await publishDueAnnouncements(deps)
       return { worked: published > 0, result: { published } }
+    },
+  },
+  {
+    name: 'webhook-delivery',
+    kind: 'loop',
+    everyMs: (config) => config.WEBHOOK_POLL_MS,
+    wakeOnEvents: true,
+    description:
+      'Deliver due webhook messages (outbox rows claimed with SKIP LOCKED), in order per subscription',
+    run: async (deps) => {
+      const r = await runWebhookDelivery(deps)
+      return { worked: r.delivered + r.failed + r.dead > 0, result: r }
     },
   },
 ]

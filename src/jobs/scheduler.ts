@@ -31,8 +31,10 @@ export async function runCronSlot(
     catchUp: opts.catchUp ?? false,
   })
   if (!claimed) return 'skipped'
+  const t0 = performance.now()
   try {
     const result = await job.run(deps, slot)
+    measure(deps, job.name, 'ok', t0)
     await finishRun(deps.db, job.name, slot, {
       finishedAt: deps.clock.now(),
       outcome: 'ok',
@@ -40,6 +42,7 @@ export async function runCronSlot(
     })
     return 'ran'
   } catch (err) {
+    measure(deps, job.name, 'failed', t0)
     deps.logger.error({ err, job: job.name, slot }, 'job failed')
     await finishRun(deps.db, job.name, slot, {
       finishedAt: deps.clock.now(),
@@ -69,15 +72,25 @@ export async function runLoopOnce(deps: AppDeps, job: LoopJob, instance = instan
   const t0 = performance.now()
   try {
     const r = await job.run(deps)
-    if (r.worked) await record(deps, job, started, t0, instance, { outcome: 'ok', result: r.result ?? null })
+    if (r.worked) {
+      measure(deps, job.name, 'ok', t0)
+      await record(deps, job, started, t0, instance, { outcome: 'ok', result: r.result ?? null })
+    }
     return r
   } catch (err) {
+    measure(deps, job.name, 'failed', t0)
     deps.logger.error({ err, job: job.name }, 'job failed')
     await record(deps, job, started, t0, instance, { outcome: 'failed', error: errorText(err) }).catch(
       () => {},
     )
     return { worked: false }
   }
+}
+
+/** The run counts in /metrics like in job_runs: slots that ran, loop polls that did something or failed. */
+function measure(deps: AppDeps, job: string, outcome: 'ok' | 'failed', t0: number) {
+  deps.metrics.jobRuns.inc({ job, outcome })
+  deps.metrics.jobDuration.observe({ job }, (performance.now() - t0) / 1000)
 }
 
 async function record(
@@ -113,6 +126,7 @@ export function startScheduler(deps: AppDeps, jobs: JobDefinition[] = registry) 
   let stopped = false
   const timers = new Set<NodeJS.Timeout>()
   const tasks: ScheduledTask[] = []
+  const unsubscribes: (() => void)[] = []
 
   track(catchUpCronJobs(deps, jobs, instance).catch((err) => deps.logger.error({ err }, 'catch-up failed')))
   for (const job of jobs) {
@@ -125,22 +139,55 @@ export function startScheduler(deps: AppDeps, jobs: JobDefinition[] = registry) 
         }),
       )
     } else {
+      let polling = false
+      let again = false
+      let pending: NodeJS.Timeout | null = null
       const loop = async () => {
         if (stopped) return
+        polling = true
         await track(runLoopOnce(deps, job, instance))
+        polling = false
         if (stopped) return
+        if (again) {
+          again = false
+          void loop()
+          return
+        }
         const t = setTimeout(() => {
           timers.delete(t)
+          pending = null
           void loop()
         }, job.everyMs(deps.config))
+        pending = t
         timers.add(t)
       }
+      // A job that acts on new events (webhook delivery) polls at once when the bus sees some, not at its
+      // next tick; a poll in progress is followed by one more.
+      if (job.wakeOnEvents)
+        unsubscribes.push(
+          deps.events.subscribe({
+            events: () => {
+              if (stopped) return
+              if (polling) {
+                again = true
+                return
+              }
+              if (pending) {
+                clearTimeout(pending)
+                timers.delete(pending)
+                pending = null
+                void loop()
+              }
+            },
+          }),
+        )
       void loop()
     }
   }
   return {
     stop: () => {
       stopped = true
+      for (const u of unsubscribes) u()
       for (const t of tasks) void t.stop()
       for (const t of timers) clearTimeout(t)
       timers.clear()

@@ -3,7 +3,6 @@ import { Webhook } from 'standardwebhooks'
 import { type Clock, systemClock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { DB } from '../db/types.js'
-import type { EventBus } from '../events/event-bus.js'
 import { eventView } from '../events/event-view.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics/metrics.js'
@@ -280,44 +279,4 @@ export async function runWebhookDelivery(deps: DeliveryDeps): Promise<DeliveryRu
     }),
   )
   return run
-}
-
-/**
- * Runs delivery on its own loop: every WEBHOOK_POLL_MS and as soon as the event bus sees new events. The
- * scheduler (issue 7 part A) may call `runWebhookDelivery` per tick instead; the claims make both safe.
- */
-export function startWebhookDelivery(deps: DeliveryDeps & { events: EventBus }) {
-  let running: Promise<unknown> | null = null
-  let again = false
-  let stopped = false
-  const tick = () => {
-    if (stopped) return
-    if (running) {
-      again = true
-      return
-    }
-    running = runWebhookDelivery(deps)
-      .catch((err: unknown) => deps.logger.error({ err }, 'webhook delivery run failed'))
-      .finally(() => {
-        running = null
-        if (again) {
-          again = false
-          tick()
-        }
-      })
-  }
-  const timer = setInterval(tick, deps.config.WEBHOOK_POLL_MS)
-  timer.unref()
-  const unsubscribe = deps.events.subscribe({ events: tick })
-  tick()
-  return {
-    stop: () => {
-      stopped = true
-      clearInterval(timer)
-      unsubscribe()
-    },
-    idle: async () => {
-      await running
-    },
-  }
 }
