@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/types.js'
+import type { EventBus } from '../events/event-bus.js'
 
 /**
  * Tells the public read cache when what it serves may have changed. `version()` returns a value that
- * changes whenever a public-facing event was committed. Today it polls; the event bus (issue 7) can
- * implement the same interface with LISTEN/NOTIFY and answer from memory.
+ * changes whenever a public-facing event was committed: `BusChangeSignal` (the event bus, with a poll
+ * behind it) in the app.
  */
 export interface ChangeSignal {
   version(): Promise<number>
@@ -44,5 +45,46 @@ export class PolledChangeSignal implements ChangeSignal {
     this.current = Number(row.rows[0]?.max ?? 0)
     this.checkedAt = started
     return this.current
+  }
+}
+
+const isPublicType = (type: string) => type.startsWith('alert.') || type.startsWith('announcement.')
+
+/**
+ * The change signal on the event bus: every committed public-facing event (alert.*, announcement.*) moves
+ * the version, on every instance, as the bus delivers it (LISTEN/NOTIFY on PostgreSQL, within
+ * milliseconds). The bus reads in commit order past a horizon, so an event that commits after a later id
+ * (a late commit) still moves it — which polling `max(id)` would miss. The poll stays behind it, at its
+ * own interval, as a fallback and for a caller's own writes before the notification arrives.
+ */
+export class BusChangeSignal implements ChangeSignal {
+  private n = 0
+  private polledAt = -1
+  private readonly unsubscribe: () => void
+
+  constructor(
+    bus: EventBus,
+    private readonly polled?: ChangeSignal,
+  ) {
+    this.unsubscribe = bus.subscribe({
+      events: (batch) => {
+        if (batch.some((e) => isPublicType(e.event.type))) this.n++
+      },
+    })
+  }
+
+  async version(): Promise<number> {
+    if (this.polled) {
+      const v = await this.polled.version()
+      if (v !== this.polledAt) {
+        this.polledAt = v
+        this.n++
+      }
+    }
+    return this.n
+  }
+
+  stop(): void {
+    this.unsubscribe()
   }
 }

@@ -1,7 +1,7 @@
 import { type AlertSnapshot, loadAlertSnapshot } from '../alerts/alert-snapshot.js'
 import type { AppDeps } from '../deps.js'
 import type { AnnouncementPagesSource, AnnouncementSummary } from './announcement-pages.js'
-import { PolledChangeSignal } from './change-signal.js'
+import { BusChangeSignal, PolledChangeSignal } from './change-signal.js'
 import { ReadCache } from './read-cache.js'
 import { alertSearchEntries, SearchIndex, type SearchSource } from './search.js'
 
@@ -22,11 +22,14 @@ export type PublicReads = ReadCache<PublicSnapshot>
  * elsewhere — published samples once announcements land — reloaded on the same change signal.
  */
 export function createPublicReads(
-  deps: Pick<AppDeps, 'db' | 'config'>,
+  deps: Pick<AppDeps, 'db' | 'config' | 'events'>,
   sources: SearchSource[] = [],
   announcements?: AnnouncementPagesSource,
 ): PublicReads {
-  const signal = new PolledChangeSignal(deps.db, deps.config.PUBLIC_CACHE_CHECK_MS)
+  const signal = new BusChangeSignal(
+    deps.events,
+    new PolledChangeSignal(deps.db, deps.config.PUBLIC_CACHE_CHECK_MS),
+  )
   return new ReadCache(signal, async () => {
     const alerts = await loadAlertSnapshot(deps.db)
     const extra = await Promise.all(sources.map((s) => s.entries()))
