@@ -93,6 +93,23 @@ describe('shipped playbooks', () => {
     expect(atIV.every((s) => s.recurrence === undefined)).toBe(true)
   })
 
+  it('ships a drill with second-long windows for trying escalation by hand (演练：秒级升级)', () => {
+    const p = get('drill-escalation')
+    expect(p.name.zh).toBe('演练：秒级升级')
+    expect(p.levels).toEqual([4])
+    for (const t of texts(p)) {
+      expect(t.zh).toMatch(CJK)
+      expect(t.en).not.toMatch(CJK)
+    }
+    const seconds = (iso: string) => Number(/^PT(\d+)S$/.exec(iso)?.[1] ?? Number.NaN)
+    // Seconds, not hours: every window and rung falls due within a minute or two of activation.
+    expect(seconds(p.ackWithin)).toBeLessThanOrEqual(30)
+    const rungs = [...p.escalation.unacknowledged, ...p.escalation.overdue]
+    expect(rungs.length).toBeGreaterThanOrEqual(4)
+    for (const r of rungs) expect(seconds(r.after)).toBeLessThanOrEqual(30)
+    expect(new Set(p.escalation.unacknowledged.map((r) => r.notify)).size).toBe(3)
+  })
+
   it('README example is a valid playbook', async () => {
     const readme = await readFile(join(dir, 'README.md'), 'utf8')
     const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1]
