@@ -34,6 +34,9 @@ export function consumerAlerts(districts: DistrictDirectory): PublicationHooks {
   }
 }
 
+/** Published tables write `/` for "none" (no brand, no batch): not a name to show. */
+const known = (v: string | null) => (v === null || /^[/／—-]$/.test(v.trim()) ? undefined : v)
+
 async function failingSamples(
   trx: Transaction<DB>,
   published: PublishedAnnouncement,
@@ -53,9 +56,9 @@ async function failingSamples(
     id: s.id,
     sampleNo: s.no,
     foodName: s.food_name,
-    brand: s.brand ?? undefined,
+    brand: known(s.brand),
     spec: s.spec ?? undefined,
-    batch: s.batch ?? undefined,
+    batch: known(s.batch),
     producer: s.producer_name ?? undefined,
     producerAddress: s.producer_address ?? undefined,
     unitName: s.unit_name,

@@ -128,7 +128,7 @@ describe('GET /api/v1/stream', () => {
     const forHome = all.filter((e) => e.district_code === HOME || e.district_code === null)
     await h.until((m) => m.length >= forHome.length && typesOf(m).length > 0)
     await c.until((m) => typesOf(m).includes('announcement.published'))
-    await sampler.until((m) => m.length >= 1)
+    await sampler.until((m) => m.length >= 3)
     await n.until((m) => m.some((x) => x.data.incident === wide && x.data.type === 'incident.activated'))
     // The bus delivers in order: once the last event reached admin, it was offered to every stream.
     await new Promise((r) => setTimeout(r, 300))
@@ -138,7 +138,9 @@ describe('GET /api/v1/stream', () => {
       expect(m.data.incident).toBe(wide)
       expect([NEIGHBOUR, null]).toContain(m.data.district)
     }
-    expect(typesOf(sampler.messages)).toEqual(['announcement.published'])
+    // The sampling office sees announcements, samples and alerts: each activation now issues its public
+    // alert (alert.issued), then the announcement.
+    expect(typesOf(sampler.messages)).toEqual(['alert.issued', 'alert.issued', 'announcement.published'])
     expect(typesOf(a.messages)).toContain('token.created')
     expect(typesOf(c.messages)).not.toContain('token.created')
     expect(typesOf(c.messages)).toContain('task.created')
@@ -218,7 +220,10 @@ describe.runIf(testEngine() === 'postgres')('across instances (PostgreSQL)', () 
       expect(r.status).toBe(201)
       const second = ((await r.json()) as { id: string }).id
       const resumed = await stream(admin, '?types=incident.*,task.*', lastSeen, b.baseUrl)
-      const all = [...(await eventsOf(first)), ...(await eventsOf(second))].map((e) => Number(e.id))
+      // What the streams asked for: an incident's alert.issued carries its incident id but is not incident.*.
+      const all = [...(await eventsOf(first)), ...(await eventsOf(second))]
+        .filter((e) => e.type.startsWith('incident.') || e.type.startsWith('task.'))
+        .map((e) => Number(e.id))
       await resumed.until((m) => idsOf(m).includes(all.at(-1) ?? -1))
       await new Promise((res) => setTimeout(res, 300))
       const got = [...seenOnA, ...idsOf(resumed.messages)]

@@ -78,7 +78,13 @@ describe('GET /api/v1/jobs', () => {
     const r = await t.call('GET', '/api/v1/jobs', { token: admin })
     expect(r.status).toBe(200)
     expect(r.body.next).toBeNull()
-    expect(r.body.items.map((j: { name: string }) => j.name)).toEqual(['escalation-sweep', 'recurring-tasks'])
+    // Every registered job, in registry order (scheduled publication and webhook delivery joined at the merge).
+    expect(r.body.items.map((j: { name: string }) => j.name)).toEqual([
+      'escalation-sweep',
+      'recurring-tasks',
+      'publish-announcements',
+      'webhook-delivery',
+    ])
     const [esc, rec] = r.body.items
     expect(esc).toMatchObject({
       kind: 'loop',
