@@ -86,6 +86,7 @@ describe('an incident pins the playbook version it was activated with', () => {
     const list = await t.call('GET', '/api/v1/playbooks', { token: commander })
     expect(list.body.items.map((p: { id: string }) => p.id).sort()).toEqual([
       'avian-influenza',
+      'drill-escalation',
       'sudan-red',
       'swine-streptococcus',
       'unqualified-product-disposal',
