@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { type Context, Hono } from 'hono'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
@@ -9,7 +10,7 @@ import { handleError } from '../http/errors.js'
 import { limitBody } from '../http/middleware.js'
 import { preferredLang } from '../http/problem.js'
 import { changePassword, signIn, signOut } from '../sessions/sessions.service.js'
-import { CONSOLE_CSS } from './layout.js'
+import { CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
 import {
   type ConsoleEnv,
@@ -29,6 +30,10 @@ import {
   setSessionCookie,
   tokensEqual,
 } from './session-auth.js'
+import { consoleTaskRoutes } from './task.routes.js'
+
+/** The console's one small script, a file under the strict CSP (no inline script). */
+const CONSOLE_JS = readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8')
 
 const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
   actor: c.get('actor'),
@@ -45,7 +50,7 @@ export function consoleRoutes(deps: AppDeps) {
   const { config } = deps
   const app = new Hono<ConsoleEnv>()
   const pages = ['/login', '/logout', '/console', '/console/*']
-  for (const path of [...pages, '/console.css']) {
+  for (const path of pages) {
     // Security headers (CSP, framing, nosniff, referrer) come from the app-wide `securityHeaders`; pages
     // only add that what they show is personal and must not be cached.
     app.use(path, async (c, next) => {
@@ -63,8 +68,11 @@ export function consoleRoutes(deps: AppDeps) {
     app.use(path, requireFreshPassword())
   }
 
-  app.get('/console.css', (c) =>
-    c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }),
+  app.get(CONSOLE_JS_PATH, (c) =>
+    c.body(CONSOLE_JS, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'max-age=300',
+    }),
   )
 
   const loginForm = (
@@ -178,6 +186,8 @@ export function consoleRoutes(deps: AppDeps) {
       422,
     )
   })
+
+  app.route('/', consoleTaskRoutes(deps))
 
   app.all('/console/*', () => {
     throw new AppError('not_found', { zh: '页面不存在', en: 'No such page' })
