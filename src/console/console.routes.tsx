@@ -10,6 +10,7 @@ import { handleError } from '../http/errors.js'
 import { limitBody } from '../http/middleware.js'
 import { preferredLang } from '../http/problem.js'
 import { changePassword, signIn, signOut } from '../sessions/sessions.service.js'
+import { consoleIncidentRoutes } from './incident.routes.js'
 import { CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
 import {
@@ -151,6 +152,7 @@ export function consoleRoutes(deps: AppDeps) {
     return c.redirect('/login', 303)
   })
 
+  app.route('/', consoleIncidentRoutes(deps))
   app.get('/console', requireRoles(ROLES), (c) => {
     const session = c.get('session')!
     const district = session.actor.districtCode

@@ -8,7 +8,8 @@ export const CONSOLE_JS_PATH = '/assets/console.js'
 
 const NAV = [
   { href: '/console', text: { zh: '控制台', en: 'Console' } },
-  { href: '/console/tasks', text: { zh: '我的任务', en: 'My tasks' } },
+  { href: '/console/tasks', text: { zh: '任务', en: 'Tasks' } },
+  { href: '/logout', text: { zh: '退出', en: 'Sign out' } },
 ]
 
 function switchHref(self: string, to: Lang): string {
