@@ -8,8 +8,8 @@ import { AppError } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { handleError } from '../http/errors.js'
 import { limitBody } from '../http/middleware.js'
-import { preferredLang } from '../http/problem.js'
 import { changePassword, signIn, signOut } from '../sessions/sessions.service.js'
+import { pageLang } from '../web/i18n.js'
 import { consoleIncidentRoutes } from './incident.routes.js'
 import { CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
@@ -198,7 +198,7 @@ export function consoleRoutes(deps: AppDeps) {
   // Pages answer errors as pages, with the same status and headers (Retry-After) as the API would.
   app.onError(async (err, c) => {
     const res = handleError(err, c, deps.logger)
-    const lang = preferredLang(c)
+    const lang = pageLang(c)
     const detail = err instanceof AppError ? err.detail?.[lang] : undefined
     const page = await c.html(
       <ErrorPage
