@@ -311,32 +311,29 @@ export function IncidentPage(p: {
         </ul>
       )}
       <h2>{tr(lang, { zh: '上报数据合计', en: 'Figure totals' })}</h2>
-      <table class="matrix">
+      {/* One row per figure (playbooks declare many), one column per district and the city. */}
+      <table class="matrix" id="totals">
         <thead>
           <tr>
-            <th>{tr(lang, { zh: '区县', en: 'District' })}</th>
-            {p.figureNames.map((f) => (
-              <th>{f.label}</th>
+            <th>{tr(lang, { zh: '数据项', en: 'Figure' })}</th>
+            {Object.keys(p.totals.districts).map((d) => (
+              <th>{p.rows.find((r) => r.district === d)?.name ?? d}</th>
             ))}
+            <th>{tr(lang, { zh: '全市', en: 'City-wide' })}</th>
           </tr>
         </thead>
         <tbody>
-          {Object.entries(p.totals.districts).map(([d, t]) => (
+          {p.figureNames.map((f) => (
             <tr>
-              <th>{p.rows.find((r) => r.district === d)?.name ?? d}</th>
-              {p.figureNames.map((f) => (
+              <th>{f.label}</th>
+              {Object.values(p.totals.districts).map((t) => (
                 <td>{t[f.name] ?? 0}</td>
               ))}
-            </tr>
-          ))}
-          <tr>
-            <th>{tr(lang, { zh: '全市', en: 'City-wide' })}</th>
-            {p.figureNames.map((f) => (
               <td>
                 <strong>{p.totals.city[f.name] ?? 0}</strong>
               </td>
-            ))}
-          </tr>
+            </tr>
+          ))}
         </tbody>
       </table>
       <p class="actions">
