@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { type Context, Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
 import { ROLES } from '../domain/enums.js'
@@ -13,6 +13,7 @@ import { pageLang } from '../web/i18n.js'
 import { consoleIncidentRoutes } from './incident.routes.js'
 import { CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
+import { consoleSampleRoutes } from './sample.routes.js'
 import {
   type ConsoleEnv,
   CSRF_FIELD,
@@ -59,8 +60,12 @@ export function consoleRoutes(deps: AppDeps) {
       if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store')
     })
   }
+  // limitBody reads no variable: the console env is a superset of the app env it is typed for.
+  const pageLimit = limitBody(64 * 1024) as unknown as MiddlewareHandler<ConsoleEnv>
+  const importLimit = limitBody(config.IMPORT_BODY_LIMIT_BYTES) as unknown as MiddlewareHandler<ConsoleEnv>
   for (const path of pages) {
-    app.use(path, limitBody(64 * 1024))
+    // Forms are small; a sampling file is as large as the API's import allows.
+    app.use(path, (c, next) => (c.req.path === '/console/samples/import' ? importLimit : pageLimit)(c, next))
     app.use(path, loadSession(deps))
   }
   for (const path of ['/console', '/console/*']) {
@@ -190,6 +195,7 @@ export function consoleRoutes(deps: AppDeps) {
   })
 
   app.route('/', consoleTaskRoutes(deps))
+  app.route('/', consoleSampleRoutes(deps))
 
   app.all('/console/*', () => {
     throw new AppError('not_found', { zh: '页面不存在', en: 'No such page' })
