@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { type Context, Hono } from 'hono'
+import { readFileSync } from 'node:fs'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
 import { ROLES } from '../domain/enums.js'
@@ -7,10 +8,12 @@ import { AppError } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { handleError } from '../http/errors.js'
 import { limitBody } from '../http/middleware.js'
-import { preferredLang } from '../http/problem.js'
 import { changePassword, signIn, signOut } from '../sessions/sessions.service.js'
-import { CONSOLE_CSS } from './layout.js'
+import { pageLang } from '../web/i18n.js'
+import { consoleIncidentRoutes } from './incident.routes.js'
+import { CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
+import { consoleSampleRoutes } from './sample.routes.js'
 import {
   type ConsoleEnv,
   CSRF_FIELD,
@@ -29,6 +32,10 @@ import {
   setSessionCookie,
   tokensEqual,
 } from './session-auth.js'
+import { consoleTaskRoutes } from './task.routes.js'
+
+/** The console's one small script, a file under the strict CSP (no inline script). */
+const CONSOLE_JS = readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8')
 
 const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
   actor: c.get('actor'),
@@ -45,7 +52,7 @@ export function consoleRoutes(deps: AppDeps) {
   const { config } = deps
   const app = new Hono<ConsoleEnv>()
   const pages = ['/login', '/logout', '/console', '/console/*']
-  for (const path of [...pages, '/console.css']) {
+  for (const path of pages) {
     // Security headers (CSP, framing, nosniff, referrer) come from the app-wide `securityHeaders`; pages
     // only add that what they show is personal and must not be cached.
     app.use(path, async (c, next) => {
@@ -53,8 +60,12 @@ export function consoleRoutes(deps: AppDeps) {
       if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store')
     })
   }
+  // limitBody reads no variable: the console env is a superset of the app env it is typed for.
+  const pageLimit = limitBody(64 * 1024) as unknown as MiddlewareHandler<ConsoleEnv>
+  const importLimit = limitBody(config.IMPORT_BODY_LIMIT_BYTES) as unknown as MiddlewareHandler<ConsoleEnv>
   for (const path of pages) {
-    app.use(path, limitBody(64 * 1024))
+    // Forms are small; a sampling file is as large as the API's import allows.
+    app.use(path, (c, next) => (c.req.path === '/console/samples/import' ? importLimit : pageLimit)(c, next))
     app.use(path, loadSession(deps))
   }
   for (const path of ['/console', '/console/*']) {
@@ -63,8 +74,11 @@ export function consoleRoutes(deps: AppDeps) {
     app.use(path, requireFreshPassword())
   }
 
-  app.get('/console.css', (c) =>
-    c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }),
+  app.get(CONSOLE_JS_PATH, (c) =>
+    c.body(CONSOLE_JS, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'max-age=300',
+    }),
   )
 
   const loginForm = (
@@ -143,6 +157,7 @@ export function consoleRoutes(deps: AppDeps) {
     return c.redirect('/login', 303)
   })
 
+  app.route('/', consoleIncidentRoutes(deps))
   app.get('/console', requireRoles(ROLES), (c) => {
     const session = c.get('session')!
     const district = session.actor.districtCode
@@ -179,6 +194,9 @@ export function consoleRoutes(deps: AppDeps) {
     )
   })
 
+  app.route('/', consoleTaskRoutes(deps))
+  app.route('/', consoleSampleRoutes(deps))
+
   app.all('/console/*', () => {
     throw new AppError('not_found', { zh: '页面不存在', en: 'No such page' })
   })
@@ -186,7 +204,7 @@ export function consoleRoutes(deps: AppDeps) {
   // Pages answer errors as pages, with the same status and headers (Retry-After) as the API would.
   app.onError(async (err, c) => {
     const res = handleError(err, c, deps.logger)
-    const lang = preferredLang(c)
+    const lang = pageLang(c)
     const detail = err instanceof AppError ? err.detail?.[lang] : undefined
     const page = await c.html(
       <ErrorPage

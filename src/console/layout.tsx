@@ -1,27 +1,71 @@
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import { htmlLang, type Lang, tr } from '../web/i18n.js'
+import { SITE_CSS } from '../web/layout.js'
+
+/** The console's one script, served as a file (strict CSP: no inline script): ticks countdowns, recolours cells. */
+export const CONSOLE_JS_PATH = '/assets/console.js'
+
+const NAV = [
+  { href: '/console', text: { zh: '控制台', en: 'Console' } },
+  { href: '/console/tasks', text: { zh: '任务', en: 'Tasks' } },
+  { href: '/logout', text: { zh: '退出', en: 'Sign out' } },
+]
+
+function switchHref(self: string, to: Lang): string {
+  const url = new URL(self, 'http://x')
+  url.searchParams.set('lang', to)
+  return `${url.pathname}${url.search}`
+}
 
 /**
- * A deliberately small page shell for the sign-in and console pages until the shared design system
- * (`src/web/`) replaces it: semantic markup, one local stylesheet, no inline script or style (strict CSP).
+ * The console page shell on the shared design system (`src/web/site.css`): the public pages' header and
+ * colours, the console's own navigation, the signed-in person, and the language switch (zh-CN first).
  */
-export function Layout(props: { title: string; children: Child; signedInAs?: string | undefined }) {
+export function Layout(props: {
+  title: string
+  children: Child
+  signedInAs?: string | undefined
+  lang?: Lang
+  /** This page's path and query, for the language switch (signed-in pages). */
+  self?: string
+  script?: boolean
+}) {
+  const lang = props.lang ?? 'zh'
+  const other: Lang = lang === 'zh' ? 'en' : 'zh'
   return (
     <>
       {raw('<!doctype html>')}
-      <html lang="zh-CN">
+      <html lang={htmlLang(lang)}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${props.title} · 红盾 Redshield`}</title>
-          <link rel="stylesheet" href="/console.css" />
+          <link rel="stylesheet" href={SITE_CSS.path} />
+          {props.script ? <script src={CONSOLE_JS_PATH} defer /> : null}
         </head>
-        <body>
-          <header>
-            <p class="brand">红盾 Redshield</p>
-            {props.signedInAs ? <p class="who">{props.signedInAs}</p> : null}
+        <body class="console">
+          <header class="site-header">
+            <div class="wrap">
+              <a class="brand" href="/console">
+                {tr(lang, { zh: '红盾 · 控制台', en: 'Redshield console' })}
+              </a>
+              {props.signedInAs ? (
+                <nav class="nav" aria-label={tr(lang, { zh: '导航', en: 'Navigation' })}>
+                  {NAV.map((n) => (
+                    <a href={n.href}>{tr(lang, n.text)}</a>
+                  ))}
+                  {props.self ? (
+                    <a href={switchHref(props.self, other)} hreflang={htmlLang(other)} lang={htmlLang(other)}>
+                      {other === 'en' ? 'English' : '中文'}
+                    </a>
+                  ) : null}
+                  <span class="who">{props.signedInAs}</span>
+                </nav>
+              ) : null}
+            </div>
           </header>
-          <main>{props.children}</main>
+          <main class="wrap">{props.children}</main>
         </body>
       </html>
     </>
@@ -29,11 +73,15 @@ export function Layout(props: { title: string; children: Child; signedInAs?: str
 }
 
 /** Problems listed all at once (一次性告知), read out by screen readers when the page loads. */
-export function Problems(props: { items: string[] }) {
+export function Problems(props: { items: string[]; lang?: Lang }) {
   if (props.items.length === 0) return null
   return (
     <div class="problems" role="alert">
-      <p>请修正以下问题 Please fix:</p>
+      <p>
+        {props.lang
+          ? tr(props.lang, { zh: '请修正以下问题：', en: 'Please fix:' })
+          : '请修正以下问题 Please fix:'}
+      </p>
       <ul>
         {props.items.map((p) => (
           <li>{p}</li>
@@ -42,19 +90,3 @@ export function Problems(props: { items: string[] }) {
     </div>
   )
 }
-
-export const CONSOLE_CSS = `
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;color:#1a1a1a;background:#f6f6f4}
-header{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#b3261e;color:#fff}
-header p{margin:0}.brand{font-weight:700}
-main{max-width:40rem;margin:1rem auto;padding:0 1rem}
-form{display:grid;gap:.75rem;margin:1rem 0}
-label{display:grid;gap:.25rem;font-weight:600}
-input{font:inherit;padding:.6rem;border:1px solid #888;border-radius:4px;min-height:44px}
-button{font:inherit;padding:.6rem 1rem;min-height:44px;border:0;border-radius:4px;background:#b3261e;color:#fff;cursor:pointer}
-button.secondary{background:#555}
-.problems{border-left:4px solid #b3261e;background:#fdecea;padding:.5rem 1rem;margin:1rem 0}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
-.actions{display:flex;flex-wrap:wrap;gap:.5rem}.actions form{margin:0}
-`

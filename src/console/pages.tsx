@@ -106,6 +106,16 @@ export function HomePage(p: {
           </>
         ) : null}
       </dl>
+      {a.role === 'district' || a.role === 'admin' || a.role === 'commander' ? (
+        <p>
+          <a href="/console/tasks">我的任务 My tasks</a>
+        </p>
+      ) : null}
+      {a.role === 'sampler' || a.role === 'reviewer' || a.role === 'approver' || a.role === 'admin' ? (
+        <p>
+          <a href="/console/samples">抽检样品 Samples</a>
+        </p>
+      ) : null}
       <p>
         <a href="/console/password">修改密码 Change password</a>
       </p>

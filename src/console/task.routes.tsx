@@ -1,0 +1,203 @@
+import { type Context, Hono } from 'hono'
+import type { AppDeps } from '../deps.js'
+import type { RequestContext } from '../domain/context.js'
+import { AppError, type ProblemIssue } from '../domain/errors.js'
+import { requireRoles } from '../http/auth.js'
+import { CompleteSchema, ReasonSchema } from '../tasks/tasks.schema.js'
+import {
+  acknowledgeTask,
+  completeTask,
+  declineTask,
+  listTasksFor,
+  reportOnTask,
+  startTask,
+  taskWithStep,
+} from '../tasks/tasks.service.js'
+import { type Lang, pageLang, tr } from '../web/i18n.js'
+import type { ConsoleEnv } from './session-auth.js'
+import { type ListedTask, type Shell, TaskListPage, TaskPage, type TaskPageState } from './task-pages.js'
+import { deadlineOf, figuresFromForm, isOpen } from './task-view.js'
+
+/** The API's `x-access` for the task routes: the same people, the same district scoping (in the service). */
+const TASK_ROLES = ['admin', 'commander', 'district'] as const
+
+const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
+  actor: c.get('actor'),
+  requestId: c.get('requestId'),
+})
+
+export function shellOf(c: Context<ConsoleEnv>): Shell {
+  const s = c.get('session')!
+  const url = new URL(c.req.url)
+  return { lang: pageLang(c), self: `${url.pathname}${url.search}`, who: s.actor.name, csrf: s.csrfToken }
+}
+
+const str = (form: Record<string, unknown>, name: string) => {
+  const v = form[name]
+  return typeof v === 'string' ? v : ''
+}
+
+/** An issue's text in the page language (issues from zod carry English only). */
+const issueText = (i: ProblemIssue, lang: Lang) => i.text?.[lang] ?? i.message
+
+/**
+ * The district officer's pages: a face over the task verbs. Nothing is decided here: every move calls the
+ * service the API calls, with the signed-in person as the actor; a refusal is shown on the page with the
+ * service's own reason, and another district's task is the service's 404.
+ */
+export function consoleTaskRoutes(deps: AppDeps) {
+  const app = new Hono<ConsoleEnv>()
+  app.use('/console/tasks', requireRoles(TASK_ROLES))
+  app.use('/console/tasks/*', requireRoles(TASK_ROLES))
+
+  app.get('/console/tasks', async (c) => {
+    const ctx = ctxOf(c)
+    const page = await listTasksFor(deps, ctx, { limit: 500 })
+    const now = deps.clock.now()
+    const titles = new Map<string, Awaited<ReturnType<typeof deps.playbooks.pinned>>>()
+    const listed: ListedTask[] = []
+    for (const t of page.items) {
+      let pb = titles.get(t.playbook_hash)
+      if (!pb) {
+        pb = await deps.playbooks.pinned(deps.db, t.playbook_hash)
+        titles.set(t.playbook_hash, pb)
+      }
+      listed.push({ task: t, title: pb.steps.find((s) => s.key === t.step_key)?.title ?? null })
+    }
+    const open = listed
+      .filter((l) => isOpen(l.task.status))
+      .sort((a, b) => deadlineOf(a.task).at.getTime() - deadlineOf(b.task).at.getTime())
+    const done = listed
+      .filter((l) => !isOpen(l.task.status))
+      .sort((a, b) => b.task.updated_at.getTime() - a.task.updated_at.getTime())
+      .slice(0, 20)
+    return c.html(<TaskListPage shell={shellOf(c)} open={open} done={done} now={now} />)
+  })
+
+  const render = async (
+    c: Context<ConsoleEnv>,
+    id: string,
+    state: TaskPageState,
+    status: 200 | 409 | 422 = 200,
+  ) => {
+    const { task, incidentCode, step } = await taskWithStep(deps, ctxOf(c), id)
+    return c.html(
+      <TaskPage
+        shell={shellOf(c)}
+        task={task}
+        incidentCode={incidentCode}
+        step={step}
+        now={deps.clock.now()}
+        state={state}
+      />,
+      status,
+    )
+  }
+
+  app.get('/console/tasks/:id', (c) => {
+    const lang = pageLang(c)
+    const done = c.req.query('done')
+    const notice = done ? (NOTICES as Record<string, { zh: string; en: string }>)[done] : undefined
+    return render(c, c.req.param('id'), { notice: notice && tr(lang, notice) })
+  })
+
+  /** Runs a verb; success goes back to the task page (post/redirect/get), a refusal is shown on it. */
+  const act = async (
+    c: Context<ConsoleEnv>,
+    done: keyof typeof NOTICES,
+    verb: () => Promise<unknown>,
+    kept: TaskPageState = {},
+  ) => {
+    const id = c.req.param('id')!
+    try {
+      await verb()
+    } catch (err) {
+      // Absent or another district's: the error page (404). Anything else the service refused is shown
+      // on the task page with its reason, keeping what was typed.
+      if (!(err instanceof AppError) || err.code === 'not_found' || err.status >= 500) throw err
+      const lang = pageLang(c)
+      const state: TaskPageState = { ...kept, refusal: err.detail?.[lang] ?? err.message }
+      if (err.extra.issues) {
+        const fieldErrors: Record<string, string[]> = {}
+        const problems: string[] = []
+        for (const i of err.extra.issues) {
+          const name = /^body\.figures\.(.+)$/.exec(i.path)?.[1]
+          const label = name ? (kept.labels?.[name] ?? name) : i.path
+          problems.push(`${label}：${issueText(i, lang)}`)
+          if (name) fieldErrors[name] = [...(fieldErrors[name] ?? []), issueText(i, lang)]
+        }
+        state.problems = problems
+        state.fieldErrors = fieldErrors
+      }
+      return render(c, id, state, err.status === 409 ? 409 : 422)
+    }
+    return c.redirect(`/console/tasks/${id}?done=${done}`, 303)
+  }
+
+  app.post('/console/tasks/:id/ack', (c) =>
+    act(c, 'ack', () => acknowledgeTask(deps, ctxOf(c), c.req.param('id'))),
+  )
+  app.post('/console/tasks/:id/start', (c) =>
+    act(c, 'start', () => startTask(deps, ctxOf(c), c.req.param('id'))),
+  )
+
+  app.post('/console/tasks/:id/reports', async (c) => {
+    const id = c.req.param('id')
+    const ctx = ctxOf(c)
+    const lang = pageLang(c)
+    const form = await c.req.parseBody()
+    const { step } = await taskWithStep(deps, ctx, id)
+    const fields = step?.reportFields ?? []
+    const { figures, typed } = figuresFromForm(fields, form)
+    const note = str(form, 'note').trim()
+    const labels = Object.fromEntries(fields.map((f) => [f.name, tr(lang, f.label)]))
+    return act(
+      c,
+      'report',
+      () => reportOnTask(deps, ctx, id, { figures, ...(note ? { note: note.slice(0, 4000) } : {}) }),
+      { typed, note, labels },
+    )
+  })
+
+  app.post('/console/tasks/:id/complete', async (c) => {
+    const form = await c.req.parseBody()
+    const parsed = CompleteSchema.safeParse({
+      ...(str(form, 'note').trim() ? { note: str(form, 'note').trim() } : {}),
+    })
+    const note = parsed.success ? parsed.data.note : undefined
+    return act(c, 'complete', () => completeTask(deps, ctxOf(c), c.req.param('id'), note))
+  })
+
+  app.post('/console/tasks/:id/decline', async (c) => {
+    const lang = pageLang(c)
+    const form = await c.req.parseBody()
+    const reason = str(form, 'reason')
+    const parsed = ReasonSchema.safeParse({ reason })
+    if (!parsed.success)
+      return render(
+        c,
+        c.req.param('id'),
+        {
+          reason,
+          reasonError: tr(lang, {
+            zh: '请填写拒绝原因（至多 2000 字），指挥中心据此改派。',
+            en: 'Give the reason (up to 2000 characters); the command centre reassigns on it.',
+          }),
+          problems: [tr(lang, { zh: '拒绝原因：必填', en: 'Reason: required' })],
+        },
+        422,
+      )
+    return act(c, 'decline', () => declineTask(deps, ctxOf(c), c.req.param('id'), parsed.data.reason), {
+      reason,
+    })
+  })
+  return app
+}
+
+const NOTICES = {
+  ack: { zh: '已确认接收。', en: 'Acknowledged.' },
+  start: { zh: '已开始处置。', en: 'Work started.' },
+  report: { zh: '已上报。', en: 'Report filed.' },
+  complete: { zh: '任务已完成。', en: 'Task completed.' },
+  decline: { zh: '已拒绝，指挥中心将改派。', en: 'Declined; the command centre will reassign it.' },
+} as const satisfies Record<string, { zh: string; en: string }>
