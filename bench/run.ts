@@ -17,6 +17,7 @@ import { createToken } from '../src/tokens/tokens.service.js'
 import { benchAcks } from './acks.bench.js'
 import { benchActivation } from './activation.bench.js'
 import { benchEscalation } from './escalation.bench.js'
+import { benchImport } from './import.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
 import { type ChildServer, REPO_ROOT, startChildServer } from './lib/child-server.js'
 import { benchLive } from './live.bench.js'
@@ -177,6 +178,9 @@ async function main(): Promise<void> {
       log,
     })
 
+    log('6. sample import')
+    const sampleImport = await benchImport({ deps, pool, rounds: 3, log })
+
     const markdown = renderResults({
       info: {
         startedAt,
@@ -192,6 +196,7 @@ async function main(): Promise<void> {
       reads,
       escalation,
       live,
+      sampleImport,
     })
     await writeFile(RESULTS, markdown)
     process.stdout.write(`${markdown}\n`)

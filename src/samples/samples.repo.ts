@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import { bulkInsert } from '../db/bulk-insert.js'
+import { bulkInsertJson } from '../db/bulk-insert.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB, Verdict } from '../db/types.js'
 import { afterCursor, type KeyValue } from '../http/pagination.js'
@@ -73,7 +73,7 @@ const CHUNK = 10_000
 export const sampleVerdict = (s: Pick<NewSample, 'items'>): Verdict =>
   s.items.some((i) => i.verdict === 'fail') ? 'fail' : 'pass'
 
-/** Writes samples and their items with one unnest insert per table per chunk. */
+/** Writes samples and their items with one JSON-parameter insert per table per chunk. */
 export async function writeSamples(
   trx: Transaction<DB>,
   samples: readonly NewSample[],
@@ -88,7 +88,7 @@ export async function writeSamples(
   const at = meta.at.toISOString()
   for (let i = 0; i < samples.length; i += CHUNK) {
     const chunk = samples.slice(i, i + CHUNK)
-    await bulkInsert(
+    await bulkInsertJson(
       trx,
       'samples',
       sampleColumns,
@@ -124,7 +124,7 @@ export async function writeSamples(
       s.items.map((it, n) => [s.id, n + 1, it.name, it.result, it.limit, it.unit, it.verdict] as const),
     )
     for (let j = 0; j < items.length; j += CHUNK)
-      await bulkInsert(trx, 'sample_items', itemColumns, items.slice(j, j + CHUNK))
+      await bulkInsertJson(trx, 'sample_items', itemColumns, items.slice(j, j + CHUNK))
     meta.onProgress?.(i + chunk.length)
   }
 }
