@@ -30,10 +30,15 @@ const APP_POOL_SIZE = 10 // the app's default DB_POOL_SIZE, for the in-process a
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const ONLY_READS = process.argv.includes('--only=reads')
 
-/** The sections other runs write (the sample import's), carried over when this run rewrites the file. */
+/**
+ * What this run does not write, carried over when it rewrites the file: the sample import's section (its own
+ * run) and hand-written notes on the per-request overhead work.
+ */
 async function keptSections(current: string): Promise<string> {
-  const block = /<!-- import:start -->[\s\S]*<!-- import:end -->/.exec(current)?.[0]
-  return block ? `\n${block}\n` : ''
+  const blocks = ['notes', 'import'].map(
+    (name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`).exec(current)?.[0],
+  )
+  return blocks.map((b) => (b ? `\n${b}\n` : '')).join('')
 }
 
 /** Which code was measured: the commit, and whether src/ had uncommitted changes. */
