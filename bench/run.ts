@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import { resolve } from 'node:path'
@@ -20,13 +20,27 @@ import { benchEscalation } from './escalation.bench.js'
 import { benchImport } from './import.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
 import { type ChildServer, REPO_ROOT, startChildServer } from './lib/child-server.js'
+import { seedPublicAlerts } from './lib/public-seed.js'
 import { benchLive } from './live.bench.js'
 import { benchReads } from './reads.bench.js'
-import { renderResults } from './report.js'
+import { readSection, renderResults } from './report.js'
+import { benchSearch } from './search.bench.js'
 
 const RESULTS = resolve(import.meta.dirname, 'RESULTS.md')
 const APP_POOL_SIZE = 10 // the app's default DB_POOL_SIZE, for the in-process app and the child server alike
 const log = (line: string) => process.stderr.write(`${line}\n`)
+const ONLY_READS = process.argv.includes('--only=reads')
+
+/**
+ * What this run does not write, carried over when it rewrites the file: the sample import's section (its own
+ * run) and hand-written notes on the per-request overhead work.
+ */
+async function keptSections(current: string): Promise<string> {
+  const blocks = ['notes', 'import'].map(
+    (name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`).exec(current)?.[0],
+  )
+  return blocks.map((b) => (b ? `\n${b}\n` : '')).join('')
+}
 
 /** Which code was measured: the commit, and whether src/ had uncommitted changes. */
 function sourceState(): string {
@@ -113,6 +127,46 @@ async function main(): Promise<void> {
       retailerId: null,
     }
 
+    // Section 3 runs first, on a fresh database, so that `--only=reads` can stop here.
+    log('3. public reads')
+    const seeded = await seedPublicAlerts(deps)
+    // The app's default log level: the access log is part of what a request costs.
+    const readServer: ChildServer = await startChildServer('src/main.ts', {
+      ...env,
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    })
+    cleanups.push(() => readServer.stop())
+    const reads = await benchReads({
+      app: readServer,
+      pool,
+      database: bench.name,
+      rounds: 5,
+      secondsPerTurn: 2,
+      alerts: seeded,
+      log,
+    })
+    await readServer.stop()
+    if (ONLY_READS) {
+      const section = readSection(reads)
+      const current = await readFile(RESULTS, 'utf8').catch(() => '')
+      const cpu = `${os.cpus()[0]?.model ?? 'unknown'} · ${os.cpus().length} cores`
+      const stamp =
+        `## 3. Public reads\n\nThis section alone: \`npm run bench -- --only=reads\` at ${startedAt.toISOString()} · ${cpu} · ` +
+        `Node ${process.version} · PostgreSQL ${bench.serverVersion} · 1-minute load average ${loadBefore.toFixed(1)} ` +
+        `before, ${(os.loadavg()[0] ?? Number.NaN).toFixed(1)} after · code at ${source}.`
+      const marked = section.replace('## 3. Public reads', stamp)
+      await writeFile(
+        RESULTS,
+        current.includes('<!-- reads:start -->')
+          ? current.replace(/<!-- reads:start -->[\s\S]*<!-- reads:end -->/, marked)
+          : `${current}\n${marked}\n`,
+      )
+      process.stdout.write(`${marked}\n`)
+      return
+    }
+
     log('1. activation')
     const inProcess = await listen(deps)
     const activation = await benchActivation({
@@ -148,17 +202,6 @@ async function main(): Promise<void> {
       log,
     })
 
-    log('3. public reads')
-    const bare: ChildServer = await startChildServer('bench/bare-server.ts', {})
-    cleanups.push(() => bare.stop())
-    const reads = await benchReads({
-      bare,
-      app: appServer,
-      pool,
-      database: bench.name,
-      durationS: 5,
-    })
-
     log('4. escalation sweep')
     const escalation = await benchEscalation({ deps, actor, pool, log })
 
@@ -180,6 +223,8 @@ async function main(): Promise<void> {
 
     log('6. sample import')
     const sampleImport = await benchImport({ deps, pool, rounds: 3, log })
+    log('7. public search')
+    const search = await benchSearch({ pool, env, samples: 100_000, log })
 
     const markdown = renderResults({
       info: {
@@ -197,8 +242,10 @@ async function main(): Promise<void> {
       escalation,
       live,
       sampleImport,
+      search,
     })
-    await writeFile(RESULTS, markdown)
+    const current = await readFile(RESULTS, 'utf8').catch(() => '')
+    await writeFile(RESULTS, `${markdown}${await keptSections(current)}`)
     process.stdout.write(`${markdown}\n`)
     log(`wrote ${RESULTS}`)
   } finally {

@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono'
 import { publicAlertRoutes } from './alerts/alerts.routes.js'
 import { announcementRoutes } from './announcements/announcements.routes.js'
 import { publicAnnouncementRoutes } from './announcements/public-announcements.routes.js'
@@ -8,11 +9,18 @@ import { districtRoutes } from './districts/districts.routes.js'
 import { AppError } from './domain/errors.js'
 import { streamRoutes } from './events/stream.routes.js'
 import { healthRoutes } from './health/health.routes.js'
+import type { AppEnv } from './http/app-env.js'
 import { resolveActor } from './http/auth.js'
 import { mountDocs } from './http/docs.js'
 import { handleError } from './http/errors.js'
 import { allowedMethods, methodNotAllowed } from './http/method-not-allowed.js'
-import { contentTypeOf, limitBody, requestContext, requireContentType } from './http/middleware.js'
+import {
+  contentTypeOf,
+  declaresBody,
+  limitBody,
+  requestContext,
+  requireContentType,
+} from './http/middleware.js'
 import { problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { securityHeaders } from './http/security-headers.js'
@@ -68,12 +76,22 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   const importPath = `${API_PREFIX}${SAMPLE_IMPORT_PATH}`
   const jsonLimit = limitBody(deps.config.BODY_LIMIT_BYTES)
   const importLimit = limitBody(deps.config.IMPORT_BODY_LIMIT_BYTES)
-  app.use(`${API_PREFIX}/*`, (c, next) =>
-    (c.req.path === importPath && CSV_TYPE.test(contentTypeOf(c)) ? importLimit : jsonLimit)(c, next),
-  )
-  app.use(`${API_PREFIX}/*`, requireContentType(new Set([importPath])))
+  const sizeLimit: MiddlewareHandler<AppEnv> = (c, next) =>
+    (c.req.path === importPath && CSV_TYPE.test(contentTypeOf(c)) ? importLimit : jsonLimit)(c, next)
+  const typeCheck = requireContentType(new Set([importPath]))
   const actors = new ActorCache()
-  app.use(`${API_PREFIX}/*`, resolveActor(deps.db, actors))
+  const actor = resolveActor(deps.db, actors)
+  // One layer for the three API checks (size, then type, then token); a request that declares no body
+  // (most GETs) has nothing for the first two to look at and goes straight to the token.
+  app.use(`${API_PREFIX}/*`, (c, next) =>
+    declaresBody(c)
+      ? sizeLimit(c, async () => {
+          await typeCheck(c, async () => {
+            await actor(c, next)
+          })
+        })
+      : actor(c, next),
+  )
 
   app.route('/', healthRoutes(deps))
   app.route(API_PREFIX, districtRoutes(deps))

@@ -31,14 +31,18 @@ export async function startChildServer(
   const url = await new Promise<string>((ok, fail) => {
     let stdout = ''
     const timer = setTimeout(() => fail(new Error(`${entry} did not start in 60 s\n${stderr}`)), 60_000)
-    child.stdout?.on('data', (b: Buffer) => {
+    // Only until the URL shows: kept on, it would keep every access-log line and rescan them all on each
+    // chunk, and that quadratic work in the bench process would slow the load generator beside it.
+    const onData = (b: Buffer) => {
       stdout += b.toString()
       const m = /http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/.exec(stdout)
       if (m) {
         clearTimeout(timer)
+        child.stdout?.off('data', onData)
         ok(`http://127.0.0.1:${m[1]}`)
       }
-    })
+    }
+    child.stdout?.on('data', onData)
     child.once('exit', (code) => {
       clearTimeout(timer)
       fail(new Error(`${entry} exited with ${code} before listening\n${stderr}`))

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { relative } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
-import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import { type ListenHandlers, listenPostgres, type Unlisten } from './listen.js'
 import { holdStore } from './store-lock.js'
@@ -80,6 +79,12 @@ const thisCommand = () =>
  * is held by this process until close (StoreLockedError when another process holds it).
  */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  // Loaded here, not at the top: PGlite's module (and its wasm) is ~45 MB of RSS that a server on
+  // PostgreSQL never uses.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('kysely-pglite-dialect'),
+  ])
   let release = () => {}
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true })

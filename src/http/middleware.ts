@@ -36,6 +36,13 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 
+/**
+ * Whether the request says it carries a body (a length or a chunked encoding). Without either, Node's parser
+ * reads no body, so `limitBody` and `requireContentType` have nothing to check.
+ */
+export const declaresBody = (c: Context) =>
+  c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined
+
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i
 
 /**

@@ -12,20 +12,43 @@ import type { Metrics } from './metrics.js'
 
 /** The route template that answered (`/api/v1/tasks/:id`), never the raw path: labels stay bounded. */
 function routeTemplate(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
-  const handlers = matchedRoutes(c).filter((r) => r.method !== 'ALL')
-  return handlers.at(-1)?.path ?? 'unmatched'
+  const routes = matchedRoutes(c)
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const r = routes[i]
+    if (r && r.method !== 'ALL') return r.path
+  }
+  return 'unmatched'
 }
 
+/**
+ * Counts and times every request by route template. Label objects are made once per method, route and
+ * status and reused (a few dozen in all), and the timer is a plain subtraction: this runs on every request.
+ */
 export function measureRequests(metrics: Metrics): MiddlewareHandler<AppEnv> {
+  const durationLabels = new Map<string, { method: string; route: string }>()
+  const countLabels = new Map<string, { method: string; route: string; status: string }>()
   return async (c, next) => {
-    const end = metrics.httpDuration.startTimer()
+    const start = performance.now()
     try {
       await next()
     } finally {
       const route = routeTemplate(c)
       const method = c.req.method
-      end({ method, route })
-      metrics.httpRequests.inc({ method, route, status: String(c.res.status) })
+      const status = c.res.status
+      const key = `${method} ${route}`
+      let labels = durationLabels.get(key)
+      if (!labels) {
+        labels = { method, route }
+        durationLabels.set(key, labels)
+      }
+      metrics.httpDuration.observe(labels, (performance.now() - start) / 1000)
+      const countKey = `${key} ${status}`
+      let counted = countLabels.get(countKey)
+      if (!counted) {
+        counted = { method, route, status: String(status) }
+        countLabels.set(countKey, counted)
+      }
+      metrics.httpRequests.inc(counted)
     }
   }
 }
