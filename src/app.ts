@@ -28,6 +28,7 @@ import { rateLimit } from './public/rate-limit.js'
 import { type ReadCache, servedFromMemory } from './public/read-cache.js'
 import type { SearchSource } from './public/search.js'
 import { searchRoutes } from './public/search.routes.js'
+import { retailerRoutes } from './retailers/retailers.routes.js'
 import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
@@ -100,6 +101,8 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, sampleRoutes(deps))
   app.route(API_PREFIX, announcementRoutes(deps))
   app.route(API_PREFIX, publicAnnouncementRoutes(deps))
+  // retailer boards (issue 10)
+  app.route(API_PREFIX, retailerRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
