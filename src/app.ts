@@ -1,6 +1,7 @@
 import { publicAlertRoutes } from './alerts/alerts.routes.js'
 import { announcementRoutes } from './announcements/announcements.routes.js'
 import { publicAnnouncementRoutes } from './announcements/public-announcements.routes.js'
+import { boardRoutes } from './boards/boards.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, publicAnnouncementRoutes(deps))
   // retailer boards (issue 10)
   app.route(API_PREFIX, retailerRoutes(deps))
+  app.route(API_PREFIX, boardRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

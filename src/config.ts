@@ -65,6 +65,11 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &')
     .default('redshield@market-regulator.example'),
+  // Retailer boards (issue 10): the full refresh schedule (5 fields, in TZ).
+  BOARD_REFRESH_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'five cron fields')
+    .default('*/5 * * * *'),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN'> & {

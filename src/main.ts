@@ -1,6 +1,7 @@
 import type { AddressInfo, Server } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
+import { startBoardConsumer } from './boards/board-events.job.js'
 import { prepare } from './boot.js'
 import { systemClock } from './clock.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
   const scheduler = config.SCHEDULER ? startScheduler(deps) : null
   // Its own loop until the scheduler of issue 7 part A registers it as a job.
   const webhooks = config.SCHEDULER ? startWebhookDelivery(deps) : null
+  // Retailer boards (issue 10): affected boards recomputed within moments of a publication or alert.
+  const boards = config.SCHEDULER ? startBoardConsumer(deps) : null
 
   let stopping = false
   const shutdown = (signal: string) => {
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones')
     scheduler?.stop()
     webhooks?.stop()
+    boards?.stop()
     // Ends every open stream, which would otherwise hold server.close() open.
     const busStopped = live.events
       .stop()
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       await scheduler?.idle()
       await webhooks?.idle()
+      await boards?.idle()
       await busStopped
       await database.close()
       logger.info('stopped')
