@@ -1,6 +1,7 @@
 import { publicAlertRoutes } from './alerts/alerts.routes.js'
 import { announcementRoutes } from './announcements/announcements.routes.js'
 import { publicAnnouncementRoutes } from './announcements/public-announcements.routes.js'
+import { boardPageRoutes } from './boards/board-page.routes.js'
 import { boardRoutes } from './boards/boards.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   // retailer boards (issue 10)
   app.route(API_PREFIX, retailerRoutes(deps))
   app.route(API_PREFIX, boardRoutes(deps))
+  app.route('/', boardPageRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

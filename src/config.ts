@@ -70,6 +70,8 @@ const envSchema = z.object({
     .string()
     .regex(/^\S+( \S+){4}$/, 'five cron fields')
     .default('*/5 * * * *'),
+  // How often a kiosk page asks whether its board has a new version.
+  BOARD_POLL_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN'> & {
