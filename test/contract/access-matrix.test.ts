@@ -170,6 +170,8 @@ function concretePath(path: string): string {
   const resource = path.slice(API.length).split('/')[1]
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (name === 'hash') return fx.playbookHash
+    // retailer boards (issue 10): the fixture retailer, whose token is the `retailer` credential
+    if (name === 'retailerId' || resource === 'retailers') return 'contract-mall'
     if (resource === 'incidents') return fx.incidentId
     if (resource === 'tasks') return fx.taskId
     if (resource === 'playbooks') return 'sudan-red'
@@ -289,6 +291,19 @@ const VALID_CALLS: Record<string, () => Promise<{ path?: string; body?: unknown;
     body: { reason: '不适用' },
   }),
   createToken: async () => ({ body: { name: 'allowed', role: 'sampler' } }),
+  // retailer boards (issue 10)
+  createRetailer: async () => ({
+    status: 201,
+    body: { name: '允许商场', district: HOME, address: '成都市锦江区允许路1号' },
+  }),
+  updateRetailer: async () => ({
+    path: `${API}/retailers/contract-mall`,
+    body: { categories: ['综合超市'] },
+  }),
+  confirmBoard: async () => {
+    const board = await ok(t.call('GET', `${API}/boards/contract-mall`), 200)
+    return { path: `${API}/boards/contract-mall/confirm`, body: { version: board.body.version } }
+  },
   revokeToken: async () => {
     const made = await ok(
       t.call('POST', `${API}/tokens`, {
