@@ -1,6 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import { PageQuery, pageSchema } from '../http/pagination.js'
 
+/** Retailer ids as the retailers table allows them (the check constraint of the foundation migration). */
+export const RETAILER_ID = /^[a-z0-9][a-z0-9-]{1,63}$/
+
 const text = z.strictObject({ zh: z.string(), en: z.string() })
 
 const ProductSchema = z.strictObject({
@@ -87,7 +90,10 @@ export const BoardVersionPageSchema = pageSchema(BoardVersionSchema).openapi('Bo
 export const BoardVersionQuery = z.strictObject({ ...PageQuery })
 
 export const RetailerIdParam = z.strictObject({
-  retailerId: z.string().openapi({ param: { name: 'retailerId', in: 'path' }, example: 'wanda-jinjiang' }),
+  retailerId: z
+    .string()
+    .regex(RETAILER_ID)
+    .openapi({ param: { name: 'retailerId', in: 'path' }, example: 'wanda-jinjiang' }),
 })
 
 export const ConfirmSchema = z.strictObject({ version: z.number().int().min(1) }).openapi('BoardConfirm')

@@ -2,8 +2,9 @@ import type { AppDeps } from '../deps.js'
 import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { IdParam, json, problem } from '../http/schemas.js'
+import { json, problem } from '../http/schemas.js'
 import {
+  RetailerIdParam,
   RetailerInputSchema,
   RetailerPageSchema,
   RetailerPatchSchema,
@@ -50,7 +51,7 @@ const get = securedRoute(readers, {
   operationId: 'getRetailer',
   tags: ['retailers'],
   summary: 'One retailer',
-  request: { params: IdParam },
+  request: { params: RetailerIdParam },
   responses: {
     200: { description: 'The retailer', content: json(RetailerSchema) },
     404: problem('No such retailer (or not in the caller’s district)'),
@@ -62,7 +63,7 @@ const patch = securedRoute(writers, {
   operationId: 'updateRetailer',
   tags: ['retailers'],
   summary: 'Change a retailer; a changed name or address relinks its samples',
-  request: { params: IdParam, body: { content: json(RetailerPatchSchema), required: true } },
+  request: { params: RetailerIdParam, body: { content: json(RetailerPatchSchema), required: true } },
   responses: {
     200: { description: 'The retailer now', content: json(RetailerSchema) },
     404: problem('No such retailer'),
@@ -74,7 +75,7 @@ const samples = securedRoute(readers, {
   operationId: 'listRetailerSamples',
   tags: ['retailers'],
   summary: 'Samples taken at this retailer (matched on normalised name and address), by sample number',
-  request: { params: IdParam, query: RetailerSampleQuery },
+  request: { params: RetailerIdParam, query: RetailerSampleQuery },
   responses: {
     200: { description: 'A page of samples', content: json(RetailerSamplePageSchema) },
     404: problem('No such retailer (or not in the caller’s district)'),

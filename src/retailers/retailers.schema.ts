@@ -19,6 +19,13 @@ const fields = {
     .optional(),
 }
 
+export const RetailerIdParam = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'not a retailer id')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'wanda-jinjiang' }),
+})
+
 export const RetailerInputSchema = z
   .strictObject({
     id: z

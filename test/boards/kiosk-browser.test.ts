@@ -60,7 +60,7 @@ describe.skipIf(!present)('kiosk board page in Chromium', () => {
     expect(res?.headers()['content-security-policy']).toMatch(/script-src 'self'/)
     expect(await page.locator('tr[data-sample]').count()).toBe(0)
     await page.evaluate(() => {
-      ;(window as unknown as { marker: number }).marker = 42
+      ;(globalThis as unknown as { marker: number }).marker = 42
     })
     await page.screenshot({ path: join(SHOTS, 'kiosk-before.png') })
 
@@ -71,7 +71,7 @@ describe.skipIf(!present)('kiosk board page in Chromium', () => {
     await mine.waitFor({ timeout: 15_000 })
     expect(await mine.locator('.mark').textContent()).toBe('本店抽检')
     // The same document: no reload happened.
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42)
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42)
     expect(await page.locator('body').getAttribute('data-version')).toBe('2')
     await page.screenshot({ path: join(SHOTS, 'kiosk-after.png') })
     expect(await page.locator('#offline').isVisible()).toBe(false)
