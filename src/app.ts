@@ -2,6 +2,8 @@ import type { MiddlewareHandler } from 'hono'
 import { publicAlertRoutes } from './alerts/alerts.routes.js'
 import { announcementRoutes } from './announcements/announcements.routes.js'
 import { publicAnnouncementRoutes } from './announcements/public-announcements.routes.js'
+import { boardPageRoutes } from './boards/board-page.routes.js'
+import { boardRoutes } from './boards/boards.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
@@ -37,6 +39,7 @@ import { rateLimit } from './public/rate-limit.js'
 import { type ReadCache, servedFromMemory } from './public/read-cache.js'
 import type { SearchSource } from './public/search.js'
 import { searchRoutes } from './public/search.routes.js'
+import { retailerRoutes } from './retailers/retailers.routes.js'
 import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
@@ -118,6 +121,10 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, sampleRoutes(deps))
   app.route(API_PREFIX, announcementRoutes(deps))
   app.route(API_PREFIX, publicAnnouncementRoutes(deps))
+  // retailer boards (issue 10)
+  app.route(API_PREFIX, retailerRoutes(deps))
+  app.route(API_PREFIX, boardRoutes(deps))
+  app.route('/', boardPageRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -65,6 +65,13 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &')
     .default('redshield@market-regulator.example'),
+  // Retailer boards (issue 10): the full refresh schedule (5 fields, in TZ).
+  BOARD_REFRESH_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'five cron fields')
+    .default('*/5 * * * *'),
+  // How often a kiosk page asks whether its board has a new version.
+  BOARD_POLL_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN'> & {

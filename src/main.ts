@@ -1,6 +1,7 @@
 import type { AddressInfo, Server } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
+import { startBoardConsumer } from './boards/board-events.job.js'
 import { prepare } from './boot.js'
 import { systemClock } from './clock.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
       (adminToken ? `\n  管理员令牌（只显示这一次）/ admin token (shown once):\n  ${adminToken}\n\n` : '\n'),
   )
   const scheduler = config.SCHEDULER ? startScheduler(deps) : null
+  // Retailer boards (issue 10): affected boards recomputed within moments of a publication or alert.
+  const boards = config.SCHEDULER ? startBoardConsumer(deps) : null
 
   let stopping = false
   const shutdown = (signal: string) => {
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     stopping = true
     logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones')
     scheduler?.stop()
+    boards?.stop()
     // Ends every open stream, which would otherwise hold server.close() open.
     const busStopped = live.events
       .stop()
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
     force.unref()
     server.close(async () => {
       await scheduler?.idle()
+      await boards?.idle()
       await busStopped
       await database.close()
       logger.info('stopped')

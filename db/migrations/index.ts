@@ -6,6 +6,7 @@ import * as streamWebhooks from './2026-11-28T11-30-00-stream-webhooks.js'
 import * as sampling from './2026-11-28T12-00-00-sampling.js'
 import * as alerts from './2026-11-28T13-00-00-alerts.js'
 import * as usersSessions from './2026-11-28T14-00-00-users-sessions.js'
+import * as retailerBoards from './2026-11-28T15-00-00-retailer-boards.js'
 
 /** Explicit barrel: the order here is the order of application. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T12-00-00-sampling': sampling,
   '2026-11-28T13-00-00-alerts': alerts,
   '2026-11-28T14-00-00-users-sessions': usersSessions,
+  '2026-11-28T15-00-00-retailer-boards': retailerBoards,
 }

@@ -31,6 +31,14 @@ export interface RetailersTable {
   address: string | null
   categories: ColumnType<string[], string[] | undefined, string[]>
   created_at: DefaultNow
+  // retailer boards (issue 10)
+  name_norm: ColumnType<string, string | undefined, string>
+  address_norm: ColumnType<string, string | undefined, string>
+  contact_name: ColumnType<string | null, string | null | undefined, string | null>
+  contact_phone: ColumnType<string | null, string | null | undefined, string | null>
+  created_by: ColumnType<string | null, string | null | undefined, string | null>
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ApiTokensTable {
@@ -255,6 +263,10 @@ export interface DB {
   announcements: AnnouncementsTable
   announcement_samples: AnnouncementSamplesTable
   disposal_task_samples: DisposalTaskSamplesTable
+  // retailer boards (issue 10: src/boards, src/retailers)
+  retailer_samples: RetailerSamplesTable
+  boards: BoardsTable
+  board_versions: BoardVersionsTable
 }
 
 export interface DistrictContactsTable {
@@ -448,4 +460,34 @@ export interface DisposalTaskSamplesTable {
   task_id: string
   sample_id: string
   announcement_id: string
+}
+
+// retailer boards (issue 10)
+export interface RetailerSamplesTable {
+  sample_id: string
+  retailer_id: string
+  linked_at: Timestamp
+}
+
+export interface BoardsTable {
+  retailer_id: string
+  version: number
+  input_hash: string
+  refreshed_at: Timestamp
+  changed_at: Timestamp
+  content: JSONColumnType<object, string, string>
+  failing_ids: string[]
+  confirmed_version: number | null
+  confirmed_at: Timestamp | null
+  unconfirmed_since: Timestamp | null
+  unconfirmed_version: number | null
+}
+
+export interface BoardVersionsTable {
+  retailer_id: string
+  version: number
+  input_hash: string
+  content: JSONColumnType<object, string, string>
+  added_failing: number
+  created_at: Timestamp
 }

@@ -1,4 +1,5 @@
 import { seedSamplingDemo } from '../announcements/announcements.demo.js'
+import { seedBoardsDemo } from '../boards/boards.demo.js'
 import type { AppDeps } from '../deps.js'
 import { type RequestContext, systemContext } from '../domain/context.js'
 import { activateIncident } from '../incidents/incidents.service.js'
@@ -63,6 +64,8 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
     }
   }
   const sampling = await seedSamplingDemo(deps)
+  // retailer boards (issue 10)
+  await seedBoardsDemo(deps)
   await deps.db
     .insertInto('app_state')
     .values({ key: DEMO_KEY, value: JSON.stringify({ incident: incident.code, announcements: sampling }) })

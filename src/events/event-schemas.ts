@@ -141,6 +141,19 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   'alert.issued': alertMessage,
   'alert.updated': alertMessage,
   'alert.cancelled': alertMessage,
+  // retailer boards (issue 10)
+  'retailer.registered': z.strictObject({
+    retailerId: z.string(),
+    name: z.string(),
+    district: z.string(),
+    linkedSamples: z.number().int(),
+  }),
+  'retailer.updated': z.strictObject({
+    retailerId: z.string(),
+    changes: z.array(z.string()),
+    linkedSamples: z.number().int(),
+  }),
+  'board.confirmed': z.strictObject({ retailerId: z.string(), version: z.number().int() }),
   'sample.recorded': z.strictObject({ sampleId: z.string(), no: z.string(), verdict }),
   'samples.imported': z.strictObject({
     importId: z.string(),

@@ -3,6 +3,7 @@ import type { AnnouncementEventPayloads } from '../announcements/announcements.e
 import type { ContactsEventPayloads } from '../contacts/contacts.events.js'
 import type { EscalationEventPayloads } from '../escalation/escalation.events.js'
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
+import type { RetailersEventPayloads } from '../retailers/retailers.events.js'
 import type { SampleEventPayloads } from '../samples/samples.events.js'
 import type { TaskEventPayloads } from '../tasks/tasks.events.js'
 import type { TokenEventPayloads } from '../tokens/tokens.events.js'
@@ -25,7 +26,8 @@ export interface EventPayloads
     WebhooksEventPayloads,
     AlertsEventPayloads,
     SampleEventPayloads,
-    AnnouncementEventPayloads {}
+    AnnouncementEventPayloads,
+    RetailersEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

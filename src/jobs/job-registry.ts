@@ -1,4 +1,5 @@
 import { PUBLISH_JOB, publishDueAnnouncements } from '../announcements/announcement-publish.job.js'
+import { boardRefreshJob } from '../boards/board-refresh.job.js'
 import type { Config } from '../config.js'
 import type { AppDeps } from '../deps.js'
 import { escalationSweepJob } from '../escalation/escalation.job.js'
@@ -15,9 +16,14 @@ export interface CronJob {
   name: string
   kind: 'cron'
   cron: string
+  /** A schedule operators may change: read from the configuration, `cron` being its default. */
+  cronFrom?(config: Config): string
   description: string
   run(deps: AppDeps, slot: Date): Promise<unknown>
 }
+
+/** The schedule a cron job runs on under this configuration. */
+export const cronOf = (job: CronJob, config: Config): string => job.cronFrom?.(config) ?? job.cron
 
 /**
  * A job that must act within seconds (escalations, scheduled publication, webhook delivery): every instance
@@ -39,7 +45,6 @@ export type JobDefinition = CronJob | LoopJob
 
 /**
  * The registry: adding a job is one entry here. Named slots that later branches fill, each as one entry:
- * - `board-refresh` (cron `*\/5 * * * *`): recompute stale retailer boards.
  * Empty slots are left out rather than registered as no-ops, so `GET /api/v1/jobs` lists only real jobs.
  */
 export const jobs: JobDefinition[] = [
@@ -73,4 +78,6 @@ export const jobs: JobDefinition[] = [
       return { worked: r.delivered + r.failed + r.dead > 0, result: r }
     },
   },
+  // retailer boards (issue 10)
+  boardRefreshJob,
 ]

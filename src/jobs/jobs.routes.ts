@@ -5,7 +5,7 @@ import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { json, timestamp } from '../http/schemas.js'
 import { nextSlot } from './cron-slots.js'
-import { type JobDefinition, jobs as registry } from './job-registry.js'
+import { cronOf, type JobDefinition, jobs as registry } from './job-registry.js'
 import { recentRuns } from './job-runs.repo.js'
 
 const RECENT = 10
@@ -72,13 +72,13 @@ export function jobRoutes(deps: AppDeps, jobs: JobDefinition[] = registry) {
         ({ job, runs }) => ({
           name: job.name,
           kind: job.kind,
-          schedule: job.kind === 'cron' ? job.cron : `every ${job.everyMs(deps.config)} ms`,
+          schedule: job.kind === 'cron' ? cronOf(job, deps.config) : `every ${job.everyMs(deps.config)} ms`,
           timeZone: deps.config.TZ,
           description: job.description,
           schedulerEnabled: deps.config.SCHEDULER,
           nextRun:
             job.kind === 'cron'
-              ? (nextSlot(job.cron, deps.config.TZ, now)?.toISOString() ?? null)
+              ? (nextSlot(cronOf(job, deps.config), deps.config.TZ, now)?.toISOString() ?? null)
               : new Date(now.getTime() + job.everyMs(deps.config)).toISOString(),
           lastRuns: runs.map((r) => ({
             slot: r.slot.toISOString(),

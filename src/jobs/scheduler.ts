@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import { type ScheduledTask, schedule } from 'node-cron'
 import type { AppDeps } from '../deps.js'
 import { floorMinute, previousSlot } from './cron-slots.js'
-import { type CronJob, type JobDefinition, type LoopJob, jobs as registry } from './job-registry.js'
+import { type CronJob, cronOf, type JobDefinition, type LoopJob, jobs as registry } from './job-registry.js'
 import { claimSlot, finishRun, hasRun } from './job-runs.repo.js'
 
 export type { CronJob, JobDefinition, LoopJob }
@@ -59,7 +59,7 @@ export async function catchUpCronJobs(deps: AppDeps, jobs: JobDefinition[] = reg
   const ran: string[] = []
   for (const job of jobs) {
     if (job.kind !== 'cron') continue
-    const slot = previousSlot(job.cron, deps.config.TZ, now)
+    const slot = previousSlot(cronOf(job, deps.config), deps.config.TZ, now)
     if (!slot || (await hasRun(deps.db, job.name, slot))) continue
     if ((await runCronSlot(deps, job, slot, { instance, catchUp: true })) !== 'skipped') ran.push(job.name)
   }
@@ -132,11 +132,15 @@ export function startScheduler(deps: AppDeps, jobs: JobDefinition[] = registry) 
   for (const job of jobs) {
     if (job.kind === 'cron') {
       tasks.push(
-        schedule(job.cron, (ctx) => track(runCronSlot(deps, job, floorMinute(ctx.date), { instance })), {
-          timezone: deps.config.TZ,
-          name: job.name,
-          noOverlap: true,
-        }),
+        schedule(
+          cronOf(job, deps.config),
+          (ctx) => track(runCronSlot(deps, job, floorMinute(ctx.date), { instance })),
+          {
+            timezone: deps.config.TZ,
+            name: job.name,
+            noOverlap: true,
+          },
+        ),
       )
     } else {
       let polling = false

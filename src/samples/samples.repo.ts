@@ -3,6 +3,7 @@ import { bulkInsertJson } from '../db/bulk-insert.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB, Verdict } from '../db/types.js'
 import { afterCursor, type KeyValue } from '../http/pagination.js'
+import { linkNewSamples } from '../retailers/retailer-links.js'
 
 /** A sample ready to be written: every field already cleaned and checked. */
 export interface NewSample {
@@ -125,6 +126,8 @@ export async function writeSamples(
     )
     for (let j = 0; j < items.length; j += CHUNK)
       await bulkInsertJson(trx, 'sample_items', itemColumns, items.slice(j, j + CHUNK))
+    // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
+    await linkNewSamples(trx, chunk, meta.at)
     meta.onProgress?.(i + chunk.length)
   }
 }

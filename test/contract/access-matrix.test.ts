@@ -274,6 +274,8 @@ function concretePath(path: string): string {
     if (resource === 'announcements' || resource === 'public/announcements') return fx.announcementId
     if (resource === 'webhooks') return fx.webhookId
     if (resource === 'samples') return fx.sampleId
+    // retailer boards (issue 10): the fixture retailer, whose token is the `retailer` credential
+    if (name === 'retailerId' || resource === 'retailers') return 'contract-mall'
     if (resource === 'incidents') return fx.incidentId
     if (resource === 'tasks') return fx.taskId
     if (resource === 'playbooks') return 'sudan-red'
@@ -394,6 +396,19 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       body: { reason: '不适用' },
     }),
     createToken: async () => ({ body: { name: 'allowed', role: 'sampler' } }),
+    // retailer boards (issue 10)
+    createRetailer: async () => ({
+      status: 201,
+      body: { name: '允许商场', district: HOME, address: '成都市锦江区允许路1号' },
+    }),
+    updateRetailer: async () => ({
+      path: `${API}/retailers/contract-mall`,
+      body: { categories: ['综合超市'] },
+    }),
+    confirmBoard: async () => {
+      const board = await ok(t.call('GET', `${API}/boards/contract-mall`), 200)
+      return { path: `${API}/boards/contract-mall/confirm`, body: { version: board.body.version } }
+    },
     revokeToken: async () => {
       const made = await ok(
         t.call('POST', `${API}/tokens`, {

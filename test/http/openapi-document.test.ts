@@ -161,6 +161,9 @@ describe('every operation', () => {
     })
     expect(lists.map((l) => l.path).sort()).toEqual([
       '/api/v1/announcements',
+      // retailer boards (issue 10)
+      '/api/v1/boards/unconfirmed',
+      '/api/v1/boards/{retailerId}/versions',
       '/api/v1/districts',
       '/api/v1/incidents',
       '/api/v1/incidents/{id}/events',
@@ -169,6 +172,9 @@ describe('every operation', () => {
       '/api/v1/public/alerts',
       '/api/v1/public/announcements',
       '/api/v1/public/search',
+      // retailer boards (issue 10)
+      '/api/v1/retailers',
+      '/api/v1/retailers/{id}/samples',
       '/api/v1/samples',
       '/api/v1/tasks',
       '/api/v1/tokens',

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto'
+import type { FailingProduct, Notice, OwnSample } from './board-inputs.js'
+
+/**
+ * How many failing products a board lists: this retailer's all (they come first), then its district's, then
+ * the city's, up to this many in all. Twelve rows is what a 1080p wall screen shows in type readable across
+ * a corridor; the total in the last 90 days is shown alongside.
+ */
+export const BOARD_MAX_PRODUCTS = 12
+/** How many of the retailer's own published samples its board lists (newest first). */
+export const BOARD_OWN_RECORD = 10
+export const HOTLINE = {
+  number: '12315',
+  zh: '市场监管投诉举报热线',
+  en: 'Market regulation complaints hotline',
+} as const
+
+export interface BoardRetailer {
+  id: string
+  name: string
+  nameEn: string | null
+  district: string
+  districtName: string
+  address: string | null
+}
+
+export type BoardProduct = FailingProduct & {
+  scope: 'retailer' | 'district' | 'city'
+  atThisRetailer: boolean
+}
+
+export interface BoardContent {
+  retailer: BoardRetailer
+  notices: Notice[]
+  failingProducts: BoardProduct[]
+  failingTotal: number
+  ownRecord: OwnSample[]
+  cityPassRate: { quarter: string; samples: number; failed: number; passRate: number | null }
+  hotline: typeof HOTLINE
+}
+
+/** What every board of one district shares: computed once per refresh, hashed once. */
+export interface DistrictPart {
+  notices: Notice[]
+  hash: string
+}
+
+export const sha = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32)
+
+/** The board of one retailer from the shared inputs; deterministic, so equal inputs give equal boards. */
+export function boardContent(
+  retailer: BoardRetailer,
+  notices: Notice[],
+  failing: FailingProduct[],
+  own: OwnSample[],
+  passRate: BoardContent['cityPassRate'],
+): BoardContent {
+  const ownNos = new Set(own.map((s) => s.sampleNo))
+  const mine = failing.filter((f) => ownNos.has(f.sampleNo))
+  const district = failing.filter((f) => !ownNos.has(f.sampleNo) && f.district === retailer.district)
+  const city = failing.filter((f) => !ownNos.has(f.sampleNo) && f.district !== retailer.district)
+  const products: BoardProduct[] = [
+    ...mine.map((f) => ({ ...f, scope: 'retailer' as const, atThisRetailer: true })),
+    ...district.map((f) => ({ ...f, scope: 'district' as const, atThisRetailer: false })),
+    ...city.map((f) => ({ ...f, scope: 'city' as const, atThisRetailer: false })),
+  ]
+  return {
+    retailer,
+    notices,
+    failingProducts: products.slice(0, Math.max(BOARD_MAX_PRODUCTS, mine.length)),
+    failingTotal: failing.length,
+    ownRecord: own.slice(0, BOARD_OWN_RECORD),
+    cityPassRate: passRate,
+    hotline: HOTLINE,
+  }
+}
+
+/** The quarter `now` falls in, in the zone `tz`: its label and its first instant. */
+export function quarterOf(now: Date, tz: string): { label: string; from: Date } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now)
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value)
+  const y = get('year')
+  const m = get('month')
+  const localAsUtc = Date.UTC(y, m - 1, get('day'), get('hour'), get('minute'), get('second'))
+  const offset = localAsUtc - Math.floor(now.getTime() / 1000) * 1000
+  const q = Math.floor((m - 1) / 3)
+  return { label: `${y}Q${q + 1}`, from: new Date(Date.UTC(y, q * 3, 1) - offset) }
+}

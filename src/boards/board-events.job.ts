@@ -1,0 +1,141 @@
+import { sql } from 'kysely'
+import type { AppDeps } from '../deps.js'
+import type { EventPayload } from '../events/event-types.js'
+import type { ReadEvent } from '../events/events.read.js'
+import { BOARD_MAX_PRODUCTS } from './board-content.js'
+import { refreshBoards } from './board-refresh.js'
+
+/** What a batch of committed events asks of the boards: whole districts, single retailers, or all. */
+interface Touched {
+  all: boolean
+  districts: Set<string>
+  retailers: Set<string>
+  announcements: Set<string>
+  alerts: Set<string>
+  /** A failing product came or went: boards that fill up with the city's products may show it. */
+  cityList: boolean
+}
+
+const empty = (): Touched => ({
+  all: false,
+  districts: new Set(),
+  retailers: new Set(),
+  announcements: new Set(),
+  alerts: new Set(),
+  cityList: false,
+})
+
+function collect(t: Touched, batch: ReadEvent[]) {
+  for (const { event: e } of batch) {
+    if (e.type === 'announcement.published') {
+      const p = e.payload as EventPayload<'announcement.published'>
+      if (p.exercise) continue
+      t.announcements.add(p.announcementId)
+      if (p.refersTo) t.announcements.add(p.refersTo)
+    } else if (e.type === 'alert.issued' || e.type === 'alert.updated' || e.type === 'alert.cancelled') {
+      const p = e.payload as EventPayload<'alert.issued'>
+      if (!p.exercise) t.alerts.add(p.alertId)
+    } else if (e.type === 'retailer.registered' || e.type === 'retailer.updated') {
+      t.retailers.add((e.payload as EventPayload<'retailer.updated'>).retailerId)
+    }
+  }
+}
+
+/**
+ * Resolves what the events touch into boards: a publication (or the correction or retraction of one) touches
+ * the districts its samples were taken in, the retailers they were taken at, and the boards that show the
+ * city's products because their own and their district's do not fill them; an alert touches the districts
+ * it covers (none listed: the whole city). The city-wide pass rate on every other board follows on the
+ * scheduled refresh, so one publication does not rewrite every board in the city within seconds.
+ */
+async function resolve(deps: Pick<AppDeps, 'db'>, t: Touched) {
+  if (t.announcements.size > 0) {
+    const ids = [...t.announcements]
+    const rows = await deps.db
+      .selectFrom('announcement_samples as l')
+      .innerJoin('samples as s', 's.id', 'l.sample_id')
+      .leftJoin('retailer_samples as r', 'r.sample_id', 's.id')
+      .select(['s.district_code', 'r.retailer_id', 's.verdict'])
+      .where('l.announcement_id', 'in', ids)
+      .execute()
+    for (const r of rows) {
+      t.districts.add(r.district_code)
+      if (r.retailer_id) t.retailers.add(r.retailer_id)
+      if (r.verdict === 'fail') t.cityList = true
+    }
+  }
+  if (t.alerts.size > 0) {
+    const rows = await deps.db
+      .selectFrom('alerts')
+      .select('districts')
+      .where('id', 'in', [...t.alerts])
+      .execute()
+    for (const r of rows) {
+      if (r.districts.length === 0) t.all = true
+      for (const d of r.districts) t.districts.add(d)
+    }
+  }
+  if (t.cityList && !t.all) {
+    const rows = await deps.db
+      .selectFrom('boards')
+      .select('retailer_id')
+      .where(
+        sql<boolean>`jsonb_array_length(content->'failingProducts') < ${BOARD_MAX_PRODUCTS}
+          or content->'failingProducts' @> '[{"scope":"city"}]'::jsonb`,
+      )
+      .execute()
+    for (const r of rows) t.retailers.add(r.retailer_id)
+  }
+}
+
+/**
+ * The event consumer: within moments of a publication, retraction, alert or retailer change, recomputes only
+ * the boards it touches. Every instance runs one (the bus delivers every event to every instance); board
+ * writes are serialised and skip a board already at the same inputs, so each change makes one version.
+ */
+export function startBoardConsumer(deps: AppDeps) {
+  let pending = empty()
+  let running: Promise<void> | null = null
+  let stopped = false
+
+  const run = async () => {
+    while (!stopped) {
+      const t = pending
+      pending = empty()
+      if (t.announcements.size + t.alerts.size + t.retailers.size === 0) return
+      await resolve(deps, t)
+      if (t.all) await refreshBoards(deps, { all: true })
+      else {
+        if (t.districts.size > 0) await refreshBoards(deps, { districts: [...t.districts] })
+        const rest = [...t.retailers]
+        if (rest.length > 0) await refreshBoards(deps, { retailers: rest })
+      }
+    }
+  }
+  const kick = () => {
+    if (running || stopped) return
+    running = run()
+      .catch((err: unknown) => deps.logger.error({ err }, 'board refresh on events failed'))
+      .finally(() => {
+        running = null
+        const p = pending
+        if (p.announcements.size + p.alerts.size + p.retailers.size > 0) kick()
+      })
+  }
+  const unsubscribe = deps.events.subscribe({
+    events: (batch) => {
+      collect(pending, batch)
+      kick()
+    },
+  })
+  return {
+    stop: () => {
+      stopped = true
+      unsubscribe()
+    },
+    /** Resolves once the work handed to it so far is done (tests, shutdown). */
+    idle: async () => {
+      while (running) await running
+    },
+  }
+}

@@ -1,0 +1,198 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/types.js'
+import type { AppDeps } from '../deps.js'
+import { nameOf } from '../retailers/retailers.service.js'
+import { type BoardContent, type BoardRetailer, boardContent, quarterOf, sha } from './board-content.js'
+import { activeNotices, cityPassRate, failingProducts, type Notice, ownSamples } from './board-inputs.js'
+
+/** Versions kept per board; older ones are deleted as new ones are written. */
+export const BOARD_VERSIONS_KEPT = 20
+const CHUNK = 500
+/** Advisory lock key of board writes (any fixed number unique to this use). */
+const BOARD_LOCK = 7_010_010
+export const FULL_REFRESH_KEY = 'boards.refreshed_at'
+
+export type RefreshScope = { all: true } | { districts: string[] } | { retailers: string[] }
+
+export interface RefreshResult {
+  boards: number
+  changed: number
+  ms: number
+}
+
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'districts' | 'config'>
+
+/**
+ * Recomputes the boards in `scope`. The inputs every board shares (failing products of the last 90 days,
+ * active notices, the quarter's pass rate) are read and hashed once; each board's input hash is then a hash of
+ * those hashes and its own few inputs (the retailer, its published samples), compared in bulk with the stored
+ * one. Only a board whose hash changed is rebuilt and gets a new version, so a refresh where nothing changed
+ * reads a handful of rows per board and writes one.
+ */
+export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<RefreshResult> {
+  const started = performance.now()
+  const now = deps.clock.now()
+  let rq = deps.db
+    .selectFrom('retailers')
+    .select(['id', 'name_zh', 'name_en', 'district_code', 'address'])
+    .orderBy('id')
+  if ('districts' in scope)
+    rq = rq.where('district_code', 'in', scope.districts.length ? scope.districts : [''])
+  if ('retailers' in scope) rq = rq.where('id', 'in', scope.retailers.length ? scope.retailers : [''])
+  const retailers = await rq.execute()
+  if (retailers.length === 0) return { boards: 0, changed: 0, ms: performance.now() - started }
+  const ids = 'all' in scope ? undefined : retailers.map((r) => r.id)
+  const quarter = quarterOf(now, deps.config.TZ)
+  const [failing, notices, rate, own, current] = await Promise.all([
+    failingProducts(deps.db, now),
+    activeNotices(deps.db),
+    cityPassRate(deps.db, quarter.from),
+    ownSamples(deps.db, ids),
+    currentBoards(deps.db, ids),
+  ])
+  const passRate = { quarter: quarter.label, ...rate }
+  const sharedHash = sha(JSON.stringify([failing, passRate]))
+  const noticesOf = new Map<string, { list: Notice[]; hash: string }>()
+  const districtNotices = (code: string) => {
+    let n = noticesOf.get(code)
+    if (!n) {
+      const list = notices
+        .filter((a) => a.districts.length === 0 || a.districts.includes(code))
+        .map((a) => a.notice)
+      n = { list, hash: sha(JSON.stringify(list)) }
+      noticesOf.set(code, n)
+    }
+    return n
+  }
+  const districtName = nameOf(deps)
+  const changed: { retailer: BoardRetailer; hash: string; content: BoardContent }[] = []
+  for (const r of retailers) {
+    const mine = own.get(r.id) ?? []
+    const dn = districtNotices(r.district_code)
+    const retailer: BoardRetailer = {
+      id: r.id,
+      name: r.name_zh,
+      nameEn: r.name_en,
+      district: r.district_code,
+      districtName: districtName(r.district_code),
+      address: r.address,
+    }
+    const hash = sha(`${sharedHash}|${dn.hash}|${JSON.stringify(retailer)}|${JSON.stringify(mine)}`)
+    if (current.get(r.id)?.input_hash === hash) continue
+    changed.push({ retailer, hash, content: boardContent(retailer, dn.list, failing, mine, passRate) })
+  }
+  await writeChanged(deps, now, changed, current)
+  await touch(deps, now, scope, ids)
+  return { boards: retailers.length, changed: changed.length, ms: performance.now() - started }
+}
+
+async function currentBoards(db: Kysely<DB>, ids?: string[]) {
+  let q = db
+    .selectFrom('boards')
+    .select(['retailer_id', 'input_hash', 'version', 'failing_ids', 'unconfirmed_since'])
+  if (ids) q = q.where('retailer_id', 'in', ids.length ? ids : [''])
+  const rows = await q.execute()
+  return new Map(rows.map((r) => [r.retailer_id, r]))
+}
+
+type Current = Awaited<ReturnType<typeof currentBoards>>
+
+async function writeChanged(
+  deps: Deps,
+  now: Date,
+  changed: { retailer: BoardRetailer; hash: string; content: BoardContent }[],
+  current: Current,
+) {
+  for (let i = 0; i < changed.length; i += CHUNK) {
+    await deps.db.transaction().execute(async (trx) => {
+      // Instances refresh on the same events: one at a time writes, and re-reads what it builds on, so a
+      // board another instance has just written is skipped, never given two versions.
+      await sql`select pg_advisory_xact_lock(${BOARD_LOCK})`.execute(trx)
+      const slice = changed.slice(i, i + CHUNK)
+      const fresh = await currentBoards(
+        trx,
+        slice.map((c) => c.retailer.id),
+      )
+      const rows = slice
+        .filter((c) => fresh.get(c.retailer.id)?.input_hash !== c.hash)
+        .map((c) => {
+          const prev = fresh.get(c.retailer.id) ?? current.get(c.retailer.id)
+          const version = (prev?.version ?? 0) + 1
+          const failingIds = c.content.failingProducts.filter((p) => p.atThisRetailer).map((p) => p.sampleId)
+          const before = new Set(prev?.failing_ids ?? [])
+          const added = failingIds.filter((id) => !before.has(id)).length
+          // A version that adds failing products sampled here awaits the retailer's confirmation (企业自律);
+          // while one waits, a newer version moves what must be confirmed but not since when.
+          const waiting = prev?.unconfirmed_since ?? null
+          const unconfirmedSince = added > 0 ? (waiting ?? now) : waiting
+          return { c, version, failingIds, added, unconfirmedSince }
+        })
+      if (rows.length === 0) return
+      await trx
+        .insertInto('boards')
+        .values(
+          rows.map((r) => ({
+            retailer_id: r.c.retailer.id,
+            version: r.version,
+            input_hash: r.c.hash,
+            refreshed_at: now,
+            changed_at: now,
+            content: JSON.stringify(r.c.content),
+            failing_ids: r.failingIds,
+            unconfirmed_since: r.unconfirmedSince,
+            unconfirmed_version: r.unconfirmedSince ? r.version : null,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('retailer_id').doUpdateSet((eb) => ({
+            version: eb.ref('excluded.version'),
+            input_hash: eb.ref('excluded.input_hash'),
+            refreshed_at: eb.ref('excluded.refreshed_at'),
+            changed_at: eb.ref('excluded.changed_at'),
+            content: eb.ref('excluded.content'),
+            failing_ids: eb.ref('excluded.failing_ids'),
+            unconfirmed_since: eb.ref('excluded.unconfirmed_since'),
+            unconfirmed_version: eb.ref('excluded.unconfirmed_version'),
+          })),
+        )
+        .execute()
+      await trx
+        .insertInto('board_versions')
+        .values(
+          rows.map((r) => ({
+            retailer_id: r.c.retailer.id,
+            version: r.version,
+            input_hash: r.c.hash,
+            content: JSON.stringify(r.c.content),
+            added_failing: r.added,
+            created_at: now,
+          })),
+        )
+        .execute()
+      const old = rows.filter((r) => r.version > BOARD_VERSIONS_KEPT)
+      if (old.length > 0)
+        await sql`delete from board_versions v using unnest(${old.map((r) => r.c.retailer.id)}::text[],
+          ${old.map((r) => r.version - BOARD_VERSIONS_KEPT)}::int[]) as o(rid, upto)
+          where v.retailer_id = o.rid and v.version <= o.upto`.execute(trx)
+    })
+  }
+}
+
+/** Unchanged boards were checked now: one row for a full refresh, the scope's rows for a partial one. */
+async function touch(deps: Deps, now: Date, scope: RefreshScope, ids?: string[]) {
+  if ('all' in scope) {
+    const value = JSON.stringify({ at: now.toISOString() })
+    await deps.db
+      .insertInto('app_state')
+      .values({ key: FULL_REFRESH_KEY, value, updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+      .execute()
+  } else if (ids && ids.length > 0) {
+    await deps.db
+      .updateTable('boards')
+      .set({ refreshed_at: now })
+      .where('retailer_id', 'in', ids)
+      .where('refreshed_at', '<', now)
+      .execute()
+  }
+}

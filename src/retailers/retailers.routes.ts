@@ -1,0 +1,108 @@
+import type { AppDeps } from '../deps.js'
+import { requestContextOf } from '../http/app-env.js'
+import { securedRoute } from '../http/route.js'
+import { newRouter } from '../http/router.js'
+import { json, problem } from '../http/schemas.js'
+import {
+  RetailerIdParam,
+  RetailerInputSchema,
+  RetailerPageSchema,
+  RetailerPatchSchema,
+  RetailerQuerySchema,
+  RetailerSamplePageSchema,
+  RetailerSampleQuery,
+  RetailerSchema,
+} from './retailers.schema.js'
+import {
+  createRetailer,
+  findRetailers,
+  getRetailer,
+  samplesOfRetailer,
+  updateRetailer,
+} from './retailers.service.js'
+
+const writers = ['admin'] as const
+const readers = ['admin', 'commander', 'district'] as const
+
+const create = securedRoute(writers, {
+  method: 'post',
+  path: '/retailers',
+  operationId: 'createRetailer',
+  tags: ['retailers'],
+  summary: 'Register a retailer (a large mall or supermarket); its recorded samples link to it',
+  request: { body: { content: json(RetailerInputSchema), required: true } },
+  responses: {
+    201: { description: 'Registered', content: json(RetailerSchema) },
+    409: problem('A retailer with this id exists'),
+  },
+})
+const list = securedRoute(readers, {
+  method: 'get',
+  path: '/retailers',
+  operationId: 'listRetailers',
+  tags: ['retailers'],
+  summary: 'Retailers by id (a district token sees its own district’s only)',
+  request: { query: RetailerQuerySchema },
+  responses: { 200: { description: 'A page of retailers', content: json(RetailerPageSchema) } },
+})
+const get = securedRoute(readers, {
+  method: 'get',
+  path: '/retailers/{id}',
+  operationId: 'getRetailer',
+  tags: ['retailers'],
+  summary: 'One retailer',
+  request: { params: RetailerIdParam },
+  responses: {
+    200: { description: 'The retailer', content: json(RetailerSchema) },
+    404: problem('No such retailer (or not in the caller’s district)'),
+  },
+})
+const patch = securedRoute(writers, {
+  method: 'patch',
+  path: '/retailers/{id}',
+  operationId: 'updateRetailer',
+  tags: ['retailers'],
+  summary: 'Change a retailer; a changed name or address relinks its samples',
+  request: { params: RetailerIdParam, body: { content: json(RetailerPatchSchema), required: true } },
+  responses: {
+    200: { description: 'The retailer now', content: json(RetailerSchema) },
+    404: problem('No such retailer'),
+  },
+})
+const samples = securedRoute(readers, {
+  method: 'get',
+  path: '/retailers/{id}/samples',
+  operationId: 'listRetailerSamples',
+  tags: ['retailers'],
+  summary: 'Samples taken at this retailer (matched on normalised name and address), by sample number',
+  request: { params: RetailerIdParam, query: RetailerSampleQuery },
+  responses: {
+    200: { description: 'A page of samples', content: json(RetailerSamplePageSchema) },
+    404: problem('No such retailer (or not in the caller’s district)'),
+  },
+})
+
+export function retailerRoutes(deps: AppDeps) {
+  return newRouter()
+    .openapi(create, async (c) =>
+      c.json(await createRetailer(deps, requestContextOf(c), c.req.valid('json')), 201),
+    )
+    .openapi(list, async (c) =>
+      c.json(await findRetailers(deps, requestContextOf(c), c.req.valid('query')), 200),
+    )
+    .openapi(get, async (c) =>
+      c.json(await getRetailer(deps, requestContextOf(c), c.req.valid('param').id), 200),
+    )
+    .openapi(patch, async (c) =>
+      c.json(
+        await updateRetailer(deps, requestContextOf(c), c.req.valid('param').id, c.req.valid('json')),
+        200,
+      ),
+    )
+    .openapi(samples, async (c) =>
+      c.json(
+        await samplesOfRetailer(deps, requestContextOf(c), c.req.valid('param').id, c.req.valid('query')),
+        200,
+      ),
+    )
+}

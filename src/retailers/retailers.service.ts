@@ -1,0 +1,153 @@
+import { inTransaction } from '../db/transaction.js'
+import type { AppDeps } from '../deps.js'
+import { actorIdOf, districtScopeOf, type RequestContext } from '../domain/context.js'
+import { conflict, issue, notFound, validationFailed } from '../domain/errors.js'
+import { appendEvent } from '../events/events.repo.js'
+import { normaliseName } from '../samples/sample-fields.js'
+import { normaliseAddress, relinkRetailer } from './retailer-links.js'
+import { listRetailers, type RetailerRow, retailerRows, retailerSamples } from './retailers.repo.js'
+import type { RetailerInput, RetailerPatch } from './retailers.schema.js'
+
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'districts'>
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
+
+export function retailerDto(r: RetailerRow, districtName: (code: string) => string) {
+  return {
+    id: r.id,
+    name: r.name_zh,
+    nameEn: r.name_en,
+    district: r.district_code,
+    districtName: districtName(r.district_code),
+    address: r.address,
+    categories: r.categories,
+    contact: r.contact_name && r.contact_phone ? { name: r.contact_name, phone: r.contact_phone } : null,
+    linkedSamples: Number(r.linked),
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: iso(r.updated_at),
+  }
+}
+
+export const nameOf = (deps: Pick<AppDeps, 'districts'>) => {
+  const names = new Map(deps.districts.items.map((d) => [d.code, d.nameZh]))
+  return (code: string) => names.get(code) ?? code
+}
+
+const missing = (id: string) => notFound({ zh: `没有编号为 ${id} 的经营者`, en: `No retailer ${id}` })
+
+/** A district reads its own retailers only; others look missing to it (as the house does for tasks). */
+async function visible(deps: Deps, ctx: RequestContext, id: string) {
+  const [row] = await retailerRows(deps.db, [id])
+  const scope = districtScopeOf(ctx)
+  if (!row || (scope !== undefined && row.district_code !== scope)) throw missing(id)
+  return row
+}
+
+function districtIssue(deps: Deps, code: string | undefined) {
+  return code !== undefined && !deps.districts.has(code)
+    ? [issue('body.district', { zh: `未知的区县 ${code}`, en: `unknown district ${code}` })]
+    : []
+}
+
+export async function createRetailer(deps: Deps, ctx: RequestContext, input: RetailerInput) {
+  const problems = districtIssue(deps, input.district)
+  if (problems.length > 0) throw validationFailed(problems)
+  const id = input.id ?? `r-${crypto.randomUUID().slice(0, 13)}`
+  const now = deps.clock.now()
+  await inTransaction(deps.db, async (trx) => {
+    if (await trx.selectFrom('retailers').select('id').where('id', '=', id).executeTakeFirst())
+      throw conflict({ zh: `经营者编号 ${id} 已存在`, en: `Retailer ${id} already exists` })
+    const nameNorm = normaliseName(input.name)
+    const addressNorm = normaliseAddress(input.address)
+    await trx
+      .insertInto('retailers')
+      .values({
+        id,
+        name_zh: input.name,
+        name_en: input.nameEn ?? null,
+        district_code: input.district,
+        address: input.address,
+        categories: input.categories ?? [],
+        contact_name: input.contact?.name ?? null,
+        contact_phone: input.contact?.phone ?? null,
+        name_norm: nameNorm,
+        address_norm: addressNorm,
+        created_at: now,
+        created_by: actorIdOf(ctx),
+      })
+      .execute()
+    const linked = await relinkRetailer(trx, { id, nameNorm, addressNorm }, now)
+    await appendEvent(trx, ctx, now, {
+      type: 'retailer.registered',
+      districtCode: input.district,
+      subject: id,
+      payload: { retailerId: id, name: input.name, district: input.district, linkedSamples: linked },
+    })
+  })
+  return getRetailer(deps, ctx, id)
+}
+
+export async function updateRetailer(deps: Deps, ctx: RequestContext, id: string, patch: RetailerPatch) {
+  const current = await visible(deps, ctx, id)
+  const problems = districtIssue(deps, patch.district)
+  if (problems.length > 0) throw validationFailed(problems)
+  const name = patch.name ?? current.name_zh
+  const address = patch.address ?? current.address ?? ''
+  const contact = patch.contact === undefined ? undefined : patch.contact
+  const values = {
+    name_zh: name,
+    name_en: patch.nameEn === undefined ? current.name_en : patch.nameEn,
+    district_code: patch.district ?? current.district_code,
+    address,
+    categories: patch.categories ?? current.categories,
+    contact_name: contact === undefined ? current.contact_name : (contact?.name ?? null),
+    contact_phone: contact === undefined ? current.contact_phone : (contact?.phone ?? null),
+    name_norm: normaliseName(name),
+    address_norm: normaliseAddress(address),
+  }
+  const changes = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined)
+  const now = deps.clock.now()
+  await inTransaction(deps.db, async (trx) => {
+    await trx
+      .updateTable('retailers')
+      .set({ ...values, updated_at: now, updated_by: actorIdOf(ctx) })
+      .where('id', '=', id)
+      .execute()
+    const linked = await relinkRetailer(
+      trx,
+      { id, nameNorm: values.name_norm, addressNorm: values.address_norm },
+      now,
+    )
+    await appendEvent(trx, ctx, now, {
+      type: 'retailer.updated',
+      districtCode: values.district_code,
+      subject: id,
+      payload: { retailerId: id, changes, linkedSamples: linked },
+    })
+  })
+  return getRetailer(deps, ctx, id)
+}
+
+export async function getRetailer(deps: Deps, ctx: RequestContext, id: string) {
+  return retailerDto(await visible(deps, ctx, id), nameOf(deps))
+}
+
+export async function findRetailers(
+  deps: Deps,
+  ctx: RequestContext,
+  q: { limit: number; cursor?: string | undefined; district?: string | undefined; q?: string | undefined },
+) {
+  const scope = districtScopeOf(ctx)
+  const page = await listRetailers(deps.db, { ...q, district: scope ?? q.district })
+  return { items: page.items.map((r) => retailerDto(r, nameOf(deps))), next: page.next }
+}
+
+export async function samplesOfRetailer(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  q: { limit: number; cursor?: string | undefined },
+) {
+  await visible(deps, ctx, id)
+  return retailerSamples(deps.db, id, q)
+}
