@@ -78,12 +78,13 @@ describe('GET /api/v1/jobs', () => {
     const r = await t.call('GET', '/api/v1/jobs', { token: admin })
     expect(r.status).toBe(200)
     expect(r.body.next).toBeNull()
-    // Every registered job, in registry order (scheduled publication and webhook delivery joined at the merge).
+    // Every registered job, in registry order.
     expect(r.body.items.map((j: { name: string }) => j.name)).toEqual([
       'escalation-sweep',
       'recurring-tasks',
       'publish-announcements',
       'webhook-delivery',
+      'board-refresh',
     ])
     const [esc, rec] = r.body.items
     expect(esc).toMatchObject({
