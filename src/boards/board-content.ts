@@ -56,18 +56,26 @@ export function boardContent(
   passRate: BoardContent['cityPassRate'],
 ): BoardContent {
   const ownNos = new Set(own.map((s) => s.sampleNo))
-  const mine = failing.filter((f) => ownNos.has(f.sampleNo))
-  const district = failing.filter((f) => !ownNos.has(f.sampleNo) && f.district === retailer.district)
-  const city = failing.filter((f) => !ownNos.has(f.sampleNo) && f.district !== retailer.district)
-  const products: BoardProduct[] = [
-    ...mine.map((f) => ({ ...f, scope: 'retailer' as const, atThisRetailer: true })),
-    ...district.map((f) => ({ ...f, scope: 'district' as const, atThisRetailer: false })),
-    ...city.map((f) => ({ ...f, scope: 'city' as const, atThisRetailer: false })),
-  ]
+  const products: BoardProduct[] = []
+  for (const f of failing)
+    if (ownNos.has(f.sampleNo)) products.push({ ...f, scope: 'retailer', atThisRetailer: true })
+  // Only the first few others are shown: stop copying once the board is full (a full refresh builds every
+  // board from the same 500 failing products, so copying all of them per board dominated its CPU time).
+  const limit = Math.max(BOARD_MAX_PRODUCTS, products.length)
+  for (const f of failing) {
+    if (products.length >= limit) break
+    if (!ownNos.has(f.sampleNo) && f.district === retailer.district)
+      products.push({ ...f, scope: 'district', atThisRetailer: false })
+  }
+  for (const f of failing) {
+    if (products.length >= limit) break
+    if (!ownNos.has(f.sampleNo) && f.district !== retailer.district)
+      products.push({ ...f, scope: 'city', atThisRetailer: false })
+  }
   return {
     retailer,
     notices,
-    failingProducts: products.slice(0, Math.max(BOARD_MAX_PRODUCTS, mine.length)),
+    failingProducts: products,
     failingTotal: failing.length,
     ownRecord: own.slice(0, BOARD_OWN_RECORD),
     cityPassRate: passRate,
