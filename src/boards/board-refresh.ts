@@ -48,7 +48,7 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
     activeNotices(deps.db),
     cityPassRate(deps.db, quarter.from),
     ownSamples(deps.db, ids),
-    currentBoards(deps.db, ids),
+    storedHashes(deps.db, ids),
   ])
   const passRate = { quarter: quarter.label, ...rate }
   const sharedHash = sha(JSON.stringify([failing, passRate]))
@@ -69,6 +69,12 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
   for (const r of retailers) {
     const mine = own.get(r.id) ?? []
     const dn = districtNotices(r.district_code)
+    // The hash is taken over the raw fields (the district's name follows from its code): the board object is
+    // built only for a board whose hash changed, so a refresh where nothing changed allocates almost nothing.
+    const hash = sha(
+      `${sharedHash}|${dn.hash}|${r.id}\u0000${r.name_zh}\u0000${r.name_en ?? ''}\u0000${r.district_code}\u0000${r.address ?? ''}|${mine.length ? JSON.stringify(mine) : ''}`,
+    )
+    if (current.get(r.id) === hash) continue
     const retailer: BoardRetailer = {
       id: r.id,
       name: r.name_zh,
@@ -77,13 +83,19 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
       districtName: districtName(r.district_code),
       address: r.address,
     }
-    const hash = sha(`${sharedHash}|${dn.hash}|${JSON.stringify(retailer)}|${JSON.stringify(mine)}`)
-    if (current.get(r.id)?.input_hash === hash) continue
     changed.push({ retailer, hash, content: boardContent(retailer, dn.list, failing, mine, passRate) })
   }
-  await writeChanged(deps, now, changed, current)
+  await writeChanged(deps, now, changed)
   await touch(deps, now, scope, ids)
   return { boards: retailers.length, changed: changed.length, ms: performance.now() - started }
+}
+
+/** The stored input hash of each board: all the compare step needs (one narrow query). */
+async function storedHashes(db: Kysely<DB>, ids?: string[]) {
+  let q = db.selectFrom('boards').select(['retailer_id', 'input_hash'])
+  if (ids) q = q.where('retailer_id', 'in', ids.length ? ids : [''])
+  const rows = await q.execute()
+  return new Map(rows.map((r) => [r.retailer_id, r.input_hash]))
 }
 
 async function currentBoards(db: Kysely<DB>, ids?: string[]) {
@@ -95,13 +107,10 @@ async function currentBoards(db: Kysely<DB>, ids?: string[]) {
   return new Map(rows.map((r) => [r.retailer_id, r]))
 }
 
-type Current = Awaited<ReturnType<typeof currentBoards>>
-
 async function writeChanged(
   deps: Deps,
   now: Date,
   changed: { retailer: BoardRetailer; hash: string; content: BoardContent }[],
-  current: Current,
 ) {
   for (let i = 0; i < changed.length; i += CHUNK) {
     await deps.db.transaction().execute(async (trx) => {
@@ -116,7 +125,7 @@ async function writeChanged(
       const rows = slice
         .filter((c) => fresh.get(c.retailer.id)?.input_hash !== c.hash)
         .map((c) => {
-          const prev = fresh.get(c.retailer.id) ?? current.get(c.retailer.id)
+          const prev = fresh.get(c.retailer.id)
           const version = (prev?.version ?? 0) + 1
           const failingIds = c.content.failingProducts.filter((p) => p.atThisRetailer).map((p) => p.sampleId)
           const before = new Set(prev?.failing_ids ?? [])
