@@ -9,7 +9,10 @@ export interface TestItem {
   limit: string
 }
 
-/** A sample's test item as the public reads it: the unit follows the result, and a numeric limit. */
+/**
+ * A sample's test item as the public reads it. Results are kept as the lab printed them, usually with their
+ * unit (`1.8mg/kg`); the unit is added only to a bare number, never twice.
+ */
 export function publicItem(i: {
   name: string
   result: string
@@ -17,14 +20,13 @@ export function publicItem(i: {
   unit: string | null
 }): TestItem {
   const unit = i.unit ?? ''
+  // A bare number ends in a digit, superscripts included (`2.1×10⁶`).
+  const withUnit = (v: string) =>
+    unit && /[\d\u00B2\u00B3\u00B9\u2070\u2074-\u2079]$/.test(v) && !v.endsWith(unit) ? `${v}${unit}` : v
   return {
     name: i.name,
-    result: `${i.result}${unit}`,
-    limit: i.limit_value
-      ? unit && /\d/.test(i.limit_value)
-        ? `${i.limit_value}${unit}`
-        : i.limit_value
-      : '—',
+    result: withUnit(i.result),
+    limit: i.limit_value ? withUnit(i.limit_value) : '—',
   }
 }
 
