@@ -1,8 +1,9 @@
 import { type Context, Hono } from 'hono'
 import { announcementById, announcementPage } from '../announcements/announcements.read.js'
-import { DecisionSchema } from '../announcements/announcements.schema.js'
+import { DecisionSchema, DraftSchema } from '../announcements/announcements.schema.js'
 import {
   approveAnnouncement,
+  draftAnnouncement,
   publishOrSchedule,
   reviewAnnouncement,
   submitAnnouncement,
@@ -39,9 +40,16 @@ const when = (d: string | null, lang: Lang) => (d ? localTime(d, lang) : '—')
  */
 export function consoleAnnouncementRoutes(deps: AppDeps) {
   const app = new Hono<ConsoleEnv>()
-  app.get('/console/announcements', requireRoles(READERS), async (c) => {
+  const ctxOf = (c: Context<ConsoleEnv>) => ({ actor: c.get('actor'), requestId: c.get('requestId') })
+  const list = async (
+    c: Context<ConsoleEnv>,
+    problems: string[] = [],
+    form: Record<string, string> = {},
+    status: 200 | 422 = 200,
+  ) => {
     const shell = shellOf(c)
-    const { lang } = shell
+    const { lang, csrf } = shell
+    const role = c.get('actor')?.role ?? ''
     const page = await announcementPage(deps, { limit: 200 }, false)
     return c.html(
       <Layout
@@ -51,6 +59,40 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
         signedInAs={shell.who}
       >
         <h1>{tr(lang, { zh: '抽检公告', en: 'Announcements' })}</h1>
+        {problems.length > 0 ? (
+          <div class="problems" role="alert">
+            <ul>
+              {problems.map((p) => (
+                <li>{p}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {(DRAFTERS as readonly string[]).includes(role) ? (
+          <form method="post" action="/console/announcements" novalidate>
+            <input type="hidden" name={CSRF_FIELD} value={csrf} />
+            <h2>{tr(lang, { zh: '起草公告', en: 'Draft an announcement' })}</h2>
+            {(
+              [
+                ['number', { zh: '文号', en: 'Number' }],
+                ['title', { zh: '标题', en: 'Title' }],
+                ['period', { zh: '期间', en: 'Period' }],
+              ] as const
+            ).map(([name, label]) => (
+              <label for={`d-${name}`}>
+                {tr(lang, label)}
+                <input id={`d-${name}`} name={name} value={form[name] ?? ''} />
+              </label>
+            ))}
+            <label for="d-samples">
+              {tr(lang, { zh: '抽样编号（每行一个）', en: 'Sample numbers (one a line)' })}
+              <textarea id="d-samples" name="sampleNos" rows={4}>
+                {form.sampleNos ?? ''}
+              </textarea>
+            </label>
+            <button type="submit">{tr(lang, { zh: '保存草稿', en: 'Save draft' })}</button>
+          </form>
+        ) : null}
         {page.items.length === 0 ? (
           <p class="empty">{tr(lang, { zh: '无', en: 'None' })}</p>
         ) : (
@@ -78,7 +120,41 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
           </table>
         )}
       </Layout>,
+      status,
     )
+  }
+
+  app.get('/console/announcements', requireRoles(READERS), (c) => list(c))
+
+  app.post('/console/announcements', requireRoles(DRAFTERS), async (c) => {
+    const lang = pageLang(c)
+    const body = await c.req.parseBody()
+    const form = Object.fromEntries(
+      ['number', 'title', 'period', 'sampleNos'].map((k) => [k, typeof body[k] === 'string' ? body[k] : '']),
+    )
+    const parsed = DraftSchema.safeParse({
+      number: form.number,
+      title: form.title,
+      period: form.period,
+      sampleNos: form.sampleNos!.split(/[\s,，、]+/).filter(Boolean),
+    })
+    if (!parsed.success)
+      return list(
+        c,
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+        form,
+        422,
+      )
+    try {
+      const id = await draftAnnouncement(deps, ctxOf(c), parsed.data)
+      return c.redirect(`/console/announcements/${id}`, 303)
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err
+      const issues = (err.extra.issues ?? []).map(
+        (i) => `${i.path.replace(/^body\./, '')}: ${i.text?.[lang] ?? i.message}`,
+      )
+      return list(c, [err.detail?.[lang] ?? err.message, ...issues], form, 422)
+    }
   })
 
   const detail = async (c: Context<ConsoleEnv>, refusal?: string, status: 200 | 403 | 409 | 422 = 200) => {
@@ -167,7 +243,6 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
       }
       return c.redirect(`/console/announcements/${c.req.param('id')}`, 303)
     }
-  const ctxOf = (c: Context<ConsoleEnv>) => ({ actor: c.get('actor'), requestId: c.get('requestId') })
   const decisionOf = (form: Record<string, unknown>) => {
     const parsed = DecisionSchema.safeParse({
       decision: form.decision,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { approved, FAILING, importFixtures, staff } from '../announcements/helpers.js'
+import { approved, FAILING, importFixtures, PASSED, staff } from '../announcements/helpers.js'
 import { FormClient, makeUser } from '../helpers/form-client.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
@@ -71,7 +71,7 @@ describe('the announcement steps in the console', () => {
       decision: 'pass',
       comment: '同意',
     })
-    expect(ok.status).toBe(303)
+    expect(ok.status, /role="alert">(.*?)<\/div>/.exec(ok.text)?.[1]).toBe(303)
     expect((await approver.get(path)).text).toContain(`action="${path}/publish"`)
     const pub = await approver.post(`${path}/publish`, { _csrf: await approver.csrf() })
     expect(pub.status).toBe(303)
@@ -91,6 +91,50 @@ describe('the announcement steps in the console', () => {
     expect(r.text).toContain('只有核准人可以发布公告')
     expect((await reviewer.post(`${path}/publish`, { _csrf: await reviewer.csrf() })).status).toBe(403)
     expect((await chief.post(`${path}/submit`, { _csrf: await chief.csrf() })).status).toBe(403)
+  })
+})
+
+describe('drafting in the console', () => {
+  it('names every problem at once and keeps what was typed, then drafts and submits', async () => {
+    const bad = await sampler.post('/console/announcements', {
+      _csrf: await sampler.csrf(),
+      number: '2026第3期',
+      title: '',
+      period: '2026Q4',
+      sampleNos: '',
+    })
+    expect(bad.status).toBe(422)
+    expect(bad.text).toMatch(/title:/)
+    expect(bad.text).toMatch(/sampleNos:/)
+    expect(bad.text).toContain('value="2026第3期"')
+    const taken = await sampler.post('/console/announcements', {
+      _csrf: await sampler.csrf(),
+      number: '2026第3期',
+      title: '第三期抽检信息',
+      period: '2026Q4',
+      sampleNos: FAILING[0]!,
+    })
+    expect(taken.status).toBe(422)
+    expect(taken.text).toContain(`样品 ${FAILING[0]} 已在公告「2026第1期」中`)
+    const ok = await sampler.post('/console/announcements', {
+      _csrf: await sampler.csrf(),
+      number: '2026第3期',
+      title: '第三期抽检信息',
+      period: '2026Q4',
+      sampleNos: `${PASSED[0]}\n${PASSED[1]}`,
+    })
+    expect(ok.status, /role="alert">(.*?)<\/div>/.exec(ok.text)?.[1]).toBe(303)
+    const path = ok.location!
+    const page = await sampler.get(path)
+    expect(page.text).toContain('李抽检')
+    expect(page.text).toContain(`action="${path}/submit"`)
+    expect((await reviewer.get(path)).text).not.toContain(`action="${path}/submit"`)
+    expect((await sampler.post(`${path}/submit`, { _csrf: await sampler.csrf() })).status).toBe(303)
+    expect((await sampler.get(path)).text).toContain('待审核')
+    expect((await sampler.post(`${path}/submit`, { _csrf: await sampler.csrf() })).status).toBe(409)
+    expect(
+      (await chief.post('/console/announcements', { _csrf: await chief.csrf(), title: 'x' })).status,
+    ).toBe(403)
   })
 })
 
