@@ -10,6 +10,8 @@ import { handleError } from '../http/errors.js'
 import { limitBody } from '../http/middleware.js'
 import { changePassword, signIn, signOut } from '../sessions/sessions.service.js'
 import { pageLang } from '../web/i18n.js'
+import { consoleAdminRoutes } from './admin.routes.js'
+import { consoleAnnouncementRoutes } from './announcement.routes.js'
 import { consoleIncidentRoutes } from './incident.routes.js'
 import { CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
@@ -158,6 +160,8 @@ export function consoleRoutes(deps: AppDeps) {
   })
 
   app.route('/', consoleIncidentRoutes(deps))
+  app.route('/', consoleAdminRoutes(deps))
+  app.route('/', consoleAnnouncementRoutes(deps))
   app.get('/console', requireRoles(ROLES), (c) => {
     const session = c.get('session')!
     const district = session.actor.districtCode

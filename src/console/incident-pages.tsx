@@ -235,6 +235,8 @@ export function IncidentPage(p: {
   now: Date
   problems: string[]
   refusal?: string | undefined
+  /** The command centre's reassign and cancel forms (absent for readers who may not move tasks). */
+  taskForms?: unknown
 }) {
   const { lang, csrf } = p.shell
   const i = p.incident
@@ -367,6 +369,7 @@ export function IncidentPage(p: {
               {tr(lang, { zh: '调整级别', en: 'Change level' })}
             </button>
           </form>
+          {p.taskForms}
           <h2>{tr(lang, { zh: '关闭事件', en: 'Close the incident' })}</h2>
           <form method="post" action={`/console/incidents/${i.id}/close`} novalidate>
             <input type="hidden" name={CSRF_FIELD} value={csrf} />

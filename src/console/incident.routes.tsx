@@ -22,8 +22,11 @@ import {
   toActivateInput,
 } from '../incidents/incidents.schema.js'
 import { activateIncident, changeLevel, closeIncident } from '../incidents/incidents.service.js'
+import { reassignTask } from '../tasks/reassign.service.js'
 import { stepsAtLevel } from '../tasks/task-plan.js'
 import { isOverdue } from '../tasks/task-view.js'
+import { ReasonSchema, ReassignSchema } from '../tasks/tasks.schema.js'
+import { cancelTask, loadTaskFor } from '../tasks/tasks.service.js'
 import { type Lang, pageLang, tr } from '../web/i18n.js'
 import {
   type ActivateForm,
@@ -35,6 +38,7 @@ import {
   type MatrixCell,
   PreviewPage,
 } from './incident-pages.js'
+import { TaskForms } from './incident-task-forms.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 import { STATUS_TEXT } from './task-view.js'
@@ -239,8 +243,9 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     c: Context<ConsoleEnv>,
     extra: { problems?: string[]; refusal?: string } = {},
     status: 200 | 409 | 422 = 200,
+    id: string = c.req.param('id')!,
   ) => {
-    const { d, rows, lang } = await detailOf(c, c.req.param('id')!)
+    const { d, rows, lang } = await detailOf(c, id)
     const playbook = await deps.playbooks.pinned(deps.db, d.playbookHash)
     const seen = new Set<string>()
     const figureNames = playbook.steps
@@ -265,6 +270,25 @@ export function consoleIncidentRoutes(deps: AppDeps) {
         now={deps.clock.now()}
         problems={extra.problems ?? []}
         refusal={extra.refusal}
+        taskForms={
+          (COMMAND as readonly string[]).includes(c.get('actor')?.role ?? '') ? (
+            <TaskForms
+              tasks={(await incidentTasks(deps.db, d.id)).map((t, _, all) => ({
+                id: t.id,
+                district: names(t.district_code),
+                step: playbook.steps.find((s) => s.key === t.step_key)?.title[lang] ?? t.step_key,
+                status: t.status,
+                reassigned: all.some((o) => o.reassigned_from === t.id),
+              }))}
+              districts={deps.districts.items.map((x) => ({
+                code: x.code,
+                name: tr(lang, { zh: x.nameZh, en: x.nameEn }),
+              }))}
+              csrf={shellOf(c).csrf}
+              lang={lang}
+            />
+          ) : null
+        }
       />,
       status,
     )
@@ -321,6 +345,52 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     }
     return c.redirect(`/console/incidents/${c.req.param('id')}`, 303)
   })
+
+  // Task moves of the command centre, answered on the incident page: the form checked by the API's own
+  // schema (every problem at once), then the API's verb; a refusal comes back with the service's reason.
+  const taskMove =
+    <T,>(
+      schema: z.ZodType<T>,
+      bodyOf: (form: Record<string, unknown>) => unknown,
+      move: (ctx: RequestContext, id: string, input: T) => Promise<unknown>,
+    ) =>
+    async (c: Context<ConsoleEnv>) => {
+      const lang = pageLang(c)
+      const ctx = ctxOf(c)
+      const task = await loadTaskFor(deps.db, ctx, c.req.param('id')!)
+      const parsed = schema.safeParse(bodyOf(await c.req.parseBody()))
+      if (!parsed.success)
+        return incidentPage(c, { problems: zodProblems(parsed.error) }, 422, task.incident_id)
+      try {
+        await move(ctx, task.id, parsed.data)
+      } catch (err) {
+        const r = refusalOf(err, lang)
+        return incidentPage(c, r, r.status, task.incident_id)
+      }
+      return c.redirect(`/console/incidents/${task.incident_id}`, 303)
+    }
+
+  app.post(
+    '/console/tasks/:id/reassign',
+    requireRoles(COMMAND),
+    taskMove(
+      ReassignSchema,
+      (form) => ({
+        ...(str(form, 'district') ? { district: str(form, 'district') } : {}),
+        reason: str(form, 'reason'),
+      }),
+      (ctx, id, input) => reassignTask(deps, ctx, id, input),
+    ),
+  )
+  app.post(
+    '/console/tasks/:id/cancel',
+    requireRoles(COMMAND),
+    taskMove(
+      ReasonSchema,
+      (form) => ({ reason: str(form, 'reason') }),
+      (ctx, id, input) => cancelTask(deps, ctx, id, input.reason),
+    ),
+  )
 
   app.get('/console/incidents/:id/report.csv', requireRoles(READERS), async (c) => {
     const { incident, report } = await incidentReport(deps, ctxOf(c), c.req.param('id'))
