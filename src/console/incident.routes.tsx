@@ -6,14 +6,13 @@ import type { RequestContext } from '../domain/context.js'
 import { levelFromName } from '../domain/enums.js'
 import { AppError, type ProblemIssue } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
-import { csvResponse } from '../http/csv.js'
+import { reportCsv, timelineCsv } from '../incidents/incident-csv.js'
 import {
   incidentDetail,
   incidentReport,
   incidentTimeline,
   listIncidentsFor,
 } from '../incidents/incident-reads.service.js'
-import { reportCsvColumns } from '../incidents/incident-report.js'
 import { incidentTasks } from '../incidents/incidents.repo.js'
 import {
   ActivateSchema,
@@ -394,36 +393,12 @@ export function consoleIncidentRoutes(deps: AppDeps) {
 
   app.get('/console/incidents/:id/report.csv', requireRoles(READERS), async (c) => {
     const { incident, report } = await incidentReport(deps, ctxOf(c), c.req.param('id'))
-    const figureNames = [...new Set(report.districts.flatMap((d) => Object.keys(d.figures)))].sort()
-    return csvResponse(
-      c,
-      `${incident.code}-report.csv`,
-      [...reportCsvColumns, ...figureNames],
-      report.districts.map((d) => [
-        ...reportCsvColumns.map((k) => d[k]),
-        ...figureNames.map((f) => d.figures[f] ?? 0),
-      ]),
-    )
+    return reportCsv(c, incident.code, report)
   })
 
   app.get('/console/incidents/:id/timeline.csv', requireRoles(COMMAND), async (c) => {
     const { incident, page } = await incidentTimeline(deps, ctxOf(c), c.req.param('id'), { limit: null })
-    return csvResponse(
-      c,
-      `${incident.code}-events.csv`,
-      ['id', 'at', 'type', 'district', 'task', 'actor', 'role', 'request_id', 'payload'],
-      page.items.map((e) => [
-        e.id,
-        e.at,
-        e.type,
-        e.district,
-        e.task,
-        e.actor.name,
-        e.actor.role,
-        e.requestId,
-        JSON.stringify(e.payload),
-      ]),
-    )
+    return timelineCsv(c, incident.code, page.items)
   })
   return app
 }

@@ -3,18 +3,18 @@ import type { AppDeps } from '../deps.js'
 import { levelFromName } from '../domain/enums.js'
 import { EventSchema } from '../events/event-schemas.js'
 import { requestContextOf } from '../http/app-env.js'
-import { csvResponse, wantsCsv } from '../http/csv.js'
+import { wantsCsv } from '../http/csv.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
 import { nameText } from '../http/text.js'
+import { reportCsv, timelineCsv } from './incident-csv.js'
 import {
   incidentDetail,
   incidentReport,
   incidentTimeline,
   listIncidentsFor,
 } from './incident-reads.service.js'
-import { reportCsvColumns } from './incident-report.js'
 import { incidentSummary } from './incident-view.js'
 import {
   ActivateSchema,
@@ -191,16 +191,7 @@ export function incidentRoutes(deps: AppDeps) {
         c.req.valid('param').id,
       )
       if (!wantsCsv(c)) return c.json(body, 200)
-      const figureNames = [...new Set(body.districts.flatMap((d) => Object.keys(d.figures)))].sort()
-      return csvResponse(
-        c,
-        `${incident.code}-report.csv`,
-        [...reportCsvColumns, ...figureNames],
-        body.districts.map((d) => [
-          ...reportCsvColumns.map((k) => d[k]),
-          ...figureNames.map((f) => d.figures[f] ?? 0),
-        ]),
-      )
+      return reportCsv(c, incident.code, body)
     })
     .openapi(events, async (c) => {
       const ctx = requestContextOf(c)
@@ -208,22 +199,6 @@ export function incidentRoutes(deps: AppDeps) {
       if (!wantsCsv(c)) return c.json((await incidentTimeline(deps, ctx, id, c.req.valid('query'))).page, 200)
       // The download is the whole timeline, not a page of it.
       const { incident, page } = await incidentTimeline(deps, ctx, id, { limit: null })
-      const items = page.items
-      return csvResponse(
-        c,
-        `${incident.code}-events.csv`,
-        ['id', 'at', 'type', 'district', 'task', 'actor', 'role', 'request_id', 'payload'],
-        items.map((e) => [
-          e.id,
-          e.at,
-          e.type,
-          e.district,
-          e.task,
-          e.actor.name,
-          e.actor.role,
-          e.requestId,
-          JSON.stringify(e.payload),
-        ]),
-      )
+      return timelineCsv(c, incident.code, page.items)
     })
 }
