@@ -49,6 +49,8 @@ const envSchema = z.object({
   TRUST_PROXY: boolish.default(false),
   // Live stream, event bus and webhooks (issue 7 part B)
   STREAM_HEARTBEAT_MS: z.coerce.number().int().min(10).max(300_000).default(15_000),
+  // A stream whose client falls this many events behind is ended; the client resumes with Last-Event-ID.
+  STREAM_MAX_BEHIND: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
   EVENT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   WEBHOOK_RETRY_HOURS: z.coerce.number().min(0.001).max(168).default(24),

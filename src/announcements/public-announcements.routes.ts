@@ -152,7 +152,7 @@ export function publicAnnouncementRoutes(deps: AppDeps) {
   app.get('/public/announcements/:file{.+\\.csv}', ...middleware, async (c) => {
     // Outside `app.openapi`, so the strict query check every route has is made here.
     const query = CsvQuery.safeParse(c.req.query())
-    validationHook({ success: query.success, error: query.error, target: 'query' })
+    await validationHook({ success: query.success, error: query.error, target: 'query' })
     const id = c.req.param('file').replace(/\.csv$/, '')
     if (!isUuid(id)) throw notFound({ zh: '公告不存在', en: 'No such announcement' })
     const a = await readAnnouncement(deps, id, true)

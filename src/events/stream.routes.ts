@@ -28,7 +28,9 @@ const stream = securedRoute(
       'Each message: `id:` the event id, `data:` the event as JSON (the `Event` schema, as on the incident ' +
       'timeline; no `event:` field, so `onmessage` gets all). ' +
       'Reconnect with `Last-Event-ID` to receive exactly the events missed, then live ones. A comment line ' +
-      'is sent as a heartbeat when nothing else was sent for `STREAM_HEARTBEAT_MS` (15 s). Scope: admin all; ' +
+      'is sent as a heartbeat when nothing else was sent for `STREAM_HEARTBEAT_MS` (15 s). The stream ends ' +
+      'with a comment when the token is revoked (`: token revoked`, on any instance), or when the client has ' +
+      'fallen `STREAM_MAX_BEHIND` events behind (`: too far behind`; resume with `Last-Event-ID`). Scope: admin all; ' +
       'commander all but `token.*`; district its own tasks and the incidents covering it; sampler, reviewer, ' +
       'approver `announcement.*`, `sample.*`, `alert.*`; retailer `alert.*`.',
     request: {
@@ -91,12 +93,17 @@ export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDe
       c,
       async (sse) => {
         let closed = false
+        // Why the server ends the stream, said in a last comment; the client's own close needs no word.
+        let ending: 'token revoked' | 'too far behind' | null = null
         let wake: (() => void) | null = null
         const queue: ReadEvent[] = []
         // Subscribe before reading the table, so nothing committed in between can fall through.
         const unsubscribe = bus.subscribe({
           events: (batch) => {
-            queue.push(...batch)
+            if (batch.some((r) => r.event.type === 'token.revoked' && r.event.subject === actor.id))
+              ending = 'token revoked'
+            else if (queue.length + batch.length > config.STREAM_MAX_BEHIND) ending = 'too far behind'
+            else queue.push(...batch)
             wake?.()
           },
           closed: () => {
@@ -123,10 +130,10 @@ export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDe
             for (;;) {
               const batch = await readEventsAfter(db, cursor, 500)
               for (const r of batch) await send(r)
-              if (batch.length < 500 || closed) break
+              if (batch.length < 500 || closed || ending) break
             }
           }
-          while (!closed) {
+          while (!closed && !ending) {
             if (queue.length === 0) {
               let timer: NodeJS.Timeout | undefined
               await new Promise<void>((resolve) => {
@@ -135,12 +142,13 @@ export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDe
               })
               wake = null
               clearTimeout(timer)
-              if (queue.length === 0 && !closed) await sse.write(': heartbeat\n\n')
+              if (queue.length === 0 && !closed && !ending) await sse.write(': heartbeat\n\n')
               continue
             }
             // The bus and the catch-up may both hold an event: the cursor lets each through once.
             for (const r of queue.splice(0)) if (after(r.cursor, cursor)) await send(r)
           }
+          if (ending && !closed) await sse.write(`: ${ending}\n\n`)
         } finally {
           unsubscribe()
           metrics.streamSubscribers.dec()

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { Actor, RequestContext } from '../domain/context.js'
+import type { DeclaredInputs } from './errors.js'
 
 export interface AppEnv {
   Variables: {
@@ -9,6 +10,8 @@ export interface AppEnv {
     allowFraming?: boolean
     /** Set by `useContentSecurityPolicy`: a stricter policy than the default for this response. */
     contentSecurityPolicy?: string
+    /** Set by `checkInput`: the route's declared inputs, for a validation failure to check them all. */
+    declaredInputs?: DeclaredInputs | undefined
   }
 }
 

@@ -1,3 +1,4 @@
+import type { RouteConfig } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { type ZodError, z } from 'zod'
@@ -109,16 +110,41 @@ export function zodIssues(error: ZodError, prefix?: string): ProblemIssue[] {
 
 const targetNames: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' }
 
-/** Validator hook: every validation failure takes the same problem+json path as any other error. */
-export function validationHook(result: { success: boolean; error?: unknown; target: string }): void {
-  if (!result.success) {
-    const issues = zodIssues(result.error as ZodError, targetNames[result.target] ?? result.target)
-    throw new AppError(
-      'validation_failed',
-      { zh: `输入校验未通过，共 ${issues.length} 处问题`, en: `${issues.length} validation problem(s)` },
-      { issues },
-    )
-  }
+/** A route's declared inputs, remembered per request so that a failure can name the body's problems too. */
+export type DeclaredInputs = RouteConfig['request']
+
+/**
+ * The body's problems, when an earlier input (query, path, headers) already failed: the validators stop at the
+ * first failure, so without this a caller would fix the query only to learn about the body next.
+ */
+async function bodyProblems(c: Context, inputs: NonNullable<DeclaredInputs>): Promise<ProblemIssue[]> {
+  const media = inputs.body?.content?.['application/json']
+  const schema = media && 'schema' in media ? media.schema : undefined
+  if (!(schema instanceof z.ZodType) || !/json/i.test(c.req.header('content-type') ?? '')) return []
+  // Parsed once and cached by Hono; malformed JSON is reported on its own once the rest is fixed.
+  const value: unknown = await c.req.json().catch(() => undefined)
+  if (value === undefined) return []
+  const parsed = schema.safeParse(value)
+  return parsed.success ? [] : zodIssues(parsed.error, 'body')
+}
+
+/**
+ * Validator hook: every validation failure takes the same problem+json path as any other error, naming every
+ * problem at once — a bad query with a bad body lists both, though the validators stop at the first.
+ */
+export async function validationHook(
+  result: { success: boolean; error?: unknown; target: string },
+  c?: Context,
+): Promise<void> {
+  if (result.success) return
+  const issues = zodIssues(result.error as ZodError, targetNames[result.target] ?? result.target)
+  const inputs = c?.get('declaredInputs') as DeclaredInputs | undefined
+  if (c && inputs && result.target !== 'json') issues.push(...(await bodyProblems(c, inputs)))
+  throw new AppError(
+    'validation_failed',
+    { zh: `输入校验未通过，共 ${issues.length} 处问题`, en: `${issues.length} validation problem(s)` },
+    { issues },
+  )
 }
 
 export function handleError(err: Error, c: Context, logger: Logger): Response {

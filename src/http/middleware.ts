@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { AppError } from '../domain/errors.js'
 import type { Logger } from '../logger.js'
 import type { AppEnv } from './app-env.js'
+import type { DeclaredInputs } from './errors.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -98,10 +99,12 @@ function findNul(root: unknown, rootPath: string, out: string[]): void {
 
 /**
  * PostgreSQL cannot store U+0000 in text or jsonb. Refusing it here, for every route and every field, keeps
- * such input a 422 listing each place rather than a database error.
+ * such input a 422 listing each place rather than a database error. Also remembers the route's declared inputs
+ * for the validation hook, so one refusal names the problems of every input.
  */
-export function rejectNulCharacters(): MiddlewareHandler<AppEnv> {
+export function checkInput(inputs: DeclaredInputs | undefined): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    c.set('declaredInputs', inputs)
     const places: string[] = []
     for (const [name, values] of Object.entries(c.req.queries())) findNul(values, `query.${name}`, places)
     const type = c.req.header('content-type') ?? ''

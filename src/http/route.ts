@@ -1,7 +1,7 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi'
 import type { Role } from '../db/types.js'
 import { requireRoles } from './auth.js'
-import { rejectNulCharacters } from './middleware.js'
+import { checkInput } from './middleware.js'
 import { problemContent } from './schemas.js'
 
 type Config = Omit<RouteConfig, 'middleware' | 'security'> & { operationId: string }
@@ -56,9 +56,9 @@ export function publicRoute<const R extends Config>(config: R, opts: { api?: boo
     request: withStrictQuery(config.request),
     security: [],
     'x-access': { public: true },
-    middleware: [rejectNulCharacters()] as const,
+    middleware: [checkInput(config.request)] as const,
     responses: { ...commonResponses(config, opts.api ?? true), ...config.responses },
-  } as R & { path: R['path']; middleware: [ReturnType<typeof rejectNulCharacters>] })
+  } as R & { path: R['path']; middleware: [ReturnType<typeof checkInput>] })
 }
 
 /**
@@ -73,7 +73,7 @@ export function securedRoute<const R extends Config>(roles: readonly Role[], con
     security: [{ bearer: [] }],
     'x-access': { roles },
     // Who first, then what: a caller without the role learns nothing about the input's validity.
-    middleware: [requireRoles(roles), rejectNulCharacters()] as const,
+    middleware: [requireRoles(roles), checkInput(config.request)] as const,
     responses: {
       ...commonResponses(config, true),
       403: problemResponse('This role may not do this'),
@@ -81,6 +81,6 @@ export function securedRoute<const R extends Config>(roles: readonly Role[], con
     },
   } as R & {
     path: R['path']
-    middleware: [ReturnType<typeof requireRoles>, ReturnType<typeof rejectNulCharacters>]
+    middleware: [ReturnType<typeof requireRoles>, ReturnType<typeof checkInput>]
   })
 }

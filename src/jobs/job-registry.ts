@@ -43,10 +43,7 @@ export interface LoopJob {
 
 export type JobDefinition = CronJob | LoopJob
 
-/**
- * The registry: adding a job is one entry here. Named slots that later branches fill, each as one entry:
- * Empty slots are left out rather than registered as no-ops, so `GET /api/v1/jobs` lists only real jobs.
- */
+/** The registry: adding a job is one entry here. `GET /api/v1/jobs` lists exactly these. */
 export const jobs: JobDefinition[] = [
   escalationSweepJob,
   {
@@ -78,6 +75,5 @@ export const jobs: JobDefinition[] = [
       return { worked: r.delivered + r.failed + r.dead > 0, result: r }
     },
   },
-  // retailer boards (issue 10)
   boardRefreshJob,
 ]

@@ -41,12 +41,38 @@ export function finishRun(
     .execute()
 }
 
-export async function hasRun(db: Kysely<DB>, job: string, slot: Date): Promise<boolean> {
-  const row = await db
+export function findRun(db: Kysely<DB>, job: string, slot: Date) {
+  return db
     .selectFrom('job_runs')
-    .select('job')
+    .select(['instance', 'started_at', 'outcome'])
     .where('job', '=', job)
     .where('slot', '=', slot)
+    .executeTakeFirst()
+}
+
+/**
+ * Takes over a run its instance left `running` when it died: true for the one instance whose update matched
+ * the row as it was read, false when another took it first.
+ */
+export async function takeOverRun(
+  db: Kysely<DB>,
+  run: {
+    job: string
+    slot: Date
+    from: { instance: string; startedAt: Date }
+    instance: string
+    startedAt: Date
+  },
+): Promise<boolean> {
+  const row = await db
+    .updateTable('job_runs')
+    .set({ instance: run.instance, started_at: run.startedAt, catch_up: true })
+    .where('job', '=', run.job)
+    .where('slot', '=', run.slot)
+    .where('outcome', '=', 'running')
+    .where('instance', '=', run.from.instance)
+    .where('started_at', '=', run.from.startedAt)
+    .returning('job')
     .executeTakeFirst()
   return row !== undefined
 }

@@ -3,7 +3,7 @@ import { type ScheduledTask, schedule } from 'node-cron'
 import type { AppDeps } from '../deps.js'
 import { floorMinute, previousSlot } from './cron-slots.js'
 import { type CronJob, cronOf, type JobDefinition, type LoopJob, jobs as registry } from './job-registry.js'
-import { claimSlot, finishRun, hasRun } from './job-runs.repo.js'
+import { claimSlot, findRun, finishRun, takeOverRun } from './job-runs.repo.js'
 
 export type { CronJob, JobDefinition, LoopJob }
 
@@ -11,6 +11,30 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 
 export function instanceId(): string {
   return `${hostname()}:${process.pid}`
+}
+
+/** How long a run on another host may stay `running` before a starting instance takes it as abandoned. */
+export const ABANDONED_AFTER_MS = 15 * 60_000
+
+/**
+ * Whether a `running` run's instance has died. On this host that is sure: a pid that no longer runs, or this
+ * very instance id (a restarted container often gets its old pid back; nothing is claimed before the
+ * catch-up). Elsewhere only time can tell: a run still going after `ABANDONED_AFTER_MS`.
+ */
+export function isAbandoned(run: { instance: string; started_at: Date }, me: string, now: Date): boolean {
+  const [host, pid] = [run.instance.slice(0, run.instance.lastIndexOf(':')), run.instance.split(':').at(-1)]
+  if (run.instance === me) return true
+  if (host === hostname() && pid && /^\d+$/.test(pid)) return !pidRuns(Number(pid))
+  return now.getTime() - run.started_at.getTime() > ABANDONED_AFTER_MS
+}
+
+function pidRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /**
@@ -31,6 +55,10 @@ export async function runCronSlot(
     catchUp: opts.catchUp ?? false,
   })
   if (!claimed) return 'skipped'
+  return runClaimed(deps, job, slot)
+}
+
+async function runClaimed(deps: AppDeps, job: CronJob, slot: Date): Promise<'ran' | 'failed'> {
   const t0 = performance.now()
   try {
     const result = await job.run(deps, slot)
@@ -53,15 +81,34 @@ export async function runCronSlot(
   }
 }
 
-/** After downtime: the latest slot of each cron job runs once if no instance ran it. */
-export async function catchUpCronJobs(deps: AppDeps, jobs: JobDefinition[] = registry, instance?: string) {
+/**
+ * After downtime: the latest slot of each cron job runs once if no instance ran it, or if the instance that
+ * claimed it died during the run (its row still `running`), so a kill -9 mid-run does not lose the slot.
+ */
+export async function catchUpCronJobs(
+  deps: AppDeps,
+  jobs: JobDefinition[] = registry,
+  instance = instanceId(),
+) {
   const now = deps.clock.now()
   const ran: string[] = []
   for (const job of jobs) {
     if (job.kind !== 'cron') continue
     const slot = previousSlot(cronOf(job, deps.config), deps.config.TZ, now)
-    if (!slot || (await hasRun(deps.db, job.name, slot))) continue
-    if ((await runCronSlot(deps, job, slot, { instance, catchUp: true })) !== 'skipped') ran.push(job.name)
+    if (!slot) continue
+    const run = await findRun(deps.db, job.name, slot)
+    if (!run) {
+      if ((await runCronSlot(deps, job, slot, { instance, catchUp: true })) !== 'skipped') ran.push(job.name)
+    } else if (run.outcome === 'running' && isAbandoned(run, instance, now)) {
+      const from = { instance: run.instance, startedAt: run.started_at }
+      if (!(await takeOverRun(deps.db, { job: job.name, slot, from, instance, startedAt: now }))) continue
+      deps.logger.warn(
+        { job: job.name, slot, abandonedBy: run.instance },
+        'job run abandoned; running it again',
+      )
+      await runClaimed(deps, job, slot)
+      ran.push(job.name)
+    }
   }
   return ran
 }

@@ -199,6 +199,74 @@ describe('GET /api/v1/stream', () => {
   })
 })
 
+describe('the server ends a stream', () => {
+  const waitFor = async (what: () => boolean) => {
+    const deadline = Date.now() + 10_000
+    while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+  }
+
+  it('when its token is revoked: a last comment says why, and the token cannot reopen it', async () => {
+    const created = await t.call('POST', `${API}/tokens`, {
+      token: admin,
+      body: { name: 'wallboard', role: 'commander' },
+    })
+    expect(created.status, created.text).toBe(201)
+    const s = await stream(created.body.token)
+    const other = await stream(commander)
+    expect(s.status).toBe(200)
+    const revoked = await t.call('DELETE', `${API}/tokens/${created.body.id}`, { token: admin })
+    expect(revoked.status, revoked.text).toBe(200)
+    await waitFor(() => s.ended)
+    expect(s.ended).toBe(true)
+    expect(s.comments).toContain('token revoked')
+    // Another token's stream is untouched.
+    const incident = await activate([HOME], 'after a revocation')
+    await other.until((m) => m.some((x) => x.data.incident === incident))
+    expect(other.ended).toBe(false)
+    expect((await t.call('GET', `${API}/stream`, { token: created.body.token })).status).toBe(401)
+  })
+})
+
+describe('a client that falls too far behind', () => {
+  let small: TestApp
+  beforeAll(async () => {
+    small = await startTestApp({ config: { STREAM_MAX_BEHIND: '50' } })
+  })
+  afterAll(() => small.close())
+
+  it('is ended with a comment, and resuming with Last-Event-ID loses nothing', async () => {
+    const token = await small.token('admin')
+    const s = await openStream(`${small.baseUrl}${API}/stream`, { token })
+    open.push(s)
+    const first = await small.call('POST', `${API}/incidents`, {
+      token: await small.token('commander'),
+      body: { playbook: 'sudan-red', level: 'IV', title: 'a burst', districts: 'all' },
+    })
+    expect(first.status, first.text).toBe(201)
+    const deadline = Date.now() + 10_000
+    while (!s.ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    expect(s.ended).toBe(true)
+    expect(s.comments).toContain('too far behind')
+    const written = await small.deps.db
+      .selectFrom('events')
+      .select('id')
+      .where('incident_id', '=', first.body.id)
+      .orderBy('id')
+      .execute()
+    expect(written.length).toBeGreaterThan(50)
+    const last = s.messages.at(-1)?.id ?? '0'
+    const resumed = await openStream(`${small.baseUrl}${API}/stream`, { token, lastEventId: last })
+    open.push(resumed)
+    const got = await resumed.until(
+      (m) =>
+        m.filter((x) => x.data.incident === first.body.id).length >=
+        written.length - s.messages.filter((x) => x.data.incident === first.body.id).length,
+    )
+    const all = [...s.messages, ...got].filter((x) => x.data.incident === first.body.id)
+    expect(idsOf(all)).toEqual(written.map((e) => Number(e.id)))
+  })
+})
+
 describe.runIf(testEngine() === 'postgres')('across instances (PostgreSQL)', () => {
   it('an event written on one instance reaches streams on another; resume across a switch loses and repeats nothing', async () => {
     const b = await secondInstance(t)

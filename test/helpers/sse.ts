@@ -11,6 +11,8 @@ export interface SseClient {
   headers: Headers
   messages: SseMessage[]
   comments: string[]
+  /** True once the server has ended the stream. */
+  ended: boolean
   /** Waits until `predicate` holds over the messages so far (or fails after `ms`). */
   until(predicate: (m: SseMessage[]) => boolean, ms?: number): Promise<SseMessage[]>
   close(): void
@@ -30,6 +32,7 @@ export async function openStream(
     headers: res.headers,
     messages: [],
     comments: [],
+    ended: false,
     async until(predicate, ms = 10_000) {
       const deadline = Date.now() + ms
       while (!predicate(client.messages)) {
@@ -50,7 +53,10 @@ export async function openStream(
     try {
       for (;;) {
         const { value, done } = await reader.read()
-        if (done) return
+        if (done) {
+          client.ended = true
+          return
+        }
         buffer += value
         let cut = buffer.indexOf('\n\n')
         while (cut >= 0) {

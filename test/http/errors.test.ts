@@ -102,6 +102,27 @@ describe('problem+json for every error class', () => {
     expect(paths).toEqual(['body.extra', 'body.name', 'body.role'])
   })
 
+  it('422 names the problems of every input at once: a bad query and a bad body together', async () => {
+    const tokens = () => t.deps.db.selectFrom('api_tokens').select('id').execute()
+    const before = (await tokens()).length
+    const r = await t.call('POST', '/api/v1/tokens?verbose=1', {
+      token: admin,
+      body: { name: '', role: 'king' },
+    })
+    expectProblem(r, 422, 'validation_failed')
+    const paths = r.body.issues.map((i: { path: string }) => i.path).sort()
+    expect(paths).toEqual(['body.name', 'body.role', 'query.verbose'])
+
+    const level = await t.call('POST', '/api/v1/incidents/00000000-0000-4000-8000-000000000000/level?x=1', {
+      token: admin,
+      body: { level: 'V' },
+    })
+    expectProblem(level, 422, 'validation_failed')
+    const where = level.body.issues.map((i: { path: string }) => i.path.split('.')[0])
+    expect(new Set(where)).toEqual(new Set(['query', 'body']))
+    expect((await tokens()).length).toBe(before)
+  })
+
   it('speaks English when asked, Chinese by default', async () => {
     const zh = await t.call('GET', '/api/v1/nothing')
     const en = await t.call('GET', '/api/v1/nothing', { headers: { 'accept-language': 'en-GB,en;q=0.9' } })

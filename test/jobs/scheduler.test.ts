@@ -1,6 +1,14 @@
+import { spawnSync } from 'node:child_process'
+import { hostname } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jobs } from '../../src/jobs/job-registry.js'
-import { type CronJob, catchUpCronJobs, runCronSlot, runLoopOnce } from '../../src/jobs/scheduler.js'
+import {
+  ABANDONED_AFTER_MS,
+  type CronJob,
+  catchUpCronJobs,
+  runCronSlot,
+  runLoopOnce,
+} from '../../src/jobs/scheduler.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -51,6 +59,40 @@ describe('cron slots', () => {
       .where('job', '=', 'test-catch-up')
       .execute()
     expect(row).toMatchObject([{ catch_up: true, outcome: 'ok', instance: 'a' }])
+  })
+
+  it('a slot whose instance died mid-run is run again at the next start, once; a live run is left alone', async () => {
+    const job = counting('test-abandoned', '*/5 * * * *')
+    t.clock.set(new Date('2026-11-30T04:07:30Z'))
+    const slot = new Date('2026-11-30T04:05:00Z')
+    const started = new Date('2026-11-30T04:05:01Z')
+    const leave = (instance: string, at = started) =>
+      t.deps.db
+        .insertInto('job_runs')
+        .values({ job: job.name, slot, instance, started_at: at, catch_up: false, outcome: 'running' })
+        .execute()
+    const rows = () => t.deps.db.selectFrom('job_runs').selectAll().where('job', '=', job.name).execute()
+
+    // Another host's run, two minutes old: it may still be going.
+    await leave('elsewhere:41')
+    expect(await catchUpCronJobs(t.deps, [job], `${hostname()}:${process.pid}`)).toEqual([])
+    expect(job.runs).toEqual([])
+
+    // A pid on this host that no longer runs: killed mid-run. Two instances start; one runs it.
+    await t.deps.db.deleteFrom('job_runs').where('job', '=', job.name).execute()
+    const dead = spawnSync(process.execPath, ['-e', 'process.pid'], { stdio: 'ignore' }).pid
+    await leave(`${hostname()}:${dead}`)
+    const outcomes = await Promise.all(['a', 'b'].map((i) => catchUpCronJobs(t.deps, [job], i)))
+    expect(outcomes.flat()).toEqual([job.name])
+    expect(job.runs).toEqual([slot])
+    expect(await rows()).toMatchObject([{ outcome: 'ok', catch_up: true }])
+
+    // Another host's run, stuck for over the limit.
+    await t.deps.db.deleteFrom('job_runs').where('job', '=', job.name).execute()
+    await leave('elsewhere:41', new Date(started.getTime() - ABANDONED_AFTER_MS - 60_000))
+    expect(await catchUpCronJobs(t.deps, [job], 'a')).toEqual([job.name])
+    expect(job.runs).toEqual([slot, slot])
+    expect(await rows()).toMatchObject([{ outcome: 'ok', instance: 'a' }])
   })
 
   it('the zone is TZ: a daily 17:00 job falls on 09:00 UTC in Chengdu', async () => {
