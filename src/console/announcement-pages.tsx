@@ -33,7 +33,7 @@ const when = (d: string | null, lang: Lang) => (d ? localTime(d, lang) : '—')
 /** A time in Beijing time to the second, as a `datetime-local` input holds it (2026-11-30T09:00:05). */
 export const beijingInput = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19)
 const beijing = (iso: string, lang: Lang) =>
-  `${beijingInput(new Date(iso)).replace('T', ' ')} ${tr(lang, { zh: '（北京时间 UTC+8）', en: '(Beijing time, UTC+8)' })}`
+  `${beijingInput(new Date(iso)).replace('T', ' ')}${tr(lang, { zh: '（北京时间 UTC+8）', en: ' (Beijing time, UTC+8)' })}`
 
 function Field(p: { id: string; name: string; label: string; value: string | undefined; area?: boolean }) {
   return (
@@ -257,7 +257,13 @@ export function AnnouncementDetail(p: DetailView) {
             <label for="publish-at">
               {a.publishAt ? t('改定发布时间', 'Change the publication time') : t('定时发布', 'Publish at')}{' '}
               {t('（北京时间 UTC+8）', '(Beijing time, UTC+8)')}
-              <input id="publish-at" name="at" type="datetime-local" step={1} value={forms.at ?? ''} />
+              <input
+                id="publish-at"
+                name="at"
+                type="datetime-local"
+                step={1}
+                value={forms.at ?? (a.publishAt ? beijingInput(new Date(a.publishAt)) : '')}
+              />
             </label>
             <button type="submit" class="secondary">
               {t('按时发布', 'Schedule')}
