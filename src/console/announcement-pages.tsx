@@ -1,7 +1,6 @@
 import type { AnnouncementDto } from '../announcements/announcements.schema.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
 import { Layout, Problems } from './layout.js'
-import { Pager, type Paging } from './paging.js'
 import { CSRF_FIELD } from './session-auth.js'
 import type { Shell } from './task-pages.js'
 
@@ -12,7 +11,7 @@ export const REVIEWERS = ['reviewer', 'admin'] as const
 export const APPROVERS = ['approver', 'admin'] as const
 export const STATUSES = ['draft', 'in_review', 'reviewed', 'approved', 'published'] as const
 
-const SHOWN: Record<AnnouncementDto['shownAs'], { zh: string; en: string }> = {
+export const SHOWN: Record<AnnouncementDto['shownAs'], { zh: string; en: string }> = {
   draft: { zh: '草稿', en: 'Draft' },
   in_review: { zh: '待审核', en: 'In review' },
   reviewed: { zh: '待审批', en: 'Reviewed' },
@@ -22,20 +21,26 @@ const SHOWN: Record<AnnouncementDto['shownAs'], { zh: string; en: string }> = {
   corrected: { zh: '已更正', en: 'Corrected' },
   retracted: { zh: '已撤回', en: 'Retracted' },
 }
-const KIND: Record<AnnouncementDto['kind'], { zh: string; en: string } | null> = {
+export const KIND: Record<AnnouncementDto['kind'], { zh: string; en: string } | null> = {
   original: null,
   correction: { zh: '更正', en: 'Correction' },
   retraction: { zh: '撤回', en: 'Retraction' },
 }
-const shown = (a: AnnouncementDto, lang: Lang) => tr(lang, SHOWN[a.shownAs])
-const when = (d: string | null, lang: Lang) => (d ? localTime(d, lang) : '—')
+export const shown = (a: AnnouncementDto, lang: Lang) => tr(lang, SHOWN[a.shownAs])
+export const when = (d: string | null, lang: Lang) => (d ? localTime(d, lang) : '—')
 
 /** A time in Beijing time to the second, as a `datetime-local` input holds it (2026-11-30T09:00:05). */
 export const beijingInput = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19)
 const beijing = (iso: string, lang: Lang) =>
   `${beijingInput(new Date(iso)).replace('T', ' ')}${tr(lang, { zh: '（北京时间 UTC+8）', en: ' (Beijing time, UTC+8)' })}`
 
-function Field(p: { id: string; name: string; label: string; value: string | undefined; area?: boolean }) {
+export function Field(p: {
+  id: string
+  name: string
+  label: string
+  value: string | undefined
+  area?: boolean
+}) {
   return (
     <label for={p.id}>
       {p.label}
@@ -47,97 +52,6 @@ function Field(p: { id: string; name: string; label: string; value: string | und
         <input id={p.id} name={p.name} value={p.value ?? ''} />
       )}
     </label>
-  )
-}
-
-export function AnnouncementList(p: {
-  shell: Shell
-  items: AnnouncementDto[]
-  status: string | undefined
-  paging: Paging
-  next: string | null
-  problems: string[]
-  /** For whoever may draft: what was typed, with its problems. */
-  draft?: { form: Record<string, string>; problems: string[] }
-}) {
-  const { lang, csrf } = p.shell
-  const t = (zh: string, en: string) => tr(lang, { zh, en })
-  return (
-    <Layout title={t('公告', 'Announcements')} lang={lang} self={p.shell.self} signedInAs={p.shell.who}>
-      <h1>{t('抽检公告', 'Announcements')}</h1>
-      <Problems items={p.problems} lang={lang} />
-      {p.draft ? (
-        <form method="post" action="/console/announcements" novalidate>
-          <input type="hidden" name={CSRF_FIELD} value={csrf} />
-          <h2>{t('起草公告', 'Draft an announcement')}</h2>
-          <Problems items={p.draft.problems} lang={lang} />
-          <Field id="d-number" name="number" label={t('文号', 'Number')} value={p.draft.form.number} />
-          <Field id="d-title" name="title" label={t('标题', 'Title')} value={p.draft.form.title} />
-          <Field id="d-period" name="period" label={t('期间', 'Period')} value={p.draft.form.period} />
-          <Field
-            id="d-samples"
-            name="sampleNos"
-            label={t(
-              '抽样编号（每行一个；也可在样品列表中勾选）',
-              'Sample numbers (one a line; or tick them in the samples list)',
-            )}
-            value={p.draft.form.sampleNos}
-            area
-          />
-          <button type="submit">{t('保存草稿', 'Save draft')}</button>
-        </form>
-      ) : null}
-      <form method="get" action="/console/announcements" class="filters">
-        <label for="q-status">
-          {t('状态', 'Status')}
-          <select id="q-status" name="status">
-            <option value="">—</option>
-            {STATUSES.map((s) => (
-              <option value={s} selected={p.status === s}>
-                {tr(lang, SHOWN[s])}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">{t('筛选', 'Filter')}</button>
-      </form>
-      {p.items.length === 0 ? (
-        <p class="empty">{t('无', 'None')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="matrix" id="announcements">
-            <thead>
-              <tr>
-                <th>{t('编号', 'Number')}</th>
-                <th>{t('标题', 'Title')}</th>
-                <th>{t('状态', 'Status')}</th>
-                <th>{t('发布时间', 'Published')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.items.map((a) => (
-                <tr>
-                  <td>{a.number}</td>
-                  <td>
-                    {KIND[a.kind] ? `[${tr(lang, KIND[a.kind]!)}] ` : ''}
-                    <a href={`/console/announcements/${a.id}`}>{a.title}</a>
-                  </td>
-                  <td data-status={a.shownAs}>{shown(a, lang)}</td>
-                  <td>{when(a.publishedAt ?? a.publishAt, lang)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager
-        path="/console/announcements"
-        filters={p.status ? { status: p.status } : {}}
-        paging={p.paging}
-        next={p.next}
-        lang={lang}
-      />
-    </Layout>
   )
 }
 

@@ -22,9 +22,9 @@ import { AppError, issue, validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { pageLang, tr } from '../web/i18n.js'
 import { ctxOf, draftFromForm, refusalLines, sampleNumbers, textFields } from './announcement-forms.js'
+import { AnnouncementList } from './announcement-list.js'
 import {
   AnnouncementDetail,
-  AnnouncementList,
   APPROVERS,
   beijingInput,
   type DetailView,

@@ -47,8 +47,8 @@ function DraftForm(p: SamplesView & { draft: NonNullable<SamplesView['draft']> }
       ))}
       <p class="meta">
         {t(
-          '在下表勾选样品（已在其他公告中的样品不能勾选）。',
-          'Tick the samples below (samples already in another announcement cannot be ticked).',
+          '在上表勾选样品（已在其他公告中的样品不能勾选）。',
+          'Tick the samples above (samples already in another announcement cannot be ticked).',
         )}
       </p>
       <button type="submit">{t('起草公告', 'Draft the announcement')}</button>
@@ -101,61 +101,63 @@ export function SamplesPage(p: SamplesView) {
         )}
         <button type="submit">{t('筛选', 'Filter')}</button>
       </form>
-      {p.draft ? <DraftForm {...p} draft={p.draft} /> : null}
       {p.items.length === 0 ? (
         <p class="empty">{t('没有符合条件的样品。', 'No samples match.')}</p>
       ) : (
-        <table class="matrix" id="samples">
-          <thead>
-            <tr>
-              {p.draft ? <th>{t('选择', 'Pick')}</th> : null}
-              <th>{labels.no}</th>
-              <th>{t('食品名称', 'Food')}</th>
-              <th>{labels.unit}</th>
-              <th>{t('区县', 'District')}</th>
-              <th>{labels.verdict}</th>
-              <th>{t('公开', 'Public')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.items.map((s) => {
-              const holder = p.draft?.taken.get(s.id)
-              return (
-                <tr>
-                  {p.draft ? (
-                    <td>
-                      {holder ? (
-                        <span class="meta" title={t('已在公告中', 'In an announcement')}>
-                          {holder}
-                        </span>
-                      ) : (
-                        <input
-                          type="checkbox"
-                          form="draft-form"
-                          name="sampleNos"
-                          value={s.no}
-                          id={`pick-${s.id}`}
-                          checked={picked.has(s.no)}
-                          aria-label={`${t('选择', 'Pick')} ${s.no}`}
-                        />
-                      )}
+        <div class="table-wrap">
+          <table class="matrix" id="samples">
+            <thead>
+              <tr>
+                {p.draft ? <th>{t('选择', 'Pick')}</th> : null}
+                <th>{labels.no}</th>
+                <th>{t('食品名称', 'Food')}</th>
+                <th>{labels.unit}</th>
+                <th>{t('区县', 'District')}</th>
+                <th>{labels.verdict}</th>
+                <th>{t('公开', 'Public')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.items.map((s) => {
+                const holder = p.draft?.taken.get(s.id)
+                return (
+                  <tr>
+                    {p.draft ? (
+                      <td>
+                        {holder ? (
+                          <span class="meta" title={t('已在公告中', 'In an announcement')}>
+                            {holder}
+                          </span>
+                        ) : (
+                          <input
+                            type="checkbox"
+                            form="draft-form"
+                            name="sampleNos"
+                            value={s.no}
+                            id={`pick-${s.id}`}
+                            checked={picked.has(s.no)}
+                            aria-label={`${t('选择', 'Pick')} ${s.no}`}
+                          />
+                        )}
+                      </td>
+                    ) : null}
+                    <td>{s.no}</td>
+                    <td>{s.foodName}</td>
+                    <td>{s.unit.name}</td>
+                    <td>{s.district.name}</td>
+                    <td class={s.verdict === 'fail' ? 'st-overdue' : 'st-completed'}>
+                      {s.verdict === 'fail' ? t('不合格', 'Fail') : t('合格', 'Pass')}
                     </td>
-                  ) : null}
-                  <td>{s.no}</td>
-                  <td>{s.foodName}</td>
-                  <td>{s.unit.name}</td>
-                  <td>{s.district.name}</td>
-                  <td class={s.verdict === 'fail' ? 'st-overdue' : 'st-completed'}>
-                    {s.verdict === 'fail' ? t('不合格', 'Fail') : t('合格', 'Pass')}
-                  </td>
-                  <td>{s.public ? t('是', 'Yes') : t('否', 'No')}</td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+                    <td>{s.public ? t('是', 'Yes') : t('否', 'No')}</td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       <Pager path="/console/samples" filters={p.q} paging={p.paging} next={p.next} lang={lang} />
+      {p.draft ? <DraftForm {...p} draft={p.draft} /> : null}
     </Layout>
   )
 }

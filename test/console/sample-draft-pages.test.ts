@@ -17,7 +17,7 @@ const signedIn = async (login: string) => {
 }
 const alertOf = (html: string) => /role="alert">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? ''
 /** The sample numbers listed in the table, in order. */
-const listed = (html: string) => [...html.matchAll(/<td>(GC\d+)<\/td>/g)].map((m) => m[1])
+const listed = (html: string) => [...html.matchAll(/<td>(GC\d+)<\/td>/g)].map((m) => m[1] ?? '')
 const link = (html: string, rel: 'next' | 'prev') => {
   const m = new RegExp(`<a href="([^"]+)" rel="${rel}"`).exec(html)
   return m?.[1]?.replaceAll('&amp;', '&')
