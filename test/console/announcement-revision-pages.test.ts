@@ -228,11 +228,13 @@ describe('publishing at a time in the console', () => {
     expect(row).toEqual({ status: 'approved', publish_at: null })
   })
 
-  it('refuses who may not publish: another approver (with the reason), a reviewer, a sampler, a forged form', async () => {
+  it('refuses who may not publish: another approver (with the reason), a reviewer, a sampler (who cannot approve either), a forged form', async () => {
     const other = await post(otherApprover, `${path}/schedule`, { at: '2026-11-30T10:00' })
     expect(other.status).toBe(403)
     expect(other.text).toContain('只有核准人可以发布公告')
     expect((await post(reviewer, `${path}/schedule`, { at: '2026-11-30T10:00' })).status).toBe(403)
+    expect((await post(reviewer, `${path}/publish`)).status).toBe(403)
+    expect((await post(sampler, `${path}/approve`, { decision: 'pass', comment: '' })).status).toBe(403)
     expect((await post(sampler, `${path}/schedule`, { at: '2026-11-30T10:00' })).status).toBe(403)
     expect((await approver.post(`${path}/schedule`, { at: '2026-11-30T10:00' })).status).toBe(403)
     expect(
