@@ -13,6 +13,16 @@ import { type Deps, insertDraft, missing } from './announcements.service.js'
  * their publication supersedes the original (announcement-publish.ts).
  */
 
+/** A correction or retraction of the announcement not yet published: while there is one, no other opens. */
+export function pendingRevision(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('announcements')
+    .select(['id', 'number'])
+    .where('refers_to', '=', id)
+    .where('status', '!=', 'published')
+    .executeTakeFirst()
+}
+
 async function standingPublished(trx: Kysely<DB>, id: string, what: { zh: string; en: string }) {
   const a = isUuid(id) ? await findAnnouncement(trx, id) : undefined
   if (!a) throw missing()
@@ -24,12 +34,7 @@ async function standingPublished(trx: Kysely<DB>, id: string, what: { zh: string
       },
       a.superseded ?? a.status,
     )
-  const pending = await trx
-    .selectFrom('announcements')
-    .select('number')
-    .where('refers_to', '=', a.id)
-    .where('status', '!=', 'published')
-    .executeTakeFirst()
+  const pending = await pendingRevision(trx, a.id)
   if (pending)
     throw conflict({
       zh: `公告已有待发布的更正或撤回：${pending.number}`,

@@ -59,3 +59,43 @@
   }
   setInterval(poll, 3000)
 })()
+
+// 3. Upload progress: a form marked data-progress is sent by XMLHttpRequest so the bar can follow the upload;
+//    the answer (the same page the plain form would get) replaces this one. Without this file the form posts.
+;(() => {
+  const form = document.querySelector('form[data-progress]')
+  if (!form || !window.XMLHttpRequest) return
+  const box = document.getElementById(form.dataset.progress)
+  const bar = box?.querySelector('progress')
+  const out = box?.querySelector('output')
+  if (!box || !bar || !out) return
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault()
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', form.action)
+    xhr.responseType = 'document'
+    xhr.upload.addEventListener('progress', (e) => {
+      if (!e.lengthComputable) return
+      const pct = Math.floor((e.loaded / e.total) * 100)
+      bar.value = pct
+      box.dataset.percent = String(pct)
+      out.textContent = `${out.dataset.uploading} ${pct}%`
+    })
+    xhr.upload.addEventListener('load', () => {
+      bar.value = 100
+      box.dataset.percent = '100'
+      out.textContent = out.dataset.checking
+    })
+    xhr.addEventListener('load', () => {
+      const doc = xhr.response
+      if (!doc?.body) return form.submit()
+      document.title = doc.title
+      document.body.replaceWith(document.adoptNode(doc.body))
+    })
+    // The network failed mid-way: the plain post shows the browser's own error or the answer.
+    xhr.addEventListener('error', () => form.submit())
+    for (const b of form.querySelectorAll('button')) b.disabled = true
+    box.hidden = false
+    xhr.send(new FormData(form))
+  })
+})()
