@@ -35,6 +35,7 @@ import {
   tokensEqual,
 } from './session-auth.js'
 import { consoleTaskRoutes } from './task.routes.js'
+import { consoleTaskMoveRoutes } from './task-move.routes.js'
 
 /** The console's one small script, a file under the strict CSP (no inline script). */
 const CONSOLE_JS = readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8')
@@ -160,6 +161,7 @@ export function consoleRoutes(deps: AppDeps) {
   })
 
   app.route('/', consoleIncidentRoutes(deps))
+  app.route('/', consoleTaskMoveRoutes(deps))
   app.route('/', consoleAdminRoutes(deps))
   app.route('/', consoleAnnouncementRoutes(deps))
   app.get('/console', requireRoles(ROLES), (c) => {
