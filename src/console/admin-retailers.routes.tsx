@@ -9,14 +9,13 @@ import {
   AdminPage,
   districtOptions,
   Field,
-  fieldProblems,
   Pager,
   PostForm,
   Select,
   Table,
   trailOf,
 } from './admin-view.js'
-import { ctxOf, refusalOf, str } from './console-forms.js'
+import { ctxOf, formProblems, refusalOf, str } from './console-forms.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
@@ -146,12 +145,12 @@ export function consoleAdminRetailerRoutes(deps: AppDeps) {
     const { lang } = shellOf(c)
     const form = formOf(await c.req.parseBody())
     const parsed = RetailerInputSchema.safeParse({ ...(form.id ? { id: form.id } : {}), ...bodyOf(form) })
-    if (!parsed.success) return list(c, { form, problems: fieldProblems(parsed.error, LABELS, lang) }, 422)
+    if (!parsed.success) return list(c, { form, problems: formProblems(parsed.error, [], LABELS, lang) }, 422)
     try {
       const r = await createRetailer(deps, ctxOf(c), parsed.data)
       return c.redirect(`/console/admin/retailers/${r.id}?saved=1`, 303)
     } catch (err) {
-      const r = refusalOf(err, lang)
+      const r = refusalOf(err, lang, LABELS)
       return list(c, { form, ...r }, r.status)
     }
   })
@@ -209,11 +208,11 @@ export function consoleAdminRetailerRoutes(deps: AppDeps) {
     await getRetailer(deps, ctxOf(c), idOf(c))
     const form = formOf(await c.req.parseBody())
     const parsed = RetailerPatchSchema.safeParse(bodyOf(form))
-    if (!parsed.success) return edit(c, { form, problems: fieldProblems(parsed.error, LABELS, lang) }, 422)
+    if (!parsed.success) return edit(c, { form, problems: formProblems(parsed.error, [], LABELS, lang) }, 422)
     try {
       await updateRetailer(deps, ctxOf(c), idOf(c), parsed.data)
     } catch (err) {
-      const r = refusalOf(err, lang)
+      const r = refusalOf(err, lang, LABELS)
       return edit(c, { form, ...r }, r.status)
     }
     return c.redirect(`/console/admin/retailers/${idOf(c)}?saved=1`, 303)

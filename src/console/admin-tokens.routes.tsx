@@ -7,14 +7,13 @@ import { decodeCursor, pageOf } from '../http/pagination.js'
 import type { ActorCache } from '../tokens/actor-cache.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { CreateTokenSchema } from '../tokens/tokens.routes.js'
-import { createToken, revokeToken } from '../tokens/tokens.service.js'
+import { createToken, revokeToken, tokenBindingProblems } from '../tokens/tokens.service.js'
 import { tr } from '../web/i18n.js'
 import {
   ADMIN_PAGE,
   AdminPage,
   districtOptions,
   Field,
-  fieldProblems,
   Pager,
   PostForm,
   ROLE_TEXT,
@@ -25,7 +24,7 @@ import {
   trailOf,
   when,
 } from './admin-view.js'
-import { ctxOf, refusalOf, str } from './console-forms.js'
+import { ctxOf, formProblems, refusalOf, str } from './console-forms.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
@@ -143,7 +142,16 @@ export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
       ...(form.district ? { district: form.district } : {}),
       ...(form.retailer ? { retailer: form.retailer } : {}),
     })
-    if (!parsed.success) return page(c, { form, problems: fieldProblems(parsed.error, LABELS, lang) }, 422)
+    if (!parsed.success) {
+      // The service's binding rule too, so that every problem shows at once.
+      const more = await tokenBindingProblems(
+        deps.db,
+        form.role ?? '',
+        form.district || undefined,
+        form.retailer || undefined,
+      )
+      return page(c, { form, problems: formProblems(parsed.error, more, LABELS, lang) }, 422)
+    }
     try {
       const b = parsed.data
       const created = await createToken(deps.db, deps.clock, ctxOf(c), {
@@ -154,7 +162,7 @@ export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
       })
       return page(c, { secret: { name: created.name, token: created.token } })
     } catch (err) {
-      const r = refusalOf(err, lang)
+      const r = refusalOf(err, lang, LABELS)
       return page(c, { form, ...r }, r.status)
     }
   })

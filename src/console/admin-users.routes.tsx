@@ -1,19 +1,19 @@
 import { type Context, Hono } from 'hono'
 import type { AppDeps } from '../deps.js'
+import { ROLES, type Role } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { requireRoles } from '../http/auth.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
 import { findUser, listUsers, type UserRow } from '../users/users.repo.js'
 import { CreateUserSchema, UpdateUserSchema } from '../users/users.routes.js'
-import { createUser, updateUser } from '../users/users.service.js'
+import { bindingProblems, createUser, updateUser } from '../users/users.service.js'
 import { tr } from '../web/i18n.js'
 import {
   ADMIN_PAGE,
   AdminPage,
   districtOptions,
   Field,
-  fieldProblems,
   Pager,
   PostForm,
   ROLE_TEXT,
@@ -23,7 +23,7 @@ import {
   Table,
   trailOf,
 } from './admin-view.js'
-import { ctxOf, refusalOf, str } from './console-forms.js'
+import { ctxOf, formProblems, refusalOf, str } from './console-forms.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
@@ -52,6 +52,7 @@ const formOfUser = (u: UserRow): Form => ({
   phone: u.phone ?? '',
   disabled: u.disabled_at ? '1' : '',
 })
+const isRole = (r: string | undefined): r is Role => (ROLES as readonly string[]).includes(r ?? '')
 const noUser = () => notFound({ zh: '用户不存在', en: 'No such user' })
 /** An empty field is "not given" on create and "none" on edit. */
 const given = (v: string | undefined) => (v ? v : undefined)
@@ -65,6 +66,12 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
   const app = new Hono<ConsoleEnv>()
   app.use('/console/admin/users', requireRoles(ADMIN))
   app.use('/console/admin/users/*', requireRoles(ADMIN))
+
+  /** The service's binding rule, checked with the schema's so that every problem shows at once. */
+  const bindingOf = (form: Form, empty: (v: string | undefined) => string | null | undefined) =>
+    isRole(form.role)
+      ? bindingProblems(deps.db, form.role, empty(form.district), empty(form.retailer))
+      : Promise.resolve([])
 
   const fields = (c: Context<ConsoleEnv>, form: Form, id: string, withLogin: boolean) => {
     const { lang } = shellOf(c)
@@ -165,7 +172,10 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
       retailer: given(form.retailer),
       phone: given(form.phone),
     })
-    if (!parsed.success) return list(c, { form, problems: fieldProblems(parsed.error, LABELS, lang) }, 422)
+    if (!parsed.success) {
+      const more = await bindingOf(form, given)
+      return list(c, { form, problems: formProblems(parsed.error, more, LABELS, lang) }, 422)
+    }
     try {
       const b = parsed.data
       const { user, oneTimePassword } = await createUser(deps.db, deps.clock, ctxOf(c), {
@@ -178,7 +188,7 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
       })
       return list(c, { password: { login: user.login, secret: oneTimePassword ?? '' } })
     } catch (err) {
-      const r = refusalOf(err, lang)
+      const r = refusalOf(err, lang, LABELS)
       return list(c, { form, ...r }, r.status)
     }
   })
@@ -253,7 +263,10 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
       retailer: orNull(form.retailer),
       disabled: form.disabled === '1',
     })
-    if (!parsed.success) return edit(c, { form, problems: fieldProblems(parsed.error, LABELS, lang) }, 422)
+    if (!parsed.success) {
+      const more = await bindingOf(form, orNull)
+      return edit(c, { form, problems: formProblems(parsed.error, more, LABELS, lang) }, 422)
+    }
     const b = parsed.data
     try {
       await updateUser(deps.db, deps.clock, ctxOf(c), id, {
@@ -265,7 +278,7 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
         disabled: b.disabled,
       })
     } catch (err) {
-      const r = refusalOf(err, lang)
+      const r = refusalOf(err, lang, LABELS)
       return edit(c, { form, ...r }, r.status)
     }
     return c.redirect(`/console/admin/users/${id}?saved=1`, 303)

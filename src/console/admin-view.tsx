@@ -1,5 +1,4 @@
 import type { Child } from 'hono/jsx'
-import type { z } from 'zod'
 import { ROLES } from '../domain/enums.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
 import { Layout, Problems } from './layout.js'
@@ -199,17 +198,4 @@ export function ShownOnce(p: { label: string; secret: string; lang: Lang }) {
       </p>
     </div>
   )
-}
-
-/** The schema's problems, every one at once, each named by its field's label in the page language. */
-export function fieldProblems(
-  error: z.ZodError,
-  labels: Record<string, { zh: string; en: string }>,
-  lang: Lang,
-) {
-  return error.issues.map((i) => {
-    const path = i.path.join('.')
-    const label = labels[path] ?? labels[String(i.path[0] ?? '')]
-    return `${label ? tr(lang, label) : path || '—'}：${i.message}`
-  })
 }

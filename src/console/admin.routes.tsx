@@ -14,18 +14,8 @@ import { listWebhooks } from '../webhooks/webhooks.repo.js'
 import { consoleAdminRetailerRoutes } from './admin-retailers.routes.js'
 import { consoleAdminTokenRoutes } from './admin-tokens.routes.js'
 import { consoleAdminUserRoutes } from './admin-users.routes.js'
-import {
-  ADMIN_PAGE,
-  AdminPage,
-  Field,
-  fieldProblems,
-  Pager,
-  PostForm,
-  Table,
-  trailOf,
-  when,
-} from './admin-view.js'
-import { ctxOf, str } from './console-forms.js'
+import { ADMIN_PAGE, AdminPage, Field, Pager, PostForm, Table, trailOf, when } from './admin-view.js'
+import { ctxOf, formProblems, str } from './console-forms.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
@@ -215,7 +205,7 @@ export function consoleAdminRoutes(deps: AppDeps, actors: ActorCache) {
       head: contactOf(form.headName, form.headPhone),
     })
     if (!parsed.success)
-      return contactPage(c, { form, problems: fieldProblems(parsed.error, PATHS, shellOf(c).lang) }, 422)
+      return contactPage(c, { form, problems: formProblems(parsed.error, [], PATHS, shellOf(c).lang) }, 422)
     await putDistrictContacts(deps, ctxOf(c), d.code, parsed.data)
     return c.redirect(`/console/admin/contacts/${d.code}?saved=1`, 303)
   })

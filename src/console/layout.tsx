@@ -27,10 +27,11 @@ const NAV: { href: string; text: { zh: string; en: string }; roles: readonly Rol
   { href: '/logout', text: { zh: '退出', en: 'Sign out' }, roles: 'all' },
 ]
 
-/** The section a path belongs to: the longest prefix (incident pages belong to the command centre). */
+/** The section a path belongs to: the longest prefix; incident pages belong to the command centre. */
 function currentSection(path: string): string | undefined {
+  if (path === '/console' || path.startsWith('/console/incidents/')) return '/console'
   return NAV.map((n) => n.href)
-    .filter((h) => path === h || path.startsWith(`${h}/`))
+    .filter((h) => h !== '/console' && (path === h || path.startsWith(`${h}/`)))
     .sort((a, b) => b.length - a.length)[0]
 }
 

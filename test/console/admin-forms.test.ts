@@ -69,6 +69,8 @@ describe('users in the console', () => {
     })
     expect(r.status).toBe(422)
     for (const label of ['登录名', '姓名', '电话']) expect(r.text).toMatch(new RegExp(`<li>${label}：`))
+    // The service's binding rule is named in the same answer: a district account needs its district.
+    expect(r.text).toContain('区县：区县账户须指定区县代码')
     expect(r.text).toContain('value="-bad login-"')
     expect(r.text).toContain('value="not a phone"')
     // The service's own binding rule: a district account needs its district.
@@ -178,6 +180,15 @@ describe('tokens in the console', () => {
     })
     expect(r.status).toBe(422)
     for (const label of ['名称', '角色', '区县']) expect(r.text).toMatch(new RegExp(`<li>${label}：`))
+    const both = await admin.post('/console/admin/tokens', {
+      _csrf: await admin.csrf('/console/admin/tokens'),
+      name: '',
+      role: 'district',
+      district: '',
+    })
+    expect(both.status).toBe(422)
+    expect(both.text).toMatch(/<li>名称：/)
+    expect(both.text).toContain('区县：区县令牌须指定区县代码')
   })
 
   it('shows the refusal to revoke the last active admin token with its reason (409)', async () => {
