@@ -9,6 +9,7 @@ import {
   AdminPage,
   districtOptions,
   Field,
+  NewForm,
   Pager,
   PostForm,
   Select,
@@ -110,6 +111,16 @@ export function consoleAdminRetailerRoutes(deps: AppDeps) {
     const page = await findRetailers(deps, ctxOf(c), { limit: ADMIN_PAGE, cursor: trail.at(-1) })
     return c.html(
       <AdminPage shell={shell} title={{ zh: '经营者', en: 'Retailers' }} {...extra}>
+        <NewForm title={t('登记经营者', 'Register a retailer')} open={!!extra.form}>
+          <PostForm
+            action="/console/admin/retailers"
+            csrf={shell.csrf}
+            submit={t('登记', 'Register')}
+            id="new-retailer"
+          >
+            {fields(c, extra.form ?? {}, 'r', true)}
+          </PostForm>
+        </NewForm>
         <Table
           id="retailers"
           lang={lang}
@@ -122,15 +133,6 @@ export function consoleAdminRetailerRoutes(deps: AppDeps) {
           ])}
         />
         <Pager path="/console/admin/retailers" trail={trail} next={page.next} lang={lang} />
-        <h2>{t('登记经营者', 'Register a retailer')}</h2>
-        <PostForm
-          action="/console/admin/retailers"
-          csrf={shell.csrf}
-          submit={t('登记', 'Register')}
-          id="new-retailer"
-        >
-          {fields(c, extra.form ?? {}, 'r', true)}
-        </PostForm>
       </AdminPage>,
       status,
     )

@@ -14,6 +14,7 @@ import {
   AdminPage,
   districtOptions,
   Field,
+  NewForm,
   Pager,
   PostForm,
   ROLE_TEXT,
@@ -75,6 +76,36 @@ export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
             secret={extra.secret.token}
           />
         ) : null}
+        <NewForm title={t('新建令牌', 'New token')} open={!!extra.form}>
+          <PostForm
+            action="/console/admin/tokens"
+            csrf={shell.csrf}
+            submit={t('创建', 'Create')}
+            id="new-token"
+          >
+            <Field form="k" name="name" label={label('name')} value={form.name} />
+            <Select
+              form="k"
+              name="role"
+              label={label('role')}
+              value={form.role}
+              options={roleOptions(lang)}
+            />
+            <Select
+              form="k"
+              name="district"
+              label={`${label('district')}（${t('仅区县局', 'district role only')}）`}
+              value={form.district}
+              options={districtOptions(deps.districts.items, lang, { zh: '—', en: '—' })}
+            />
+            <Field
+              form="k"
+              name="retailer"
+              label={`${label('retailer')}（${t('仅经营者', 'retailer role only')}）`}
+              value={form.retailer}
+            />
+          </PostForm>
+        </NewForm>
         <Table
           id="tokens"
           lang={lang}
@@ -102,29 +133,6 @@ export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
           ])}
         />
         <Pager path="/console/admin/tokens" trail={trail} next={tokens.next} lang={lang} />
-        <h2>{t('新建令牌', 'New token')}</h2>
-        <PostForm
-          action="/console/admin/tokens"
-          csrf={shell.csrf}
-          submit={t('创建', 'Create')}
-          id="new-token"
-        >
-          <Field form="k" name="name" label={label('name')} value={form.name} />
-          <Select form="k" name="role" label={label('role')} value={form.role} options={roleOptions(lang)} />
-          <Select
-            form="k"
-            name="district"
-            label={`${label('district')}（${t('仅区县局', 'district role only')}）`}
-            value={form.district}
-            options={districtOptions(deps.districts.items, lang, { zh: '—', en: '—' })}
-          />
-          <Field
-            form="k"
-            name="retailer"
-            label={`${label('retailer')}（${t('仅经营者', 'retailer role only')}）`}
-            value={form.retailer}
-          />
-        </PostForm>
       </AdminPage>,
       status,
     )

@@ -14,6 +14,7 @@ import {
   AdminPage,
   districtOptions,
   Field,
+  NewForm,
   Pager,
   PostForm,
   ROLE_TEXT,
@@ -131,6 +132,16 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
             secret={extra.password.secret}
           />
         ) : null}
+        <NewForm title={t('新建用户', 'New user')} open={!!extra.form}>
+          <PostForm
+            action="/console/admin/users"
+            csrf={shell.csrf}
+            submit={t('创建', 'Create')}
+            id="new-user"
+          >
+            {fields(c, extra.form ?? { role: 'district' }, 'u', true)}
+          </PostForm>
+        </NewForm>
         <Table
           id="users"
           lang={lang}
@@ -150,10 +161,6 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
           ])}
         />
         <Pager path="/console/admin/users" trail={trail} next={page.next} lang={lang} />
-        <h2>{t('新建用户', 'New user')}</h2>
-        <PostForm action="/console/admin/users" csrf={shell.csrf} submit={t('创建', 'Create')} id="new-user">
-          {fields(c, extra.form ?? { role: 'district' }, 'u', true)}
-        </PostForm>
       </AdminPage>,
       status,
     )

@@ -109,6 +109,19 @@ export function AdminPage(p: {
   )
 }
 
+/**
+ * The "new …" form above a list: folded away until opened (no script: `<details>`), and open when it comes
+ * back with problems, so they show next to the fields they are about.
+ */
+export function NewForm(p: { title: string; open: boolean; children: Child }) {
+  return (
+    <details class="new-form" open={p.open}>
+      <summary>{p.title}</summary>
+      {p.children}
+    </details>
+  )
+}
+
 /** A posted form: the CSRF token and a submit button round the fields. */
 export function PostForm(p: { action: string; csrf: string; submit: string; children?: Child; id?: string }) {
   return (
