@@ -125,6 +125,7 @@ export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
             when(k.created_at, lang),
             <PostForm
               action={`/console/admin/tokens/${k.id}/revoke`}
+              secondary
               csrf={shell.csrf}
               submit={t('吊销', 'Revoke')}
             >

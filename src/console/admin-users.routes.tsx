@@ -242,6 +242,7 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
         </PostForm>
         <PostForm
           action={`/console/admin/users/${user.id}/reset`}
+          secondary
           csrf={shell.csrf}
           submit={t('重置密码（生成一次性密码）', 'Reset the password (one-time password)')}
         >

@@ -123,12 +123,22 @@ export function NewForm(p: { title: string; open: boolean; children: Child }) {
 }
 
 /** A posted form: the CSRF token and a submit button round the fields. */
-export function PostForm(p: { action: string; csrf: string; submit: string; children?: Child; id?: string }) {
+export function PostForm(p: {
+  action: string
+  csrf: string
+  submit: string
+  children?: Child
+  id?: string
+  /** A lesser action beside the page's main one. */
+  secondary?: boolean
+}) {
   return (
     <form method="post" action={p.action} id={p.id} novalidate>
       <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
       {p.children}
-      <button type="submit">{p.submit}</button>
+      <button type="submit" class={p.secondary ? 'secondary' : undefined}>
+        {p.submit}
+      </button>
     </form>
   )
 }
