@@ -51,6 +51,7 @@ export function incidentRenderer(deps: AppDeps) {
       .filter((f) => (f.type === 'integer' || f.type === 'number') && !seen.has(f.name) && seen.add(f.name))
       .map((f) => ({ name: f.name, label: `${tr(lang, f.label)}${f.unit ? `（${tr(lang, f.unit)}）` : ''}` }))
     const steps = d.matrix.steps.filter((s) => rows.some((r) => r.cells[s.key]))
+    const command = (COMMAND as readonly string[]).includes(c.get('actor')?.role ?? '')
     return c.html(
       <IncidentPage
         shell={shellOf(c)}
@@ -68,8 +69,9 @@ export function incidentRenderer(deps: AppDeps) {
         now={deps.clock.now()}
         problems={extra.problems ?? []}
         refusal={extra.refusal}
+        command={command}
         taskForms={
-          (COMMAND as readonly string[]).includes(c.get('actor')?.role ?? '') ? (
+          command ? (
             <TaskForms
               tasks={(await incidentTasks(deps.db, d.id)).map((t, _, all) => ({
                 id: t.id,
