@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, jobRoutes(deps))
   app.route(API_PREFIX, userRoutes(deps))
   // Pages: session cookies are read here only, never on /api/v1/* (see src/console/session-auth.ts).
-  app.route('/', consoleRoutes(deps))
+  app.route('/', consoleRoutes(deps, actors))
   app.route(API_PREFIX, streamRoutes(deps))
   app.route(API_PREFIX, webhookRoutes(deps))
 

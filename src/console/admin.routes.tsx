@@ -1,131 +1,93 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { districtContacts } from '../contacts/contacts.repo.js'
+import { DistrictContactsSchema } from '../contacts/contacts.schema.js'
+import { getDistrictContacts, putDistrictContacts } from '../contacts/contacts.service.js'
 import type { AppDeps } from '../deps.js'
+import { notFound } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
+import { decodeCursor, pageOf } from '../http/pagination.js'
 import { cronOf, jobs as registry } from '../jobs/job-registry.js'
 import { recentRuns } from '../jobs/job-runs.repo.js'
-import { listTokens } from '../tokens/tokens.repo.js'
-import { listUsers } from '../users/users.repo.js'
-import { type Lang, localTime, tr } from '../web/i18n.js'
+import type { ActorCache } from '../tokens/actor-cache.js'
+import { tr } from '../web/i18n.js'
 import { listWebhooks } from '../webhooks/webhooks.repo.js'
-import { Layout } from './layout.js'
+import { consoleAdminRetailerRoutes } from './admin-retailers.routes.js'
+import { consoleAdminTokenRoutes } from './admin-tokens.routes.js'
+import { consoleAdminUserRoutes } from './admin-users.routes.js'
+import { ADMIN_PAGE, AdminPage, Field, Pager, PostForm, Table, trailOf, when } from './admin-view.js'
+import { ctxOf, formProblems, str } from './console-forms.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
-/** The API's `x-access` of listUsers, listTokens, listWebhooks and listJobs. */
+/** The API's `x-access` of the admin operations (listWebhooks, listJobs, putDistrictContacts, …). */
 const ADMIN = ['admin'] as const
-/** One screen of each list; the API pages beyond it. */
-const SHOWN = 200
-
-const when = (d: Date | string | null, lang: Lang) => (d ? localTime(new Date(d).toISOString(), lang) : '—')
-
-function Table(p: { head: string[]; rows: (string | number)[][]; id: string; lang: Lang }) {
-  return p.rows.length === 0 ? (
-    <p class="empty">{tr(p.lang, { zh: '无', en: 'None' })}</p>
-  ) : (
-    <table class="matrix" id={p.id}>
-      <thead>
-        <tr>
-          {p.head.map((h) => (
-            <th>{h}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {p.rows.map((r) => (
-          <tr>
-            {r.map((v) => (
-              <td>{v}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
+const LABELS = {
+  dutyName: { zh: '值班人员', en: 'Duty officer' },
+  dutyPhone: { zh: '值班电话', en: 'Duty phone' },
+  headName: { zh: '分管负责人', en: 'Head' },
+  headPhone: { zh: '负责人电话', en: 'Head phone' },
 }
+const FIELDS = Object.keys(LABELS) as (keyof typeof LABELS)[]
+/** The schema's paths named by the form's fields. */
+const PATHS = {
+  'dutyOfficer.name': LABELS.dutyName,
+  'dutyOfficer.phone': LABELS.dutyPhone,
+  'head.name': LABELS.headName,
+  'head.phone': LABELS.headPhone,
+}
+type Form = Partial<Record<keyof typeof LABELS, string>>
+const contactOf = (name = '', phone = '') => (name || phone ? { name, phone } : null)
 
 /**
- * Admin, read-only: users, API tokens (never their secrets), webhooks (never their signing secrets),
- * district contacts and scheduled jobs, over the same repos as the admin API. Changes stay with the API/CLI.
+ * The admin section: users, tokens and retailers (their own files), district contacts, and the read-only
+ * webhooks (their signing secrets never shown) and scheduled jobs with their last run. Every change goes
+ * through the API's service with the signed-in admin as actor.
  */
-export function consoleAdminRoutes(deps: AppDeps) {
+export function consoleAdminRoutes(deps: AppDeps, actors: ActorCache) {
   const app = new Hono<ConsoleEnv>()
-  app.get('/console/admin', requireRoles(ADMIN), async (c) => {
+  app.use('/console/admin', requireRoles(ADMIN))
+  app.use('/console/admin/contacts', requireRoles(ADMIN))
+  app.use('/console/admin/contacts/*', requireRoles(ADMIN))
+  app.route('/', consoleAdminUserRoutes(deps))
+  app.route('/', consoleAdminTokenRoutes(deps, actors))
+  app.route('/', consoleAdminRetailerRoutes(deps))
+
+  app.get('/console/admin', async (c) => {
     const shell = shellOf(c)
     const { lang } = shell
     const t = (zh: string, en: string) => tr(lang, { zh, en })
-    const [users, tokens, hooks, contacts, jobs] = await Promise.all([
-      listUsers(deps.db, { limit: SHOWN }),
-      listTokens(deps.db, { includeRevoked: false, limit: SHOWN }),
-      listWebhooks(deps.db, { includeDeleted: false, limit: SHOWN }),
-      districtContacts(
-        deps.db,
-        deps.districts.items.map((d) => d.code),
-      ),
+    const trail = trailOf(c.req.query('at'))
+    const cursor = trail.at(-1)
+    const [rows, jobs] = await Promise.all([
+      listWebhooks(deps.db, {
+        includeDeleted: false,
+        limit: ADMIN_PAGE,
+        after: cursor ? decodeCursor(cursor, 2) : undefined,
+      }),
       Promise.all(registry.map(async (j) => ({ j, last: (await recentRuns(deps.db, j.name, 1))[0] }))),
     ])
+    const hooks = pageOf(rows, ADMIN_PAGE, (r) => [new Date(r.created_at).toISOString(), r.id])
     return c.html(
-      <Layout title={t('系统管理', 'Administration')} lang={lang} self={shell.self} signedInAs={shell.who}>
-        <h1>{t('系统管理', 'Administration')}</h1>
+      <AdminPage shell={shell} title={{ zh: 'Webhook 与定时任务', en: 'Webhooks and jobs' }}>
         <p class="meta">
-          {t('只读；修改请用 API 或命令行。', 'Read-only; changes go through the API or the CLI.')}
+          {t(
+            'Webhook 订阅在此只读（签名密钥从不显示），增删请用 API。',
+            'Webhooks are read-only here (signing secrets are never shown); add or remove them through the API.',
+          )}
         </p>
-        <h2>{t('用户', 'Users')}</h2>
-        <Table
-          id="users"
-          lang={lang}
-          head={[
-            t('登录名', 'Login'),
-            t('姓名', 'Name'),
-            t('角色', 'Role'),
-            t('区县', 'District'),
-            t('状态', 'Status'),
-          ]}
-          rows={users
-            .slice(0, SHOWN)
-            .map((u) => [
-              u.login,
-              u.display_name,
-              u.role,
-              u.district_code ?? '—',
-              u.disabled_at ? t('已停用', 'disabled') : t('启用', 'active'),
-            ])}
-        />
-        <h2>{t('API 令牌', 'API tokens')}</h2>
-        <Table
-          id="tokens"
-          lang={lang}
-          head={[t('名称', 'Name'), t('角色', 'Role'), t('区县', 'District'), t('创建于', 'Created')]}
-          rows={tokens
-            .slice(0, SHOWN)
-            .map((k) => [k.name, k.role, k.district_code ?? '—', when(k.created_at, lang)])}
-        />
         <h2>{t('Webhook 订阅', 'Webhooks')}</h2>
         <Table
           id="webhooks"
           lang={lang}
           head={['URL', t('事件', 'Events'), t('区县', 'Districts'), t('创建于', 'Created')]}
-          rows={hooks
-            .slice(0, SHOWN)
-            .map((h) => [
-              h.url,
-              h.events.join(' '),
-              h.districts?.join(' ') ?? t('全部', 'all'),
-              when(h.created_at, lang),
-            ])}
+          rows={hooks.items.map((h) => [
+            h.url,
+            h.events.join(' '),
+            h.districts?.join(' ') ?? t('全部', 'all'),
+            when(h.created_at, lang),
+          ])}
         />
-        <h2>{t('区县联系人', 'District contacts')}</h2>
-        <Table
-          id="contacts"
-          lang={lang}
-          head={[t('区县', 'District'), t('值班人员', 'Duty officer'), t('分管负责人', 'Head')]}
-          rows={deps.districts.items.map((d) => {
-            const k = contacts.get(d.code)
-            const show = (x: { name: string; phone: string } | null | undefined) =>
-              x ? `${x.name} ${x.phone}` : '—'
-            return [tr(lang, { zh: d.nameZh, en: d.nameEn }), show(k?.dutyOfficer), show(k?.head)]
-          })}
-        />
+        <Pager path="/console/admin" trail={trail} next={hooks.next} lang={lang} />
         <h2>{t('定时任务', 'Jobs')}</h2>
         <Table
           id="jobs"
@@ -133,13 +95,119 @@ export function consoleAdminRoutes(deps: AppDeps) {
           head={[t('名称', 'Name'), t('计划', 'Schedule'), t('上次运行', 'Last run'), t('结果', 'Outcome')]}
           rows={jobs.map(({ j, last }) => [
             j.name,
-            j.kind === 'cron' ? cronOf(j, deps.config) : `every ${j.everyMs(deps.config)} ms`,
-            when(last?.started_at ?? null, lang),
+            j.kind === 'cron'
+              ? cronOf(j, deps.config)
+              : t(`每 ${j.everyMs(deps.config)} 毫秒`, `every ${j.everyMs(deps.config)} ms`),
+            when(last?.started_at, lang),
             last ? `${last.outcome}${last.error ? `: ${last.error}` : ''}` : '—',
           ])}
         />
-      </Layout>,
+      </AdminPage>,
     )
+  })
+
+  app.get('/console/admin/contacts', async (c) => {
+    const shell = shellOf(c)
+    const { lang } = shell
+    const t = (zh: string, en: string) => tr(lang, { zh, en })
+    const contacts = await districtContacts(
+      deps.db,
+      deps.districts.items.map((d) => d.code),
+    )
+    const show = (x: { name: string; phone: string } | null | undefined) => (x ? `${x.name} ${x.phone}` : '—')
+    return c.html(
+      <AdminPage shell={shell} title={{ zh: '区县联系人', en: 'District contacts' }}>
+        <Table
+          id="contacts"
+          lang={lang}
+          head={[t('区县', 'District'), t('值班人员', 'Duty officer'), t('分管负责人', 'Head')]}
+          rows={deps.districts.items.map((d) => {
+            const k = contacts.get(d.code)
+            return [
+              <a href={`/console/admin/contacts/${d.code}`}>{tr(lang, { zh: d.nameZh, en: d.nameEn })}</a>,
+              show(k?.dutyOfficer),
+              show(k?.head),
+            ]
+          })}
+        />
+      </AdminPage>,
+    )
+  })
+
+  const codeOf = (c: Context<ConsoleEnv>) => {
+    const code = c.req.param('code') ?? ''
+    const d = deps.districts.items.find((x) => x.code === code)
+    if (!d) throw notFound({ zh: `没有代码为 ${code} 的区县`, en: `No district with code ${code}` })
+    return d
+  }
+
+  const contactPage = async (
+    c: Context<ConsoleEnv>,
+    extra: { form?: Form; problems?: string[]; saved?: boolean },
+    status: 200 | 422 = 200,
+  ) => {
+    const shell = shellOf(c)
+    const t = (zh: string, en: string) => tr(shell.lang, { zh, en })
+    const d = codeOf(c)
+    const now = await getDistrictContacts(deps, d.code)
+    const form: Form = extra.form ?? {
+      dutyName: now.dutyOfficer?.name ?? '',
+      dutyPhone: now.dutyOfficer?.phone ?? '',
+      headName: now.head?.name ?? '',
+      headPhone: now.head?.phone ?? '',
+    }
+    const name = tr(shell.lang, { zh: d.nameZh, en: d.nameEn })
+    return c.html(
+      <AdminPage
+        shell={shell}
+        title={{ zh: `${d.nameZh}联系人`, en: `${d.nameEn} contacts` }}
+        problems={extra.problems ?? []}
+      >
+        {extra.saved ? <p class="notice">{t('已保存。', 'Saved.')}</p> : null}
+        <p class="meta">
+          {t(
+            `${name}的任务升级时通知这些人；两项都留空即为无。`,
+            `Escalations of ${name}'s tasks reach these people; leave both fields empty for none.`,
+          )}
+        </p>
+        <PostForm
+          action={`/console/admin/contacts/${d.code}`}
+          csrf={shell.csrf}
+          submit={t('保存', 'Save')}
+          id="contacts-form"
+        >
+          {FIELDS.map((k) => (
+            <Field
+              form="c"
+              name={k}
+              label={tr(shell.lang, LABELS[k])}
+              value={form[k]}
+              type={k.endsWith('Phone') ? 'tel' : 'text'}
+            />
+          ))}
+        </PostForm>
+        <p>
+          <a href="/console/admin/contacts">{t('‹ 返回区县联系人', '‹ Back to the district contacts')}</a>
+        </p>
+      </AdminPage>,
+      status,
+    )
+  }
+
+  app.get('/console/admin/contacts/:code', (c) => contactPage(c, { saved: c.req.query('saved') === '1' }))
+
+  app.post('/console/admin/contacts/:code', async (c) => {
+    const d = codeOf(c)
+    const body = await c.req.parseBody()
+    const form: Form = Object.fromEntries(FIELDS.map((k) => [k, str(body, k).trim()]))
+    const parsed = DistrictContactsSchema.safeParse({
+      dutyOfficer: contactOf(form.dutyName, form.dutyPhone),
+      head: contactOf(form.headName, form.headPhone),
+    })
+    if (!parsed.success)
+      return contactPage(c, { form, problems: formProblems(parsed.error, [], PATHS, shellOf(c).lang) }, 422)
+    await putDistrictContacts(deps, ctxOf(c), d.code, parsed.data)
+    return c.redirect(`/console/admin/contacts/${d.code}?saved=1`, 303)
   })
   return app
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { contextStorage } from 'hono/context-storage'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
 import { ROLES } from '../domain/enums.js'
@@ -9,6 +10,7 @@ import { requireRoles } from '../http/auth.js'
 import { handleError } from '../http/errors.js'
 import { limitBody } from '../http/middleware.js'
 import { changePassword, signIn, signOut } from '../sessions/sessions.service.js'
+import type { ActorCache } from '../tokens/actor-cache.js'
 import { pageLang } from '../web/i18n.js'
 import { consoleAdminRoutes } from './admin.routes.js'
 import { consoleAnnouncementRoutes } from './announcement.routes.js'
@@ -35,6 +37,7 @@ import {
   tokensEqual,
 } from './session-auth.js'
 import { consoleTaskRoutes } from './task.routes.js'
+import { consoleTaskMoveRoutes } from './task-move.routes.js'
 
 /** The console's one small script, a file under the strict CSP (no inline script). */
 const CONSOLE_JS = readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8')
@@ -50,10 +53,12 @@ const field = (form: Record<string, unknown>, name: string) => {
 }
 
 /** Sign-in, sign-out and the console's pages. Every path is named: nothing here touches `/api/v1/*`. */
-export function consoleRoutes(deps: AppDeps) {
+export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
   const { config } = deps
   const app = new Hono<ConsoleEnv>()
   const pages = ['/login', '/logout', '/console', '/console/*']
+  // The layout reads the signed-in person's role from the request it renders (the role's navigation).
+  for (const path of pages) app.use(path, contextStorage())
   for (const path of pages) {
     // Security headers (CSP, framing, nosniff, referrer) come from the app-wide `securityHeaders`; pages
     // only add that what they show is personal and must not be cached.
@@ -160,7 +165,8 @@ export function consoleRoutes(deps: AppDeps) {
   })
 
   app.route('/', consoleIncidentRoutes(deps))
-  app.route('/', consoleAdminRoutes(deps))
+  app.route('/', consoleTaskMoveRoutes(deps))
+  app.route('/', consoleAdminRoutes(deps, actors))
   app.route('/', consoleAnnouncementRoutes(deps))
   app.get('/console', requireRoles(ROLES), (c) => {
     const session = c.get('session')!

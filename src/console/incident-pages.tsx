@@ -237,6 +237,8 @@ export function IncidentPage(p: {
   refusal?: string | undefined
   /** The command centre's reassign and cancel forms (absent for readers who may not move tasks). */
   taskForms?: unknown
+  /** Whether the person may command (level, close, timeline): a district officer only reads. */
+  command: boolean
 }) {
   const { lang, csrf } = p.shell
   const i = p.incident
@@ -342,11 +344,13 @@ export function IncidentPage(p: {
         <a href={`/console/incidents/${i.id}/report.csv`}>
           {tr(lang, { zh: '下载总结报告（CSV）', en: 'After-action report (CSV)' })}
         </a>
-        <a href={`/console/incidents/${i.id}/timeline.csv`}>
-          {tr(lang, { zh: '下载时间线（CSV）', en: 'Timeline (CSV)' })}
-        </a>
+        {p.command ? (
+          <a href={`/console/incidents/${i.id}/timeline.csv`}>
+            {tr(lang, { zh: '下载时间线（CSV）', en: 'Timeline (CSV)' })}
+          </a>
+        ) : null}
       </p>
-      {active ? (
+      {active && p.command ? (
         <>
           <h2>{tr(lang, { zh: '调整级别', en: 'Change level' })}</h2>
           <form method="post" action={`/console/incidents/${i.id}/level`} novalidate>
@@ -380,7 +384,7 @@ export function IncidentPage(p: {
             <button type="submit">{tr(lang, { zh: '关闭事件', en: 'Close' })}</button>
           </form>
         </>
-      ) : (
+      ) : active ? null : (
         <p>{i.summary}</p>
       )}
     </Layout>

@@ -1,18 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { type Context, Hono } from 'hono'
-import type { z } from 'zod'
 import type { AppDeps } from '../deps.js'
-import type { RequestContext } from '../domain/context.js'
 import { levelFromName } from '../domain/enums.js'
-import { AppError, type ProblemIssue } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { reportCsv, timelineCsv } from '../incidents/incident-csv.js'
-import {
-  incidentDetail,
-  incidentReport,
-  incidentTimeline,
-  listIncidentsFor,
-} from '../incidents/incident-reads.service.js'
+import { incidentReport, incidentTimeline, listIncidentsFor } from '../incidents/incident-reads.service.js'
 import { incidentTasks } from '../incidents/incidents.repo.js'
 import {
   ActivateSchema,
@@ -21,39 +13,24 @@ import {
   toActivateInput,
 } from '../incidents/incidents.schema.js'
 import { activateIncident, changeLevel, closeIncident } from '../incidents/incidents.service.js'
-import { reassignTask } from '../tasks/reassign.service.js'
 import { stepsAtLevel } from '../tasks/task-plan.js'
 import { isOverdue } from '../tasks/task-view.js'
-import { ReasonSchema, ReassignSchema } from '../tasks/tasks.schema.js'
-import { cancelTask, loadTaskFor } from '../tasks/tasks.service.js'
-import { type Lang, pageLang, tr } from '../web/i18n.js'
+import { pageLang, tr } from '../web/i18n.js'
+import { ctxOf, refusalOf, str, zodProblems } from './console-forms.js'
 import {
   type ActivateForm,
   type ActiveIncident,
   CommandPage,
-  cellState,
-  IncidentPage,
   type LevelName,
-  type MatrixCell,
   PreviewPage,
 } from './incident-pages.js'
-import { TaskForms } from './incident-task-forms.js'
+import { COMMAND, incidentRenderer } from './incident-render.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 import { STATUS_TEXT } from './task-view.js'
 
-/** The API's `x-access` lists for the incident routes. */
-const COMMAND = ['admin', 'commander'] as const
+/** The API's `x-access` of the incident reads. */
 const READERS = ['admin', 'commander', 'district'] as const
-
-const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
-  actor: c.get('actor'),
-  requestId: c.get('requestId'),
-})
-const str = (form: Record<string, unknown>, name: string) => {
-  const v = form[name]
-  return typeof v === 'string' ? v : ''
-}
 
 /** The activation form as posted: district checkboxes are named `district.<code>` (one value each). */
 function activateFormOf(form: Record<string, unknown>): ActivateForm {
@@ -80,20 +57,6 @@ function productsOf(text: string) {
       const parts = l.split(/\s+/)
       return parts.length > 1 ? { name: parts.slice(0, -1).join(' '), batch: parts.at(-1)! } : { name: l }
     })
-}
-
-const zodProblems = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '—'}: ${i.message}`)
-const issueLines = (issues: ProblemIssue[], lang: Lang) =>
-  issues.map((i) => `${i.path.replace(/^body\./, '')}：${i.text?.[lang] ?? i.message}`)
-
-/** A refusal from the service as page text: its reason and every issue it names. */
-function refusalOf(err: unknown, lang: Lang) {
-  if (!(err instanceof AppError) || err.code === 'not_found' || err.status >= 500) throw err
-  return {
-    status: (err.status === 409 ? 409 : 422) as 409 | 422,
-    refusal: err.detail?.[lang] ?? err.message,
-    problems: issueLines(err.extra.issues ?? [], lang),
-  }
 }
 
 /**
@@ -218,83 +181,7 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     }
   })
 
-  const detailOf = async (c: Context<ConsoleEnv>, id: string) => {
-    const ctx = ctxOf(c)
-    const lang = pageLang(c)
-    const d = await incidentDetail(deps, ctx, id)
-    const tasks = await incidentTasks(deps.db, d.id)
-    const escalated = new Set(tasks.filter((t) => t.escalation_count > 0).map((t) => t.id))
-    const names = new Map(deps.districts.items.map((x) => [x.code, tr(lang, { zh: x.nameZh, en: x.nameEn })]))
-    const rows = d.matrix.districts.map((r) => ({
-      district: r.district,
-      name: names.get(r.district) ?? r.district,
-      cells: Object.fromEntries(
-        Object.entries(r.cells).map(([k, cell]): [string, MatrixCell] => [
-          k,
-          { task: cell.task, state: cellState(cell, escalated.has(cell.task)) },
-        ]),
-      ),
-    }))
-    return { d, rows, lang }
-  }
-
-  const incidentPage = async (
-    c: Context<ConsoleEnv>,
-    extra: { problems?: string[]; refusal?: string } = {},
-    status: 200 | 409 | 422 = 200,
-    id: string = c.req.param('id')!,
-  ) => {
-    const { d, rows, lang } = await detailOf(c, id)
-    const playbook = await deps.playbooks.pinned(deps.db, d.playbookHash)
-    const seen = new Set<string>()
-    const figureNames = playbook.steps
-      .flatMap((s) => s.reportFields)
-      .filter((f) => (f.type === 'integer' || f.type === 'number') && !seen.has(f.name) && seen.add(f.name))
-      .map((f) => ({ name: f.name, label: `${tr(lang, f.label)}${f.unit ? `（${tr(lang, f.unit)}）` : ''}` }))
-    const steps = d.matrix.steps.filter((s) => rows.some((r) => r.cells[s.key]))
-    return c.html(
-      <IncidentPage
-        shell={shellOf(c)}
-        incident={{ ...d, level: d.level as LevelName }}
-        steps={steps}
-        rows={rows}
-        overdue={d.overdue.map((o) => ({
-          id: o.id,
-          district: names(o.district),
-          step: o.step,
-          lateBySeconds: o.lateBySeconds,
-        }))}
-        totals={d.totals}
-        figureNames={figureNames}
-        now={deps.clock.now()}
-        problems={extra.problems ?? []}
-        refusal={extra.refusal}
-        taskForms={
-          (COMMAND as readonly string[]).includes(c.get('actor')?.role ?? '') ? (
-            <TaskForms
-              tasks={(await incidentTasks(deps.db, d.id)).map((t, _, all) => ({
-                id: t.id,
-                district: names(t.district_code),
-                step: playbook.steps.find((s) => s.key === t.step_key)?.title[lang] ?? t.step_key,
-                status: t.status,
-                reassigned: all.some((o) => o.reassigned_from === t.id),
-              }))}
-              districts={deps.districts.items.map((x) => ({
-                code: x.code,
-                name: tr(lang, { zh: x.nameZh, en: x.nameEn }),
-              }))}
-              csrf={shellOf(c).csrf}
-              lang={lang}
-            />
-          ) : null
-        }
-      />,
-      status,
-    )
-    function names(code: string) {
-      return rows.find((r) => r.district === code)?.name ?? code
-    }
-  }
+  const { detailOf, incidentPage } = incidentRenderer(deps)
 
   app.get('/console/incidents/:id', requireRoles(READERS), (c) => incidentPage(c))
 
@@ -344,52 +231,6 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     }
     return c.redirect(`/console/incidents/${c.req.param('id')}`, 303)
   })
-
-  // Task moves of the command centre, answered on the incident page: the form checked by the API's own
-  // schema (every problem at once), then the API's verb; a refusal comes back with the service's reason.
-  const taskMove =
-    <T,>(
-      schema: z.ZodType<T>,
-      bodyOf: (form: Record<string, unknown>) => unknown,
-      move: (ctx: RequestContext, id: string, input: T) => Promise<unknown>,
-    ) =>
-    async (c: Context<ConsoleEnv>) => {
-      const lang = pageLang(c)
-      const ctx = ctxOf(c)
-      const task = await loadTaskFor(deps.db, ctx, c.req.param('id')!)
-      const parsed = schema.safeParse(bodyOf(await c.req.parseBody()))
-      if (!parsed.success)
-        return incidentPage(c, { problems: zodProblems(parsed.error) }, 422, task.incident_id)
-      try {
-        await move(ctx, task.id, parsed.data)
-      } catch (err) {
-        const r = refusalOf(err, lang)
-        return incidentPage(c, r, r.status, task.incident_id)
-      }
-      return c.redirect(`/console/incidents/${task.incident_id}`, 303)
-    }
-
-  app.post(
-    '/console/tasks/:id/reassign',
-    requireRoles(COMMAND),
-    taskMove(
-      ReassignSchema,
-      (form) => ({
-        ...(str(form, 'district') ? { district: str(form, 'district') } : {}),
-        reason: str(form, 'reason'),
-      }),
-      (ctx, id, input) => reassignTask(deps, ctx, id, input),
-    ),
-  )
-  app.post(
-    '/console/tasks/:id/cancel',
-    requireRoles(COMMAND),
-    taskMove(
-      ReasonSchema,
-      (form) => ({ reason: str(form, 'reason') }),
-      (ctx, id, input) => cancelTask(deps, ctx, id, input.reason),
-    ),
-  )
 
   app.get('/console/incidents/:id/report.csv', requireRoles(READERS), async (c) => {
     const { incident, report } = await incidentReport(deps, ctxOf(c), c.req.param('id'))

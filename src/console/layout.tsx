@@ -1,16 +1,47 @@
+import { tryGetContext } from 'hono/context-storage'
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import type { Role } from '../domain/enums.js'
 import { htmlLang, type Lang, tr } from '../web/i18n.js'
 import { SITE_CSS } from '../web/layout.js'
+import type { ConsoleEnv } from './session-auth.js'
 
 /** The console's one script, served as a file (strict CSP: no inline script): ticks countdowns, recolours cells. */
 export const CONSOLE_JS_PATH = '/assets/console.js'
 
-const NAV = [
-  { href: '/console', text: { zh: '控制台', en: 'Console' } },
-  { href: '/console/tasks', text: { zh: '任务', en: 'Tasks' } },
-  { href: '/logout', text: { zh: '退出', en: 'Sign out' } },
+/** The console's sections, each shown to the roles its routes admit (the API's `x-access` of what it fronts). */
+const NAV: { href: string; text: { zh: string; en: string }; roles: readonly Role[] | 'all' }[] = [
+  { href: '/console', text: { zh: '控制台', en: 'Console' }, roles: 'all' },
+  { href: '/console/tasks', text: { zh: '任务', en: 'Tasks' }, roles: ['admin', 'commander', 'district'] },
+  {
+    href: '/console/samples',
+    text: { zh: '样品', en: 'Samples' },
+    roles: ['sampler', 'reviewer', 'approver', 'admin'],
+  },
+  {
+    href: '/console/announcements',
+    text: { zh: '公告', en: 'Announcements' },
+    roles: ['sampler', 'reviewer', 'approver', 'admin'],
+  },
+  { href: '/console/admin', text: { zh: '管理', en: 'Admin' }, roles: ['admin'] },
+  { href: '/logout', text: { zh: '退出', en: 'Sign out' }, roles: 'all' },
 ]
+
+/** The section a path belongs to: the longest prefix; incident pages belong to the command centre. */
+function currentSection(path: string): string | undefined {
+  if (path === '/console' || path.startsWith('/console/incidents/')) return '/console'
+  return NAV.map((n) => n.href)
+    .filter((h) => h !== '/console' && (path === h || path.startsWith(`${h}/`)))
+    .sort((a, b) => b.length - a.length)[0]
+}
+
+/**
+ * The signed-in person's role, read from the request being rendered (Hono's context storage, set for the
+ * console's pages) so that every page gets the role's navigation without passing it through each view.
+ */
+function signedInRole(): Role | undefined {
+  return tryGetContext<ConsoleEnv>()?.get('session')?.actor.role
+}
 
 function switchHref(self: string, to: Lang): string {
   const url = new URL(self, 'http://x')
@@ -33,6 +64,9 @@ export function Layout(props: {
 }) {
   const lang = props.lang ?? 'zh'
   const other: Lang = lang === 'zh' ? 'en' : 'zh'
+  const role = signedInRole()
+  const path = tryGetContext<ConsoleEnv>()?.req.path ?? ''
+  const current = currentSection(path)
   return (
     <>
       {raw('<!doctype html>')}
@@ -52,8 +86,10 @@ export function Layout(props: {
               </a>
               {props.signedInAs ? (
                 <nav class="nav" aria-label={tr(lang, { zh: '导航', en: 'Navigation' })}>
-                  {NAV.map((n) => (
-                    <a href={n.href}>{tr(lang, n.text)}</a>
+                  {NAV.filter((n) => n.roles === 'all' || (role && n.roles.includes(role))).map((n) => (
+                    <a href={n.href} aria-current={n.href === current ? 'page' : undefined}>
+                      {tr(lang, n.text)}
+                    </a>
                   ))}
                   {props.self ? (
                     <a href={switchHref(props.self, other)} hreflang={htmlLang(other)} lang={htmlLang(other)}>

@@ -26,7 +26,7 @@ const TokenSchema = z
   })
   .openapi('Token')
 
-const CreateTokenSchema = z
+export const CreateTokenSchema = z
   .strictObject({
     name: nameText(100),
     role: z.enum(ROLES),

@@ -18,6 +18,63 @@ export interface CreateTokenInput {
   retailerId?: string | undefined
 }
 
+/**
+ * A district token is bound to a known district, a retailer token to a known retailer, and no other token
+ * to either. Exported for the console, which lists these with the form's own problems at once.
+ */
+export async function tokenBindingProblems(
+  db: Kysely<DB>,
+  role: string,
+  districtCode: string | undefined,
+  retailerId: string | undefined,
+): Promise<ProblemIssue[]> {
+  const issues: ProblemIssue[] = []
+  if (role === 'district' && !districtCode)
+    issues.push(
+      issue('district', { zh: '区县令牌须指定区县代码', en: 'a district token needs a district code' }),
+    )
+  if (role !== 'district' && districtCode)
+    issues.push(
+      issue('district', { zh: '只有区县令牌绑定区县', en: 'only a district token is bound to a district' }),
+    )
+  if (role === 'retailer' && !retailerId)
+    issues.push(
+      issue('retailer', { zh: '经营者令牌须指定经营者', en: 'a retailer token needs a retailer id' }),
+    )
+  if (role !== 'retailer' && retailerId)
+    issues.push(
+      issue('retailer', {
+        zh: '只有经营者令牌绑定经营者',
+        en: 'only a retailer token is bound to a retailer',
+      }),
+    )
+  if (districtCode) {
+    const d = await db
+      .selectFrom('districts')
+      .select('code')
+      .where('code', '=', districtCode)
+      .executeTakeFirst()
+    if (!d)
+      issues.push(
+        issue('district', {
+          zh: `未知的区县代码 ${districtCode}`,
+          en: `unknown district code ${districtCode}`,
+        }),
+      )
+  }
+  if (retailerId) {
+    const r = await db.selectFrom('retailers').select('id').where('id', '=', retailerId).executeTakeFirst()
+    if (!r)
+      issues.push(
+        issue('retailer', {
+          zh: `未知的经营者 ${retailerId}`,
+          en: `unknown retailer ${retailerId}`,
+        }),
+      )
+  }
+  return issues
+}
+
 /** Creates a token and returns its secret, which is never stored and never shown again. */
 export async function createToken(
   db: Kysely<DB>,
@@ -49,53 +106,7 @@ export async function createToken(
         'invalid_name',
       ),
     )
-  if (input.role === 'district' && !input.districtCode)
-    issues.push(
-      issue('district', { zh: '区县令牌须指定区县代码', en: 'a district token needs a district code' }),
-    )
-  if (input.role !== 'district' && input.districtCode)
-    issues.push(
-      issue('district', { zh: '只有区县令牌绑定区县', en: 'only a district token is bound to a district' }),
-    )
-  if (input.role === 'retailer' && !input.retailerId)
-    issues.push(
-      issue('retailer', { zh: '经营者令牌须指定经营者', en: 'a retailer token needs a retailer id' }),
-    )
-  if (input.role !== 'retailer' && input.retailerId)
-    issues.push(
-      issue('retailer', {
-        zh: '只有经营者令牌绑定经营者',
-        en: 'only a retailer token is bound to a retailer',
-      }),
-    )
-  if (input.districtCode) {
-    const d = await db
-      .selectFrom('districts')
-      .select('code')
-      .where('code', '=', input.districtCode)
-      .executeTakeFirst()
-    if (!d)
-      issues.push(
-        issue('district', {
-          zh: `未知的区县代码 ${input.districtCode}`,
-          en: `unknown district code ${input.districtCode}`,
-        }),
-      )
-  }
-  if (input.retailerId) {
-    const r = await db
-      .selectFrom('retailers')
-      .select('id')
-      .where('id', '=', input.retailerId)
-      .executeTakeFirst()
-    if (!r)
-      issues.push(
-        issue('retailer', {
-          zh: `未知的经营者 ${input.retailerId}`,
-          en: `unknown retailer ${input.retailerId}`,
-        }),
-      )
-  }
+  issues.push(...(await tokenBindingProblems(db, input.role, input.districtCode, input.retailerId)))
   if (issues.length > 0) throw validationFailed(issues)
 
   const secret = generateTokenSecret()

@@ -42,7 +42,7 @@ const phone = z
 const district = DistrictCodeSchema
 const retailer = z.string().min(1).max(64)
 
-const CreateUserSchema = z
+export const CreateUserSchema = z
   .strictObject({
     login: z
       .string()
@@ -55,7 +55,7 @@ const CreateUserSchema = z
   })
   .openapi('CreateUser')
 
-const UpdateUserSchema = z
+export const UpdateUserSchema = z
   .strictObject({
     name: nameText(100).optional(),
     phone: phone.nullable().optional(),

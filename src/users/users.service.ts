@@ -27,8 +27,11 @@ export interface CreateUserInput {
   password?: string | undefined
 }
 
-/** The same binding rules as API tokens: a district account has a district, a retailer account a retailer. */
-async function bindingProblems(
+/**
+ * The same binding rules as API tokens: a district account has a district, a retailer account a retailer.
+ * Exported for the console, which lists these with the form's own problems at once.
+ */
+export async function bindingProblems(
   db: Kysely<DB>,
   role: Role,
   districtCode: string | null | undefined,

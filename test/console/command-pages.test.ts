@@ -107,6 +107,18 @@ describe('the command centre', () => {
     expect(JSON.parse(after.text).cells[id]).toEqual({ state: 'acknowledged', label: '已确认' })
   })
 
+  it('shows the district officer the incident without the command forms or the timeline link', async () => {
+    const page = await officer.get(incidentPath)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('report.csv')
+    expect(page.text).not.toContain('timeline.csv')
+    expect(page.text).not.toContain(`action="${incidentPath}/level"`)
+    expect(page.text).not.toContain(`action="${incidentPath}/close"`)
+    const chiefs = (await chief.get(incidentPath)).text
+    for (const part of ['timeline.csv', `action="${incidentPath}/level"`, `action="${incidentPath}/close"`])
+      expect(chiefs).toContain(part)
+  })
+
   it('downloads the after-action report and the timeline', async () => {
     const report = await chief.get(`${incidentPath}/report.csv`)
     expect(report.status).toBe(200)

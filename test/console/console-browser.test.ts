@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type Browser, chromium, type Page } from 'playwright-core'
@@ -21,11 +21,18 @@ describe.skipIf(!hasChromium)('a drill in the browser', () => {
   let commander: Page
   let officer: Page
   const violations: string[] = []
+  /** Each console page's HTML size, as the browser received it. */
+  const weights = new Map<string, number>()
   let sealTask = ''
 
   const watch = (page: Page) => {
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text())
+    })
+    page.on('response', async (r) => {
+      if (r.request().resourceType() !== 'document' || r.status() >= 300) return
+      const body = await r.body().catch(() => null)
+      if (body) weights.set(new URL(r.url()).pathname, body.length)
     })
     return page
   }
@@ -163,6 +170,30 @@ describe.skipIf(!hasChromium)('a drill in the browser', () => {
     await shot(officer, '10-cross-site-refused-360')
   }, 30_000)
 
+  it('the commander closes the incident with a summary and downloads the after-action report', async () => {
+    await commander.getByLabel('处置总结').fill('演练结束：锦江区封存 12 件、30.5 千克。')
+    await commander.getByRole('button', { name: '关闭事件' }).click()
+    await commander.getByText('已关闭').first().waitFor()
+    expect(await commander.textContent('main')).toContain('演练结束：锦江区封存 12 件')
+    const [download] = await Promise.all([
+      commander.waitForEvent('download'),
+      commander.getByRole('link', { name: '下载总结报告（CSV）' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(/^FS-\d{4}-\d{4}-report\.csv$/)
+    const csv = await readFile((await download.path())!, 'utf8')
+    const header = csv
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)[0]!
+      .split(',')
+    const jinjiang = csv
+      .split(/\r?\n/)
+      .find((l) => l.startsWith('510104,'))!
+      .split(',')
+    expect(jinjiang[header.indexOf('completed')]).toBe('1')
+    expect(jinjiang[header.indexOf('units_sealed')]).toBe('12')
+    await shot(commander, '08b-incident-closed')
+  }, 30_000)
+
   it('five wrong passwords lock the login (429 page)', async () => {
     const page = watch(await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage())
     for (let i = 0; i < 4; i++) {
@@ -177,4 +208,15 @@ describe.skipIf(!hasChromium)('a drill in the browser', () => {
     await shot(page, '11-lockout-429-360')
     expect(violations).toEqual([])
   }, 90_000)
+
+  it('every console page the drill went through weighs under 50 KB (no framework download)', () => {
+    for (const path of [
+      '/console',
+      '/console/tasks',
+      '/console/incidents/preview',
+      `/console/tasks/${sealTask}`,
+    ])
+      expect(weights.has(path), path).toBe(true)
+    for (const [path, bytes] of weights) expect(bytes, path).toBeLessThan(50 * 1024)
+  })
 })

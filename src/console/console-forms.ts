@@ -1,0 +1,62 @@
+import type { Context } from 'hono'
+import type { z } from 'zod'
+import type { RequestContext } from '../domain/context.js'
+import { AppError, type ProblemIssue } from '../domain/errors.js'
+import { type Lang, tr } from '../web/i18n.js'
+import type { ConsoleEnv } from './session-auth.js'
+
+/** The signed-in person as the services' actor, with this request's id. */
+export const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
+  actor: c.get('actor'),
+  requestId: c.get('requestId'),
+})
+
+/** A posted form field as text ('' when absent or a file). */
+export const str = (form: Record<string, unknown>, name: string) => {
+  const v = form[name]
+  return typeof v === 'string' ? v : ''
+}
+
+export const zodProblems = (error: z.ZodError) =>
+  error.issues.map((i) => `${i.path.join('.') || '—'}: ${i.message}`)
+
+/** A service's issues as page lines, each named by its field's label when one is given. */
+export const issueLines = (issues: ProblemIssue[], lang: Lang, labels: Labels = {}) =>
+  issues.map((i) => {
+    const path = i.path.replace(/^body\./, '')
+    const label = labels[path]
+    return `${label ? tr(lang, label) : path}：${i.text?.[lang] ?? i.message}`
+  })
+
+export type Labels = Record<string, { zh: string; en: string }>
+
+/**
+ * Every problem of a form at once: the schema's, then the service's own checks (e.g. a binding) on the
+ * fields the schema passed, so a person fixes everything in one go.
+ */
+export function formProblems(error: z.ZodError, more: ProblemIssue[], labels: Labels, lang: Lang) {
+  const flagged = new Set(error.issues.map((i) => String(i.path[0] ?? '')))
+  const lines = error.issues.map((i) => {
+    const path = i.path.join('.')
+    const label = labels[path] ?? labels[String(i.path[0] ?? '')]
+    return `${label ? tr(lang, label) : path || '—'}：${i.message}`
+  })
+  return [
+    ...lines,
+    ...issueLines(
+      more.filter((i) => !flagged.has(i.path.replace(/^body\./, ''))),
+      lang,
+      labels,
+    ),
+  ]
+}
+
+/** A refusal from the service as page text: its reason and every issue it names. A 404 or 5xx stays thrown. */
+export function refusalOf(err: unknown, lang: Lang, labels: Labels = {}) {
+  if (!(err instanceof AppError) || err.code === 'not_found' || err.status >= 500) throw err
+  return {
+    status: (err.status === 409 ? 409 : 422) as 409 | 422,
+    refusal: err.detail?.[lang] ?? err.message,
+    problems: issueLines(err.extra.issues ?? [], lang, labels),
+  }
+}
