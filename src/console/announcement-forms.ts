@@ -1,35 +1,23 @@
 import type { Context } from 'hono'
-import type { z } from 'zod'
 import { DraftSchema } from '../announcements/announcements.schema.js'
 import { draftAnnouncement } from '../announcements/announcements.service.js'
 import type { AppDeps } from '../deps.js'
-import type { RequestContext } from '../domain/context.js'
 import { AppError } from '../domain/errors.js'
 import { type Lang, pageLang } from '../web/i18n.js'
+import { ctxOf, issueLines, zodProblems } from './console-forms.js'
 import type { ConsoleEnv } from './session-auth.js'
 
 /**
- * What the announcement forms share: a form's text fields, the schema's problems as lines, and a domain
- * refusal as its reason followed by every issue. The verbs are the API's (announcements.service.ts).
+ * What the announcement forms share: a form's text fields, and a domain refusal as its reason followed by
+ * every issue. The verbs are the API's (announcements.service.ts).
  */
-export const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
-  actor: c.get('actor'),
-  requestId: c.get('requestId'),
-})
-
 export const textFields = (body: Record<string, unknown>, names: readonly string[]) =>
   Object.fromEntries(names.map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : '']))
-
-export const schemaProblems = (error: z.ZodError) =>
-  error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
 
 /** A refusal's lines (reason, then each issue), or the error again when it is not the person's to fix. */
 export function refusalLines(err: unknown, lang: Lang): string[] {
   if (!(err instanceof AppError) || err.status >= 500) throw err
-  const issues = (err.extra.issues ?? []).map(
-    (i) => `${i.path.replace(/^body\./, '')}: ${i.text?.[lang] ?? i.message}`,
-  )
-  return [err.detail?.[lang] ?? err.message, ...issues]
+  return [err.detail?.[lang] ?? err.message, ...issueLines(err.extra.issues ?? [], lang)]
 }
 
 /** Sample numbers typed one a line (or separated by commas). */
@@ -42,7 +30,7 @@ export async function draftFromForm(
   input: { number: string; title: string; period: string; sampleNos: string[] },
 ): Promise<{ id: string } | { problems: string[] }> {
   const parsed = DraftSchema.safeParse(input)
-  if (!parsed.success) return { problems: schemaProblems(parsed.error) }
+  if (!parsed.success) return { problems: zodProblems(parsed.error, pageLang(c)) }
   try {
     return { id: await draftAnnouncement(deps, ctxOf(c), parsed.data) }
   } catch (err) {

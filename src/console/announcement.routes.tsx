@@ -1,3 +1,4 @@
+import type { z } from '@hono/zod-openapi'
 import { type Context, Hono } from 'hono'
 import {
   correctAnnouncement,
@@ -20,8 +21,9 @@ import {
 import type { AppDeps } from '../deps.js'
 import { AppError, issue, validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
+import { zodIssues } from '../http/errors.js'
 import { pageLang, tr } from '../web/i18n.js'
-import { ctxOf, draftFromForm, refusalLines, sampleNumbers, textFields } from './announcement-forms.js'
+import { draftFromForm, refusalLines, sampleNumbers, textFields } from './announcement-forms.js'
 import { AnnouncementList } from './announcement-list.js'
 import {
   AnnouncementDetail,
@@ -33,6 +35,7 @@ import {
   REVIEWERS,
   STATUSES,
 } from './announcement-pages.js'
+import { ctxOf } from './console-forms.js'
 import { pagingOf } from './paging.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
@@ -46,8 +49,7 @@ const TYPED_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2})?$/
 /** Refuses a form with its problems, in the shape the API's verbs refuse (422 with every issue). */
 const refuse = (problems: { path: string; zh: string; en: string }[]) =>
   validationFailed(problems.map((p) => issue(`body.${p.path}`, { zh: p.zh, en: p.en }, 'invalid')))
-const schemaRefusal = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
-  refuse(error.issues.map((i) => ({ path: i.path.join('.'), zh: i.message, en: i.message })))
+const schemaRefusal = (error: z.ZodError) => validationFailed(zodIssues(error, 'body'))
 
 /**
  * Announcements in the console: the list (by status, paged) with the draft form; one announcement with the

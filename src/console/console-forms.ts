@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { z } from 'zod'
 import type { RequestContext } from '../domain/context.js'
 import { AppError, type ProblemIssue } from '../domain/errors.js'
+import { zodIssues } from '../http/errors.js'
 import { type Lang, tr } from '../web/i18n.js'
 import type { ConsoleEnv } from './session-auth.js'
 
@@ -17,16 +18,20 @@ export const str = (form: Record<string, unknown>, name: string) => {
   return typeof v === 'string' ? v : ''
 }
 
-export const zodProblems = (error: z.ZodError) =>
-  error.issues.map((i) => `${i.path.join('.') || '—'}: ${i.message}`)
-
-/** A service's issues as page lines, each named by its field's label when one is given. */
+/**
+ * Issues as page lines in the page's language, each named by its field's label when one is given (for the
+ * field or, for a nested path, its first part).
+ */
 export const issueLines = (issues: ProblemIssue[], lang: Lang, labels: Labels = {}) =>
   issues.map((i) => {
     const path = i.path.replace(/^body\./, '')
-    const label = labels[path]
-    return `${label ? tr(lang, label) : path}：${i.text?.[lang] ?? i.message}`
+    const label = labels[path] ?? labels[path.split('.')[0] ?? '']
+    return `${label ? tr(lang, label) : path || '—'}：${i.text?.[lang] ?? i.message}`
   })
+
+/** A form schema's problems as page lines, worded like the API's 422 (zh-CN or English). */
+export const zodProblems = (error: z.ZodError, lang: Lang, labels: Labels = {}) =>
+  issueLines(zodIssues(error), lang, labels)
 
 export type Labels = Record<string, { zh: string; en: string }>
 
@@ -36,13 +41,8 @@ export type Labels = Record<string, { zh: string; en: string }>
  */
 export function formProblems(error: z.ZodError, more: ProblemIssue[], labels: Labels, lang: Lang) {
   const flagged = new Set(error.issues.map((i) => String(i.path[0] ?? '')))
-  const lines = error.issues.map((i) => {
-    const path = i.path.join('.')
-    const label = labels[path] ?? labels[String(i.path[0] ?? '')]
-    return `${label ? tr(lang, label) : path || '—'}：${i.message}`
-  })
   return [
-    ...lines,
+    ...zodProblems(error, lang, labels),
     ...issueLines(
       more.filter((i) => !flagged.has(i.path.replace(/^body\./, ''))),
       lang,

@@ -132,7 +132,7 @@ export function consoleIncidentRoutes(deps: AppDeps) {
         form,
         [
           ...(loaded ? [] : [tr(lang, { zh: 'playbook：没有这个预案', en: 'playbook: no such playbook' })]),
-          ...(parsed.success ? [] : zodProblems(parsed.error)),
+          ...(parsed.success ? [] : zodProblems(parsed.error, lang)),
         ],
         422,
       )
@@ -170,7 +170,7 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     const body = await c.req.parseBody()
     const form = activateFormOf(body)
     const parsed = activation(form)
-    if (!parsed.success) return command(c, form, zodProblems(parsed.error), 422)
+    if (!parsed.success) return command(c, form, zodProblems(parsed.error, lang), 422)
     const key = str(body, 'idempotencyKey').slice(0, 200) || undefined
     try {
       const { incident } = await activateIncident(deps, ctxOf(c), toActivateInput(parsed.data), key)
@@ -205,7 +205,7 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const parsed = LevelChangeSchema.safeParse({ level: str(form, 'level'), reason: str(form, 'reason') })
-    if (!parsed.success) return incidentPage(c, { problems: zodProblems(parsed.error) }, 422)
+    if (!parsed.success) return incidentPage(c, { problems: zodProblems(parsed.error, lang) }, 422)
     try {
       await changeLevel(deps, ctxOf(c), c.req.param('id'), {
         level: levelFromName(parsed.data.level),
@@ -222,7 +222,7 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const parsed = CloseSchema.safeParse({ summary: str(form, 'summary') })
-    if (!parsed.success) return incidentPage(c, { problems: zodProblems(parsed.error) }, 422)
+    if (!parsed.success) return incidentPage(c, { problems: zodProblems(parsed.error, lang) }, 422)
     try {
       await closeIncident(deps, ctxOf(c), c.req.param('id'), parsed.data)
     } catch (err) {

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
+import { zodIssues } from '../http/errors.js'
 import { PageQuery } from '../http/pagination.js'
-import { type Lang, tr } from '../web/i18n.js'
+import { type Lang, pageLang, tr } from '../web/i18n.js'
+import { issueLines } from './console-forms.js'
 
 /** The console's lists show at most this many rows a page. */
 export const CONSOLE_PAGE_MAX = 200
@@ -30,7 +32,7 @@ export function pagingOf(
   if (parsed.success) return { ok: true, paging: parsed.data }
   return {
     ok: false,
-    problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    problems: issueLines(zodIssues(parsed.error, 'query'), pageLang(c)),
     paging: { limit: CONSOLE_PAGE_MAX, back: [] },
   }
 }

@@ -6,8 +6,9 @@ import { requireRoles } from '../http/auth.js'
 import { importSamples } from '../samples/sample-import.service.js'
 import { SampleQuerySchema } from '../samples/samples.schema.js'
 import { findSamples } from '../samples/samples.service.js'
-import { type Lang, tr } from '../web/i18n.js'
-import { ctxOf, draftFromForm, schemaProblems, textFields } from './announcement-forms.js'
+import { tr } from '../web/i18n.js'
+import { draftFromForm, textFields } from './announcement-forms.js'
+import { ctxOf, issueLines, zodProblems } from './console-forms.js'
 import { pagingOf } from './paging.js'
 import { DRAFT_FIELDS, FILTERS, ImportPage, SamplesPage, type SamplesView } from './sample-pages.js'
 import type { ConsoleEnv } from './session-auth.js'
@@ -17,9 +18,6 @@ import { shellOf } from './task.routes.js'
 const READERS = ['sampler', 'reviewer', 'approver', 'admin'] as const
 const WRITERS = ['sampler'] as const
 const DRAFTERS = ['sampler', 'admin'] as const
-
-const lineText = (lang: Lang, i: { path: string; message: string; text?: { zh: string; en: string } }) =>
-  `${i.path}：${i.text?.[lang] ?? i.message}`
 
 /**
  * The sampling office: samples with filters, paged; ticking samples a draft may take and drafting an
@@ -45,13 +43,13 @@ export function consoleSampleRoutes(deps: AppDeps) {
     })
     const problems = [
       ...(paged.ok ? [] : paged.problems),
-      ...(parsed.success ? [] : schemaProblems(parsed.error)),
+      ...(parsed.success ? [] : zodProblems(parsed.error, shell.lang)),
     ]
     const page =
       problems.length === 0 && parsed.success
         ? await findSamples(deps, parsed.data).catch((err: unknown) => {
             if (!(err instanceof AppError) || err.status !== 422) throw err
-            problems.push(...(err.extra.issues ?? []).map((i) => lineText(shell.lang, i)))
+            problems.push(...issueLines(err.extra.issues ?? [], shell.lang))
             return { items: [], next: null }
           })
         : { items: [], next: null }
@@ -127,7 +125,7 @@ export function consoleSampleRoutes(deps: AppDeps) {
       return c.html(<ImportPage shell={shell} problems={[]} done={done} />)
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err
-      const problems = (err.extra.issues ?? []).map((i) => lineText(shell.lang, i))
+      const problems = issueLines(err.extra.issues ?? [], shell.lang)
       return c.html(<ImportPage shell={shell} problems={problems} refusal={err.detail?.[shell.lang]} />, 422)
     }
   })

@@ -33,7 +33,7 @@ export function consoleTaskMoveRoutes(deps: AppDeps) {
       const task = await loadTaskFor(deps.db, ctx, c.req.param('id')!)
       const parsed = schema.safeParse(bodyOf(await c.req.parseBody()))
       if (!parsed.success)
-        return incidentPage(c, { problems: zodProblems(parsed.error) }, 422, task.incident_id)
+        return incidentPage(c, { problems: zodProblems(parsed.error, lang) }, 422, task.incident_id)
       try {
         await move(ctx, task.id, parsed.data)
       } catch (err) {

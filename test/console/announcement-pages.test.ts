@@ -104,8 +104,8 @@ describe('drafting in the console', () => {
       sampleNos: '',
     })
     expect(bad.status).toBe(422)
-    expect(bad.text).toMatch(/title:/)
-    expect(bad.text).toMatch(/sampleNos:/)
+    expect(bad.text).toMatch(/title：[^<]*[\u4e00-\u9fff]/)
+    expect(bad.text).toMatch(/sampleNos：[^<]*[\u4e00-\u9fff]/)
     expect(bad.text).toContain('value="2026第3期"')
     const taken = await sampler.post('/console/announcements', {
       _csrf: await sampler.csrf(),

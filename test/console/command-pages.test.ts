@@ -58,8 +58,8 @@ describe('the command centre', () => {
       products: '辣椒粉',
     })
     expect(r.status).toBe(422)
-    expect(r.text).toMatch(/title:/)
-    expect(r.text).toMatch(/districts:/)
+    expect(r.text).toMatch(/title：[^<]*[\u4e00-\u9fff]/)
+    expect(r.text).toMatch(/districts：[^<]*[\u4e00-\u9fff]/)
     expect(r.text).toContain('辣椒粉')
   })
 
@@ -132,7 +132,7 @@ describe('the command centre', () => {
     const csrf = await chief.csrf()
     const bad = await chief.post(`${incidentPath}/level`, { _csrf: csrf, level: 'III', reason: '' })
     expect(bad.status).toBe(422)
-    expect(bad.text).toMatch(/reason:/)
+    expect(bad.text).toMatch(/reason：[^<]*[\u4e00-\u9fff]/)
     const up = await chief.post(`${incidentPath}/level`, { _csrf: csrf, level: 'III', reason: '扩散' })
     expect(up.status).toBe(303)
     expect((await chief.get(incidentPath)).text).toContain('III级')

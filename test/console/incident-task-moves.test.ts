@@ -83,8 +83,8 @@ describe('reassigning and cancelling tasks from the incident page', () => {
       district: 'x',
     })
     expect(empty.status).toBe(422)
-    expect(empty.text).toMatch(/reason:/)
-    expect(empty.text).toMatch(/district:/)
+    expect(empty.text).toMatch(/reason：[^<]*[\u4e00-\u9fff]/)
+    expect(empty.text).toMatch(/district：[^<]*[\u4e00-\u9fff]/)
     const outside = await chief.post(`/console/tasks/${declinedId}/reassign`, {
       _csrf: csrf,
       reason: '改由邻区办理',
@@ -133,7 +133,7 @@ describe('reassigning and cancelling tasks from the incident page', () => {
       .executeTakeFirstOrThrow()
     const noReason = await chief.post(`/console/tasks/${open.id}/cancel`, { _csrf: csrf, reason: ' ' })
     expect(noReason.status).toBe(422)
-    expect(noReason.text).toMatch(/reason:/)
+    expect(noReason.text).toMatch(/reason：[^<]*[\u4e00-\u9fff]/)
     expect((await taskRow(open.id)).status).toBe('pending')
     const ok = await chief.post(`/console/tasks/${open.id}/cancel`, { _csrf: csrf, reason: '误派' })
     expect(ok.status).toBe(303)
