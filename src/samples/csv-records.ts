@@ -18,19 +18,12 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-export function csvRecords(input: string): CsvRecord[] {
-  const out: CsvRecord[] = []
-  eachCsvRecord(input, (cells, line) => {
-    out.push({ line, cells })
-  })
-  return out
-}
-
 /**
- * The same records, handed over one at a time: a large file's records need not all be alive at once, which
- * kept the garbage collector busy for most of a 100,000-row parse.
+ * The records one at a time, so a large file's records need not all be alive at once (which kept the garbage
+ * collector busy for most of a 100,000-row parse), and so the reader can pause between them (the import
+ * waits there while PostgreSQL takes the rows already sent).
  */
-export function eachCsvRecord(input: string, onRecord: (cells: string[], line: number) => void): void {
+export function* csvRecords(input: string): Generator<CsvRecord> {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   const n = text.length
   let i = 0
@@ -81,6 +74,6 @@ export function eachCsvRecord(input: string, onRecord: (cells: string[], line: n
         line++
       }
     }
-    if (!(cells.length === 1 && cells[0] === '')) onRecord(cells, startLine)
+    if (!(cells.length === 1 && cells[0] === '')) yield { line: startLine, cells }
   }
 }
