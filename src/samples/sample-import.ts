@@ -42,7 +42,7 @@ export async function readSampleFile(
   pause: () => Promise<void> | undefined = () => undefined,
 ): Promise<ParsedFile> {
   const hash = contentHash(text)
-  const reader = new RowReader(resolver, text.includes('\u0000'), onSample)
+  const reader = new RowReader(text, resolver, text.includes('\u0000'), onSample)
   const parsed = (): ParsedFile => ({
     hash,
     rows: reader.rows,
@@ -52,8 +52,8 @@ export async function readSampleFile(
     bad: reader.bad,
   })
   try {
-    for (const { cells, line } of csvRecords(text)) {
-      reader.record(cells, line)
+    for (const { cells, line, start } of csvRecords(text)) {
+      reader.record(cells, line, start)
       const wait = pause()
       if (wait) await wait
     }

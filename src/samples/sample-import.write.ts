@@ -7,7 +7,7 @@ import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { type AppError, conflict, issue, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
-import { linkNewSamples, type UnitOfSample } from '../retailers/retailer-links.js'
+import { linkImportedSamples } from '../retailers/retailer-links.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { normaliseName } from './sample-fields.js'
 import { type BadRow, type ParsedFile, readSampleFile } from './sample-import.js'
@@ -177,7 +177,6 @@ export async function importByCopy(
         const meta = writeMeta(job)
         const names = (columns: readonly (readonly [string, string])[]) => columns.map(([n]) => n).join(', ')
         const samples = new CopyWriter(copyIn(`copy samples (${names(sampleColumns)}) from stdin`))
-        const units: UnitOfSample[] = []
         const total = lineCount(job.file.text)
         let read = 0
         const parsed = await readSampleFile(
@@ -185,7 +184,6 @@ export async function importByCopy(
           job.resolver,
           (s) => {
             samples.add(sampleRow(s, meta))
-            units.push({ id: s.id, unitName: s.unitName, unitAddress: s.unitAddress })
           },
           () => {
             if (++read % PROGRESS_EVERY === 0) job.onProgress(read, Math.max(read, total))
@@ -210,7 +208,7 @@ export async function importByCopy(
             trx,
           )
         // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
-        await linkNewSamples(trx, units, job.now)
+        await linkImportedSamples(trx, job.importId, job.now)
         const outcome = outcomeOf(parsed)
         await trx
           .updateTable('sample_imports')

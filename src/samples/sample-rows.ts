@@ -1,5 +1,6 @@
-import { v7 as uuidv7 } from 'uuid'
+import { timeOrderedId } from '../db/ids.js'
 import type { Text } from '../domain/errors.js'
+import { csvRecordAt } from './csv-records.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { clean, readProductionDate, splitItemCell, unitOf } from './sample-fields.js'
 import type { NewSample } from './samples.repo.js'
@@ -71,7 +72,8 @@ export interface SampleHead {
   line: number
   /** Whether the row was good, so the sample was handed on. */
   ok: boolean
-  record: string[]
+  /** Where its row starts in the file: read again for a continuation row, rather than kept for all. */
+  start: number
   /** The sample's items, the same array as the handed-on sample's: continuation rows append to it. */
   items: Item[]
 }
@@ -96,15 +98,17 @@ export class RowReader {
   private readonly addresses = new Map<string, string | undefined>()
 
   constructor(
+    /** The whole file, for reading a sample's first row again. */
+    private readonly text: string,
     private readonly resolver: DistrictResolver,
     private readonly mayHoldNul: boolean,
     /** Each good sample, at its first row; its items may still grow by later continuation rows. */
     private readonly onSample: (sample: NewSample) => void,
   ) {}
 
-  record(cells: string[], line: number): void {
+  record(cells: string[], line: number, start: number): void {
     if (!this.header) this.readHeader(cells)
-    else if (!this.headerBad) this.readRow(cells, line)
+    else if (!this.headerBad) this.readRow(cells, line, start)
   }
 
   private readHeader(cells: string[]): void {
@@ -146,7 +150,7 @@ export class RowReader {
     return i === undefined ? '' : clean(record[i])
   }
 
-  private readRow(record: string[], line: number): void {
+  private readRow(record: string[], line: number, start: number): void {
     const { bad, col } = this
     const header = this.header as string[]
     this.rows++
@@ -204,9 +208,10 @@ export class RowReader {
           column: ITEM_HEADER,
           reason: { zh: `样品 ${no} 的续行没有不合格项目`, en: `continuation row of ${no} without an item` },
         })
+      const headRecord = csvRecordAt(this.text, head.start)
       for (const f of SAMPLE_FIELDS) {
         const v = this.get(record, f)
-        if (v && v !== this.get(head.record, f))
+        if (v && v !== this.get(headRecord, f))
           bad.push({
             line,
             column: NAME_OF[f],
@@ -262,7 +267,7 @@ export class RowReader {
     }
     if (itemCell && !item) ok = false
     const sample: NewSample = {
-      id: uuidv7(),
+      id: timeOrderedId(),
       no,
       seq,
       unitName: this.get(record, 'unitName'),
@@ -284,7 +289,7 @@ export class RowReader {
       remarks: this.get(record, 'remarks') || null,
       items: item ? [item] : [],
     }
-    this.heads.set(no, { id: sample.id, line, ok, record, items: sample.items })
+    this.heads.set(no, { id: sample.id, line, ok, start, items: sample.items })
     if (ok) {
       this.samples++
       this.onSample(sample)
