@@ -52,7 +52,7 @@ const APPROVER = demoActor('00000000-0000-4000-8000-00000000d003', '【演示】
  * Marked as an exercise, so it stays out of the statistics.
  */
 export async function seedSamplingDemo(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>,
+  deps: Pick<AppDeps, 'db' | 'database' | 'clock' | 'config' | 'playbooks' | 'districts'>,
 ) {
   // One request id for the whole seed, so its events group together.
   const requestId = randomUUID()

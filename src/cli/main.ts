@@ -60,7 +60,7 @@ async function run(argv: string[]): Promise<number> {
   if (group === 'samples' && verb === 'import') {
     const { database, districts } = await prepare(config, logger, systemClock)
     try {
-      return await runSamplesImport({ db: database.db, clock: systemClock, districts }, rest, out)
+      return await runSamplesImport({ db: database.db, database, clock: systemClock, districts }, rest, out)
     } finally {
       await database.close()
     }

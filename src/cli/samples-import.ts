@@ -16,7 +16,7 @@ interface Out {
  * otherwise. Exit 1 if any file was refused, listing every bad row of it.
  */
 export async function runSamplesImport(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'districts'>,
+  deps: Pick<AppDeps, 'db' | 'database' | 'clock' | 'districts'>,
   files: string[],
   out: Out,
   tty = Boolean(process.stderr.isTTY),
@@ -31,7 +31,7 @@ export async function runSamplesImport(
     const bar = tty
       ? new cliProgress.SingleBar(
           {
-            format: `${basename(file)} [{bar}] {percentage}% {value}/{total} samples`,
+            format: `${basename(file)} [{bar}] {percentage}% {value}/{total}`,
             stream: process.stderr,
           },
           cliProgress.Presets.shades_classic,
@@ -45,8 +45,10 @@ export async function runSamplesImport(
         { text, name: basename(file) },
         (done, total) => {
           if (!bar) return
+          // The total is the file's line count while it is read, exact once it is done.
           if (!started) bar.start(total, 0)
           started = true
+          bar.setTotal(total)
           bar.update(done)
         },
       )

@@ -3,6 +3,7 @@ import { relative } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { type DedicatedConnection, onDedicatedConnection } from './dedicated.js'
 import { type ListenHandlers, listenPostgres, type Unlisten } from './listen.js'
 import { holdStore } from './store-lock.js'
 import type { DB } from './types.js'
@@ -16,6 +17,8 @@ export interface Database {
   close(): Promise<void>
   /** LISTEN on a channel: a dedicated connection on PostgreSQL, in-process on PGlite. */
   listen(channel: string, on: ListenHandlers): Promise<Unlisten>
+  /** PostgreSQL only: one connection for Kysely and `COPY … FROM STDIN` together (bulk imports). */
+  dedicated?: <T>(fn: (conn: DedicatedConnection) => Promise<T>) => Promise<T>
 }
 
 const INT8 = 20
@@ -67,6 +70,7 @@ export function openPostgres(opts: PostgresOptions): Database {
     },
     close: () => db.destroy(),
     listen: (channel, on) => listenPostgres(opts.url, channel, on),
+    dedicated: (fn) => onDedicatedConnection(pool, fn),
   }
 }
 

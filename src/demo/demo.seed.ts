@@ -7,7 +7,7 @@ import { acknowledgeTask, completeTask, reportOnTask, startTask } from '../tasks
 
 const DEMO_KEY = 'demo_seeded'
 
-type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts' | 'logger'>
+type Deps = Pick<AppDeps, 'db' | 'database' | 'clock' | 'config' | 'playbooks' | 'districts' | 'logger'>
 
 /**
  * A small data set for first contact, marked as an exercise so it never counts in statistics.

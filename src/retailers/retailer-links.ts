@@ -10,6 +10,12 @@ import { normaliseName } from '../samples/sample-fields.js'
  */
 export const normaliseAddress = (address: string | null | undefined) => normaliseName(address ?? '')
 
+const LINK_COLUMNS = [
+  ['sample_id', 'uuid'],
+  ['retailer_id', 'text'],
+  ['linked_at', 'timestamptz'],
+] as const
+
 export interface UnitOfSample {
   id: string
   unitName: string
@@ -35,16 +41,26 @@ export async function linkNewSamples(db: Kysely<DB>, samples: readonly UnitOfSam
     const id = retailers.get(`${normaliseName(s.unitName)}\u0000${normaliseAddress(s.unitAddress)}`)
     return id ? [[s.id, id, when] as const] : []
   })
-  await bulkInsert(
-    db,
-    'retailer_samples',
-    [
-      ['sample_id', 'uuid'],
-      ['retailer_id', 'text'],
-      ['linked_at', 'timestamptz'],
-    ],
-    links,
-  )
+  await bulkInsert(db, 'retailer_samples', LINK_COLUMNS, links)
+  return links.length
+}
+
+/**
+ * Links the samples of one bulk import to the retailers they were taken at, found from the retailers' side
+ * (each registered name looked up in the samples' name index), so the import keeps no list of its units.
+ */
+export async function linkImportedSamples(db: Kysely<DB>, importId: string, at: Date) {
+  const candidates = await db
+    .selectFrom('retailers as r')
+    .innerJoin('samples as s', 's.unit_name_norm', 'r.name_norm')
+    .select(['s.id as sampleId', 's.unit_address', 'r.id as retailerId', 'r.address_norm'])
+    .where('s.import_id', '=', importId)
+    .execute()
+  const when = at.toISOString()
+  const links = candidates
+    .filter((c) => normaliseAddress(c.unit_address) === c.address_norm)
+    .map((c) => [c.sampleId, c.retailerId, when] as const)
+  await bulkInsert(db, 'retailer_samples', LINK_COLUMNS, links)
   return links.length
 }
 

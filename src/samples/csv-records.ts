@@ -6,6 +6,8 @@
  */
 export interface CsvRecord {
   line: number
+  /** Where the record starts in the input, to read it again with `csvRecordAt`. */
+  start: number
   cells: string[]
 }
 
@@ -18,25 +20,19 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-export function csvRecords(input: string): CsvRecord[] {
-  const out: CsvRecord[] = []
-  eachCsvRecord(input, (cells, line) => {
-    out.push({ line, cells })
-  })
-  return out
-}
-
 /**
- * The same records, handed over one at a time: a large file's records need not all be alive at once, which
- * kept the garbage collector busy for most of a 100,000-row parse.
+ * The records one at a time, so a large file's records need not all be alive at once (which kept the garbage
+ * collector busy for most of a 100,000-row parse), and so the reader can pause between them (the import
+ * waits there while PostgreSQL takes the rows already sent).
  */
-export function eachCsvRecord(input: string, onRecord: (cells: string[], line: number) => void): void {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
+export function* csvRecords(input: string, from = 0): Generator<CsvRecord> {
+  const text = input
   const n = text.length
-  let i = 0
+  let i = Math.max(from, text.charCodeAt(0) === 0xfeff ? 1 : 0)
   let line = 1
   while (i < n) {
     const startLine = line
+    const start = i
     const cells: string[] = []
     let endOfRecord = false
     while (!endOfRecord) {
@@ -81,6 +77,11 @@ export function eachCsvRecord(input: string, onRecord: (cells: string[], line: n
         line++
       }
     }
-    if (!(cells.length === 1 && cells[0] === '')) onRecord(cells, startLine)
+    if (!(cells.length === 1 && cells[0] === '')) yield { line: startLine, start, cells }
   }
+}
+
+/** The cells of the record starting at `start` (from `csvRecords`), read again rather than kept. */
+export function csvRecordAt(input: string, start: number): string[] {
+  return csvRecords(input, start).next().value?.cells ?? []
 }

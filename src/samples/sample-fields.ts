@@ -64,11 +64,14 @@ export type DateReading =
   | { kind: 'date'; text: string; date: string; purchase: boolean }
   | { kind: 'invalid'; text: string; reason: Text }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+
+// Checked by arithmetic, without a Date per row: a large import reads one date on every row.
 function isoDate(y: number, m: number, d: number): string | undefined {
-  const date = new Date(Date.UTC(y, m - 1, d))
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined
-  if (y < 1900 || y > 2100) return undefined
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return undefined
+  if (d > (m === 2 && isLeapYear(y) ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0))) return undefined
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`
 }
 
 /** A plain date as `2005-03-12`, `2005/3/12` or `20050312`; undefined when not date-shaped. */

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
-import { actorIdOf, type RequestContext } from '../domain/context.js'
-import { type AppError, issue, validationFailed } from '../domain/errors.js'
-import { appendEvent } from '../events/events.repo.js'
-import { normaliseName } from './sample-fields.js'
-import { type BadRow, parseSampleFile } from './sample-import.js'
-import { existingNumbers, writeSamples } from './samples.repo.js'
+import type { RequestContext } from '../domain/context.js'
+import { contentHash } from './sample-import.js'
+import { type ImportJob, importByCopy, importByInsert } from './sample-import.write.js'
 import { districtResolver } from './samples.service.js'
 
-type Deps = Pick<AppDeps, 'db' | 'clock' | 'districts'>
+type Deps = Pick<AppDeps, 'db' | 'database' | 'clock' | 'districts'>
 
 export interface ImportResult {
   importId: string
@@ -20,101 +16,58 @@ export interface ImportResult {
   message: string
 }
 
-/** Every bad row at once (一次性告知): line (the header is line 1), column and reason. */
-function rejected(bad: BadRow[]): AppError {
-  return validationFailed(
-    bad.map((b) => issue(b.column ? `line ${b.line}, ${b.column}` : `line ${b.line}`, b.reason, 'bad_row')),
-    {
-      zh: `文件未导入：共 ${new Set(bad.map((b) => b.line)).size} 行有问题，请全部改正后重新导入`,
-      en: `File not imported: ${new Set(bad.map((b) => b.line)).size} bad row(s); fix them all and import again`,
-    },
-  )
+export interface ImportInput {
+  text: string
+  name?: string | undefined
 }
 
 /**
  * Imports a file whole or not at all: every sample and item in one transaction, with one event. The file's
- * content hash is recorded, so importing the same file again adds nothing and says so.
+ * content hash is recorded, so importing the same file again adds nothing and says so. `onProgress` gets
+ * (done, total): rows read of the file's lines on PostgreSQL, samples written on PGlite.
  */
 export async function importSamples(
   deps: Deps,
   ctx: RequestContext,
-  file: { text: string; name?: string | undefined },
+  file: ImportInput,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ImportResult> {
-  const parsed = parseSampleFile(file.text, districtResolver(deps.districts))
+  const hash = contentHash(file.text)
   const previous = await deps.db
     .selectFrom('sample_imports')
     .selectAll()
-    .where('content_hash', '=', parsed.hash)
+    .where('content_hash', '=', hash)
     .executeTakeFirst()
   if (previous) return duplicateOf(previous)
-  if (parsed.bad.length > 0) throw rejected(parsed.bad)
-  if (parsed.samples.length === 0)
-    throw rejected([
-      { line: 1, column: null, reason: { zh: '表头之后没有样品', en: 'no samples after the header line' } },
-    ])
-
-  const nos = parsed.samples.map((s) => s.no)
-  const taken = await existingNumbers(deps.db, nos)
-  if (taken.size > 0)
-    throw rejected(
-      [...taken]
-        .map((no) => ({
-          line: parsed.lineOf.get(no) ?? 0,
-          column: '抽样编号',
-          reason: { zh: `抽样编号 ${no} 已存在`, en: `sample number ${no} is already recorded` },
-        }))
-        .sort((a, b) => a.line - b.line),
-    )
-
-  const now = deps.clock.now()
-  const importId = randomUUID()
-  const failing = parsed.samples.filter((s) => s.items.some((i) => i.verdict === 'fail')).length
-  const inserted = await inTransaction(deps.db, async (trx) => {
-    const claimed = await trx
-      .insertInto('sample_imports')
-      .values({
-        id: importId,
-        content_hash: parsed.hash,
-        file_name: file.name ?? null,
-        samples: parsed.samples.length,
-        rows: parsed.rows,
-        created_at: now,
-        created_by: actorIdOf(ctx),
-      })
-      .onConflict((oc) => oc.column('content_hash').doNothing())
-      .returning('id')
-      .executeTakeFirst()
-    if (!claimed) return false // the same file, imported concurrently, committed first
-    await writeSamples(trx, parsed.samples, {
-      at: now,
-      by: actorIdOf(ctx),
-      importId,
-      normalise: normaliseName,
-      onProgress: (done) => onProgress?.(done, parsed.samples.length),
-    })
-    await appendEvent(trx, ctx, now, {
-      type: 'samples.imported',
-      subject: file.name ?? importId,
-      payload: { importId, hash: parsed.hash, samples: parsed.samples.length, failing, rows: parsed.rows },
-    })
-    return true
-  })
-  if (!inserted) {
+  const job: ImportJob = {
+    deps,
+    ctx,
+    file,
+    hash,
+    importId: randomUUID(),
+    now: deps.clock.now(),
+    resolver: districtResolver(deps.districts),
+    onProgress: onProgress ?? (() => {}),
+  }
+  const outcome = deps.database.dedicated
+    ? await importByCopy(job, deps.database.dedicated)
+    : await importByInsert(job)
+  if (outcome === 'duplicate') {
     const row = await deps.db
       .selectFrom('sample_imports')
       .selectAll()
-      .where('content_hash', '=', parsed.hash)
+      .where('content_hash', '=', hash)
       .executeTakeFirstOrThrow()
     return duplicateOf(row)
   }
+  const { samples, failing, rows } = outcome
   return {
-    importId,
+    importId: job.importId,
     duplicate: false,
-    samples: parsed.samples.length,
+    samples,
     failing,
-    rows: parsed.rows,
-    message: `导入 ${parsed.samples.length} 个样品（不合格 ${failing} 个）/ imported ${parsed.samples.length} sample(s), ${failing} failing`,
+    rows,
+    message: `导入 ${samples} 个样品（不合格 ${failing} 个）/ imported ${samples} sample(s), ${failing} failing`,
   }
 }
 

@@ -1,75 +1,25 @@
-import { createHash, randomUUID } from 'node:crypto'
-import type { Text } from '../domain/errors.js'
-import { CsvSyntaxError, eachCsvRecord } from './csv-records.js'
+import { createHash } from 'node:crypto'
+import { CsvSyntaxError, csvRecords } from './csv-records.js'
 import type { DistrictResolver } from './sample-fields.js'
-import { clean, readProductionDate, splitItemCell, unitOf } from './sample-fields.js'
+import { type BadRow, RowReader, type SampleHead } from './sample-rows.js'
 import type { NewSample } from './samples.repo.js'
 
 /**
- * Reads a sampling-results file in the published layout (the sample number in front) into samples, or into
- * the list of every bad row. Headers are matched by name, in any order; a failing sample with several items
- * spans several rows, the continuation rows repeating the sample number and filling only the item column.
+ * Reads a sampling-results file in the published layout into samples, handed on one by one as their first
+ * rows are read, or into the list of every bad row.
  */
 
-export interface BadRow {
-  line: number
-  column: string | null
-  /** Both languages: the file's author may read either. */
-  reason: Text
-}
-
-type Field =
-  | 'no'
-  | 'seq'
-  | 'producerName'
-  | 'producerAddress'
-  | 'unitName'
-  | 'unitAddress'
-  | 'foodName'
-  | 'spec'
-  | 'brand'
-  | 'batch'
-  | 'items'
-  | 'category'
-  | 'taskSource'
-  | 'lab'
-  | 'remarks'
-
-export const ITEM_HEADER = '不合格项目║检验结果║标准值'
-
-const HEADERS: Record<string, Field> = {
-  抽样编号: 'no',
-  序号: 'seq',
-  标称生产企业名称: 'producerName',
-  标称生产企业地址: 'producerAddress',
-  被抽样单位名称: 'unitName',
-  被抽样单位地址: 'unitAddress',
-  食品名称: 'foodName',
-  规格型号: 'spec',
-  商标: 'brand',
-  '生产日期/批号': 'batch',
-  [ITEM_HEADER]: 'items',
-  分类: 'category',
-  任务来源: 'taskSource',
-  检验机构: 'lab',
-  备注: 'remarks',
-}
-const NAME_OF = Object.fromEntries(Object.entries(HEADERS).map(([k, v]) => [v, k])) as Record<Field, string>
-const REQUIRED: Field[] = ['no', 'unitName', 'unitAddress', 'foodName', 'category']
-// A continuation row may fill these only with the same value as the sample's first row.
-const SAMPLE_FIELDS = (Object.values(HEADERS) as Field[]).filter((f) => f !== 'no' && f !== 'items')
-
-const headerKey = (h: string) =>
-  clean(h)
-    .replace(/\|\||\||丨/g, '║')
-    .replace(/\s/g, '')
+export type { BadRow } from './sample-rows.js'
 
 export interface ParsedFile {
   hash: string
   rows: number
-  samples: NewSample[]
-  /** First line of each sample, for reporting numbers already recorded. */
-  lineOf: Map<string, number>
+  /** Good samples handed on. */
+  samples: number
+  /** Every sample number's first row, with the sample's items (continuation rows included). */
+  heads: ReadonlyMap<string, SampleHead>
+  /** Ids of handed-on samples that had no item then and have one now: their verdict changed since. */
+  failedLate: readonly string[]
   bad: BadRow[]
 }
 
@@ -80,241 +30,57 @@ export function contentHash(text: string): string {
     .digest('hex')
 }
 
-export function parseSampleFile(text: string, resolver: DistrictResolver): ParsedFile {
+/**
+ * Reads the whole file. `onSample` gets each good sample at its first row (a file with any bad row is still
+ * read to its end, to name every bad row). After each row, `pause` may return a promise to wait on: the
+ * import waits there while PostgreSQL catches up with the rows already sent, so the two overlap.
+ */
+export async function readSampleFile(
+  text: string,
+  resolver: DistrictResolver,
+  onSample: (sample: NewSample) => void,
+  pause: () => Promise<void> | undefined = () => undefined,
+): Promise<ParsedFile> {
   const hash = contentHash(text)
-  const out: ParsedFile = { hash, rows: 0, samples: [], lineOf: new Map(), bad: [] }
-  const reader = new RowReader(out, resolver, text.includes('\u0000'))
+  const reader = new RowReader(text, resolver, text.includes('\u0000'), onSample)
+  const parsed = (): ParsedFile => ({
+    hash,
+    rows: reader.rows,
+    samples: reader.samples,
+    heads: reader.heads,
+    failedLate: reader.failedLate,
+    bad: reader.bad,
+  })
   try {
-    eachCsvRecord(text, (cells, line) => reader.record(cells, line))
+    for (const { cells, line, start } of csvRecords(text)) {
+      reader.record(cells, line, start)
+      const wait = pause()
+      if (wait) await wait
+    }
   } catch (err) {
     if (!(err instanceof CsvSyntaxError)) throw err
     // A file that is not CSV is reported as that alone, as before any row is judged.
-    out.rows = 0
-    out.samples = []
-    out.lineOf.clear()
-    out.bad = [
-      {
-        line: err.line,
-        column: null,
-        reason: { zh: `无法按 CSV 读取：${err.message}`, en: `not readable as CSV: ${err.message}` },
-      },
-    ]
-    return out
+    return {
+      ...parsed(),
+      rows: 0,
+      samples: 0,
+      heads: new Map(),
+      failedLate: [],
+      bad: [
+        {
+          line: err.line,
+          column: null,
+          reason: { zh: `无法按 CSV 读取：${err.message}`, en: `not readable as CSV: ${err.message}` },
+        },
+      ],
+    }
   }
   if (!reader.header)
-    out.bad.push({
+    reader.bad.push({
       line: 1,
       column: null,
       reason: { zh: '空文件：没有表头行', en: 'empty file: no header line' },
     })
-  out.bad.sort((a, b) => a.line - b.line)
-  return out
-}
-
-/**
- * Judges one record at a time, as the CSV reader hands them over. Cells are read by column index and
- * cleaned on demand, with no per-row object of cells: at 100,000 rows the allocations, not the checks,
- * were what cost.
- */
-class RowReader {
-  header: string[] | undefined
-  private headerBad = false
-  private readonly col: Partial<Record<Field, number>> = {}
-  private readonly seen = new Set<Field>()
-  /** First record of each sample number, for checking its continuation rows. */
-  private readonly heads = new Map<string, { sample: NewSample; record: string[] }>()
-  private readonly addresses = new Map<string, string | undefined>()
-
-  constructor(
-    private readonly out: ParsedFile,
-    private readonly resolver: DistrictResolver,
-    private readonly mayHoldNul: boolean,
-  ) {}
-
-  record(cells: string[], line: number): void {
-    if (!this.header) this.readHeader(cells)
-    else if (!this.headerBad) this.readRow(cells, line)
-  }
-
-  private readHeader(cells: string[]): void {
-    this.header = cells
-    const { bad } = this.out
-    const before = bad.length
-    cells.forEach((h, i) => {
-      const field = HEADERS[headerKey(h)]
-      if (!field)
-        bad.push({
-          line: 1,
-          column: clean(h) || `#${i + 1}`,
-          reason: { zh: '未知的列', en: 'unknown column' },
-        })
-      else if (this.seen.has(field))
-        bad.push({
-          line: 1,
-          column: NAME_OF[field],
-          reason: { zh: '列重复出现', en: 'column appears twice' },
-        })
-      else {
-        this.seen.add(field)
-        this.col[field] = i
-      }
-    })
-    for (const f of REQUIRED)
-      if (!this.seen.has(f))
-        bad.push({
-          line: 1,
-          column: NAME_OF[f],
-          reason: { zh: '缺少必需的列', en: 'required column missing' },
-        })
-    this.headerBad = bad.length > before
-  }
-
-  /** The cleaned cell of a field; '' when the column or the cell is absent. */
-  private get(record: string[], f: Field): string {
-    const i = this.col[f]
-    return i === undefined ? '' : clean(record[i])
-  }
-
-  private readRow(record: string[], line: number): void {
-    const { out, col } = this
-    const bad = out.bad
-    const header = this.header as string[]
-    out.rows++
-    if (record.length > header.length) {
-      bad.push({
-        line,
-        column: null,
-        reason: {
-          zh: `本行有 ${record.length} 个单元格，表头只有 ${header.length} 个`,
-          en: `${record.length} cells, the header has ${header.length}`,
-        },
-      })
-      return
-    }
-    if (this.mayHoldNul) {
-      const nul = record.findIndex((v) => v.includes('\u0000'))
-      if (nul >= 0) {
-        bad.push({
-          line,
-          column: header[nul] ?? null,
-          reason: { zh: '含有空字符 (U+0000)', en: 'contains the NUL character (U+0000)' },
-        })
-        return
-      }
-    }
-    const no = this.get(record, 'no')
-    if (!no) {
-      bad.push({ line, column: NAME_OF.no, reason: { zh: '必填单元格为空', en: 'required cell empty' } })
-      return
-    }
-    const itemCell = this.get(record, 'items')
-    let item: NewSample['items'][number] | undefined
-    if (itemCell) {
-      const parts = splitItemCell(itemCell)
-      if (parts.length !== 3 || parts.some((p) => !p))
-        bad.push({
-          line,
-          column: ITEM_HEADER,
-          reason: {
-            zh: '须为「项目║检验结果║标准值」三部分',
-            en: 'needs item, result and limit separated by ║',
-          },
-        })
-      else {
-        const [name, result, limit] = parts as [string, string, string]
-        item = { name, result, limit, unit: unitOf(result, limit), verdict: 'fail' }
-      }
-    }
-    const head = this.heads.get(no)
-    if (head) {
-      // A continuation row: only the item, and nothing that contradicts the first row.
-      if (!itemCell)
-        bad.push({
-          line,
-          column: ITEM_HEADER,
-          reason: { zh: `样品 ${no} 的续行没有不合格项目`, en: `continuation row of ${no} without an item` },
-        })
-      for (const f of SAMPLE_FIELDS) {
-        const v = this.get(record, f)
-        if (v && v !== this.get(head.record, f))
-          bad.push({
-            line,
-            column: NAME_OF[f],
-            reason: { zh: `与样品 ${no} 首行不一致`, en: `differs from the first row of sample ${no}` },
-          })
-      }
-      if (item) head.sample.items.push(item)
-      return
-    }
-    let ok = true
-    for (const f of REQUIRED)
-      if (col[f] !== undefined && !this.get(record, f)) {
-        bad.push({ line, column: NAME_OF[f], reason: { zh: '必填单元格为空', en: 'required cell empty' } })
-        ok = false
-      }
-    let seq: number | null = null
-    const seqCell = this.get(record, 'seq')
-    if (seqCell) {
-      seq = /^\d{1,7}$/.test(seqCell) ? Number(seqCell) : null
-      if (seq === null) {
-        bad.push({
-          line,
-          column: NAME_OF.seq,
-          reason: { zh: `不是数字：「${seqCell}」`, en: `not a number: "${seqCell}"` },
-        })
-        ok = false
-      }
-    }
-    const reading = readProductionDate(this.get(record, 'batch'))
-    if (reading.kind === 'invalid') {
-      bad.push({ line, column: NAME_OF.batch, reason: reading.reason })
-      ok = false
-    }
-    const address = this.get(record, 'unitAddress')
-    let districtCode = this.addresses.get(address)
-    if (districtCode === undefined && !this.addresses.has(address)) {
-      districtCode = this.resolver.resolve(address)
-      this.addresses.set(address, districtCode)
-    }
-    if (address && !districtCode) {
-      bad.push({
-        line,
-        column: NAME_OF.unitAddress,
-        reason: {
-          zh: `无法从地址「${address}」判断所属区县`,
-          en: `cannot tell the district from "${address}"`,
-        },
-      })
-      ok = false
-    }
-    if (itemCell && !item) ok = false
-    const sample: NewSample = {
-      id: randomUUID(),
-      no,
-      seq,
-      unitName: this.get(record, 'unitName'),
-      unitAddress: address,
-      districtCode: districtCode ?? '',
-      foodName: this.get(record, 'foodName'),
-      spec: this.get(record, 'spec') || null,
-      brand: this.get(record, 'brand') || null,
-      batch: reading.kind === 'none' ? null : reading.text,
-      productionDate: reading.kind === 'date' ? reading.date : null,
-      purchaseDate: reading.kind === 'date' && reading.purchase,
-      producerName: this.get(record, 'producerName') || null,
-      producerAddress: this.get(record, 'producerAddress') || null,
-      category: this.get(record, 'category'),
-      taskSource: this.get(record, 'taskSource') || null,
-      lab: this.get(record, 'lab') || null,
-      sampledOn: null,
-      testedOn: null,
-      remarks: this.get(record, 'remarks') || null,
-      items: item ? [item] : [],
-    }
-    this.heads.set(no, { sample, record })
-    if (ok) {
-      out.samples.push(sample)
-      out.lineOf.set(no, line)
-    }
-  }
+  reader.bad.sort((a, b) => a.line - b.line)
+  return parsed()
 }

@@ -30,7 +30,7 @@ export interface NewSample {
   items: { name: string; result: string; limit: string | null; unit: string | null; verdict: Verdict }[]
 }
 
-const sampleColumns = [
+export const sampleColumns = [
   ['id', 'uuid'],
   ['no', 'text'],
   ['seq', 'integer'],
@@ -58,7 +58,7 @@ const sampleColumns = [
   ['created_by', 'uuid'],
 ] as const
 
-const itemColumns = [
+export const itemColumns = [
   ['sample_id', 'uuid'],
   ['position', 'integer'],
   ['name', 'text'],
@@ -74,56 +74,65 @@ const CHUNK = 10_000
 export const sampleVerdict = (s: Pick<NewSample, 'items'>): Verdict =>
   s.items.some((i) => i.verdict === 'fail') ? 'fail' : 'pass'
 
+export interface WriteMeta {
+  at: Date
+  by: string | null
+  importId: string | null
+  normalise: (name: string) => string
+}
+
+type Value = string | number | boolean | null
+
+/** A sample as a row of `sampleColumns`, in their order; dates in ISO form. */
+export function sampleRow(s: NewSample, meta: WriteMeta, verdict: Verdict = sampleVerdict(s)): Value[] {
+  return [
+    s.id,
+    s.no,
+    s.seq,
+    s.unitName,
+    meta.normalise(s.unitName),
+    s.unitAddress,
+    s.districtCode,
+    s.foodName,
+    s.spec,
+    s.brand,
+    s.batch,
+    s.productionDate,
+    s.purchaseDate,
+    s.producerName,
+    s.producerAddress,
+    s.category,
+    s.taskSource,
+    s.lab,
+    s.sampledOn,
+    s.testedOn,
+    s.remarks,
+    verdict,
+    meta.importId,
+    meta.at.toISOString(),
+    meta.by,
+  ]
+}
+
+/** A sample's items as rows of `itemColumns`, positions from 1. */
+export const itemRows = (sampleId: string, items: NewSample['items']): Value[][] =>
+  items.map((it, n) => [sampleId, n + 1, it.name, it.result, it.limit, it.unit, it.verdict])
+
 /** Writes samples and their items with one JSON-parameter insert per table per chunk. */
 export async function writeSamples(
   trx: Transaction<DB>,
   samples: readonly NewSample[],
-  meta: {
-    at: Date
-    by: string | null
-    importId: string | null
-    normalise: (name: string) => string
-    onProgress?: (done: number) => void
-  },
+  meta: WriteMeta & { onProgress?: (done: number) => void },
 ): Promise<void> {
-  const at = meta.at.toISOString()
   for (let i = 0; i < samples.length; i += CHUNK) {
     const chunk = samples.slice(i, i + CHUNK)
     await bulkInsertJson(
       trx,
       'samples',
       sampleColumns,
-      chunk.map((s) => [
-        s.id,
-        s.no,
-        s.seq,
-        s.unitName,
-        meta.normalise(s.unitName),
-        s.unitAddress,
-        s.districtCode,
-        s.foodName,
-        s.spec,
-        s.brand,
-        s.batch,
-        s.productionDate,
-        s.purchaseDate,
-        s.producerName,
-        s.producerAddress,
-        s.category,
-        s.taskSource,
-        s.lab,
-        s.sampledOn,
-        s.testedOn,
-        s.remarks,
-        sampleVerdict(s),
-        meta.importId,
-        at,
-        meta.by,
-      ]),
+      chunk.map((s) => sampleRow(s, meta)),
     )
-    const items = chunk.flatMap((s) =>
-      s.items.map((it, n) => [s.id, n + 1, it.name, it.result, it.limit, it.unit, it.verdict] as const),
-    )
+    const items = chunk.flatMap((s) => itemRows(s.id, s.items))
     for (let j = 0; j < items.length; j += CHUNK)
       await bulkInsertJson(trx, 'sample_items', itemColumns, items.slice(j, j + CHUNK))
     // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.

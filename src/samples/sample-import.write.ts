@@ -1,0 +1,234 @@
+import { type Kysely, sql } from 'kysely'
+import { CopyWriter } from '../db/copy-writer.js'
+import type { DedicatedConnection } from '../db/dedicated.js'
+import { inTransaction, type Transaction } from '../db/transaction.js'
+import type { DB } from '../db/types.js'
+import type { AppDeps } from '../deps.js'
+import { actorIdOf, type RequestContext } from '../domain/context.js'
+import { type AppError, conflict, issue, validationFailed } from '../domain/errors.js'
+import { appendEvent } from '../events/events.repo.js'
+import { linkImportedSamples } from '../retailers/retailer-links.js'
+import type { DistrictResolver } from './sample-fields.js'
+import { normaliseName } from './sample-fields.js'
+import { type BadRow, type ParsedFile, readSampleFile } from './sample-import.js'
+import {
+  existingNumbers,
+  itemColumns,
+  itemRows,
+  type NewSample,
+  sampleColumns,
+  sampleRow,
+  type WriteMeta,
+  writeSamples,
+} from './samples.repo.js'
+
+/**
+ * The two ways an import reaches the database, both all-or-nothing in one transaction with the import's
+ * claim (content hash) and its event. PostgreSQL: `COPY … FROM STDIN` on one connection, each sample sent
+ * as its first row is read, so reading the file and storing it overlap. PGlite: read the whole file, then
+ * JSON-parameter inserts.
+ */
+
+export interface ImportJob {
+  deps: Pick<AppDeps, 'db' | 'districts'>
+  ctx: RequestContext
+  file: { text: string; name?: string | undefined }
+  hash: string
+  importId: string
+  now: Date
+  resolver: DistrictResolver
+  onProgress: (done: number, total: number) => void
+}
+
+export interface Imported {
+  samples: number
+  failing: number
+  rows: number
+}
+
+// The COPY lasts as long as reading the file: longer than the pool's per-statement bound under load.
+const COPY_STATEMENT_TIMEOUT = '2min'
+
+/** Every bad row at once (一次性告知): line (the header is line 1), column and reason. */
+export function rejected(bad: BadRow[]): AppError {
+  return validationFailed(
+    bad.map((b) => issue(b.column ? `line ${b.line}, ${b.column}` : `line ${b.line}`, b.reason, 'bad_row')),
+    {
+      zh: `文件未导入：共 ${new Set(bad.map((b) => b.line)).size} 行有问题，请全部改正后重新导入`,
+      en: `File not imported: ${new Set(bad.map((b) => b.line)).size} bad row(s); fix them all and import again`,
+    },
+  )
+}
+
+/** Why a read file cannot be imported: its bad rows, or that it holds no sample. */
+function refusalOf(parsed: ParsedFile): AppError | undefined {
+  if (parsed.bad.length > 0) return rejected(parsed.bad)
+  if (parsed.samples === 0)
+    return rejected([
+      { line: 1, column: null, reason: { zh: '表头之后没有样品', en: 'no samples after the header line' } },
+    ])
+  return undefined
+}
+
+/** The file's sample numbers already recorded, each at the line of its first row. */
+async function takenNumbers(db: Kysely<DB>, parsed: ParsedFile): Promise<AppError | undefined> {
+  const lines = new Map<string, number>()
+  for (const [no, head] of parsed.heads) if (head.ok) lines.set(no, head.line)
+  const taken = await existingNumbers(db, [...lines.keys()])
+  if (taken.size === 0) return undefined
+  return rejected(
+    [...taken]
+      .map((no) => ({
+        line: lines.get(no) ?? 0,
+        column: '抽样编号',
+        reason: { zh: `抽样编号 ${no} 已存在`, en: `sample number ${no} is already recorded` },
+      }))
+      .sort((a, b) => a.line - b.line),
+  )
+}
+
+const writeMeta = (job: ImportJob): WriteMeta => ({
+  at: job.now,
+  by: actorIdOf(job.ctx),
+  importId: job.importId,
+  normalise: normaliseName,
+})
+
+const outcomeOf = (parsed: ParsedFile): Imported => {
+  let failing = 0
+  for (const head of parsed.heads.values()) if (head.ok && head.items.length > 0) failing++
+  return { samples: parsed.samples, failing, rows: parsed.rows }
+}
+
+/** Records the file's hash; false when the same file, imported concurrently, committed first. */
+async function claim(trx: Transaction<DB>, job: ImportJob, counts: { samples: number; rows: number }) {
+  const claimed = await trx
+    .insertInto('sample_imports')
+    .values({
+      id: job.importId,
+      content_hash: job.hash,
+      file_name: job.file.name ?? null,
+      ...counts,
+      created_at: job.now,
+      created_by: actorIdOf(job.ctx),
+    })
+    .onConflict((oc) => oc.column('content_hash').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return claimed !== undefined
+}
+
+async function recordEvent(trx: Transaction<DB>, job: ImportJob, outcome: Imported) {
+  await appendEvent(trx, job.ctx, job.now, {
+    type: 'samples.imported',
+    subject: job.file.name ?? job.importId,
+    payload: { importId: job.importId, hash: job.hash, ...outcome },
+  })
+}
+
+/** PGlite: the whole file read first, then written in chunks. */
+export async function importByInsert(job: ImportJob): Promise<Imported | 'duplicate'> {
+  const samples: NewSample[] = []
+  const parsed = await readSampleFile(job.file.text, job.resolver, (s) => {
+    samples.push(s)
+  })
+  const refusal = refusalOf(parsed) ?? (await takenNumbers(job.deps.db, parsed))
+  if (refusal) throw refusal
+  const outcome = outcomeOf(parsed)
+  return inTransaction(job.deps.db, async (trx) => {
+    if (!(await claim(trx, job, { samples: outcome.samples, rows: outcome.rows }))) return 'duplicate'
+    await writeSamples(trx, samples, {
+      ...writeMeta(job),
+      onProgress: (done) => job.onProgress(done, samples.length),
+    })
+    await recordEvent(trx, job, outcome)
+    return outcome
+  })
+}
+
+/** A sample number of the file is already recorded: found by the unique index during the COPY. */
+class NumbersTaken extends Error {
+  constructor(readonly parsed: ParsedFile) {
+    super('sample numbers already recorded')
+  }
+}
+
+const isUniqueViolation = (err: unknown) =>
+  err instanceof Error && 'code' in err && err.code === '23505' && 'table' in err && err.table === 'samples'
+
+function lineCount(text: string): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
+const PROGRESS_EVERY = 1000
+
+/** PostgreSQL: each good sample streamed by COPY as its first row is read; items, links and event after. */
+export async function importByCopy(
+  job: ImportJob,
+  dedicated: <T>(fn: (conn: DedicatedConnection) => Promise<T>) => Promise<T>,
+): Promise<Imported | 'duplicate'> {
+  try {
+    return await dedicated(({ db, copyIn }) =>
+      db.transaction().execute(async (trx) => {
+        if (!(await claim(trx, job, { samples: 0, rows: 0 }))) return 'duplicate'
+        await sql`set local statement_timeout = ${sql.lit(COPY_STATEMENT_TIMEOUT)}`.execute(trx)
+        const meta = writeMeta(job)
+        const names = (columns: readonly (readonly [string, string])[]) => columns.map(([n]) => n).join(', ')
+        const samples = new CopyWriter(copyIn(`copy samples (${names(sampleColumns)}) from stdin`))
+        const total = lineCount(job.file.text)
+        let read = 0
+        const parsed = await readSampleFile(
+          job.file.text,
+          job.resolver,
+          (s) => {
+            samples.add(sampleRow(s, meta))
+          },
+          () => {
+            if (++read % PROGRESS_EVERY === 0) job.onProgress(read, Math.max(read, total))
+            return samples.pause()
+          },
+        )
+        const copied = await samples.end().then(
+          () => undefined,
+          (err: unknown) => err,
+        )
+        const refusal = refusalOf(parsed)
+        if (refusal) throw refusal
+        if (copied !== undefined) throw isUniqueViolation(copied) ? new NumbersTaken(parsed) : copied
+
+        const items = new CopyWriter(copyIn(`copy sample_items (${names(itemColumns)}) from stdin`))
+        for (const head of parsed.heads.values())
+          if (head.ok) for (const row of itemRows(head.id, head.items)) items.add(row)
+        await items.end()
+        // A sample handed on before its first failing item (on a continuation row) was sent as passed.
+        if (parsed.failedLate.length > 0)
+          await sql`update samples set verdict = 'fail' where id = any(${parsed.failedLate}::uuid[])`.execute(
+            trx,
+          )
+        // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
+        await linkImportedSamples(trx, job.importId, job.now)
+        const outcome = outcomeOf(parsed)
+        await trx
+          .updateTable('sample_imports')
+          .set({ samples: outcome.samples, rows: outcome.rows })
+          .where('id', '=', job.importId)
+          .execute()
+        await recordEvent(trx, job, outcome)
+        job.onProgress(read, read)
+        return outcome
+      }),
+    )
+  } catch (err) {
+    if (!(err instanceof NumbersTaken)) throw err
+    // Rolled back; now list them. None left means a concurrent import holding them rolled back since.
+    throw (
+      (await takenNumbers(job.deps.db, err.parsed)) ??
+      conflict({
+        zh: '抽样编号与同时进行的另一次导入冲突，请重试',
+        en: 'sample numbers clashed with an import running at the same time; try again',
+      })
+    )
+  }
+}
