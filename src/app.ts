@@ -32,7 +32,7 @@ import { accessLog } from './logger.js'
 import { measureRequests, mountMetrics, requestMeter } from './metrics/metrics.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { type AnnouncementPagesSource, announcementPageRoutes } from './public/announcement-pages.js'
-import type { FastReads } from './public/fast-reads.js'
+import { type FastReads, FixedResponses } from './public/fast-reads.js'
 import { feedRoutes } from './public/feeds.routes.js'
 import { pageRoutes } from './public/pages.routes.js'
 import { createPublicReads } from './public/public-reads.js'
@@ -95,7 +95,8 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   )
 
   app.route('/', healthRoutes(deps))
-  app.route(API_PREFIX, districtRoutes(deps))
+  const fixed = new FixedResponses()
+  app.route(API_PREFIX, districtRoutes(deps, fixed))
   app.route(API_PREFIX, tokenRoutes(deps, actors))
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
@@ -164,6 +165,6 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
     )
   })
   app.onError((err, c) => handleError(err, c, deps.logger))
-  const fastReads: FastReads = { sources: [reads], log, meter }
+  const fastReads: FastReads = { sources: [reads, fixed], log, meter }
   return Object.assign(app, { fastReads })
 }

@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
+import type { Context } from 'hono'
 import { elapsedMs, requestIdFor } from '../http/middleware.js'
 import { DEFAULT_SECURITY_HEADERS } from '../http/security-headers.js'
 import type { AccessLog } from '../logger.js'
 import type { RequestMeter } from '../metrics/metrics.routes.js'
-import { type CachedBody, etagMatches, PUBLIC_CACHE_CONTROL } from './read-cache.js'
+import { answersUrl, type CachedBody, etagMatches, PUBLIC_CACHE_CONTROL, urlKey } from './read-cache.js'
 
 /** Ready-made responses keyed by a request's path and query; `peekNow` never waits and never builds. */
 export interface UrlResponses {
@@ -18,6 +19,26 @@ export interface FastReads {
   log: AccessLog
   meter: RequestMeter
 }
+
+/**
+ * Responses that do not change while the process runs (reference data), remembered by URL as their route
+ * answers them. Bounded: only the few URLs that validate to the same answer are kept.
+ */
+export class FixedResponses implements UrlResponses {
+  private readonly byUrl = new Map<string, CachedBody>()
+
+  peekNow(key: string): CachedBody | undefined {
+    return this.byUrl.get(key)
+  }
+
+  remember(c: Context, entry: CachedBody): CachedBody {
+    const key = urlKey(c)
+    if (this.byUrl.size < MAX_FIXED && !this.byUrl.has(key)) this.byUrl.set(key, answersUrl(c, entry))
+    return entry
+  }
+}
+
+const MAX_FIXED = 100
 
 const SECURITY = Object.entries(DEFAULT_SECURITY_HEADERS).map(([k, v]): [string, string] => [
   k.toLowerCase(),

@@ -69,10 +69,7 @@ export class ReadCache<S> {
    * depends on nothing else: such entries are what the fast path answers repeats from.
    */
   async forUrl(c: Context, type: string, build: (s: S) => string): Promise<CachedBody> {
-    const url = c.req.url
-    const entry = await this.get(url.slice(url.indexOf('/', ORIGIN_START)), type, build)
-    entry.url ??= { route: routeTemplate(c), path: c.req.path }
-    return entry
+    return answersUrl(c, await this.get(urlKey(c), type, build))
   }
 
   /** The response body for `key`, built from the snapshot the first time it is asked for. */
@@ -89,9 +86,21 @@ export class ReadCache<S> {
   }
 }
 
+/** The request's path and query as sent (what the fast path looks entries up by). */
+export function urlKey(c: Context): string {
+  const url = c.req.url
+  return url.slice(url.indexOf('/', ORIGIN_START))
+}
+
+/** Marks `entry` as the whole answer to the request's URL, naming its route and path for log and metrics. */
+export function answersUrl(c: Context, entry: CachedBody): CachedBody {
+  entry.url ??= { route: routeTemplate(c), path: c.req.path }
+  return entry
+}
+
 /** Whether an If-None-Match header names `etag` (weak or strong, in a list or alone). */
 export const etagMatches = (inm: string | undefined, etag: string) =>
-  inm !== undefined && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)
+  inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag) ?? false
 
 /** Sends a cached body with its ETag, or 304 when the client already holds it. */
 export function sendCached(c: Context, entry: CachedBody, extra: Record<string, string> = {}): Response {

@@ -115,7 +115,7 @@ async function firstAlert() {
 }
 
 describe('fast path for repeat public reads', () => {
-  it('answers the alert list, one alert, the Atom feed and a CAP message as the route does', async () => {
+  it('answers the alert list, one alert, the Atom feed, a CAP message and the districts as the route does', async () => {
     const alert = await firstAlert()
     const capPath = new URL(alert.versions[0]?.capUrl ?? '', 'http://x').pathname
     for (const path of [
@@ -124,6 +124,8 @@ describe('fast path for repeat public reads', () => {
       `${listPath}/${alert.id}`,
       '/feeds/alerts.atom',
       capPath,
+      `${API}/districts`,
+      `${API}/districts?lang=en&limit=50`,
     ]) {
       const { answeredFast, res } = await compare('GET', path)
       expect(answeredFast, path).toBe(true)
@@ -146,7 +148,7 @@ describe('fast path for repeat public reads', () => {
     expect(head.res.status).toBe(200)
   })
 
-  it('leaves to the router what it must decide: unknown parameters, tokens, unknown alerts', async () => {
+  it('leaves to the router what it must decide: unknown parameters, tokens, unknown alerts, other pages', async () => {
     const unknown = await compare('GET', `${listPath}?colour=red`)
     expect(unknown.answeredFast).toBe(false)
     expect(unknown.res.status).toBe(422)
@@ -154,6 +156,9 @@ describe('fast path for repeat public reads', () => {
     const badToken = await compare('GET', listPath, { authorization: 'Bearer rs_not-a-token' })
     expect(badToken.answeredFast).toBe(false)
     expect(badToken.res.status).toBe(401)
+    const otherPage = await compare('GET', `${API}/districts?limit=5`)
+    expect(otherPage.answeredFast).toBe(false)
+    expect(otherPage.res.status).toBe(200)
     const missing = await compare('GET', `${listPath}/${crypto.randomUUID()}`)
     expect(missing.answeredFast).toBe(false)
     expect(missing.res.status).toBe(404)
