@@ -93,18 +93,15 @@ function lookup(sources: readonly UrlResponses[], key: string): CachedBody | und
  */
 export function fastReadListener(fast: FastReads, next: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
-    const method = req.method
-    const url = req.url
-    const h = req.headers
-    const entry =
+    const { method, url, headers: h } = req
+    const plainRead =
       (method === 'GET' || method === 'HEAD') &&
       url !== undefined &&
       h.authorization === undefined &&
       h['content-length'] === undefined &&
       h['transfer-encoding'] === undefined
-        ? lookup(fast.sources, url)
-        : undefined
-    if (!entry?.url) {
+    const entry = plainRead ? lookup(fast.sources, url) : undefined
+    if (!(plainRead && entry?.url)) {
       next(req, res)
       return
     }
@@ -124,8 +121,8 @@ export function fastReadListener(fast: FastReads, next: RequestListener): Reques
       res.end(entry.body)
     }
     const status = res.statusCode
-    fast.log(id, method as string, path, status, elapsedMs(start))
-    fast.meter(method as string, route, status, start)
+    fast.log(id, method, path, status, elapsedMs(start))
+    fast.meter(method, route, status, start)
   }
 }
 
