@@ -133,6 +133,10 @@ describe('fast path for repeat public reads', () => {
       expect(res.headers, path).toContain('x-request-id')
       expect(res.headers, path).toContain(ID)
     }
+    // The JSON and XML reads carry both languages: Accept-Language changes nothing, on either path.
+    const english = await compare('GET', `${listPath}/${alert.id}`, { 'accept-language': 'en-US,en' })
+    expect(english.answeredFast).toBe(true)
+    expect(english.res.body.toString()).toContain('"en":')
   })
 
   it('answers 304 to If-None-Match and HEAD without a body, as the route does', async () => {
