@@ -23,8 +23,6 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=5, s-maxage=5, stale-while-
 
 const MAX_ENTRIES = 2000
 const encoder = new TextEncoder()
-/** Where the path starts in `http://host/path`: after the scheme's `//`. */
-const ORIGIN_START = 'http://'.length
 
 /**
  * Ready-made public responses, keyed by what the request asked for, all dropped together when the change
@@ -89,7 +87,7 @@ export class ReadCache<S> {
 /** The request's path and query as sent (what the fast path looks entries up by). */
 export function urlKey(c: Context): string {
   const url = c.req.url
-  return url.slice(url.indexOf('/', ORIGIN_START))
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2))
 }
 
 /** Marks `entry` as the whole answer to the request's URL, naming its route and path for log and metrics. */
