@@ -18,6 +18,9 @@ export interface ReadSide {
   cpu: CpuPerOp
 }
 
+/** Set per response by the server or the connection, not by the route. */
+const UNCOPIED = new Set(['date', 'connection', 'keep-alive', 'content-length', 'x-request-id'])
+
 /** One app route against its bare baseline, measured in alternating turns. */
 export interface ReadPair {
   app: ReadSide
@@ -124,11 +127,21 @@ export async function benchReads(setup: ReadSetup): Promise<ReadResult> {
   const list = await (await fetch(`${app.url}/api/v1/public/alerts`)).text()
   const id = (JSON.parse(list) as { items: { id: string }[] }).items[0]?.id
   if (!id) throw new Error('no public alert to read')
-  const detail = await (await fetch(`${app.url}/api/v1/public/alerts/${id}`)).text()
+  const detailRes = await fetch(`${app.url}/api/v1/public/alerts/${id}`)
+  const detail = await detailRes.text()
+  // The headers every app response must carry (security headers, ETag, Cache-Control, request id): a
+  // diagnostic pair sends them from the bare route too, to tell their cost (mostly the load generator's,
+  // parsing them) from the app's per-request work.
+  const sent = Object.fromEntries([...detailRes.headers].filter(([k]) => !UNCOPIED.has(k)))
+  const headered = `/with-headers/api/v1/public/alerts/${id}`
   const bytesFile = resolve(os.tmpdir(), `reads-bench-${process.pid}.json`)
   await writeFile(
     bytesFile,
-    JSON.stringify({ '/api/v1/public/alerts': list, [`/api/v1/public/alerts/${id}`]: detail }),
+    JSON.stringify({
+      '/api/v1/public/alerts': list,
+      [`/api/v1/public/alerts/${id}`]: detail,
+      [headered]: { body: detail, headers: sent },
+    }),
   )
   const bare = await startChildServer('bench/bare-server.ts', { BYTES_FILE: bytesFile })
   try {
@@ -160,6 +173,15 @@ export async function benchReads(setup: ReadSetup): Promise<ReadResult> {
           `bare Hono, the same ${detail.length.toLocaleString('en-US')} bytes`,
           bare,
           `/api/v1/public/alerts/${id}`,
+        ),
+      },
+      {
+        judged: false,
+        app: side('app `GET /api/v1/public/alerts/{id}`', app, `/api/v1/public/alerts/${id}`),
+        bare: side(
+          `bare Hono, the same ${detail.length.toLocaleString('en-US')} bytes and the same ${Object.keys(sent).length + 1} headers`,
+          bare,
+          headered,
         ),
       },
     ]

@@ -199,7 +199,10 @@ export function readSection(r: ReadResult): string {
     `The app in its own process (\`tsx src/main.ts\` on PostgreSQL, ${r.alerts} alerts, **LOG_LEVEL=info: the ` +
       'access log writes a line per request**, to a pipe the bench drains) against bare Hono routes in another ' +
       '(`bench/bare-server.ts`, same adapter, no middleware): `/x` is `c.json({ok: true})`; the alert routes ' +
-      'send exactly the bytes the app sent for the same URL. autocannon from the bench process, 50 connections, ' +
+      'send exactly the bytes the app sent for the same URL (the last, diagnostic, pair also sends the headers ' +
+      'the app sent, with a fresh request id: what is left between the two is the per-request work, not the ' +
+      'size of the response). The app answers repeats of these reads on its fast path in front of the router ' +
+      '(`src/public/fast-reads.ts`). autocannon from the bench process, 50 connections, ' +
       `a 1 s warm-up each, then ${r.rounds} rounds; in each round every pair runs app and baseline back to back ` +
       `(${r.secondsPerTurn} s each, which goes first alternating). The ratio is the median over rounds of app ÷ ` +
       'baseline throughput within a round; req/s and latencies pool every round. **Both cores are shared** ' +

@@ -28,15 +28,16 @@ import { newRouter } from './http/router.js'
 import { securityHeaders } from './http/security-headers.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
 import { jobRoutes } from './jobs/jobs.routes.js'
-import { measureRequests, mountMetrics } from './metrics/metrics.routes.js'
+import { accessLog } from './logger.js'
+import { measureRequests, mountMetrics, requestMeter } from './metrics/metrics.routes.js'
 import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { type AnnouncementPagesSource, announcementPageRoutes } from './public/announcement-pages.js'
+import { type FastReads, FixedResponses } from './public/fast-reads.js'
 import { feedRoutes } from './public/feeds.routes.js'
 import { pageRoutes } from './public/pages.routes.js'
 import { createPublicReads } from './public/public-reads.js'
 import { announcementPagesSource, publishedSampleSearch } from './public/published-sources.js'
 import { rateLimit } from './public/rate-limit.js'
-import { type ReadCache, servedFromMemory } from './public/read-cache.js'
 import type { SearchSource } from './public/search.js'
 import { searchRoutes } from './public/search.routes.js'
 import { retailerRoutes } from './retailers/retailers.routes.js'
@@ -61,20 +62,17 @@ export interface PublicSources {
 /** Builds the whole HTTP surface from its dependencies; holds no module-level state. */
 export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   const app = newRouter()
-  app.use('*', requestContext(deps.logger))
-  app.use('*', measureRequests(deps.metrics))
+  const log = accessLog(deps.logger)
+  const meter = requestMeter(deps.metrics)
+  app.use('*', requestContext(log))
+  app.use('*', measureRequests(meter))
   app.use('*', securityHeaders())
   // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
-  // Repeats of alert and feed reads are answered from memory before the API middleware (search is not:
-  // it is rate limited).
+  // Repeats of alert and feed reads are answered from it in front of the router (src/public/fast-reads.ts;
+  // search is not: it is rate limited).
   const searchSources = opts.searchSources ?? [publishedSampleSearch(deps)]
   const announcements = opts.announcementPages ?? announcementPagesSource(deps)
   const reads = createPublicReads(deps, searchSources, announcements)
-  const fromMemory = servedFromMemory(reads as ReadCache<unknown>)
-  app.use(`${API_PREFIX}/public/alerts`, fromMemory)
-  app.use(`${API_PREFIX}/public/alerts/*`, fromMemory)
-  app.use('/feeds/*', fromMemory)
-  app.use('/cap/*', fromMemory)
   // A sampling file is far larger than any JSON body: the import has its own limit and content type.
   const importPath = `${API_PREFIX}${SAMPLE_IMPORT_PATH}`
   const jsonLimit = limitBody(deps.config.BODY_LIMIT_BYTES)
@@ -97,7 +95,8 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   )
 
   app.route('/', healthRoutes(deps))
-  app.route(API_PREFIX, districtRoutes(deps))
+  const fixed = new FixedResponses()
+  app.route(API_PREFIX, districtRoutes(deps, fixed))
   app.route(API_PREFIX, tokenRoutes(deps, actors))
   app.route(API_PREFIX, playbookRoutes(deps))
   app.route(API_PREFIX, incidentRoutes(deps))
@@ -166,5 +165,6 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
     )
   })
   app.onError((err, c) => handleError(err, c, deps.logger))
-  return app
+  const fastReads: FastReads = { sources: [reads, fixed], log, meter }
+  return Object.assign(app, { fastReads })
 }

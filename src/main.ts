@@ -1,5 +1,4 @@
 import type { AddressInfo, Server } from 'node:net'
-import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import { startBoardConsumer } from './boards/board-events.job.js'
 import { prepare } from './boot.js'
@@ -11,6 +10,7 @@ import { startLive } from './events/live.js'
 import { startScheduler } from './jobs/scheduler.js'
 import { createLogger } from './logger.js'
 import { PlaybookValidationError } from './playbooks/playbook.loader.js'
+import { serveApp } from './public/fast-reads.js'
 import { bootstrapAdminToken } from './tokens/bootstrap.js'
 
 class ListenError extends Error {}
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   if (config.SEED_DEMO) await seedDemo(deps)
 
   const app = createApp(deps)
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST })
+  const server = serveApp(app, { port: config.PORT, hostname: config.HOST })
   try {
     await listening(server)
   } catch (err) {

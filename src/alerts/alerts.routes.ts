@@ -46,15 +46,15 @@ export function publicAlertRoutes(reads: PublicReads) {
   return newRouter()
     .openapi(list, async (c) => {
       const q = c.req.valid('query')
-      // Keyed by the URL, so `servedFromMemory` answers its repeats before validation.
-      const entry = await reads.get(c.req.url, JSON_TYPE, (s) => JSON.stringify(listAlerts(s.alerts, q)))
+      // Keyed by the URL: the fast path (src/public/fast-reads.ts) answers its repeats before the router.
+      const entry = await reads.forUrl(c, JSON_TYPE, (s) => JSON.stringify(listAlerts(s.alerts, q)))
       return sendCached(c, entry) as never
     })
     .openapi(detail, async (c) => {
       const { id } = c.req.valid('param')
       const snapshot = await reads.current()
       if (!snapshot.alerts.byId.has(id)) throw alertNotFound()
-      const entry = await reads.get(c.req.url, JSON_TYPE, (s) => JSON.stringify(s.alerts.byId.get(id)?.dto))
+      const entry = await reads.forUrl(c, JSON_TYPE, (s) => JSON.stringify(s.alerts.byId.get(id)?.dto))
       return sendCached(c, entry) as never
     })
 }

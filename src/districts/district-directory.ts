@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/types.js'
 import { pageOf } from '../http/pagination.js'
+import type { CachedBody } from '../public/read-cache.js'
 import { listDistricts } from './districts.repo.js'
 
 const DEFAULT_PAGE = 50
@@ -19,15 +20,19 @@ export interface District {
  * query, and the public list is served from ready-made JSON with an ETag.
  */
 export class DistrictDirectory {
-  readonly json: string
-  readonly etag: string
+  /** The first page at the default size, ready-made: what nearly every caller asks for. */
+  readonly firstPage: CachedBody
   private readonly byCode: Map<string, District>
 
   private constructor(readonly items: District[]) {
     this.byCode = new Map(items.map((d) => [d.code, d]))
-    // The first page at the default size, ready-made: what nearly every caller asks for.
-    this.json = JSON.stringify(this.page(DEFAULT_PAGE))
-    this.etag = `"${createHash('sha256').update(this.json).digest('base64url').slice(0, 22)}"`
+    const body = new TextEncoder().encode(JSON.stringify(this.page(DEFAULT_PAGE)))
+    this.firstPage = {
+      body,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+      type: 'application/json; charset=utf-8',
+      cacheControl: 'public, max-age=300',
+    }
   }
 
   static async load(db: Kysely<DB>): Promise<DistrictDirectory> {

@@ -4,6 +4,8 @@ import { decodeCursor, PageQuery } from '../http/pagination.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { pageSchema } from '../http/schemas.js'
+import type { FixedResponses } from '../public/fast-reads.js'
+import { sendCached } from '../public/read-cache.js'
 
 const DistrictSchema = z
   .strictObject({
@@ -31,16 +33,14 @@ const list = publicRoute({
   },
 })
 
-export function districtRoutes({ districts }: AppDeps) {
+/** `fixed` remembers the ready first page by URL, for the fast path in front of the router. */
+export function districtRoutes({ districts }: Pick<AppDeps, 'districts'>, fixed: FixedResponses) {
   return newRouter().openapi(list, (c) => {
     const q = c.req.valid('query')
     if (q.cursor !== undefined || q.limit !== 50) {
       const after = q.cursor === undefined ? undefined : String(decodeCursor(q.cursor, 1)[0])
       return c.json(districts.page(q.limit, after), 200)
     }
-    c.header('ETag', districts.etag)
-    c.header('Cache-Control', 'public, max-age=300')
-    if (c.req.header('if-none-match') === districts.etag) return c.body(null, 304)
-    return c.body(districts.json, 200, { 'content-type': 'application/json; charset=utf-8' })
+    return sendCached(c, fixed.remember(c, districts.firstPage)) as never
   })
 }

@@ -1,39 +1,34 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { AppError } from '../domain/errors.js'
-import type { Logger } from '../logger.js'
+import type { AccessLog } from '../logger.js'
 import type { AppEnv } from './app-env.js'
 import type { DeclaredInputs } from './errors.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
+/** The caller's X-Request-Id when well-formed, else a new one. */
+export const requestIdFor = (incoming: string | undefined) =>
+  incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
+
 /**
  * Gives each request its id (the caller's X-Request-Id when well-formed) and logs it when done: request id,
  * method, path, status, duration and actor. One layer for both, since every request pays for each layer.
  */
-export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
+export function requestContext(log: AccessLog): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const start = performance.now()
-    const incoming = c.req.header('x-request-id')
-    const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
+    const id = requestIdFor(c.req.header('x-request-id'))
     c.set('requestId', id)
     c.set('actor', null)
     c.header('X-Request-Id', id)
     await next()
-    if (!logger.isLevelEnabled('info')) return
-    logger.info(
-      {
-        requestId: id,
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        durationMs: Math.round((performance.now() - start) * 100) / 100,
-        actor: c.get('actor')?.id,
-      },
-      'request',
-    )
+    log(id, c.req.method, c.req.path, c.res.status, elapsedMs(start), c.get('actor')?.id)
   }
 }
+
+/** Milliseconds since `start` (a `performance.now()`), to two decimals as the access log shows them. */
+export const elapsedMs = (start: number) => Math.round((performance.now() - start) * 100) / 100
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 

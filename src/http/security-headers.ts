@@ -35,20 +35,32 @@ export function useContentSecurityPolicy(c: Context<AppEnv>, policy: string): vo
   c.set('contentSecurityPolicy', policy)
 }
 
+const FRAMING_REFUSED = "; frame-ancestors 'none'"
+
+/**
+ * The security headers of a response with the default policy that refuses framing — every API response and
+ * feed. The fast path in front of the router (src/public/fast-reads.ts) sends these same values.
+ */
+export const DEFAULT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}${FRAMING_REFUSED}`,
+  'X-Frame-Options': 'DENY',
+}
+
 /** Security headers on every response, whichever layer made it (routes, problem+json, not found). */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next()
     const h = c.res.headers
-    h.set('X-Content-Type-Options', 'nosniff')
-    h.set('Referrer-Policy', 'no-referrer')
-    h.set('Cross-Origin-Opener-Policy', 'same-origin')
-    const policy = c.get('contentSecurityPolicy') ?? CONTENT_SECURITY_POLICY
+    for (const name in DEFAULT_SECURITY_HEADERS) h.set(name, DEFAULT_SECURITY_HEADERS[name] as string)
+    const policy = c.get('contentSecurityPolicy')
     if (c.get('allowFraming')) {
-      h.set('Content-Security-Policy', policy)
-    } else {
-      h.set('Content-Security-Policy', `${policy}; frame-ancestors 'none'`)
-      h.set('X-Frame-Options', 'DENY')
+      h.set('Content-Security-Policy', policy ?? CONTENT_SECURITY_POLICY)
+      h.delete('X-Frame-Options')
+    } else if (policy !== undefined) {
+      h.set('Content-Security-Policy', `${policy}${FRAMING_REFUSED}`)
     }
   }
 }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { Hono, MiddlewareHandler } from 'hono'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
@@ -11,7 +11,7 @@ import { findActiveTokenByHash } from '../tokens/tokens.repo.js'
 import type { Metrics } from './metrics.js'
 
 /** The route template that answered (`/api/v1/tasks/:id`), never the raw path: labels stay bounded. */
-function routeTemplate(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
+export function routeTemplate(c: Context): string {
   const routes = matchedRoutes(c)
   for (let i = routes.length - 1; i >= 0; i--) {
     const r = routes[i]
@@ -21,34 +21,41 @@ function routeTemplate(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
 }
 
 /**
- * Counts and times every request by route template. Label objects are made once per method, route and
- * status and reused (a few dozen in all), and the timer is a plain subtraction: this runs on every request.
+ * Counts and times requests by method, route template and status. Label objects are made once per method,
+ * route and status and reused (a few dozen in all): this runs on every request, from the Hono middleware
+ * below and from the fast path in front of the router (src/public/fast-reads.ts).
  */
-export function measureRequests(metrics: Metrics): MiddlewareHandler<AppEnv> {
+export function requestMeter(metrics: Metrics) {
   const durationLabels = new Map<string, { method: string; route: string }>()
   const countLabels = new Map<string, { method: string; route: string; status: string }>()
+  return (method: string, route: string, status: number, start: number) => {
+    const key = `${method} ${route}`
+    let labels = durationLabels.get(key)
+    if (!labels) {
+      labels = { method, route }
+      durationLabels.set(key, labels)
+    }
+    metrics.httpDuration.observe(labels, (performance.now() - start) / 1000)
+    const countKey = `${key} ${status}`
+    let counted = countLabels.get(countKey)
+    if (!counted) {
+      counted = { method, route, status: String(status) }
+      countLabels.set(countKey, counted)
+    }
+    metrics.httpRequests.inc(counted)
+  }
+}
+
+export type RequestMeter = ReturnType<typeof requestMeter>
+
+/** Counts and times every request that reaches Hono, by route template; the timer is a plain subtraction. */
+export function measureRequests(meter: RequestMeter): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const start = performance.now()
     try {
       await next()
     } finally {
-      const route = routeTemplate(c)
-      const method = c.req.method
-      const status = c.res.status
-      const key = `${method} ${route}`
-      let labels = durationLabels.get(key)
-      if (!labels) {
-        labels = { method, route }
-        durationLabels.set(key, labels)
-      }
-      metrics.httpDuration.observe(labels, (performance.now() - start) / 1000)
-      const countKey = `${key} ${status}`
-      let counted = countLabels.get(countKey)
-      if (!counted) {
-        counted = { method, route, status: String(status) }
-        countLabels.set(countKey, counted)
-      }
-      metrics.httpRequests.inc(counted)
+      meter(c.req.method, routeTemplate(c), c.res.status, start)
     }
   }
 }

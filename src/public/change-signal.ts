@@ -9,6 +9,8 @@ import type { EventBus } from '../events/event-bus.js'
  */
 export interface ChangeSignal {
   version(): Promise<number>
+  /** The version without waiting, when it is known to be current; undefined when a check is due. */
+  versionNow(): number | undefined
 }
 
 /** Event types whose commit changes a public page. Matches the partial index `events_public_idx`. */
@@ -30,8 +32,13 @@ export class PolledChangeSignal implements ChangeSignal {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  versionNow(): number | undefined {
+    return this.now() - this.checkedAt < this.intervalMs ? this.current : undefined
+  }
+
   version(): Promise<number> {
-    if (this.now() - this.checkedAt < this.intervalMs) return Promise.resolve(this.current)
+    const now = this.versionNow()
+    if (now !== undefined) return Promise.resolve(now)
     this.inFlight ??= this.check().finally(() => {
       this.inFlight = null
     })
@@ -74,14 +81,22 @@ export class BusChangeSignal implements ChangeSignal {
   }
 
   async version(): Promise<number> {
-    if (this.polled) {
-      const v = await this.polled.version()
-      if (v !== this.polledAt) {
-        this.polledAt = v
-        this.n++
-      }
-    }
+    if (this.polled) this.polledVersion(await this.polled.version())
     return this.n
+  }
+
+  versionNow(): number | undefined {
+    if (!this.polled) return this.n
+    const v = this.polled.versionNow()
+    if (v === undefined) return undefined
+    this.polledVersion(v)
+    return this.n
+  }
+
+  private polledVersion(v: number): void {
+    if (v === this.polledAt) return
+    this.polledAt = v
+    this.n++
   }
 
   stop(): void {

@@ -57,8 +57,7 @@ export function feedRoutes(deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
   return newRouter()
     .openapi(
       atom,
-      async (c) =>
-        sendCached(c, await reads.get(c.req.url, ATOM_TYPE, (s) => atomFeed(s.alerts, base))) as never,
+      async (c) => sendCached(c, await reads.forUrl(c, ATOM_TYPE, (s) => atomFeed(s.alerts, base))) as never,
     )
     .openapi(cap, async (c) => {
       const { file } = c.req.valid('param')
@@ -66,7 +65,7 @@ export function feedRoutes(deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
       const snapshot = await reads.current()
       const found = isUuid(id) ? snapshot.alerts.versions.get(id) : undefined
       if (!found) throw notFound({ zh: '没有这条 CAP 消息', en: 'No such CAP message' })
-      const entry = await reads.get(c.req.url, CAP_TYPE, () =>
+      const entry = await reads.forUrl(c, CAP_TYPE, () =>
         capXml(
           found.version,
           found.alert,

@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js'
 import type { AnnouncementPagesSource, AnnouncementSummary } from './announcement-pages.js'
 import { BusChangeSignal, PolledChangeSignal } from './change-signal.js'
 import { ReadCache } from './read-cache.js'
-import { alertSearchEntries, SearchIndex, type SearchSource } from './search.js'
+import { alertSearchEntries, oneHitPerProduct, SearchIndex, type SearchSource } from './search.js'
 
 export interface PublicSnapshot {
   alerts: AlertSnapshot
@@ -36,7 +36,7 @@ export function createPublicReads(
     const latest = announcements ? (await announcements.list()).slice(0, LATEST) : null
     return {
       alerts,
-      search: new SearchIndex([...alertSearchEntries(alerts), ...extra.flat()]),
+      search: new SearchIndex(oneHitPerProduct([...alertSearchEntries(alerts), ...extra.flat()])),
       latestAnnouncements: latest,
     }
   })

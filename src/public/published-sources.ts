@@ -66,6 +66,7 @@ export function publishedSampleSearch(deps: Pick<AppDeps, 'db'>): SearchSource {
           text: searchText(r.food_name, r.brand, r.batch, r.producer_name, r.unit_name),
           rank: r.verdict === 'fail' ? 0 : 1,
           time: at.getTime(),
+          sampleId: r.id,
           hit: {
             kind: 'sample' as const,
             verdict: r.verdict === 'fail' ? ('failed' as const) : ('passed' as const),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
+import { routeTemplate } from '../metrics/metrics.routes.js'
 import type { ChangeSignal } from './change-signal.js'
 
 export interface CachedBody {
@@ -7,6 +8,14 @@ export interface CachedBody {
   body: Uint8Array<ArrayBuffer>
   etag: string
   type: string
+  /** When not `PUBLIC_CACHE_CONTROL`. */
+  cacheControl?: string
+  /**
+   * Set when the body answers a URL by itself (keyed by its path and query, see `forUrl`): the route template
+   * and path the access log and metrics name for it, so the fast path in front of the router
+   * (src/public/fast-reads.ts) can send it as the route would.
+   */
+  url?: { route: string; path: string }
 }
 
 /** CDNs may keep a public read for a few seconds and serve it stale while they revalidate with the ETag. */
@@ -44,10 +53,21 @@ export class ReadCache<S> {
     return this.snapshot
   }
 
-  /** The ready response for `key` if the data has not changed since it was built; never builds. */
-  async peek(key: string): Promise<CachedBody | undefined> {
-    const v = await this.signal.version()
-    return v === this.version ? this.bodies.get(key) : undefined
+  /**
+   * The ready response for `key` if the data is known not to have changed since it was built; never builds and
+   * never waits (undefined too when a check of the change signal is due: the next request through the router
+   * makes it).
+   */
+  peekNow(key: string): CachedBody | undefined {
+    return this.signal.versionNow() === this.version ? this.bodies.get(key) : undefined
+  }
+
+  /**
+   * The body for the request's own URL (path and query, as the router saw them), for routes whose response
+   * depends on nothing else: such entries are what the fast path answers repeats from.
+   */
+  async forUrl(c: Context, type: string, build: (s: S) => string): Promise<CachedBody> {
+    return answersUrl(c, await this.get(urlKey(c), type, build))
   }
 
   /** The response body for `key`, built from the snapshot the first time it is asked for. */
@@ -64,32 +84,32 @@ export class ReadCache<S> {
   }
 }
 
+/** The request's path and query as sent (what the fast path looks entries up by). */
+export function urlKey(c: Context): string {
+  const url = c.req.url
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2))
+}
+
+/** Marks `entry` as the whole answer to the request's URL, naming its route and path for log and metrics. */
+export function answersUrl(c: Context, entry: CachedBody): CachedBody {
+  entry.url ??= { route: routeTemplate(c), path: c.req.path }
+  return entry
+}
+
+/** Whether an If-None-Match header names `etag` (weak or strong, in a list or alone). */
+export const etagMatches = (inm: string | undefined, etag: string) =>
+  inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag) ?? false
+
 /** Sends a cached body with its ETag, or 304 when the client already holds it. */
 export function sendCached(c: Context, entry: CachedBody, extra: Record<string, string> = {}): Response {
   const headers: Record<string, string> = {
     etag: entry.etag,
-    'cache-control': PUBLIC_CACHE_CONTROL,
+    'cache-control': entry.cacheControl ?? PUBLIC_CACHE_CONTROL,
     ...extra,
   }
-  const inm = c.req.header('if-none-match')
-  if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === entry.etag)) {
+  if (etagMatches(c.req.header('if-none-match'), entry.etag)) {
     for (const [k, v] of Object.entries(headers)) c.header(k, v)
     return c.body(null, 304)
   }
   return c.body(entry.body, 200, { ...headers, 'content-type': entry.type })
-}
-
-/**
- * Answers a repeat of a public GET from memory before validation and routing: the URL is the cache key
- * (the route built the body under the same key after validating that very URL). A request with a token
- * goes the long way, so an invalid token is still refused (401). The access log, outside this, still runs.
- */
-export function servedFromMemory(reads: ReadCache<unknown>): MiddlewareHandler {
-  return async (c, next) => {
-    if (c.req.method === 'GET' && c.req.header('authorization') === undefined) {
-      const hit = await reads.peek(c.req.url)
-      if (hit) return sendCached(c, hit)
-    }
-    await next()
-  }
 }

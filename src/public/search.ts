@@ -32,6 +32,8 @@ export interface SearchEntry {
   rank: number
   time: number
   hit: SearchHit
+  /** The published sample the entry is about (a sample, or an alert issued for a failing sample). */
+  sampleId?: string
 }
 
 /**
@@ -55,6 +57,7 @@ export function alertSearchEntries(snapshot: AlertSnapshot): SearchEntry[] {
       text: searchText(p.name, p.brand, p.batch, p.producer, p.unitName),
       rank: 0,
       time: row.created_at.getTime(),
+      ...(row.sample_id ? { sampleId: row.sample_id } : {}),
       hit: {
         kind: 'alert' as const,
         verdict: 'failed' as const,
@@ -73,6 +76,17 @@ export function alertSearchEntries(snapshot: AlertSnapshot): SearchEntry[] {
       },
     })),
   )
+}
+
+/**
+ * One hit per product: a failing published sample that has its own alert is found once, as that alert — which
+ * says it failed, with the item, result, limit and date, and links to the alert page — not a second time as
+ * the announcement's sample.
+ */
+export function oneHitPerProduct(entries: SearchEntry[]): SearchEntry[] {
+  const alerted = new Set<string>()
+  for (const e of entries) if (e.hit.kind === 'alert' && e.sampleId) alerted.add(e.sampleId)
+  return entries.filter((e) => e.hit.kind !== 'sample' || !e.sampleId || !alerted.has(e.sampleId))
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { createApp } from '../../src/app.js'
 import { openPostgres } from '../../src/db/client.js'
 import type { AppDeps } from '../../src/deps.js'
 import { startLive } from '../../src/events/live.js'
+import { serveApp } from '../../src/public/fast-reads.js'
 import type { TestApp } from './test-app.js'
 
 export interface Instance {
@@ -19,9 +19,9 @@ export async function secondInstance(t: TestApp): Promise<Instance> {
   const live = await startLive({ database, db: database.db, logger: t.deps.logger, config: t.deps.config })
   const deps: AppDeps = { ...t.deps, database, db: database.db, ...live }
   const app = createApp(deps)
-  let server: ReturnType<typeof serve> | undefined
+  let server: ReturnType<typeof serveApp> | undefined
   const baseUrl = await new Promise<string>((ok) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+    server = serveApp(app, { port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
       ok(`http://127.0.0.1:${info.port}`),
     )
   })

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
-import { serve } from '@hono/node-server'
 import { createApp, type PublicSources } from '../../src/app.js'
 import { type Clock, ManualClock } from '../../src/clock.js'
 import { type Config, loadConfig } from '../../src/config.js'
@@ -12,6 +11,7 @@ import { startLive } from '../../src/events/live.js'
 import { createLogger } from '../../src/logger.js'
 import { loadPlaybookDir } from '../../src/playbooks/playbook.loader.js'
 import { PlaybookRegistry, syncPlaybooks } from '../../src/playbooks/playbook.registry.js'
+import { serveApp } from '../../src/public/fast-reads.js'
 import { createToken } from '../../src/tokens/tokens.service.js'
 import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.js'
 
@@ -146,7 +146,7 @@ function listen(deps: AppDeps, sources?: PublicSources) {
   const url = new Promise<string>((r) => {
     resolveUrl = r
   })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+  const server = serveApp(app, { port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
     resolveUrl(`http://127.0.0.1:${info.port}`),
   )
   return {

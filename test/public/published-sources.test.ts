@@ -31,6 +31,9 @@ interface Hit {
   productName: string
   reference: string
   url: string | null
+  alertId: string | null
+  items: { name: string; result: string; limit: string }[]
+  date: string
 }
 const search = async (q: string) => {
   const r = await t.call('GET', `${API}/public/search?q=${encodeURIComponent(q)}&limit=100`)
@@ -51,18 +54,46 @@ describe('published samples and announcements in public reads', () => {
     expect(
       (await t.call('POST', `${API}/announcements/${id}/publish`, { token: s.approver, body: {} })).status,
     ).toBe(200)
-    const hits = (await search('辣椒')).filter((h) => h.kind === 'sample')
+    const hits = await search('辣椒')
     expect(hits.map((h) => h.verdict)).toContain('failed')
     expect(hits.map((h) => h.verdict)).toContain('passed')
     const firstPassed = hits.findIndex((h) => h.verdict === 'passed')
     expect(hits.slice(firstPassed).every((h) => h.verdict === 'passed')).toBe(true)
     for (const h of hits) {
       expect(h.reference).toBe('成市监抽检〔2026〕第31号')
-      expect(h.url).toBe(`/announcements/${id}`)
+      // A failed sample links to its alert, a passed one to the announcement.
+      expect(h.url).toBe(h.verdict === 'failed' ? `/alerts/${h.alertId}` : `/announcements/${id}`)
     }
     const html = await t.call('GET', `/search?q=${encodeURIComponent('辣椒')}`)
     expect(html.status).toBe(200)
     expect(html.text).toContain('成市监抽检〔2026〕第31号')
+  })
+
+  it('a failed sample with its alert is one hit: failed, with item, result, limit and date, linking to the alert', async () => {
+    const hits = await search('香辣辣椒酱')
+    expect(hits).toHaveLength(1)
+    const [hit] = hits
+    expect(hit).toMatchObject({ kind: 'alert', verdict: 'failed', productName: '香辣辣椒酱' })
+    expect(hit?.items).toEqual([
+      { name: '苏丹红Ⅰ号', result: '1.8mg/kg', limit: '不得检出' },
+      { name: '过氧化值(以脂肪计)', result: '0.42g/100g', limit: '≤0.25g/100g' },
+    ])
+    expect(hit?.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/)
+    const alert = await t.call('GET', `${API}/public/alerts/${hit?.alertId}`)
+    expect(alert.status).toBe(200)
+    expect(alert.body.products[0].name).toBe('香辣辣椒酱')
+    // Every failing sample of the announcement once, each as its alert.
+    const failed = (await search('成都')).filter((h) => h.verdict === 'failed')
+    expect(failed.map((h) => h.productName).sort()).toEqual(
+      [...new Set(failed.map((h) => h.productName))].sort(),
+    )
+    expect(failed.every((h) => h.kind === 'alert')).toBe(true)
+    const page = await t.call('GET', `/search?q=${encodeURIComponent('香辣辣椒酱')}`)
+    expect(page.status).toBe(200)
+    expect(page.text.match(/<li class="card hit-/g)).toHaveLength(1)
+    expect(page.text).toContain(`href="/alerts/${hit?.alertId}"`)
+    expect(page.text).toContain('1.8mg/kg')
+    expect(page.text).toContain('不得检出')
   })
 
   it('the announcement pages and statistics read the real data; the home page lists the latest', async () => {
