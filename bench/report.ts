@@ -70,8 +70,10 @@ function activationSection(a: ActivationResult): string {
     '## 1. Activation (PostgreSQL)',
     '',
     `${stepNote}: ${a.steps} × ${a.districts} districts = ${a.tasksPerActivation} tasks and ` +
-      `${a.tasksPerActivation + 1} events per activation, in one transaction. ${a.iterations} activations each ` +
-      'way, one at a time, interleaved in rotating order after a warm-up so that table growth affects all alike.',
+      `${a.tasksPerActivation + 1} events per activation, in one transaction; the app also issues the public ` +
+      'notice as an alert (its CAP content, a row and an `alert.issued` event), which the raw ways do not. ' +
+      `${a.iterations} activations each way, one at a time, interleaved in rotating order after a warm-up so ` +
+      'that table growth affects all alike.',
     '',
     table(
       ['way', 'round trips', 'median ms', 'p99 ms', 'median ÷ baseline', 'p99 ÷ baseline'],
