@@ -3,6 +3,7 @@ import type { TaskRow } from '../tasks/tasks.repo.js'
 import { LevelBadge } from '../web/components.js'
 import { type Lang, localTime, type Text, tr } from '../web/i18n.js'
 import { Layout, Problems } from './layout.js'
+import { type OverdueRetailer, OverdueRetailers } from './overdue-retailers.js'
 import { CSRF_FIELD } from './session-auth.js'
 import { Countdown, deadlineOf, FigureInputs, isOpen, StatusChip } from './task-view.js'
 
@@ -22,7 +23,13 @@ export interface ListedTask {
 }
 
 /** A district officer's tasks: open ones first, most urgent deadline first, each a big tappable card. */
-export function TaskListPage(p: { shell: Shell; open: ListedTask[]; done: ListedTask[]; now: Date }) {
+export function TaskListPage(p: {
+  shell: Shell
+  open: ListedTask[]
+  done: ListedTask[]
+  now: Date
+  overdueRetailers: OverdueRetailer[]
+}) {
   const { lang } = p.shell
   const card = ({ task: t, title }: ListedTask) => {
     const d = deadlineOf(t)
@@ -64,6 +71,7 @@ export function TaskListPage(p: { shell: Shell; open: ListedTask[]; done: Listed
       ) : (
         <ul class="tasks">{p.open.map(card)}</ul>
       )}
+      <OverdueRetailers retailers={p.overdueRetailers} lang={lang} />
       {p.done.length > 0 ? (
         <>
           <h2>{tr(lang, { zh: '已结束', en: 'Finished' })}</h2>
