@@ -33,23 +33,27 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
   const started = performance.now()
   const now = deps.clock.now()
   let rq = deps.db
-    .selectFrom('retailers')
-    .select(['id', 'name_zh', 'name_en', 'district_code', 'address'])
-    .orderBy('id')
+    .selectFrom('retailers as r')
+    .leftJoin('boards as b', 'b.retailer_id', 'r.id')
+    .select(['r.id', 'r.name_zh', 'r.name_en', 'r.district_code', 'r.address', 'b.input_hash'])
+    .orderBy('r.id')
   if ('districts' in scope)
-    rq = rq.where('district_code', 'in', scope.districts.length ? scope.districts : [''])
-  if ('retailers' in scope) rq = rq.where('id', 'in', scope.retailers.length ? scope.retailers : [''])
-  const retailers = await rq.execute()
-  if (retailers.length === 0) return { boards: 0, changed: 0, ms: performance.now() - started }
-  const ids = 'all' in scope ? undefined : retailers.map((r) => r.id)
+    rq = rq.where('r.district_code', 'in', scope.districts.length ? scope.districts : [''])
+  if ('retailers' in scope) rq = rq.where('r.id', 'in', scope.retailers.length ? scope.retailers : [''])
+  // The retailers with their stored hashes in one read, alongside the shared inputs (only a district scope
+  // needs its retailers' ids before it can read their samples).
+  const listed = rq.execute()
+  const ids =
+    'all' in scope ? undefined : 'retailers' in scope ? scope.retailers : (await listed).map((r) => r.id)
   const quarter = quarterOf(now, deps.config.TZ)
-  const [failing, notices, rate, own, current] = await Promise.all([
+  const [retailers, failing, notices, rate, own] = await Promise.all([
+    listed,
     failingProducts(deps.db, now),
     activeNotices(deps.db),
     cityPassRate(deps.db, quarter.from),
     ownSamples(deps.db, ids),
-    storedHashes(deps.db, ids),
   ])
+  if (retailers.length === 0) return { boards: 0, changed: 0, ms: performance.now() - started }
   const passRate = { quarter: quarter.label, ...rate }
   const sharedHash = sha(JSON.stringify([failing, passRate]))
   const noticesOf = new Map<string, { list: Notice[]; hash: string }>()
@@ -74,7 +78,7 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
     const hash = sha(
       `${sharedHash}|${dn.hash}|${r.id}\u0000${r.name_zh}\u0000${r.name_en ?? ''}\u0000${r.district_code}\u0000${r.address ?? ''}|${mine.length ? JSON.stringify(mine) : ''}`,
     )
-    if (current.get(r.id) === hash) continue
+    if (r.input_hash === hash) continue
     const retailer: BoardRetailer = {
       id: r.id,
       name: r.name_zh,
@@ -88,14 +92,6 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
   await writeChanged(deps, now, changed)
   await touch(deps, now, scope, ids)
   return { boards: retailers.length, changed: changed.length, ms: performance.now() - started }
-}
-
-/** The stored input hash of each board: all the compare step needs (one narrow query). */
-async function storedHashes(db: Kysely<DB>, ids?: string[]) {
-  let q = db.selectFrom('boards').select(['retailer_id', 'input_hash'])
-  if (ids) q = q.where('retailer_id', 'in', ids.length ? ids : [''])
-  const rows = await q.execute()
-  return new Map(rows.map((r) => [r.retailer_id, r.input_hash]))
 }
 
 async function currentBoards(db: Kysely<DB>, ids?: string[]) {
@@ -137,47 +133,38 @@ async function writeChanged(
           return { c, version, failingIds, added, unconfirmedSince }
         })
       if (rows.length === 0) return
-      await trx
-        .insertInto('boards')
-        .values(
-          rows.map((r) => ({
-            retailer_id: r.c.retailer.id,
-            version: r.version,
-            input_hash: r.c.hash,
-            refreshed_at: now,
-            changed_at: now,
-            content: JSON.stringify(r.c.content),
-            failing_ids: r.failingIds,
-            unconfirmed_since: r.unconfirmedSince,
-            unconfirmed_version: r.unconfirmedSince ? r.version : null,
-          })),
+      // One statement, one parameter: the chunk as a JSON array read once by the server, each board's content
+      // going into its version and its current row as the same parsed jsonb (two multi-row inserts with a
+      // parameter per value had the driver escape and the server parse every content twice).
+      const payload = JSON.stringify(
+        rows.map((r) => [
+          r.c.retailer.id,
+          r.version,
+          r.c.hash,
+          r.c.content,
+          r.failingIds,
+          r.unconfirmedSince?.toISOString() ?? null,
+          r.added,
+        ]),
+      )
+      await sql`with r as (
+          select j->>0 as retailer_id, (j->>1)::int as version, j->>2 as input_hash, j->3 as content,
+            array(select jsonb_array_elements_text(j->4)) as failing_ids,
+            (j->>5)::timestamptz as unconfirmed_since, (j->>6)::int as added
+          from jsonb_array_elements(${payload}::jsonb) j
+        ), v as (
+          insert into board_versions (retailer_id, version, input_hash, content, added_failing, created_at)
+          select retailer_id, version, input_hash, content, added, ${now} from r
         )
-        .onConflict((oc) =>
-          oc.column('retailer_id').doUpdateSet((eb) => ({
-            version: eb.ref('excluded.version'),
-            input_hash: eb.ref('excluded.input_hash'),
-            refreshed_at: eb.ref('excluded.refreshed_at'),
-            changed_at: eb.ref('excluded.changed_at'),
-            content: eb.ref('excluded.content'),
-            failing_ids: eb.ref('excluded.failing_ids'),
-            unconfirmed_since: eb.ref('excluded.unconfirmed_since'),
-            unconfirmed_version: eb.ref('excluded.unconfirmed_version'),
-          })),
-        )
-        .execute()
-      await trx
-        .insertInto('board_versions')
-        .values(
-          rows.map((r) => ({
-            retailer_id: r.c.retailer.id,
-            version: r.version,
-            input_hash: r.c.hash,
-            content: JSON.stringify(r.c.content),
-            added_failing: r.added,
-            created_at: now,
-          })),
-        )
-        .execute()
+        insert into boards (retailer_id, version, input_hash, refreshed_at, changed_at, content, failing_ids,
+          unconfirmed_since, unconfirmed_version)
+        select retailer_id, version, input_hash, ${now}, ${now}, content, failing_ids, unconfirmed_since,
+          case when unconfirmed_since is null then null else version end
+        from r
+        on conflict (retailer_id) do update set version = excluded.version, input_hash = excluded.input_hash,
+          refreshed_at = excluded.refreshed_at, changed_at = excluded.changed_at, content = excluded.content,
+          failing_ids = excluded.failing_ids, unconfirmed_since = excluded.unconfirmed_since,
+          unconfirmed_version = excluded.unconfirmed_version`.execute(trx)
       const old = rows.filter((r) => r.version > BOARD_VERSIONS_KEPT)
       if (old.length > 0)
         await sql`delete from board_versions v using unnest(${old.map((r) => r.c.retailer.id)}::text[],
