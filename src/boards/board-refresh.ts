@@ -69,7 +69,7 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
     return n
   }
   const districtName = nameOf(deps)
-  const changed: { retailer: BoardRetailer; hash: string; content: BoardContent }[] = []
+  const changed: Changed[] = []
   for (const r of retailers) {
     const mine = own.get(r.id) ?? []
     const dn = districtNotices(r.district_code)
@@ -87,7 +87,7 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
       districtName: districtName(r.district_code),
       address: r.address,
     }
-    changed.push({ retailer, hash, content: boardContent(retailer, dn.list, failing, mine, passRate) })
+    changed.push({ id: r.id, hash, build: () => boardContent(retailer, dn.list, failing, mine, passRate) })
   }
   await writeChanged(deps, now, changed)
   await touch(deps, now, scope, ids)
@@ -103,11 +103,14 @@ async function currentBoards(db: Kysely<DB>, ids?: string[]) {
   return new Map(rows.map((r) => [r.retailer_id, r]))
 }
 
-async function writeChanged(
-  deps: Deps,
-  now: Date,
-  changed: { retailer: BoardRetailer; hash: string; content: BoardContent }[],
-) {
+/** A board whose inputs changed: its content is built only when its chunk is written, so memory holds one chunk. */
+interface Changed {
+  id: string
+  hash: string
+  build: () => BoardContent
+}
+
+async function writeChanged(deps: Deps, now: Date, changed: Changed[]) {
   for (let i = 0; i < changed.length; i += CHUNK) {
     await deps.db.transaction().execute(async (trx) => {
       // Instances refresh on the same events: one at a time writes, and re-reads what it builds on, so a
@@ -116,21 +119,22 @@ async function writeChanged(
       const slice = changed.slice(i, i + CHUNK)
       const fresh = await currentBoards(
         trx,
-        slice.map((c) => c.retailer.id),
+        slice.map((c) => c.id),
       )
       const rows = slice
-        .filter((c) => fresh.get(c.retailer.id)?.input_hash !== c.hash)
+        .filter((c) => fresh.get(c.id)?.input_hash !== c.hash)
         .map((c) => {
-          const prev = fresh.get(c.retailer.id)
+          const prev = fresh.get(c.id)
+          const content = c.build()
           const version = (prev?.version ?? 0) + 1
-          const failingIds = c.content.failingProducts.filter((p) => p.atThisRetailer).map((p) => p.sampleId)
+          const failingIds = content.failingProducts.filter((p) => p.atThisRetailer).map((p) => p.sampleId)
           const before = new Set(prev?.failing_ids ?? [])
           const added = failingIds.filter((id) => !before.has(id)).length
           // A version that adds failing products sampled here awaits the retailer's confirmation (企业自律);
           // while one waits, a newer version moves what must be confirmed but not since when.
           const waiting = prev?.unconfirmed_since ?? null
           const unconfirmedSince = added > 0 ? (waiting ?? now) : waiting
-          return { c, version, failingIds, added, unconfirmedSince }
+          return { c, content, version, failingIds, added, unconfirmedSince }
         })
       if (rows.length === 0) return
       // One statement, one parameter: the chunk as a JSON array read once by the server, each board's content
@@ -138,10 +142,10 @@ async function writeChanged(
       // parameter per value had the driver escape and the server parse every content twice).
       const payload = JSON.stringify(
         rows.map((r) => [
-          r.c.retailer.id,
+          r.c.id,
           r.version,
           r.c.hash,
-          r.c.content,
+          r.content,
           r.failingIds,
           r.unconfirmedSince?.toISOString() ?? null,
           r.added,
@@ -167,7 +171,7 @@ async function writeChanged(
           unconfirmed_version = excluded.unconfirmed_version`.execute(trx)
       const old = rows.filter((r) => r.version > BOARD_VERSIONS_KEPT)
       if (old.length > 0)
-        await sql`delete from board_versions v using unnest(${old.map((r) => r.c.retailer.id)}::text[],
+        await sql`delete from board_versions v using unnest(${old.map((r) => r.c.id)}::text[],
           ${old.map((r) => r.version - BOARD_VERSIONS_KEPT)}::int[]) as o(rid, upto)
           where v.retailer_id = o.rid and v.version <= o.upto`.execute(trx)
     })
