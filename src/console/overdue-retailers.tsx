@@ -4,7 +4,7 @@ import { type Lang, localTime, tr } from '../web/i18n.js'
 export type OverdueRetailer = ReturnType<typeof unconfirmedView>
 
 /**
- * Beside a district's tasks: its retailers that have not confirmed their board (企业自律) for more than 24 h,
+ * Above a district's tasks, one line each: its retailers that have not confirmed their board (企业自律) for more than 24 h,
  * longest waiting first, each linked to the board they are to confirm. Nothing shows when there are none.
  */
 export function OverdueRetailers(p: { retailers: OverdueRetailer[]; lang: Lang }) {
@@ -19,19 +19,13 @@ export function OverdueRetailers(p: { retailers: OverdueRetailer[]; lang: Lang }
           en: 'Their board added failing products sampled there more than 24 h ago, not yet confirmed taken down.',
         })}
       </p>
-      <ul class="tasks">
+      <ul>
         {p.retailers.map((r) => (
-          <li>
-            <a class="task late" href={`/boards/${r.retailerId}`} id={`retailer-${r.retailerId}`}>
-              <span class="title">{r.name}</span>
-              <br />
-              <span class="meta">
-                {r.district} · {tr(lang, { zh: `第 ${r.version} 版`, en: `version ${r.version}` })}
-              </span>
-              <br />
-              {tr(lang, { zh: '未确认自', en: 'Unconfirmed since' })} {localTime(r.since, lang)} ·{' '}
-              {tr(lang, { zh: `已 ${r.hours} 小时`, en: `${r.hours} h` })}
-            </a>
+          <li id={`retailer-${r.retailerId}`}>
+            <a href={`/boards/${r.retailerId}`}>{r.name}</a> · {r.district} ·{' '}
+            {tr(lang, { zh: `第 ${r.version} 版`, en: `version ${r.version}` })} ·{' '}
+            {tr(lang, { zh: '未确认自', en: 'unconfirmed since' })} {localTime(r.since, lang)} ·{' '}
+            <strong>{tr(lang, { zh: `已 ${r.hours} 小时`, en: `${r.hours} h` })}</strong>
           </li>
         ))}
       </ul>

@@ -66,12 +66,12 @@ export function TaskListPage(p: {
       script
     >
       <h1>{tr(lang, { zh: '我的任务', en: 'My tasks' })}</h1>
+      <OverdueRetailers retailers={p.overdueRetailers} lang={lang} />
       {p.open.length === 0 ? (
         <p class="empty">{tr(lang, { zh: '暂无待办任务。', en: 'No open tasks.' })}</p>
       ) : (
         <ul class="tasks">{p.open.map(card)}</ul>
       )}
-      <OverdueRetailers retailers={p.overdueRetailers} lang={lang} />
       {p.done.length > 0 ? (
         <>
           <h2>{tr(lang, { zh: '已结束', en: 'Finished' })}</h2>
