@@ -3,7 +3,7 @@ import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { nameOf } from '../retailers/retailers.service.js'
 import { type BoardContent, type BoardRetailer, boardContent, quarterOf, sha } from './board-content.js'
-import { activeNotices, cityPassRate, failingProducts, type Notice, ownSamples } from './board-inputs.js'
+import { activeNotices, type Notice, ownSamples, publishedInputs } from './board-inputs.js'
 
 /** Versions kept per board; older ones are deleted as new ones are written. */
 export const BOARD_VERSIONS_KEPT = 20
@@ -46,11 +46,10 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
   const ids =
     'all' in scope ? undefined : 'retailers' in scope ? scope.retailers : (await listed).map((r) => r.id)
   const quarter = quarterOf(now, deps.config.TZ)
-  const [retailers, failing, notices, rate, own] = await Promise.all([
+  const [retailers, { failing, rate }, notices, own] = await Promise.all([
     listed,
-    failingProducts(deps.db, now),
+    publishedInputs(deps.db, now, quarter.from),
     activeNotices(deps.db),
-    cityPassRate(deps.db, quarter.from),
     ownSamples(deps.db, ids),
   ])
   if (retailers.length === 0) return { boards: 0, changed: 0, ms: performance.now() - started }
