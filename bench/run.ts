@@ -16,6 +16,7 @@ import { createLogger } from '../src/logger.js'
 import { createToken } from '../src/tokens/tokens.service.js'
 import { benchAcks } from './acks.bench.js'
 import { benchActivation } from './activation.bench.js'
+import { benchBoards, boardsSection } from './boards.bench.js'
 import { benchEscalation } from './escalation.bench.js'
 import { benchImport } from './import.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
@@ -30,16 +31,36 @@ const RESULTS = resolve(import.meta.dirname, 'RESULTS.md')
 const APP_POOL_SIZE = 10 // the app's default DB_POOL_SIZE, for the in-process app and the child server alike
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const ONLY_READS = process.argv.includes('--only=reads')
+const ONLY_BOARDS = process.argv.includes('--only=boards')
+/** Retailer counts of the boards section: `--boards=1000,10000` to choose (50,000 takes a few minutes). */
+const BOARD_SIZES = (process.argv.find((a) => a.startsWith('--boards='))?.slice(9) ?? '1000,10000,50000')
+  .split(',')
+  .map(Number)
+
+const SECTION = /<!-- ([\w-]+):start -->[\s\S]*?<!-- \1:end -->/g
 
 /**
- * What this run does not write, carried over when it rewrites the file: the sample import's section (its own
- * run) and hand-written notes on the per-request overhead work.
+ * What this run does not write, carried over when it rewrites the file: every marked section (`<!-- name:start
+ * -->` … `<!-- name:end -->`) whose name the new text does not hold — sections run alone (the sample import),
+ * earlier runs kept for their figures, and hand-written notes.
  */
-async function keptSections(current: string): Promise<string> {
-  const blocks = ['notes', 'import'].map(
-    (name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`).exec(current)?.[0],
+function keptSections(current: string, written: string): string {
+  const mine = new Set([...written.matchAll(SECTION)].map((m) => m[1]))
+  return [...current.matchAll(SECTION)]
+    .filter((m) => !mine.has(m[1]))
+    .map((m) => `\n${m[0]}\n`)
+    .join('')
+}
+
+/** A section run alone takes the place of its earlier text, or goes at the end; the rest is left as it is. */
+async function writeAlone(name: string, marked: string): Promise<void> {
+  const current = await readFile(RESULTS, 'utf8').catch(() => '')
+  const block = new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`)
+  await writeFile(
+    RESULTS,
+    block.test(current) ? current.replace(block, () => marked) : `${current}\n${marked}\n`,
   )
-  return blocks.map((b) => (b ? `\n${b}\n` : '')).join('')
+  process.stdout.write(`${marked}\n`)
 }
 
 /** Which code was measured: the commit, and whether src/ had uncommitted changes. */
@@ -80,10 +101,25 @@ async function main(): Promise<void> {
       await fn().catch((e: unknown) => log(`cleanup: ${String(e)}`))
   }
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)))
-  try {
-    const bench: BenchDatabase = await createBenchDatabase(
-      process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL,
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL
+  const boards = async (alone: boolean) => {
+    const before = os.loadavg()[0] ?? Number.NaN
+    const rows = await benchBoards({ sizes: BOARD_SIZES, serverUrl, log })
+    const how = alone ? 'This section alone: `npm run bench -- --only=boards`' : 'Part of the full run above'
+    return boardsSection(
+      rows,
+      `${how} at ${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'unknown'} · ${os.cpus().length} cores · ` +
+        `Node ${process.version} · 1-minute load average ${before.toFixed(1)} before this section, ` +
+        `${(os.loadavg()[0] ?? Number.NaN).toFixed(1)} after · code at ${source}.`,
     )
+  }
+  if (ONLY_BOARDS) {
+    log('8. retailer boards')
+    await writeAlone('boards', await boards(true))
+    return
+  }
+  try {
+    const bench: BenchDatabase = await createBenchDatabase(serverUrl)
     cleanups.push(() => bench.drop())
     log(`database ${bench.name} (PostgreSQL ${bench.serverVersion})`)
 
@@ -149,21 +185,12 @@ async function main(): Promise<void> {
     })
     await readServer.stop()
     if (ONLY_READS) {
-      const section = readSection(reads)
-      const current = await readFile(RESULTS, 'utf8').catch(() => '')
       const cpu = `${os.cpus()[0]?.model ?? 'unknown'} · ${os.cpus().length} cores`
       const stamp =
         `## 3. Public reads\n\nThis section alone: \`npm run bench -- --only=reads\` at ${startedAt.toISOString()} · ${cpu} · ` +
         `Node ${process.version} · PostgreSQL ${bench.serverVersion} · 1-minute load average ${loadBefore.toFixed(1)} ` +
         `before, ${(os.loadavg()[0] ?? Number.NaN).toFixed(1)} after · code at ${source}.`
-      const marked = section.replace('## 3. Public reads', stamp)
-      await writeFile(
-        RESULTS,
-        current.includes('<!-- reads:start -->')
-          ? current.replace(/<!-- reads:start -->[\s\S]*<!-- reads:end -->/, marked)
-          : `${current}\n${marked}\n`,
-      )
-      process.stdout.write(`${marked}\n`)
+      await writeAlone('reads', readSection(reads).replace('## 3. Public reads', stamp))
       return
     }
 
@@ -225,6 +252,8 @@ async function main(): Promise<void> {
     const sampleImport = await benchImport({ deps, pool, rounds: 3, log })
     log('7. public search')
     const search = await benchSearch({ pool, env, samples: 100_000, log })
+    log('8. retailer boards')
+    const boardSection = await boards(false)
 
     const markdown = renderResults({
       info: {
@@ -243,9 +272,10 @@ async function main(): Promise<void> {
       live,
       sampleImport,
       search,
+      boards: boardSection,
     })
     const current = await readFile(RESULTS, 'utf8').catch(() => '')
-    await writeFile(RESULTS, `${markdown}${await keptSections(current)}`)
+    await writeFile(RESULTS, `${markdown}${keptSections(current, markdown)}`)
     process.stdout.write(`${markdown}\n`)
     log(`wrote ${RESULTS}`)
   } finally {

@@ -7,6 +7,7 @@ import { boardRoutes } from './boards/boards.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
+import { districtOverdueRoutes } from './districts/district-overdue.routes.js'
 import { districtRoutes } from './districts/districts.routes.js'
 import { AppError } from './domain/errors.js'
 import { streamRoutes } from './events/stream.routes.js'
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   // retailer boards (issue 10)
   app.route(API_PREFIX, retailerRoutes(deps))
   app.route(API_PREFIX, boardRoutes(deps))
+  app.route(API_PREFIX, districtOverdueRoutes(deps))
   app.route('/', boardPageRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

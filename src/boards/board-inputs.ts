@@ -44,46 +44,126 @@ function standing(db: Kysely<DB>) {
     .where('a.exercise', '=', false)
 }
 
-/** Failing products of standing announcements published in the 90 days up to `now`, newest first. */
-export async function failingProducts(db: Kysely<DB>, now: Date): Promise<FailingProduct[]> {
-  const rows = await standing(db)
-    .innerJoin('announcement_samples as l', 'l.announcement_id', 'a.id')
-    .innerJoin('samples as s', 's.id', 'l.sample_id')
-    .select([
-      's.id',
-      's.no',
-      's.food_name',
-      's.brand',
-      's.batch',
-      's.producer_name',
-      's.unit_name',
-      's.district_code',
-      'a.number',
-      'a.published_at',
-      sql<
-        string[]
-      >`array(select i.name from sample_items i where i.sample_id = s.id and i.verdict = 'fail' order by i.position)`.as(
-        'items',
-      ),
+/** What one published announcement gives the boards: its samples' count, how many failed, and those. */
+interface Contribution {
+  samples: number
+  failed: number
+  failing: Omit<FailingProduct, 'announcement' | 'publishedAt'>[]
+}
+
+/**
+ * Contributions by announcement id, per database handle. A published announcement's samples, their verdicts
+ * and failing items never change (publication, correction and retraction change which announcements stand,
+ * not what an announcement holds), so each is read once: a refresh then reads only which announcements stand.
+ */
+const contributions = new WeakMap<Kysely<DB>, Map<string, Contribution>>()
+
+async function contributionsOf(db: Kysely<DB>, ids: string[]): Promise<Map<string, Contribution>> {
+  let known = contributions.get(db)
+  if (!known) {
+    known = new Map()
+    contributions.set(db, known)
+  }
+  const missing = ids.filter((id) => !known.has(id))
+  if (missing.length > 0) {
+    const [counts, failing] = await Promise.all([
+      db
+        .selectFrom('announcement_samples as l')
+        .innerJoin('samples as s', 's.id', 'l.sample_id')
+        .select([
+          'l.announcement_id',
+          sql<number>`count(*)::int`.as('n'),
+          sql<number>`count(*) filter (where s.verdict = 'fail')::int`.as('failed'),
+        ])
+        .where('l.announcement_id', 'in', missing)
+        .groupBy('l.announcement_id')
+        .execute(),
+      db
+        .selectFrom('announcement_samples as l')
+        .innerJoin('samples as s', 's.id', 'l.sample_id')
+        .select([
+          'l.announcement_id',
+          's.id',
+          's.no',
+          's.food_name',
+          's.brand',
+          's.batch',
+          's.producer_name',
+          's.unit_name',
+          's.district_code',
+          sql<
+            string[]
+          >`array(select i.name from sample_items i where i.sample_id = s.id and i.verdict = 'fail' order by i.position)`.as(
+            'items',
+          ),
+        ])
+        .where('l.announcement_id', 'in', missing)
+        .where('s.verdict', '=', 'fail')
+        .orderBy('s.no')
+        .execute(),
     ])
-    .where('s.verdict', '=', 'fail')
-    .where('a.published_at', '>=', new Date(now.getTime() - 90 * DAY))
+    for (const id of missing) known.set(id, { samples: 0, failed: 0, failing: [] })
+    for (const c of counts) {
+      const k = known.get(c.announcement_id)
+      if (k) {
+        k.samples = c.n
+        k.failed = c.failed
+      }
+    }
+    for (const r of failing)
+      known.get(r.announcement_id)?.failing.push({
+        sampleId: r.id,
+        sampleNo: r.no,
+        product: r.food_name,
+        brand: r.brand,
+        batch: r.batch,
+        producer: r.producer_name,
+        unit: r.unit_name,
+        district: r.district_code,
+        failingItems: r.items,
+      })
+  }
+  return known
+}
+
+/**
+ * From the standing announcements: the failing products of those published in the 90 days up to `now`
+ * (newest first), and the pass rate of the samples of those published since `quarterFrom` (percent, two
+ * decimals).
+ */
+export async function publishedInputs(db: Kysely<DB>, now: Date, quarterFrom: Date) {
+  const failingFrom = new Date(now.getTime() - 90 * DAY)
+  const since = failingFrom < quarterFrom ? failingFrom : quarterFrom
+  const standingRows = await standing(db)
+    .select(['a.id', 'a.number', 'a.published_at'])
+    .where('a.published_at', '>=', since)
     .orderBy('a.published_at', 'desc')
-    .orderBy('s.no')
+    .orderBy('a.id')
     .execute()
-  return rows.map((r) => ({
-    sampleId: r.id,
-    sampleNo: r.no,
-    product: r.food_name,
-    brand: r.brand,
-    batch: r.batch,
-    producer: r.producer_name,
-    unit: r.unit_name,
-    district: r.district_code,
-    failingItems: r.items,
-    announcement: r.number,
-    publishedAt: new Date(r.published_at as Date).toISOString(),
-  }))
+  const known = await contributionsOf(
+    db,
+    standingRows.map((a) => a.id),
+  )
+  const failing: FailingProduct[] = []
+  let n = 0
+  let failed = 0
+  for (const a of standingRows) {
+    const c = known.get(a.id)
+    const at = new Date(a.published_at as Date)
+    if (!c) continue
+    if (at >= quarterFrom) {
+      n += c.samples
+      failed += c.failed
+    }
+    if (at >= failingFrom)
+      for (const f of c.failing) failing.push({ ...f, announcement: a.number, publishedAt: at.toISOString() })
+  }
+  // Newest first, then by sample number across announcements published at the same instant.
+  failing.sort((x, y) => y.publishedAt.localeCompare(x.publishedAt) || x.sampleNo.localeCompare(y.sampleNo))
+  return {
+    failing,
+    rate: { samples: n, failed, passRate: n === 0 ? null : Math.round(((n - failed) / n) * 10_000) / 100 },
+  }
 }
 
 /** Active, real (not exercise) alerts, each with the districts it covers (empty: the whole city). */
@@ -110,22 +190,6 @@ export async function activeNotices(db: Kysely<DB>): Promise<{ districts: string
       },
     }
   })
-}
-
-/** Pass rate of samples in standing announcements published since `from` (percent, two decimals). */
-export async function cityPassRate(db: Kysely<DB>, from: Date) {
-  const r = await standing(db)
-    .innerJoin('announcement_samples as l', 'l.announcement_id', 'a.id')
-    .innerJoin('samples as s', 's.id', 'l.sample_id')
-    .select([
-      sql<number>`count(*)::int`.as('n'),
-      sql<number>`count(*) filter (where s.verdict = 'fail')::int`.as('failed'),
-    ])
-    .where('a.published_at', '>=', from)
-    .executeTakeFirst()
-  const n = Number(r?.n ?? 0)
-  const failed = Number(r?.failed ?? 0)
-  return { samples: n, failed, passRate: n === 0 ? null : Math.round(((n - failed) / n) * 10_000) / 100 }
 }
 
 /** The published samples taken at each of `retailerIds` (all retailers when omitted), newest first. */

@@ -3,7 +3,7 @@ import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { nameOf } from '../retailers/retailers.service.js'
 import { type BoardContent, type BoardRetailer, boardContent, quarterOf, sha } from './board-content.js'
-import { activeNotices, cityPassRate, failingProducts, type Notice, ownSamples } from './board-inputs.js'
+import { activeNotices, type Notice, ownSamples, publishedInputs } from './board-inputs.js'
 
 /** Versions kept per board; older ones are deleted as new ones are written. */
 export const BOARD_VERSIONS_KEPT = 20
@@ -33,23 +33,26 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
   const started = performance.now()
   const now = deps.clock.now()
   let rq = deps.db
-    .selectFrom('retailers')
-    .select(['id', 'name_zh', 'name_en', 'district_code', 'address'])
-    .orderBy('id')
+    .selectFrom('retailers as r')
+    .leftJoin('boards as b', 'b.retailer_id', 'r.id')
+    .select(['r.id', 'r.name_zh', 'r.name_en', 'r.district_code', 'r.address', 'b.input_hash'])
+    .orderBy('r.id')
   if ('districts' in scope)
-    rq = rq.where('district_code', 'in', scope.districts.length ? scope.districts : [''])
-  if ('retailers' in scope) rq = rq.where('id', 'in', scope.retailers.length ? scope.retailers : [''])
-  const retailers = await rq.execute()
-  if (retailers.length === 0) return { boards: 0, changed: 0, ms: performance.now() - started }
-  const ids = 'all' in scope ? undefined : retailers.map((r) => r.id)
+    rq = rq.where('r.district_code', 'in', scope.districts.length ? scope.districts : [''])
+  if ('retailers' in scope) rq = rq.where('r.id', 'in', scope.retailers.length ? scope.retailers : [''])
+  // The retailers with their stored hashes in one read, alongside the shared inputs (only a district scope
+  // needs its retailers' ids before it can read their samples).
+  const listed = rq.execute()
+  const ids =
+    'all' in scope ? undefined : 'retailers' in scope ? scope.retailers : (await listed).map((r) => r.id)
   const quarter = quarterOf(now, deps.config.TZ)
-  const [failing, notices, rate, own, current] = await Promise.all([
-    failingProducts(deps.db, now),
+  const [retailers, { failing, rate }, notices, own] = await Promise.all([
+    listed,
+    publishedInputs(deps.db, now, quarter.from),
     activeNotices(deps.db),
-    cityPassRate(deps.db, quarter.from),
     ownSamples(deps.db, ids),
-    storedHashes(deps.db, ids),
   ])
+  if (retailers.length === 0) return { boards: 0, changed: 0, ms: performance.now() - started }
   const passRate = { quarter: quarter.label, ...rate }
   const sharedHash = sha(JSON.stringify([failing, passRate]))
   const noticesOf = new Map<string, { list: Notice[]; hash: string }>()
@@ -65,7 +68,7 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
     return n
   }
   const districtName = nameOf(deps)
-  const changed: { retailer: BoardRetailer; hash: string; content: BoardContent }[] = []
+  const changed: Changed[] = []
   for (const r of retailers) {
     const mine = own.get(r.id) ?? []
     const dn = districtNotices(r.district_code)
@@ -74,7 +77,7 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
     const hash = sha(
       `${sharedHash}|${dn.hash}|${r.id}\u0000${r.name_zh}\u0000${r.name_en ?? ''}\u0000${r.district_code}\u0000${r.address ?? ''}|${mine.length ? JSON.stringify(mine) : ''}`,
     )
-    if (current.get(r.id) === hash) continue
+    if (r.input_hash === hash) continue
     const retailer: BoardRetailer = {
       id: r.id,
       name: r.name_zh,
@@ -83,19 +86,11 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
       districtName: districtName(r.district_code),
       address: r.address,
     }
-    changed.push({ retailer, hash, content: boardContent(retailer, dn.list, failing, mine, passRate) })
+    changed.push({ id: r.id, hash, build: () => boardContent(retailer, dn.list, failing, mine, passRate) })
   }
   await writeChanged(deps, now, changed)
   await touch(deps, now, scope, ids)
   return { boards: retailers.length, changed: changed.length, ms: performance.now() - started }
-}
-
-/** The stored input hash of each board: all the compare step needs (one narrow query). */
-async function storedHashes(db: Kysely<DB>, ids?: string[]) {
-  let q = db.selectFrom('boards').select(['retailer_id', 'input_hash'])
-  if (ids) q = q.where('retailer_id', 'in', ids.length ? ids : [''])
-  const rows = await q.execute()
-  return new Map(rows.map((r) => [r.retailer_id, r.input_hash]))
 }
 
 async function currentBoards(db: Kysely<DB>, ids?: string[]) {
@@ -107,11 +102,14 @@ async function currentBoards(db: Kysely<DB>, ids?: string[]) {
   return new Map(rows.map((r) => [r.retailer_id, r]))
 }
 
-async function writeChanged(
-  deps: Deps,
-  now: Date,
-  changed: { retailer: BoardRetailer; hash: string; content: BoardContent }[],
-) {
+/** A board whose inputs changed: its content is built only when its chunk is written, so memory holds one chunk. */
+interface Changed {
+  id: string
+  hash: string
+  build: () => BoardContent
+}
+
+async function writeChanged(deps: Deps, now: Date, changed: Changed[]) {
   for (let i = 0; i < changed.length; i += CHUNK) {
     await deps.db.transaction().execute(async (trx) => {
       // Instances refresh on the same events: one at a time writes, and re-reads what it builds on, so a
@@ -120,67 +118,59 @@ async function writeChanged(
       const slice = changed.slice(i, i + CHUNK)
       const fresh = await currentBoards(
         trx,
-        slice.map((c) => c.retailer.id),
+        slice.map((c) => c.id),
       )
       const rows = slice
-        .filter((c) => fresh.get(c.retailer.id)?.input_hash !== c.hash)
+        .filter((c) => fresh.get(c.id)?.input_hash !== c.hash)
         .map((c) => {
-          const prev = fresh.get(c.retailer.id)
+          const prev = fresh.get(c.id)
+          const content = c.build()
           const version = (prev?.version ?? 0) + 1
-          const failingIds = c.content.failingProducts.filter((p) => p.atThisRetailer).map((p) => p.sampleId)
+          const failingIds = content.failingProducts.filter((p) => p.atThisRetailer).map((p) => p.sampleId)
           const before = new Set(prev?.failing_ids ?? [])
           const added = failingIds.filter((id) => !before.has(id)).length
           // A version that adds failing products sampled here awaits the retailer's confirmation (企业自律);
           // while one waits, a newer version moves what must be confirmed but not since when.
           const waiting = prev?.unconfirmed_since ?? null
           const unconfirmedSince = added > 0 ? (waiting ?? now) : waiting
-          return { c, version, failingIds, added, unconfirmedSince }
+          return { c, content, version, failingIds, added, unconfirmedSince }
         })
       if (rows.length === 0) return
-      await trx
-        .insertInto('boards')
-        .values(
-          rows.map((r) => ({
-            retailer_id: r.c.retailer.id,
-            version: r.version,
-            input_hash: r.c.hash,
-            refreshed_at: now,
-            changed_at: now,
-            content: JSON.stringify(r.c.content),
-            failing_ids: r.failingIds,
-            unconfirmed_since: r.unconfirmedSince,
-            unconfirmed_version: r.unconfirmedSince ? r.version : null,
-          })),
+      // One statement, one parameter: the chunk as a JSON array read once by the server, each board's content
+      // going into its version and its current row as the same parsed jsonb (two multi-row inserts with a
+      // parameter per value had the driver escape and the server parse every content twice).
+      const payload = JSON.stringify(
+        rows.map((r) => [
+          r.c.id,
+          r.version,
+          r.c.hash,
+          r.content,
+          r.failingIds,
+          r.unconfirmedSince?.toISOString() ?? null,
+          r.added,
+        ]),
+      )
+      await sql`with r as (
+          select j->>0 as retailer_id, (j->>1)::int as version, j->>2 as input_hash, j->3 as content,
+            array(select jsonb_array_elements_text(j->4)) as failing_ids,
+            (j->>5)::timestamptz as unconfirmed_since, (j->>6)::int as added
+          from jsonb_array_elements(${payload}::jsonb) j
+        ), v as (
+          insert into board_versions (retailer_id, version, input_hash, content, added_failing, created_at)
+          select retailer_id, version, input_hash, content, added, ${now} from r
         )
-        .onConflict((oc) =>
-          oc.column('retailer_id').doUpdateSet((eb) => ({
-            version: eb.ref('excluded.version'),
-            input_hash: eb.ref('excluded.input_hash'),
-            refreshed_at: eb.ref('excluded.refreshed_at'),
-            changed_at: eb.ref('excluded.changed_at'),
-            content: eb.ref('excluded.content'),
-            failing_ids: eb.ref('excluded.failing_ids'),
-            unconfirmed_since: eb.ref('excluded.unconfirmed_since'),
-            unconfirmed_version: eb.ref('excluded.unconfirmed_version'),
-          })),
-        )
-        .execute()
-      await trx
-        .insertInto('board_versions')
-        .values(
-          rows.map((r) => ({
-            retailer_id: r.c.retailer.id,
-            version: r.version,
-            input_hash: r.c.hash,
-            content: JSON.stringify(r.c.content),
-            added_failing: r.added,
-            created_at: now,
-          })),
-        )
-        .execute()
+        insert into boards (retailer_id, version, input_hash, refreshed_at, changed_at, content, failing_ids,
+          unconfirmed_since, unconfirmed_version)
+        select retailer_id, version, input_hash, ${now}, ${now}, content, failing_ids, unconfirmed_since,
+          case when unconfirmed_since is null then null else version end
+        from r
+        on conflict (retailer_id) do update set version = excluded.version, input_hash = excluded.input_hash,
+          refreshed_at = excluded.refreshed_at, changed_at = excluded.changed_at, content = excluded.content,
+          failing_ids = excluded.failing_ids, unconfirmed_since = excluded.unconfirmed_since,
+          unconfirmed_version = excluded.unconfirmed_version`.execute(trx)
       const old = rows.filter((r) => r.version > BOARD_VERSIONS_KEPT)
       if (old.length > 0)
-        await sql`delete from board_versions v using unnest(${old.map((r) => r.c.retailer.id)}::text[],
+        await sql`delete from board_versions v using unnest(${old.map((r) => r.c.id)}::text[],
           ${old.map((r) => r.version - BOARD_VERSIONS_KEPT)}::int[]) as o(rid, upto)
           where v.retailer_id = o.rid and v.version <= o.upto`.execute(trx)
     })

@@ -127,6 +127,37 @@ export async function confirmBoard(deps: Deps, ctx: RequestContext, retailerId: 
   })
 }
 
+/** Unconfirmed boards, longest waiting first, in `district` when given (rows for `unconfirmedView`). */
+export function unconfirmedQuery(deps: Pick<Deps, 'db'>, district?: string) {
+  let query = deps.db
+    .selectFrom('boards as b')
+    .innerJoin('retailers as r', 'r.id', 'b.retailer_id')
+    .select(['b.retailer_id', 'r.name_zh', 'r.district_code', 'b.version', 'b.unconfirmed_since'])
+    .where('b.unconfirmed_since', 'is not', null)
+    .orderBy('b.unconfirmed_since')
+    .orderBy('b.retailer_id')
+  if (district) query = query.where('r.district_code', '=', district)
+  return query
+}
+
+/** When a retailer unconfirmed since `since` becomes overdue on its district's list. */
+export const overdueAt = (since: Date) => new Date(since.getTime() + CONFIRM_WITHIN_HOURS * 3_600_000)
+
+type UnconfirmedRow = Awaited<ReturnType<ReturnType<typeof unconfirmedQuery>['execute']>>[number]
+
+export function unconfirmedView(r: UnconfirmedRow, now: Date) {
+  const since = new Date(r.unconfirmed_since as Date)
+  return {
+    retailerId: r.retailer_id,
+    name: r.name_zh,
+    district: r.district_code,
+    version: r.version,
+    since: since.toISOString(),
+    hours: Math.round((now.getTime() - since.getTime()) / 360_000) / 10,
+    overdue: overdueAt(since) < now,
+  }
+}
+
 /** Retailers whose board awaits confirmation, longest waiting first; a district sees its own only. */
 export async function unconfirmedBoards(
   deps: Deps,
@@ -141,18 +172,9 @@ export async function unconfirmedBoards(
   const scope = districtScopeOf(ctx)
   if (scope !== undefined && q.district !== undefined && q.district !== scope)
     throw forbidden({ zh: '区县只能查看本辖区', en: 'A district sees its own district only' })
-  const district = scope ?? q.district
   const now = deps.clock.now()
   const limitAt = new Date(now.getTime() - CONFIRM_WITHIN_HOURS * 3_600_000)
-  let query = deps.db
-    .selectFrom('boards as b')
-    .innerJoin('retailers as r', 'r.id', 'b.retailer_id')
-    .select(['b.retailer_id', 'r.name_zh', 'r.district_code', 'b.version', 'b.unconfirmed_since'])
-    .where('b.unconfirmed_since', 'is not', null)
-    .orderBy('b.unconfirmed_since')
-    .orderBy('b.retailer_id')
-    .limit(q.limit + 1)
-  if (district) query = query.where('r.district_code', '=', district)
+  let query = unconfirmedQuery(deps, scope ?? q.district).limit(q.limit + 1)
   if (q.overdue === 'true') query = query.where('b.unconfirmed_since', '<', limitAt)
   if (q.overdue === 'false') query = query.where('b.unconfirmed_since', '>=', limitAt)
   if (q.cursor) {
@@ -163,18 +185,6 @@ export async function unconfirmedBoards(
     rows,
     q.limit,
     (r) => [iso(r.unconfirmed_since as Date), r.retailer_id],
-    (r) => {
-      const since = new Date(r.unconfirmed_since as Date)
-      const hours = Math.round((now.getTime() - since.getTime()) / 360_000) / 10
-      return {
-        retailerId: r.retailer_id,
-        name: r.name_zh,
-        district: r.district_code,
-        version: r.version,
-        since: since.toISOString(),
-        hours,
-        overdue: since < limitAt,
-      }
-    },
+    (r) => unconfirmedView(r, now),
   )
 }

@@ -3,6 +3,7 @@ import type { TaskRow } from '../tasks/tasks.repo.js'
 import { LevelBadge } from '../web/components.js'
 import { type Lang, localTime, type Text, tr } from '../web/i18n.js'
 import { Layout, Problems } from './layout.js'
+import { type OverdueRetailer, OverdueRetailers } from './overdue-retailers.js'
 import { CSRF_FIELD } from './session-auth.js'
 import { Countdown, deadlineOf, FigureInputs, isOpen, StatusChip } from './task-view.js'
 
@@ -22,7 +23,13 @@ export interface ListedTask {
 }
 
 /** A district officer's tasks: open ones first, most urgent deadline first, each a big tappable card. */
-export function TaskListPage(p: { shell: Shell; open: ListedTask[]; done: ListedTask[]; now: Date }) {
+export function TaskListPage(p: {
+  shell: Shell
+  open: ListedTask[]
+  done: ListedTask[]
+  now: Date
+  overdueRetailers: OverdueRetailer[]
+}) {
   const { lang } = p.shell
   const card = ({ task: t, title }: ListedTask) => {
     const d = deadlineOf(t)
@@ -59,6 +66,7 @@ export function TaskListPage(p: { shell: Shell; open: ListedTask[]; done: Listed
       script
     >
       <h1>{tr(lang, { zh: '我的任务', en: 'My tasks' })}</h1>
+      <OverdueRetailers retailers={p.overdueRetailers} lang={lang} />
       {p.open.length === 0 ? (
         <p class="empty">{tr(lang, { zh: '暂无待办任务。', en: 'No open tasks.' })}</p>
       ) : (

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono'
+import { unconfirmedBoards } from '../boards/boards.service.js'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
 import { AppError, type ProblemIssue } from '../domain/errors.js'
@@ -52,7 +53,11 @@ export function consoleTaskRoutes(deps: AppDeps) {
 
   app.get('/console/tasks', async (c) => {
     const ctx = ctxOf(c)
-    const page = await listTasksFor(deps, ctx, { limit: 500 })
+    const [page, retailers] = await Promise.all([
+      listTasksFor(deps, ctx, { limit: 500 }),
+      // The district's overdue list holds its retailers unconfirmed past 24 h too (issue 10).
+      unconfirmedBoards(deps, ctx, { limit: 100, overdue: 'true' }),
+    ])
     const now = deps.clock.now()
     const titles = new Map<string, Awaited<ReturnType<typeof deps.playbooks.pinned>>>()
     const listed: ListedTask[] = []
@@ -71,7 +76,15 @@ export function consoleTaskRoutes(deps: AppDeps) {
       .filter((l) => !isOpen(l.task.status))
       .sort((a, b) => b.task.updated_at.getTime() - a.task.updated_at.getTime())
       .slice(0, 20)
-    return c.html(<TaskListPage shell={shellOf(c)} open={open} done={done} now={now} />)
+    return c.html(
+      <TaskListPage
+        shell={shellOf(c)}
+        open={open}
+        done={done}
+        now={now}
+        overdueRetailers={retailers.items}
+      />,
+    )
   })
 
   const render = async (

@@ -16,6 +16,7 @@ let shopToken: string
 let otherShopToken: string
 let jinjiang: string
 let wuhou: string
+let failingAnnouncement: string
 
 // Four boards: one at the shop a failing sample was taken at (its name printed with a full-width space in
 // the lab file is registered here half-width), one more in its district, one in 武侯 (another failing
@@ -104,7 +105,7 @@ describe('boards', () => {
 
   it('a failing product appears within moments: first and marked at the shop it was sampled at', async () => {
     const before = await versions()
-    await publish('2026-B2', ['GC26510104101', 'GC26510107102'])
+    failingAnnouncement = await publish('2026-B2', ['GC26510104101', 'GC26510107102'])
     await settle(async () => (await board('hongqi-chunxi')).body.version > before['hongqi-chunxi'])
     const shop = (await board('hongqi-chunxi')).body
     expect(shop.content.failingProducts[0]).toMatchObject({
@@ -161,6 +162,29 @@ describe('boards', () => {
       .where('type', '=', 'board.confirmed')
       .execute()
     expect(events).toEqual([{ actor_role: 'retailer' }])
+  })
+
+  it('a retraction takes its failing products off the boards and its samples out of the pass rate', async () => {
+    const mall = async () => (await board('wanda-jinjiang')).body.content
+    expect((await mall()).cityPassRate).toMatchObject({ samples: 3, failed: 2, passRate: 33.33 })
+    const before = (await board('wanda-jinjiang')).body.version
+    const call = (path: string, token: string, body: unknown = {}) =>
+      t.call('POST', `${API}/announcements${path}`, { token, body })
+    const r = await call(`/${failingAnnouncement}/retract`, s.sampler, {
+      number: '2026-B2（撤回）',
+      title: '撤回',
+      reason: '复核',
+    })
+    expect(r.status, r.text).toBe(201)
+    await call(`/${r.body.id}/submit`, s.sampler)
+    await call(`/${r.body.id}/review`, s.reviewer, { decision: 'pass', comment: 'ok' })
+    await call(`/${r.body.id}/approve`, s.approver, { decision: 'pass', comment: 'ok' })
+    expect((await call(`/${r.body.id}/publish`, s.approver)).status).toBe(200)
+    await settle(async () => (await board('wanda-jinjiang')).body.version > before)
+    const after = await mall()
+    expect(after.failingProducts).toEqual([])
+    expect(after.failingTotal).toBe(0)
+    expect(after.cityPassRate).toMatchObject({ samples: 1, failed: 0, passRate: 100 })
   })
 
   it('the scheduled refresh runs once per slot across two instances', async () => {

@@ -662,6 +662,12 @@ describe('district isolation', () => {
     }
   })
 
+  it(`GET /districts/{code}/overdue: a ${NEIGHBOUR} token is refused ${HOME}'s list, gets its own`, async () => {
+    const r = await t.call('GET', `${API}/districts/${HOME}/overdue`, neighbour())
+    expectProblem(r, 403, 'forbidden', r.text)
+    expect((await t.call('GET', `${API}/districts/${NEIGHBOUR}/overdue`, neighbour())).status).toBe(200)
+  })
+
   it(`GET /tasks for ${NEIGHBOUR} lists its own tasks only, whatever it asks for`, async () => {
     for (const query of [
       '',

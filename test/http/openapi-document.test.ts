@@ -165,6 +165,8 @@ describe('every operation', () => {
       '/api/v1/boards/unconfirmed',
       '/api/v1/boards/{retailerId}/versions',
       '/api/v1/districts',
+      // the district's overdue list (issue 10: late tasks and retailers unconfirmed past 24 h)
+      '/api/v1/districts/{code}/overdue',
       '/api/v1/incidents',
       '/api/v1/incidents/{id}/events',
       '/api/v1/jobs',
