@@ -17,7 +17,8 @@ for (const [path, reply] of Object.entries(replies)) {
   const body = typeof reply === 'string' ? reply : reply.body
   const bytes = new TextEncoder().encode(body)
   const headers = typeof reply === 'string' ? null : reply.headers
-  app.get(path, (c) =>
+  // Routed by path alone, as the app's routes are (the search's `?q=` is part of the URL it is asked for).
+  app.get(path.split('?')[0] ?? path, (c) =>
     headers
       ? c.body(bytes, 200, { ...headers, 'x-request-id': crypto.randomUUID() })
       : c.body(bytes, 200, { 'content-type': 'application/json; charset=utf-8' }),

@@ -117,73 +117,65 @@ async function turn(s: Side, setup: ReadSetup): Promise<number> {
 
 /**
  * Public reads against bare Hono routes served the same way (`@hono/node-server`, own process, same
- * autocannon settings): `/health` and `/api/v1/districts` against the smallest JSON route, the alert list and
- * one alert against a route sending exactly the bytes the app sends. Every round takes each pair in turn,
- * app and baseline back to back in alternating order, so a change in what else the machine does falls on
- * both sides of a pair alike; the headline is the median of the per-round ratios.
+ * autocannon settings). Each read is judged against a bare route sending the same response: the same bytes
+ * and the same headers (the security headers, ETag, Cache-Control the issue asks for; a fresh request id each
+ * time). A reference pair sends one alert's body with only a Content-Type, to show what the headers cost; a
+ * diagnostic pair sets `/health` against the smallest JSON route; search is measured, not judged. Every round
+ * takes each pair in turn, app and baseline back to back in alternating order, so a change in what else the
+ * machine does falls on both sides of a pair alike; the headline is the median of the per-round ratios.
  */
 export async function benchReads(setup: ReadSetup): Promise<ReadResult> {
   const { app } = setup
-  const list = await (await fetch(`${app.url}/api/v1/public/alerts`)).text()
-  const id = (JSON.parse(list) as { items: { id: string }[] }).items[0]?.id
+  const read = async (path: string) => {
+    const res = await fetch(`${app.url}${path}`)
+    if (!res.ok) throw new Error(`${path}: ${res.status}`)
+    const headers = Object.fromEntries([...res.headers].filter(([k]) => !UNCOPIED.has(k)))
+    return { path, body: await res.text(), headers }
+  }
+  const list = await read('/api/v1/public/alerts')
+  const id = (JSON.parse(list.body) as { items: { id: string }[] }).items[0]?.id
   if (!id) throw new Error('no public alert to read')
-  const detailRes = await fetch(`${app.url}/api/v1/public/alerts/${id}`)
-  const detail = await detailRes.text()
-  // The headers every app response must carry (security headers, ETag, Cache-Control, request id): a
-  // diagnostic pair sends them from the bare route too, to tell their cost (mostly the load generator's,
-  // parsing them) from the app's per-request work.
-  const sent = Object.fromEntries([...detailRes.headers].filter(([k]) => !UNCOPIED.has(k)))
-  const headered = `/with-headers/api/v1/public/alerts/${id}`
+  const detail = await read(`/api/v1/public/alerts/${id}`)
+  const districts = await read('/api/v1/districts')
+  const search = await read(`/api/v1/public/search?q=${encodeURIComponent('辣椒')}`)
+  const bodyOnly = `/body-only/api/v1/public/alerts/${id}`
   const bytesFile = resolve(os.tmpdir(), `reads-bench-${process.pid}.json`)
   await writeFile(
     bytesFile,
     JSON.stringify({
-      '/api/v1/public/alerts': list,
-      [`/api/v1/public/alerts/${id}`]: detail,
-      [headered]: { body: detail, headers: sent },
+      ...Object.fromEntries([list, detail, districts, search].map((r) => [r.path, r])),
+      [bodyOnly]: detail.body,
     }),
   )
   const bare = await startChildServer('bench/bare-server.ts', { BYTES_FILE: bytesFile })
+  const same = (r: { body: string; headers: object }) =>
+    `bare Hono, the same ${Buffer.byteLength(r.body).toLocaleString('en-US')} bytes and ${Object.keys(r.headers).length + 1} headers`
   try {
     const idleMb = rssMb(app.pid)
+    const pair = (judged: boolean, label: string, path: string, bareLabel: string, barePath = path) => ({
+      judged,
+      app: side(label, app, path),
+      bare: side(bareLabel, bare, barePath),
+    })
     const pairs = [
-      {
-        judged: false,
-        app: side('app `GET /health` (no /api/v1 layer)', app, '/health'),
-        bare: side('bare Hono `GET /x` (`c.json({ok: true})`)', bare, '/x'),
-      },
-      {
-        judged: true,
-        app: side('app `GET /api/v1/districts`', app, '/api/v1/districts'),
-        bare: side('bare Hono `GET /x`', bare, '/x'),
-      },
-      {
-        judged: true,
-        app: side('app `GET /api/v1/public/alerts`', app, '/api/v1/public/alerts'),
-        bare: side(
-          `bare Hono, the same ${list.length.toLocaleString('en-US')} bytes`,
-          bare,
-          '/api/v1/public/alerts',
-        ),
-      },
-      {
-        judged: true,
-        app: side('app `GET /api/v1/public/alerts/{id}`', app, `/api/v1/public/alerts/${id}`),
-        bare: side(
-          `bare Hono, the same ${detail.length.toLocaleString('en-US')} bytes`,
-          bare,
-          `/api/v1/public/alerts/${id}`,
-        ),
-      },
-      {
-        judged: false,
-        app: side('app `GET /api/v1/public/alerts/{id}`', app, `/api/v1/public/alerts/${id}`),
-        bare: side(
-          `bare Hono, the same ${detail.length.toLocaleString('en-US')} bytes and the same ${Object.keys(sent).length + 1} headers`,
-          bare,
-          headered,
-        ),
-      },
+      pair(
+        false,
+        'app `GET /health` (no /api/v1 layer)',
+        '/health',
+        'bare Hono `GET /x` (`c.json({ok: true})`)',
+        '/x',
+      ),
+      pair(true, 'app `GET /api/v1/districts`', districts.path, same(districts)),
+      pair(true, 'app `GET /api/v1/public/alerts`', list.path, same(list)),
+      pair(true, 'app `GET /api/v1/public/alerts/{id}`', detail.path, same(detail)),
+      pair(
+        false,
+        'app `GET /api/v1/public/alerts/{id}`',
+        detail.path,
+        `bare Hono, the same ${Buffer.byteLength(detail.body).toLocaleString('en-US')} bytes, Content-Type only`,
+        bodyOnly,
+      ),
+      pair(false, 'app `GET /api/v1/public/search?q=辣椒`', search.path, same(search)),
     ]
     for (const p of pairs)
       for (const s of [p.bare, p.app])
