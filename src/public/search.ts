@@ -50,10 +50,13 @@ export const normalize = (s: string) => s.normalize('NFKC').toLowerCase().replac
 export const searchText = (...parts: (string | null | undefined)[]) =>
   normalize(parts.filter((p) => p).join(' \u0001 '))
 
-/** Every product of every alert (drills included, marked), from the alert snapshot. */
+/**
+ * Every product of every alert (drills included, marked), from the alert snapshot. A cancelled alert (its
+ * announcement retracted) is left out: search must not go on saying a withdrawn result failed.
+ */
 export function alertSearchEntries(snapshot: AlertSnapshot): SearchEntry[] {
   return snapshot.sorted.flatMap(({ row, dto }) =>
-    dto.products.map((p) => ({
+    (dto.status === 'cancelled' ? [] : dto.products).map((p) => ({
       text: searchText(p.name, p.brand, p.batch, p.producer, p.unitName),
       rank: 0,
       time: row.created_at.getTime(),

@@ -25,6 +25,15 @@ interface Listed {
   products: { sampleNo?: string; name: string; batch?: string }[]
   versions: { msgType: string; capUrl: string }[]
 }
+/** The search's hits under an announcement's number (failed or passed). */
+async function searchUnder(q: string, reference: string): Promise<{ kind: string; verdict: string }[]> {
+  const r = await t.call('GET', `${API}/public/search?q=${encodeURIComponent(q)}&limit=200`)
+  expect(r.status, r.text).toBe(200)
+  return (r.body.items as { kind: string; verdict: string; reference: string }[]).filter(
+    (h) => h.reference === reference,
+  )
+}
+
 async function alertsOf(announcementId: string, status = 'active'): Promise<Listed[]> {
   const r = await t.call('GET', `${API}/public/alerts?status=${status}&limit=500`)
   expect(r.status, r.text).toBe(200)
@@ -58,6 +67,10 @@ describe('alerts on publication', () => {
     const published = events.find((e) => e.type === 'announcement.published')
     const issued = events.filter((e) => e.type === 'alert.issued' && e.txid === published?.txid)
     expect(issued).toHaveLength(FAILING.length)
+    const name = alerts[0]?.products[0]?.name ?? ''
+    expect(await searchUnder(name, '成市监抽检〔2026〕第21号')).toContainEqual(
+      expect.objectContaining({ kind: 'alert', verdict: 'failed' }),
+    )
   })
 
   it('a retraction, once published, cancels every alert of the original', async () => {
@@ -81,5 +94,8 @@ describe('alerts on publication', () => {
     const all = await alertsOf(id, 'all')
     expect(all).toHaveLength(FAILING.length)
     for (const a of all) expect(a.versions.map((v) => v.msgType)).toEqual(['Alert', 'Cancel'])
+    // Search no longer says a withdrawn result failed: its cancelled alerts and its samples are gone from it.
+    for (const a of all)
+      expect(await searchUnder(a.products[0]?.name ?? '', '成市监抽检〔2026〕第21号')).toEqual([])
   })
 })
