@@ -60,23 +60,32 @@ export function TaskForms(p: {
       {open.length === 0 ? (
         <p class="empty">{tr(lang, { zh: '无', en: 'None' })}</p>
       ) : (
-        open.map((t) => (
-          <form method="post" action={`/console/tasks/${t.id}/cancel`} novalidate>
-            <input type="hidden" name={CSRF_FIELD} value={csrf} />
-            <p>
-              <strong>
-                {t.district} · {t.step}
-              </strong>
-            </p>
-            <label for={`x-reason-${t.id}`}>
-              {tr(lang, { zh: '原因', en: 'Reason' })}
-              <input id={`x-reason-${t.id}`} name="reason" maxlength={2000} />
-            </label>
-            <button type="submit" class="secondary">
-              {tr(lang, { zh: '取消任务', en: 'Cancel task' })}
-            </button>
-          </form>
-        ))
+        // Folded: an incident over many districts has a form for every open task, and cancelling is rare.
+        <details class="panel">
+          <summary>
+            {tr(lang, {
+              zh: `选择要取消的任务（${open.length} 项未完成）`,
+              en: `Choose a task to cancel (${open.length} open)`,
+            })}
+          </summary>
+          {open.map((t) => (
+            <form method="post" action={`/console/tasks/${t.id}/cancel`} novalidate>
+              <input type="hidden" name={CSRF_FIELD} value={csrf} />
+              <p>
+                <strong>
+                  {t.district} · {t.step}
+                </strong>
+              </p>
+              <label for={`x-reason-${t.id}`}>
+                {tr(lang, { zh: '原因', en: 'Reason' })}
+                <input id={`x-reason-${t.id}`} name="reason" maxlength={2000} />
+              </label>
+              <button type="submit" class="secondary">
+                {tr(lang, { zh: '取消任务', en: 'Cancel task' })}
+              </button>
+            </form>
+          ))}
+        </details>
       )}
     </>
   )
