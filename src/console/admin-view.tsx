@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx'
 import { ROLES } from '../domain/enums.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
-import { Layout, Problems } from './layout.js'
+import { Layout, Refusal } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
 import type { Shell } from './task-pages.js'
 
@@ -98,12 +98,7 @@ export function AdminPage(p: {
         ))}
       </nav>
       <h1>{tr(lang, p.title)}</h1>
-      {p.refusal ? (
-        <div class="problems" role="alert">
-          <p>{p.refusal}</p>
-        </div>
-      ) : null}
-      <Problems items={p.problems ?? []} lang={lang} />
+      <Refusal refusal={p.refusal} problems={p.problems} lang={lang} />
       {p.children}
     </Layout>
   )

@@ -2,7 +2,7 @@ import type { District } from '../districts/district-directory.js'
 import type { Playbook, Step } from '../playbooks/playbook.schema.js'
 import { LevelBadge } from '../web/components.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
-import { Layout, Problems } from './layout.js'
+import { Layout, Problems, Refusal } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
 import type { Shell } from './task-pages.js'
 import { Countdown, STATUS_TEXT, StatusChip, spanText } from './task-view.js'
@@ -256,12 +256,7 @@ export function IncidentPage(p: {
         {tr(lang, { zh: '启动于', en: 'Activated' })} {localTime(i.createdAt, lang)} ·{' '}
         {active ? tr(lang, { zh: '进行中', en: 'active' }) : tr(lang, { zh: '已关闭', en: 'closed' })}
       </p>
-      {p.refusal ? (
-        <div class="problems" role="alert">
-          <p>{p.refusal}</p>
-        </div>
-      ) : null}
-      <Problems items={p.problems} lang={lang} />
+      <Refusal refusal={p.refusal} problems={p.problems} lang={lang} />
       <h2>{tr(lang, { zh: '任务矩阵', en: 'District × step' })}</h2>
       <table class="matrix" id="matrix" data-live={`/console/incidents/${i.id}/cells.json`}>
         <thead>

@@ -108,6 +108,24 @@ export function Layout(props: {
   )
 }
 
+/** A refusal's reason (the service's own words), then the problems it names. */
+export function Refusal(props: {
+  refusal?: string | null | undefined
+  problems?: string[] | undefined
+  lang: Lang
+}) {
+  return (
+    <>
+      {props.refusal ? (
+        <div class="problems" role="alert">
+          <p>{props.refusal}</p>
+        </div>
+      ) : null}
+      <Problems items={props.problems ?? []} lang={props.lang} />
+    </>
+  )
+}
+
 /** Problems listed all at once (一次性告知), read out by screen readers when the page loads. */
 export function Problems(props: { items: string[]; lang?: Lang }) {
   if (props.items.length === 0) return null

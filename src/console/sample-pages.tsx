@@ -1,6 +1,6 @@
 import type { SampleDto } from '../samples/samples.schema.js'
 import { tr } from '../web/i18n.js'
-import { Layout, Problems } from './layout.js'
+import { Layout, Problems, Refusal } from './layout.js'
 import { Pager, type Paging, pageQuery } from './paging.js'
 import { CSRF_FIELD } from './session-auth.js'
 import type { Shell } from './task-pages.js'
@@ -187,12 +187,7 @@ export function ImportPage(p: {
           {p.done}
         </p>
       ) : null}
-      {p.refusal ? (
-        <div class="problems" role="alert">
-          <p>{p.refusal}</p>
-        </div>
-      ) : null}
-      <Problems items={p.problems} lang={lang} />
+      <Refusal refusal={p.refusal} problems={p.problems} lang={lang} />
       <form
         method="post"
         action="/console/samples/import"

@@ -2,7 +2,7 @@ import type { Step } from '../playbooks/playbook.schema.js'
 import type { TaskRow } from '../tasks/tasks.repo.js'
 import { LevelBadge } from '../web/components.js'
 import { type Lang, localTime, type Text, tr } from '../web/i18n.js'
-import { Layout, Problems } from './layout.js'
+import { Layout, Refusal } from './layout.js'
 import { type OverdueRetailer, OverdueRetailers } from './overdue-retailers.js'
 import { CSRF_FIELD } from './session-auth.js'
 import { Countdown, deadlineOf, FigureInputs, isOpen, StatusChip } from './task-view.js'
@@ -140,12 +140,7 @@ export function TaskPage(p: {
           {s.notice}
         </p>
       ) : null}
-      {s.refusal ? (
-        <div class="problems" role="alert">
-          <p>{s.refusal}</p>
-        </div>
-      ) : null}
-      <Problems items={s.problems ?? []} lang={lang} />
+      <Refusal refusal={s.refusal} problems={s.problems} lang={lang} />
       <dl>
         {isOpen(t.status) ? (
           <>
