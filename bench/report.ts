@@ -117,7 +117,7 @@ function ackSection(k: AckResult, poolSize: number): string {
     '## 2. Acknowledgements',
     '',
     `${k.pendingAtStart.toLocaleString('en-US')} pending tasks made by the app before the run. The app runs in ` +
-      `its own process (\`tsx src/main.ts\`, DB_POOL_SIZE ${poolSize}, the default); autocannon in the bench process ` +
+      `its own process (as \`npm start\` runs it, DB_POOL_SIZE ${poolSize}, the default); autocannon in the bench process ` +
       'drives it with 50 connections, each request acking a different pending task with the commander token. ' +
       `After a 2 s warm-up (${k.app.warmupAcks.toLocaleString('en-US')} acks), acks for 10 s; then each ` +
       'connection switches to uncounted `GET /health` filler until autocannon stops 3 s later, so every ack ' +
@@ -200,7 +200,7 @@ export function readSection(r: ReadResult): string {
     '<!-- reads:start -->',
     '## 3. Public reads',
     '',
-    `The app in its own process (\`npm start\`'s \`tsx --max-semi-space-size=4 src/main.ts\` on PostgreSQL, ${r.alerts} alerts, **LOG_LEVEL=info: the ` +
+    `The app in its own process (as \`npm start\` runs it: \`node --max-semi-space-size=4 --import tsx src/main.ts\`, on PostgreSQL, ${r.alerts} alerts, **LOG_LEVEL=info: the ` +
       'access log writes a line per request**, to a pipe the bench drains) against bare Hono routes in another ' +
       '(`bench/bare-server.ts`, same adapter, no middleware). Each judged read is set against a bare route ' +
       'sending **the same response: the same bytes and the same headers** the app sent for that URL (the ' +

@@ -5,12 +5,18 @@ import { resolve } from 'node:path'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 
-/** The Node flags `npm start` gives the service (package.json), so the benches run it as it runs. */
-export const SERVICE_NODE_FLAGS: string[] = (
+/**
+ * The Node flags `npm start` gives the service (package.json: `node <flags> --import tsx src/main.ts`), so the
+ * benches run it as it runs; `startChildServer` adds the `--import tsx` itself.
+ */
+const startArgs = (
   JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
 ).scripts.start
   .split(/\s+/)
-  .filter((arg) => arg.startsWith('--'))
+  .slice(1, -1)
+export const SERVICE_NODE_FLAGS: string[] = startArgs.filter(
+  (arg, i) => arg !== '--import' && startArgs[i - 1] !== '--import',
+)
 
 export interface ChildServer {
   url: string

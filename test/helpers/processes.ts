@@ -3,7 +3,10 @@ import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx')
+// The service as `npm start` and the Dockerfile run it: node with tsx as a hook, no wrapper process. The tsx
+// CLI relays a signal only if its child answers within 30 ms, and SIGKILLs it otherwise (exit 143 on a busy
+// machine, an in-flight request cut off).
+const NODE_TSX = [process.execPath, '--import', 'tsx'] as const
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -19,7 +22,10 @@ export async function freePort(): Promise<number> {
 /** Runs a TypeScript entry point to completion; resolves with its exit code and output. */
 export function runTs(entry: string, args: string[], env: Record<string, string>, input?: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
-    const child = spawn(TSX, [entry, ...args], { cwd: ROOT, env: { ...process.env, ...env } })
+    const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), entry, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    })
     child.stdin.end(input)
     let stdout = ''
     let stderr = ''
@@ -43,7 +49,7 @@ export interface Server {
 /** Starts `src/main.ts` and waits until /health answers. */
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<Server> {
   const port = await freePort()
-  const child = spawn(TSX, ['src/main.ts'], {
+  const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
