@@ -5,9 +5,10 @@ import { isUuid } from '../domain/ids.js'
 import { requireRoles } from '../http/auth.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
 import type { ActorCache } from '../tokens/actor-cache.js'
+import { bindingProblems } from '../tokens/role-binding.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { CreateTokenSchema } from '../tokens/tokens.routes.js'
-import { createToken, revokeToken, tokenBindingProblems } from '../tokens/tokens.service.js'
+import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { tr } from '../web/i18n.js'
 import {
   ADMIN_PAGE,
@@ -153,8 +154,9 @@ export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
     })
     if (!parsed.success) {
       // The service's binding rule too, so that every problem shows at once.
-      const more = await tokenBindingProblems(
+      const more = await bindingProblems(
         deps.db,
+        'token',
         form.role ?? '',
         form.district || undefined,
         form.retailer || undefined,

@@ -5,9 +5,10 @@ import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { requireRoles } from '../http/auth.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
+import { bindingProblems } from '../tokens/role-binding.js'
 import { findUser, listUsers, type UserRow } from '../users/users.repo.js'
 import { CreateUserSchema, UpdateUserSchema } from '../users/users.routes.js'
-import { bindingProblems, createUser, updateUser } from '../users/users.service.js'
+import { createUser, updateUser } from '../users/users.service.js'
 import { tr } from '../web/i18n.js'
 import {
   ADMIN_PAGE,
@@ -71,7 +72,7 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
   /** The service's binding rule, checked with the schema's so that every problem shows at once. */
   const bindingOf = (form: Form, empty: (v: string | undefined) => string | null | undefined) =>
     isRole(form.role)
-      ? bindingProblems(deps.db, form.role, empty(form.district), empty(form.retailer))
+      ? bindingProblems(deps.db, 'account', form.role, empty(form.district), empty(form.retailer))
       : Promise.resolve([])
 
   const fields = (c: Context<ConsoleEnv>, form: Form, id: string, withLogin: boolean) => {

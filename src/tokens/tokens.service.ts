@@ -8,6 +8,7 @@ import { ROLES } from '../domain/enums.js'
 import { AppError, conflict, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { hasBidiControl, isInvisible } from '../domain/text.js'
 import { appendEvent } from '../events/events.repo.js'
+import { bindingProblems } from './role-binding.js'
 import { generateTokenSecret, hashTokenSecret } from './token-secret.js'
 import { findToken, lockActiveAdmins } from './tokens.repo.js'
 
@@ -16,63 +17,6 @@ export interface CreateTokenInput {
   role: Role
   districtCode?: string | undefined
   retailerId?: string | undefined
-}
-
-/**
- * A district token is bound to a known district, a retailer token to a known retailer, and no other token
- * to either. Exported for the console, which lists these with the form's own problems at once.
- */
-export async function tokenBindingProblems(
-  db: Kysely<DB>,
-  role: string,
-  districtCode: string | undefined,
-  retailerId: string | undefined,
-): Promise<ProblemIssue[]> {
-  const issues: ProblemIssue[] = []
-  if (role === 'district' && !districtCode)
-    issues.push(
-      issue('district', { zh: '区县令牌须指定区县代码', en: 'a district token needs a district code' }),
-    )
-  if (role !== 'district' && districtCode)
-    issues.push(
-      issue('district', { zh: '只有区县令牌绑定区县', en: 'only a district token is bound to a district' }),
-    )
-  if (role === 'retailer' && !retailerId)
-    issues.push(
-      issue('retailer', { zh: '经营者令牌须指定经营者', en: 'a retailer token needs a retailer id' }),
-    )
-  if (role !== 'retailer' && retailerId)
-    issues.push(
-      issue('retailer', {
-        zh: '只有经营者令牌绑定经营者',
-        en: 'only a retailer token is bound to a retailer',
-      }),
-    )
-  if (districtCode) {
-    const d = await db
-      .selectFrom('districts')
-      .select('code')
-      .where('code', '=', districtCode)
-      .executeTakeFirst()
-    if (!d)
-      issues.push(
-        issue('district', {
-          zh: `未知的区县代码 ${districtCode}`,
-          en: `unknown district code ${districtCode}`,
-        }),
-      )
-  }
-  if (retailerId) {
-    const r = await db.selectFrom('retailers').select('id').where('id', '=', retailerId).executeTakeFirst()
-    if (!r)
-      issues.push(
-        issue('retailer', {
-          zh: `未知的经营者 ${retailerId}`,
-          en: `unknown retailer ${retailerId}`,
-        }),
-      )
-  }
-  return issues
 }
 
 /** Creates a token and returns its secret, which is never stored and never shown again. */
@@ -106,7 +50,7 @@ export async function createToken(
         'invalid_name',
       ),
     )
-  issues.push(...(await tokenBindingProblems(db, input.role, input.districtCode, input.retailerId)))
+  issues.push(...(await bindingProblems(db, 'token', input.role, input.districtCode, input.retailerId)))
   if (issues.length > 0) throw validationFailed(issues)
 
   const secret = generateTokenSecret()

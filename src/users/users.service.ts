@@ -8,6 +8,7 @@ import type { Role } from '../domain/enums.js'
 import { AppError, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { type TextRule, textProblem } from '../domain/text.js'
 import { appendEvent, appendEvents, type NewEvent } from '../events/events.repo.js'
+import { bindingProblems } from '../tokens/role-binding.js'
 import { generateOneTimePassword, hashPassword, passwordProblems } from './password.js'
 import { findUser, loginKey, type UserRow } from './users.repo.js'
 
@@ -25,60 +26,6 @@ export interface CreateUserInput {
   phone?: string | undefined
   /** Set by a provisioning script: no forced change. Without it a one-time password is made and returned. */
   password?: string | undefined
-}
-
-/**
- * The same binding rules as API tokens: a district account has a district, a retailer account a retailer.
- * Exported for the console, which lists these with the form's own problems at once.
- */
-export async function bindingProblems(
-  db: Kysely<DB>,
-  role: Role,
-  districtCode: string | null | undefined,
-  retailerId: string | null | undefined,
-): Promise<ProblemIssue[]> {
-  const issues: ProblemIssue[] = []
-  if (role === 'district' && !districtCode)
-    issues.push(
-      issue('district', { zh: '区县账户须指定区县代码', en: 'a district account needs a district code' }),
-    )
-  if (role !== 'district' && districtCode)
-    issues.push(
-      issue('district', { zh: '只有区县账户绑定区县', en: 'only a district account is bound to a district' }),
-    )
-  if (role === 'retailer' && !retailerId)
-    issues.push(
-      issue('retailer', { zh: '经营者账户须指定经营者', en: 'a retailer account needs a retailer id' }),
-    )
-  if (role !== 'retailer' && retailerId)
-    issues.push(
-      issue('retailer', {
-        zh: '只有经营者账户绑定经营者',
-        en: 'only a retailer account is bound to a retailer',
-      }),
-    )
-  if (districtCode) {
-    const d = await db
-      .selectFrom('districts')
-      .select('code')
-      .where('code', '=', districtCode)
-      .executeTakeFirst()
-    if (!d)
-      issues.push(
-        issue('district', {
-          zh: `未知的区县代码 ${districtCode}`,
-          en: `unknown district code ${districtCode}`,
-        }),
-      )
-  }
-  if (retailerId) {
-    const r = await db.selectFrom('retailers').select('id').where('id', '=', retailerId).executeTakeFirst()
-    if (!r)
-      issues.push(
-        issue('retailer', { zh: `未知的经营者 ${retailerId}`, en: `unknown retailer ${retailerId}` }),
-      )
-  }
-  return issues
 }
 
 const taken = (login: string) =>
@@ -106,7 +53,7 @@ export async function createUser(
   if (input.password !== undefined)
     for (const message of passwordProblems(input.password, input.login))
       issues.push({ path: 'password', message })
-  issues.push(...(await bindingProblems(db, input.role, input.districtCode, input.retailerId)))
+  issues.push(...(await bindingProblems(db, 'account', input.role, input.districtCode, input.retailerId)))
   if (issues.length > 0) throw validationFailed(issues)
 
   const key = loginKey(input.login)
@@ -197,7 +144,7 @@ export async function updateUser(
   const issues: ProblemIssue[] = []
   const nameProblem = input.name === undefined ? null : textProblem(input.name, NAME_RULE)
   if (nameProblem) issues.push(issue('name', nameProblem, 'invalid_text'))
-  issues.push(...(await bindingProblems(db, role, districtCode, retailerId)))
+  issues.push(...(await bindingProblems(db, 'account', role, districtCode, retailerId)))
   if (input.disabled === true && actorIdOf(ctx) === id)
     issues.push(
       issue('disabled', {
