@@ -110,3 +110,36 @@ export const validationFailed = (issues: ProblemIssue[], detail?: Text) =>
     detail ?? { zh: `输入校验未通过，共 ${issues.length} 处问题`, en: `${issues.length} problem(s)` },
     { issues },
   )
+
+/** SQLSTATE of a unique-key violation. */
+const UNIQUE_VIOLATION = '23505'
+
+/**
+ * A duplicate key (PostgreSQL 23505) as a 409 naming the conflicting field, whoever raced whom: mapped once
+ * here (by the transaction helper and the HTTP layer), not by each verb. The field comes from the server's
+ * detail `Key (field)=(value) already exists.`; the value is not echoed (it may be personal).
+ */
+export function uniqueViolation(err: unknown): AppError | undefined {
+  if (!(err instanceof Error) || (err as { code?: unknown }).code !== UNIQUE_VIOLATION) return undefined
+  const detail = String((err as { detail?: unknown }).detail ?? '')
+  const fields = /^Key \((.+?)\)=/.exec(detail)?.[1] ?? (err as { constraint?: string }).constraint ?? 'key'
+  const conflictError = new AppError(
+    'conflict',
+    { zh: `已存在相同的记录（${fields}）`, en: `A record with the same ${fields} already exists` },
+    { issues: [issue(fields, { zh: '与已有记录重复', en: 'duplicates an existing record' }, 'duplicate')] },
+  )
+  // A verb that words its own refusal for a known key (a login taken) finds the server's error here.
+  conflictError.cause = err
+  return conflictError
+}
+
+/** The duplicate-key error behind `err` (raw, or already mapped by `uniqueViolation`), on `table` if given. */
+export function duplicateKeyOf(
+  err: unknown,
+  table?: string,
+): { table?: string; constraint?: string } | undefined {
+  const raw = err instanceof AppError && err.cause instanceof Error ? err.cause : err
+  if (!(raw instanceof Error) || (raw as { code?: unknown }).code !== UNIQUE_VIOLATION) return undefined
+  const found = raw as { table?: string; constraint?: string }
+  return table === undefined || found.table === table ? found : undefined
+}

@@ -2,7 +2,7 @@ import type { RouteConfig } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { type ZodError, z } from 'zod'
-import { AppError, type ProblemIssue, serviceUnavailable } from '../domain/errors.js'
+import { AppError, type ProblemIssue, serviceUnavailable, uniqueViolation } from '../domain/errors.js'
 import type { Logger } from '../logger.js'
 import { problemResponse } from './problem.js'
 
@@ -159,6 +159,8 @@ export function handleError(err: Error, c: Context, logger: Logger): Response {
     const code = err.status === 401 ? 'unauthorized' : err.status === 404 ? 'not_found' : 'bad_request'
     return problemResponse(c, new AppError(code, { zh: err.message, en: err.message }))
   }
+  const duplicate = uniqueViolation(err)
+  if (duplicate) return problemResponse(c, duplicate)
   if (isDatabaseUnavailable(err)) {
     logger.warn({ requestId: c.get('requestId'), err: err.message }, 'database unavailable')
     return problemResponse(c, serviceUnavailable())

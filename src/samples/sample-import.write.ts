@@ -5,7 +5,7 @@ import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
-import { type AppError, conflict, issue, validationFailed } from '../domain/errors.js'
+import { type AppError, conflict, duplicateKeyOf, issue, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
 import { linkImportedSamples } from '../retailers/retailer-links.js'
 import type { DistrictResolver } from './sample-fields.js'
@@ -153,8 +153,7 @@ class NumbersTaken extends Error {
   }
 }
 
-const isUniqueViolation = (err: unknown) =>
-  err instanceof Error && 'code' in err && err.code === '23505' && 'table' in err && err.table === 'samples'
+const isUniqueViolation = (err: unknown) => duplicateKeyOf(err, 'samples') !== undefined
 
 function lineCount(text: string): number {
   let n = 0

@@ -5,7 +5,14 @@ import { inTransaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import type { Role } from '../domain/enums.js'
-import { AppError, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import {
+  AppError,
+  duplicateKeyOf,
+  issue,
+  notFound,
+  type ProblemIssue,
+  validationFailed,
+} from '../domain/errors.js'
 import { type TextRule, textProblem } from '../domain/text.js'
 import { appendEvent, appendEvents, type NewEvent } from '../events/events.repo.js'
 import { bindingProblems } from '../tokens/role-binding.js'
@@ -100,7 +107,7 @@ export async function createUser(
     })
   } catch (err) {
     // Two admins creating the same login at once: the unique index decides.
-    if ((err as { code?: string }).code === '23505') throw taken(input.login)
+    if (duplicateKeyOf(err)) throw taken(input.login)
     throw err
   }
   const user = await findUser(db, id)

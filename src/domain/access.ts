@@ -1,0 +1,62 @@
+import type { Role } from './enums.js'
+import { AppError } from './errors.js'
+
+/**
+ * Who may perform each verb: the one role rule, used by the API route (`securedRoute(ACCESS.x, …)`, hence the
+ * OpenAPI `x-access`), the console form (`requireRoles(ACCESS.x)` and what a page offers), the CLI, and the
+ * access-matrix test. Scope (own district, own retailer, not the drafter) is the verb's own check on top.
+ */
+const COMMAND = ['admin', 'commander'] as const
+const FIELD = ['admin', 'commander', 'district'] as const
+const SAMPLING = ['sampler', 'reviewer', 'approver', 'admin'] as const
+const DRAFTERS = ['sampler', 'admin'] as const
+const ADMIN = ['admin'] as const
+
+export const ACCESS = {
+  activateIncident: COMMAND,
+  changeIncidentLevel: COMMAND,
+  closeIncident: COMMAND,
+  readIncidents: FIELD,
+  readIncidentEvents: COMMAND,
+  moveTask: FIELD,
+  reassignTask: COMMAND,
+  cancelTask: COMMAND,
+  readTasks: FIELD,
+  readPlaybooks: FIELD,
+  recordSample: ['sampler'],
+  importSamples: ['sampler'],
+  readSamples: SAMPLING,
+  draftAnnouncement: DRAFTERS,
+  reviseAnnouncement: DRAFTERS,
+  reviewAnnouncement: ['reviewer', 'admin'],
+  approveAnnouncement: ['approver', 'admin'],
+  publishAnnouncement: ['approver', 'admin'],
+  readAnnouncements: SAMPLING,
+  manageRetailers: ADMIN,
+  readRetailers: FIELD,
+  confirmBoard: ['retailer'],
+  readBoardStatus: FIELD,
+  readContacts: COMMAND,
+  manageContacts: ADMIN,
+  manageUsers: ADMIN,
+  manageTokens: ADMIN,
+  manageWebhooks: ADMIN,
+  readJobs: ADMIN,
+  readStream: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
+} as const satisfies Record<string, readonly Role[]>
+
+export type Verb = keyof typeof ACCESS
+
+/** Whether a role may perform the verb (what a page offers; the verb itself still checks). */
+export const may = (role: Role | null | undefined, verb: Verb): boolean =>
+  role != null && (ACCESS[verb] as readonly Role[]).includes(role)
+
+/** Refuses a role that may not perform the verb, naming the roles that may. */
+export function assertMay(role: Role, verb: Verb): void {
+  if (may(role, verb)) return
+  const roles = ACCESS[verb]
+  throw new AppError('forbidden', {
+    zh: `角色 ${role} 无权执行此操作（需要：${roles.join('、')}）`,
+    en: `Role ${role} may not do this (needs one of: ${roles.join(', ')})`,
+  })
+}
