@@ -1,3 +1,4 @@
+import { creditOf } from '../credit/credit.read.js'
 import type { AppDeps } from '../deps.js'
 import { notFound } from '../domain/errors.js'
 import { type BusinessRow, findBusiness, listBusinesses, samplesOfBusiness } from './businesses.repo.js'
@@ -31,15 +32,17 @@ export async function findBusinesses(deps: Deps, query: BusinessQuery) {
 export async function getBusiness(deps: Deps, id: string) {
   const row = await findBusiness(deps.db, id)
   if (!row) throw notFound({ zh: `没有编号为 ${id} 的经营主体`, en: `No business ${id}` })
-  const [samples, merged, retailers] = await Promise.all([
+  const [samples, merged, retailers, credit] = await Promise.all([
     samplesOfBusiness(deps.db, id),
     deps.db.selectFrom('businesses').select('id').where('merged_into', '=', id).orderBy('id').execute(),
     deps.db.selectFrom('retailers').select('id').where('business_id', '=', id).orderBy('id').execute(),
+    creditOf(deps.db, id),
   ])
   return {
     ...businessDto(deps, row),
     mergedFrom: merged.map((m) => m.id),
     retailers: retailers.map((r) => r.id),
+    ...credit,
     samples: samples.map((s) => ({
       id: s.id,
       no: s.no,

@@ -82,6 +82,25 @@ export const BusinessDetailSchema = z
     mergedFrom: z.array(z.uuid()),
     retailers: z.array(z.string()),
     samples: z.array(BusinessSampleSchema),
+    creditClass: z.enum(['A', 'B', 'C', 'D']).nullable().openapi({
+      description:
+        'Credit-risk class (金信工程): A low, B general, C higher, D high; null until first computed',
+    }),
+    creditScore: z.number().int().nullable(),
+    creditExplanation: z
+      .array(z.strictObject({ zh: z.string(), en: z.string() }))
+      .openapi({ description: 'The lines that produced the class, in both languages' }),
+    creditRules: z.string().nullable().openapi({ description: 'sha256 of the credit rules version used' }),
+    creditHistory: z.array(
+      z.strictObject({
+        class: z.enum(['A', 'B', 'C', 'D']),
+        from: z.enum(['A', 'B', 'C', 'D']).nullable(),
+        score: z.number().int(),
+        rules: z.string(),
+        reason: z.string(),
+        at: z.string(),
+      }),
+    ),
   })
   .openapi('BusinessDetail')
 

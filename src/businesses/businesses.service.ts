@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { reclassify } from '../credit/credit.service.js'
 import { timeOrderedId } from '../db/ids.js'
 import { lockRows } from '../db/lock.js'
 import { inTransaction } from '../db/transaction.js'
@@ -143,6 +144,7 @@ export async function mergeBusiness(deps: Deps, ctx: RequestContext, id: string,
         credit_code = coalesce(credit_code, ${from.credit_code}),
         updated_at = ${now.toISOString()}::timestamptz, updated_by = ${actorIdOf(ctx)}
       where id = ${input.into}`.execute(trx)
+    await reclassify(trx, [input.into], now, `merged ${id}`)
     await appendEvent(trx, ctx, now, {
       type: 'business.merged',
       districtCode: into.district_code,

@@ -270,6 +270,45 @@ export interface DB {
   board_versions: BoardVersionsTable
   businesses: BusinessesTable
   business_samples: BusinessSamplesTable
+  rule_versions: RuleVersionsTable
+  rule_current: RuleCurrentTable
+  business_credit: BusinessCreditTable
+  business_credit_history: BusinessCreditHistoryTable
+}
+
+/** Every version of a rules file ever loaded (`kind`: `credit`, …), so a decision can name its version. */
+export interface RuleVersionsTable {
+  kind: string
+  hash: string
+  source: string
+  loaded_at: DefaultNow
+}
+
+export interface RuleCurrentTable {
+  kind: string
+  hash: string
+  since: Timestamp
+}
+
+/** A business's credit-risk class now, with the lines (zh/en) that explain it. */
+export interface BusinessCreditTable {
+  business_id: string
+  class: 'A' | 'B' | 'C' | 'D'
+  score: number
+  lines: ColumnType<{ zh: string; en: string }[], string, string>
+  rules_hash: string
+  computed_at: Timestamp
+}
+
+export interface BusinessCreditHistoryTable {
+  id: Generated<number>
+  business_id: string
+  class: 'A' | 'B' | 'C' | 'D'
+  previous_class: 'A' | 'B' | 'C' | 'D' | null
+  score: number
+  rules_hash: string
+  reason: string
+  at: Timestamp
 }
 
 /** Which business sold (sampled unit) and which made (named producer) a sample. */
