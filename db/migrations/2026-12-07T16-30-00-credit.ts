@@ -34,7 +34,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     reason text not null,
     at timestamptz not null
   )`.execute(db)
-  await sql`create index business_credit_history_business on business_credit_history (business_id, id)`.execute(db)
+  await sql`create index business_credit_history_business on business_credit_history (business_id, id)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

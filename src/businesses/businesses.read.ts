@@ -1,7 +1,13 @@
 import { creditOf } from '../credit/credit.read.js'
 import type { AppDeps } from '../deps.js'
 import { notFound } from '../domain/errors.js'
-import { type BusinessRow, findBusiness, listBusinesses, samplesOfBusiness } from './businesses.repo.js'
+import {
+  type BusinessRow,
+  findBusiness,
+  listBusinesses,
+  publicFailingOf,
+  samplesOfBusiness,
+} from './businesses.repo.js'
 import type { BUSINESS_KINDS, BusinessQuery } from './businesses.schema.js'
 
 type Deps = Pick<AppDeps, 'db' | 'districts'>
@@ -56,3 +62,21 @@ export async function getBusiness(deps: Deps, id: string) {
     })),
   }
 }
+
+/**
+ * What the public may read of a business: identity, class, explanation, and the failing samples published
+ * in standing, non-exercise announcements (the record the class is computed from).
+ */
+export async function getPublicBusiness(deps: Deps, id: string) {
+  const row = await findBusiness(deps.db, id)
+  if (!row) throw notFound({ zh: `没有编号为 ${id} 的经营主体`, en: `No business ${id}` })
+  const [credit, failing] = await Promise.all([creditOf(deps.db, id), publicFailingOf(deps.db, id)])
+  return {
+    ...businessDto(deps, row),
+    creditClass: credit.creditClass,
+    creditExplanation: credit.creditExplanation,
+    failing,
+  }
+}
+
+export type PublicBusiness = Awaited<ReturnType<typeof getPublicBusiness>>

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/types.js'
 import { afterCursor, decodeCursor, pageOf } from '../http/pagination.js'
 
@@ -74,4 +74,52 @@ export function samplesOfBusiness(db: Kysely<DB>, id: string, limit = 200) {
     .orderBy('l.role', 'desc')
     .limit(limit)
     .execute()
+}
+
+/** Failing samples of the business published in standing, non-exercise announcements, newest first. */
+export async function publicFailingOf(db: Kysely<DB>, id: string) {
+  const rows = await db
+    .selectFrom('business_samples as l')
+    .innerJoin('samples as s', 's.id', 'l.sample_id')
+    .innerJoin('announcement_samples as x', 'x.sample_id', 's.id')
+    .innerJoin('announcements as a', 'a.id', 'x.announcement_id')
+    .select([
+      's.id',
+      's.no',
+      's.food_name',
+      's.brand',
+      's.batch',
+      's.sampled_on',
+      'a.id as announcementId',
+      'a.number',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('sample_items as i')
+        .select(sql<string[]>`coalesce(array_agg(i.name order by i.position), '{}')`.as('items'))
+        .whereRef('i.sample_id', '=', 's.id')
+        .where('i.verdict', '=', 'fail')
+        .as('failedItems'),
+    )
+    .where('l.business_id', '=', id)
+    .where('s.public', '=', true)
+    .where('s.verdict', '=', 'fail')
+    .where('a.status', '=', 'published')
+    .where('a.superseded', 'is', null)
+    .where('a.exercise', '=', false)
+    .distinctOn(['s.sampled_on', 's.id'])
+    .orderBy('s.sampled_on', 'desc')
+    .orderBy('s.id')
+    .limit(200)
+    .execute()
+  return rows.map((r) => ({
+    sampleNo: r.no,
+    foodName: r.food_name,
+    brand: r.brand,
+    batch: r.batch,
+    sampledOn: r.sampled_on,
+    failedItems: r.failedItems ?? [],
+    announcementId: r.announcementId,
+    announcement: r.number,
+  }))
 }

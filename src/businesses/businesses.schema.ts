@@ -119,3 +119,31 @@ export const BusinessQuerySchema = z.strictObject({
 export type BusinessInput = z.output<typeof BusinessInputSchema>
 export type BusinessMerge = z.output<typeof BusinessMergeSchema>
 export type BusinessQuery = z.output<typeof BusinessQuerySchema>
+
+export const PublicBusinessSchema = z
+  .strictObject({
+    id: z.uuid(),
+    name: z.string(),
+    address: z.string().nullable(),
+    district: z.string().nullable(),
+    districtName: z.string().nullable(),
+    kinds: z.array(z.enum(BUSINESS_KINDS)),
+    creditCode: z.string().nullable(),
+    mergedInto: z.uuid().nullable(),
+    createdAt: z.string(),
+    creditClass: z.enum(['A', 'B', 'C', 'D']).nullable(),
+    creditExplanation: z.array(z.strictObject({ zh: z.string(), en: z.string() })),
+    failing: z.array(
+      z.strictObject({
+        sampleNo: z.string(),
+        foodName: z.string(),
+        brand: z.string().nullable(),
+        batch: z.string().nullable(),
+        sampledOn: z.string().nullable(),
+        failedItems: z.array(z.string()),
+        announcementId: z.string(),
+        announcement: z.string(),
+      }),
+    ),
+  })
+  .openapi('PublicBusiness')

@@ -447,6 +447,8 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       body: { name: `允许商行${randomUUID().slice(0, 8)}`, address: '成都市锦江区允许路2号', district: HOME },
     }),
     getBusiness: async () => ({ path: `${API}/businesses/${await freshBusiness()}` }),
+    getPublicBusiness: async () => ({ path: `${API}/public/businesses/${await freshBusiness()}` }),
+    businessPage: async () => ({ path: `/businesses/${await freshBusiness()}` }),
     mergeBusiness: async () => ({
       path: `${API}/businesses/${await freshBusiness()}/merge`,
       body: { into: await freshBusiness(), reason: '同一商户' },
