@@ -60,12 +60,19 @@ export function loadSession(deps: SessionDeps): MiddlewareHandler<ConsoleEnv> {
 // Browsers treat a backslash like a slash ("/\\evil.example" is another host) and drop control characters.
 const hasControlOrBackslash = (s: string) => [...s].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20)
 
-/** A safe place to send someone after signing in: a path on this site, never another origin. */
+/** A path on this site: one '/' and then not another '/' or '\\' (which browsers read as another host). */
+const sameSitePath = (s: string) => s.startsWith('/') && s[1] !== '/' && s[1] !== '\\'
+
+/**
+ * A safe place to send someone after signing in: a path on this site, never another origin. Checked before
+ * and after normalising, since dot segments can make a host of a path (`/.//evil.example` → `//evil.example`).
+ */
 export function safeNext(next: string | undefined): string | undefined {
-  if (!next || next.length > 500 || !next.startsWith('/') || hasControlOrBackslash(next)) return undefined
+  if (!next || next.length > 500 || !sameSitePath(next) || hasControlOrBackslash(next)) return undefined
   try {
     const u = new URL(next, 'http://redshield.invalid')
-    return u.origin === 'http://redshield.invalid' ? `${u.pathname}${u.search}` : undefined
+    const path = `${u.pathname}${u.search}`
+    return u.origin === 'http://redshield.invalid' && sameSitePath(path) ? path : undefined
   } catch {
     return undefined
   }
