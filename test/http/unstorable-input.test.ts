@@ -45,7 +45,7 @@ describe('a lone surrogate in a JSON body', () => {
     for (const [path, body] of [
       [`${API}/retailers`, { id: 'shop-two', name: '\ud83d', district: '510104', address: 'x' }],
       [`${API}/webhooks`, { url: 'http://127.0.0.1:1/\udfff', events: ['*'] }],
-      [`${API}/tokens`, { role: 'commander', name: 'n', ['k\ud800']: 1 }],
+      [`${API}/tokens`, { role: 'commander', name: 'n', 'k\ud800': 1 }],
     ] as const) {
       const res = await t.call('POST', path, { token: admin, body })
       expect(res.status, `${path} ${res.text}`).toBe(422)
