@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, streamRoutes(deps))
   app.route(API_PREFIX, webhookRoutes(deps))
 
-  const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE)
+  const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE, { trustProxy: deps.config.TRUST_PROXY })
   app.use(`${API_PREFIX}/public/search`, searchLimit)
   app.use('/search', searchLimit)
   app.route(API_PREFIX, publicAlertRoutes(reads))
