@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { AppError } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
+import { isHttpsRequest } from '../http/security-headers.js'
 import { resolveSession, type Session, type SessionDeps } from '../sessions/sessions.service.js'
 
 /**
@@ -21,12 +22,8 @@ export interface CookieConfig {
 }
 
 /** Over TLS directly, or (only when the proxy is trusted) as the proxy says the client came in. */
-export function isSecureRequest(c: Context, config: CookieConfig): boolean {
-  if (new URL(c.req.url).protocol === 'https:') return true
-  if (!config.TRUST_PROXY) return false
-  const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase()
-  return proto === 'https'
-}
+export const isSecureRequest = (c: Context, config: CookieConfig): boolean =>
+  isHttpsRequest(c, config.TRUST_PROXY)
 
 export function setSessionCookie(c: Context, config: CookieConfig, secret: string): void {
   setCookie(c, SESSION_COOKIE, secret, {
