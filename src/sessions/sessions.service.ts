@@ -232,8 +232,9 @@ export async function changePassword(
   const problems: { field: string; message: string }[] = []
   if (!(await verifyPassword(input.current, stored.password_hash)))
     problems.push({ field: 'current', message: 'the current password is not right' })
-  for (const message of passwordProblems(input.password, stored.login))
-    problems.push({ field: 'password', message })
+  // Shown on the page in both languages, as the sign-in form's refusals are.
+  for (const text of await passwordProblems(input.password, stored.login))
+    problems.push({ field: 'password', message: `${text.zh} ${text.en}` })
   if (input.password !== input.confirm)
     problems.push({ field: 'confirm', message: 'the two new passwords differ' })
   if (input.password && input.password === input.current)
