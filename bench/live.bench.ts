@@ -185,10 +185,14 @@ export async function benchLive(opts: {
         const created = []
         for (let h = 0; h < hooks; h++)
           created.push(
-            await createWebhook(deps.db, deps.clock, deps.districts, ctx, {
-              url: rx.url,
-              events: ['bench.webhook'],
-            }),
+            await createWebhook(
+              deps.db,
+              deps.clock,
+              deps.districts,
+              ctx,
+              { url: rx.url, events: ['bench.webhook'] },
+              { allowPrivate: true },
+            ),
           )
         await writer.query(
           `insert into events (type, payload, created_at)

@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   const meter = requestMeter(deps.metrics)
   app.use('*', requestContext(log))
   app.use('*', measureRequests(meter))
-  app.use('*', securityHeaders())
+  app.use('*', securityHeaders({ trustProxy: deps.config.TRUST_PROXY }))
   // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
   // Repeats of alert and feed reads are answered from it in front of the router (src/public/fast-reads.ts;
   // search is not: it is rate limited).
@@ -112,7 +112,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, streamRoutes(deps))
   app.route(API_PREFIX, webhookRoutes(deps))
 
-  const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE)
+  const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE, { trustProxy: deps.config.TRUST_PROXY })
   app.use(`${API_PREFIX}/public/search`, searchLimit)
   app.use('/search', searchLimit)
   app.route(API_PREFIX, publicAlertRoutes(reads))
@@ -172,6 +172,6 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
     )
   })
   app.onError((err, c) => handleError(err, c, deps.logger))
-  const fastReads: FastReads = { sources: [reads, fixed], log, meter }
+  const fastReads: FastReads = { sources: [reads, fixed], log, meter, trustProxy: deps.config.TRUST_PROXY }
   return Object.assign(app, { fastReads })
 }

@@ -22,6 +22,8 @@ export async function prepare(config: Config, logger: Logger, clock: Clock) {
     poolSize: config.DB_POOL_SIZE,
     statementTimeoutMillis: config.DB_STATEMENT_TIMEOUT_MS,
     acquireTimeoutMillis: config.DB_ACQUIRE_TIMEOUT_MS,
+    // A lost connection is survived (503 meanwhile, reconnect after); the operator still sees it happen.
+    onError: (err, where) => logger.warn({ err: err.message, where }, 'database connection lost'),
   })
   try {
     const applied = await migrateToLatest(database.db)

@@ -74,11 +74,18 @@ const envSchema = z.object({
     .default('*/5 * * * *'),
   // How often a kiosk page asks whether its board has a new version.
   BOARD_POLL_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
+  // Whether webhooks may target loopback, private and link-local addresses (checked at creation and before
+  // every delivery). Default: on for the embedded store (a laptop's receivers), off on PostgreSQL.
+  WEBHOOK_ALLOW_PRIVATE: boolish.optional(),
 })
 
-export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN'> & {
+export type Config = Omit<
+  z.output<typeof envSchema>,
+  'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN' | 'WEBHOOK_ALLOW_PRIVATE'
+> & {
   METRICS_TOKEN?: string | undefined
   SEED_DEMO: boolean
+  WEBHOOK_ALLOW_PRIVATE: boolean
   PUBLIC_BASE_URL: string
 }
 
@@ -102,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...cfg,
     SEED_DEMO: cfg.SEED_DEMO ?? cfg.DATABASE_URL === undefined,
+    WEBHOOK_ALLOW_PRIVATE: cfg.WEBHOOK_ALLOW_PRIVATE ?? cfg.DATABASE_URL === undefined,
     PUBLIC_BASE_URL: cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`,
   }
 }

@@ -96,7 +96,10 @@ export const RetailerIdParam = z.strictObject({
     .openapi({ param: { name: 'retailerId', in: 'path' }, example: 'wanda-jinjiang' }),
 })
 
-export const ConfirmSchema = z.strictObject({ version: z.number().int().min(1) }).openapi('BoardConfirm')
+// Versions are PostgreSQL integers: a larger number is refused here rather than by the database (a 500).
+export const ConfirmSchema = z
+  .strictObject({ version: z.number().int().min(1).max(2_147_483_647) })
+  .openapi('BoardConfirm')
 export const ConfirmedSchema = z
   .strictObject({ retailerId: z.string(), version: z.number().int(), confirmedAt: z.string() })
   .openapi('BoardConfirmed')

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { AppError } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
+import { isHttpsRequest } from '../http/security-headers.js'
 import { resolveSession, type Session, type SessionDeps } from '../sessions/sessions.service.js'
 
 /**
@@ -21,12 +22,8 @@ export interface CookieConfig {
 }
 
 /** Over TLS directly, or (only when the proxy is trusted) as the proxy says the client came in. */
-export function isSecureRequest(c: Context, config: CookieConfig): boolean {
-  if (new URL(c.req.url).protocol === 'https:') return true
-  if (!config.TRUST_PROXY) return false
-  const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase()
-  return proto === 'https'
-}
+export const isSecureRequest = (c: Context, config: CookieConfig): boolean =>
+  isHttpsRequest(c, config.TRUST_PROXY)
 
 export function setSessionCookie(c: Context, config: CookieConfig, secret: string): void {
   setCookie(c, SESSION_COOKIE, secret, {
@@ -60,12 +57,19 @@ export function loadSession(deps: SessionDeps): MiddlewareHandler<ConsoleEnv> {
 // Browsers treat a backslash like a slash ("/\\evil.example" is another host) and drop control characters.
 const hasControlOrBackslash = (s: string) => [...s].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20)
 
-/** A safe place to send someone after signing in: a path on this site, never another origin. */
+/** A path on this site: one '/' and then not another '/' or '\\' (which browsers read as another host). */
+const sameSitePath = (s: string) => s.startsWith('/') && s[1] !== '/' && s[1] !== '\\'
+
+/**
+ * A safe place to send someone after signing in: a path on this site, never another origin. Checked before
+ * and after normalising, since dot segments can make a host of a path (`/.//evil.example` → `//evil.example`).
+ */
 export function safeNext(next: string | undefined): string | undefined {
-  if (!next || next.length > 500 || !next.startsWith('/') || hasControlOrBackslash(next)) return undefined
+  if (!next || next.length > 500 || !sameSitePath(next) || hasControlOrBackslash(next)) return undefined
   try {
     const u = new URL(next, 'http://redshield.invalid')
-    return u.origin === 'http://redshield.invalid' ? `${u.pathname}${u.search}` : undefined
+    const path = `${u.pathname}${u.search}`
+    return u.origin === 'http://redshield.invalid' && sameSitePath(path) ? path : undefined
   } catch {
     return undefined
   }

@@ -41,7 +41,12 @@ export interface PostgresOptions {
   connectionTimeoutMillis?: number
   /** Server-side statement_timeout: a statement running (or waiting on a lock) longer is cancelled. */
   statementTimeoutMillis?: number
+  /** Told of every lost connection (pooled, dedicated or LISTEN): the service logs it. */
+  onError?: ConnectionErrorHandler
 }
+
+/** Where a connection was lost: idle in the pool, checked out by a request or job, or the LISTEN one. */
+export type ConnectionErrorHandler = (err: Error, where: 'idle' | 'in use' | 'listen') => void
 
 /** SQLSTATE of a statement cancelled by statement_timeout. */
 export const QUERY_CANCELED = '57014'
@@ -59,8 +64,22 @@ export function openPostgres(opts: PostgresOptions): Database {
     idle_in_transaction_session_timeout: Math.max(statementTimeout * 2, 10_000),
     types: pgTypes,
   })
-  // A dropped idle connection must not crash the process; the next query reconnects.
-  pool.on('error', () => {})
+  const report = opts.onError ?? (() => {})
+  // A connection that the server or the network drops emits 'error' on its client. pg-pool listens on idle
+  // clients only (and re-emits as the pool's 'error'); a client checked out by a request or a job has no
+  // listener, and an unhandled 'error' ends the process. So every client gets one for its whole life, from
+  // the moment it connects: the error itself also reaches the query in flight (a 503 or a failed job run),
+  // and the broken client is discarded when it is released.
+  const inUse = new WeakSet<pg.PoolClient>()
+  pool.on('acquire', (client) => inUse.add(client))
+  pool.on('release', (_err, client) => inUse.delete(client))
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      if (inUse.has(client)) report(err, 'in use')
+    })
+  })
+  // An idle connection dropped: the next query reconnects.
+  pool.on('error', (err) => report(err, 'idle'))
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,
@@ -69,7 +88,7 @@ export function openPostgres(opts: PostgresOptions): Database {
       await sql`select 1`.execute(db)
     },
     close: () => db.destroy(),
-    listen: (channel, on) => listenPostgres(opts.url, channel, on),
+    listen: (channel, on) => listenPostgres(opts.url, channel, on, (err) => report(err, 'listen')),
     dedicated: (fn) => onDedicatedConnection(pool, fn),
   }
 }
@@ -132,6 +151,7 @@ export async function openDatabase(opts: {
   poolSize?: number
   statementTimeoutMillis?: number
   acquireTimeoutMillis?: number
+  onError?: ConnectionErrorHandler
 }): Promise<Database> {
   if (opts.url)
     return openPostgres({
@@ -141,6 +161,7 @@ export async function openDatabase(opts: {
         statementTimeoutMillis: opts.statementTimeoutMillis,
       }),
       ...(opts.acquireTimeoutMillis !== undefined && { connectionTimeoutMillis: opts.acquireTimeoutMillis }),
+      ...(opts.onError && { onError: opts.onError }),
     })
   return openPglite(opts.dataDir)
 }

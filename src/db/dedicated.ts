@@ -28,6 +28,12 @@ export async function onDedicatedConnection<T>(
     dialect: new PostgresDialect({ pool: { connect: async () => shared, end: async () => {} } }),
   })
   let failed = false
+  // The pool gives every client a lifelong 'error' listener (see openPostgres); this one only makes sure a
+  // connection that broke under `fn` is closed rather than returned, even if `fn` swallowed the failure.
+  const broken = () => {
+    failed = true
+  }
+  client.on('error', broken)
   try {
     return await fn({ db, copyIn: (statement) => client.query(copyFrom(statement)) })
   } catch (err) {
@@ -35,6 +41,7 @@ export async function onDedicatedConnection<T>(
     throw err
   } finally {
     await db.destroy()
+    client.off('error', broken)
     client.release(failed)
   }
 }

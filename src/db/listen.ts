@@ -13,7 +13,12 @@ export interface ListenHandlers {
  * lose the subscription). A lost connection (database restart, network) is retried with a capped backoff;
  * `reconnected` tells the caller to catch up from the table.
  */
-export function listenPostgres(url: string, channel: string, on: ListenHandlers): Promise<Unlisten> {
+export function listenPostgres(
+  url: string,
+  channel: string,
+  on: ListenHandlers,
+  onError: (err: Error) => void = () => {},
+): Promise<Unlisten> {
   let client: pg.Client | null = null
   let stopped = false
   let retry: NodeJS.Timeout | null = null
@@ -21,7 +26,9 @@ export function listenPostgres(url: string, channel: string, on: ListenHandlers)
 
   const connect = async (first: boolean): Promise<void> => {
     const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
-    const lost = () => {
+    // Listening from before connect to the end: an 'error' without a listener would end the process.
+    const lost = (err?: Error) => {
+      if (err) onError(err)
       if (client !== c) return
       client = null
       c.removeAllListeners('notification')
@@ -29,7 +36,7 @@ export function listenPostgres(url: string, channel: string, on: ListenHandlers)
       schedule()
     }
     c.on('error', lost)
-    c.on('end', lost)
+    c.on('end', () => lost())
     c.on('notification', (n) => {
       if (n.channel === channel) on.notify(n.payload ?? '')
     })

@@ -6,7 +6,12 @@ import { type EventRow, eventView } from './event-view.js'
 /** An event as every consumer (stream, webhooks, later the public cache and boards) sees it. */
 export type StoredEvent = Event
 
-/** Position in the committed event sequence: (writing transaction, id), compared in that order. */
+/**
+ * Position in the committed event sequence: (writing transaction, id), compared in that order, as numbers:
+ * bigint here, xid8 in SQL. The queries below hand the xid8 out as text (`txid_text`), under another name
+ * than the column: `order by txid` with a text column named `txid` in the select list sorts by that text
+ * ('1000' before '999'), which skipped events at batch boundaries and put a fresh cursor on an old event.
+ */
 export interface EventCursor {
   txid: bigint
   id: number
@@ -23,7 +28,7 @@ export const after = (a: EventCursor, b: EventCursor): boolean =>
   a.txid > b.txid || (a.txid === b.txid && a.id > b.id)
 
 interface Row extends EventRow {
-  txid: string
+  txid_text: string
 }
 
 /**
@@ -68,24 +73,24 @@ export async function readEventsAfter(
   const horizon = await eventHorizon(db)
   const { rows } = await sql<Row>`
     select id, type, incident_id, task_id, district_code, subject, actor_id, actor_name, actor_role,
-           request_id, payload, created_at, txid::text as txid
+           request_id, payload, created_at, txid::text as txid_text
     from events
     where (txid, id) > (${from.txid.toString()}::xid8, ${from.id}::bigint)
       and txid < ${horizon}::xid8
-    order by txid, id
+    order by events.txid, events.id
     limit ${limit}`.execute(db)
-  return rows.map((r) => ({ event: eventView(r), cursor: { txid: BigInt(r.txid), id: Number(r.id) } }))
+  return rows.map((r) => ({ event: eventView(r), cursor: { txid: BigInt(r.txid_text), id: Number(r.id) } }))
 }
 
 /** The newest position a reader may stand on now (everything at or before it is final). */
 export async function currentCursor(db: Kysely<DB>): Promise<EventCursor> {
   const horizon = await eventHorizon(db)
-  const { rows } = await sql<{ txid: string; id: number }>`
-    select txid::text as txid, id from events
+  const { rows } = await sql<{ txid_text: string; id: number }>`
+    select txid::text as txid_text, id from events
     where txid < ${horizon}::xid8
-    order by txid desc, id desc limit 1`.execute(db)
+    order by events.txid desc, events.id desc limit 1`.execute(db)
   const r = rows[0]
-  return r ? { txid: BigInt(r.txid), id: Number(r.id) } : START
+  return r ? { txid: BigInt(r.txid_text), id: Number(r.id) } : START
 }
 
 /**
@@ -93,8 +98,10 @@ export async function currentCursor(db: Kysely<DB>): Promise<EventCursor> {
  * server's) resumes after the nearest event below it; undefined when there is none (start from the first).
  */
 export async function cursorOf(db: Kysely<DB>, id: number): Promise<EventCursor | undefined> {
-  const { rows } = await sql<{ txid: string; id: number }>`
-    select txid::text as txid, id from events where id <= ${id} order by id desc limit 1`.execute(db)
+  const { rows } = await sql<{ txid_text: string; id: number }>`
+    select txid::text as txid_text, id from events where id <= ${id} order by events.id desc limit 1`.execute(
+    db,
+  )
   const r = rows[0]
-  return r ? { txid: BigInt(r.txid), id: Number(r.id) } : undefined
+  return r ? { txid: BigInt(r.txid_text), id: Number(r.id) } : undefined
 }

@@ -73,57 +73,88 @@ export const unsupportedType = (type: string, wanted: string) =>
   )
 
 const NUL = '\u0000'
+// A UTF-16 surrogate without its other half: JSON can spell it (`"\ud800"`), UTF-8 cannot carry it, and
+// PostgreSQL refuses the text (jsonb: "invalid input syntax"), which surfaced as a 500.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-/** Paths of every string (or key) holding U+0000. Iterative: bodies may nest thousands deep. */
-function findNul(root: unknown, rootPath: string, out: string[]): void {
+type Unstorable = 'nul' | 'lone_surrogate'
+
+const unstorable = (s: string): Unstorable | undefined =>
+  s.includes(NUL) ? 'nul' : LONE_SURROGATE.test(s) ? 'lone_surrogate' : undefined
+
+interface Place {
+  path: string
+  code: Unstorable
+}
+
+/** Paths of every string (or key) holding U+0000 or a lone surrogate. Iterative: bodies may nest thousands deep. */
+function findUnstorable(root: unknown, rootPath: string, out: Place[]): void {
   const stack: [unknown, string][] = [[root, rootPath]]
   for (let item = stack.pop(); item; item = stack.pop()) {
     const [value, path] = item
     if (typeof value === 'string') {
-      if (value.includes(NUL)) out.push(path)
+      const code = unstorable(value)
+      if (code) out.push({ path, code })
     } else if (Array.isArray(value)) {
       for (const [i, v] of value.entries()) stack.push([v, `${path}[${i}]`])
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        if (k.includes(NUL)) out.push(`${path}.${k}`)
-        stack.push([v, `${path}.${k}`])
+        const code = unstorable(k)
+        if (code) out.push({ path: `${path}.${k.replace(LONE_SURROGATE, '\uFFFD')}`, code })
+        stack.push([v, `${path}.${k.replace(LONE_SURROGATE, '\uFFFD')}`])
       }
     }
   }
 }
 
+const UNSTORABLE_TEXT: Record<Unstorable, { zh: string; en: string }> = {
+  nul: { zh: '不得含有空字符 (U+0000)', en: 'must not contain the NUL character (U+0000)' },
+  lone_surrogate: {
+    zh: '含有不成对的代理字符（如 \\ud800），不是合法的 Unicode 文本',
+    en: 'contains a lone surrogate (such as \\ud800), which is not valid Unicode text',
+  },
+}
+
 /**
- * PostgreSQL cannot store U+0000 in text or jsonb. Refusing it here, for every route and every field, keeps
- * such input a 422 listing each place rather than a database error. Also remembers the route's declared inputs
- * for the validation hook, so one refusal names the problems of every input.
+ * PostgreSQL cannot store U+0000 or a lone surrogate in text or jsonb. Refusing them here, for every route
+ * and every field, keeps such input a 422 listing each place rather than a database error. Also remembers the
+ * route's declared inputs for the validation hook, so one refusal names the problems of every input.
  */
 export function checkInput(inputs: DeclaredInputs | undefined): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('declaredInputs', inputs)
-    const places: string[] = []
-    for (const [name, values] of Object.entries(c.req.queries())) findNul(values, `query.${name}`, places)
+    const places: Place[] = []
+    for (const [name, values] of Object.entries(c.req.queries()))
+      findUnstorable(values, `query.${name}`, places)
     const type = c.req.header('content-type') ?? ''
     if (BODY_METHODS.has(c.req.method) && /json/i.test(type)) {
       // Parsed once and cached by Hono for the validator; malformed JSON is the validator's to report.
       const body: unknown = await c.req.json().catch(() => undefined)
-      findNul(body, 'body', places)
+      findUnstorable(body, 'body', places)
     }
-    if (places.length > 0)
+    if (places.length > 0) {
+      const nul = places.every((p) => p.code === 'nul')
       throw new AppError(
         'validation_failed',
+        nul
+          ? {
+              zh: `输入含有空字符 (U+0000)，共 ${places.length} 处`,
+              en: `${places.length} value(s) contain U+0000`,
+            }
+          : {
+              zh: `输入含有无法保存的字符，共 ${places.length} 处`,
+              en: `${places.length} value(s) contain characters that cannot be stored`,
+            },
         {
-          zh: `输入含有空字符 (U+0000)，共 ${places.length} 处`,
-          en: `${places.length} value(s) contain U+0000`,
-        },
-        {
-          issues: places.map((path) => ({
+          issues: places.map(({ path, code }) => ({
             path,
-            message: 'must not contain the NUL character (U+0000)',
-            text: { zh: '不得含有空字符 (U+0000)', en: 'must not contain the NUL character (U+0000)' },
-            code: 'nul',
+            message: UNSTORABLE_TEXT[code].en,
+            text: UNSTORABLE_TEXT[code],
+            code,
           })),
         },
       )
+    }
     await next()
   }
 }

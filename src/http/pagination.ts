@@ -28,7 +28,11 @@ export function encodeCursor(key: KeyValue[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url')
 }
 
-/** Decodes a cursor made by `encodeCursor` for a key of `arity` values; anything else is a 422. */
+/**
+ * Decodes a cursor made by `encodeCursor` for a key of `arity` values; anything else is a 422. No sort key
+ * handed out is null, and a null compared in a row value makes the comparison null: `[null]` (`W251bGxd`)
+ * answered an empty page as if the list had ended.
+ */
 export function decodeCursor(cursor: string, arity: number): KeyValue[] {
   let parsed: unknown
   try {
@@ -39,7 +43,7 @@ export function decodeCursor(cursor: string, arity: number): KeyValue[] {
   const ok =
     Array.isArray(parsed) &&
     parsed.length === arity &&
-    parsed.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
+    parsed.every((v) => ['string', 'number', 'boolean'].includes(typeof v))
   if (!ok)
     throw validationFailed([
       issue(

@@ -45,16 +45,45 @@ export const DEFAULT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
+  // Other sites may read the public data with fetch (CORS), but not pull responses in as images or scripts.
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  // No page here uses these browser features; nothing it embeds may either.
+  'Permissions-Policy':
+    'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
   'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}${FRAMING_REFUSED}`,
   'X-Frame-Options': 'DENY',
 }
 
-/** Security headers on every response, whichever layer made it (routes, problem+json, not found). */
-export function securityHeaders(): MiddlewareHandler<AppEnv> {
+/**
+ * Sent when the request came over TLS, which the service (plain HTTP behind a TLS-terminating proxy) knows
+ * only from a trusted proxy's `X-Forwarded-Proto`. A year, this host only: the operator decides about
+ * subdomains and preloading at the proxy.
+ */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000'
+
+/** Whether a trusted proxy says the client came in over https (the first `X-Forwarded-Proto` value). */
+export const forwardedHttps = (proto: string | string[] | undefined): boolean =>
+  (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim().toLowerCase() === 'https'
+
+/** Over TLS directly, or (only when the proxy is trusted) as the proxy says the client came in. */
+export function isHttpsRequest(c: Context, trustProxy: boolean): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true
+  return trustProxy && forwardedHttps(c.req.header('x-forwarded-proto'))
+}
+
+/**
+ * Security headers on every response, whichever layer made it (routes, problem+json, not found). An answer
+ * to an authenticated request (token or session) that set no caching of its own is `no-store`: such answers
+ * carry tokens, one-time passwords, webhook secrets or personal data, and no cache may keep them.
+ */
+export function securityHeaders(opts: { trustProxy?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next()
     const h = c.res.headers
     for (const name in DEFAULT_SECURITY_HEADERS) h.set(name, DEFAULT_SECURITY_HEADERS[name] as string)
+    if (isHttpsRequest(c, opts.trustProxy ?? false))
+      h.set('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY)
+    if (c.get('actor') && !h.has('cache-control')) h.set('Cache-Control', 'no-store')
     const policy = c.get('contentSecurityPolicy')
     if (c.get('allowFraming')) {
       h.set('Content-Security-Policy', policy ?? CONTENT_SECURITY_POLICY)

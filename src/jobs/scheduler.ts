@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { type ScheduledTask, schedule } from 'node-cron'
 import type { AppDeps } from '../deps.js'
 import { floorMinute, previousSlot } from './cron-slots.js'
@@ -37,6 +38,10 @@ function pidRuns(pid: number): boolean {
   }
 }
 
+/** Whether the scheduler running a job has stopped (a run started outside one never stops). */
+type Stopped = () => boolean
+const never: Stopped = () => false
+
 /**
  * Runs one slot of a cron job if this instance wins the (job, slot) claim. Returns 'skipped' when another
  * instance (or an earlier run) already has it.
@@ -45,7 +50,7 @@ export async function runCronSlot(
   deps: AppDeps,
   job: CronJob,
   slot: Date,
-  opts: { instance?: string; catchUp?: boolean } = {},
+  opts: { instance?: string; catchUp?: boolean; stopped?: Stopped } = {},
 ): Promise<'ran' | 'failed' | 'skipped'> {
   const claimed = await claimSlot(deps.db, {
     job: job.name,
@@ -55,29 +60,57 @@ export async function runCronSlot(
     catchUp: opts.catchUp ?? false,
   })
   if (!claimed) return 'skipped'
-  return runClaimed(deps, job, slot)
+  return runClaimed(deps, job, slot, opts.stopped ?? never)
 }
 
-async function runClaimed(deps: AppDeps, job: CronJob, slot: Date): Promise<'ran' | 'failed'> {
+async function runClaimed(
+  deps: AppDeps,
+  job: CronJob,
+  slot: Date,
+  stopped: Stopped,
+): Promise<'ran' | 'failed'> {
   const t0 = performance.now()
+  let end: RunEnd
   try {
     const result = await job.run(deps, slot)
     measure(deps, job.name, 'ok', t0)
-    await finishRun(deps.db, job.name, slot, {
-      finishedAt: deps.clock.now(),
-      outcome: 'ok',
-      result: result ?? null,
-    })
-    return 'ran'
+    end = { finishedAt: deps.clock.now(), outcome: 'ok', result: result ?? null }
   } catch (err) {
     measure(deps, job.name, 'failed', t0)
     deps.logger.error({ err, job: job.name, slot }, 'job failed')
-    await finishRun(deps.db, job.name, slot, {
-      finishedAt: deps.clock.now(),
-      outcome: 'failed',
-      error: errorText(err),
-    }).catch(() => {})
-    return 'failed'
+    end = { finishedAt: deps.clock.now(), outcome: 'failed', error: errorText(err) }
+  }
+  await writeFinish(deps, job.name, slot, end, stopped)
+  return end.outcome === 'ok' ? 'ran' : 'failed'
+}
+
+type RunEnd = Parameters<typeof finishRun>[3]
+
+const FINISH_RETRY_FIRST_MS = 200
+const FINISH_RETRY_MAX_MS = 5000
+
+/**
+ * Records a run's end until it is recorded. The database may be gone just then (the very failure that ended
+ * the run): a lost write would leave the run `running`, which reads as a slot still in hand and is taken over
+ * only at the next start. So the write is retried with a capped backoff, each failure logged; it gives up
+ * only when the scheduler stops, leaving the run to the next start's catch-up (`isAbandoned`).
+ */
+async function writeFinish(deps: AppDeps, job: string, slot: Date, end: RunEnd, stopped: Stopped) {
+  for (let delay = FINISH_RETRY_FIRST_MS; ; delay = Math.min(delay * 2, FINISH_RETRY_MAX_MS)) {
+    try {
+      await finishRun(deps.db, job, slot, end)
+      return
+    } catch (err) {
+      if (stopped()) {
+        deps.logger.error({ err, job, slot }, 'job run end not recorded; the next start takes the run over')
+        return
+      }
+      deps.logger.warn(
+        { err: errorText(err), job, slot, retryInMs: delay },
+        'job run end not recorded; retrying',
+      )
+      await sleep(delay)
+    }
   }
 }
 
@@ -89,6 +122,7 @@ export async function catchUpCronJobs(
   deps: AppDeps,
   jobs: JobDefinition[] = registry,
   instance = instanceId(),
+  stopped: Stopped = never,
 ) {
   const now = deps.clock.now()
   const ran: string[] = []
@@ -98,7 +132,8 @@ export async function catchUpCronJobs(
     if (!slot) continue
     const run = await findRun(deps.db, job.name, slot)
     if (!run) {
-      if ((await runCronSlot(deps, job, slot, { instance, catchUp: true })) !== 'skipped') ran.push(job.name)
+      if ((await runCronSlot(deps, job, slot, { instance, catchUp: true, stopped })) !== 'skipped')
+        ran.push(job.name)
     } else if (run.outcome === 'running' && isAbandoned(run, instance, now)) {
       const from = { instance: run.instance, startedAt: run.started_at }
       if (!(await takeOverRun(deps.db, { job: job.name, slot, from, instance, startedAt: now }))) continue
@@ -106,7 +141,7 @@ export async function catchUpCronJobs(
         { job: job.name, slot, abandonedBy: run.instance },
         'job run abandoned; running it again',
       )
-      await runClaimed(deps, job, slot)
+      await runClaimed(deps, job, slot, stopped)
       ran.push(job.name)
     }
   }
@@ -114,21 +149,34 @@ export async function catchUpCronJobs(
 }
 
 /** One poll of a loop job; recorded when it did something or failed. */
-export async function runLoopOnce(deps: AppDeps, job: LoopJob, instance = instanceId()) {
+export async function runLoopOnce(
+  deps: AppDeps,
+  job: LoopJob,
+  instance = instanceId(),
+  stopped: Stopped = never,
+) {
   const started = deps.clock.now()
   const t0 = performance.now()
   try {
     const r = await job.run(deps)
     if (r.worked) {
       measure(deps, job.name, 'ok', t0)
-      await record(deps, job, started, t0, instance, { outcome: 'ok', result: r.result ?? null })
+      await record(deps, job, started, t0, instance, { outcome: 'ok', result: r.result ?? null }, stopped)
     }
     return r
   } catch (err) {
     measure(deps, job.name, 'failed', t0)
     deps.logger.error({ err, job: job.name }, 'job failed')
-    await record(deps, job, started, t0, instance, { outcome: 'failed', error: errorText(err) }).catch(
-      () => {},
+    await record(
+      deps,
+      job,
+      started,
+      t0,
+      instance,
+      { outcome: 'failed', error: errorText(err) },
+      stopped,
+    ).catch((recordErr: unknown) =>
+      deps.logger.warn({ err: errorText(recordErr), job: job.name }, 'failed loop run not recorded'),
     )
     return { worked: false }
   }
@@ -147,15 +195,14 @@ async function record(
   t0: number,
   instance: string,
   end: { outcome: 'ok' | 'failed'; result?: unknown; error?: string },
+  stopped: Stopped,
 ) {
+  const finishedAt = new Date(started.getTime() + Math.round(performance.now() - t0))
   // Loop runs are keyed by start time; two instances starting in the same millisecond keep one row.
   if (
     await claimSlot(deps.db, { job: job.name, slot: started, instance, startedAt: started, catchUp: false })
   )
-    await finishRun(deps.db, job.name, started, {
-      ...end,
-      finishedAt: new Date(started.getTime() + Math.round(performance.now() - t0)),
-    })
+    await writeFinish(deps, job.name, started, { ...end, finishedAt }, stopped)
 }
 
 /**
@@ -171,17 +218,27 @@ export function startScheduler(deps: AppDeps, jobs: JobDefinition[] = registry) 
     return p
   }
   let stopped = false
+  const isStopped = () => stopped
   const timers = new Set<NodeJS.Timeout>()
   const tasks: ScheduledTask[] = []
   const unsubscribes: (() => void)[] = []
 
-  track(catchUpCronJobs(deps, jobs, instance).catch((err) => deps.logger.error({ err }, 'catch-up failed')))
+  track(
+    catchUpCronJobs(deps, jobs, instance, isStopped).catch((err) =>
+      deps.logger.error({ err }, 'catch-up failed'),
+    ),
+  )
   for (const job of jobs) {
     if (job.kind === 'cron') {
       tasks.push(
         schedule(
           cronOf(job, deps.config),
-          (ctx) => track(runCronSlot(deps, job, floorMinute(ctx.date), { instance })),
+          (ctx) =>
+            track(
+              runCronSlot(deps, job, floorMinute(ctx.date), { instance, stopped: isStopped }).catch(
+                (err: unknown) => deps.logger.error({ err, job: job.name }, 'job slot not claimed'),
+              ),
+            ),
           {
             timezone: deps.config.TZ,
             name: job.name,
@@ -196,7 +253,7 @@ export function startScheduler(deps: AppDeps, jobs: JobDefinition[] = registry) 
       const loop = async () => {
         if (stopped) return
         polling = true
-        await track(runLoopOnce(deps, job, instance))
+        await track(runLoopOnce(deps, job, instance, isStopped))
         polling = false
         if (stopped) return
         if (again) {

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Context } from 'hono'
 import { elapsedMs, requestIdFor } from '../http/middleware.js'
-import { DEFAULT_SECURITY_HEADERS } from '../http/security-headers.js'
+import {
+  DEFAULT_SECURITY_HEADERS,
+  forwardedHttps,
+  STRICT_TRANSPORT_SECURITY,
+} from '../http/security-headers.js'
 import type { AccessLog } from '../logger.js'
 import type { RequestMeter } from '../metrics/metrics.routes.js'
 import { answersUrl, type CachedBody, etagMatches, PUBLIC_CACHE_CONTROL, urlKey } from './read-cache.js'
@@ -18,6 +22,8 @@ export interface FastReads {
   sources: readonly UrlResponses[]
   log: AccessLog
   meter: RequestMeter
+  /** TRUST_PROXY: a request the proxy says came over https gets Strict-Transport-Security, as on the Hono path. */
+  trustProxy?: boolean
 }
 
 /**
@@ -50,29 +56,38 @@ const SECURITY = Object.entries(DEFAULT_SECURITY_HEADERS).map(([k, v]): [string,
  * order @hono/node-server writes them: a `Headers` object iterates by lower-case name (the request id, which
  * differs per request, sorts last); it appends `Content-Length` after them. Made once per entry.
  */
-function fixedHeaders(entry: CachedBody, status: 200 | 304): string[] {
+function fixedHeaders(entry: CachedBody, status: 200 | 304, tls: boolean): string[] {
   const pairs: [string, string][] = [
     ['cache-control', entry.cacheControl ?? PUBLIC_CACHE_CONTROL],
     ['etag', entry.etag],
     ...SECURITY,
   ]
+  if (tls) pairs.push(['strict-transport-security', STRICT_TRANSPORT_SECURITY])
   if (status === 200) pairs.push(['content-type', entry.type])
   return pairs.sort((a, b) => (a[0] < b[0] ? -1 : 1)).flat()
 }
 
-const prepared = new WeakMap<CachedBody, { ok: string[]; notModified: string[]; length: string }>()
+interface Prepared {
+  ok: string[]
+  notModified: string[]
+  length: string
+}
 
-function headersFor(entry: CachedBody) {
+const prepared = new WeakMap<CachedBody, { plain: Prepared; tls: Prepared }>()
+
+function headersFor(entry: CachedBody, tls: boolean): Prepared {
   let h = prepared.get(entry)
   if (!h) {
-    h = {
-      ok: fixedHeaders(entry, 200),
-      notModified: fixedHeaders(entry, 304),
-      length: String(entry.body.byteLength),
-    }
+    const length = String(entry.body.byteLength)
+    const made = (t: boolean) => ({
+      ok: fixedHeaders(entry, 200, t),
+      notModified: fixedHeaders(entry, 304, t),
+      length,
+    })
+    h = { plain: made(false), tls: made(true) }
     prepared.set(entry, h)
   }
-  return h
+  return tls ? h.tls : h.plain
 }
 
 function lookup(sources: readonly UrlResponses[], key: string): CachedBody | undefined {
@@ -108,7 +123,7 @@ export function fastReadListener(fast: FastReads, next: RequestListener): Reques
     const start = performance.now()
     const { path, route } = entry.url
     const id = requestIdFor(h['x-request-id'] as string | undefined)
-    const fixed = headersFor(entry)
+    const fixed = headersFor(entry, fast.trustProxy === true && forwardedHttps(h['x-forwarded-proto']))
     if (etagMatches(h['if-none-match'], entry.etag)) {
       res.writeHead(304, [...fixed.notModified, 'x-request-id', id])
       res.end()

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { Clock } from '../clock.js'
-import { inTransaction } from '../db/transaction.js'
+import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { RequestContext, UserActor } from '../domain/context.js'
 import { appendEvent } from '../events/events.repo.js'
@@ -59,7 +59,12 @@ export async function signIn(
     districtCode: user.district_code,
     retailerId: user.retailer_id,
   }
-  await inTransaction(db, async (trx) => {
+  const locked = await inTransaction(db, async (trx) => {
+    // The right password checked before a lock that wrong guesses racing it recorded since: look again, under
+    // the same per-login lock the failures are counted under, so no success slips past a recorded lockout.
+    await lockLogin(trx, key)
+    const lock = await findLock(trx, key)
+    if (lock && lock.locked_until > now) return lockedFor(lock.locked_until, now)
     await trx.deleteFrom('login_failures').where('login_key', '=', key).execute()
     await trx
       .insertInto('sessions')
@@ -78,8 +83,18 @@ export async function signIn(
       districtCode: user.district_code,
       payload: { login: user.login },
     })
+    return null
   })
+  if (locked !== null) return { kind: 'locked', retryAfterSeconds: locked }
   return { kind: 'ok', secret, mustChange: user.must_change_password, userId: user.id }
+}
+
+/**
+ * The per-login lock (a transaction-scoped advisory lock, so logins that have no row are covered too): the
+ * lockout check and the failure count happen under it, and so does a success's re-check.
+ */
+async function lockLogin(trx: Transaction<DB>, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`login:${key}`}))`.execute(trx)
 }
 
 async function recordFailure(
@@ -92,7 +107,7 @@ async function recordFailure(
   return inTransaction(db, async (trx) => {
     // One failure at a time per login, across instances; a guess that raced past the lock check finds the
     // lock here. Without this, simultaneous guesses could all count four and slip by.
-    await sql`select pg_advisory_xact_lock(hashtext(${`login:${key}`}))`.execute(trx)
+    await lockLogin(trx, key)
     const lock = await findLock(trx, key)
     if (lock && lock.locked_until > now)
       return { kind: 'locked', retryAfterSeconds: lockedFor(lock.locked_until, now) } as const
@@ -217,8 +232,9 @@ export async function changePassword(
   const problems: { field: string; message: string }[] = []
   if (!(await verifyPassword(input.current, stored.password_hash)))
     problems.push({ field: 'current', message: 'the current password is not right' })
-  for (const message of passwordProblems(input.password, stored.login))
-    problems.push({ field: 'password', message })
+  // Shown on the page in both languages, as the sign-in form's refusals are.
+  for (const text of await passwordProblems(input.password, stored.login))
+    problems.push({ field: 'password', message: `${text.zh} ${text.en}` })
   if (input.password !== input.confirm)
     problems.push({ field: 'confirm', message: 'the two new passwords differ' })
   if (input.password && input.password === input.current)

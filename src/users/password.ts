@@ -59,16 +59,80 @@ export function dummyHash(): Promise<string> {
   return dummy
 }
 
-/** Every problem with a chosen password at once (一次性告知). */
-export function passwordProblems(password: string, login?: string): string[] {
-  const problems: string[] = []
+export interface PasswordProblem {
+  zh: string
+  en: string
+}
+
+type Guesser = {
+  check(
+    password: string,
+    userInputs?: (string | number)[],
+  ): { score: number; sequence: { pattern: string }[] }
+}
+let guesser: Guesser | undefined
+
+/**
+ * zxcvbn (the maintained TypeScript port) with its common-password, name and keyboard lists: about 0.3 s and a
+ * few MB to load, so loaded at the first password that is checked, not at start-up.
+ */
+async function loadGuesser(): Promise<Guesser> {
+  if (!guesser) {
+    const [{ ZxcvbnFactory }, common] = await Promise.all([
+      import('@zxcvbn-ts/core'),
+      import('@zxcvbn-ts/language-common'),
+    ])
+    guesser = new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs })
+  }
+  return guesser
+}
+
+/** zxcvbn's score from 0 to 4; 3 is "safely unguessable" for a slow hash, and the least we take. */
+export const PASSWORD_MIN_SCORE = 3
+
+const WEAK_BECAUSE: Record<string, PasswordProblem> = {
+  dictionary: { zh: '是常见密码或常用词', en: 'is a common password or word' },
+  sequence: { zh: '是连续的字母或数字', en: 'is a run of letters or digits' },
+  spatial: { zh: '是键盘上相邻的按键', en: 'is a run of neighbouring keys' },
+  repeat: { zh: '是重复的片段', en: 'repeats itself' },
+  date: { zh: '是日期', en: 'is a date' },
+  regex: { zh: '是年份之类的常见模式', en: 'is a common pattern such as a year' },
+}
+
+/**
+ * Every problem with a chosen password at once (一次性告知), in both languages. When the basic rules pass, the
+ * password must also not be easy to guess: zxcvbn estimates the guesses an attacker needs (common passwords,
+ * names, keyboard runs, dates, the login itself), and anything under PASSWORD_MIN_SCORE is refused with the
+ * kind of guess that finds it (`1234567890` is among the hundred most used passwords).
+ */
+export async function passwordProblems(password: string, login?: string): Promise<PasswordProblem[]> {
+  const problems: PasswordProblem[] = []
   const length = [...password].length
-  if (length < PASSWORD_MIN_LENGTH) problems.push(`must be at least ${PASSWORD_MIN_LENGTH} characters`)
-  if (length > PASSWORD_MAX_LENGTH) problems.push(`must be at most ${PASSWORD_MAX_LENGTH} characters`)
-  if (password.trim() !== password) problems.push('must not start or end with a space')
-  if (/^(.)\1*$/u.test(password) && length > 0) problems.push('must not be one character repeated')
+  if (length < PASSWORD_MIN_LENGTH)
+    problems.push({
+      zh: `至少需要 ${PASSWORD_MIN_LENGTH} 个字符`,
+      en: `must be at least ${PASSWORD_MIN_LENGTH} characters`,
+    })
+  if (length > PASSWORD_MAX_LENGTH)
+    problems.push({
+      zh: `最多 ${PASSWORD_MAX_LENGTH} 个字符`,
+      en: `must be at most ${PASSWORD_MAX_LENGTH} characters`,
+    })
+  if (password.trim() !== password)
+    problems.push({ zh: '首尾不能是空格', en: 'must not start or end with a space' })
+  if (/^(.)\1*$/u.test(password) && length > 0)
+    problems.push({ zh: '不能是同一个字符的重复', en: 'must not be one character repeated' })
   if (login && password.toLowerCase().includes(login.toLowerCase()))
-    problems.push('must not contain the login name')
+    problems.push({ zh: '不能包含登录名', en: 'must not contain the login name' })
+  if (problems.length > 0) return problems
+  const result = (await loadGuesser()).check(password, login ? [login] : [])
+  if (result.score < PASSWORD_MIN_SCORE) {
+    const kind = result.sequence.map((m) => WEAK_BECAUSE[m.pattern]).find((k) => k !== undefined)
+    problems.push({
+      zh: `太容易被猜到${kind ? `（${kind.zh}）` : ''}；请用更长、不常见的密码，例如几个不相关的词`,
+      en: `is too easy to guess${kind ? ` (${kind.en})` : ''}; use a longer, uncommon one, such as a few unrelated words`,
+    })
+  }
   return problems
 }
 

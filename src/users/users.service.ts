@@ -58,8 +58,8 @@ export async function createUser(
   const nameProblem = textProblem(input.name, NAME_RULE)
   if (nameProblem) issues.push(issue('name', nameProblem, 'invalid_text'))
   if (input.password !== undefined)
-    for (const message of passwordProblems(input.password, input.login))
-      issues.push({ path: 'password', message })
+    for (const text of await passwordProblems(input.password, input.login))
+      issues.push({ path: 'password', message: text.en, code: 'weak_password', text })
   issues.push(...(await bindingProblems(db, 'account', input.role, input.districtCode, input.retailerId)))
   if (issues.length > 0) throw validationFailed(issues)
 

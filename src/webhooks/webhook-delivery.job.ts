@@ -6,13 +6,17 @@ import type { DB } from '../db/types.js'
 import { eventView } from '../events/event-view.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics/metrics.js'
+import { checkTarget, redactUrl, urlProblem } from './webhook-target.js'
 
 export interface DeliveryDeps {
   db: Kysely<DB>
   clock: Clock
   logger: Logger
   metrics: Metrics
-  config: Pick<Config, 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_RETRY_HOURS' | 'WEBHOOK_POLL_MS'>
+  config: Pick<
+    Config,
+    'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_RETRY_HOURS' | 'WEBHOOK_POLL_MS' | 'WEBHOOK_ALLOW_PRIVATE'
+  >
   /** Signs `webhook-timestamp`: receivers check it against their own clock, so it is wall time. */
   wallClock?: Clock
 }
@@ -150,11 +154,24 @@ async function recordDelivered(deps: DeliveryDeps, delivered: Delivered[]): Prom
     where d.id = v.id`.execute(deps.db)
 }
 
+/**
+ * Why a subscription's URL may not be called now, or null: a URL stored before the rules (credentials, no
+ * host), or a host that resolves to a private address while WEBHOOK_ALLOW_PRIVATE is off (names can change
+ * what they resolve to after the subscription was checked). Said without the URL.
+ */
+async function targetRefusal(deps: DeliveryDeps, url: string): Promise<string | null> {
+  const problem = urlProblem(url)
+  if (problem) return `refused: the URL ${problem.en}`
+  const target = await checkTarget(url, deps.config.WEBHOOK_ALLOW_PRIVATE)
+  return target.ok ? null : `refused: ${target.text.en}`
+}
+
 async function attempt(
   deps: DeliveryDeps,
   claimed: Claimed,
   message: Message,
   delivered: Delivered[],
+  refusal: string | null,
 ): Promise<Outcome> {
   const msgId = `msg_${claimed.id}`
   const sentAt = (deps.wallClock ?? systemClock).now()
@@ -167,25 +184,28 @@ async function attempt(
   }
   const end = deps.metrics.webhookDuration.startTimer()
   let status: number | null = null
-  let error: string | null = null
-  try {
-    const res = await fetch(message.url, {
-      method: 'POST',
-      headers,
-      body: message.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.config.WEBHOOK_TIMEOUT_MS),
-    })
-    status = res.status
-    await res.body?.cancel().catch(() => {})
-    if (status < 200 || status >= 300) error = `HTTP ${status}`
-  } catch (err) {
-    const e = err as { name?: string; message?: string; cause?: { code?: string } }
-    error =
-      e.name === 'TimeoutError'
-        ? `timeout after ${deps.config.WEBHOOK_TIMEOUT_MS} ms`
-        : (e.cause?.code ?? e.message ?? 'failed')
-  }
+  let error: string | null = refusal
+  if (refusal === null)
+    try {
+      const res = await fetch(message.url, {
+        method: 'POST',
+        headers,
+        body: message.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(deps.config.WEBHOOK_TIMEOUT_MS),
+      })
+      status = res.status
+      await res.body?.cancel().catch(() => {})
+      if (status < 200 || status >= 300) error = `HTTP ${status}`
+    } catch (err) {
+      const e = err as { name?: string; message?: string; cause?: { code?: string } }
+      // Never the URL's user name or password, in the log or in `last_error` (an admin reads it).
+      error = redactUrl(
+        e.name === 'TimeoutError'
+          ? `timeout after ${deps.config.WEBHOOK_TIMEOUT_MS} ms`
+          : (e.cause?.code ?? e.message ?? 'failed'),
+      )
+    }
   end()
   const now = deps.clock.now()
   if (error === null) {
@@ -228,6 +248,9 @@ async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun)
   let sent = 0
   let stopped = false
   const delivered: Delivered[] = []
+  // One subscription, one URL: checked once per batch.
+  const first = messages.values().next().value
+  const refusal = first ? await targetRefusal(deps, first.url) : null
   try {
     for (const claimed of batch) {
       const message = messages.get(claimed.id)
@@ -235,7 +258,7 @@ async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun)
         stopped = true
         break
       }
-      const outcome = await attempt(deps, claimed, message, delivered)
+      const outcome = await attempt(deps, claimed, message, delivered, refusal)
       sent++
       run[outcome]++
       // A failure holds the rest of this subscription's queue; a dead letter steps aside.

@@ -127,10 +127,12 @@ const redeliverRoute = securedRoute(['admin'], {
 
 const deliveryId = (raw: string) => (/^\d{1,15}$/.test(raw) ? Number(raw) : null)
 
-export function webhookRoutes({ db, clock, districts }: AppDeps) {
+export function webhookRoutes({ db, clock, districts, config }: AppDeps) {
   return newRouter()
     .openapi(create, async (c) => {
-      const row = await createWebhook(db, clock, districts, requestContextOf(c), c.req.valid('json'))
+      const row = await createWebhook(db, clock, districts, requestContextOf(c), c.req.valid('json'), {
+        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+      })
       return c.json({ ...toDto(row), secret: row.secret }, 201)
     })
     .openapi(list, async (c) => {

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { urlProblem } from './webhook-target.js'
 
 const TYPE_PATTERN = /^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$/
 export const SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/
@@ -8,7 +9,15 @@ export const CreateWebhookSchema = z
     url: z
       .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
       .max(2000)
-      .openapi({ description: 'Receiver; only http(s). The service calls whatever address is configured.' }),
+      .superRefine((url, ctx) => {
+        const problem = urlProblem(url)
+        if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: problem })
+      })
+      .openapi({
+        description:
+          'Receiver; only http(s), without a user name or password. Unless WEBHOOK_ALLOW_PRIVATE, its host must ' +
+          'resolve to public addresses only (checked here and before every delivery).',
+      }),
     events: z
       .array(z.string().regex(TYPE_PATTERN, 'an event type, a prefix such as task.*, or *'))
       .min(1)

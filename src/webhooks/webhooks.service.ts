@@ -7,6 +7,7 @@ import type { DistrictDirectory } from '../districts/district-directory.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { invalidState, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
+import { checkTarget, secretLooksRandom } from './webhook-target.js'
 import {
   findDelivery,
   findWebhook,
@@ -35,15 +36,30 @@ export async function createWebhook(
   districts: DistrictDirectory,
   ctx: RequestContext,
   input: NewWebhook,
+  opts: { allowPrivate: boolean },
 ): Promise<WebhookRow> {
   const issues: ProblemIssue[] = []
   for (const [i, d] of (input.districts ?? []).entries())
     if (!districts.has(d)) issues.push({ path: `body.districts[${i}]`, message: `unknown district ${d}` })
   if (input.secret) {
-    const bytes = Buffer.from(input.secret.slice('whsec_'.length), 'base64').length
+    const decoded = Buffer.from(input.secret.slice('whsec_'.length), 'base64')
+    const bytes = decoded.length
     if (bytes < 24 || bytes > 64)
       issues.push({ path: 'body.secret', message: `decodes to ${bytes} bytes; 24 to 64 are accepted` })
+    else if (!secretLooksRandom(decoded))
+      issues.push({
+        path: 'body.secret',
+        message: 'is not random (its bytes repeat, as in an all-zero secret); omit it to have one generated',
+        code: 'weak_secret',
+        text: {
+          zh: '密钥不够随机（字节大量重复，例如全零）；不填则由系统生成',
+          en: 'is not random (its bytes repeat, as in an all-zero secret); omit it to have one generated',
+        },
+      })
   }
+  const target = await checkTarget(input.url, opts.allowPrivate)
+  if (!target.ok)
+    issues.push({ path: 'body.url', message: target.text.en, code: target.reason, text: target.text })
   if (issues.length > 0) throw validationFailed(issues)
   const now = clock.now()
   return inTransaction(db, async (trx) => {

@@ -5,7 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { inject } from 'vitest'
-import { type Database, type DatabaseKind, openPglite, openPostgres } from '../../src/db/client.js'
+import {
+  type ConnectionErrorHandler,
+  type Database,
+  type DatabaseKind,
+  openPglite,
+  openPostgres,
+} from '../../src/db/client.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { seedDistricts } from '../../src/districts/districts.seed.js'
 
@@ -52,6 +58,10 @@ export interface TestDatabaseOptions {
   /** PostgreSQL only: statement_timeout and pool acquire timeout of the copy's pool. */
   statementTimeoutMillis?: number
   acquireTimeoutMillis?: number
+  /** PostgreSQL only: the URL the app connects to instead (a proxy in front of the copy, to cut it). */
+  connectVia?: (url: string) => string
+  /** PostgreSQL only: told of lost connections, as the service's logger is. */
+  onError?: ConnectionErrorHandler
 }
 
 export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promise<TestDatabase> {
@@ -62,7 +72,8 @@ export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promis
   await createFromTemplate(ctx.adminUrl, name, ctx.template)
   const url = databaseUrl(ctx.adminUrl, name)
   const database = openPostgres({
-    url,
+    url: opts.connectVia ? opts.connectVia(url) : url,
+    ...(opts.onError && { onError: opts.onError }),
     poolSize: opts.poolSize ?? 5,
     ...(opts.statementTimeoutMillis !== undefined && { statementTimeoutMillis: opts.statementTimeoutMillis }),
     ...(opts.acquireTimeoutMillis !== undefined && { connectionTimeoutMillis: opts.acquireTimeoutMillis }),

@@ -78,10 +78,26 @@ describe('sign-in', () => {
       'https://evil.example/',
       '/\\evil.example',
       'javascript:alert(1)',
+      // Dot segments that normalise into a host, and their encoded and backslash variants.
+      '/.//evil.example',
+      '/./\\evil.example',
+      '/..//evil.example',
+      '/x/..//evil.example/',
+      '/%2e//evil.example',
+      '/%2E%2E//evil.example',
+      '/.///evil.example',
+      '///evil.example',
+      '/\t/evil.example',
     ]) {
       const r = await browser().signIn('nexter', PASSWORD, { next })
       expect(r.location, next).toBe('/console')
     }
+    // Signed in already, /login?next= redirects at once: the same rule.
+    const signedIn = browser()
+    await signedIn.signIn('nexter', PASSWORD)
+    for (const next of ['/.//evil.example', '/..//evil.example', '//evil.example'])
+      expect((await signedIn.get(`/login?next=${encodeURIComponent(next)}`)).location, next).toBe('/console')
+    expect((await signedIn.get('/login?next=%2Fconsole%2Ftasks')).location).toBe('/console/tasks')
   })
 
   it('answers a wrong password, or an unknown login, the same way, keeping what was typed', async () => {
@@ -371,6 +387,35 @@ describe('lockout under concurrency', () => {
       expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(4)
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4)
       expect((await browser().signIn('parallel', PASSWORD)).status).toBe(429)
+    },
+  )
+
+  it.skipIf(testEngine() !== 'postgres')(
+    'the right password sent with 60 wrong ones is refused once the lockout is recorded: success re-checks the lock',
+    async () => {
+      await makeUser(t, 'raced', PASSWORD)
+      const clients = Array.from({ length: 61 }, () => browser())
+      const forms = await Promise.all(clients.map((b) => b.get('/login')))
+      // Sent in order, the right one last: its password is checked after the wrong ones have locked the login.
+      const results = await Promise.all(
+        clients.map((b, i) =>
+          b.post('/login', {
+            _csrf: csrfOf(forms[i]?.text ?? ''),
+            login: 'raced',
+            password: i === 60 ? PASSWORD : `wrong guess ${i}`,
+          }),
+        ),
+      )
+      const right = results[60]
+      expect(right?.status, right?.text.slice(0, 200)).toBe(429)
+      expect(cookieNamed(right?.setCookies ?? [], 'rs_session')).toBeUndefined()
+      const sessions = await t.deps.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select('sessions.id_hash')
+        .where('users.login', '=', 'raced')
+        .execute()
+      expect(sessions).toEqual([])
     },
   )
 })
