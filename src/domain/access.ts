@@ -27,6 +27,7 @@ export const ACCESS = {
   importSamples: ['sampler'],
   readSamples: SAMPLING,
   draftAnnouncement: DRAFTERS,
+  /** Open a correction or a retraction of a published announcement. */
   reviseAnnouncement: DRAFTERS,
   reviewAnnouncement: ['reviewer', 'admin'],
   approveAnnouncement: ['approver', 'admin'],
@@ -43,6 +44,12 @@ export const ACCESS = {
   manageWebhooks: ADMIN,
   readJobs: ADMIN,
   readStream: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
+  reportTask: FIELD,
+  /** Edit a draft, and send it for review (the drafter's scope is the verb's). */
+  editAnnouncementDraft: DRAFTERS,
+  submitAnnouncement: DRAFTERS,
+  /** The console's admin section (its overview page and navigation entry). */
+  administer: ADMIN,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { ROLES } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
@@ -47,7 +48,7 @@ const toDto = (r: Row) => ({
   revokedAt: r.revoked_at?.toISOString() ?? null,
 })
 
-const create = securedRoute(['admin'], {
+const create = securedRoute(ACCESS.manageTokens, {
   method: 'post',
   path: '/tokens',
   operationId: 'createToken',
@@ -57,12 +58,12 @@ const create = securedRoute(['admin'], {
   responses: {
     201: {
       description: 'Created; `token` is shown only in this response',
-      content: json(TokenSchema.extend({ token: z.string() }).openapi('CreatedToken')),
+      content: json(z.strictObject({ ...TokenSchema.shape, token: z.string() }).openapi('CreatedToken')),
     },
   },
 })
 
-const list = securedRoute(['admin'], {
+const list = securedRoute(ACCESS.manageTokens, {
   method: 'get',
   path: '/tokens',
   operationId: 'listTokens',
@@ -82,7 +83,7 @@ const list = securedRoute(['admin'], {
   },
 })
 
-const revoke = securedRoute(['admin'], {
+const revoke = securedRoute(ACCESS.manageTokens, {
   method: 'delete',
   path: '/tokens/{id}',
   operationId: 'revokeToken',

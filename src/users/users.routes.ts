@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { ROLES } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
@@ -28,12 +29,15 @@ const UserSchema = z
   })
   .openapi('User')
 
-const WithPassword = UserSchema.extend({
-  oneTimePassword: z
-    .string()
-    .optional()
-    .openapi({ description: 'Shown only in this response; the first sign-in must replace it' }),
-}).openapi('UserWithPassword')
+const WithPassword = z
+  .strictObject({
+    ...UserSchema.shape,
+    oneTimePassword: z
+      .string()
+      .optional()
+      .openapi({ description: 'Shown only in this response; the first sign-in must replace it' }),
+  })
+  .openapi('UserWithPassword')
 
 const phone = z
   .string()
@@ -90,7 +94,7 @@ const withPassword = (r: { user: UserRow; oneTimePassword: string | null }) => (
   ...(r.oneTimePassword ? { oneTimePassword: r.oneTimePassword } : {}),
 })
 
-const create = securedRoute(['admin'], {
+const create = securedRoute(ACCESS.manageUsers, {
   method: 'post',
   path: '/users',
   operationId: 'createUser',
@@ -103,7 +107,7 @@ const create = securedRoute(['admin'], {
   },
 })
 
-const list = securedRoute(['admin'], {
+const list = securedRoute(ACCESS.manageUsers, {
   method: 'get',
   path: '/users',
   operationId: 'listUsers',
@@ -119,7 +123,7 @@ const list = securedRoute(['admin'], {
   responses: { 200: { description: 'A page of accounts', content: json(pageSchema(UserSchema)) } },
 })
 
-const get = securedRoute(['admin'], {
+const get = securedRoute(ACCESS.manageUsers, {
   method: 'get',
   path: '/users/{id}',
   operationId: 'getUser',
@@ -129,7 +133,7 @@ const get = securedRoute(['admin'], {
   responses: { 200: { description: 'The account', content: json(UserSchema) }, 404: problem('No such user') },
 })
 
-const update = securedRoute(['admin'], {
+const update = securedRoute(ACCESS.manageUsers, {
   method: 'patch',
   path: '/users/{id}',
   operationId: 'updateUser',
