@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../../src/domain/enums.js'
 import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
+import { closedAllOfs, type OpenApi, ResponseContract } from './openapi-validator.js'
 
 /**
  * Who may call what, driven by the OpenAPI document of the running app: every operation declares `x-access`,
- * and every operation added later is covered here without anyone listing it. Then district isolation: a
+ * and every operation added later is covered here without anyone listing it. Every answer on the way, allowed
+ * or refused, is held to the document with ajv in strict mode (its status declared, its body valid against the
+ * declared schema), so a schema that no real answer satisfies fails here. Then district isolation: a
  * district token never reaches another district's tasks, figures or incidents.
  */
 
@@ -64,6 +67,9 @@ const t = await startTestApp()
 afterAll(() => t.close())
 const doc = (await t.call('GET', '/openapi.json')).body as OpenApiDocument
 const operations = listOperations(doc)
+const contract = new ResponseContract(doc as unknown as OpenApi)
+/** Operations whose success answer was checked against the document. */
+const succeeded = new Set<string>()
 
 interface Fixtures {
   incidentId: string
@@ -603,6 +609,8 @@ describe('access matrix (from /openapi.json)', () => {
                 : {}),
           })
           const context = `${op.method.toUpperCase()} ${path} as ${cred} → ${r.status} ${r.text.slice(0, 400)}`
+          expect(contract.check(op.method, op.path, r), `${context}\nagainst the document`).toEqual([])
+          if (r.status === call.status) succeeded.add(op.operationId)
           if (!roles) {
             expect(r.status, context).toBeLessThan(500)
             if (cred === 'no token' || (ROLES as readonly string[]).includes(cred)) {
@@ -626,6 +634,22 @@ describe('access matrix (from /openapi.json)', () => {
       }
     })
   }
+})
+
+describe('response contract (ajv 2020-12, strict)', () => {
+  it('compiles every component schema in strict mode', () => {
+    expect(Object.keys(contract.doc.components.schemas).length).toBeGreaterThan(50)
+    expect(contract.compileComponents()).toEqual([])
+  })
+
+  it('has no allOf of two closed objects (no answer could satisfy it)', () => {
+    expect(closedAllOfs(contract.doc)).toEqual([])
+  })
+
+  it('checked a real success answer of every operation against its declared schema', () => {
+    // Runs after the matrix above (tests in a file run in order).
+    expect(operations.filter((op) => !succeeded.has(op.operationId)).map((op) => op.operationId)).toEqual([])
+  })
 })
 
 describe('district isolation', () => {
