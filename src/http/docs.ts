@@ -37,7 +37,11 @@ export const documentInfo = (baseUrl: string) => ({
     '食品安全应急处置与产品质量预警平台 — food-safety emergency response and product-quality alerts. ' +
     'Errors are RFC 9457 application/problem+json with a stable `code` and the request id.',
   contact: { name: '市场监督管理局应急指挥中心 Market regulator command centre', url: `${baseUrl}/docs` },
-  license: { name: 'Proprietary: all rights reserved by the operating market regulator' },
+  // No open-source licence: the code belongs to the regulator that runs it (an SPDX user-defined reference).
+  license: {
+    name: 'Proprietary: all rights reserved by the operating market regulator',
+    identifier: 'LicenseRef-Proprietary',
+  },
 })
 
 /** Every tag an operation uses, declared once with what it groups (the access-matrix test checks the list). */
