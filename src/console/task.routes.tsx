@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { unconfirmedBoards } from '../boards/boards.service.js'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import type { RequestContext } from '../domain/context.js'
 import { AppError, type ProblemIssue } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
@@ -15,12 +16,10 @@ import {
   taskWithStep,
 } from '../tasks/tasks.service.js'
 import { type Lang, pageLang, tr } from '../web/i18n.js'
+import { formFor } from './form-access.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { type ListedTask, type Shell, TaskListPage, TaskPage, type TaskPageState } from './task-pages.js'
 import { deadlineOf, figuresFromForm, isOpen } from './task-view.js'
-
-/** The API's `x-access` for the task routes: the same people, the same district scoping (in the service). */
-const TASK_ROLES = ['admin', 'commander', 'district'] as const
 
 const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
   actor: c.get('actor'),
@@ -48,8 +47,10 @@ const issueText = (i: ProblemIssue, lang: Lang) => i.text?.[lang] ?? i.message
  */
 export function consoleTaskRoutes(deps: AppDeps) {
   const app = new Hono<ConsoleEnv>()
-  app.use('/console/tasks', requireRoles(TASK_ROLES))
-  app.use('/console/tasks/*', requireRoles(TASK_ROLES))
+  // The task reads' rule (the same people as the API's, the same district scoping in the service); each form
+  // below is guarded by its own verb's rule as well.
+  app.use('/console/tasks', requireRoles(ACCESS.readTasks))
+  app.use('/console/tasks/*', requireRoles(ACCESS.readTasks))
 
   app.get('/console/tasks', async (c) => {
     const ctx = ctxOf(c)
@@ -147,14 +148,14 @@ export function consoleTaskRoutes(deps: AppDeps) {
     return c.redirect(`/console/tasks/${id}?done=${done}`, 303)
   }
 
-  app.post('/console/tasks/:id/ack', (c) =>
+  app.post('/console/tasks/:id/ack', formFor('moveTask'), (c) =>
     act(c, 'ack', () => acknowledgeTask(deps, ctxOf(c), c.req.param('id'))),
   )
-  app.post('/console/tasks/:id/start', (c) =>
+  app.post('/console/tasks/:id/start', formFor('moveTask'), (c) =>
     act(c, 'start', () => startTask(deps, ctxOf(c), c.req.param('id'))),
   )
 
-  app.post('/console/tasks/:id/reports', async (c) => {
+  app.post('/console/tasks/:id/reports', formFor('reportTask'), async (c) => {
     const id = c.req.param('id')
     const ctx = ctxOf(c)
     const lang = pageLang(c)
@@ -172,7 +173,7 @@ export function consoleTaskRoutes(deps: AppDeps) {
     )
   })
 
-  app.post('/console/tasks/:id/complete', async (c) => {
+  app.post('/console/tasks/:id/complete', formFor('moveTask'), async (c) => {
     const form = await c.req.parseBody()
     const parsed = CompleteSchema.safeParse({
       ...(str(form, 'note').trim() ? { note: str(form, 'note').trim() } : {}),
@@ -181,7 +182,7 @@ export function consoleTaskRoutes(deps: AppDeps) {
     return act(c, 'complete', () => completeTask(deps, ctxOf(c), c.req.param('id'), note))
   })
 
-  app.post('/console/tasks/:id/decline', async (c) => {
+  app.post('/console/tasks/:id/decline', formFor('moveTask'), async (c) => {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const reason = str(form, 'reason')
