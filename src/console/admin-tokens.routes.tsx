@@ -8,7 +8,7 @@ import { decodeCursor, pageOf } from '../http/pagination.js'
 import type { ActorCache } from '../tokens/actor-cache.js'
 import { bindingProblems } from '../tokens/role-binding.js'
 import { listTokens } from '../tokens/tokens.repo.js'
-import { CreateTokenSchema } from '../tokens/tokens.routes.js'
+import { CreateTokenSchema } from '../tokens/tokens.schema.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { tr } from '../web/i18n.js'
 import {

@@ -8,7 +8,7 @@ import { requireRoles } from '../http/auth.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
 import { bindingProblems } from '../tokens/role-binding.js'
 import { findUser, listUsers, type UserRow } from '../users/users.repo.js'
-import { CreateUserSchema, UpdateUserSchema } from '../users/users.routes.js'
+import { CreateUserSchema, UpdateUserSchema } from '../users/users.schema.js'
 import { createUser, updateUser } from '../users/users.service.js'
 import { tr } from '../web/i18n.js'
 import {

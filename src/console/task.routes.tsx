@@ -3,9 +3,10 @@ import { unconfirmedBoards } from '../boards/boards.service.js'
 import type { AppDeps } from '../deps.js'
 import { ACCESS } from '../domain/access.js'
 import type { RequestContext } from '../domain/context.js'
-import { AppError, type ProblemIssue } from '../domain/errors.js'
+import { AppError, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
-import { CompleteSchema, ReasonSchema } from '../tasks/tasks.schema.js'
+import { zodIssues } from '../http/errors.js'
+import { CompleteSchema, ReasonSchema, ReportSchema } from '../tasks/tasks.schema.js'
 import {
   acknowledgeTask,
   completeTask,
@@ -168,7 +169,12 @@ export function consoleTaskRoutes(deps: AppDeps) {
     return act(
       c,
       'report',
-      () => reportOnTask(deps, ctx, id, { figures, ...(note ? { note: note.slice(0, 4000) } : {}) }),
+      () => {
+        // The API's input rule (a note too long is refused with its reason, not cut short).
+        const parsed = ReportSchema.safeParse({ figures, ...(note ? { note } : {}) })
+        if (!parsed.success) throw validationFailed(zodIssues(parsed.error, 'body'))
+        return reportOnTask(deps, ctx, id, parsed.data)
+      },
       { typed, note, labels },
     )
   })
@@ -178,8 +184,11 @@ export function consoleTaskRoutes(deps: AppDeps) {
     const parsed = CompleteSchema.safeParse({
       ...(str(form, 'note').trim() ? { note: str(form, 'note').trim() } : {}),
     })
-    const note = parsed.success ? parsed.data.note : undefined
-    return act(c, 'complete', () => completeTask(deps, ctxOf(c), c.req.param('id'), note))
+    return act(c, 'complete', () => {
+      // Refused as the API refuses it, rather than completing without the note.
+      if (!parsed.success) throw validationFailed(zodIssues(parsed.error, 'body'))
+      return completeTask(deps, ctxOf(c), c.req.param('id'), parsed.data.note)
+    })
   })
 
   app.post('/console/tasks/:id/decline', formFor('moveTask'), async (c) => {

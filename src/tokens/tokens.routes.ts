@@ -8,10 +8,10 @@ import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { DistrictCodeSchema, IdParam, json, pageSchema, problem } from '../http/schemas.js'
-import { nameText } from '../http/text.js'
+import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
 import type { ActorCache } from './actor-cache.js'
 import { listTokens } from './tokens.repo.js'
+import { CreateTokenSchema } from './tokens.schema.js'
 import { createToken, revokeToken } from './tokens.service.js'
 
 const TokenSchema = z
@@ -26,15 +26,6 @@ const TokenSchema = z
     revokedAt: z.string().nullable(),
   })
   .openapi('Token')
-
-export const CreateTokenSchema = z
-  .strictObject({
-    name: nameText(100),
-    role: z.enum(ROLES),
-    district: DistrictCodeSchema.optional(),
-    retailer: z.string().min(1).max(64).optional(),
-  })
-  .openapi('CreateToken')
 
 type Row = Awaited<ReturnType<typeof listTokens>>[number]
 const toDto = (r: Row) => ({

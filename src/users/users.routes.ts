@@ -8,10 +8,10 @@ import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf, pageSchema } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { DistrictCodeSchema, IdParam, json, problem, timestamp } from '../http/schemas.js'
-import { nameText } from '../http/text.js'
+import { IdParam, json, problem, timestamp } from '../http/schemas.js'
 import { findUser, listUsers, type UserRow } from './users.repo.js'
-import { createUser, LOGIN_PATTERN, updateUser } from './users.service.js'
+import { CreateUserSchema, UpdateUserSchema } from './users.schema.js'
+import { createUser, updateUser } from './users.service.js'
 
 const UserSchema = z
   .strictObject({
@@ -38,42 +38,6 @@ const WithPassword = z
       .openapi({ description: 'Shown only in this response; the first sign-in must replace it' }),
   })
   .openapi('UserWithPassword')
-
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9][0-9 -]{4,24}$/, 'a phone number: digits, spaces, dashes')
-const district = DistrictCodeSchema
-const retailer = z.string().min(1).max(64)
-
-export const CreateUserSchema = z
-  .strictObject({
-    login: z
-      .string()
-      .regex(LOGIN_PATTERN, '2–64 letters, digits or . _ @ -, starting with a letter or digit'),
-    name: nameText(100),
-    role: z.enum(ROLES),
-    district: district.optional(),
-    retailer: retailer.optional(),
-    phone: phone.optional(),
-  })
-  .openapi('CreateUser')
-
-export const UpdateUserSchema = z
-  .strictObject({
-    name: nameText(100).optional(),
-    phone: phone.nullable().optional(),
-    role: z.enum(ROLES).optional(),
-    district: district.nullable().optional(),
-    retailer: retailer.nullable().optional(),
-    disabled: z.boolean().optional(),
-    resetPassword: z
-      .literal(true)
-      .optional()
-      .openapi({ description: 'Issue a new one-time password (returned once) and end all sessions' }),
-    unlock: z.literal(true).optional().openapi({ description: 'Lift a sign-in lockout now' }),
-  })
-  .openapi('UpdateUser')
 
 const toDto = (r: UserRow) => ({
   id: r.id,
