@@ -7,9 +7,10 @@ import { ConfigError, loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { systemContext } from '../domain/context.js'
-import { LEVEL_NAMES, type LevelName, levelFromName, ROLES } from '../domain/enums.js'
+import { LEVEL_NAMES, ROLES } from '../domain/enums.js'
 import { AppError } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
+import { ActivateSchema, toActivateInput } from '../incidents/incidents.schema.js'
 import { activateIncident } from '../incidents/incidents.service.js'
 import { createLogger } from '../logger.js'
 import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
@@ -88,13 +89,16 @@ async function run(argv: string[]): Promise<number> {
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     try {
       const deps = { db: database.db, clock: systemClock, config, playbooks, districts }
-      const { incident } = await activateIncident(deps, systemContext('cli'), {
+      // The API's activation rule (the console's too): the same limits on the title and the districts.
+      const input = ActivateSchema.safeParse({
         playbook: verb,
-        level: levelFromName(values.level as LevelName),
+        level: values.level,
         title: values.title ?? `【演练】${playbooks.get(verb)?.playbook.name.zh ?? verb}`,
         districts: values.districts === 'all' ? 'all' : values.districts.split(','),
         exercise: true,
       })
+      if (!input.success) throw new UsageError(`drill: ${cliIssues(input.error)}`)
+      const { incident } = await activateIncident(deps, systemContext('cli'), toActivateInput(input.data))
       out.log(
         `${incident.code} ${incident.id} exercise at level ${values.level} in ${incident.districts.length} district(s)`,
       )
