@@ -3,9 +3,10 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { type OpenApi, ResponseContract } from './openapi-validator.js'
 
 /**
- * Answers the access matrix does not reach (it makes each call succeed or be refused for its role): a page
- * for a resource that does not exist, and the search rate limit. Each must be a status the document declares,
- * in the media type it declares, and a page answers a page in the reader's language.
+ * The document's promises the access matrix does not reach. Answers it does not provoke (it makes each call
+ * succeed or be refused for its role): a page for a resource that does not exist, and the search rate limit;
+ * each must be a status the document declares, in the media type it declares, and a page answers a page in
+ * the reader's language. The document's shape (tags, info, path ids), and that every role list is ACCESS's.
  */
 
 let t: TestApp
@@ -111,5 +112,25 @@ describe('document shape', () => {
       )
       expect(typeof s.maxLength, `${at} has no maxLength`).toBe('number')
     }
+  })
+})
+
+describe('role lists come from ACCESS', () => {
+  it('no route or page passes a role list of its own to securedRoute or requireRoles', async () => {
+    const { readdir, readFile } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const root = join(import.meta.dirname, '../../src')
+    const files = (await readdir(root, { recursive: true })).filter((f) => /\.tsx?$/.test(f))
+    const offenders: string[] = []
+    for (const file of files) {
+      const text = await readFile(join(root, file), 'utf8')
+      for (const m of text.matchAll(/\b(securedRoute|requireRoles)\(\s*([^,)]*)/g)) {
+        const arg = m[2]?.trim() ?? ''
+        // The definitions themselves, the guard helper's own argument, and "anyone signed in" (ROLES).
+        if (/^(roles|ACCESS\[verb\]|ACCESS\.\w+|ROLES)$/.test(arg) || /^roles:/.test(arg)) continue
+        offenders.push(`${file}: ${m[0]}`)
+      }
+    }
+    expect(offenders).toEqual([])
   })
 })
