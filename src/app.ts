@@ -16,7 +16,7 @@ import { streamRoutes } from './events/stream.routes.js'
 import { healthRoutes } from './health/health.routes.js'
 import type { AppEnv } from './http/app-env.js'
 import { resolveActor } from './http/auth.js'
-import { mountDocs } from './http/docs.js'
+import { DOCUMENT_TAGS, documentInfo, mountDocs } from './http/docs.js'
 import { handleError } from './http/errors.js'
 import { allowedMethods, methodNotAllowed } from './http/method-not-allowed.js'
 import {
@@ -140,14 +140,9 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   // Generated once: every route is registered by now.
   const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
-    info: {
-      title: '红盾 Redshield API',
-      version: '1.0.0',
-      description:
-        '食品安全应急处置与产品质量预警平台 — food-safety emergency response and product-quality alerts. ' +
-        'Errors are RFC 9457 application/problem+json with a stable `code` and the request id.',
-    },
+    info: documentInfo(deps.config.PUBLIC_BASE_URL),
     servers: [{ url: deps.config.PUBLIC_BASE_URL }],
+    tags: DOCUMENT_TAGS,
   })
   const documentJson = JSON.stringify(document)
   app.get('/openapi.json', (c) =>

@@ -1,5 +1,6 @@
 import type { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
@@ -28,10 +29,6 @@ import {
 } from './announcements.service.js'
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
-const drafters = ['sampler', 'admin'] as const
-const reviewers = ['reviewer', 'admin'] as const
-const approvers = ['approver', 'admin'] as const
-const readers = ['sampler', 'reviewer', 'approver', 'admin'] as const
 const tags = ['announcements']
 
 const ok = { description: 'The announcement after the step', content: json(AnnouncementSchema) }
@@ -70,7 +67,7 @@ const stepWith = <P extends string, B extends z.ZodType>(
     responses: { 200: ok, ...refusals },
   })
 
-const draft = securedRoute(drafters, {
+const draft = securedRoute(ACCESS.draftAnnouncement, {
   method: 'post',
   path: '/announcements',
   operationId: 'draftAnnouncement',
@@ -79,7 +76,7 @@ const draft = securedRoute(drafters, {
   request: { body: { content: json(DraftSchema), required: true } },
   responses: { 201: created, 409: problem('Number taken') },
 })
-const list = securedRoute(readers, {
+const list = securedRoute(ACCESS.readAnnouncements, {
   method: 'get',
   path: '/announcements',
   operationId: 'listAnnouncements',
@@ -88,7 +85,7 @@ const list = securedRoute(readers, {
   request: { query: AnnouncementQuerySchema },
   responses: { 200: { description: 'A page', content: json(AnnouncementPageSchema) } },
 })
-const detail = securedRoute(readers, {
+const detail = securedRoute(ACCESS.readAnnouncements, {
   method: 'get',
   path: '/announcements/{id}',
   operationId: 'getAnnouncement',
@@ -100,7 +97,7 @@ const detail = securedRoute(readers, {
     404: problem('No such announcement'),
   },
 })
-const patch = securedRoute(drafters, {
+const patch = securedRoute(ACCESS.editAnnouncementDraft, {
   method: 'patch',
   path: '/announcements/{id}',
   operationId: 'updateAnnouncementDraft',
@@ -110,33 +107,33 @@ const patch = securedRoute(drafters, {
   responses: { 200: ok, ...refusals },
 })
 const submit = step(
-  drafters,
+  ACCESS.submitAnnouncement,
   '/announcements/{id}/submit',
   'submitAnnouncement',
   'The drafter sends the draft for review',
 )
 const review = stepWith(
-  reviewers,
+  ACCESS.reviewAnnouncement,
   '/announcements/{id}/review',
   'reviewAnnouncement',
   '审: pass or return, by someone other than the drafter',
   DecisionSchema,
 )
 const approve = stepWith(
-  approvers,
+  ACCESS.approveAnnouncement,
   '/announcements/{id}/approve',
   'approveAnnouncement',
   '核: pass or return, by someone who neither drafted nor reviewed',
   DecisionSchema,
 )
 const publish = stepWith(
-  approvers,
+  ACCESS.publishAnnouncement,
   '/announcements/{id}/publish',
   'publishAnnouncement',
   'The approver publishes now, or at `at`',
   PublishSchema,
 )
-const correct = securedRoute(drafters, {
+const correct = securedRoute(ACCESS.reviseAnnouncement, {
   method: 'post',
   path: '/announcements/{id}/correct',
   operationId: 'correctAnnouncement',
@@ -145,7 +142,7 @@ const correct = securedRoute(drafters, {
   request: { params: IdParam, body: { content: json(CorrectSchema), required: true } },
   responses: { 201: created, ...refusals },
 })
-const retract = securedRoute(drafters, {
+const retract = securedRoute(ACCESS.reviseAnnouncement, {
   method: 'post',
   path: '/announcements/{id}/retract',
   operationId: 'retractAnnouncement',

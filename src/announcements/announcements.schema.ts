@@ -98,9 +98,11 @@ export const AnnouncementSchema = z
   .openapi('Announcement')
 export type AnnouncementDto = z.infer<typeof AnnouncementSchema>
 
-export const AnnouncementDetailSchema = AnnouncementSchema.extend({ samples: z.array(SampleSchema) }).openapi(
-  'AnnouncementDetail',
-)
+// One closed object, not `.extend` of a registered schema: that is emitted as an `allOf` of two closed objects,
+// which no answer can satisfy.
+export const AnnouncementDetailSchema = z
+  .strictObject({ ...AnnouncementSchema.shape, samples: z.array(SampleSchema) })
+  .openapi('AnnouncementDetail')
 
 export const AnnouncementQuerySchema = z.object({
   status: z.enum(['draft', 'in_review', 'reviewed', 'approved', 'published']).optional(),

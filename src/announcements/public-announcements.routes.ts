@@ -58,9 +58,9 @@ const PublicSampleSchema = z
   })
   .openapi('PublicSample')
 
-const PublicDetailSchema = PublicAnnouncementSchema.extend({ samples: z.array(PublicSampleSchema) }).openapi(
-  'PublicAnnouncementDetail',
-)
+const PublicDetailSchema = z
+  .strictObject({ ...PublicAnnouncementSchema.shape, samples: z.array(PublicSampleSchema) })
+  .openapi('PublicAnnouncementDetail')
 
 const FiguresShape = {
   samples: z.number().int(),

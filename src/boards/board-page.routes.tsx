@@ -1,8 +1,12 @@
 import type { AppDeps } from '../deps.js'
+import { AppError } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { allowFraming, useContentSecurityPolicy } from '../http/security-headers.js'
-import { pageResponses } from '../web/page-route.js'
+import { pageLang } from '../web/i18n.js'
+import { NotFoundPage } from '../web/not-found.js'
+import { htmlResponse, pageResponses } from '../web/page-route.js'
+import { pageHeaders } from '../web/security.js'
 import { KIOSK_CSP, KIOSK_CSS, KIOSK_JS, KioskPage } from './board-page.js'
 import { boardEtag } from './boards.routes.js'
 import { RetailerIdParam } from './boards.schema.js'
@@ -16,7 +20,7 @@ const page = publicRoute(
     tags: ['pages'],
     summary: 'Kiosk page of a retailer’s board for a wall screen; updates itself; may be framed',
     request: { params: RetailerIdParam },
-    responses: pageResponses,
+    responses: { ...pageResponses, 404: htmlResponse('No such retailer: a page, in the reader’s language') },
   },
   { api: false },
 )
@@ -35,7 +39,17 @@ export function boardPageRoutes(deps: AppDeps) {
     }),
   )
   return router.openapi(page, async (c) => {
-    const board = await getBoard(deps, c.req.valid('param').retailerId)
+    const { retailerId } = c.req.valid('param')
+    const board = await getBoard(deps, retailerId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'not_found') return undefined
+      throw err
+    })
+    if (!board) {
+      // Like every other page: a page in the reader's language, not the API's problem+json.
+      pageHeaders(c)
+      const html = `<!doctype html>${String(<NotFoundPage lang={pageLang(c)} self={`/boards/${retailerId}`} />)}`
+      return c.html(html, 404) as never
+    }
     useContentSecurityPolicy(c, KIOSK_CSP)
     allowFraming(c)
     const etag = boardEtag(board)

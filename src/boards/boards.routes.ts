@@ -1,4 +1,5 @@
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { requestContextOf } from '../http/app-env.js'
 import { publicRoute, securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
@@ -21,7 +22,7 @@ export const BOARD_CACHE_CONTROL = 'public, max-age=5, must-revalidate'
 export const boardEtag = (b: { version: number; refreshedAt: string }) =>
   `"b${b.version}-${Date.parse(b.refreshedAt).toString(36)}"`
 
-const unconfirmed = securedRoute(['admin', 'commander', 'district'], {
+const unconfirmed = securedRoute(ACCESS.readBoardStatus, {
   method: 'get',
   path: '/boards/unconfirmed',
   operationId: 'listUnconfirmedBoards',
@@ -60,7 +61,7 @@ const versions = publicRoute({
     404: problem('No such retailer'),
   },
 })
-const confirm = securedRoute(['retailer'], {
+const confirm = securedRoute(ACCESS.confirmBoard, {
   method: 'post',
   path: '/boards/{retailerId}/confirm',
   operationId: 'confirmBoard',

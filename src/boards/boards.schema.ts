@@ -92,6 +92,7 @@ export const BoardVersionQuery = z.strictObject({ ...PageQuery })
 export const RetailerIdParam = z.strictObject({
   retailerId: z
     .string()
+    .max(64)
     .regex(RETAILER_ID)
     .openapi({ param: { name: 'retailerId', in: 'path' }, example: 'wanda-jinjiang' }),
 })

@@ -1,22 +1,31 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import type { z } from 'zod'
 import { prepare } from '../boot.js'
 import { systemClock } from '../clock.js'
 import { ConfigError, loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { systemContext } from '../domain/context.js'
-import { LEVEL_NAMES, type LevelName, levelFromName, ROLES, type Role } from '../domain/enums.js'
+import { LEVEL_NAMES, ROLES } from '../domain/enums.js'
 import { AppError } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
+import { ActivateSchema, toActivateInput } from '../incidents/incidents.schema.js'
 import { activateIncident } from '../incidents/incidents.service.js'
 import { createLogger } from '../logger.js'
 import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
 import { listTokens } from '../tokens/tokens.repo.js'
+import { CreateTokenSchema } from '../tokens/tokens.schema.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
 import { runSamplesImport } from './samples-import.js'
-import { parseUserCreate, readPasswordFromStdin, runUserCreate, UsageError } from './user-create.js'
+import {
+  cliIssues,
+  parseUserCreate,
+  readPasswordFromStdin,
+  runUserCreate,
+  UsageError,
+} from './user-create.js'
 
 const usage = `usage: npm run cli -- <command>
   token create --role ROLE [--district CODE] [--retailer ID] [--name NAME]   print a new token (last line)
@@ -80,13 +89,16 @@ async function run(argv: string[]): Promise<number> {
     const { database, playbooks, districts } = await prepare(config, logger, systemClock)
     try {
       const deps = { db: database.db, clock: systemClock, config, playbooks, districts }
-      const { incident } = await activateIncident(deps, systemContext('cli'), {
+      // The API's activation rule (the console's too): the same limits on the title and the districts.
+      const input = ActivateSchema.safeParse({
         playbook: verb,
-        level: levelFromName(values.level as LevelName),
+        level: values.level,
         title: values.title ?? `【演练】${playbooks.get(verb)?.playbook.name.zh ?? verb}`,
         districts: values.districts === 'all' ? 'all' : values.districts.split(','),
         exercise: true,
       })
+      if (!input.success) throw new UsageError(`drill: ${cliIssues(input.error)}`)
+      const { incident } = await activateIncident(deps, systemContext('cli'), toActivateInput(input.data))
       out.log(
         `${incident.code} ${incident.id} exercise at level ${values.level} in ${incident.districts.length} district(s)`,
       )
@@ -131,10 +143,20 @@ async function run(argv: string[]): Promise<number> {
             },
           }).values
         : undefined
+    let tokenInput: z.output<typeof CreateTokenSchema> | undefined
     if (create) {
       if (!create.role) throw new UsageError(`token create: --role is required; one of ${ROLES.join(', ')}`)
       if (!(ROLES as readonly string[]).includes(create.role))
         throw new UsageError(`token create: --role ${create.role}: unknown role; one of ${ROLES.join(', ')}`)
+      // The API's and the console's rule set for a token.
+      const checked = CreateTokenSchema.safeParse({
+        name: create.name ?? `${create.role}${create.district ? ` ${create.district}` : ''}`,
+        role: create.role,
+        ...(create.district !== undefined && { district: create.district }),
+        ...(create.retailer !== undefined && { retailer: create.retailer }),
+      })
+      if (!checked.success) throw new UsageError(`token create: ${cliIssues(checked.error)}`)
+      tokenInput = checked.data
     }
     if (verb === 'revoke' && rest[0] !== undefined && !isUuid(rest[0]))
       throw new UsageError(`token revoke: "${rest[0]}" is not a token id (a UUID, as \`token list\` shows)`)
@@ -145,13 +167,12 @@ async function run(argv: string[]): Promise<number> {
     const { database } = await prepare(config, logger, systemClock)
     const ctx = systemContext('cli')
     try {
-      if (create) {
-        const values = create
+      if (tokenInput) {
         const created = await createToken(database.db, systemClock, ctx, {
-          name: values.name ?? `${values.role}${values.district ? ` ${values.district}` : ''}`,
-          role: values.role as Role,
-          districtCode: values.district,
-          retailerId: values.retailer,
+          name: tokenInput.name,
+          role: tokenInput.role,
+          districtCode: tokenInput.district,
+          retailerId: tokenInput.retailer,
         })
         out.error(`created ${created.role} token ${created.id} "${created.name}" (shown once):`)
         out.log(created.token)

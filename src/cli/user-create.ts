@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js'
 import type { DB } from '../db/types.js'
 import { systemContext } from '../domain/context.js'
 import { ROLES, type Role } from '../domain/enums.js'
+import { CreateUserSchema } from '../users/users.schema.js'
 import { createUser } from '../users/users.service.js'
 
 export class UsageError extends Error {}
@@ -21,16 +22,31 @@ export function parseUserCreate(args: string[]) {
   if (missing.length > 0) throw new UsageError(`user create: missing ${missing.join(', ')}`)
   if (!(ROLES as readonly string[]).includes(v.role!))
     throw new UsageError(`user create: --role must be one of ${ROLES.join(', ')}`)
+  // The API's and the console's rule set: the same limits, whoever creates the account.
+  const input = CreateUserSchema.safeParse({
+    login: v.login,
+    name: v.name,
+    role: v.role,
+    ...(v.district !== undefined && { district: v.district }),
+    ...(v.retailer !== undefined && { retailer: v.retailer }),
+    ...(v.phone !== undefined && { phone: v.phone }),
+  })
+  if (!input.success) throw new UsageError(`user create: ${cliIssues(input.error)}`)
+  const d = input.data
   return {
-    login: v.login!,
-    name: v.name!,
-    role: v.role as Role,
-    districtCode: v.district,
-    retailerId: v.retailer,
-    phone: v.phone,
+    login: d.login,
+    name: d.name,
+    role: d.role as Role,
+    districtCode: d.district,
+    retailerId: d.retailer,
+    phone: d.phone,
     passwordStdin: v['password-stdin'] ?? false,
   }
 }
+
+/** A schema's problems on one line, named by option: `--name: …; --phone: …`. */
+export const cliIssues = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
+  error.issues.map((i) => `--${i.path.map(String).join('.')}: ${i.message}`).join('; ')
 
 function parse(args: string[]) {
   return parseArgs({

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { requireRoles } from '../http/auth.js'
 import { RetailerIdParam, RetailerInputSchema, RetailerPatchSchema } from '../retailers/retailers.schema.js'
 import { createRetailer, findRetailers, getRetailer, updateRetailer } from '../retailers/retailers.service.js'
@@ -17,11 +18,10 @@ import {
   trailOf,
 } from './admin-view.js'
 import { ctxOf, formProblems, refusalOf, str } from './console-forms.js'
+import { formFor } from './form-access.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
-/** The API's `x-access` of createRetailer and updateRetailer (the console's admin section is admin-only). */
-const ADMIN = ['admin'] as const
 const LABELS = {
   id: { zh: '编号（看板地址，可留空自动生成）', en: 'Id (the board address; left empty, one is made)' },
   name: { zh: '名称', en: 'Name' },
@@ -67,8 +67,8 @@ const bodyOf = (f: Form) => ({
  */
 export function consoleAdminRetailerRoutes(deps: AppDeps) {
   const app = new Hono<ConsoleEnv>()
-  app.use('/console/admin/retailers', requireRoles(ADMIN))
-  app.use('/console/admin/retailers/*', requireRoles(ADMIN))
+  app.use('/console/admin/retailers', requireRoles(ACCESS.manageRetailers))
+  app.use('/console/admin/retailers/*', requireRoles(ACCESS.manageRetailers))
 
   const fields = (c: Context<ConsoleEnv>, form: Form, id: string, withId: boolean) => {
     const { lang } = shellOf(c)
@@ -143,7 +143,7 @@ export function consoleAdminRetailerRoutes(deps: AppDeps) {
 
   app.get('/console/admin/retailers', (c) => list(c))
 
-  app.post('/console/admin/retailers', async (c) => {
+  app.post('/console/admin/retailers', formFor('manageRetailers'), async (c) => {
     const { lang } = shellOf(c)
     const form = formOf(await c.req.parseBody())
     const parsed = RetailerInputSchema.safeParse({ ...(form.id ? { id: form.id } : {}), ...bodyOf(form) })
@@ -205,7 +205,7 @@ export function consoleAdminRetailerRoutes(deps: AppDeps) {
 
   app.get('/console/admin/retailers/:id', (c) => edit(c, { saved: c.req.query('saved') === '1' }))
 
-  app.post('/console/admin/retailers/:id', async (c) => {
+  app.post('/console/admin/retailers/:id', formFor('manageRetailers'), async (c) => {
     const { lang } = shellOf(c)
     await getRetailer(deps, ctxOf(c), idOf(c))
     const form = formOf(await c.req.parseBody())

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { requireRoles } from '../http/auth.js'
@@ -7,7 +8,7 @@ import { decodeCursor, pageOf } from '../http/pagination.js'
 import type { ActorCache } from '../tokens/actor-cache.js'
 import { bindingProblems } from '../tokens/role-binding.js'
 import { listTokens } from '../tokens/tokens.repo.js'
-import { CreateTokenSchema } from '../tokens/tokens.routes.js'
+import { CreateTokenSchema } from '../tokens/tokens.schema.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
 import { tr } from '../web/i18n.js'
 import {
@@ -27,11 +28,10 @@ import {
   when,
 } from './admin-view.js'
 import { ctxOf, formProblems, refusalOf, str } from './console-forms.js'
+import { formFor } from './form-access.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
-/** The API's `x-access` of createToken, listTokens, revokeToken. */
-const ADMIN = ['admin'] as const
 const LABELS = {
   name: { zh: '名称', en: 'Name' },
   role: { zh: '角色', en: 'Role' },
@@ -47,8 +47,8 @@ type Form = Partial<Record<keyof typeof LABELS, string>>
  */
 export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
   const app = new Hono<ConsoleEnv>()
-  app.use('/console/admin/tokens', requireRoles(ADMIN))
-  app.use('/console/admin/tokens/*', requireRoles(ADMIN))
+  app.use('/console/admin/tokens', requireRoles(ACCESS.manageTokens))
+  app.use('/console/admin/tokens/*', requireRoles(ACCESS.manageTokens))
 
   const page = async (
     c: Context<ConsoleEnv>,
@@ -142,7 +142,7 @@ export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
 
   app.get('/console/admin/tokens', (c) => page(c, {}))
 
-  app.post('/console/admin/tokens', async (c) => {
+  app.post('/console/admin/tokens', formFor('manageTokens'), async (c) => {
     const { lang } = shellOf(c)
     const body = await c.req.parseBody()
     const form: Form = Object.fromEntries(Object.keys(LABELS).map((k) => [k, str(body, k).trim()]))
@@ -178,7 +178,7 @@ export function consoleAdminTokenRoutes(deps: AppDeps, actors: ActorCache) {
     }
   })
 
-  app.post('/console/admin/tokens/:id/revoke', async (c) => {
+  app.post('/console/admin/tokens/:id/revoke', formFor('manageTokens'), async (c) => {
     const id = c.req.param('id')
     if (!isUuid(id)) throw notFound({ zh: '令牌不存在', en: 'No such token' })
     try {

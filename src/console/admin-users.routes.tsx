@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { ROLES, type Role } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
@@ -7,7 +8,7 @@ import { requireRoles } from '../http/auth.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
 import { bindingProblems } from '../tokens/role-binding.js'
 import { findUser, listUsers, type UserRow } from '../users/users.repo.js'
-import { CreateUserSchema, UpdateUserSchema } from '../users/users.routes.js'
+import { CreateUserSchema, UpdateUserSchema } from '../users/users.schema.js'
 import { createUser, updateUser } from '../users/users.service.js'
 import { tr } from '../web/i18n.js'
 import {
@@ -26,11 +27,10 @@ import {
   trailOf,
 } from './admin-view.js'
 import { ctxOf, formProblems, refusalOf, str } from './console-forms.js'
+import { formFor } from './form-access.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
-/** The API's `x-access` of createUser, listUsers, updateUser. */
-const ADMIN = ['admin'] as const
 const LABELS = {
   login: { zh: '登录名', en: 'Login' },
   name: { zh: '姓名', en: 'Name' },
@@ -66,8 +66,8 @@ const orNull = (v: string | undefined) => (v ? v : null)
  */
 export function consoleAdminUserRoutes(deps: AppDeps) {
   const app = new Hono<ConsoleEnv>()
-  app.use('/console/admin/users', requireRoles(ADMIN))
-  app.use('/console/admin/users/*', requireRoles(ADMIN))
+  app.use('/console/admin/users', requireRoles(ACCESS.manageUsers))
+  app.use('/console/admin/users/*', requireRoles(ACCESS.manageUsers))
 
   /** The service's binding rule, checked with the schema's so that every problem shows at once. */
   const bindingOf = (form: Form, empty: (v: string | undefined) => string | null | undefined) =>
@@ -169,7 +169,7 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
 
   app.get('/console/admin/users', (c) => list(c, {}))
 
-  app.post('/console/admin/users', async (c) => {
+  app.post('/console/admin/users', formFor('manageUsers'), async (c) => {
     const { lang } = shellOf(c)
     const form = formOf(await c.req.parseBody())
     const parsed = CreateUserSchema.safeParse({
@@ -259,7 +259,7 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
 
   app.get('/console/admin/users/:id', (c) => edit(c, { saved: c.req.query('saved') === '1' }))
 
-  app.post('/console/admin/users/:id', async (c) => {
+  app.post('/console/admin/users/:id', formFor('manageUsers'), async (c) => {
     const { lang } = shellOf(c)
     const id = c.req.param('id')
     if (!isUuid(id) || !(await findUser(deps.db, id))) throw noUser()
@@ -293,7 +293,7 @@ export function consoleAdminUserRoutes(deps: AppDeps) {
     return c.redirect(`/console/admin/users/${id}?saved=1`, 303)
   })
 
-  app.post('/console/admin/users/:id/reset', async (c) => {
+  app.post('/console/admin/users/:id/reset', formFor('manageUsers'), async (c) => {
     const id = c.req.param('id')
     if (!isUuid(id) || !(await findUser(deps.db, id))) throw noUser()
     const { oneTimePassword } = await updateUser(deps.db, deps.clock, ctxOf(c), id, { resetPassword: true })

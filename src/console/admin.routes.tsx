@@ -3,6 +3,7 @@ import { districtContacts } from '../contacts/contacts.repo.js'
 import { DistrictContactsSchema } from '../contacts/contacts.schema.js'
 import { getDistrictContacts, putDistrictContacts } from '../contacts/contacts.service.js'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { notFound } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { decodeCursor, pageOf } from '../http/pagination.js'
@@ -16,11 +17,10 @@ import { consoleAdminTokenRoutes } from './admin-tokens.routes.js'
 import { consoleAdminUserRoutes } from './admin-users.routes.js'
 import { ADMIN_PAGE, AdminPage, Field, Pager, PostForm, Table, trailOf, when } from './admin-view.js'
 import { ctxOf, formProblems, str } from './console-forms.js'
+import { formFor } from './form-access.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
-/** The API's `x-access` of the admin operations (listWebhooks, listJobs, putDistrictContacts, …). */
-const ADMIN = ['admin'] as const
 const LABELS = {
   dutyName: { zh: '值班人员', en: 'Duty officer' },
   dutyPhone: { zh: '值班电话', en: 'Duty phone' },
@@ -45,9 +45,9 @@ const contactOf = (name = '', phone = '') => (name || phone ? { name, phone } : 
  */
 export function consoleAdminRoutes(deps: AppDeps, actors: ActorCache) {
   const app = new Hono<ConsoleEnv>()
-  app.use('/console/admin', requireRoles(ADMIN))
-  app.use('/console/admin/contacts', requireRoles(ADMIN))
-  app.use('/console/admin/contacts/*', requireRoles(ADMIN))
+  app.use('/console/admin', requireRoles(ACCESS.administer))
+  app.use('/console/admin/contacts', requireRoles(ACCESS.manageContacts))
+  app.use('/console/admin/contacts/*', requireRoles(ACCESS.manageContacts))
   app.route('/', consoleAdminUserRoutes(deps))
   app.route('/', consoleAdminTokenRoutes(deps, actors))
   app.route('/', consoleAdminRetailerRoutes(deps))
@@ -196,7 +196,7 @@ export function consoleAdminRoutes(deps: AppDeps, actors: ActorCache) {
 
   app.get('/console/admin/contacts/:code', (c) => contactPage(c, { saved: c.req.query('saved') === '1' }))
 
-  app.post('/console/admin/contacts/:code', async (c) => {
+  app.post('/console/admin/contacts/:code', formFor('manageContacts'), async (c) => {
     const d = codeOf(c)
     const body = await c.req.parseBody()
     const form: Form = Object.fromEntries(FIELDS.map((k) => [k, str(body, k).trim()]))

@@ -1,14 +1,11 @@
 import type { AnnouncementDto } from '../announcements/announcements.schema.js'
+import { may, type Verb } from '../domain/access.js'
+import type { Role } from '../domain/enums.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
 import { Layout, Problems } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
 import type { Shell } from './task-pages.js'
 
-/** The API's `x-access` of the announcement routes. */
-export const READERS = ['sampler', 'reviewer', 'approver', 'admin'] as const
-export const DRAFTERS = ['sampler', 'admin'] as const
-export const REVIEWERS = ['reviewer', 'admin'] as const
-export const APPROVERS = ['approver', 'admin'] as const
 export const STATUSES = ['draft', 'in_review', 'reviewed', 'approved', 'published'] as const
 
 export const SHOWN: Record<AnnouncementDto['shownAs'], { zh: string; en: string }> = {
@@ -71,7 +68,8 @@ export function AnnouncementDetail(p: DetailView) {
   const { shell, a, forms } = p
   const { lang, csrf } = shell
   const t = (zh: string, en: string) => tr(lang, { zh, en })
-  const may = (roles: readonly string[]) => roles.includes(p.role)
+  // The role rule of each verb (ACCESS), as the API and the form's guard apply it; the person rules follow.
+  const can = (verb: Verb) => may(p.role as Role, verb)
   const base = `/console/announcements/${a.id}`
   const csrfField = <input type="hidden" name={CSRF_FIELD} value={csrf} />
   const decision = (verb: 'review' | 'approve') => (
@@ -88,8 +86,8 @@ export function AnnouncementDetail(p: DetailView) {
       </div>
     </form>
   )
-  const publisher = a.status === 'approved' && may(APPROVERS) && p.me === a.approved?.id
-  const revisable = a.shownAs === 'published' && a.kind !== 'retraction' && may(DRAFTERS)
+  const publisher = a.status === 'approved' && can('publishAnnouncement') && p.me === a.approved?.id
+  const revisable = a.shownAs === 'published' && a.kind !== 'retraction' && can('reviseAnnouncement')
   return (
     <Layout title={a.title} lang={lang} self={shell.self} signedInAs={shell.who}>
       <p>
@@ -150,14 +148,21 @@ export function AnnouncementDetail(p: DetailView) {
         <dt>{t('样品', 'Samples')}</dt>
         <dd>{a.sampleNos.join('、') || '—'}</dd>
       </dl>
-      {a.status === 'draft' && may(DRAFTERS) && (p.me === a.draftedBy.id || p.role === 'admin') ? (
+      {a.status === 'draft' &&
+      can('submitAnnouncement') &&
+      (p.me === a.draftedBy.id || p.role === 'admin') ? (
         <form method="post" action={`${base}/submit`} novalidate>
           {csrfField}
           <button type="submit">{t('提交审核', 'Submit for review')}</button>
         </form>
       ) : null}
-      {a.status === 'in_review' && may(REVIEWERS) && p.me !== a.draftedBy.id ? decision('review') : null}
-      {a.status === 'reviewed' && may(APPROVERS) && p.me !== a.draftedBy.id && p.me !== a.reviewed?.id
+      {a.status === 'in_review' && can('reviewAnnouncement') && p.me !== a.draftedBy.id
+        ? decision('review')
+        : null}
+      {a.status === 'reviewed' &&
+      can('approveAnnouncement') &&
+      p.me !== a.draftedBy.id &&
+      p.me !== a.reviewed?.id
         ? decision('approve')
         : null}
       {publisher ? (

@@ -19,23 +19,16 @@ import {
   submitAnnouncement,
 } from '../announcements/announcements.service.js'
 import type { AppDeps } from '../deps.js'
+import { ACCESS, may } from '../domain/access.js'
 import { AppError, issue, validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { zodIssues } from '../http/errors.js'
 import { pageLang, tr } from '../web/i18n.js'
 import { draftFromForm, refusalLines, sampleNumbers, textFields } from './announcement-forms.js'
 import { AnnouncementList } from './announcement-list.js'
-import {
-  AnnouncementDetail,
-  APPROVERS,
-  beijingInput,
-  type DetailView,
-  DRAFTERS,
-  READERS,
-  REVIEWERS,
-  STATUSES,
-} from './announcement-pages.js'
+import { AnnouncementDetail, beijingInput, type DetailView, STATUSES } from './announcement-pages.js'
 import { ctxOf } from './console-forms.js'
+import { formFor } from './form-access.js'
 import { pagingOf } from './paging.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
@@ -65,7 +58,7 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
     draft?: { form: Record<string, string>; problems: string[] },
   ) => {
     const shell = shellOf(c)
-    const role = c.get('actor')?.role ?? ''
+    const role = c.get('actor')?.role
     const raw = c.req.query('status')
     const status = STATUSES.find((s) => s === raw)
     const paged = pagingOf(c)
@@ -83,7 +76,7 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
             return { items: [], next: null }
           })
         : { items: [], next: null }
-    const mayDraft = (DRAFTERS as readonly string[]).includes(role)
+    const mayDraft = may(role, 'draftAnnouncement')
     return c.html(
       <AnnouncementList
         shell={shell}
@@ -98,9 +91,9 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
     )
   }
 
-  app.get('/console/announcements', requireRoles(READERS), (c) => list(c))
+  app.get('/console/announcements', requireRoles(ACCESS.readAnnouncements), (c) => list(c))
 
-  app.post('/console/announcements', requireRoles(DRAFTERS), async (c) => {
+  app.post('/console/announcements', formFor('draftAnnouncement'), async (c) => {
     const form = textFields(await c.req.parseBody(), DRAFT_FIELDS)
     const r = await draftFromForm(deps, c, {
       number: form.number ?? '',
@@ -132,7 +125,7 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
     return c.html(<AnnouncementDetail {...view} />, status)
   }
 
-  app.get('/console/announcements/:id', requireRoles(READERS), (c) => detail(c))
+  app.get('/console/announcements/:id', requireRoles(ACCESS.readAnnouncements), (c) => detail(c))
 
   /**
    * Each step is the API's verb with the signed-in person as actor. `keep` names the form the typed values
@@ -195,27 +188,27 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
   const id = (c: Context<ConsoleEnv>) => c.req.param('id')!
   app.post(
     '/console/announcements/:id/submit',
-    requireRoles(DRAFTERS),
+    formFor('submitAnnouncement'),
     step((c) => submitAnnouncement(deps, ctxOf(c), id(c))),
   )
   app.post(
     '/console/announcements/:id/review',
-    requireRoles(REVIEWERS),
+    formFor('reviewAnnouncement'),
     step((c, f) => reviewAnnouncement(deps, ctxOf(c), id(c), decisionOf(f))),
   )
   app.post(
     '/console/announcements/:id/approve',
-    requireRoles(APPROVERS),
+    formFor('approveAnnouncement'),
     step((c, f) => approveAnnouncement(deps, ctxOf(c), id(c), decisionOf(f))),
   )
   app.post(
     '/console/announcements/:id/publish',
-    requireRoles(APPROVERS),
+    formFor('publishAnnouncement'),
     step((c) => publishOrSchedule(deps, ctxOf(c), id(c), {})),
   )
   app.post(
     '/console/announcements/:id/schedule',
-    requireRoles(APPROVERS),
+    formFor('publishAnnouncement'),
     step((c, f) => publishOrSchedule(deps, ctxOf(c), id(c), { at: publishAtOf(f.at ?? '') }), {
       form: 'at',
       fields: ['at'],
@@ -223,7 +216,7 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
   )
   app.post(
     '/console/announcements/:id/correct',
-    requireRoles(DRAFTERS),
+    formFor('reviseAnnouncement'),
     step(
       (c, f) => {
         const nos = sampleNumbers(f.sampleNos ?? '')
@@ -241,7 +234,7 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
   )
   app.post(
     '/console/announcements/:id/retract',
-    requireRoles(DRAFTERS),
+    formFor('reviseAnnouncement'),
     step(
       (c, f) => {
         const parsed = RetractSchema.safeParse(f)

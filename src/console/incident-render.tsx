@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { AppDeps } from '../deps.js'
+import { may } from '../domain/access.js'
 import { incidentDetail } from '../incidents/incident-reads.service.js'
 import { incidentTasks } from '../incidents/incidents.repo.js'
 import { pageLang, tr } from '../web/i18n.js'
@@ -8,9 +9,6 @@ import { cellState, IncidentPage, type LevelName, type MatrixCell } from './inci
 import { TaskForms } from './incident-task-forms.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
-
-/** The API's `x-access` of the command centre's moves (level, close, reassign, cancel). */
-export const COMMAND = ['admin', 'commander'] as const
 
 /**
  * The incident page as the signed-in person may see it (the service scopes a district officer to the own
@@ -51,7 +49,8 @@ export function incidentRenderer(deps: AppDeps) {
       .filter((f) => (f.type === 'integer' || f.type === 'number') && !seen.has(f.name) && seen.add(f.name))
       .map((f) => ({ name: f.name, label: `${tr(lang, f.label)}${f.unit ? `（${tr(lang, f.unit)}）` : ''}` }))
     const steps = d.matrix.steps.filter((s) => rows.some((r) => r.cells[s.key]))
-    const command = (COMMAND as readonly string[]).includes(c.get('actor')?.role ?? '')
+    // The command centre's moves (level, close, reassign, cancel) share one role rule; each form's guard checks its own.
+    const command = may(c.get('actor')?.role, 'changeIncidentLevel')
     return c.html(
       <IncidentPage
         shell={shellOf(c)}

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { type Context, Hono } from 'hono'
 import type { AppDeps } from '../deps.js'
+import { ACCESS, may } from '../domain/access.js'
 import { levelFromName } from '../domain/enums.js'
 import { requireRoles } from '../http/auth.js'
 import { reportCsv, timelineCsv } from '../incidents/incident-csv.js'
@@ -17,6 +18,7 @@ import { stepsAtLevel } from '../tasks/task-plan.js'
 import { isOverdue } from '../tasks/task-view.js'
 import { pageLang, tr } from '../web/i18n.js'
 import { ctxOf, refusalOf, str, zodProblems } from './console-forms.js'
+import { formFor } from './form-access.js'
 import {
   type ActivateForm,
   type ActiveIncident,
@@ -24,13 +26,10 @@ import {
   type LevelName,
   PreviewPage,
 } from './incident-pages.js'
-import { COMMAND, incidentRenderer } from './incident-render.js'
+import { incidentRenderer } from './incident-render.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 import { STATUS_TEXT } from './task-view.js'
-
-/** The API's `x-access` of the incident reads. */
-const READERS = ['admin', 'commander', 'district'] as const
 
 /** The activation form as posted: district checkboxes are named `district.<code>` (one value each). */
 function activateFormOf(form: Record<string, unknown>): ActivateForm {
@@ -117,11 +116,9 @@ export function consoleIncidentRoutes(deps: AppDeps) {
   }
 
   // The command centre is the home page of those who may activate; others go on to their own home.
-  app.get('/console', (c, next) =>
-    (COMMAND as readonly string[]).includes(c.get('actor')?.role ?? '') ? command(c) : next(),
-  )
+  app.get('/console', (c, next) => (may(c.get('actor')?.role, 'activateIncident') ? command(c) : next()))
 
-  app.post('/console/incidents/preview', requireRoles(COMMAND), async (c) => {
+  app.post('/console/incidents/preview', formFor('activateIncident'), async (c) => {
     const lang = pageLang(c)
     const form = activateFormOf(await c.req.parseBody())
     const parsed = activation(form)
@@ -165,7 +162,7 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     )
   })
 
-  app.post('/console/incidents', requireRoles(COMMAND), async (c) => {
+  app.post('/console/incidents', formFor('activateIncident'), async (c) => {
     const lang = pageLang(c)
     const body = await c.req.parseBody()
     const form = activateFormOf(body)
@@ -183,11 +180,11 @@ export function consoleIncidentRoutes(deps: AppDeps) {
 
   const { detailOf, incidentPage } = incidentRenderer(deps)
 
-  app.get('/console/incidents/:id', requireRoles(READERS), (c) => incidentPage(c))
+  app.get('/console/incidents/:id', requireRoles(ACCESS.readIncidents), (c) => incidentPage(c))
 
   // Live cells: a small JSON fragment polled with If-None-Match (the session authorises it, scoped exactly
   // like the incident read), so the page recolours without reload and without a bearer token in the page.
-  app.get('/console/incidents/:id/cells.json', requireRoles(READERS), async (c) => {
+  app.get('/console/incidents/:id/cells.json', requireRoles(ACCESS.readIncidents), async (c) => {
     const { rows, lang } = await detailOf(c, c.req.param('id'))
     const cells: Record<string, { state: string; label: string }> = {}
     for (const r of rows)
@@ -201,7 +198,7 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' })
   })
 
-  app.post('/console/incidents/:id/level', requireRoles(COMMAND), async (c) => {
+  app.post('/console/incidents/:id/level', formFor('changeIncidentLevel'), async (c) => {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const parsed = LevelChangeSchema.safeParse({ level: str(form, 'level'), reason: str(form, 'reason') })
@@ -218,7 +215,7 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     return c.redirect(`/console/incidents/${c.req.param('id')}`, 303)
   })
 
-  app.post('/console/incidents/:id/close', requireRoles(COMMAND), async (c) => {
+  app.post('/console/incidents/:id/close', formFor('closeIncident'), async (c) => {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const parsed = CloseSchema.safeParse({ summary: str(form, 'summary') })
@@ -232,12 +229,12 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     return c.redirect(`/console/incidents/${c.req.param('id')}`, 303)
   })
 
-  app.get('/console/incidents/:id/report.csv', requireRoles(READERS), async (c) => {
+  app.get('/console/incidents/:id/report.csv', requireRoles(ACCESS.readIncidents), async (c) => {
     const { incident, report } = await incidentReport(deps, ctxOf(c), c.req.param('id'))
     return reportCsv(c, incident.code, report)
   })
 
-  app.get('/console/incidents/:id/timeline.csv', requireRoles(COMMAND), async (c) => {
+  app.get('/console/incidents/:id/timeline.csv', requireRoles(ACCESS.readIncidentEvents), async (c) => {
     const { incident, page } = await incidentTimeline(deps, ctxOf(c), c.req.param('id'), { limit: null })
     return timelineCsv(c, incident.code, page.items)
   })

@@ -1,6 +1,7 @@
 import { tryGetContext } from 'hono/context-storage'
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import { ACCESS } from '../domain/access.js'
 import type { Role } from '../domain/enums.js'
 import { htmlLang, type Lang, tr } from '../web/i18n.js'
 import { SITE_CSS } from '../web/layout.js'
@@ -9,21 +10,17 @@ import type { ConsoleEnv } from './session-auth.js'
 /** The console's one script, served as a file (strict CSP: no inline script): ticks countdowns, recolours cells. */
 export const CONSOLE_JS_PATH = '/assets/console.js'
 
-/** The console's sections, each shown to the roles its routes admit (the API's `x-access` of what it fronts). */
+/** The console's sections, each shown to the roles its routes admit (the ACCESS entry its pages require). */
 const NAV: { href: string; text: { zh: string; en: string }; roles: readonly Role[] | 'all' }[] = [
   { href: '/console', text: { zh: '控制台', en: 'Console' }, roles: 'all' },
-  { href: '/console/tasks', text: { zh: '任务', en: 'Tasks' }, roles: ['admin', 'commander', 'district'] },
-  {
-    href: '/console/samples',
-    text: { zh: '样品', en: 'Samples' },
-    roles: ['sampler', 'reviewer', 'approver', 'admin'],
-  },
+  { href: '/console/tasks', text: { zh: '任务', en: 'Tasks' }, roles: ACCESS.readTasks },
+  { href: '/console/samples', text: { zh: '样品', en: 'Samples' }, roles: ACCESS.readSamples },
   {
     href: '/console/announcements',
     text: { zh: '公告', en: 'Announcements' },
-    roles: ['sampler', 'reviewer', 'approver', 'admin'],
+    roles: ACCESS.readAnnouncements,
   },
-  { href: '/console/admin', text: { zh: '管理', en: 'Admin' }, roles: ['admin'] },
+  { href: '/console/admin', text: { zh: '管理', en: 'Admin' }, roles: ACCESS.administer },
   { href: '/logout', text: { zh: '退出', en: 'Sign out' }, roles: 'all' },
 ]
 

@@ -1,3 +1,4 @@
+import { may } from '../domain/access.js'
 import type { Actor } from '../domain/context.js'
 import { Layout, Problems } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
@@ -106,12 +107,12 @@ export function HomePage(p: {
           </>
         ) : null}
       </dl>
-      {a.role === 'district' || a.role === 'admin' || a.role === 'commander' ? (
+      {may(a.role, 'readTasks') ? (
         <p>
           <a href="/console/tasks">我的任务 My tasks</a>
         </p>
       ) : null}
-      {a.role === 'sampler' || a.role === 'reviewer' || a.role === 'approver' || a.role === 'admin' ? (
+      {may(a.role, 'readSamples') ? (
         <p>
           <a href="/console/samples">抽检样品 Samples</a>
         </p>

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { takenSamples } from '../announcements/announcements.repo.js'
 import type { AppDeps } from '../deps.js'
+import { ACCESS, may } from '../domain/access.js'
 import { AppError } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { importSamples } from '../samples/sample-import.service.js'
@@ -9,15 +10,11 @@ import { findSamples } from '../samples/samples.service.js'
 import { tr } from '../web/i18n.js'
 import { draftFromForm, textFields } from './announcement-forms.js'
 import { ctxOf, issueLines, zodProblems } from './console-forms.js'
+import { formFor } from './form-access.js'
 import { pagingOf } from './paging.js'
 import { DRAFT_FIELDS, FILTERS, ImportPage, SamplesPage, type SamplesView } from './sample-pages.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
-
-/** The API's `x-access` for the sample routes, and for drafting an announcement. */
-const READERS = ['sampler', 'reviewer', 'approver', 'admin'] as const
-const WRITERS = ['sampler'] as const
-const DRAFTERS = ['sampler', 'admin'] as const
 
 /**
  * The sampling office: samples with filters, paged; ticking samples a draft may take and drafting an
@@ -32,7 +29,7 @@ export function consoleSampleRoutes(deps: AppDeps) {
     draft?: { form: Record<string, string>; picked: string[]; problems: string[] },
   ) => {
     const shell = shellOf(c)
-    const role = c.get('actor')?.role ?? ''
+    const role = c.get('actor')?.role
     const raw = c.req.query()
     const q = Object.fromEntries(FILTERS.flatMap((f) => (raw[f] ? [[f, raw[f]]] : [])))
     const paged = pagingOf(c)
@@ -60,9 +57,9 @@ export function consoleSampleRoutes(deps: AppDeps) {
       items: page.items,
       next: page.next,
       problems,
-      canImport: (WRITERS as readonly string[]).includes(role),
+      canImport: may(role, 'importSamples'),
     }
-    if ((DRAFTERS as readonly string[]).includes(role))
+    if (may(role, 'draftAnnouncement'))
       view.draft = {
         taken: await takenSamples(
           deps.db,
@@ -77,10 +74,10 @@ export function consoleSampleRoutes(deps: AppDeps) {
     return c.html(<SamplesPage {...view} />, status)
   }
 
-  app.get('/console/samples', requireRoles(READERS), (c) => list(c))
+  app.get('/console/samples', requireRoles(ACCESS.readSamples), (c) => list(c))
 
   // The ticked samples and the draft's fields; on refusal the same list comes back, ticks and text kept.
-  app.post('/console/samples/draft', requireRoles(DRAFTERS), async (c) => {
+  app.post('/console/samples/draft', formFor('draftAnnouncement'), async (c) => {
     const body = await c.req.parseBody({ all: true })
     const form = textFields(body, DRAFT_FIELDS)
     const ticked = body.sampleNos
@@ -97,10 +94,10 @@ export function consoleSampleRoutes(deps: AppDeps) {
     return list(c, { form, picked, problems: r.problems })
   })
 
-  app.get('/console/samples/import', requireRoles(WRITERS), (c) =>
+  app.get('/console/samples/import', requireRoles(ACCESS.importSamples), (c) =>
     c.html(<ImportPage shell={shellOf(c)} problems={[]} />),
   )
-  app.post('/console/samples/import', requireRoles(WRITERS), async (c) => {
+  app.post('/console/samples/import', formFor('importSamples'), async (c) => {
     const shell = shellOf(c)
     const file = (await c.req.parseBody()).file
     if (!(file instanceof File) || file.size === 0)

@@ -2,13 +2,13 @@ import { type Context, Hono } from 'hono'
 import type { z } from 'zod'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
-import { requireRoles } from '../http/auth.js'
 import { reassignTask } from '../tasks/reassign.service.js'
 import { ReasonSchema, ReassignSchema } from '../tasks/tasks.schema.js'
 import { cancelTask, loadTaskFor } from '../tasks/tasks.service.js'
 import { pageLang } from '../web/i18n.js'
 import { ctxOf, refusalOf, str, zodProblems } from './console-forms.js'
-import { COMMAND, incidentRenderer } from './incident-render.js'
+import { formFor } from './form-access.js'
+import { incidentRenderer } from './incident-render.js'
 import type { ConsoleEnv } from './session-auth.js'
 
 /**
@@ -45,7 +45,7 @@ export function consoleTaskMoveRoutes(deps: AppDeps) {
 
   app.post(
     '/console/tasks/:id/reassign',
-    requireRoles(COMMAND),
+    formFor('reassignTask'),
     taskMove(
       ReassignSchema,
       (form) => ({
@@ -57,7 +57,7 @@ export function consoleTaskMoveRoutes(deps: AppDeps) {
   )
   app.post(
     '/console/tasks/:id/cancel',
-    requireRoles(COMMAND),
+    formFor('cancelTask'),
     taskMove(
       ReasonSchema,
       (form) => ({ reason: str(form, 'reason') }),

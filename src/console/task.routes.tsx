@@ -1,10 +1,12 @@
 import { type Context, Hono } from 'hono'
 import { unconfirmedBoards } from '../boards/boards.service.js'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import type { RequestContext } from '../domain/context.js'
-import { AppError, type ProblemIssue } from '../domain/errors.js'
+import { AppError, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
-import { CompleteSchema, ReasonSchema } from '../tasks/tasks.schema.js'
+import { zodIssues } from '../http/errors.js'
+import { CompleteSchema, ReasonSchema, ReportSchema } from '../tasks/tasks.schema.js'
 import {
   acknowledgeTask,
   completeTask,
@@ -15,12 +17,10 @@ import {
   taskWithStep,
 } from '../tasks/tasks.service.js'
 import { type Lang, pageLang, tr } from '../web/i18n.js'
+import { formFor } from './form-access.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { type ListedTask, type Shell, TaskListPage, TaskPage, type TaskPageState } from './task-pages.js'
 import { deadlineOf, figuresFromForm, isOpen } from './task-view.js'
-
-/** The API's `x-access` for the task routes: the same people, the same district scoping (in the service). */
-const TASK_ROLES = ['admin', 'commander', 'district'] as const
 
 const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
   actor: c.get('actor'),
@@ -48,8 +48,10 @@ const issueText = (i: ProblemIssue, lang: Lang) => i.text?.[lang] ?? i.message
  */
 export function consoleTaskRoutes(deps: AppDeps) {
   const app = new Hono<ConsoleEnv>()
-  app.use('/console/tasks', requireRoles(TASK_ROLES))
-  app.use('/console/tasks/*', requireRoles(TASK_ROLES))
+  // The task reads' rule (the same people as the API's, the same district scoping in the service); each form
+  // below is guarded by its own verb's rule as well.
+  app.use('/console/tasks', requireRoles(ACCESS.readTasks))
+  app.use('/console/tasks/*', requireRoles(ACCESS.readTasks))
 
   app.get('/console/tasks', async (c) => {
     const ctx = ctxOf(c)
@@ -147,14 +149,14 @@ export function consoleTaskRoutes(deps: AppDeps) {
     return c.redirect(`/console/tasks/${id}?done=${done}`, 303)
   }
 
-  app.post('/console/tasks/:id/ack', (c) =>
+  app.post('/console/tasks/:id/ack', formFor('moveTask'), (c) =>
     act(c, 'ack', () => acknowledgeTask(deps, ctxOf(c), c.req.param('id'))),
   )
-  app.post('/console/tasks/:id/start', (c) =>
+  app.post('/console/tasks/:id/start', formFor('moveTask'), (c) =>
     act(c, 'start', () => startTask(deps, ctxOf(c), c.req.param('id'))),
   )
 
-  app.post('/console/tasks/:id/reports', async (c) => {
+  app.post('/console/tasks/:id/reports', formFor('reportTask'), async (c) => {
     const id = c.req.param('id')
     const ctx = ctxOf(c)
     const lang = pageLang(c)
@@ -167,21 +169,29 @@ export function consoleTaskRoutes(deps: AppDeps) {
     return act(
       c,
       'report',
-      () => reportOnTask(deps, ctx, id, { figures, ...(note ? { note: note.slice(0, 4000) } : {}) }),
+      () => {
+        // The API's input rule (a note too long is refused with its reason, not cut short).
+        const parsed = ReportSchema.safeParse({ figures, ...(note ? { note } : {}) })
+        if (!parsed.success) throw validationFailed(zodIssues(parsed.error, 'body'))
+        return reportOnTask(deps, ctx, id, parsed.data)
+      },
       { typed, note, labels },
     )
   })
 
-  app.post('/console/tasks/:id/complete', async (c) => {
+  app.post('/console/tasks/:id/complete', formFor('moveTask'), async (c) => {
     const form = await c.req.parseBody()
     const parsed = CompleteSchema.safeParse({
       ...(str(form, 'note').trim() ? { note: str(form, 'note').trim() } : {}),
     })
-    const note = parsed.success ? parsed.data.note : undefined
-    return act(c, 'complete', () => completeTask(deps, ctxOf(c), c.req.param('id'), note))
+    return act(c, 'complete', () => {
+      // Refused as the API refuses it, rather than completing without the note.
+      if (!parsed.success) throw validationFailed(zodIssues(parsed.error, 'body'))
+      return completeTask(deps, ctxOf(c), c.req.param('id'), parsed.data.note)
+    })
   })
 
-  app.post('/console/tasks/:id/decline', async (c) => {
+  app.post('/console/tasks/:id/decline', formFor('moveTask'), async (c) => {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const reason = str(form, 'reason')

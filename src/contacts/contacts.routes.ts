@@ -1,9 +1,11 @@
+import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { json, problem } from '../http/schemas.js'
-import { CityContactsSchema, CodeParam, DistrictContactsSchema } from './contacts.schema.js'
+import { DistrictCodeParam, json, problem } from '../http/schemas.js'
+import { CityContactsSchema, DistrictContactsSchema } from './contacts.schema.js'
 import {
   getCityContacts,
   getDistrictContacts,
@@ -11,10 +13,9 @@ import {
   putDistrictContacts,
 } from './contacts.service.js'
 
-const readers = ['admin', 'commander'] as const
-const writers = ['admin'] as const
+const CodeParam = z.strictObject({ code: DistrictCodeParam })
 
-const getDistrict = securedRoute(readers, {
+const getDistrict = securedRoute(ACCESS.readContacts, {
   method: 'get',
   path: '/districts/{code}/contacts',
   operationId: 'getDistrictContacts',
@@ -29,7 +30,7 @@ const getDistrict = securedRoute(readers, {
     404: problem('No such district'),
   },
 })
-const putDistrict = securedRoute(writers, {
+const putDistrict = securedRoute(ACCESS.manageContacts, {
   method: 'put',
   path: '/districts/{code}/contacts',
   operationId: 'putDistrictContacts',
@@ -41,7 +42,7 @@ const putDistrict = securedRoute(writers, {
     404: problem('No such district'),
   },
 })
-const getCity = securedRoute(readers, {
+const getCity = securedRoute(ACCESS.readContacts, {
   method: 'get',
   path: '/contacts/city',
   operationId: 'getCityContacts',
@@ -49,7 +50,7 @@ const getCity = securedRoute(readers, {
   summary: 'City-level escalation targets: command centre (指挥中心) and city leadership (市局领导)',
   responses: { 200: { description: 'City contacts', content: json(CityContactsSchema) } },
 })
-const putCity = securedRoute(writers, {
+const putCity = securedRoute(ACCESS.manageContacts, {
   method: 'put',
   path: '/contacts/city',
   operationId: 'putCityContacts',

@@ -18,7 +18,3 @@ export const DistrictContactsSchema = z
 export const CityContactsSchema = z
   .strictObject({ commandCentre: ContactSchema.nullable(), cityLeadership: ContactSchema.nullable() })
   .openapi('CityContacts')
-
-export const CodeParam = z.strictObject({
-  code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '510104' }),
-})

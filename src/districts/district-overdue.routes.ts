@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi'
 import { UnconfirmedSchema } from '../boards/boards.schema.js'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { requestContextOf } from '../http/app-env.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { DistrictCodeSchema, json, problem, timestamp } from '../http/schemas.js'
+import { DistrictCodeParam, json, problem, timestamp } from '../http/schemas.js'
 import { TaskListItemSchema } from '../tasks/tasks.schema.js'
 import { districtOverdue } from './district-overdue.service.js'
 
@@ -25,7 +26,7 @@ const OverdueItemSchema = z
   ])
   .openapi('DistrictOverdueItem')
 
-const overdue = securedRoute(['admin', 'commander', 'district'], {
+const overdue = securedRoute(ACCESS.readBoardStatus, {
   method: 'get',
   path: '/districts/{code}/overdue',
   operationId: 'listDistrictOverdue',
@@ -37,7 +38,7 @@ const overdue = securedRoute(['admin', 'commander', 'district'], {
     'its own district only (another is 403).',
   request: {
     params: z.strictObject({
-      code: DistrictCodeSchema.openapi({ param: { name: 'code', in: 'path' }, example: '510104' }),
+      code: DistrictCodeParam,
     }),
     query: z.strictObject(PageQuery),
   },

@@ -27,6 +27,7 @@ export const ACCESS = {
   importSamples: ['sampler'],
   readSamples: SAMPLING,
   draftAnnouncement: DRAFTERS,
+  /** Open a correction or a retraction of a published announcement. */
   reviseAnnouncement: DRAFTERS,
   reviewAnnouncement: ['reviewer', 'admin'],
   approveAnnouncement: ['approver', 'admin'],
@@ -45,6 +46,12 @@ export const ACCESS = {
   manageBusinesses: ADMIN,
   readBusinesses: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver'],
   readStream: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
+  reportTask: FIELD,
+  /** Edit a draft, and send it for review (the drafter's scope is the verb's). */
+  editAnnouncementDraft: DRAFTERS,
+  submitAnnouncement: DRAFTERS,
+  /** The console's admin section (its overview page and navigation entry). */
+  administer: ADMIN,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

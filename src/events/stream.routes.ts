@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { validationFailed } from '../domain/errors.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
@@ -16,41 +17,38 @@ import { IncidentScopes, scopeFor } from './stream-scope.js'
 
 const TYPE_PATTERN = /^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$/
 
-const stream = securedRoute(
-  ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
-  {
-    method: 'get',
-    path: '/stream',
-    operationId: 'streamEvents',
-    tags: ['events'],
-    summary: 'Live events (Server-Sent Events), scoped to the caller',
-    description:
-      'Each message: `id:` the event id, `data:` the event as JSON (the `Event` schema, as on the incident ' +
-      'timeline; no `event:` field, so `onmessage` gets all). ' +
-      'Reconnect with `Last-Event-ID` to receive exactly the events missed, then live ones. A comment line ' +
-      'is sent as a heartbeat when nothing else was sent for `STREAM_HEARTBEAT_MS` (15 s). The stream ends ' +
-      'with a comment when the token is revoked (`: token revoked`, on any instance), or when the client has ' +
-      'fallen `STREAM_MAX_BEHIND` events behind (`: too far behind`; resume with `Last-Event-ID`). Scope: admin all; ' +
-      'commander all but `token.*`; district its own tasks and the incidents covering it; sampler, reviewer, ' +
-      'approver `announcement.*`, `sample.*`, `alert.*`; retailer `alert.*`.',
-    request: {
-      query: z.object({
-        types: z.string().max(2000).optional().openapi({
-          description: 'Comma list of event types or prefixes (`task.*`); narrows, never widens',
-        }),
+const stream = securedRoute(ACCESS.readStream, {
+  method: 'get',
+  path: '/stream',
+  operationId: 'streamEvents',
+  tags: ['events'],
+  summary: 'Live events (Server-Sent Events), scoped to the caller',
+  description:
+    'Each message: `id:` the event id, `data:` the event as JSON (the `Event` schema, as on the incident ' +
+    'timeline; no `event:` field, so `onmessage` gets all). ' +
+    'Reconnect with `Last-Event-ID` to receive exactly the events missed, then live ones. A comment line ' +
+    'is sent as a heartbeat when nothing else was sent for `STREAM_HEARTBEAT_MS` (15 s). The stream ends ' +
+    'with a comment when the token is revoked (`: token revoked`, on any instance), or when the client has ' +
+    'fallen `STREAM_MAX_BEHIND` events behind (`: too far behind`; resume with `Last-Event-ID`). Scope: admin all; ' +
+    'commander all but `token.*`; district its own tasks and the incidents covering it; sampler, reviewer, ' +
+    'approver `announcement.*`, `sample.*`, `alert.*`; retailer `alert.*`.',
+  request: {
+    query: z.object({
+      types: z.string().max(2000).optional().openapi({
+        description: 'Comma list of event types or prefixes (`task.*`); narrows, never widens',
       }),
-      headers: z.object({
-        'last-event-id': z.string().max(40).optional().openapi({ description: 'Resume after this event id' }),
-      }),
-    },
-    responses: {
-      200: {
-        description: 'An endless text/event-stream',
-        content: { 'text/event-stream': { schema: z.string() } },
-      },
+    }),
+    headers: z.object({
+      'last-event-id': z.string().max(40).optional().openapi({ description: 'Resume after this event id' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'An endless text/event-stream',
+      content: { 'text/event-stream': { schema: z.string() } },
     },
   },
-)
+})
 
 function parseTypes(raw: string | undefined): string[] | null {
   if (raw === undefined || raw.trim() === '') return null

@@ -35,7 +35,28 @@ export const problem = (description: string) => ({ description, content: problem
 
 export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
 
-export const IdParam = z.strictObject({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
+/**
+ * A path id that is a UUID. The document declares the format and the bound; the server answers 404, not 422,
+ * for any other string under the bound (it names no row), as it always has.
+ */
+export const uuidParam = (name: string) =>
+  z
+    .string()
+    .max(36)
+    .openapi({
+      param: { name, in: 'path' },
+      format: 'uuid',
+      example: '01939a4e-7d1c-7b2a-9f3e-5c6d7e8f9a0b',
+    })
+
+export const IdParam = z.strictObject({ id: uuidParam('id') })
+
+/** A path id that is a code (playbooks: kebab-case): its pattern and bound are declared; anything else is a 404. */
+export const codeParam = (name: string, pattern: RegExp, maxLength: number, example: string) =>
+  z
+    .string()
+    .max(maxLength)
+    .openapi({ param: { name, in: 'path' }, pattern: pattern.source, example })
 
 export const TextSchema = z.strictObject({ zh: z.string(), en: z.string() }).openapi('Text')
 
@@ -51,4 +72,10 @@ export const OverdueSchema = z
 export const timestamp = () => z.string().openapi({ format: 'date-time' })
 
 export const DistrictCodeSchema = z.string().regex(/^\d{6}$/, 'a 6-digit GB/T 2260 code')
+
+/** A district code in a path: the pattern and its bound. */
+export const DistrictCodeParam = DistrictCodeSchema.max(6).openapi({
+  param: { name: 'code', in: 'path' },
+  example: '510104',
+})
 export { pageSchema } from './pagination.js'

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { levelFromName } from '../domain/enums.js'
 import { EventSchema } from '../events/event-schemas.js'
 import { requestContextOf } from '../http/app-env.js'
@@ -30,11 +31,9 @@ import {
 } from './incidents.schema.js'
 import { activateIncident, changeLevel, closeIncident } from './incidents.service.js'
 
-const command = ['admin', 'commander'] as const
-const readers = ['admin', 'commander', 'district'] as const
 const csvContent = { 'text/csv': { schema: z.string().openapi({ description: 'UTF-8 with BOM' }) } }
 
-const activate = securedRoute(command, {
+const activate = securedRoute(ACCESS.activateIncident, {
   method: 'post',
   path: '/incidents',
   operationId: 'activateIncident',
@@ -61,7 +60,7 @@ const activate = securedRoute(command, {
   },
 })
 
-const list = securedRoute(readers, {
+const list = securedRoute(ACCESS.readIncidents, {
   method: 'get',
   path: '/incidents',
   operationId: 'listIncidents',
@@ -73,7 +72,7 @@ const list = securedRoute(readers, {
   },
 })
 
-const detail = securedRoute(readers, {
+const detail = securedRoute(ACCESS.readIncidents, {
   method: 'get',
   path: '/incidents/{id}',
   operationId: 'getIncident',
@@ -86,7 +85,7 @@ const detail = securedRoute(readers, {
   },
 })
 
-const level = securedRoute(command, {
+const level = securedRoute(ACCESS.changeIncidentLevel, {
   method: 'post',
   path: '/incidents/{id}/level',
   operationId: 'changeIncidentLevel',
@@ -100,7 +99,7 @@ const level = securedRoute(command, {
   },
 })
 
-const close = securedRoute(command, {
+const close = securedRoute(ACCESS.closeIncident, {
   method: 'post',
   path: '/incidents/{id}/close',
   operationId: 'closeIncident',
@@ -114,7 +113,7 @@ const close = securedRoute(command, {
   },
 })
 
-const report = securedRoute(readers, {
+const report = securedRoute(ACCESS.readIncidents, {
   method: 'get',
   path: '/incidents/{id}/report',
   operationId: 'getIncidentReport',
@@ -127,7 +126,7 @@ const report = securedRoute(readers, {
   },
 })
 
-const events = securedRoute(command, {
+const events = securedRoute(ACCESS.readIncidentEvents, {
   method: 'get',
   path: '/incidents/{id}/events',
   operationId: 'listIncidentEvents',

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { decodeCursor, PageQuery, pageOf, pageSchema } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
@@ -35,7 +36,7 @@ const JobSchema = z
   })
   .openapi('Job')
 
-const list = securedRoute(['admin'], {
+const list = securedRoute(ACCESS.readJobs, {
   method: 'get',
   path: '/jobs',
   operationId: 'listJobs',

@@ -1,17 +1,24 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { levelName } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { decodeCursor, PageQuery, pageOf } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { json, pageSchema, problem } from '../http/schemas.js'
+import { codeParam, json, pageSchema, problem } from '../http/schemas.js'
 import { PlaybookSummarySchema, PlaybookVersionSchema, playbookDto } from './playbook-response.schema.js'
 
-const readers = ['admin', 'commander', 'district'] as const
+const PlaybookIdParam = codeParam('id', /^[a-z0-9]+(?:-[a-z0-9]+)*$/, 100, 'sudan-red')
+const HashParam = codeParam(
+  'hash',
+  /^[0-9a-f]{64}$/,
+  64,
+  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+)
 const missing = (id: string) => notFound({ zh: `预案「${id}」不存在`, en: `No playbook "${id}"` })
 
-const list = securedRoute(readers, {
+const list = securedRoute(ACCESS.readPlaybooks, {
   method: 'get',
   path: '/playbooks',
   operationId: 'listPlaybooks',
@@ -23,26 +30,26 @@ const list = securedRoute(readers, {
   },
 })
 
-const current = securedRoute(readers, {
+const current = securedRoute(ACCESS.readPlaybooks, {
   method: 'get',
   path: '/playbooks/{id}',
   operationId: 'getPlaybook',
   tags: ['playbooks'],
   summary: 'A playbook’s current version',
-  request: { params: z.strictObject({ id: z.string().max(100) }) },
+  request: { params: z.strictObject({ id: PlaybookIdParam }) },
   responses: {
     200: { description: 'Playbook', content: json(PlaybookVersionSchema) },
     404: problem('No such playbook'),
   },
 })
 
-const version = securedRoute(readers, {
+const version = securedRoute(ACCESS.readPlaybooks, {
   method: 'get',
   path: '/playbooks/{id}/versions/{hash}',
   operationId: 'getPlaybookVersion',
   tags: ['playbooks'],
   summary: 'A stored version by content hash (what an incident was activated with)',
-  request: { params: z.strictObject({ id: z.string().max(100), hash: z.string().max(100) }) },
+  request: { params: z.strictObject({ id: PlaybookIdParam, hash: HashParam }) },
   responses: {
     200: { description: 'Playbook version', content: json(PlaybookVersionSchema) },
     404: problem('No such version'),

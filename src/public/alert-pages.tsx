@@ -220,13 +220,4 @@ export function SearchPage(p: {
   )
 }
 
-export function NotFoundPage({ lang, self }: { lang: Lang; self: string }) {
-  return (
-    <Layout lang={lang} self={self} title={tr(lang, { zh: '页面不存在', en: 'Not found' })}>
-      <h1>{tr(lang, { zh: '页面不存在', en: 'Not found' })}</h1>
-      <p>
-        <a href="/">{tr(lang, { zh: '返回首页', en: 'Back to the home page' })}</a>
-      </p>
-    </Layout>
-  )
-}
+export { NotFoundPage } from '../web/not-found.js'

@@ -1,13 +1,12 @@
-import { z } from '@hono/zod-openapi'
 import type { TestItem } from '../alerts/alert-content.js'
-import { notFound } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { problem } from '../http/schemas.js'
+import { IdParam } from '../http/schemas.js'
 import { Empty } from '../web/components.js'
 import { type Lang, localTime, pageLang, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
-import { pageResponses } from '../web/page-route.js'
+import { NotFoundPage } from '../web/not-found.js'
+import { htmlResponse, pageResponses } from '../web/page-route.js'
 import { pageHeaders } from '../web/security.js'
 import { type StatsData, StatsPage } from './stats-page.js'
 
@@ -160,8 +159,11 @@ const detailPage = publicRoute(
     path: '/announcements/{id}',
     operationId: 'announcementPage',
     summary: 'One announcement: the table of samples, with the CSV link',
-    request: { params: z.object({ id: z.string().max(100) }) },
-    responses: { ...pageResponses, 404: problem('No such announcement') },
+    request: { params: IdParam },
+    responses: {
+      ...pageResponses,
+      404: htmlResponse('No such announcement: a page, in the reader’s language'),
+    },
   },
   { api: false },
 )
@@ -188,8 +190,9 @@ export function announcementPageRoutes(source: AnnouncementPagesSource) {
     .openapi(detailPage, async (c) => {
       const lang = pageLang(c)
       pageHeaders(c)
-      const a = await source.get(c.req.valid('param').id)
-      if (!a) throw notFound({ zh: '公告不存在', en: 'No such announcement' })
+      const { id } = c.req.valid('param')
+      const a = await source.get(id)
+      if (!a) return c.html(html(<NotFoundPage lang={lang} self={`/announcements/${id}`} />), 404) as never
       return c.html(html(<AnnouncementPage lang={lang} self={`/announcements/${a.id}`} a={a} />)) as never
     })
     .openapi(statsPage, async (c) => {

@@ -39,7 +39,11 @@ const cap = publicRoute(
     summary: 'One CAP 1.2 message: `/cap/{versionId}.xml`',
     request: {
       params: z.object({
-        file: z.string().max(100).openapi({ description: 'Alert version id followed by `.xml`' }),
+        file: z.string().max(40).openapi({
+          description: 'Alert version id followed by `.xml`',
+          pattern: '^[0-9a-f-]{36}\\.xml$',
+          example: '01939a4e-7d1c-7b2a-9f3e-5c6d7e8f9a0b.xml',
+        }),
       }),
     },
     responses: {

@@ -4,6 +4,7 @@ import { listAlerts } from '../alerts/alert-snapshot.js'
 import type { AppDeps } from '../deps.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
+import { IdParam, problem } from '../http/schemas.js'
 import { pageLang } from '../web/i18n.js'
 import { SITE_CSS } from '../web/layout.js'
 import { htmlResponse, pageResponses } from '../web/page-route.js'
@@ -35,7 +36,7 @@ const alertPage = publicRoute(
     path: '/alerts/{id}',
     operationId: 'alertPage',
     summary: 'One alert: what happened, which products and batches, what to do',
-    request: { params: z.object({ id: z.string().max(100) }) },
+    request: { params: IdParam },
     responses: { ...pageResponses, 404: htmlResponse('No such alert') },
   },
   { api: false },
@@ -47,6 +48,10 @@ const searchPageRoute = publicRoute(
     operationId: 'searchPage',
     summary: 'Search results page (rate limited per client)',
     request: { query: z.object({ q: z.string().max(1000).optional() }) },
+    responses: {
+      ...pageResponses,
+      429: problem('Too many searches from this client; retry after Retry-After'),
+    },
   },
   { api: false },
 )

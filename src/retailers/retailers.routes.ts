@@ -1,4 +1,5 @@
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
@@ -21,10 +22,7 @@ import {
   updateRetailer,
 } from './retailers.service.js'
 
-const writers = ['admin'] as const
-const readers = ['admin', 'commander', 'district'] as const
-
-const create = securedRoute(writers, {
+const create = securedRoute(ACCESS.manageRetailers, {
   method: 'post',
   path: '/retailers',
   operationId: 'createRetailer',
@@ -36,7 +34,7 @@ const create = securedRoute(writers, {
     409: problem('A retailer with this id exists'),
   },
 })
-const list = securedRoute(readers, {
+const list = securedRoute(ACCESS.readRetailers, {
   method: 'get',
   path: '/retailers',
   operationId: 'listRetailers',
@@ -45,7 +43,7 @@ const list = securedRoute(readers, {
   request: { query: RetailerQuerySchema },
   responses: { 200: { description: 'A page of retailers', content: json(RetailerPageSchema) } },
 })
-const get = securedRoute(readers, {
+const get = securedRoute(ACCESS.readRetailers, {
   method: 'get',
   path: '/retailers/{id}',
   operationId: 'getRetailer',
@@ -57,7 +55,7 @@ const get = securedRoute(readers, {
     404: problem('No such retailer (or not in the caller’s district)'),
   },
 })
-const patch = securedRoute(writers, {
+const patch = securedRoute(ACCESS.manageRetailers, {
   method: 'patch',
   path: '/retailers/{id}',
   operationId: 'updateRetailer',
@@ -69,7 +67,7 @@ const patch = securedRoute(writers, {
     404: problem('No such retailer'),
   },
 })
-const samples = securedRoute(readers, {
+const samples = securedRoute(ACCESS.readRetailers, {
   method: 'get',
   path: '/retailers/{id}/samples',
   operationId: 'listRetailerSamples',

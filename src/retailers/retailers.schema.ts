@@ -22,6 +22,7 @@ const fields = {
 export const RetailerIdParam = z.strictObject({
   id: z
     .string()
+    .max(64)
     .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'not a retailer id')
     .openapi({ param: { name: 'id', in: 'path' }, example: 'wanda-jinjiang' }),
 })

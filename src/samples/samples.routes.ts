@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { requestContextOf } from '../http/app-env.js'
 import { contentTypeOf, unsupportedType } from '../http/middleware.js'
 import { securedRoute } from '../http/route.js'
@@ -16,13 +17,11 @@ import {
 import { createSample, findSamples, getSample } from './samples.service.js'
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
-const writers = ['sampler'] as const
-const readers = ['sampler', 'reviewer', 'approver', 'admin'] as const
 
 export const SAMPLE_IMPORT_PATH = '/samples/import'
 export const CSV_TYPE = /^text\/csv$/i
 
-const create = securedRoute(writers, {
+const create = securedRoute(ACCESS.recordSample, {
   method: 'post',
   path: '/samples',
   operationId: 'createSample',
@@ -35,7 +34,7 @@ const create = securedRoute(writers, {
   },
 })
 
-const importRoute = securedRoute(writers, {
+const importRoute = securedRoute(ACCESS.importSamples, {
   method: 'post',
   path: SAMPLE_IMPORT_PATH,
   operationId: 'importSamples',
@@ -62,7 +61,7 @@ const importRoute = securedRoute(writers, {
   },
 })
 
-const list = securedRoute(readers, {
+const list = securedRoute(ACCESS.readSamples, {
   method: 'get',
   path: '/samples',
   operationId: 'listSamples',
@@ -72,7 +71,7 @@ const list = securedRoute(readers, {
   responses: { 200: { description: 'A page of samples', content: json(SamplePageSchema) } },
 })
 
-const detail = securedRoute(readers, {
+const detail = securedRoute(ACCESS.readSamples, {
   method: 'get',
   path: '/samples/{id}',
   operationId: 'getSample',

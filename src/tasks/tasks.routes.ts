@@ -1,5 +1,6 @@
 import type { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
@@ -29,16 +30,13 @@ import {
   taskWithStep,
 } from './tasks.service.js'
 
-const actors = ['admin', 'commander', 'district'] as const
-const command = ['admin', 'commander'] as const
-
 const moveResponses = {
   200: { description: 'The task after the change', content: json(TaskSchema) },
   404: problem('No such task (or another district’s)'),
   409: problem('Not allowed in the task’s current state (the body names it)'),
 }
 const move = (path: string, operationId: string, summary: string) =>
-  securedRoute(actors, {
+  securedRoute(ACCESS.moveTask, {
     method: 'post',
     path,
     operationId,
@@ -52,7 +50,7 @@ const moveWith = <B extends z.ZodType>(
   operationId: string,
   summary: string,
   body: B,
-  roles: typeof actors | typeof command = actors,
+  roles: (typeof ACCESS)['moveTask' | 'cancelTask'] = ACCESS.moveTask,
 ) =>
   securedRoute(roles, {
     method: 'post',
@@ -64,7 +62,7 @@ const moveWith = <B extends z.ZodType>(
     responses: moveResponses,
   })
 
-const list = securedRoute(actors, {
+const list = securedRoute(ACCESS.readTasks, {
   method: 'get',
   path: '/tasks',
   operationId: 'listTasks',
@@ -76,7 +74,7 @@ const list = securedRoute(actors, {
   },
 })
 
-const get = securedRoute(actors, {
+const get = securedRoute(ACCESS.readTasks, {
   method: 'get',
   path: '/tasks/{id}',
   operationId: 'getTask',
@@ -95,7 +93,7 @@ const ack = move(
   'Acknowledge (repeating returns the first acknowledgement unchanged)',
 )
 const start = move('/tasks/{id}/start', 'startTask', 'Start work on an acknowledged task')
-const report = securedRoute(actors, {
+const report = securedRoute(ACCESS.reportTask, {
   method: 'post',
   path: '/tasks/{id}/reports',
   operationId: 'reportOnTask',
@@ -115,9 +113,15 @@ const decline = moveWith(
   'Decline with a reason, for the command centre to resolve',
   ReasonSchema,
 )
-const cancel = moveWith('/tasks/{id}/cancel', 'cancelTask', 'Cancel (command centre)', ReasonSchema, command)
+const cancel = moveWith(
+  '/tasks/{id}/cancel',
+  'cancelTask',
+  'Cancel (command centre)',
+  ReasonSchema,
+  ACCESS.cancelTask,
+)
 
-const reassign = securedRoute(command, {
+const reassign = securedRoute(ACCESS.reassignTask, {
   method: 'post',
   path: '/tasks/{id}/reassign',
   operationId: 'reassignTask',

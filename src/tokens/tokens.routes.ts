@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { ROLES } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
@@ -7,10 +8,10 @@ import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { DistrictCodeSchema, IdParam, json, pageSchema, problem } from '../http/schemas.js'
-import { nameText } from '../http/text.js'
+import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
 import type { ActorCache } from './actor-cache.js'
 import { listTokens } from './tokens.repo.js'
+import { CreateTokenSchema } from './tokens.schema.js'
 import { createToken, revokeToken } from './tokens.service.js'
 
 const TokenSchema = z
@@ -26,15 +27,6 @@ const TokenSchema = z
   })
   .openapi('Token')
 
-export const CreateTokenSchema = z
-  .strictObject({
-    name: nameText(100),
-    role: z.enum(ROLES),
-    district: DistrictCodeSchema.optional(),
-    retailer: z.string().min(1).max(64).optional(),
-  })
-  .openapi('CreateToken')
-
 type Row = Awaited<ReturnType<typeof listTokens>>[number]
 const toDto = (r: Row) => ({
   id: r.id,
@@ -47,7 +39,7 @@ const toDto = (r: Row) => ({
   revokedAt: r.revoked_at?.toISOString() ?? null,
 })
 
-const create = securedRoute(['admin'], {
+const create = securedRoute(ACCESS.manageTokens, {
   method: 'post',
   path: '/tokens',
   operationId: 'createToken',
@@ -57,12 +49,12 @@ const create = securedRoute(['admin'], {
   responses: {
     201: {
       description: 'Created; `token` is shown only in this response',
-      content: json(TokenSchema.extend({ token: z.string() }).openapi('CreatedToken')),
+      content: json(z.strictObject({ ...TokenSchema.shape, token: z.string() }).openapi('CreatedToken')),
     },
   },
 })
 
-const list = securedRoute(['admin'], {
+const list = securedRoute(ACCESS.manageTokens, {
   method: 'get',
   path: '/tokens',
   operationId: 'listTokens',
@@ -82,7 +74,7 @@ const list = securedRoute(['admin'], {
   },
 })
 
-const revoke = securedRoute(['admin'], {
+const revoke = securedRoute(ACCESS.manageTokens, {
   method: 'delete',
   path: '/tokens/{id}',
   operationId: 'revokeToken',

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { ROLES } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
@@ -7,10 +8,10 @@ import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf, pageSchema } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { DistrictCodeSchema, IdParam, json, problem, timestamp } from '../http/schemas.js'
-import { nameText } from '../http/text.js'
+import { IdParam, json, problem, timestamp } from '../http/schemas.js'
 import { findUser, listUsers, type UserRow } from './users.repo.js'
-import { createUser, LOGIN_PATTERN, updateUser } from './users.service.js'
+import { CreateUserSchema, UpdateUserSchema } from './users.schema.js'
+import { createUser, updateUser } from './users.service.js'
 
 const UserSchema = z
   .strictObject({
@@ -28,48 +29,15 @@ const UserSchema = z
   })
   .openapi('User')
 
-const WithPassword = UserSchema.extend({
-  oneTimePassword: z
-    .string()
-    .optional()
-    .openapi({ description: 'Shown only in this response; the first sign-in must replace it' }),
-}).openapi('UserWithPassword')
-
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9][0-9 -]{4,24}$/, 'a phone number: digits, spaces, dashes')
-const district = DistrictCodeSchema
-const retailer = z.string().min(1).max(64)
-
-export const CreateUserSchema = z
+const WithPassword = z
   .strictObject({
-    login: z
+    ...UserSchema.shape,
+    oneTimePassword: z
       .string()
-      .regex(LOGIN_PATTERN, '2–64 letters, digits or . _ @ -, starting with a letter or digit'),
-    name: nameText(100),
-    role: z.enum(ROLES),
-    district: district.optional(),
-    retailer: retailer.optional(),
-    phone: phone.optional(),
-  })
-  .openapi('CreateUser')
-
-export const UpdateUserSchema = z
-  .strictObject({
-    name: nameText(100).optional(),
-    phone: phone.nullable().optional(),
-    role: z.enum(ROLES).optional(),
-    district: district.nullable().optional(),
-    retailer: retailer.nullable().optional(),
-    disabled: z.boolean().optional(),
-    resetPassword: z
-      .literal(true)
       .optional()
-      .openapi({ description: 'Issue a new one-time password (returned once) and end all sessions' }),
-    unlock: z.literal(true).optional().openapi({ description: 'Lift a sign-in lockout now' }),
+      .openapi({ description: 'Shown only in this response; the first sign-in must replace it' }),
   })
-  .openapi('UpdateUser')
+  .openapi('UserWithPassword')
 
 const toDto = (r: UserRow) => ({
   id: r.id,
@@ -90,7 +58,7 @@ const withPassword = (r: { user: UserRow; oneTimePassword: string | null }) => (
   ...(r.oneTimePassword ? { oneTimePassword: r.oneTimePassword } : {}),
 })
 
-const create = securedRoute(['admin'], {
+const create = securedRoute(ACCESS.manageUsers, {
   method: 'post',
   path: '/users',
   operationId: 'createUser',
@@ -103,7 +71,7 @@ const create = securedRoute(['admin'], {
   },
 })
 
-const list = securedRoute(['admin'], {
+const list = securedRoute(ACCESS.manageUsers, {
   method: 'get',
   path: '/users',
   operationId: 'listUsers',
@@ -119,7 +87,7 @@ const list = securedRoute(['admin'], {
   responses: { 200: { description: 'A page of accounts', content: json(pageSchema(UserSchema)) } },
 })
 
-const get = securedRoute(['admin'], {
+const get = securedRoute(ACCESS.manageUsers, {
   method: 'get',
   path: '/users/{id}',
   operationId: 'getUser',
@@ -129,7 +97,7 @@ const get = securedRoute(['admin'], {
   responses: { 200: { description: 'The account', content: json(UserSchema) }, 404: problem('No such user') },
 })
 
-const update = securedRoute(['admin'], {
+const update = securedRoute(ACCESS.manageUsers, {
   method: 'patch',
   path: '/users/{id}',
   operationId: 'updateUser',

@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
+import { ACCESS } from '../domain/access.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf, pageSchema } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { IdParam, problem } from '../http/schemas.js'
+import { codeParam, IdParam, problem, uuidParam } from '../http/schemas.js'
 import {
   type DeliveryRow,
   findWebhook,
@@ -17,12 +18,17 @@ import {
 import {
   CreatedWebhookSchema,
   CreateWebhookSchema,
-  DeliveryParams,
   DeliverySchema,
   WebhookListQuery,
   WebhookSchema,
 } from './webhooks.schema.js'
 import { createWebhook, deleteWebhook, redeliver, webhookNotFound } from './webhooks.service.js'
+
+const DeliveryParams = z.object({
+  id: uuidParam('id'),
+  // A number: anything else names no delivery (404).
+  deliveryId: codeParam('deliveryId', /^\d{1,15}$/, 15, '42'),
+})
 
 const toDto = (r: WebhookRow) => ({
   id: r.id,
@@ -49,7 +55,7 @@ const toDeliveryDto = (r: DeliveryRow) => ({
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } })
 
-const create = securedRoute(['admin'], {
+const create = securedRoute(ACCESS.manageWebhooks, {
   method: 'post',
   path: '/webhooks',
   operationId: 'createWebhook',
@@ -59,7 +65,7 @@ const create = securedRoute(['admin'], {
   responses: { 201: { description: 'Created', content: json(CreatedWebhookSchema) } },
 })
 
-const list = securedRoute(['admin'], {
+const list = securedRoute(ACCESS.manageWebhooks, {
   method: 'get',
   path: '/webhooks',
   operationId: 'listWebhooks',
@@ -69,7 +75,7 @@ const list = securedRoute(['admin'], {
   responses: { 200: { description: 'Subscriptions', content: json(pageSchema(WebhookSchema)) } },
 })
 
-const get = securedRoute(['admin'], {
+const get = securedRoute(ACCESS.manageWebhooks, {
   method: 'get',
   path: '/webhooks/{id}',
   operationId: 'getWebhook',
@@ -82,7 +88,7 @@ const get = securedRoute(['admin'], {
   },
 })
 
-const remove = securedRoute(['admin'], {
+const remove = securedRoute(ACCESS.manageWebhooks, {
   method: 'delete',
   path: '/webhooks/{id}',
   operationId: 'deleteWebhook',
@@ -95,7 +101,7 @@ const remove = securedRoute(['admin'], {
   },
 })
 
-const deliveries = securedRoute(['admin'], {
+const deliveries = securedRoute(ACCESS.manageWebhooks, {
   method: 'get',
   path: '/webhooks/{id}/deliveries',
   operationId: 'listWebhookDeliveries',
@@ -111,7 +117,7 @@ const deliveries = securedRoute(['admin'], {
   },
 })
 
-const redeliverRoute = securedRoute(['admin'], {
+const redeliverRoute = securedRoute(ACCESS.manageWebhooks, {
   method: 'post',
   path: '/webhooks/{id}/deliveries/{deliveryId}/redeliver',
   operationId: 'redeliverWebhookDelivery',

@@ -55,9 +55,12 @@ export const WebhookSchema = z
   })
   .openapi('Webhook')
 
-export const CreatedWebhookSchema = WebhookSchema.extend({
-  secret: z.string().openapi({ description: 'The signing secret, shown only in this answer' }),
-}).openapi('CreatedWebhook')
+export const CreatedWebhookSchema = z
+  .strictObject({
+    ...WebhookSchema.shape,
+    secret: z.string().openapi({ description: 'The signing secret, shown only in this answer' }),
+  })
+  .openapi('CreatedWebhook')
 
 export const DeliverySchema = z
   .strictObject({
@@ -76,9 +79,4 @@ export const DeliverySchema = z
 
 export const WebhookListQuery = z.object({
   deleted: z.enum(['true', 'false']).optional(),
-})
-
-export const DeliveryParams = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' } }),
-  deliveryId: z.string().openapi({ param: { name: 'deliveryId', in: 'path' } }),
 })

@@ -23,6 +23,8 @@ describe('the CLI refuses a caller’s mistake in one line, exit 2', () => {
     [['token', 'create', '--role', 'king'], /--role king: unknown role; one of admin, commander/],
     [['token', 'revoke', 'not-a-uuid'], /"not-a-uuid" is not a token id/],
     [['drill', 'sudan-red', '--level', 'V'], /--level V: not a level; one of I, II, III, IV/],
+    // The API's CreateTokenSchema, before the store opens.
+    [['token', 'create', '--role', 'sampler', '--name', '名'.repeat(101)], /^token create: --name: /],
   ])('%j', { timeout: 240_000 }, async (args, message) => {
     const r = await cli(...args)
     expect(r.code, r.stderr).toBe(2)
@@ -55,5 +57,11 @@ describe('the CLI refuses a caller’s mistake in one line, exit 2', () => {
     expect(oneLine(unbound.stderr)).toHaveLength(1)
     expect(unbound.stderr).toMatch(/district: a district token needs a district code/)
     expect(unbound.stdout).toBe('')
+
+    // The API's ActivateSchema: a title with nothing visible is refused as the API refuses it.
+    const blank = await cli('drill', 'sudan-red', '--title', ' \u200B ')
+    expect(blank.code, blank.stderr).toBe(2)
+    expect(oneLine(blank.stderr)).toHaveLength(1)
+    expect(blank.stderr).toMatch(/^drill: --title: /)
   })
 })

@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app.js'
+import { ACCESS } from '../../src/domain/access.js'
+import { systemContext } from '../../src/domain/context.js'
 import { ROLES, type Role } from '../../src/domain/enums.js'
+import { createUser } from '../../src/users/users.service.js'
+import { FormClient } from '../helpers/form-client.js'
 import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
+import { concreteFormPath, consoleForms, OWN_ACCOUNT_FORMS } from './console-forms.js'
+import { closedAllOfs, type OpenApi, ResponseContract } from './openapi-validator.js'
 
 /**
  * Who may call what, driven by the OpenAPI document of the running app: every operation declares `x-access`,
- * and every operation added later is covered here without anyone listing it. Then district isolation: a
+ * and every operation added later is covered here without anyone listing it. The console's forms likewise,
+ * from the app's route table: each declares the ACCESS verb it performs, and each role is held to it. Every answer on the way, allowed
+ * or refused, is held to the document with ajv in strict mode (its status declared, its body valid against the
+ * declared schema), so a schema that no real answer satisfies fails here. Then district isolation: a
  * district token never reaches another district's tasks, figures or incidents.
  */
 
@@ -64,6 +74,11 @@ const t = await startTestApp()
 afterAll(() => t.close())
 const doc = (await t.call('GET', '/openapi.json')).body as OpenApiDocument
 const operations = listOperations(doc)
+// The app's own route table (a second instance over the same deps, never served): the console's forms.
+const forms = consoleForms(createApp(t.deps))
+const contract = new ResponseContract(doc as unknown as OpenApi)
+/** Operations whose success answer was checked against the document. */
+const succeeded = new Set<string>()
 
 interface Fixtures {
   incidentId: string
@@ -85,6 +100,8 @@ interface Fixtures {
   tokens: Record<Role, string>
   revoked: string
   neighbour: string
+  /** A signed-in console session per role (a person with that role). */
+  sessions: Record<Role, FormClient>
 }
 let fx: Fixtures
 
@@ -194,8 +211,31 @@ beforeAll(async () => {
     tokens,
     revoked: toRevoke.body.token,
     neighbour: await t.token('district', { district: NEIGHBOUR }),
+    sessions: await consoleSessions(),
   }
 })
+
+const PASSWORD = 'matrix console passphrase 2026'
+/** One person per role, signed in to the console (a district officer of HOME, the fixture retailer's staff). */
+async function consoleSessions(): Promise<Record<Role, FormClient>> {
+  const sessions = {} as Record<Role, FormClient>
+  for (const role of ROLES) {
+    await createUser(t.deps.db, t.clock, systemContext('test'), {
+      login: `console-${role}`,
+      name: `console ${role}`,
+      role,
+      ...(role === 'district' ? { districtCode: HOME } : {}),
+      ...(role === 'retailer' ? { retailerId: 'contract-mall' } : {}),
+      password: PASSWORD,
+    })
+    const client = new FormClient(() => t.baseUrl)
+    const signedIn = await client.signIn(`console-${role}`, PASSWORD)
+    if (signedIn.location !== '/console')
+      throw new Error(`fixture: ${role} did not sign in: ${signedIn.status} ${signedIn.location}`)
+    sessions[role] = client
+  }
+  return sessions
+}
 
 async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 100; i++) {
@@ -626,6 +666,8 @@ describe('access matrix (from /openapi.json)', () => {
                 : {}),
           })
           const context = `${op.method.toUpperCase()} ${path} as ${cred} → ${r.status} ${r.text.slice(0, 400)}`
+          expect(contract.check(op.method, op.path, r), `${context}\nagainst the document`).toEqual([])
+          if (r.status === call.status) succeeded.add(op.operationId)
           if (!roles) {
             expect(r.status, context).toBeLessThan(500)
             if (cred === 'no token' || (ROLES as readonly string[]).includes(cred)) {
@@ -645,6 +687,56 @@ describe('access matrix (from /openapi.json)', () => {
             // Exactly the success status: a 404/409/422 here would mean the role never really got in.
             expect(r.status, context).toBe(call.status)
           }
+        })
+      }
+    })
+  }
+})
+
+describe('response contract (ajv 2020-12, strict)', () => {
+  it('compiles every component schema in strict mode', () => {
+    expect(Object.keys(contract.doc.components.schemas).length).toBeGreaterThan(50)
+    expect(contract.compileComponents()).toEqual([])
+  })
+
+  it('has no allOf of two closed objects (no answer could satisfy it)', () => {
+    expect(closedAllOfs(contract.doc)).toEqual([])
+  })
+
+  it('checked a real success answer of every operation against its declared schema', () => {
+    // Runs after the matrix above (tests in a file run in order).
+    expect(operations.filter((op) => !succeeded.has(op.operationId)).map((op) => op.operationId)).toEqual([])
+  })
+})
+
+describe("access matrix (console forms, from the app's routes)", () => {
+  it('finds the console forms, and each declares the one verb it performs', () => {
+    expect(forms.length).toBeGreaterThanOrEqual(25)
+    const undeclared = forms.filter((f) => !OWN_ACCOUNT_FORMS.has(f.path) && f.verbs.length !== 1)
+    expect(
+      undeclared.map(
+        (f) => `POST ${f.path}: ${f.verbs.length === 0 ? 'no formFor(verb)' : f.verbs.join(', ')}`,
+      ),
+      'guard each console form with formFor(verb)',
+    ).toEqual([])
+  })
+
+  for (const form of forms.filter((f) => f.verbs.length === 1)) {
+    const verb = form.verbs[0]!
+    const allowed: readonly Role[] = ACCESS[verb]
+    describe(`POST ${form.path} (${verb}) [${allowed.join(', ')}]`, () => {
+      for (const role of ROLES) {
+        const refused = !allowed.includes(role)
+        it(`${role} ${refused ? 'is refused (403 page)' : 'is not refused'}`, async () => {
+          const session = fx.sessions[role]
+          const path = concreteFormPath(form.path, HOME)
+          const r = await session.post(path, { _csrf: await session.csrf('/console') })
+          const context = `POST ${path} as ${role} → ${r.status} ${r.text.slice(0, 300)}`
+          expect(r.status, context).toBeLessThan(500)
+          if (refused) {
+            expect(r.status, context).toBe(403)
+            expect(r.headers.get('content-type') ?? '', context).toMatch(/^text\/html/)
+          } else expect(r.status, context).not.toBe(403)
         })
       }
     })

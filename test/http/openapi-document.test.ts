@@ -53,7 +53,7 @@ describe('/openapi.json as third-party tools read it', () => {
     const config = await createConfig({
       extends: ['recommended'],
       // The served document names the configured base URL, which is localhost in tests.
-      rules: { 'no-server-example.com': 'off', 'info-license': 'off' },
+      rules: { 'no-server-example.com': 'off' },
     })
     const problems = await lintFromString({ source: raw, absoluteRef: '/openapi.json', config })
     const errors = problems.filter((p) => p.severity === 'error')
