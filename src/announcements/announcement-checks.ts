@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely'
+import { lockRows } from '../db/lock.js'
+import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementStatus, DB } from '../db/types.js'
 import { actorColumns, actorIdOf, type RequestContext } from '../domain/context.js'
 import {
@@ -65,9 +67,14 @@ export function expectStatus(
     )
 }
 
-/** Sample numbers → ids, refusing unknown numbers and samples already announced elsewhere, all at once. */
+/**
+ * Sample numbers → ids, refusing unknown numbers and samples already announced elsewhere, all at once. The
+ * samples are locked before the check (after the announcement, in the documented order), so two drafts
+ * taking one sample serialise and the second is told it is taken; the unique index on standing rows is the
+ * backstop.
+ */
 export async function resolveSamples(
-  db: Kysely<DB>,
+  db: Transaction<DB>,
   nos: string[],
   except: (string | null)[],
   path = 'body.sampleNos',
@@ -86,6 +93,7 @@ export async function resolveSamples(
       )
   })
   const ids = unique.flatMap((no) => found.get(no)?.id ?? [])
+  await lockRows(db, 'samples', ids)
   const taken = await takenSamples(db, ids, except)
   unique.forEach((no) => {
     const id = found.get(no)?.id

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { consumerAlerts } from '../alerts/publication-alerts.js'
+import { lockRoot } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
@@ -9,7 +10,7 @@ import { OPEN_TASK_STATUSES } from '../domain/enums.js'
 import { appendEvents } from '../events/events.repo.js'
 import { openIncident } from '../incidents/incidents.service.js'
 import { taskCancelledEvent } from '../tasks/tasks.events.js'
-import type { AnnouncementRow } from './announcements.repo.js'
+import { type AnnouncementRow, handOverSamples } from './announcements.repo.js'
 
 export const DISPOSAL_PLAYBOOK = 'unqualified-product-disposal'
 const DISPOSAL_LEVEL = 4 // IV 一般
@@ -200,6 +201,9 @@ export async function publishAnnouncement(
     if (sampleIds.length > 0)
       await trx.updateTable('samples').set({ public: true }).where('id', 'in', sampleIds).execute()
   } else if (a.refers_to) {
+    // The revision is locked by the caller; the announcement it revises next, before its samples.
+    await lockRoot(trx, 'announcements', a.refers_to)
+    await handOverSamples(trx, a, a.refers_to)
     const original = await samplesOf(trx, a.refers_to)
     const originalIds = original.map((s) => s.id)
     const keep = new Set(a.kind === 'correction' ? sampleIds : [])
