@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { consumerAlerts } from '../alerts/publication-alerts.js'
-import { lockRoot } from '../db/lock.js'
+import { lockRoot, lockRows } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
@@ -137,7 +137,7 @@ async function cancelUnjustified(
   let candidates = trx
     .selectFrom('disposal_task_samples as d')
     .innerJoin('tasks as t', 't.id', 'd.task_id')
-    .select('t.id')
+    .select(['t.id', 't.incident_id'])
     .distinct()
     .where('d.sample_id', 'in', samples)
     .where('t.status', 'in', [...OPEN_TASK_STATUSES, 'declined'])
@@ -152,8 +152,11 @@ async function cancelUnjustified(
         ),
       ),
     )
-  const ids = (await candidates.execute()).map((r) => r.id)
-  if (ids.length === 0) return []
+  const found = await candidates.execute()
+  if (found.length === 0) return []
+  const ids = found.map((r) => r.id)
+  // Changing an incident's tasks takes the incident's lock first (db/lock.ts), as closing it does.
+  await lockRows(trx, 'incidents', [...new Set(found.map((r) => r.incident_id))])
   const cancelled = await trx
     .updateTable('tasks')
     .set({
