@@ -3,14 +3,7 @@ import { lockRows } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementStatus, DB } from '../db/types.js'
 import { actorColumns, actorIdOf, type RequestContext } from '../domain/context.js'
-import {
-  AppError,
-  conflict,
-  invalidState,
-  issue,
-  type ProblemIssue,
-  validationFailed,
-} from '../domain/errors.js'
+import { AppError, invalidState, issue, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { type TextRule, textIssues } from '../domain/text.js'
 import { type AnnouncementRow, samplesByNumber, takenSamples } from './announcements.repo.js'
 
@@ -118,5 +111,14 @@ export async function numberFree(db: Kysely<DB>, number: string, self?: string) 
     .where('number', '=', number)
     .executeTakeFirst()
   if (row && row.id !== self)
-    throw conflict({ zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` })
+    throw new AppError(
+      'conflict',
+      { zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` },
+      // The field named as the central duplicate-key mapping names it when two drafts race past this check.
+      {
+        issues: [
+          issue('number', { zh: '与已有公告重复', en: 'duplicates an existing announcement' }, 'duplicate'),
+        ],
+      },
+    )
 }

@@ -173,6 +173,24 @@ describe.skipIf(testEngine() !== 'postgres')(
       expect(await standingRows(sample)).toHaveLength(1)
     })
 
+    it('concurrent drafts with one number: one 201, the rest 409 naming the field, never 500', async () => {
+      const nos = Array.from({ length: 8 }, (_, i) => `RACE-N-${i}`)
+      for (const no of nos) await extraSample(t, s.sampler, no)
+      const results = await Promise.all(
+        nos.map((no) =>
+          post('/announcements', s.sampler, {
+            number: 'R-N-same',
+            title: 't',
+            period: '2026Q4',
+            sampleNos: [no],
+          }),
+        ),
+      )
+      expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(7).fill(409)])
+      for (const r of results.filter((x) => x.status === 409))
+        expect(r.body.issues).toEqual([expect.objectContaining({ path: 'number', code: 'duplicate' })])
+    })
+
     it('concurrent corrections and retractions of one announcement: one revision is pending, the rest 409', async () => {
       await extraSample(t, s.sampler, 'RACE-P-1')
       const id = await approved(t, s, { number: 'R-P-0', sampleNos: ['RACE-P-1'] })
