@@ -200,15 +200,18 @@ export async function publishAnnouncement(
   let cancelledTaskIds: string[] = []
 
   if (a.kind === 'original') {
+    // Its samples next, in id order as drafting takes them (db/lock.ts), before they are made public.
+    await lockRows(trx, 'samples', sampleIds)
     incidentId = await openDisposal(trx, deps, ctx, a, failing, now)
     if (sampleIds.length > 0)
       await trx.updateTable('samples').set({ public: true }).where('id', 'in', sampleIds).execute()
   } else if (a.refers_to) {
     // The revision is locked by the caller; the announcement it revises next, before its samples.
     await lockRoot(trx, 'announcements', a.refers_to)
-    await handOverSamples(trx, a, a.refers_to)
     const original = await samplesOf(trx, a.refers_to)
     const originalIds = original.map((s) => s.id)
+    await lockRows(trx, 'samples', [...new Set([...sampleIds, ...originalIds])])
+    await handOverSamples(trx, a, a.refers_to)
     const keep = new Set(a.kind === 'correction' ? sampleIds : [])
     const dropped = originalIds.filter((id) => !keep.has(id))
     if (dropped.length > 0)
