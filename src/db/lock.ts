@@ -8,7 +8,7 @@ import type { DB } from './types.js'
  *
  * Lock order (always in this order, so two verbs never wait on each other in a cycle):
  *   1. announcement → the announcement it revises (publishing a correction or retraction) → the samples it
- *      takes (`lockRows('samples', ids)`: drafting, editing a draft) → the incidents whose disposal tasks
+ *      takes (`lockRows('samples', ids)`, in id order: drafting, editing a draft, publishing) → the incidents whose disposal tasks
  *      its publication cancels (`lockRows('incidents', ids)`)
  *   2. incident → its tasks, then its alerts. Every verb that changes an incident's task set (close, level
  *      change, reassign, cancel, a report with figures, the recurring-task job) locks the incident first

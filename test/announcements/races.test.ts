@@ -173,6 +173,25 @@ describe.skipIf(testEngine() !== 'postgres')(
       expect(await standingRows(sample)).toHaveLength(1)
     })
 
+    it('a publication and drafts reaching for its samples at once: no deadlock, no 500', async () => {
+      const nos = Array.from({ length: 20 }, (_, i) => `RACE-L-${String(i).padStart(2, '0')}`)
+      for (const no of nos) await extraSample(t, s.sampler, no)
+      const id = await approved(t, s, { number: 'R-L-0', sampleNos: nos })
+      const results = await Promise.all([
+        post(`/announcements/${id}/publish`, s.approver, {}),
+        ...Array.from({ length: 6 }, (_, i) =>
+          post('/announcements', s.sampler, {
+            number: `R-L-${i + 1}`,
+            title: 't',
+            period: '2026Q4',
+            sampleNos: i % 2 ? [...nos].reverse() : nos,
+          }),
+        ),
+      ])
+      expect(results[0]!.status, results[0]!.text).toBe(200)
+      for (const r of results.slice(1)) expect(r.status, r.text).toBe(422)
+    })
+
     it('concurrent drafts with one number: one 201, the rest 409 naming the field, never 500', async () => {
       const nos = Array.from({ length: 8 }, (_, i) => `RACE-N-${i}`)
       for (const no of nos) await extraSample(t, s.sampler, no)
