@@ -39,6 +39,7 @@ export interface RetailersTable {
   created_by: ColumnType<string | null, string | null | undefined, string | null>
   updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   updated_by: ColumnType<string | null, string | null | undefined, string | null>
+  business_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ApiTokensTable {
@@ -267,6 +268,32 @@ export interface DB {
   retailer_samples: RetailerSamplesTable
   boards: BoardsTable
   board_versions: BoardVersionsTable
+  businesses: BusinessesTable
+  business_samples: BusinessSamplesTable
+}
+
+/** Which business sold (sampled unit) and which made (named producer) a sample. */
+export interface BusinessSamplesTable {
+  sample_id: string
+  role: 'seller' | 'producer'
+  business_id: string
+}
+
+/** The register of businesses (经营主体): retailers, sampled units and named producers. */
+export interface BusinessesTable {
+  id: string
+  name: string
+  name_norm: string
+  address: string | null
+  address_norm: ColumnType<string, string | undefined, string>
+  district_code: string | null
+  kinds: ColumnType<string[], string[] | undefined, string[]>
+  credit_code: string | null
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>
+  created_at: DefaultNow
+  created_by: ColumnType<string | null, string | null | undefined, string | null>
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface DistrictContactsTable {

@@ -1,4 +1,5 @@
 import type { Updateable } from 'kysely'
+import { linkRetailerToBusiness } from '../businesses/business-links.js'
 import { lockRoot } from '../db/lock.js'
 import { inTransaction } from '../db/transaction.js'
 import type { RetailersTable } from '../db/types.js'
@@ -78,6 +79,11 @@ export async function createRetailer(deps: Deps, ctx: RequestContext, input: Ret
       })
       .execute()
     const linked = await relinkRetailer(trx, { id, nameNorm, addressNorm }, now)
+    await linkRetailerToBusiness(
+      trx,
+      { id, name: input.name, address: input.address, district: input.district },
+      now,
+    )
     await appendEvent(trx, ctx, now, {
       type: 'retailer.registered',
       districtCode: input.district,
