@@ -1,14 +1,9 @@
 import type { Kysely } from 'kysely'
+import { lockRows } from '../db/lock.js'
+import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementStatus, DB } from '../db/types.js'
 import { actorColumns, actorIdOf, type RequestContext } from '../domain/context.js'
-import {
-  AppError,
-  conflict,
-  invalidState,
-  issue,
-  type ProblemIssue,
-  validationFailed,
-} from '../domain/errors.js'
+import { AppError, invalidState, issue, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { type TextRule, textIssues } from '../domain/text.js'
 import { type AnnouncementRow, samplesByNumber, takenSamples } from './announcements.repo.js'
 
@@ -65,9 +60,14 @@ export function expectStatus(
     )
 }
 
-/** Sample numbers → ids, refusing unknown numbers and samples already announced elsewhere, all at once. */
+/**
+ * Sample numbers → ids, refusing unknown numbers and samples already announced elsewhere, all at once. The
+ * samples are locked before the check (after the announcement, in the documented order), so two drafts
+ * taking one sample serialise and the second is told it is taken; the unique index on standing rows is the
+ * backstop.
+ */
 export async function resolveSamples(
-  db: Kysely<DB>,
+  db: Transaction<DB>,
   nos: string[],
   except: (string | null)[],
   path = 'body.sampleNos',
@@ -86,6 +86,7 @@ export async function resolveSamples(
       )
   })
   const ids = unique.flatMap((no) => found.get(no)?.id ?? [])
+  await lockRows(db, 'samples', ids)
   const taken = await takenSamples(db, ids, except)
   unique.forEach((no) => {
     const id = found.get(no)?.id
@@ -110,5 +111,14 @@ export async function numberFree(db: Kysely<DB>, number: string, self?: string) 
     .where('number', '=', number)
     .executeTakeFirst()
   if (row && row.id !== self)
-    throw conflict({ zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` })
+    throw new AppError(
+      'conflict',
+      { zh: `公告编号「${number}」已被使用`, en: `Number "${number}" is taken` },
+      // The field named as the central duplicate-key mapping names it when two drafts race past this check.
+      {
+        issues: [
+          issue('number', { zh: '与已有公告重复', en: 'duplicates an existing announcement' }, 'duplicate'),
+        ],
+      },
+    )
 }

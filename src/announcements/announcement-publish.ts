@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { consumerAlerts } from '../alerts/publication-alerts.js'
 import { businessesOfSamples, reclassify } from '../credit/credit.service.js'
+import { lockRoot, lockRows } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
@@ -10,7 +11,7 @@ import { OPEN_TASK_STATUSES } from '../domain/enums.js'
 import { appendEvents } from '../events/events.repo.js'
 import { openIncident } from '../incidents/incidents.service.js'
 import { taskCancelledEvent } from '../tasks/tasks.events.js'
-import type { AnnouncementRow } from './announcements.repo.js'
+import { type AnnouncementRow, handOverSamples } from './announcements.repo.js'
 
 export const DISPOSAL_PLAYBOOK = 'unqualified-product-disposal'
 const DISPOSAL_LEVEL = 4 // IV 一般
@@ -137,7 +138,7 @@ async function cancelUnjustified(
   let candidates = trx
     .selectFrom('disposal_task_samples as d')
     .innerJoin('tasks as t', 't.id', 'd.task_id')
-    .select('t.id')
+    .select(['t.id', 't.incident_id'])
     .distinct()
     .where('d.sample_id', 'in', samples)
     .where('t.status', 'in', [...OPEN_TASK_STATUSES, 'declined'])
@@ -152,8 +153,11 @@ async function cancelUnjustified(
         ),
       ),
     )
-  const ids = (await candidates.execute()).map((r) => r.id)
-  if (ids.length === 0) return []
+  const found = await candidates.execute()
+  if (found.length === 0) return []
+  const ids = found.map((r) => r.id)
+  // Changing an incident's tasks takes the incident's lock first (db/lock.ts), as closing it does.
+  await lockRows(trx, 'incidents', [...new Set(found.map((r) => r.incident_id))])
   const cancelled = await trx
     .updateTable('tasks')
     .set({
@@ -199,13 +203,19 @@ export async function publishAnnouncement(
   let affected = sampleIds
 
   if (a.kind === 'original') {
+    // Its samples next, in id order as drafting takes them (db/lock.ts), before they are made public.
+    await lockRows(trx, 'samples', sampleIds)
     incidentId = await openDisposal(trx, deps, ctx, a, failing, now)
     if (sampleIds.length > 0)
       await trx.updateTable('samples').set({ public: true }).where('id', 'in', sampleIds).execute()
   } else if (a.refers_to) {
+    // The revision is locked by the caller; the announcement it revises next, before its samples.
+    await lockRoot(trx, 'announcements', a.refers_to)
     const original = await samplesOf(trx, a.refers_to)
     const originalIds = original.map((s) => s.id)
     affected = [...sampleIds, ...originalIds]
+    await lockRows(trx, 'samples', [...new Set([...sampleIds, ...originalIds])])
+    await handOverSamples(trx, a, a.refers_to)
     const keep = new Set(a.kind === 'correction' ? sampleIds : [])
     const dropped = originalIds.filter((id) => !keep.has(id))
     if (dropped.length > 0)

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
-import { inTransaction } from '../db/transaction.js'
+import { lockRoot } from '../db/lock.js'
+import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { RequestContext } from '../domain/context.js'
 import { conflict, invalidState } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
-import { findAnnouncement } from './announcements.repo.js'
 import { type Deps, insertDraft, missing } from './announcements.service.js'
 
 /**
@@ -23,8 +23,12 @@ export function pendingRevision(db: Kysely<DB>, id: string) {
     .executeTakeFirst()
 }
 
-async function standingPublished(trx: Kysely<DB>, id: string, what: { zh: string; en: string }) {
-  const a = isUuid(id) ? await findAnnouncement(trx, id) : undefined
+/**
+ * The announcement to revise, locked before the checks: two corrections (or a correction and a retraction)
+ * of one announcement serialise here, and the second finds the first pending.
+ */
+async function standingPublished(trx: Transaction<DB>, id: string, what: { zh: string; en: string }) {
+  const a = isUuid(id) ? await lockRoot(trx, 'announcements', id) : undefined
   if (!a) throw missing()
   if (a.status !== 'published' || a.kind === 'retraction' || a.superseded)
     throw invalidState(

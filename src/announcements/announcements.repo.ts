@@ -9,11 +9,6 @@ export function findAnnouncement(db: Kysely<DB>, id: string) {
   return db.selectFrom('announcements').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** Locks the row: every workflow step is a check-then-change on it. */
-export function lockAnnouncement(trx: Transaction<DB>, id: string) {
-  return trx.selectFrom('announcements').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
-}
-
 export async function sampleIdsOf(db: Kysely<DB>, announcementId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('announcement_samples')
@@ -32,9 +27,9 @@ export async function samplesByNumber(db: Kysely<DB>, nos: string[]) {
 }
 
 /**
- * Samples already in another announcement that is pending or published and still standing (not corrected
- * or retracted): a sample is announced once. A retraction, and the announcement being corrected or
- * retracted, do not count.
+ * Samples another announcement holds (its `standing` rows: pending or published, not corrected or
+ * retracted; a retraction holds nothing): a sample is announced once. The announcements in `except` (the
+ * draft itself, the announcement a correction revises) do not count.
  */
 export async function takenSamples(
   db: Kysely<DB>,
@@ -48,22 +43,72 @@ export async function takenSamples(
     .innerJoin('announcements as a', 'a.id', 's.announcement_id')
     .select(['s.sample_id', 'a.number'])
     .where('s.sample_id', 'in', sampleIds)
-    .where('a.superseded', 'is', null)
-    .where('a.kind', '!=', 'retraction')
+    .where('s.standing', '=', true)
   if (skip.length > 0) q = q.where('a.id', 'not in', skip)
   const rows = await q.execute()
   return new Map(rows.map((r) => [r.sample_id, r.number]))
 }
 
-export async function linkSamples(trx: Transaction<DB>, announcementId: string, sampleIds: string[]) {
-  await trx.deleteFrom('announcement_samples').where('announcement_id', '=', announcementId).execute()
+/**
+ * Replaces the draft's sample list. Each row's `standing` says whether the draft holds the sample (the rule
+ * is in the migration that added it): an original holds all of them, a retraction none, a correction those
+ * the announcement it corrects does not hold already. The unique index on standing rows refuses a sample
+ * another lineage holds, whatever raced.
+ */
+export async function linkSamples(
+  trx: Transaction<DB>,
+  a: Pick<AnnouncementRow, 'id' | 'kind' | 'refers_to'>,
+  sampleIds: string[],
+) {
+  await trx.deleteFrom('announcement_samples').where('announcement_id', '=', a.id).execute()
   if (sampleIds.length === 0) return
+  const heldByOriginal = new Set(
+    a.kind === 'correction' && a.refers_to
+      ? (
+          await trx
+            .selectFrom('announcement_samples')
+            .select('sample_id')
+            .where('announcement_id', '=', a.refers_to)
+            .where('standing', '=', true)
+            .execute()
+        ).map((r) => r.sample_id)
+      : [],
+  )
   await trx
     .insertInto('announcement_samples')
     .values(
-      sampleIds.map((sample_id, i) => ({ announcement_id: announcementId, sample_id, position: i + 1 })),
+      sampleIds.map((sample_id, i) => ({
+        announcement_id: a.id,
+        sample_id,
+        position: i + 1,
+        standing: a.kind !== 'retraction' && !heldByOriginal.has(sample_id),
+      })),
     )
     .execute()
+}
+
+/**
+ * A correction or retraction published: the announcement it revises stops holding its samples, then a
+ * correction holds all of its own (in this order, so the unique index never sees both).
+ */
+export async function handOverSamples(
+  trx: Transaction<DB>,
+  revision: Pick<AnnouncementRow, 'id' | 'kind'>,
+  revised: string,
+) {
+  await trx
+    .updateTable('announcement_samples')
+    .set({ standing: false })
+    .where('announcement_id', '=', revised)
+    .where('standing', '=', true)
+    .execute()
+  if (revision.kind === 'correction')
+    await trx
+      .updateTable('announcement_samples')
+      .set({ standing: true })
+      .where('announcement_id', '=', revision.id)
+      .where('standing', '=', false)
+      .execute()
 }
 
 export async function sampleNosOf(db: Kysely<DB>, announcementIds: string[]) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { lockRoot } from '../db/lock.js'
 import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
@@ -18,7 +19,7 @@ import {
   TITLE_RULE,
 } from './announcement-checks.js'
 import { publishAnnouncement } from './announcement-publish.js'
-import { type AnnouncementRow, linkSamples, lockAnnouncement, sampleIdsOf } from './announcements.repo.js'
+import { type AnnouncementRow, linkSamples, sampleIdsOf } from './announcements.repo.js'
 
 export type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>
 
@@ -69,7 +70,7 @@ export async function insertDraft(deps: Deps, ctx: RequestContext, spec: DraftSp
       updated_at: now,
     })
     .execute()
-  await linkSamples(trx, id, sampleIds)
+  await linkSamples(trx, { id, kind: spec.kind, refers_to: spec.refersTo }, sampleIds)
   await appendEvent(trx, ctx, now, {
     type: 'announcement.drafted',
     subject: spec.number,
@@ -99,14 +100,14 @@ export async function draftAnnouncement(
   )
 }
 
-/** Runs `fn` on the locked announcement, or 404. */
+/** Runs `fn` on the announcement locked (db/lock.ts: the root, before what it checks), or 404. */
 function withLocked<T>(
   deps: Deps,
   id: string,
   fn: (trx: Transaction<DB>, a: AnnouncementRow, now: Date) => Promise<T>,
 ) {
   return inTransaction(deps.db, async (trx) => {
-    const a = isUuid(id) ? await lockAnnouncement(trx, id) : undefined
+    const a = isUuid(id) ? await lockRoot(trx, 'announcements', id) : undefined
     if (!a) throw missing()
     return fn(trx, a, deps.clock.now())
   })
@@ -153,7 +154,7 @@ export async function updateDraft(
           ),
         ])
       sampleIds = await resolveSamples(trx, input.sampleNos, [a.id, a.refers_to])
-      await linkSamples(trx, a.id, sampleIds)
+      await linkSamples(trx, a, sampleIds)
     }
     await trx
       .updateTable('announcements')

@@ -520,6 +520,8 @@ export interface AnnouncementSamplesTable {
   announcement_id: string
   sample_id: string
   position: number
+  /** Whether this announcement holds the sample (at most one row per sample does; see the migration). */
+  standing: Generated<boolean>
 }
 
 export interface DisposalTaskSamplesTable {

@@ -30,16 +30,6 @@ export function findIncident(db: Kysely<DB>, id: string) {
   return db.selectFrom('incidents').select(incidentColumns).where('id', '=', id).executeTakeFirst()
 }
 
-/** Locks the incident row so level changes and closing serialise. */
-export function lockIncident(trx: Transaction<DB>, id: string) {
-  return trx
-    .selectFrom('incidents')
-    .select(incidentColumns)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst()
-}
-
 export interface IncidentFilter {
   status?: IncidentStatus | undefined
   playbook?: string | undefined

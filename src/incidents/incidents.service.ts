@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { alertOnActivation, alertOnClose, alertOnLevelChange } from '../alerts/incident-alerts.js'
+import { lockRoot } from '../db/lock.js'
 import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
@@ -27,7 +28,6 @@ import {
   findIncident,
   type IncidentRow,
   incidentColumns,
-  lockIncident,
   nextIncidentNumber,
 } from './incidents.repo.js'
 
@@ -238,7 +238,7 @@ export async function changeLevel(
   if (textual.length > 0) throw validationFailed(textual)
   const now = clock.now()
   return inTransaction(db, async (trx) => {
-    const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
+    const incident = isUuid(incidentId) ? await lockRoot(trx, 'incidents', incidentId) : undefined
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
       throw invalidState({ zh: '事件已关闭，不能调整级别', en: 'The incident is closed' }, incident.status)
@@ -309,7 +309,7 @@ export async function closeIncident(
   if (textual.length > 0) throw validationFailed(textual)
   const now = clock.now()
   return inTransaction(db, async (trx) => {
-    const incident = isUuid(incidentId) ? await lockIncident(trx, incidentId) : undefined
+    const incident = isUuid(incidentId) ? await lockRoot(trx, 'incidents', incidentId) : undefined
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
       throw invalidState({ zh: '事件已关闭', en: 'The incident is already closed' }, incident.status)

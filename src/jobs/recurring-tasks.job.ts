@@ -21,6 +21,18 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
   return inTransaction(deps.db, async (trx) => {
     const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${LOCK_ID}) as ok`.execute(trx)
     if (!lock.rows[0]?.ok) return 0
+    // Adding tasks to an incident takes its lock (db/lock.ts), as closing, level changes and reassignment
+    // do: a closed incident gets no new task, and occurrence numbers cannot collide. An incident a verb
+    // holds right now is skipped and caught up on the next run.
+    const incidents = await trx
+      .selectFrom('incidents')
+      .select('id')
+      .where('status', '=', 'active')
+      .orderBy('id')
+      .forUpdate()
+      .skipLocked()
+      .execute()
+    if (incidents.length === 0) return 0
     const latest = await trx
       .selectFrom('tasks')
       .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
@@ -29,7 +41,11 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
         eb.fn.max('tasks.occurrence').as('occurrence'),
         eb.fn.max('tasks.due_at').as('due_at'),
       ])
-      .where('incidents.status', '=', 'active')
+      .where(
+        'tasks.incident_id',
+        'in',
+        incidents.map((i) => i.id),
+      )
       .where('tasks.status', '!=', 'cancelled')
       .groupBy(['tasks.incident_id', 'tasks.district_code', 'tasks.step_key', 'incidents.playbook_hash'])
       .execute()

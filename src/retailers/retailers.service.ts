@@ -1,8 +1,11 @@
+import type { Updateable } from 'kysely'
 import { linkRetailerToBusiness } from '../businesses/business-links.js'
+import { lockRoot } from '../db/lock.js'
 import { inTransaction } from '../db/transaction.js'
+import type { RetailersTable } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, districtScopeOf, type RequestContext } from '../domain/context.js'
-import { conflict, issue, notFound, validationFailed } from '../domain/errors.js'
+import { AppError, duplicateKeyOf, issue, notFound, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
 import { normaliseName } from '../samples/sample-fields.js'
 import { normaliseAddress, relinkRetailer } from './retailer-links.js'
@@ -56,8 +59,6 @@ export async function createRetailer(deps: Deps, ctx: RequestContext, input: Ret
   const id = input.id ?? `r-${crypto.randomUUID().slice(0, 13)}`
   const now = deps.clock.now()
   await inTransaction(deps.db, async (trx) => {
-    if (await trx.selectFrom('retailers').select('id').where('id', '=', id).executeTakeFirst())
-      throw conflict({ zh: `经营者编号 ${id} 已存在`, en: `Retailer ${id} already exists` })
     const nameNorm = normaliseName(input.name)
     const addressNorm = normaliseAddress(input.address)
     await trx
@@ -89,44 +90,71 @@ export async function createRetailer(deps: Deps, ctx: RequestContext, input: Ret
       subject: id,
       payload: { retailerId: id, name: input.name, district: input.district, linkedSamples: linked },
     })
+  }).catch((err: unknown) => {
+    // The primary key decides (also between two admins at once); the transaction helper has mapped it to a
+    // 409, worded here for the field the caller sent.
+    if (duplicateKeyOf(err, 'retailers'))
+      throw new AppError(
+        'conflict',
+        { zh: `经营者编号 ${id} 已存在`, en: `Retailer ${id} already exists` },
+        {
+          issues: [
+            issue('id', { zh: '与已有经营者重复', en: 'duplicates an existing retailer' }, 'duplicate'),
+          ],
+        },
+      )
+    throw err
   })
   return getRetailer(deps, ctx, id)
 }
 
+/**
+ * Applies a patch under the retailer's lock (db/lock.ts), reading the row inside the transaction and
+ * writing only the columns the patch names: two admins editing different fields at once both keep their
+ * edit. A changed name or address relinks the samples.
+ */
 export async function updateRetailer(deps: Deps, ctx: RequestContext, id: string, patch: RetailerPatch) {
-  const current = await visible(deps, ctx, id)
   const problems = districtIssue(deps, patch.district)
   if (problems.length > 0) throw validationFailed(problems)
-  const name = patch.name ?? current.name_zh
-  const address = patch.address ?? current.address ?? ''
-  const contact = patch.contact === undefined ? undefined : patch.contact
-  const values = {
-    name_zh: name,
-    name_en: patch.nameEn === undefined ? current.name_en : patch.nameEn,
-    district_code: patch.district ?? current.district_code,
-    address,
-    categories: patch.categories ?? current.categories,
-    contact_name: contact === undefined ? current.contact_name : (contact?.name ?? null),
-    contact_phone: contact === undefined ? current.contact_phone : (contact?.phone ?? null),
-    name_norm: normaliseName(name),
-    address_norm: normaliseAddress(address),
-  }
+  const scope = districtScopeOf(ctx)
   const changes = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined)
   const now = deps.clock.now()
   await inTransaction(deps.db, async (trx) => {
+    const current = await lockRoot(trx, 'retailers', id)
+    if (!current || (scope !== undefined && current.district_code !== scope)) throw missing(id)
+    const set: Updateable<RetailersTable> = {}
+    if (patch.name !== undefined) {
+      set.name_zh = patch.name
+      set.name_norm = normaliseName(patch.name)
+    }
+    if (patch.nameEn !== undefined) set.name_en = patch.nameEn
+    if (patch.district !== undefined) set.district_code = patch.district
+    if (patch.address !== undefined) {
+      set.address = patch.address
+      set.address_norm = normaliseAddress(patch.address)
+    }
+    if (patch.categories !== undefined) set.categories = patch.categories
+    if (patch.contact !== undefined) {
+      set.contact_name = patch.contact?.name ?? null
+      set.contact_phone = patch.contact?.phone ?? null
+    }
     await trx
       .updateTable('retailers')
-      .set({ ...values, updated_at: now, updated_by: actorIdOf(ctx) })
+      .set({ ...set, updated_at: now, updated_by: actorIdOf(ctx) })
       .where('id', '=', id)
       .execute()
     const linked = await relinkRetailer(
       trx,
-      { id, nameNorm: values.name_norm, addressNorm: values.address_norm },
+      {
+        id,
+        nameNorm: set.name_norm ?? current.name_norm,
+        addressNorm: set.address_norm ?? current.address_norm,
+      },
       now,
     )
     await appendEvent(trx, ctx, now, {
       type: 'retailer.updated',
-      districtCode: values.district_code,
+      districtCode: set.district_code ?? current.district_code,
       subject: id,
       payload: { retailerId: id, changes, linkedSamples: linked },
     })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { lockRoot } from '../db/lock.js'
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
@@ -74,17 +75,12 @@ export async function reassignTask(deps: Deps, ctx: RequestContext, id: string, 
 
   const now = deps.clock.now()
   const outcome = await inTransaction(deps.db, async (trx) => {
-    const locked = await trx
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirstOrThrow()
-    const inc = await trx
-      .selectFrom('incidents')
-      .select('status')
-      .where('id', '=', incident.id)
-      .executeTakeFirstOrThrow()
+    // The incident first, then the task (db/lock.ts): closing, level changes and recurring tasks take the
+    // same lock, so the status checked here holds until commit, close sees the task added here, and the
+    // occurrence number below cannot be taken by a concurrent level change.
+    const inc = await lockRoot(trx, 'incidents', incident.id)
+    const locked = await lockRoot(trx, 'tasks', id)
+    if (!inc || !locked) throw new AppError('not_found')
     if (inc.status !== 'active')
       return invalidState(
         { zh: '事件已结束，不能改派任务', en: 'The incident is closed; tasks cannot be reassigned' },

@@ -204,8 +204,3 @@ export async function sumIncidentFigures(
   const values = row as Record<string, number | string | null>
   return Object.fromEntries(names.map((name, i) => [name, Number(values[`f${i}`] ?? 0)]))
 }
-
-/** Locks the task's incident row (the order level changes and closing use: incident, then tasks). */
-export async function lockIncidentOf(trx: Transaction<DB>, incidentId: string): Promise<void> {
-  await trx.selectFrom('incidents').select('id').where('id', '=', incidentId).forUpdate().execute()
-}

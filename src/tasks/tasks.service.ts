@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type Kysely, sql, type UpdateObject } from 'kysely'
+import { lockRoot } from '../db/lock.js'
 import { inTransaction } from '../db/transaction.js'
 import type { DB, TaskStatus } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
@@ -11,14 +12,7 @@ import { decodeCursor, pageOf } from '../http/pagination.js'
 import { addDuration } from '../playbooks/duration.js'
 import { totalOutOfRange, totalRangeIssues, validateFigures } from './figures.js'
 import type { Figures, TaskEventPayloads } from './tasks.events.js'
-import {
-  findTask,
-  findTaskIncident,
-  listTasks,
-  lockIncidentOf,
-  sumIncidentFigures,
-  type TaskRow,
-} from './tasks.repo.js'
+import { findTask, findTaskIncident, listTasks, sumIncidentFigures, type TaskRow } from './tasks.repo.js'
 
 type TransitionEvent =
   | 'task.acknowledged'
@@ -78,43 +72,63 @@ async function transition<K extends TransitionEvent>(
     action: Text
     /** When nothing matched: return the task unchanged instead of refusing (idempotent repeats). */
     unchangedIf?: (task: TaskRow) => boolean
+    /**
+     * A move that changes the incident's task set (cancelling) takes the incident's lock first, as closing,
+     * level changes and reassignment do (db/lock.ts), and is refused once the incident is closed.
+     */
+    underIncidentLock?: boolean
   },
 ): Promise<TaskRow> {
   if (!isUuid(id)) throw taskNotFound()
   const now = deps.clock.now()
   const scope = districtScopeOf(ctx)
   const extra = JSON.stringify({ ...(opts.from.length === 1 ? { from: opts.from[0] } : {}), ...opts.payload })
-  const updated = await deps.db
-    .with('moved', (db) => {
-      let q = db
-        .updateTable('tasks')
-        .set({ ...opts.set(now), updated_at: now })
-        .where('id', '=', id)
-        .where('status', 'in', opts.from)
-      if (scope !== undefined) q = q.where('district_code', '=', scope)
-      return q.returningAll()
-    })
-    .with('event', (db) =>
-      db
-        .insertInto('events')
-        .columns(cteEventColumns)
-        .expression((eb) =>
-          eb
-            .selectFrom('moved')
-            .select([
-              ...eventConstants(ctx, now, opts.event),
-              'moved.incident_id',
-              'moved.id',
-              'moved.district_code',
-              sql<string>`jsonb_build_object('step', moved.step_key, 'to', moved.status) || ${extra}::jsonb`.as(
-                'payload',
-              ),
-            ]),
-        ),
-    )
-    .selectFrom('moved')
-    .selectAll()
-    .executeTakeFirst()
+  const move = (executor: Kysely<DB>) =>
+    executor
+      .with('moved', (db) => {
+        let q = db
+          .updateTable('tasks')
+          .set({ ...opts.set(now), updated_at: now })
+          .where('id', '=', id)
+          .where('status', 'in', opts.from)
+        if (scope !== undefined) q = q.where('district_code', '=', scope)
+        return q.returningAll()
+      })
+      .with('event', (db) =>
+        db
+          .insertInto('events')
+          .columns(cteEventColumns)
+          .expression((eb) =>
+            eb
+              .selectFrom('moved')
+              .select([
+                ...eventConstants(ctx, now, opts.event),
+                'moved.incident_id',
+                'moved.id',
+                'moved.district_code',
+                sql<string>`jsonb_build_object('step', moved.step_key, 'to', moved.status) || ${extra}::jsonb`.as(
+                  'payload',
+                ),
+              ]),
+          ),
+      )
+      .selectFrom('moved')
+      .selectAll()
+      .executeTakeFirst()
+  const updated = opts.underIncidentLock
+    ? await inTransaction(deps.db, async (trx) => {
+        const task = await findTask(trx, id)
+        if (!task || (scope !== undefined && task.district_code !== scope)) return undefined
+        const incident = await lockRoot(trx, 'incidents', task.incident_id)
+        if (!incident) return undefined
+        if (incident.status !== 'active')
+          throw invalidState(
+            { zh: '事件已结束，不能再改变其任务', en: 'The incident is closed; its tasks no longer change' },
+            incident.status,
+          )
+        return move(trx)
+      })
+    : await move(deps.db)
   if (updated) return updated
   // Nothing matched: absent, another district's, or in a state that does not allow this.
   const current = await loadTaskFor(deps.db, ctx, id)
@@ -193,6 +207,7 @@ export function cancelTask(deps: Deps, ctx: RequestContext, id: string, reason: 
     event: 'task.cancelled',
     payload: { reason },
     action: { zh: '取消', en: 'cancel' },
+    underIncidentLock: true,
   })
 }
 
@@ -222,13 +237,9 @@ export async function reportOnTask(
     // Reports on one incident serialise on its row, so two concurrent reports cannot each pass the total
     // check and together overflow it. The incident is locked before the task, as level changes and
     // closing do, so the two never deadlock.
-    if (numeric.length > 0) await lockIncidentOf(trx, task.incident_id)
-    const locked = await trx
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirstOrThrow()
+    if (numeric.length > 0) await lockRoot(trx, 'incidents', task.incident_id)
+    const locked = await lockRoot(trx, 'tasks', id)
+    if (!locked) throw taskNotFound()
     if (locked.status !== 'acknowledged' && locked.status !== 'in_progress')
       return { refused: locked, task: null }
     const totals = await sumIncidentFigures(

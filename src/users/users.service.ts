@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Kysely, Updateable } from 'kysely'
 import type { Clock } from '../clock.js'
+import { lockRoot } from '../db/lock.js'
 import { inTransaction } from '../db/transaction.js'
-import type { DB } from '../db/types.js'
+import type { DB, UsersTable } from '../db/types.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import type { Role } from '../domain/enums.js'
 import {
@@ -13,6 +14,7 @@ import {
   type ProblemIssue,
   validationFailed,
 } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { type TextRule, textProblem } from '../domain/text.js'
 import { appendEvent, appendEvents, type NewEvent } from '../events/events.repo.js'
 import { bindingProblems } from '../tokens/role-binding.js'
@@ -35,6 +37,7 @@ export interface CreateUserInput {
   password?: string | undefined
 }
 
+/** Names the field in its text, which the CLI prints as its one line. */
 const taken = (login: string) =>
   new AppError('conflict', {
     zh: `登录名「${login}」已被使用`,
@@ -106,8 +109,9 @@ export async function createUser(
       })
     })
   } catch (err) {
-    // Two admins creating the same login at once: the unique index decides.
-    if (duplicateKeyOf(err)) throw taken(input.login)
+    // Two admins creating the same login at once: the unique index decides, and the transaction helper
+    // maps it to a 409 naming the column (login_key); this verb words it for the field the caller sent.
+    if (duplicateKeyOf(err, 'users')) throw taken(input.login)
     throw err
   }
   const user = await findUser(db, id)
@@ -129,8 +133,11 @@ export interface UpdateUserInput {
 const noUser = () => notFound({ zh: '用户不存在', en: 'No such user' })
 
 /**
- * Applies an admin's changes. A reset password or a disabled account ends the person's sessions in the same
- * transaction; role and district changes need no such step, since sessions read the account on every request.
+ * Applies an admin's changes. The account is read under its lock inside the transaction (db/lock.ts) and
+ * only the columns that change are written, so two admins editing different fields at once both keep their
+ * edit, and the checks (binding, not disabling oneself) hold for the row as it is at commit. A reset
+ * password or a disabled account ends the person's sessions in the same transaction; role and district
+ * changes need no such step, since sessions read the account on every request.
  */
 export async function updateUser(
   db: Kysely<DB>,
@@ -139,42 +146,53 @@ export async function updateUser(
   id: string,
   input: UpdateUserInput,
 ): Promise<{ user: UserRow; oneTimePassword: string | null }> {
-  const current = await findUser(db, id)
-  if (!current) throw noUser()
-  const role = input.role ?? current.role
-  const roleChanged = role !== current.role
-  // A new role drops the old binding unless a new one is given.
-  const districtCode =
-    input.districtCode !== undefined ? input.districtCode : roleChanged ? null : current.district_code
-  const retailerId =
-    input.retailerId !== undefined ? input.retailerId : roleChanged ? null : current.retailer_id
-  const issues: ProblemIssue[] = []
-  const nameProblem = input.name === undefined ? null : textProblem(input.name, NAME_RULE)
-  if (nameProblem) issues.push(issue('name', nameProblem, 'invalid_text'))
-  issues.push(...(await bindingProblems(db, 'account', role, districtCode, retailerId)))
-  if (input.disabled === true && actorIdOf(ctx) === id)
-    issues.push(
-      issue('disabled', {
-        zh: '管理员不能停用自己的账户',
-        en: 'an administrator cannot disable their own account',
-      }),
-    )
-  if (issues.length > 0) throw validationFailed(issues)
-
-  const changes: Record<string, string | boolean | null> = {}
-  const name = input.name?.trim()
-  if (name !== undefined && name !== current.display_name) changes.name = name
-  if (input.phone !== undefined && input.phone !== current.phone) changes.phone = input.phone
-  if (roleChanged) changes.role = role
-  if (districtCode !== current.district_code) changes.district = districtCode
-  if (retailerId !== current.retailer_id) changes.retailer = retailerId
-  const disable = input.disabled === true && current.disabled_at === null
-  const enable = input.disabled === false && current.disabled_at !== null
+  if (!isUuid(id)) throw noUser()
+  // Hashing is slow and needs nothing from the row: done before the lock is taken.
   const oneTimePassword = input.resetPassword ? generateOneTimePassword() : null
   const passwordHash = oneTimePassword ? await hashPassword(oneTimePassword) : null
-
   const now = clock.now()
   await inTransaction(db, async (trx) => {
+    const current = await lockRoot(trx, 'users', id)
+    if (!current) throw noUser()
+    const role = input.role ?? current.role
+    const roleChanged = role !== current.role
+    // A new role drops the old binding unless a new one is given.
+    const districtCode =
+      input.districtCode !== undefined ? input.districtCode : roleChanged ? null : current.district_code
+    const retailerId =
+      input.retailerId !== undefined ? input.retailerId : roleChanged ? null : current.retailer_id
+    const issues: ProblemIssue[] = []
+    const nameProblem = input.name === undefined ? null : textProblem(input.name, NAME_RULE)
+    if (nameProblem) issues.push(issue('name', nameProblem, 'invalid_text'))
+    issues.push(...(await bindingProblems(trx, 'account', role, districtCode, retailerId)))
+    if (input.disabled === true && actorIdOf(ctx) === id)
+      issues.push(
+        issue('disabled', {
+          zh: '管理员不能停用自己的账户',
+          en: 'an administrator cannot disable their own account',
+        }),
+      )
+    if (issues.length > 0) throw validationFailed(issues)
+
+    const changes: Record<string, string | boolean | null> = {}
+    const set: Updateable<UsersTable> = {}
+    const name = input.name?.trim()
+    if (name !== undefined && name !== current.display_name) set.display_name = changes.name = name
+    if (input.phone !== undefined && input.phone !== current.phone) set.phone = changes.phone = input.phone
+    if (roleChanged) set.role = changes.role = role
+    if (districtCode !== current.district_code) set.district_code = changes.district = districtCode
+    if (retailerId !== current.retailer_id) set.retailer_id = changes.retailer = retailerId
+    const disable = input.disabled === true && current.disabled_at === null
+    const enable = input.disabled === false && current.disabled_at !== null
+    if (disable) Object.assign(set, { disabled_at: now, disabled_by: actorIdOf(ctx) })
+    if (enable) Object.assign(set, { disabled_at: null, disabled_by: null })
+    if (passwordHash)
+      Object.assign(set, {
+        password_hash: passwordHash,
+        must_change_password: true,
+        password_changed_at: now,
+      })
+
     const events: NewEvent[] = []
     const subject = { subject: id, districtCode: districtCode ?? current.district_code }
     if (Object.keys(changes).length > 0)
@@ -192,20 +210,7 @@ export async function updateUser(
     if (events.length === 0) return
     await trx
       .updateTable('users')
-      .set({
-        display_name: name ?? current.display_name,
-        phone: input.phone !== undefined ? input.phone : current.phone,
-        role,
-        district_code: districtCode,
-        retailer_id: retailerId,
-        ...(disable ? { disabled_at: now, disabled_by: actorIdOf(ctx) } : {}),
-        ...(enable ? { disabled_at: null, disabled_by: null } : {}),
-        ...(passwordHash
-          ? { password_hash: passwordHash, must_change_password: true, password_changed_at: now }
-          : {}),
-        updated_at: now,
-        updated_by: actorIdOf(ctx),
-      })
+      .set({ ...set, updated_at: now, updated_by: actorIdOf(ctx) })
       .where('id', '=', id)
       .execute()
     if (disable || passwordHash) await trx.deleteFrom('sessions').where('user_id', '=', id).execute()
