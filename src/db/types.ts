@@ -253,6 +253,7 @@ export interface DB {
   // stream and webhooks (issue 7 part B: src/events, src/webhooks)
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+  webhook_fanout: WebhookFanoutTable
   // alerts (issue 9)
   alerts: AlertsTable
   alert_versions: AlertVersionsTable
@@ -309,6 +310,15 @@ export interface WebhooksTable {
   created_at: Timestamp
   created_by: string | null
   deleted_at: Timestamp | null
+  /** The creating transaction: the subscription receives events from it on (set by the database). */
+  from_txid: Generated<string>
+}
+
+/** The webhook outbox's cursor over committed events (one row). */
+export interface WebhookFanoutTable {
+  id: number
+  txid: string
+  event_id: number
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead'

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../../src/domain/enums.js'
+import { fanOutEvents } from '../../src/webhooks/webhook-fanout.js'
 import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
 
 /**
@@ -456,6 +457,7 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
     redeliverWebhookDelivery: async () => {
       const hook = await freshWebhook(['incident.activated'])
       await freshIncident()
+      await fanOutEvents(t.deps.db)
       // A dead letter, as the delivery job leaves one after the retry window (test/webhooks covers that path).
       const dead = await t.deps.db
         .updateTable('webhook_deliveries')
