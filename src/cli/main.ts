@@ -14,12 +14,14 @@ import { createLogger } from '../logger.js'
 import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
+import { findUserForSignIn, loginKey } from '../users/users.repo.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
 import { runSamplesImport } from './samples-import.js'
 import { parseUserCreate, readPasswordFromStdin, runUserCreate, UsageError } from './user-create.js'
 
 const usage = `usage: npm run cli -- <command>
-  token create --role ROLE [--district CODE] [--retailer ID] [--name NAME]   print a new token (last line)
+  token create --role ROLE [--district CODE] [--retailer ID] [--name NAME] [--user LOGIN]
+                                            print a new token (last line); --user: the person it acts for
   token list                                                                  list tokens
   token revoke ID                                                             revoke a token
   user create --login L --name N --role ROLE [--district CODE] [--retailer ID] [--phone P] [--password-stdin]
@@ -128,6 +130,7 @@ async function run(argv: string[]): Promise<number> {
               district: { type: 'string' },
               retailer: { type: 'string' },
               name: { type: 'string' },
+              user: { type: 'string' },
             },
           }).values
         : undefined
@@ -147,11 +150,17 @@ async function run(argv: string[]): Promise<number> {
     try {
       if (create) {
         const values = create
+        const person = values.user ? await findUserForSignIn(database.db, loginKey(values.user)) : undefined
+        if (values.user && !person) {
+          out.error(`token create: --user ${values.user}: no account has this login`)
+          return 1
+        }
         const created = await createToken(database.db, systemClock, ctx, {
           name: values.name ?? `${values.role}${values.district ? ` ${values.district}` : ''}`,
           role: values.role as Role,
           districtCode: values.district,
           retailerId: values.retailer,
+          userId: person?.id,
         })
         out.error(`created ${created.role} token ${created.id} "${created.name}" (shown once):`)
         out.log(created.token)

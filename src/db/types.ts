@@ -53,6 +53,8 @@ export interface ApiTokensTable {
   created_by: string | null
   revoked_at: Timestamp | null
   revoked_by: string | null
+  /** The person the token belongs to; null: the token is its own person (legacy, CLI bootstrap). */
+  user_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface EventsTable {
@@ -443,6 +445,8 @@ export interface AnnouncementsTable {
   exercise: ColumnType<boolean, boolean | undefined, boolean>
   drafted_by: string
   drafted_by_name: string
+  /** Everyone who wrote the draft (drafter, editors), as persons: none may review or approve it. */
+  authors: ColumnType<string[], string[] | undefined, string[]>
   reviewed_by: string | null
   reviewed_by_name: string | null
   reviewed_at: Timestamp | null

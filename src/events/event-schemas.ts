@@ -108,6 +108,7 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     name: z.string(),
     role: z.enum(ROLES),
     retailerId: z.string().nullable(),
+    userId: z.uuid().nullable(),
   }),
   'token.revoked': z.strictObject({ name: z.string(), role: z.enum(ROLES) }),
   'user.created': z.strictObject({

@@ -20,6 +20,7 @@ const TokenSchema = z
     role: z.enum(ROLES),
     district: z.string().nullable(),
     retailer: z.string().nullable(),
+    user: z.uuid().nullable().openapi({ description: 'The person the token belongs to (null: none)' }),
     prefix: z.string().openapi({ description: 'First characters of the secret, to tell tokens apart' }),
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
@@ -32,6 +33,9 @@ export const CreateTokenSchema = z
     role: z.enum(ROLES),
     district: DistrictCodeSchema.optional(),
     retailer: z.string().min(1).max(64).optional(),
+    user: z.uuid().optional().openapi({
+      description: 'The person (user id) the token acts for: 一审一核 counts the person, not the token',
+    }),
   })
   .openapi('CreateToken')
 
@@ -42,6 +46,7 @@ const toDto = (r: Row) => ({
   role: r.role,
   district: r.district_code,
   retailer: r.retailer_id,
+  user: r.user_id,
   prefix: r.token_prefix,
   createdAt: r.created_at.toISOString(),
   revokedAt: r.revoked_at?.toISOString() ?? null,
@@ -109,6 +114,7 @@ export function tokenRoutes({ db, clock }: AppDeps, actors: ActorCache) {
         role: body.role,
         districtCode: body.district,
         retailerId: body.retailer,
+        userId: body.user,
       })
       return c.json({ ...toDto(created), token: created.token }, 201)
     })

@@ -1,6 +1,10 @@
 import { type Kysely, sql } from 'kysely'
 
 /**
+ * Persons behind credentials: a token may belong to a user (`api_tokens.user_id`), so 一审一核 tells people
+ * apart, not tokens; `announcements.authors` lists everyone who wrote a draft (its drafter and each editor),
+ * none of whom may review or approve it.
+ *
  * Webhook routing moves out of the `events` trigger into the service (`events/stream-scope.ts` decides for
  * the stream and for webhooks alike; `webhooks/webhook-fanout.ts` fills the outbox from it). The trigger
  * keeps waking the event buses. `webhook_fanout` is the outbox's cursor over the committed events, one row,
@@ -9,6 +13,10 @@ import { type Kysely, sql } from 'kysely'
  * the trigger gave it.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table api_tokens add column user_id uuid references users (id)`.execute(db)
+  await sql`alter table announcements add column authors uuid[] not null default '{}'`.execute(db)
+  await sql`update announcements set authors = array[drafted_by]`.execute(db)
+
   await sql`alter table webhooks add column from_txid xid8 not null default pg_current_xact_id()`.execute(db)
   await sql`
     create table webhook_fanout (
@@ -45,4 +53,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     end $$`.execute(db)
   await sql`drop table webhook_fanout`.execute(db)
   await sql`alter table webhooks drop column from_txid`.execute(db)
+  await sql`alter table announcements drop column authors`.execute(db)
+  await sql`alter table api_tokens drop column user_id`.execute(db)
 }
