@@ -3,6 +3,7 @@ import { takenSamples } from '../announcements/announcements.repo.js'
 import type { AppDeps } from '../deps.js'
 import { AppError } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
+import { decodeCsv } from '../samples/csv-decode.js'
 import { importSamples } from '../samples/sample-import.service.js'
 import { SampleQuerySchema } from '../samples/samples.schema.js'
 import { findSamples } from '../samples/samples.service.js'
@@ -110,7 +111,7 @@ export function consoleSampleRoutes(deps: AppDeps) {
       )
     try {
       const r = await importSamples(deps, ctxOf(c), {
-        text: await file.text(),
+        text: decodeCsv(new Uint8Array(await file.arrayBuffer()), file.type),
         name: file.name.slice(0, 200),
       })
       const done = r.duplicate

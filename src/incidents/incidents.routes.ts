@@ -1,13 +1,13 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
 import { levelFromName } from '../domain/enums.js'
+import { nameText } from '../domain/text.js'
 import { EventSchema } from '../events/event-schemas.js'
 import { requestContextOf } from '../http/app-env.js'
 import { wantsCsv } from '../http/csv.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
-import { nameText } from '../http/text.js'
 import { reportCsv, timelineCsv } from './incident-csv.js'
 import {
   incidentDetail,
