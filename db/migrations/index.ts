@@ -9,6 +9,7 @@ import * as usersSessions from './2026-11-28T14-00-00-users-sessions.js'
 import * as retailerBoards from './2026-11-28T15-00-00-retailer-boards.js'
 import * as sampleTextKeys from './2026-11-28T16-00-00-sample-text-keys.js'
 import * as standingSamples from './2026-12-07T10-00-00-standing-samples.js'
+import * as scopeRoutingPersons from './2026-12-07T11-00-00-scope-routing-persons.js'
 import * as businesses from './2026-12-07T16-00-00-businesses.js'
 import * as credit from './2026-12-07T16-30-00-credit.js'
 
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T10-00-00-standing-samples': standingSamples,
   '2026-12-07T16-00-00-businesses': businesses,
   '2026-12-07T16-30-00-credit': credit,
+  '2026-12-07T11-00-00-scope-routing-persons': scopeRoutingPersons,
 }

@@ -2,8 +2,16 @@ import type { Kysely } from 'kysely'
 import { lockRows } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementStatus, DB } from '../db/types.js'
-import { actorColumns, actorIdOf, type RequestContext } from '../domain/context.js'
-import { AppError, invalidState, issue, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import { actorColumns, actorIdOf, personIdOf, type RequestContext } from '../domain/context.js'
+import {
+  AppError,
+  conflict,
+  forbidden,
+  invalidState,
+  issue,
+  type ProblemIssue,
+  validationFailed,
+} from '../domain/errors.js'
 import { type TextRule, textIssues } from '../domain/text.js'
 import { type AnnouncementRow, samplesByNumber, takenSamples } from './announcements.repo.js'
 
@@ -16,14 +24,49 @@ interface Person {
 }
 
 /**
- * Who acts. 一审一核 tells people apart by the generic actor id (a token today, a staff-console session
- * later), never by the kind of credential.
+ * Who acts: the person (a signed-in user, or the user a token belongs to; a token of no person counts as its
+ * own), so three tokens or a session and a token of one person are one person for 一审一核.
  */
 export function personOf(ctx: RequestContext): Person {
-  const id = actorIdOf(ctx)
+  const id = personIdOf(ctx)
   if (!id) throw new AppError('unauthorized')
   const { actor_name, actor_role } = actorColumns(ctx)
   return { id, name: actor_name ?? '', role: actor_role }
+}
+
+type Act = 'submit' | 'review' | 'approve' | 'publish'
+type Stage = Pick<AnnouncementRow, 'drafted_by' | 'authors' | 'reviewed_by' | 'approved_by'>
+
+/** The people who wrote the draft: its drafter and everyone who edited it. */
+export const authorsOf = (a: Pick<AnnouncementRow, 'drafted_by' | 'authors'>): string[] =>
+  a.authors.includes(a.drafted_by) ? a.authors : [a.drafted_by, ...a.authors]
+
+/**
+ * 一审一核, written once: an author of the draft (drafter or editor) submits it (an admin may too); nobody who
+ * wrote it reviews it; nobody who wrote or reviewed it approves it; the approver publishes it. Compared by
+ * person (`personOf`).
+ */
+export function assertMayAct(person: Person, a: Stage, act: Act): void {
+  const wrote = authorsOf(a).includes(person.id)
+  const refuse = (zh: string, en: string) => {
+    throw forbidden({ zh, en })
+  }
+  if (act === 'submit' && !wrote && person.role !== 'admin')
+    refuse('只有起草人可以提交审核', 'Only the drafter submits the announcement')
+  if (act === 'review' && wrote)
+    refuse(
+      '一审一核：起草人不能审核自己起草或修改过的公告',
+      'One review, one approval: the drafter (or anyone who edited the draft) cannot review',
+    )
+  if (act === 'approve' && wrote)
+    refuse(
+      '一审一核：起草人不能核准自己起草或修改过的公告',
+      'One review, one approval: the drafter (or anyone who edited the draft) cannot approve',
+    )
+  if (act === 'approve' && person.id === a.reviewed_by)
+    refuse('一审一核：审核人不能再核准同一公告', 'One review, one approval: the reviewer cannot also approve')
+  if (act === 'publish' && person.id !== a.approved_by)
+    refuse('只有核准人可以发布公告', 'Only the approver publishes the announcement')
 }
 
 /** The text rules, applied here for every entry point (API, demo, later ones). */

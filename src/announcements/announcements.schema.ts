@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
+import { nameText, visibleText } from '../domain/text.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { nameText, visibleText } from '../http/text.js'
 import { SampleSchema } from '../samples/samples.schema.js'
 import type { AnnouncementRow } from './announcements.repo.js'
 

@@ -4,10 +4,12 @@ import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
-import { forbidden, invalidState, issue, notFound, validationFailed } from '../domain/errors.js'
+import { invalidState, issue, notFound, validationFailed } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { appendEvent } from '../events/events.repo.js'
 import {
+  assertMayAct,
+  authorsOf,
   COMMENT_RULE,
   checkText,
   expectStatus,
@@ -66,6 +68,7 @@ export async function insertDraft(deps: Deps, ctx: RequestContext, spec: DraftSp
       exercise: spec.exercise,
       drafted_by: actor.id,
       drafted_by_name: actor.name,
+      authors: [actor.id],
       created_at: now,
       updated_at: now,
     })
@@ -129,6 +132,7 @@ export async function updateDraft(
     ['title', input.title, TITLE_RULE],
     ['period', input.period, PERIOD_RULE],
   ])
+  const editor = personOf(ctx)
   return withLocked(deps, id, async (trx, a, now) => {
     if (a.status === 'published')
       throw invalidState(
@@ -162,6 +166,8 @@ export async function updateDraft(
         ...(input.number ? { number: input.number } : {}),
         ...(input.title ? { title: input.title } : {}),
         ...(input.period ? { period: input.period } : {}),
+        // Editing makes you an author: you may no longer review or approve it.
+        authors: [...new Set([...authorsOf(a), editor.id])],
         updated_at: now,
       })
       .where('id', '=', a.id)
@@ -182,8 +188,7 @@ export async function submitAnnouncement(deps: Deps, ctx: RequestContext, id: st
   const actor = personOf(ctx)
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'draft', { zh: '提交审核', en: 'submit' })
-    if (actor.id !== a.drafted_by && actor.role !== 'admin')
-      throw forbidden({ zh: '只有起草人可以提交审核', en: 'Only the drafter submits the announcement' })
+    assertMayAct(actor, a, 'submit')
     await trx
       .updateTable('announcements')
       .set({ status: 'in_review', updated_at: now })
@@ -242,11 +247,7 @@ export async function reviewAnnouncement(
   checkText([['comment', input.comment, COMMENT_RULE]])
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'in_review', { zh: '审核', en: 'review' })
-    if (actor.id === a.drafted_by)
-      throw forbidden({
-        zh: '一审一核：起草人不能审核自己起草的公告',
-        en: 'One review, one approval: the drafter cannot review',
-      })
+    assertMayAct(actor, a, 'review')
     if (input.decision === 'return') return returnToDraft(trx, ctx, a, now, 'review', input.comment)
     await trx
       .updateTable('announcements')
@@ -280,16 +281,7 @@ export async function approveAnnouncement(
   checkText([['comment', input.comment, COMMENT_RULE]])
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'reviewed', { zh: '核准', en: 'approve' })
-    if (actor.id === a.drafted_by)
-      throw forbidden({
-        zh: '一审一核：起草人不能核准自己起草的公告',
-        en: 'One review, one approval: the drafter cannot approve',
-      })
-    if (actor.id === a.reviewed_by)
-      throw forbidden({
-        zh: '一审一核：审核人不能再核准同一公告',
-        en: 'One review, one approval: the reviewer cannot also approve',
-      })
+    assertMayAct(actor, a, 'approve')
     if (input.decision === 'return') return returnToDraft(trx, ctx, a, now, 'approval', input.comment)
     await trx
       .updateTable('announcements')
@@ -321,8 +313,7 @@ export async function publishOrSchedule(
   const actor = personOf(ctx)
   return withLocked(deps, id, async (trx, a, now) => {
     expectStatus(a, 'approved', { zh: '发布', en: 'publish' })
-    if (actor.id !== a.approved_by)
-      throw forbidden({ zh: '只有核准人可以发布公告', en: 'Only the approver publishes the announcement' })
+    assertMayAct(actor, a, 'publish')
     const at = input.at ? new Date(input.at) : undefined
     if (at && at.getTime() > now.getTime()) {
       await trx

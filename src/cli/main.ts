@@ -17,6 +17,7 @@ import { PlaybookValidationError } from '../playbooks/playbook.loader.js'
 import { listTokens } from '../tokens/tokens.repo.js'
 import { CreateTokenSchema } from '../tokens/tokens.schema.js'
 import { createToken, revokeToken } from '../tokens/tokens.service.js'
+import { findUserForSignIn, loginKey } from '../users/users.repo.js'
 import { runPlaybooksValidate } from './playbooks-validate.js'
 import { runSamplesImport } from './samples-import.js'
 import {
@@ -28,7 +29,8 @@ import {
 } from './user-create.js'
 
 const usage = `usage: npm run cli -- <command>
-  token create --role ROLE [--district CODE] [--retailer ID] [--name NAME]   print a new token (last line)
+  token create --role ROLE [--district CODE] [--retailer ID] [--name NAME] [--user LOGIN]
+                                            print a new token (last line); --user: the person it acts for
   token list                                                                  list tokens
   token revoke ID                                                             revoke a token
   user create --login L --name N --role ROLE [--district CODE] [--retailer ID] [--phone P] [--password-stdin]
@@ -140,6 +142,7 @@ async function run(argv: string[]): Promise<number> {
               district: { type: 'string' },
               retailer: { type: 'string' },
               name: { type: 'string' },
+              user: { type: 'string' },
             },
           }).values
         : undefined
@@ -168,11 +171,18 @@ async function run(argv: string[]): Promise<number> {
     const ctx = systemContext('cli')
     try {
       if (tokenInput) {
+        const login = create?.user
+        const person = login ? await findUserForSignIn(database.db, loginKey(login)) : undefined
+        if (login && !person) {
+          out.error(`token create: --user ${login}: no account has this login`)
+          return 1
+        }
         const created = await createToken(database.db, systemClock, ctx, {
           name: tokenInput.name,
           role: tokenInput.role,
           districtCode: tokenInput.district,
           retailerId: tokenInput.retailer,
+          userId: person?.id,
         })
         out.error(`created ${created.role} token ${created.id} "${created.name}" (shown once):`)
         out.log(created.token)

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress'
 import type { AppDeps } from '../deps.js'
 import { systemContext } from '../domain/context.js'
 import { AppError } from '../domain/errors.js'
+import { decodeCsv } from '../samples/csv-decode.js'
 import { importSamples } from '../samples/sample-import.service.js'
 
 interface Out {
@@ -27,7 +28,7 @@ export async function runSamplesImport(
   }
   let failed = 0
   for (const file of files) {
-    const text = await readFile(file, 'utf8')
+    const text = decodeCsv(await readFile(file))
     const bar = tty
       ? new cliProgress.SingleBar(
           {

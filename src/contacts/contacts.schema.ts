@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { nameText } from '../http/text.js'
+import { nameText } from '../domain/text.js'
 
 const ContactSchema = z
   .strictObject({

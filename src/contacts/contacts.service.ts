@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { notFound } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
+import { filledRoles } from './contacts.events.js'
 import {
   type CityContacts,
   cityContacts,
@@ -36,7 +37,7 @@ export async function putDistrictContacts(
     await appendEvent(trx, ctx, now, {
       type: 'contacts.updated',
       districtCode: code,
-      payload: { scope: 'district', district: code, ...input },
+      payload: { scope: 'district', district: code, filled: filledRoles(input) },
     })
   })
   return input
@@ -50,7 +51,10 @@ export async function putCityContacts(deps: Deps, ctx: RequestContext, input: Ci
   const now = deps.clock.now()
   await inTransaction(deps.db, async (trx) => {
     await replaceCityContacts(trx, input, now, actorIdOf(ctx))
-    await appendEvent(trx, ctx, now, { type: 'contacts.updated', payload: { scope: 'city', ...input } })
+    await appendEvent(trx, ctx, now, {
+      type: 'contacts.updated',
+      payload: { scope: 'city', filled: filledRoles(input) },
+    })
   })
   return input
 }

@@ -54,6 +54,8 @@ export interface ApiTokensTable {
   created_by: string | null
   revoked_at: Timestamp | null
   revoked_by: string | null
+  /** The person the token belongs to; null: the token is its own person (legacy, CLI bootstrap). */
+  user_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface EventsTable {
@@ -254,6 +256,7 @@ export interface DB {
   // stream and webhooks (issue 7 part B: src/events, src/webhooks)
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+  webhook_fanout: WebhookFanoutTable
   // alerts (issue 9)
   alerts: AlertsTable
   alert_versions: AlertVersionsTable
@@ -375,6 +378,15 @@ export interface WebhooksTable {
   created_at: Timestamp
   created_by: string | null
   deleted_at: Timestamp | null
+  /** The creating transaction: the subscription receives events from it on (set by the database). */
+  from_txid: Generated<string>
+}
+
+/** The webhook outbox's cursor over committed events (one row). */
+export interface WebhookFanoutTable {
+  id: number
+  txid: string
+  event_id: number
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead'
@@ -499,6 +511,8 @@ export interface AnnouncementsTable {
   exercise: ColumnType<boolean, boolean | undefined, boolean>
   drafted_by: string
   drafted_by_name: string
+  /** Everyone who wrote the draft (drafter, editors), as persons: none may review or approve it. */
+  authors: ColumnType<string[], string[] | undefined, string[]>
   reviewed_by: string | null
   reviewed_by_name: string | null
   reviewed_at: Timestamp | null

@@ -12,6 +12,8 @@ interface Grant {
 /** A caller holding an API token: `id` and `name` are the token's. */
 export interface TokenActor extends Grant {
   type: 'token'
+  /** The person (user) the token belongs to; absent or null: the token counts as its own person. */
+  personId?: string | null
 }
 
 /**
@@ -49,6 +51,16 @@ export const callerOf = (ctx: RequestContext): Actor | null =>
 
 /** Id of the token or person, for `created_by`-style columns. */
 export const actorIdOf = (ctx: RequestContext): string | null => callerOf(ctx)?.id ?? null
+
+/**
+ * The person behind the request: a signed-in user, the user a token belongs to, or a token of no person
+ * (which counts as its own). Rules about people (一审一核) compare this, never the credential.
+ */
+export function personIdOf(ctx: RequestContext): string | null {
+  const actor = callerOf(ctx)
+  if (!actor) return null
+  return actor.type === 'token' ? (actor.personId ?? actor.id) : actor.id
+}
 
 /** A district token's or officer's district: it reaches that district's data only. */
 export function districtScopeOf(ctx: RequestContext): string | undefined {

@@ -16,7 +16,7 @@ const levelChanged = z.strictObject({
   cancelled: z.number().int(),
 })
 
-const userNamed = z.strictObject({ login: z.string() })
+const aboutAccount = z.strictObject({})
 const alertMessage = z.strictObject({
   alertId: z.uuid(),
   versionId: z.uuid(),
@@ -83,13 +83,11 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     z.strictObject({
       scope: z.literal('district'),
       district: z.string(),
-      dutyOfficer: contact.nullable(),
-      head: contact.nullable(),
+      filled: z.array(z.enum(['dutyOfficer', 'head'])),
     }),
     z.strictObject({
       scope: z.literal('city'),
-      commandCentre: contact.nullable(),
-      cityLeadership: contact.nullable(),
+      filled: z.array(z.enum(['commandCentre', 'cityLeadership'])),
     }),
   ]),
   'incident.activated': z.strictObject({
@@ -110,33 +108,33 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     name: z.string(),
     role: z.enum(ROLES),
     retailerId: z.string().nullable(),
+    userId: z.uuid().nullable(),
   }),
   'token.revoked': z.strictObject({ name: z.string(), role: z.enum(ROLES) }),
   'user.created': z.strictObject({
-    login: z.string(),
-    name: z.string(),
     role: z.enum(ROLES),
     retailerId: z.string().nullable(),
     mustChange: z.boolean(),
   }),
   'user.updated': z.strictObject({
+    fields: z.array(z.string()),
     changes: z.record(z.string(), z.union([z.string(), z.boolean(), z.null()])),
   }),
-  'user.disabled': userNamed,
-  'user.enabled': userNamed,
-  'user.password_reset': userNamed,
-  'user.password_changed': userNamed,
-  'user.unlocked': userNamed,
+  'user.disabled': aboutAccount,
+  'user.enabled': aboutAccount,
+  'user.password_reset': aboutAccount,
+  'user.password_changed': aboutAccount,
+  'user.unlocked': aboutAccount,
   'user.locked_out': z.strictObject({ until: z.string() }),
-  'session.signed_in': userNamed,
+  'session.signed_in': aboutAccount,
   'session.signed_out': z.strictObject({ everywhere: z.boolean(), sessions: z.number().int() }),
   'webhook.created': z.strictObject({
-    url: z.string(),
+    origin: z.string(),
     events: z.array(z.string()),
     districts: z.array(z.string()).nullable(),
     notify: z.array(z.string()).nullable(),
   }),
-  'webhook.deleted': z.strictObject({ url: z.string() }),
+  'webhook.deleted': z.strictObject({ origin: z.string() }),
   'webhook.redelivered': z.strictObject({ delivery: z.number().int(), event: z.number().int() }),
   'alert.issued': alertMessage,
   'alert.updated': alertMessage,

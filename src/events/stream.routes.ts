@@ -29,9 +29,10 @@ const stream = securedRoute(ACCESS.readStream, {
     'Reconnect with `Last-Event-ID` to receive exactly the events missed, then live ones. A comment line ' +
     'is sent as a heartbeat when nothing else was sent for `STREAM_HEARTBEAT_MS` (15 s). The stream ends ' +
     'with a comment when the token is revoked (`: token revoked`, on any instance), or when the client has ' +
-    'fallen `STREAM_MAX_BEHIND` events behind (`: too far behind`; resume with `Last-Event-ID`). Scope: admin all; ' +
-    'commander all but `token.*`; district its own tasks and the incidents covering it; sampler, reviewer, ' +
-    'approver `announcement.*`, `sample.*`, `alert.*`; retailer `alert.*`.',
+    'fallen `STREAM_MAX_BEHIND` events behind (`: too far behind`; resume with `Last-Event-ID`). Scope: an event reaches ' +
+    'a role that may read its resource through the API (`x-access` of the read operations; alerts are ' +
+    'public), and a district only its own district’s events and those of incidents covering it. Payloads ' +
+    'carry no personal or secret fields (logins, names, phones, full webhook URLs).',
   request: {
     query: z.object({
       types: z.string().max(2000).optional().openapi({

@@ -32,6 +32,7 @@ export function resolveActor(db: Kysely<DB>, cache: ActorCache): MiddlewareHandl
           role: row.role,
           districtCode: row.district_code,
           retailerId: row.retailer_id,
+          personId: row.user_id,
         }
         cache.set(hash, actor)
       }

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi'
 import { INCIDENT_STATUSES, levelFromName } from '../domain/enums.js'
+import { nameText, trimmedText, visibleText } from '../domain/text.js'
 import { PageQuery } from '../http/pagination.js'
 import { DistrictCodeSchema, LevelSchema, OverdueSchema, TextSchema, timestamp } from '../http/schemas.js'
-import { nameText, trimmedText, visibleText } from '../http/text.js'
 import { OverdueTaskSchema, TaskSchema } from '../tasks/tasks.schema.js'
 
 export { LevelSchema }

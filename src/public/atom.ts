@@ -1,5 +1,6 @@
 import { create } from 'xmlbuilder2'
 import type { AlertEntry, AlertSnapshot } from '../alerts/alert-snapshot.js'
+import { xmlText } from './xml-text.js'
 
 const FEED_SIZE = 100
 
@@ -31,13 +32,13 @@ export function atomFeed(snapshot: AlertSnapshot, baseUrl: string): string {
         : dto.status === 'cancelled'
           ? '【已撤销】'
           : `【${dto.level}级】`
-    e.ele('title').txt(`${state}${dto.title.zh} / ${dto.title.en}`)
+    e.ele('title').txt(xmlText(`${state}${dto.title.zh} / ${dto.title.en}`))
     e.ele('published').txt(row.created_at.toISOString())
     e.ele('updated').txt(row.updated_at.toISOString())
     e.ele('link', { rel: 'alternate', type: 'text/html', href: `${baseUrl}/alerts/${row.id}` })
     e.ele('link', { rel: 'related', type: 'application/cap+xml', href: `${baseUrl}${dto.capUrl}` })
     e.ele('category', { term: dto.severity, label: `${dto.level} ${dto.colour}` })
-    e.ele('summary').txt(`${dto.description.zh}\n${dto.instruction.zh}`)
+    e.ele('summary').txt(xmlText(`${dto.description.zh}\n${dto.instruction.zh}`))
   }
   return feed.end({ prettyPrint: true })
 }

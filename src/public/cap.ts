@@ -2,6 +2,7 @@ import { create } from 'xmlbuilder2'
 import { type AlertContent, type AlertProduct, capTime } from '../alerts/alert-content.js'
 import type { AlertRow, AlertVersionRow } from '../alerts/alerts.repo.js'
 import { levelName } from '../playbooks/playbook.schema.js'
+import { xmlText } from './xml-text.js'
 
 const CAP_NS = 'urn:oasis:names:tc:emergency:cap:1.2'
 const LANGS = [
@@ -42,22 +43,24 @@ export function capXml(
   if (version.cap_status === 'Exercise') doc.ele('note').txt('演练 Exercise: not a real alert')
   if (version.references.length > 0)
     doc.ele('references').txt(version.references.map((r) => `${sender},${r}`).join(' '))
-  doc.ele('incidents').txt(c.source.kind === 'incident' ? c.source.code : c.source.number.replace(/\s/g, ''))
+  doc
+    .ele('incidents')
+    .txt(xmlText(c.source.kind === 'incident' ? c.source.code : c.source.number.replace(/\s/g, '')))
   for (const { lang, key } of LANGS) {
     const info = doc.ele('info')
     info.ele('language').txt(lang)
     for (const cat of c.category) info.ele('category').txt(cat)
-    info.ele('event').txt(c.event[key])
+    info.ele('event').txt(xmlText(c.event[key]))
     for (const r of c.responseType) info.ele('responseType').txt(r)
     info.ele('urgency').txt(c.urgency)
     info.ele('severity').txt(c.severity)
     info.ele('certainty').txt(c.certainty)
     info.ele('effective').txt(capTime(version.sent))
     info.ele('senderName').txt(key === 'zh' ? '市场监督管理局' : 'Market Regulation Administration')
-    info.ele('headline').txt(c.title[key])
+    info.ele('headline').txt(xmlText(c.title[key]))
     const note = c.closingNote ? `\n${c.closingNote[key]}` : ''
-    info.ele('description').txt(c.description[key] + note)
-    info.ele('instruction').txt(c.instruction[key])
+    info.ele('description').txt(xmlText(c.description[key] + note))
+    info.ele('instruction').txt(xmlText(c.instruction[key]))
     info.ele('web').txt(`${baseUrl}/alerts/${alert.id}${key === 'en' ? '?lang=en' : ''}`)
     info.ele('contact').txt('12315')
     const params: [string, string][] = [
@@ -68,7 +71,7 @@ export function capXml(
     for (const [name, value] of params) {
       const p = info.ele('parameter')
       p.ele('valueName').txt(name)
-      p.ele('value').txt(value)
+      p.ele('value').txt(xmlText(value))
     }
     const area = info.ele('area')
     area

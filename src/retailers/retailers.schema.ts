@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
+import { nameText, trimmedText } from '../domain/text.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { nameText, trimmedText } from '../http/text.js'
 
 const phone = z
   .string()

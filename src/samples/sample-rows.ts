@@ -1,9 +1,11 @@
 import { timeOrderedId } from '../db/ids.js'
 import type { Text } from '../domain/errors.js'
+import { badCharacter, type TextRule, textProblem } from '../domain/text.js'
 import { csvRecordAt } from './csv-records.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { clean, readProductionDate, splitItemCell, unitOf } from './sample-fields.js'
 import type { NewSample } from './samples.repo.js'
+import { SAMPLE_TEXT } from './samples.schema.js'
 
 /**
  * One row of a sampling-results file at a time, in the published layout (the sample number in front).
@@ -58,6 +60,41 @@ const NAME_OF = Object.fromEntries(Object.entries(HEADERS).map(([k, v]) => [v, k
 const REQUIRED: Field[] = ['no', 'unitName', 'unitAddress', 'foodName', 'category']
 // A continuation row may fill these only with the same value as the sample's first row.
 const SAMPLE_FIELDS = (Object.values(HEADERS) as Field[]).filter((f) => f !== 'no' && f !== 'items')
+
+// Each text column's rule: the API's (`SAMPLE_TEXT`), so a file cannot bring in what the API refuses.
+const CELL_RULES: [Field, TextRule][] = (
+  [
+    'no',
+    'producerName',
+    'producerAddress',
+    'unitName',
+    'unitAddress',
+    'foodName',
+    'spec',
+    'brand',
+    'batch',
+    'category',
+    'taskSource',
+    'lab',
+    'remarks',
+  ] as const
+).map((f) => [f, SAMPLE_TEXT[f]])
+const ITEM_RULES = [SAMPLE_TEXT.itemName, SAMPLE_TEXT.itemResult, SAMPLE_TEXT.itemLimit] as const
+
+/** A cell's problem under its rule: a character no text may hold (as typed), else the rule on the cleaned cell. */
+const cellProblem = (raw: string, rule: TextRule): Text | null =>
+  badCharacter(raw) ?? textProblem(clean(raw), rule)
+
+/** The item cell's problem: a character no text may hold, else the first part that breaks its rule. */
+function itemProblem(raw: string, parts: string[]): Text | null {
+  const bad = badCharacter(raw)
+  if (bad || parts.length !== 3) return bad
+  for (const [i, rule] of ITEM_RULES.entries()) {
+    const problem = textProblem(parts[i] ?? '', rule)
+    if (problem) return problem
+  }
+  return null
+}
 
 const headerKey = (h: string) =>
   clean(h)
@@ -185,6 +222,7 @@ export class RowReader {
     let item: NewSample['items'][number] | undefined
     if (itemCell) {
       const parts = splitItemCell(itemCell)
+      const partProblem = itemProblem(record[col.items as number] ?? '', parts)
       if (parts.length !== 3 || parts.some((p) => !p))
         bad.push({
           line,
@@ -194,6 +232,7 @@ export class RowReader {
             en: 'needs item, result and limit separated by ║',
           },
         })
+      else if (partProblem) bad.push({ line, column: ITEM_HEADER, reason: partProblem })
       else {
         const [name, result, limit] = parts as [string, string, string]
         item = { name, result, limit, unit: unitOf(result, limit), verdict: 'fail' }
@@ -230,6 +269,16 @@ export class RowReader {
         bad.push({ line, column: NAME_OF[f], reason: { zh: '必填单元格为空', en: 'required cell empty' } })
         ok = false
       }
+    for (const [f, rule] of CELL_RULES) {
+      const i = col[f]
+      const raw = i === undefined ? undefined : record[i]
+      if (!raw) continue
+      const problem = cellProblem(raw, rule)
+      if (problem) {
+        bad.push({ line, column: NAME_OF[f], reason: problem })
+        ok = false
+      }
+    }
     let seq: number | null = null
     const seqCell = this.get(record, 'seq')
     if (seqCell) {

@@ -6,6 +6,7 @@ import { contentTypeOf, unsupportedType } from '../http/middleware.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
+import { decodeCsv } from './csv-decode.js'
 import { importSamples } from './sample-import.service.js'
 import {
   ImportResultSchema,
@@ -41,7 +42,9 @@ const importRoute = securedRoute(ACCESS.importSamples, {
   tags: ['samples'],
   summary: 'Import a CSV file in the published layout, whole or not at all',
   description:
-    'UTF-8 with or without BOM, CRLF or LF. Columns matched by header name in any order. A file with any ' +
+    'UTF-8 with or without BOM, UTF-16 with BOM, or GB18030 (as Excel saves CSV on a Chinese Windows): a BOM ' +
+    'or a `charset` parameter decides, else valid UTF-8 is read as UTF-8 and anything else as GB18030. ' +
+    'CRLF or LF. Text cells follow the rules of `SampleInput` (lengths, no control characters). Columns matched by header name in any order. A file with any ' +
     'bad row is refused (422) listing every bad row with its line number, column and reason. The same file ' +
     'imported again adds nothing (`duplicate: true`).',
   request: {
@@ -95,7 +98,7 @@ export function sampleRoutes(deps: AppDeps) {
     // Checked here, after the role: the app-wide JSON check leaves this path alone.
     const type = contentTypeOf(c)
     if (!CSV_TYPE.test(type)) throw unsupportedType(type, 'text/csv')
-    const text = await c.req.text()
+    const text = decodeCsv(new Uint8Array(await c.req.arrayBuffer()), c.req.header('content-type'))
     const result = await importSamples(deps, requestContextOf(c), { text, name: c.req.valid('query').name })
     return c.json(result, result.duplicate ? 200 : 201)
   })

@@ -1,44 +1,78 @@
 import { z } from '@hono/zod-openapi'
+import { type TextRule, textField } from '../domain/text.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { nameText, trimmedText, visibleText } from '../http/text.js'
 import type { ItemRow, SampleRow } from './samples.repo.js'
 
-const text = visibleText
-const name = nameText
-const optText = (max: number) => trimmedText(max).optional()
+/**
+ * The field rules of a sample: the one set the API's schema below is built from and the file import checks
+ * every cell against (`sample-rows.ts`), so neither takes what the other refuses.
+ */
+export const SAMPLE_TEXT = {
+  no: { max: 64, name: true },
+  unitName: { max: 200, name: true },
+  unitAddress: { max: 400 },
+  foodName: { max: 200, name: true },
+  spec: { max: 200, optional: true },
+  brand: { max: 200, name: true, optional: true },
+  batch: { max: 200, optional: true },
+  producerName: { max: 200, name: true, optional: true },
+  producerAddress: { max: 400, optional: true },
+  category: { max: 100 },
+  taskSource: { max: 200, optional: true },
+  lab: { max: 200, optional: true },
+  remarks: { max: 2000, optional: true },
+  itemName: { max: 200, name: true },
+  itemResult: { max: 200 },
+  itemLimit: { max: 200, optional: true },
+  itemUnit: { max: 50, optional: true },
+} as const satisfies Record<string, TextRule>
+
+const field = (f: keyof typeof SAMPLE_TEXT) => textField(SAMPLE_TEXT[f])
+const optional = (f: keyof typeof SAMPLE_TEXT) => field(f).optional()
 const isoDate = z.iso.date().optional()
 
 const VerdictSchema = z.enum(['pass', 'fail'])
 
 export const ItemInputSchema = z.strictObject({
-  name: name(200).openapi({ example: '菌落总数' }),
-  result: text(200).openapi({ description: 'Verbatim, as the lab printed it', example: '2.1×10⁶CFU/g' }),
-  limit: optText(200).openapi({ example: '≤10⁵CFU/g' }),
-  unit: optText(50).openapi({ description: 'Told from the result or limit when omitted' }),
+  name: field('itemName').openapi({ example: '菌落总数' }),
+  result: field('itemResult').openapi({
+    description: 'Verbatim, as the lab printed it',
+    example: '2.1×10⁶CFU/g',
+  }),
+  limit: optional('itemLimit').openapi({ example: '≤10⁵CFU/g' }),
+  unit: optional('itemUnit').openapi({ description: 'Told from the result or limit when omitted' }),
   verdict: VerdictSchema,
 })
 
 export const SampleInputSchema = z
   .strictObject({
-    no: name(64).openapi({ description: '抽样编号', example: 'GC26510104001' }),
+    no: field('no').openapi({ description: '抽样编号', example: 'GC26510104001' }),
     seq: z.number().int().min(1).max(1_000_000).optional().openapi({ description: '序号' }),
     unit: z.strictObject({
-      name: name(200).openapi({ description: '被抽样单位名称', example: '成都红旗连锁股份有限公司春熙路店' }),
-      address: text(400).openapi({ description: '被抽样单位地址', example: '成都市锦江区春熙路南段8号' }),
+      name: field('unitName').openapi({
+        description: '被抽样单位名称',
+        example: '成都红旗连锁股份有限公司春熙路店',
+      }),
+      address: field('unitAddress').openapi({
+        description: '被抽样单位地址',
+        example: '成都市锦江区春熙路南段8号',
+      }),
     }),
-    foodName: name(200).openapi({ example: '香辣辣椒酱' }),
-    spec: optText(200),
-    brand: optText(200),
-    batch: optText(200).openapi({
+    foodName: field('foodName').openapi({ example: '香辣辣椒酱' }),
+    spec: optional('spec'),
+    brand: optional('brand'),
+    batch: optional('batch').openapi({
       description: '生产日期/批号 as printed; `(购进日期)` prefix marks a purchase date',
     }),
-    producer: z.strictObject({ name: optText(200), address: optText(400) }).optional(),
-    category: text(100).openapi({ example: '调味品' }),
-    taskSource: optText(200),
-    lab: optText(200),
+    producer: z
+      .strictObject({ name: optional('producerName'), address: optional('producerAddress') })
+      .optional(),
+    category: field('category').openapi({ example: '调味品' }),
+    taskSource: optional('taskSource'),
+    lab: optional('lab'),
     sampledOn: isoDate,
     testedOn: isoDate,
-    remarks: optText(2000),
+    remarks: optional('remarks'),
     items: z.array(ItemInputSchema).max(200).default([]),
   })
   .openapi('SampleInput')

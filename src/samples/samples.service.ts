@@ -19,7 +19,7 @@ import {
   selectSample,
   writeSamples,
 } from './samples.repo.js'
-import { type SampleInput, sampleDto } from './samples.schema.js'
+import { SAMPLE_TEXT, type SampleInput, sampleDto } from './samples.schema.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'districts'>
 
@@ -42,18 +42,27 @@ const sampleNotFound = () => notFound({ zh: '样品不存在', en: 'No such samp
 
 /** Checks one sample from the API; every problem at once. */
 function toNewSample(deps: Deps, input: SampleInput): NewSample {
+  // The schema's own rules (`SAMPLE_TEXT`), for an entry point that hands over input it did not parse.
+  const T = SAMPLE_TEXT
   const issues: ProblemIssue[] = textIssues('body', [
-    ['no', input.no, { max: 64, name: true }],
-    ['unit.name', input.unit.name, { max: 200, name: true }],
-    ['unit.address', input.unit.address, { max: 400 }],
-    ['foodName', input.foodName, { max: 200, name: true }],
-    ['category', input.category, { max: 100 }],
-    ['brand', input.brand, { max: 200, name: true, optional: true }],
-    ['producer.name', input.producer?.name, { max: 200, name: true, optional: true }],
-    ['remarks', input.remarks, { max: 2000, optional: true }],
+    ['no', input.no, T.no],
+    ['unit.name', input.unit.name, T.unitName],
+    ['unit.address', input.unit.address, T.unitAddress],
+    ['foodName', input.foodName, T.foodName],
+    ['spec', input.spec, T.spec],
+    ['brand', input.brand, T.brand],
+    ['batch', input.batch, T.batch],
+    ['producer.name', input.producer?.name, T.producerName],
+    ['producer.address', input.producer?.address, T.producerAddress],
+    ['category', input.category, T.category],
+    ['taskSource', input.taskSource, T.taskSource],
+    ['lab', input.lab, T.lab],
+    ['remarks', input.remarks, T.remarks],
     ...input.items.flatMap((it, i) => [
-      [`items[${i}].name`, it.name, { max: 200, name: true }] as const,
-      [`items[${i}].result`, it.result, { max: 200 }] as const,
+      [`items[${i}].name`, it.name, T.itemName] as const,
+      [`items[${i}].result`, it.result, T.itemResult] as const,
+      [`items[${i}].limit`, it.limit, T.itemLimit] as const,
+      [`items[${i}].unit`, it.unit, T.itemUnit] as const,
     ]),
   ])
   const districtCode = districtResolver(deps.districts).resolve(input.unit.address)

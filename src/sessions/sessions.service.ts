@@ -47,7 +47,7 @@ export async function signIn(
   const user = await findUserForSignIn(db, key)
   const matches = await verifyPassword(input.password, user?.password_hash ?? (await dummyHash()))
   const now = clock.now()
-  if (!user || !matches) return recordFailure(db, ctx, key, now)
+  if (!user || !matches) return recordFailure(db, ctx, key, now, user?.id ?? null)
   if (user.disabled_at) return { kind: 'disabled' }
 
   const secret = randomBytes(32).toString('base64url')
@@ -81,7 +81,7 @@ export async function signIn(
       type: 'session.signed_in',
       subject: user.id,
       districtCode: user.district_code,
-      payload: { login: user.login },
+      payload: {},
     })
     return null
   })
@@ -102,6 +102,7 @@ async function recordFailure(
   ctx: RequestContext,
   key: string,
   now: Date,
+  userId: string | null,
 ): Promise<SignInResult> {
   const since = new Date(now.getTime() - LOCKOUT.windowMs)
   return inTransaction(db, async (trx) => {
@@ -133,7 +134,7 @@ async function recordFailure(
     await trx.deleteFrom('login_failures').where('login_key', '=', key).execute()
     await appendEvent(trx, ctx, now, {
       type: 'user.locked_out',
-      subject: key,
+      subject: userId,
       payload: { until: until.toISOString() },
     })
     return { kind: 'locked', retryAfterSeconds: lockedFor(until, now) } as const
@@ -264,7 +265,7 @@ export async function changePassword(
       type: 'user.password_changed',
       subject: session.actor.id,
       districtCode: session.actor.districtCode,
-      payload: { login: session.login },
+      payload: {},
     })
   })
   return { ok: true }

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi'
 import { ESCALATION_CLOCKS, ESCALATION_TARGETS, TASK_STATUSES } from '../domain/enums.js'
+import { trimmedText, visibleText } from '../domain/text.js'
 import { PageQuery } from '../http/pagination.js'
 import { DistrictCodeSchema, LevelSchema, OverdueSchema, timestamp } from '../http/schemas.js'
-import { trimmedText, visibleText } from '../http/text.js'
 import { isDuration } from '../playbooks/duration.js'
 import { StepSchema } from '../playbooks/playbook-response.schema.js'
 

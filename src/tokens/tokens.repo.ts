@@ -14,12 +14,13 @@ export const tokenColumns = [
   'created_by',
   'revoked_at',
   'revoked_by',
+  'user_id',
 ] as const
 
 export function findActiveTokenByHash(db: Kysely<DB>, hash: string) {
   return db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'role', 'district_code', 'retailer_id'])
+    .select(['id', 'name', 'role', 'district_code', 'retailer_id', 'user_id'])
     .where('token_hash', '=', hash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst()

@@ -4,11 +4,12 @@ import { ACCESS } from '../domain/access.js'
 import { ROLES } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
+import { nameText } from '../domain/text.js'
 import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
+import { DistrictCodeSchema, IdParam, json, pageSchema, problem } from '../http/schemas.js'
 import type { ActorCache } from './actor-cache.js'
 import { listTokens } from './tokens.repo.js'
 import { CreateTokenSchema } from './tokens.schema.js'
@@ -21,6 +22,7 @@ const TokenSchema = z
     role: z.enum(ROLES),
     district: z.string().nullable(),
     retailer: z.string().nullable(),
+    user: z.uuid().nullable().openapi({ description: 'The person the token belongs to (null: none)' }),
     prefix: z.string().openapi({ description: 'First characters of the secret, to tell tokens apart' }),
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
@@ -34,6 +36,7 @@ const toDto = (r: Row) => ({
   role: r.role,
   district: r.district_code,
   retailer: r.retailer_id,
+  user: r.user_id,
   prefix: r.token_prefix,
   createdAt: r.created_at.toISOString(),
   revokedAt: r.revoked_at?.toISOString() ?? null,
@@ -101,6 +104,7 @@ export function tokenRoutes({ db, clock }: AppDeps, actors: ActorCache) {
         role: body.role,
         districtCode: body.district,
         retailerId: body.retailer,
+        userId: body.user,
       })
       return c.json({ ...toDto(created), token: created.token }, 201)
     })

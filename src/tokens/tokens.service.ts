@@ -6,6 +6,7 @@ import type { DB, Role } from '../db/types.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { ROLES } from '../domain/enums.js'
 import { AppError, conflict, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { hasBidiControl, isInvisible } from '../domain/text.js'
 import { appendEvent } from '../events/events.repo.js'
 import { bindingProblems } from './role-binding.js'
@@ -17,6 +18,8 @@ export interface CreateTokenInput {
   role: Role
   districtCode?: string | undefined
   retailerId?: string | undefined
+  /** The person the token belongs to (a user id); absent: the token is its own person. */
+  userId?: string | undefined
 }
 
 /** Creates a token and returns its secret, which is never stored and never shown again. */
@@ -51,6 +54,8 @@ export async function createToken(
       ),
     )
   issues.push(...(await bindingProblems(db, 'token', input.role, input.districtCode, input.retailerId)))
+  if (input.userId !== undefined && !(await userExists(db, input.userId)))
+    issues.push(issue('user', { zh: '没有这个用户', en: 'no such user' }, 'unknown_user'))
   if (issues.length > 0) throw validationFailed(issues)
 
   const secret = generateTokenSecret()
@@ -69,19 +74,29 @@ export async function createToken(
         token_prefix: secret.slice(0, 8),
         created_at: now,
         created_by: actorIdOf(ctx),
+        user_id: input.userId ?? null,
       })
       .execute()
     await appendEvent(trx, ctx, now, {
       type: 'token.created',
       subject: id,
       districtCode: input.districtCode ?? null,
-      payload: { name: input.name, role: input.role, retailerId: input.retailerId ?? null },
+      payload: {
+        name: input.name,
+        role: input.role,
+        retailerId: input.retailerId ?? null,
+        userId: input.userId ?? null,
+      },
     })
   })
   const token = await findToken(db, id)
   if (!token) throw new AppError('internal_error')
   return { ...token, token: secret }
 }
+
+const userExists = async (db: Kysely<DB>, id: string) =>
+  isUuid(id) &&
+  (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
 
 export async function revokeToken(db: Kysely<DB>, clock: Clock, ctx: RequestContext, id: string) {
   const now = clock.now()

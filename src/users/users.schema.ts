@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { ROLES } from '../domain/enums.js'
+import { nameText } from '../domain/text.js'
 import { DistrictCodeSchema } from '../http/schemas.js'
-import { nameText } from '../http/text.js'
 import { LOGIN_PATTERN } from './users.service.js'
 
 const phone = z

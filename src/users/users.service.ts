@@ -19,6 +19,7 @@ import { type TextRule, textProblem } from '../domain/text.js'
 import { appendEvent, appendEvents, type NewEvent } from '../events/events.repo.js'
 import { bindingProblems } from '../tokens/role-binding.js'
 import { generateOneTimePassword, hashPassword, passwordProblems } from './password.js'
+import { userChanges } from './users.events.js'
 import { findUser, loginKey, type UserRow } from './users.repo.js'
 
 export const LOGIN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/
@@ -100,8 +101,6 @@ export async function createUser(
         subject: id,
         districtCode: input.districtCode ?? null,
         payload: {
-          login: input.login,
-          name: input.name.trim(),
           role: input.role,
           retailerId: input.retailerId ?? null,
           mustChange: oneTimePassword !== null,
@@ -196,16 +195,15 @@ export async function updateUser(
     const events: NewEvent[] = []
     const subject = { subject: id, districtCode: districtCode ?? current.district_code }
     if (Object.keys(changes).length > 0)
-      events.push({ type: 'user.updated', ...subject, payload: { changes } })
-    if (disable) events.push({ type: 'user.disabled', ...subject, payload: { login: current.login } })
-    if (enable) events.push({ type: 'user.enabled', ...subject, payload: { login: current.login } })
-    if (passwordHash)
-      events.push({ type: 'user.password_reset', ...subject, payload: { login: current.login } })
+      events.push({ type: 'user.updated', ...subject, payload: userChanges(changes) })
+    if (disable) events.push({ type: 'user.disabled', ...subject, payload: {} })
+    if (enable) events.push({ type: 'user.enabled', ...subject, payload: {} })
+    if (passwordHash) events.push({ type: 'user.password_reset', ...subject, payload: {} })
     if (input.unlock) {
       const key = loginKey(current.login)
       await trx.deleteFrom('login_locks').where('login_key', '=', key).execute()
       await trx.deleteFrom('login_failures').where('login_key', '=', key).execute()
-      events.push({ type: 'user.unlocked', ...subject, payload: { login: current.login } })
+      events.push({ type: 'user.unlocked', ...subject, payload: {} })
     }
     if (events.length === 0) return
     await trx

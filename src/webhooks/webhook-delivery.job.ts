@@ -6,6 +6,7 @@ import type { DB } from '../db/types.js'
 import { eventView } from '../events/event-view.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics/metrics.js'
+import { fanOutEvents } from './webhook-fanout.js'
 import { checkTarget, redactUrl, urlProblem } from './webhook-target.js'
 
 export interface DeliveryDeps {
@@ -282,12 +283,13 @@ async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun)
 }
 
 /**
- * One run: every due subscription sends its queue in order, until it is empty, a delivery fails (the rest
+ * One run: the outbox is filled with the events committed since the last (`fanOutEvents`), then every due subscription sends its queue in order, until it is empty, a delivery fails (the rest
  * wait behind it: order per subscription), or it has had its share. Subscriptions run side by side.
  * At least once: a receiver may see a message again if the process stops between its 2xx and the update.
  */
 export async function runWebhookDelivery(deps: DeliveryDeps): Promise<DeliveryRun> {
   const run: DeliveryRun = { delivered: 0, failed: 0, dead: 0 }
+  await fanOutEvents(deps.db)
   const claimed = await claimBatches(deps, deps.clock.now())
   const bySubscription = new Map<string, Claimed[]>()
   for (const c of claimed) bySubscription.set(c.webhook_id, [...(bySubscription.get(c.webhook_id) ?? []), c])

@@ -1,11 +1,11 @@
-import type { Kysely, Selectable } from 'kysely'
+import type { Insertable, Kysely, Selectable } from 'kysely'
 import type { DB, DeliveryStatus, WebhookDeliveriesTable, WebhooksTable } from '../db/types.js'
 import { afterCursor, type KeyValue } from '../http/pagination.js'
 
 export type WebhookRow = Selectable<WebhooksTable>
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>
 
-export function insertWebhook(db: Kysely<DB>, row: WebhookRow) {
+export function insertWebhook(db: Kysely<DB>, row: Insertable<WebhooksTable>) {
   return db.insertInto('webhooks').values(row).returningAll().executeTakeFirstOrThrow()
 }
 

@@ -28,7 +28,11 @@ export const CreateWebhookSchema = z
       .min(1)
       .max(100)
       .optional()
-      .openapi({ description: 'Only events of these districts (absent: all, including city-wide events)' }),
+      .openapi({
+        description:
+          'Only events of these districts, and incident-wide events of incidents covering one of them ' +
+          '(absent: all, including city-wide events); the same rule as a district’s stream',
+      }),
     notify: z
       .array(z.string().min(1).max(64))
       .min(1)

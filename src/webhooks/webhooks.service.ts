@@ -8,6 +8,7 @@ import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { invalidState, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
 import { checkTarget, secretLooksRandom } from './webhook-target.js'
+import { urlOrigin } from './webhooks.events.js'
 import {
   findDelivery,
   findWebhook,
@@ -77,7 +78,12 @@ export async function createWebhook(
     await appendEvent(trx, ctx, now, {
       type: 'webhook.created',
       subject: row.id,
-      payload: { url: row.url, events: row.events, districts: row.districts, notify: row.notify },
+      payload: {
+        origin: urlOrigin(row.url),
+        events: row.events,
+        districts: row.districts,
+        notify: row.notify,
+      },
     })
     return row
   })
@@ -92,7 +98,11 @@ export async function deleteWebhook(db: Kysely<DB>, clock: Clock, ctx: RequestCo
       if (!existing) throw webhookNotFound()
       return existing // deleting again changes nothing
     }
-    await appendEvent(trx, ctx, now, { type: 'webhook.deleted', subject: id, payload: { url: deleted.url } })
+    await appendEvent(trx, ctx, now, {
+      type: 'webhook.deleted',
+      subject: id,
+      payload: { origin: urlOrigin(deleted.url) },
+    })
     return deleted
   })
 }

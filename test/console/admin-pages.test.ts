@@ -96,7 +96,7 @@ describe('the admin section', () => {
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow()
     expect(e.actor_name).toBe('李管理')
-    expect(e.payload).toMatchObject({ district: '510104', head: null })
+    expect(e.payload).toEqual({ scope: 'district', district: '510104', filled: ['dutyOfficer'] })
     expect((await admin.get('/console/admin/contacts/999999')).status).toBe(404)
   })
 

@@ -5,6 +5,7 @@ import { ACCESS } from '../../src/domain/access.js'
 import { systemContext } from '../../src/domain/context.js'
 import { ROLES, type Role } from '../../src/domain/enums.js'
 import { createUser } from '../../src/users/users.service.js'
+import { fanOutEvents } from '../../src/webhooks/webhook-fanout.js'
 import { FormClient } from '../helpers/form-client.js'
 import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
 import { concreteFormPath, consoleForms, OWN_ACCOUNT_FORMS } from './console-forms.js'
@@ -519,6 +520,7 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
     redeliverWebhookDelivery: async () => {
       const hook = await freshWebhook(['incident.activated'])
       await freshIncident()
+      await fanOutEvents(t.deps.db)
       // A dead letter, as the delivery job leaves one after the retry window (test/webhooks covers that path).
       const dead = await t.deps.db
         .updateTable('webhook_deliveries')

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../src/db/types.js'
 import { systemContext } from '../../src/domain/context.js'
-import { nameText, visibleText } from '../../src/http/text.js'
+import { nameText, visibleText } from '../../src/domain/text.js'
 import { activateIncident } from '../../src/incidents/incidents.service.js'
 import { createToken } from '../../src/tokens/tokens.service.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fanOutEvents } from '../../src/webhooks/webhook-fanout.js'
 import { openStream } from '../helpers/sse.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
@@ -73,6 +74,8 @@ describe('GET /metrics', () => {
     })
     expect(hook.status).toBe(201)
     await t.call('POST', `${API}/tasks/${ids[1]}/ack`, { token: admin })
+    // The delivery job's first step: committed events routed into the outbox.
+    await fanOutEvents(t.deps.db)
     const stream = await openStream(`${t.baseUrl}${API}/stream`, { token: admin })
     try {
       const r = await scrape(admin)

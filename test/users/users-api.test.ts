@@ -182,10 +182,15 @@ describe('PATCH /api/v1/users/{id}', () => {
       'user.password_reset',
       'user.disabled',
     ])
+    // Personal values (name, phone) are named as changed, never written into the event.
     expect(events[2]?.payload).toEqual({
-      changes: { name: '陈静', phone: '028-1234567', district: '510105' },
+      fields: ['name', 'phone', 'district'],
+      changes: { district: '510105' },
     })
-    expect(events[3]?.payload).toEqual({ changes: { role: 'commander', district: null } })
+    expect(events[3]?.payload).toEqual({
+      fields: ['role', 'district'],
+      changes: { role: 'commander', district: null },
+    })
   })
 
   it('refuses a bad binding, an unknown id, and non-administrators', async () => {

@@ -300,7 +300,7 @@ describe('webhook delivery', () => {
       inTransaction(t.deps.db, async (trx) => {
         await appendEvent(trx, systemContext('rollback'), t.clock.now(), {
           type: 'webhook.deleted',
-          payload: { url: 'http://rolled.back/' },
+          payload: { origin: 'http://rolled.back' },
         })
         throw new Error('roll back')
       }),
