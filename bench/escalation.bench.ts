@@ -147,11 +147,13 @@ export async function benchEscalation(opts: {
   }
 }
 
-export function escalationSection(r: EscalationResult): string {
+export function escalationSection(r: EscalationResult, alone?: string): string {
   const fmt = (x: number) => x.toFixed(0)
   return [
+    '<!-- escalation:start -->',
     '## 4. Escalation sweep (PostgreSQL)',
     '',
+    ...(alone ? [alone, ''] : []),
     `${r.tasks.toLocaleString('en')} pending tasks of sudan-red fall due at once; each fires its first unacknowledged rung ` +
       '(one timer UPDATE and one `task.escalated` event with the resolved contact). The sweep claims them in batches of ' +
       `500 with \`FOR UPDATE SKIP LOCKED\`, one transaction per batch. ${r.rounds} rounds, alternating which way goes first.`,
@@ -166,5 +168,6 @@ export function escalationSection(r: EscalationResult): string {
       'The baseline takes one lock pass and two statements; the sweep pays for claiming (SELECT … FOR UPDATE SKIP LOCKED ' +
       'joined to incidents), reading each task’s pinned ladder, resolving contacts and a batched UPDATE … FROM (VALUES …), ' +
       'twenty transactions instead of one.',
+    '<!-- escalation:end -->',
   ].join('\n')
 }

@@ -272,7 +272,7 @@ export function searchSection(s: SearchResult): string {
   ].join('\n')
 }
 
-function liveSection(l: LiveResult): string {
+export function liveSection(l: LiveResult, alone?: string): string {
   const base = l.notify
   // The LISTEN client can read a notification before the committing client has read COMMIT's answer, so
   // the baseline's median can be zero or below: a ratio to it says nothing, and is left out.
@@ -287,8 +287,10 @@ function liveSection(l: LiveResult): string {
   ]
   const lost = l.expected - l.received
   return [
+    '<!-- live:start -->',
     '## 5. Live stream and webhooks (PostgreSQL)',
     '',
+    ...(alone ? [alone, ''] : []),
     `${l.events} events written one at a time, 100 ms apart, each committed by a raw \`pg\` client; latency is ` +
       'from the moment COMMIT returned to the moment a subscriber in the bench process read the message. The app ' +
       'server is the child process of section 2 (its event bus LISTENs on its own connection). Baseline: the ' +
@@ -336,6 +338,7 @@ function liveSection(l: LiveResult): string {
         ],
       ],
     ),
+    '<!-- live:end -->',
   ].join('\n')
 }
 

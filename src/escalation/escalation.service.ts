@@ -5,9 +5,9 @@ import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { systemContext } from '../domain/context.js'
 import { type EscalationClock, OPEN_TASK_STATUSES } from '../domain/enums.js'
-import { appendEvents, type NewEvent } from '../events/events.repo.js'
+import { cteEventColumns, eventConstants } from '../events/events.repo.js'
 import type { EscalationEventPayloads } from './escalation.events.js'
-import { dueRungs, ladderPositions } from './escalation-ladder.js'
+import { dueRungs, type LadderPosition, ladderPositions } from './escalation-ladder.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks' | 'metrics'>
 
@@ -25,14 +25,18 @@ export interface SweepResult {
 }
 
 /**
- * Fires every escalation rung that has fallen due, in batches. Each batch is one transaction: claim due
- * task rows with FOR UPDATE SKIP LOCKED (another instance takes other rows, never the same), re-read the
- * state under the lock (an acknowledgement that committed first turns the unacknowledged clock off), append
- * one `task.escalated` event per rung, and move each task's timer to its next rung. A transition that
- * races the sweep waits on the row lock and then overwrites the timer with its own.
+ * Fires every escalation rung that has fallen due, in batches. Each batch is one transaction of three
+ * statements, whatever its size: claim the due task rows of active incidents with FOR UPDATE SKIP LOCKED
+ * (another instance takes other rows, never the same; a closed incident's task is never claimed, the sweep's
+ * re-check of the root), read the contacts, then one statement that moves every claimed task's timer to its
+ * next rung (UPDATE … FROM the batch as one JSON parameter, RETURNING) and appends one `task.escalated` event
+ * per rung fired for the rows it updated (INSERT … SELECT). The state was read under the lock, so an
+ * acknowledgement that committed first turns the unacknowledged clock off; a transition that races the sweep
+ * waits on the row lock and then overwrites the timer with its own. Closing an incident cancels its open
+ * tasks under the incident's lock; the status check covers a task left open in a closed incident all the same.
  */
 export async function sweepEscalations(deps: Deps, opts: { batch?: number } = {}): Promise<SweepResult> {
-  const batch = opts.batch ?? 500
+  const batch = opts.batch ?? BATCH
   const total: SweepResult = { claimed: 0, fired: 0, late: 0 }
   for (;;) {
     const r = await sweepBatch(deps, batch)
@@ -48,9 +52,32 @@ export async function sweepEscalations(deps: Deps, opts: { batch?: number } = {}
   }
 }
 
+/** Tasks per transaction: large enough that the fixed cost of a batch is small, short enough to hold locks. */
+const BATCH = 1000
+
 interface Fired {
   clock: EscalationClock
   lateSeconds: number
+}
+
+/** A claimed task's new timer, as the write statement reads it (JSON: dates as ISO text). */
+interface TimerUpdate {
+  id: string
+  clock: EscalationClock
+  started_at: string
+  position: number
+  next_at: string | null
+  fired: number
+  last_at: string | null
+  last_rung: number | null
+  last_notify: string | null
+}
+
+/** One event to append, joined to its task's updated row. */
+interface FiredEvent {
+  n: number
+  task_id: string
+  payload: EscalationEventPayloads['task.escalated']
 }
 
 async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult & { rungs: Fired[] }> {
@@ -61,7 +88,6 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult & { ru
       .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
       .select([
         'tasks.id',
-        'tasks.incident_id',
         'tasks.district_code',
         'tasks.step_key',
         'tasks.status',
@@ -73,6 +99,7 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult & { ru
       ])
       .where('tasks.next_escalation_at', '<=', now)
       .where('tasks.status', 'in', OPEN_TASK_STATUSES)
+      .where('incidents.status', '=', 'active')
       .orderBy('tasks.next_escalation_at')
       .limit(batch)
       .forUpdate('tasks')
@@ -82,95 +109,125 @@ async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult & { ru
 
     const districts = await districtContacts(trx, [...new Set(rows.map((r) => r.district_code))])
     const city = await cityContacts(trx)
-    const events: NewEvent<'task.escalated'>[] = []
-    const updates: Update[] = []
+    const ladders = new Map<string, LadderPosition[]>()
+    const ladder = async (hash: string, clock: EscalationClock) => {
+      const key = `${hash}:${clock}`
+      let positions = ladders.get(key)
+      if (!positions) {
+        positions = ladderPositions(await deps.playbooks.pinned(trx, hash), clock)
+        ladders.set(key, positions)
+      }
+      return positions
+    }
+    const iso = (d: Date | null) => d?.toISOString() ?? null
+    const updates: TimerUpdate[] = []
+    const events: FiredEvent[] = []
     const rungs: Fired[] = []
     let late = 0
     for (const row of rows) {
-      const playbook = await deps.playbooks.pinned(trx, row.playbook_hash)
       // The clock follows the state read under the lock: a pending task can only be unacknowledged.
       const clock: EscalationClock = row.status === 'pending' ? 'unacknowledged' : 'overdue'
       // A transition resets the cursor (clock null): the clock starts at the timer it set.
       const fresh = row.escalation_clock !== clock || row.clock_started_at === null
       const startedAt = fresh ? (row.next_escalation_at as Date) : (row.clock_started_at as Date)
       const from = fresh ? 0 : row.escalation_position
-      const { fire, next, nextAt } = dueRungs(ladderPositions(playbook, clock), from, startedAt, now)
+      const { fire, next, nextAt } = dueRungs(await ladder(row.playbook_hash, clock), from, startedAt, now)
       const last = fire.at(-1)
       updates.push({
         id: row.id,
         clock,
-        startedAt,
+        started_at: startedAt.toISOString(),
         position: next,
-        nextAt,
+        next_at: iso(nextAt),
         fired: fire.length,
-        lastAt: last ? now : null,
-        lastRung: last?.rung ?? null,
-        lastNotify: last?.notify ?? null,
+        last_at: last ? now.toISOString() : null,
+        last_rung: last?.rung ?? null,
+        last_notify: last?.notify ?? null,
       })
       for (const r of fire) {
         const lateBy = now.getTime() - r.dueAt.getTime()
         const contact = resolveContact(r.notify, districts.get(row.district_code), city)
         if (lateBy > ON_TIME_MS) late++
         rungs.push({ clock, lateSeconds: Math.max(0, lateBy) / 1000 })
-        const payload: EscalationEventPayloads['task.escalated'] = {
-          step: row.step_key,
-          clock,
-          rung: r.rung,
-          repeat: r.repeat,
-          notify: r.notify,
-          dueAt: r.dueAt.toISOString(),
-          late: lateBy > ON_TIME_MS,
-          lateBySeconds: Math.floor(lateBy / 1000),
-          skippedRepeats: r.skippedRepeats,
-          contact,
-          ...(contact ? {} : { note: NO_CONTACT }),
-        }
         events.push({
-          type: 'task.escalated',
-          incidentId: row.incident_id,
-          taskId: row.id,
-          districtCode: row.district_code,
-          payload,
+          n: events.length,
+          task_id: row.id,
+          payload: {
+            step: row.step_key,
+            clock,
+            rung: r.rung,
+            repeat: r.repeat,
+            notify: r.notify,
+            dueAt: r.dueAt.toISOString(),
+            late: lateBy > ON_TIME_MS,
+            lateBySeconds: Math.floor(lateBy / 1000),
+            skippedRepeats: r.skippedRepeats,
+            contact,
+            ...(contact ? {} : { note: NO_CONTACT }),
+          },
         })
       }
     }
-    await applyUpdates(trx, updates)
-    await appendEvents(trx, systemContext('escalation-sweep'), now, events)
+    const written = await writeBatch(trx, now, updates, events)
+    if (written !== events.length)
+      throw new Error(`escalation sweep: ${written} events written for ${events.length} rungs fired`)
     return { claimed: rows.length, fired: events.length, late, rungs }
   })
 }
 
-interface Update {
-  id: string
-  clock: EscalationClock
-  startedAt: Date
-  position: number
-  nextAt: Date | null
-  fired: number
-  lastAt: Date | null
-  lastRung: number | null
-  lastNotify: string | null
-}
-
-/** One UPDATE … FROM (VALUES …) for the whole batch. */
-async function applyUpdates(trx: Transaction<DB>, updates: Update[]) {
-  const iso = (d: Date | null) => d?.toISOString() ?? null
-  const values = sql.join(
-    updates.map(
-      (u) =>
-        sql`(${u.id}::uuid, ${u.clock}::text, ${iso(u.startedAt)}::timestamptz, ${u.position}::int, ${iso(u.nextAt)}::timestamptz, ${u.fired}::int, ${iso(u.lastAt)}::timestamptz, ${u.lastRung}::int, ${u.lastNotify}::text)`,
-    ),
-  )
-  await sql`
-    update tasks set
-      escalation_clock = v.clock,
-      clock_started_at = v.started_at,
-      escalation_position = v.position,
-      next_escalation_at = v.next_at,
-      escalation_count = tasks.escalation_count + v.fired,
-      last_escalated_at = coalesce(v.last_at, tasks.last_escalated_at),
-      last_escalation_rung = coalesce(v.last_rung, tasks.last_escalation_rung),
-      last_escalation_notify = coalesce(v.last_notify, tasks.last_escalation_notify)
-    from (values ${values}) as v(id, clock, started_at, position, next_at, fired, last_at, last_rung, last_notify)
-    where tasks.id = v.id`.execute(trx)
+/**
+ * One statement for the whole batch: the timers as one JSON parameter (`jsonb_to_recordset`), UPDATE … FROM
+ * them RETURNING the rows, and the events INSERT … SELECT from those rows joined to the rungs fired (another
+ * JSON parameter), in the order they fired. Returns the number of events written.
+ */
+async function writeBatch(
+  trx: Transaction<DB>,
+  now: Date,
+  updates: TimerUpdate[],
+  events: FiredEvent[],
+): Promise<number> {
+  const timers = sql<TimerUpdate>`(select * from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as x(
+    id uuid, clock text, started_at timestamptz, position int, next_at timestamptz, fired int,
+    last_at timestamptz, last_rung int, last_notify text))`.as('v')
+  const fired = sql<{
+    n: number
+    task_id: string
+    payload: unknown
+  }>`(select * from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as x(
+    n int, task_id uuid, payload jsonb))`.as('f')
+  const q = trx
+    .with('moved', (db) =>
+      db
+        .updateTable('tasks')
+        .from(timers)
+        .set((eb) => ({
+          escalation_clock: sql`v.clock`,
+          clock_started_at: eb.ref('v.started_at'),
+          escalation_position: eb.ref('v.position'),
+          next_escalation_at: eb.ref('v.next_at'),
+          escalation_count: sql`tasks.escalation_count + v.fired`,
+          last_escalated_at: sql`coalesce(v.last_at, tasks.last_escalated_at)`,
+          last_escalation_rung: sql`coalesce(v.last_rung, tasks.last_escalation_rung)`,
+          last_escalation_notify: sql`coalesce(v.last_notify, tasks.last_escalation_notify)`,
+        }))
+        .whereRef('tasks.id', '=', 'v.id')
+        .returning(['tasks.id', 'tasks.incident_id', 'tasks.district_code']),
+    )
+    .insertInto('events')
+    .columns(cteEventColumns)
+    .expression((eb) =>
+      eb
+        .selectFrom(fired)
+        .innerJoin('moved', 'moved.id', 'f.task_id')
+        .select([
+          ...eventConstants(systemContext('escalation-sweep'), now, 'task.escalated'),
+          'moved.incident_id',
+          'moved.id',
+          'moved.district_code',
+          sql<string>`f.payload`.as('payload'),
+        ])
+        .orderBy('f.n'),
+    )
+  const result = await q.executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0)
 }
