@@ -200,7 +200,7 @@ export function readSection(r: ReadResult): string {
     '<!-- reads:start -->',
     '## 3. Public reads',
     '',
-    `The app in its own process (as \`npm start\` runs it: \`node --max-semi-space-size=4 --import tsx src/main.ts\`, on PostgreSQL, ${r.alerts} alerts, **LOG_LEVEL=info: the ` +
+    `The app in its own process (as \`npm start\` runs it: its esbuild build, \`node --max-semi-space-size=4 dist/main.js\`, on PostgreSQL, ${r.alerts} alerts, **LOG_LEVEL=info: the ` +
       'access log writes a line per request**, to a pipe the bench drains) against bare Hono routes in another ' +
       '(`bench/bare-server.ts`, same adapter, no middleware). Each judged read is set against a bare route ' +
       'sending **the same response: the same bytes and the same headers** the app sent for that URL (the ' +
@@ -234,7 +234,7 @@ export function readSection(r: ReadResult): string {
     `Server CPU per request, app vs baseline: ${r.pairs.map((p) => `${p.app.label.replace(/^app /, '')} ${cpuRatio(p)}`).join('; ')}.`,
     '',
     `App RSS: ${r.rss.idleMb.toFixed(0)} MB idle after start, at most ${r.rss.loadMaxMb.toFixed(0)} MB under ` +
-      `this load (the bare server: ${r.rss.bareMaxMb.toFixed(0)} MB; both through the \`tsx\` loader). Goal ≤ 200 MB ` +
+      `this load (the bare server, a TypeScript file run through the \`tsx\` loader: ${r.rss.bareMaxMb.toFixed(0)} MB). Goal ≤ 200 MB ` +
       `on PostgreSQL ${verdict(r.rss.loadMaxMb <= 200)}.`,
     '',
     `Quality bar: public reads ≥ ${READ_GOAL * 100} % of a bare Hono route — lowest judged ratio ` +
@@ -376,8 +376,9 @@ export function renderResults(res: Results): string {
       'app does at start-up, drops it at the end, and rewrites this file, keeping every marked section it did ' +
       'not write (`<!-- name:start -->` … `<!-- name:end -->`: the sample import, which ' +
       '`npx tsx bench/import.bench.ts` writes, earlier figures and notes) (the same tables go to stdout; ' +
-      'progress to stderr). `npm run bench -- --only=reads` runs only the public reads (section 3) and ' +
-      '`npm run bench -- --only=boards` only the retailer boards (section 8), each replacing just its section; ' +
+      'progress to stderr). `npm run bench -- --only=reads` runs only the public reads (section 3), ' +
+      '`--only=escalation` the escalation sweep (4), `--only=live` the live stream and webhooks (5) and ' +
+      '`--only=boards` only the retailer boards (section 8), each replacing just its section; ' +
       '`--boards=1000,10000` picks the board sizes (the default adds 50,000, a few minutes more). ' +
       'It takes a few minutes. Run it on an otherwise idle machine: with two cores, ' +
       'anything else running moves every absolute figure, which is why each one comes with a ratio to a ' +

@@ -20,7 +20,14 @@ import { benchBoards, boardsSection } from './boards.bench.js'
 import { benchEscalation, escalationSection } from './escalation.bench.js'
 import { benchImport } from './import.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
-import { type ChildServer, REPO_ROOT, SERVICE_NODE_FLAGS, startChildServer } from './lib/child-server.js'
+import {
+  buildService,
+  type ChildServer,
+  REPO_ROOT,
+  SERVICE_ENTRY,
+  SERVICE_NODE_FLAGS,
+  startChildServer,
+} from './lib/child-server.js'
 import { seedPublicAlerts } from './lib/public-seed.js'
 import { benchLive } from './live.bench.js'
 import { benchReads } from './reads.bench.js'
@@ -121,6 +128,8 @@ async function main(): Promise<void> {
     return
   }
   try {
+    // The service runs from its build, as `npm start` and the image run it.
+    buildService()
     const bench: BenchDatabase = await createBenchDatabase(serverUrl)
     cleanups.push(() => bench.drop())
     log(`database ${bench.name} (PostgreSQL ${bench.serverVersion})`)
@@ -179,7 +188,7 @@ async function main(): Promise<void> {
       }
       log('5. live stream')
       const server = await startChildServer(
-        'src/main.ts',
+        SERVICE_ENTRY,
         { ...env, PORT: '0', HOST: '127.0.0.1' },
         SERVICE_NODE_FLAGS,
       )
@@ -207,7 +216,7 @@ async function main(): Promise<void> {
     const seeded = await seedPublicAlerts(deps)
     // The app's default log level: the access log is part of what a request costs.
     const readServer: ChildServer = await startChildServer(
-      'src/main.ts',
+      SERVICE_ENTRY,
       {
         ...env,
         LOG_LEVEL: 'info',
@@ -255,7 +264,7 @@ async function main(): Promise<void> {
 
     log('2. acknowledgements')
     const appServer: ChildServer = await startChildServer(
-      'src/main.ts',
+      SERVICE_ENTRY,
       { ...env, PORT: '0', HOST: '127.0.0.1' },
       SERVICE_NODE_FLAGS,
     )
