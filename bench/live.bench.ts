@@ -1,4 +1,4 @@
-import { createServer } from 'node:http'
+import { type ClientRequest, createServer, get as httpGet } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { Webhook } from 'standardwebhooks'
@@ -23,29 +23,28 @@ export interface LiveResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Opens `n` SSE streams and records, per `seq` in the payload, when each stream received it. */
+/**
+ * Opens `n` SSE streams and records, per `seq` in the payload, when each stream received it. The client is
+ * node:http on its own sockets (one agent-less request each), the lightest reader Node has: a thousand
+ * `fetch` bodies through web streams cost the bench process more than the server spends sending, and that
+ * would be measured as the server's latency.
+ */
 async function openStreams(url: string, token: string, n: number, seen: Map<number, number[]>) {
-  const aborts: AbortController[] = []
+  const requests: ClientRequest[] = []
   const opened: Promise<void>[] = []
   for (let i = 0; i < n; i++) {
-    const ac = new AbortController()
-    aborts.push(ac)
     opened.push(
-      (async () => {
-        const res = await fetch(`${url}/api/v1/stream?types=bench.sse`, {
-          headers: { authorization: `Bearer ${token}` },
-          signal: ac.signal,
-        })
-        if (!res.body) throw new Error(`stream ${res.status}`)
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
-        void (async () => {
-          let buf = ''
-          try {
-            for (;;) {
-              const { value, done } = await reader.read()
-              if (done) return
+      new Promise<void>((ok, fail) => {
+        const req = httpGet(
+          `${url}/api/v1/stream?types=bench.sse`,
+          { headers: { authorization: `Bearer ${token}` }, agent: false },
+          (res) => {
+            if (res.statusCode !== 200) return fail(new Error(`stream ${res.statusCode}`))
+            res.setEncoding('utf8')
+            let buf = ''
+            res.on('data', (chunk: string) => {
               const at = performance.now()
-              buf += value
+              buf += chunk
               let cut = buf.indexOf('\n\n')
               while (cut >= 0) {
                 const block = buf.slice(0, cut)
@@ -57,19 +56,21 @@ async function openStreams(url: string, token: string, n: number, seen: Map<numb
                 }
                 cut = buf.indexOf('\n\n')
               }
-            }
-          } catch {
-            // aborted
-          }
-        })()
-      })(),
+            })
+            res.on('error', () => {})
+            ok()
+          },
+        )
+        req.on('error', () => {})
+        requests.push(req)
+      }),
     )
     // Connect in small groups: 1,000 simultaneous handshakes on two cores only measure the handshakes.
     if (i % 50 === 49) await Promise.all(opened.slice(-50))
   }
   await Promise.all(opened)
   return () => {
-    for (const a of aborts) a.abort()
+    for (const r of requests) r.destroy()
   }
 }
 
