@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks'
 import type { AppDeps } from '../src/deps.js'
 import { runWebhookDelivery } from '../src/webhooks/webhook-delivery.job.js'
 import { createWebhook, generateSecret } from '../src/webhooks/webhooks.service.js'
+import { processCpuMs } from './lib/cpu.js'
 import { type Summary, summarise } from './lib/stats.js'
 
 export interface LiveResult {
@@ -15,6 +16,9 @@ export interface LiveResult {
   sseMany: Summary
   received: number
   expected: number
+  /** Server and bench-process CPU per event with 1,000 streams (ms), from /proc and process.cpuUsage. */
+  serverCpuMsPerEvent: number | undefined
+  clientCpuMsPerEvent: number
   webhookEvents: number
   rawPost: { perSecond: number }
   delivery: { perSecond: number; delivered: number }
@@ -88,15 +92,27 @@ async function writeEvents(client: pg.Client, from: number, count: number, gapMs
   return committed
 }
 
-async function fanOut(url: string, token: string, client: pg.Client, n: number, from: number, count: number) {
+async function fanOut(
+  url: string,
+  token: string,
+  client: pg.Client,
+  n: number,
+  from: number,
+  count: number,
+  serverPid: number | undefined,
+) {
   const seen = new Map<number, number[]>()
   for (let s = from; s < from + count; s++) seen.set(s, [])
   const close = await openStreams(url, token, n, seen)
   await sleep(500)
+  const cpu0 = serverPid === undefined ? undefined : processCpuMs(serverPid)
+  const self0 = process.cpuUsage()
   const committed = await writeEvents(client, from, count, 100)
   // Wait for stragglers (up to 30 s): late is measured, only what never comes counts as lost.
   const total = () => [...seen.values()].reduce((s, t) => s + t.length, 0)
   for (let waited = 0; total() < n * count && waited < 30_000; waited += 100) await sleep(100)
+  const cpu1 = serverPid === undefined ? undefined : processCpuMs(serverPid)
+  const self = process.cpuUsage(self0)
   close()
   const latencies: number[] = []
   let received = 0
@@ -105,7 +121,14 @@ async function fanOut(url: string, token: string, client: pg.Client, n: number, 
     const c = committed.get(seq) ?? Number.NaN
     for (const t of times) latencies.push(t - c)
   }
-  return { summary: summarise(latencies), received, expected: n * count }
+  return {
+    summary: summarise(latencies),
+    received,
+    expected: n * count,
+    // CPU per event while the events were written and read: steadier than latency on a shared machine.
+    serverCpuMsPerEvent: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / count,
+    clientCpuMsPerEvent: (self.user + self.system) / 1000 / count,
+  }
 }
 
 async function startReceiver() {
@@ -128,6 +151,8 @@ async function startReceiver() {
 export async function benchLive(opts: {
   deps: AppDeps
   serverUrl: string
+  /** The app server's process, for its CPU time. */
+  serverPid?: number
   adminToken: string
   databaseUrl: string
   subscribers: number
@@ -152,9 +177,17 @@ export async function benchLive(opts: {
     await listener.query('unlisten rs_events')
 
     log(`   SSE, 1 subscriber`)
-    const one = await fanOut(opts.serverUrl, opts.adminToken, writer, 1, 1000, opts.events)
+    const one = await fanOut(opts.serverUrl, opts.adminToken, writer, 1, 1000, opts.events, opts.serverPid)
     log(`   SSE, ${opts.subscribers} subscribers`)
-    const many = await fanOut(opts.serverUrl, opts.adminToken, writer, opts.subscribers, 2000, opts.events)
+    const many = await fanOut(
+      opts.serverUrl,
+      opts.adminToken,
+      writer,
+      opts.subscribers,
+      2000,
+      opts.events,
+      opts.serverPid,
+    )
 
     log('   webhook delivery')
     const rx = await startReceiver()
@@ -225,6 +258,8 @@ export async function benchLive(opts: {
         sseMany: many.summary,
         received: many.received,
         expected: many.expected,
+        serverCpuMsPerEvent: many.serverCpuMsPerEvent,
+        clientCpuMsPerEvent: many.clientCpuMsPerEvent,
         webhookEvents: opts.webhookEvents,
         rawPost,
         delivery,

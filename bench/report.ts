@@ -308,7 +308,12 @@ export function liveSection(l: LiveResult, alone?: string): string {
     '',
     `Fan-out to ${l.subscribers.toLocaleString('en-US')}: ${l.received.toLocaleString('en-US')} of ` +
       `${l.expected.toLocaleString('en-US')} messages received within 30 s of the last write (${lost === 0 ? 'none lost — **met**' : `**${lost} missing**`}). ` +
-      `Goal: within a second — p99 ${ms(l.sseMany.p99)} ms ${l.sseMany.p99 <= 1000 ? '**met**' : '**not met**'}.`,
+      `Goal: within a second — p99 ${ms(l.sseMany.p99)} ms ${l.sseMany.p99 <= 1000 ? '**met**' : '**not met**'}. ` +
+      `Issue 16: p99 ≤ 100 ms at ${l.subscribers.toLocaleString('en-US')} — ${verdict(l.sseMany.p99 <= 100)}; ` +
+      `median ≤ 1 ms with one subscriber (${ms(l.sseOne.median)} ms) — ${verdict(l.sseOne.median <= 1)}. ` +
+      `CPU per event with ${l.subscribers.toLocaleString('en-US')} streams: app server ` +
+      `${l.serverCpuMsPerEvent === undefined ? '–' : `${l.serverCpuMsPerEvent.toFixed(1)} ms`}, the bench process reading them ` +
+      `${l.clientCpuMsPerEvent.toFixed(1)} ms (steadier than latency when the machine is shared).`,
     '',
     `Webhook delivery: ${l.webhookEvents.toLocaleString('en-US')} events committed in one statement, then ` +
       '`runWebhookDelivery` run in the bench process until the outbox is empty, to a local receiver answering 204. ' +

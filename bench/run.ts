@@ -200,6 +200,7 @@ async function main(): Promise<void> {
       const r = await benchLive({
         deps,
         serverUrl: server.url,
+        serverPid: server.pid,
         adminToken: admin.token,
         databaseUrl: bench.url,
         subscribers: 1000,
@@ -294,6 +295,7 @@ async function main(): Promise<void> {
     const live = await benchLive({
       deps,
       serverUrl: appServer.url,
+      serverPid: appServer.pid,
       adminToken: admin.token,
       databaseUrl: bench.url,
       subscribers: 1000,
