@@ -1,10 +1,11 @@
-import { createServer } from 'node:http'
+import { type ClientRequest, createServer, get as httpGet } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { Webhook } from 'standardwebhooks'
 import type { AppDeps } from '../src/deps.js'
 import { runWebhookDelivery } from '../src/webhooks/webhook-delivery.job.js'
 import { createWebhook, generateSecret } from '../src/webhooks/webhooks.service.js'
+import { processCpuMs } from './lib/cpu.js'
 import { type Summary, summarise } from './lib/stats.js'
 
 export interface LiveResult {
@@ -15,6 +16,9 @@ export interface LiveResult {
   sseMany: Summary
   received: number
   expected: number
+  /** Server and bench-process CPU per event with 1,000 streams (ms), from /proc and process.cpuUsage. */
+  serverCpuMsPerEvent: number | undefined
+  clientCpuMsPerEvent: number
   webhookEvents: number
   rawPost: { perSecond: number }
   delivery: { perSecond: number; delivered: number }
@@ -23,29 +27,28 @@ export interface LiveResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Opens `n` SSE streams and records, per `seq` in the payload, when each stream received it. */
+/**
+ * Opens `n` SSE streams and records, per `seq` in the payload, when each stream received it. The client is
+ * node:http on its own sockets (one agent-less request each), the lightest reader Node has: a thousand
+ * `fetch` bodies through web streams cost the bench process more than the server spends sending, and that
+ * would be measured as the server's latency.
+ */
 async function openStreams(url: string, token: string, n: number, seen: Map<number, number[]>) {
-  const aborts: AbortController[] = []
+  const requests: ClientRequest[] = []
   const opened: Promise<void>[] = []
   for (let i = 0; i < n; i++) {
-    const ac = new AbortController()
-    aborts.push(ac)
     opened.push(
-      (async () => {
-        const res = await fetch(`${url}/api/v1/stream?types=bench.sse`, {
-          headers: { authorization: `Bearer ${token}` },
-          signal: ac.signal,
-        })
-        if (!res.body) throw new Error(`stream ${res.status}`)
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
-        void (async () => {
-          let buf = ''
-          try {
-            for (;;) {
-              const { value, done } = await reader.read()
-              if (done) return
+      new Promise<void>((ok, fail) => {
+        const req = httpGet(
+          `${url}/api/v1/stream?types=bench.sse`,
+          { headers: { authorization: `Bearer ${token}` }, agent: false },
+          (res) => {
+            if (res.statusCode !== 200) return fail(new Error(`stream ${res.statusCode}`))
+            res.setEncoding('utf8')
+            let buf = ''
+            res.on('data', (chunk: string) => {
               const at = performance.now()
-              buf += value
+              buf += chunk
               let cut = buf.indexOf('\n\n')
               while (cut >= 0) {
                 const block = buf.slice(0, cut)
@@ -57,19 +60,21 @@ async function openStreams(url: string, token: string, n: number, seen: Map<numb
                 }
                 cut = buf.indexOf('\n\n')
               }
-            }
-          } catch {
-            // aborted
-          }
-        })()
-      })(),
+            })
+            res.on('error', () => {})
+            ok()
+          },
+        )
+        req.on('error', () => {})
+        requests.push(req)
+      }),
     )
     // Connect in small groups: 1,000 simultaneous handshakes on two cores only measure the handshakes.
     if (i % 50 === 49) await Promise.all(opened.slice(-50))
   }
   await Promise.all(opened)
   return () => {
-    for (const a of aborts) a.abort()
+    for (const r of requests) r.destroy()
   }
 }
 
@@ -87,15 +92,27 @@ async function writeEvents(client: pg.Client, from: number, count: number, gapMs
   return committed
 }
 
-async function fanOut(url: string, token: string, client: pg.Client, n: number, from: number, count: number) {
+async function fanOut(
+  url: string,
+  token: string,
+  client: pg.Client,
+  n: number,
+  from: number,
+  count: number,
+  serverPid: number | undefined,
+) {
   const seen = new Map<number, number[]>()
   for (let s = from; s < from + count; s++) seen.set(s, [])
   const close = await openStreams(url, token, n, seen)
   await sleep(500)
+  const cpu0 = serverPid === undefined ? undefined : processCpuMs(serverPid)
+  const self0 = process.cpuUsage()
   const committed = await writeEvents(client, from, count, 100)
   // Wait for stragglers (up to 30 s): late is measured, only what never comes counts as lost.
   const total = () => [...seen.values()].reduce((s, t) => s + t.length, 0)
   for (let waited = 0; total() < n * count && waited < 30_000; waited += 100) await sleep(100)
+  const cpu1 = serverPid === undefined ? undefined : processCpuMs(serverPid)
+  const self = process.cpuUsage(self0)
   close()
   const latencies: number[] = []
   let received = 0
@@ -104,7 +121,14 @@ async function fanOut(url: string, token: string, client: pg.Client, n: number, 
     const c = committed.get(seq) ?? Number.NaN
     for (const t of times) latencies.push(t - c)
   }
-  return { summary: summarise(latencies), received, expected: n * count }
+  return {
+    summary: summarise(latencies),
+    received,
+    expected: n * count,
+    // CPU per event while the events were written and read: steadier than latency on a shared machine.
+    serverCpuMsPerEvent: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / count,
+    clientCpuMsPerEvent: (self.user + self.system) / 1000 / count,
+  }
 }
 
 async function startReceiver() {
@@ -127,6 +151,8 @@ async function startReceiver() {
 export async function benchLive(opts: {
   deps: AppDeps
   serverUrl: string
+  /** The app server's process, for its CPU time. */
+  serverPid?: number
   adminToken: string
   databaseUrl: string
   subscribers: number
@@ -151,9 +177,17 @@ export async function benchLive(opts: {
     await listener.query('unlisten rs_events')
 
     log(`   SSE, 1 subscriber`)
-    const one = await fanOut(opts.serverUrl, opts.adminToken, writer, 1, 1000, opts.events)
+    const one = await fanOut(opts.serverUrl, opts.adminToken, writer, 1, 1000, opts.events, opts.serverPid)
     log(`   SSE, ${opts.subscribers} subscribers`)
-    const many = await fanOut(opts.serverUrl, opts.adminToken, writer, opts.subscribers, 2000, opts.events)
+    const many = await fanOut(
+      opts.serverUrl,
+      opts.adminToken,
+      writer,
+      opts.subscribers,
+      2000,
+      opts.events,
+      opts.serverPid,
+    )
 
     log('   webhook delivery')
     const rx = await startReceiver()
@@ -228,6 +262,8 @@ export async function benchLive(opts: {
         sseMany: many.summary,
         received: many.received,
         expected: many.expected,
+        serverCpuMsPerEvent: many.serverCpuMsPerEvent,
+        clientCpuMsPerEvent: many.clientCpuMsPerEvent,
         webhookEvents: opts.webhookEvents,
         rawPost,
         delivery,

@@ -17,14 +17,21 @@ import { createToken } from '../src/tokens/tokens.service.js'
 import { benchAcks } from './acks.bench.js'
 import { benchActivation } from './activation.bench.js'
 import { benchBoards, boardsSection } from './boards.bench.js'
-import { benchEscalation } from './escalation.bench.js'
+import { benchEscalation, escalationSection } from './escalation.bench.js'
 import { benchImport } from './import.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
-import { type ChildServer, REPO_ROOT, SERVICE_NODE_FLAGS, startChildServer } from './lib/child-server.js'
+import {
+  buildService,
+  type ChildServer,
+  REPO_ROOT,
+  SERVICE_ENTRY,
+  SERVICE_NODE_FLAGS,
+  startChildServer,
+} from './lib/child-server.js'
 import { seedPublicAlerts } from './lib/public-seed.js'
 import { benchLive } from './live.bench.js'
 import { benchReads } from './reads.bench.js'
-import { readSection, renderResults } from './report.js'
+import { liveSection, readSection, renderResults } from './report.js'
 import { benchSearch } from './search.bench.js'
 
 const RESULTS = resolve(import.meta.dirname, 'RESULTS.md')
@@ -32,6 +39,8 @@ const APP_POOL_SIZE = 10 // the app's default DB_POOL_SIZE, for the in-process a
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const ONLY_READS = process.argv.includes('--only=reads')
 const ONLY_BOARDS = process.argv.includes('--only=boards')
+/** `--only=escalation` or `--only=live`: that section alone (on a fresh database), replacing just its text. */
+const ONLY_ALONE = ['escalation', 'live'].find((name) => process.argv.includes(`--only=${name}`))
 /** Retailer counts of the boards section: `--boards=1000,10000` to choose (50,000 takes a few minutes). */
 const BOARD_SIZES = (process.argv.find((a) => a.startsWith('--boards='))?.slice(9) ?? '1000,10000,50000')
   .split(',')
@@ -119,6 +128,8 @@ async function main(): Promise<void> {
     return
   }
   try {
+    // The service runs from its build, as `npm start` and the image run it.
+    buildService()
     const bench: BenchDatabase = await createBenchDatabase(serverUrl)
     cleanups.push(() => bench.drop())
     log(`database ${bench.name} (PostgreSQL ${bench.serverVersion})`)
@@ -163,12 +174,50 @@ async function main(): Promise<void> {
       retailerId: null,
     }
 
+    if (ONLY_ALONE) {
+      const stamp = () =>
+        `This section alone: \`npm run bench -- --only=${ONLY_ALONE}\` at ${startedAt.toISOString()} · ` +
+        `${os.cpus()[0]?.model ?? 'unknown'} · ${os.cpus().length} cores · Node ${process.version} · PostgreSQL ` +
+        `${bench.serverVersion} · 1-minute load average ${loadBefore.toFixed(1)} before, ` +
+        `${(os.loadavg()[0] ?? Number.NaN).toFixed(1)} after · code at ${source}.`
+      if (ONLY_ALONE === 'escalation') {
+        log('4. escalation sweep')
+        const r = await benchEscalation({ deps, actor, pool, log })
+        await writeAlone('escalation', escalationSection(r, stamp()))
+        return
+      }
+      log('5. live stream')
+      const server = await startChildServer(
+        SERVICE_ENTRY,
+        { ...env, PORT: '0', HOST: '127.0.0.1' },
+        SERVICE_NODE_FLAGS,
+      )
+      cleanups.push(() => server.stop())
+      const admin = await createToken(database.db, systemClock, systemContext('bench'), {
+        role: 'admin',
+        name: 'bench admin',
+      })
+      const r = await benchLive({
+        deps,
+        serverUrl: server.url,
+        serverPid: server.pid,
+        adminToken: admin.token,
+        databaseUrl: bench.url,
+        subscribers: 1000,
+        events: 40,
+        webhookEvents: 1000,
+        log,
+      })
+      await writeAlone('live', liveSection(r, stamp()))
+      return
+    }
+
     // Section 3 runs first, on a fresh database, so that `--only=reads` can stop here.
     log('3. public reads')
     const seeded = await seedPublicAlerts(deps)
     // The app's default log level: the access log is part of what a request costs.
     const readServer: ChildServer = await startChildServer(
-      'src/main.ts',
+      SERVICE_ENTRY,
       {
         ...env,
         LOG_LEVEL: 'info',
@@ -216,7 +265,7 @@ async function main(): Promise<void> {
 
     log('2. acknowledgements')
     const appServer: ChildServer = await startChildServer(
-      'src/main.ts',
+      SERVICE_ENTRY,
       { ...env, PORT: '0', HOST: '127.0.0.1' },
       SERVICE_NODE_FLAGS,
     )
@@ -246,6 +295,7 @@ async function main(): Promise<void> {
     const live = await benchLive({
       deps,
       serverUrl: appServer.url,
+      serverPid: appServer.pid,
       adminToken: admin.token,
       databaseUrl: bench.url,
       subscribers: 1000,

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -6,17 +6,27 @@ import { resolve } from 'node:path'
 export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 
 /**
- * The Node flags `npm start` gives the service (package.json: `node <flags> --import tsx src/main.ts`), so the
- * benches run it as it runs; `startChildServer` adds the `--import tsx` itself.
+ * The Node flags `npm start` gives the service (package.json: `… && exec node <flags> dist/main.js`), so the
+ * benches run it as it runs.
  */
-const startArgs = (
+const startCommand = (
   JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
 ).scripts.start
+  .split('&&')
+  .at(-1)
+  ?.trim()
   .split(/\s+/)
-  .slice(1, -1)
-export const SERVICE_NODE_FLAGS: string[] = startArgs.filter(
-  (arg, i) => arg !== '--import' && startArgs[i - 1] !== '--import',
-)
+  .filter((arg) => arg !== 'exec')
+export const SERVICE_NODE_FLAGS: string[] = startCommand?.slice(1, -1) ?? []
+/** The service as production runs it: compiled JavaScript (`npm run build`; the benches build it first). */
+export const SERVICE_ENTRY = startCommand?.at(-1) ?? 'dist/main.js'
+
+/** Builds dist/ when it is missing or stale, as `npm start` does. */
+export function buildService(): void {
+  execFileSync(process.execPath, [resolve(REPO_ROOT, 'scripts/build.mjs'), '--if-stale'], {
+    stdio: 'inherit',
+  })
+}
 
 export interface ChildServer {
   url: string
@@ -25,7 +35,7 @@ export interface ChildServer {
 }
 
 /**
- * Runs a TypeScript entry in its own Node process (so the load generator does not share its event loop) and
+ * Runs an entry (TypeScript through tsx, or built JavaScript) in its own Node process (so the load generator does not share its event loop) and
  * resolves with the URL it prints once listening.
  */
 export async function startChildServer(
@@ -33,7 +43,9 @@ export async function startChildServer(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  // TypeScript entries (the bare servers of the benches) through tsx; the service's build as it is.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

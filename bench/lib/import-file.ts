@@ -18,18 +18,18 @@ const FOODS = [
   ['郫县豆瓣', '调味品', '苏丹红Ⅳ号║0.35mg/kg║不得检出'],
 ] as const
 
-/** ROWS rows: one sample in ten fails, and one failing sample in four spans a second row. */
-export function makeImportFile(prefix: string): { text: string; samples: number } {
+/** `rows` rows (ROWS by default): one sample in ten fails, and one failing sample in four spans a second row. */
+export function makeImportFile(prefix: string, rows = ROWS): { text: string; samples: number } {
   const lines = [HEADER]
   let n = 0
-  while (lines.length <= ROWS) {
+  while (lines.length <= rows) {
     const [food, category, item] = FOODS[n % FOODS.length] ?? FOODS[0]
     const fails = n % 10 === 0
     const no = `${prefix}${String(n).padStart(7, '0')}`
     lines.push(
       `${no},${n + 1},成都某食品有限公司${n % 97},四川省成都市郫都区安德镇${n % 89}号,某超市第${n}分店,${PLACES[n % PLACES.length]}${n % 500}号,${food},500g/袋,某牌,2026-0${(n % 9) + 1}-1${n % 9},${fails ? item : ''},${category},四川省食品检验研究院,`,
     )
-    if (fails && n % 40 === 0 && lines.length <= ROWS)
+    if (fails && n % 40 === 0 && lines.length <= rows)
       lines.push(`${no},,,,,,,,,,过氧化值║0.5g/100g║≤0.25g/100g,,,`)
     n++
   }

@@ -31,36 +31,3 @@ export function ladderPositions(playbook: Playbook, clock: EscalationClock): Lad
     positions.push({ rung: rungs.length, repeat: n, notify: last.notify, offset: lastOffset + n * every })
   return positions
 }
-
-export interface DueRung extends LadderPosition {
-  dueAt: Date
-  /** Missed repeats folded into this one (after downtime only). */
-  skippedRepeats: number
-}
-
-/**
- * Which positions fire now, from cursor `from`: every position whose time has come, except that several
- * missed repeats of the last rung fold into the latest one (paging someone five times in the same second
- * tells them nothing more). Returns the rungs to fire and the next cursor with its time (null: ladder done).
- */
-export function dueRungs(
-  positions: LadderPosition[],
-  from: number,
-  clockStartedAt: Date,
-  now: Date,
-): { fire: DueRung[]; next: number; nextAt: Date | null } {
-  const start = clockStartedAt.getTime()
-  const fire: DueRung[] = []
-  let k = from
-  for (; k < positions.length; k++) {
-    const p = positions[k]!
-    if (start + p.offset > now.getTime()) break
-    const prev = fire.at(-1)
-    const rung = { ...p, dueAt: new Date(start + p.offset), skippedRepeats: 0 }
-    if (prev && prev.repeat > 0 && p.repeat > 0)
-      fire[fire.length - 1] = { ...rung, skippedRepeats: prev.skippedRepeats + 1 }
-    else fire.push(rung)
-  }
-  const nextPos = positions[k]
-  return { fire, next: k, nextAt: nextPos ? new Date(start + nextPos.offset) : null }
-}

@@ -1,13 +1,10 @@
 import { sql } from 'kysely'
-import { cityContacts, districtContacts, resolveContact } from '../contacts/contacts.repo.js'
 import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import { systemContext } from '../domain/context.js'
+import { actorColumns, systemContext } from '../domain/context.js'
 import { type EscalationClock, OPEN_TASK_STATUSES } from '../domain/enums.js'
-import { appendEvents, type NewEvent } from '../events/events.repo.js'
-import type { EscalationEventPayloads } from './escalation.events.js'
-import { dueRungs, ladderPositions } from './escalation-ladder.js'
+import { ladderPositions } from './escalation-ladder.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks' | 'metrics'>
 
@@ -25,17 +22,25 @@ export interface SweepResult {
 }
 
 /**
- * Fires every escalation rung that has fallen due, in batches. Each batch is one transaction: claim due
- * task rows with FOR UPDATE SKIP LOCKED (another instance takes other rows, never the same), re-read the
- * state under the lock (an acknowledgement that committed first turns the unacknowledged clock off), append
- * one `task.escalated` event per rung, and move each task's timer to its next rung. A transition that
- * races the sweep waits on the row lock and then overwrites the timer with its own.
+ * Fires every escalation rung that has fallen due, in batches, each one transaction and one statement over
+ * the whole batch, whatever its size:
+ *   - claim the due task rows of active incidents with FOR UPDATE SKIP LOCKED (another instance takes other
+ *     rows, never the same; a closed incident's task is never claimed: the sweep's re-check of the root);
+ *   - work out, from the state read under the lock and the pinned playbooks' ladders (`ladderPositions`, as a
+ *     table passed in one JSON parameter), which positions have come since the task's cursor: every position
+ *     whose time has come, each rung once, except that several missed repeats of the last rung fold into the
+ *     latest one (paging someone five times in the same second tells them nothing more; after downtime only);
+ *   - one UPDATE of the claimed tasks' timers to their next position, RETURNING them, and one INSERT … SELECT
+ *     of a `task.escalated` event per rung fired for the rows it updated, with the contact on file.
+ * An acknowledgement that committed first turns the unacknowledged clock off; a transition that races the
+ * sweep waits on the row lock and then overwrites the timer with its own.
  */
 export async function sweepEscalations(deps: Deps, opts: { batch?: number } = {}): Promise<SweepResult> {
-  const batch = opts.batch ?? 500
+  const batch = opts.batch ?? BATCH
   const total: SweepResult = { claimed: 0, fired: 0, late: 0 }
+  const ladders = new Ladders(deps)
   for (;;) {
-    const r = await sweepBatch(deps, batch)
+    const r = await sweepBatch(deps, ladders, batch)
     // Counted once committed: a rolled-back batch fired nothing.
     for (const f of r.rungs) {
       deps.metrics.escalationsFired.inc({ clock: f.clock })
@@ -48,129 +53,182 @@ export async function sweepEscalations(deps: Deps, opts: { batch?: number } = {}
   }
 }
 
+/** Tasks per transaction: large enough that the fixed cost of a batch is small, short enough to hold locks. */
+const BATCH = 2500
+
 interface Fired {
   clock: EscalationClock
   lateSeconds: number
 }
 
-async function sweepBatch(deps: Deps, batch: number): Promise<SweepResult & { rungs: Fired[] }> {
-  const now = deps.clock.now()
-  return inTransaction(deps.db, async (trx) => {
-    const rows = await trx
-      .selectFrom('tasks')
-      .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
-      .select([
-        'tasks.id',
-        'tasks.incident_id',
-        'tasks.district_code',
-        'tasks.step_key',
-        'tasks.status',
-        'tasks.next_escalation_at',
-        'tasks.escalation_clock',
-        'tasks.clock_started_at',
-        'tasks.escalation_position',
-        'incidents.playbook_hash',
-      ])
-      .where('tasks.next_escalation_at', '<=', now)
-      .where('tasks.status', 'in', OPEN_TASK_STATUSES)
-      .orderBy('tasks.next_escalation_at')
-      .limit(batch)
-      .forUpdate('tasks')
-      .skipLocked()
-      .execute()
-    if (rows.length === 0) return { claimed: 0, fired: 0, late: 0, rungs: [] }
+/** One ladder position of one pinned playbook's clock, as the sweep statement reads it. */
+interface LadderRow {
+  hash: string
+  clock: EscalationClock
+  k: number
+  rung: number
+  rep: number
+  notify: string
+  off_ms: number
+}
 
-    const districts = await districtContacts(trx, [...new Set(rows.map((r) => r.district_code))])
-    const city = await cityContacts(trx)
-    const events: NewEvent<'task.escalated'>[] = []
-    const updates: Update[] = []
+/**
+ * The ladders of the playbooks pinned by active incidents, as rows. Read once per sweep, and again for a
+ * playbook first seen in a later batch; a playbook whose ladder is not in the table is not claimed (its
+ * tasks wait for the next sweep), so no timer is ever moved without its ladder.
+ */
+class Ladders {
+  private readonly known = new Map<string, LadderRow[]>()
+  constructor(private readonly deps: Deps) {}
+
+  async table(trx: Transaction<DB>): Promise<{ json: string; hashes: string[] }> {
+    const active = await trx
+      .selectFrom('incidents')
+      .select('playbook_hash')
+      .distinct()
+      .where('status', '=', 'active')
+      .execute()
+    for (const { playbook_hash: hash } of active) {
+      if (this.known.has(hash)) continue
+      const playbook = await this.deps.playbooks.pinned(trx, hash)
+      const rows: LadderRow[] = []
+      for (const clock of ['unacknowledged', 'overdue'] as const)
+        ladderPositions(playbook, clock).forEach((p, k) => {
+          rows.push({ hash, clock, k, rung: p.rung, rep: p.repeat, notify: p.notify, off_ms: p.offset })
+        })
+      this.known.set(hash, rows)
+    }
+    return { json: JSON.stringify([...this.known.values()].flat()), hashes: [...this.known.keys()] }
+  }
+}
+
+async function sweepBatch(
+  deps: Deps,
+  ladders: Ladders,
+  batch: number,
+): Promise<SweepResult & { rungs: Fired[] }> {
+  const now = deps.clock.now().toISOString()
+  const actor = actorColumns(systemContext('escalation-sweep'))
+  return inTransaction(deps.db, async (trx) => {
+    const ladder = await ladders.table(trx)
+    const { rows } = await sql<{ claimed: number; clock: EscalationClock | null; late_s: number | null }>`
+      with lad as (
+        select * from jsonb_to_recordset(${ladder.json}::jsonb)
+          as l(hash text, clock text, k int, rung int, rep int, notify text, off_ms bigint)
+      ),
+      claimed as materialized (
+        select t.ctid, t.id, t.incident_id, t.district_code, t.step_key, t.status, t.next_escalation_at,
+               t.escalation_clock, t.clock_started_at, t.escalation_position, i.playbook_hash
+        from tasks t
+        join incidents i on i.id = t.incident_id
+        where t.next_escalation_at <= ${now}::timestamptz
+          and t.status in (${sql.join(OPEN_TASK_STATUSES)})
+          and i.status = 'active'
+          and i.playbook_hash = any(${ladder.hashes}::text[])
+        -- No ORDER BY: every due row is fired in this sweep, and sorting all of them for each batch cost more
+        -- than the batch's writes; the escalation index yields the oldest first anyway.
+        limit ${batch}
+        for update of t skip locked
+      ),
+      -- The clock follows the state read under the lock: a pending task can only be unacknowledged. A
+      -- transition resets the cursor (clock null): the clock then starts at the timer it set.
+      st as materialized (
+        select c.*, k.clock,
+               case when k.fresh then c.next_escalation_at else c.clock_started_at end as started_at,
+               case when k.fresh then 0 else c.escalation_position end as from_k
+        from claimed c
+        cross join lateral (
+          select x.clock, (c.escalation_clock is distinct from x.clock or c.clock_started_at is null) as fresh
+          from (select case when c.status = 'pending' then 'unacknowledged' else 'overdue' end as clock) x
+        ) k
+      ),
+      -- Every position from the cursor whose time has come (a ladder's offsets only grow).
+      due as (
+        select st.id, l.k, l.rung, l.rep, l.notify,
+               st.started_at + l.off_ms * interval '1 millisecond' as due_at,
+               count(*) over w as n_due,
+               count(*) filter (where l.rep > 0) over w as repeats_due,
+               max(l.k) over w as last_k
+        from st
+        join lad l on l.hash = st.playbook_hash and l.clock = st.clock and l.k >= st.from_k
+        where st.started_at + l.off_ms * interval '1 millisecond' <= ${now}::timestamptz
+        window w as (partition by st.id)
+      ),
+      -- Each rung fires; missed repeats of the last rung fold into the latest one.
+      fire as (
+        select due.*, case when rep > 0 then repeats_due - 1 else 0 end as skipped
+        from due where rep = 0 or k = last_k
+      ),
+      per_task as (
+        select id, count(*) as fired, max(n_due) as n_due,
+               max(rung) filter (where k = last_k) as last_rung, max(notify) filter (where k = last_k) as last_notify
+        from fire group by id
+      ),
+      moved as (
+        update tasks set
+          escalation_clock = st.clock,
+          clock_started_at = st.started_at,
+          escalation_position = st.from_k + coalesce(p.n_due, 0),
+          next_escalation_at = nx.at,
+          escalation_count = tasks.escalation_count + coalesce(p.fired, 0),
+          last_escalated_at = case when p.fired > 0 then ${now}::timestamptz else tasks.last_escalated_at end,
+          last_escalation_rung = coalesce(p.last_rung, tasks.last_escalation_rung),
+          last_escalation_notify = coalesce(p.last_notify, tasks.last_escalation_notify)
+        from st
+        left join per_task p on p.id = st.id
+        left join lateral (
+          select st.started_at + l.off_ms * interval '1 millisecond' as at
+          from lad l
+          where l.hash = st.playbook_hash and l.clock = st.clock and l.k = st.from_k + coalesce(p.n_due, 0)
+        ) nx on true
+        -- The row as claimed: locked by this transaction, so it has not moved; no index lookup.
+        where tasks.ctid = st.ctid
+        returning tasks.id
+      ),
+      written as (
+        insert into events (type, actor_id, actor_name, actor_role, request_id, created_at,
+                            incident_id, task_id, district_code, payload)
+        select 'task.escalated', ${actor.actor_id}::uuid, ${actor.actor_name}::text, ${actor.actor_role}::text,
+               ${'escalation-sweep'}::text, ${now}::timestamptz, st.incident_id, st.id, st.district_code,
+               jsonb_build_object(
+                 'step', st.step_key, 'clock', st.clock, 'rung', f.rung, 'repeat', f.rep, 'notify', f.notify,
+                 'dueAt', to_char(f.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                 'late', ${now}::timestamptz - f.due_at > ${ON_TIME_MS}::int * interval '1 millisecond',
+                 'lateBySeconds', floor(extract(epoch from ${now}::timestamptz - f.due_at))::int,
+                 'skippedRepeats', f.skipped,
+                 'contact', ct.contact
+               ) || case when ct.contact is null then jsonb_build_object('note', ${JSON.stringify(NO_CONTACT)}::jsonb)
+                         else '{}'::jsonb end
+        from fire f
+        join st on st.id = f.id
+        join moved m on m.id = f.id
+        left join district_contacts dc on dc.district_code = st.district_code
+        left join city_contacts cc on cc.target = case f.notify
+          when 'command_centre' then 'command_centre' when 'city_leadership' then 'city_leadership' end
+        cross join lateral (
+          select case f.notify
+            when 'district_duty_officer' then case when dc.duty_officer_name is not null and dc.duty_officer_phone is not null
+              then jsonb_build_object('name', dc.duty_officer_name, 'phone', dc.duty_officer_phone) end
+            when 'district_head' then case when dc.head_name is not null and dc.head_phone is not null
+              then jsonb_build_object('name', dc.head_name, 'phone', dc.head_phone) end
+            else case when cc.target is not null then jsonb_build_object('name', cc.name, 'phone', cc.phone) end
+          end as contact
+        ) ct
+        order by st.next_escalation_at, st.id, f.k
+        returning payload->>'clock' as clock,
+                  extract(epoch from ${now}::timestamptz - (payload->>'dueAt')::timestamptz)::float8 as late_s
+      )
+      select (select count(*) from moved)::int as claimed, w.clock, w.late_s
+      from (select 1) one left join written w on true`.execute(trx)
+    const claimed = rows[0]?.claimed ?? 0
     const rungs: Fired[] = []
     let late = 0
-    for (const row of rows) {
-      const playbook = await deps.playbooks.pinned(trx, row.playbook_hash)
-      // The clock follows the state read under the lock: a pending task can only be unacknowledged.
-      const clock: EscalationClock = row.status === 'pending' ? 'unacknowledged' : 'overdue'
-      // A transition resets the cursor (clock null): the clock starts at the timer it set.
-      const fresh = row.escalation_clock !== clock || row.clock_started_at === null
-      const startedAt = fresh ? (row.next_escalation_at as Date) : (row.clock_started_at as Date)
-      const from = fresh ? 0 : row.escalation_position
-      const { fire, next, nextAt } = dueRungs(ladderPositions(playbook, clock), from, startedAt, now)
-      const last = fire.at(-1)
-      updates.push({
-        id: row.id,
-        clock,
-        startedAt,
-        position: next,
-        nextAt,
-        fired: fire.length,
-        lastAt: last ? now : null,
-        lastRung: last?.rung ?? null,
-        lastNotify: last?.notify ?? null,
-      })
-      for (const r of fire) {
-        const lateBy = now.getTime() - r.dueAt.getTime()
-        const contact = resolveContact(r.notify, districts.get(row.district_code), city)
-        if (lateBy > ON_TIME_MS) late++
-        rungs.push({ clock, lateSeconds: Math.max(0, lateBy) / 1000 })
-        const payload: EscalationEventPayloads['task.escalated'] = {
-          step: row.step_key,
-          clock,
-          rung: r.rung,
-          repeat: r.repeat,
-          notify: r.notify,
-          dueAt: r.dueAt.toISOString(),
-          late: lateBy > ON_TIME_MS,
-          lateBySeconds: Math.floor(lateBy / 1000),
-          skippedRepeats: r.skippedRepeats,
-          contact,
-          ...(contact ? {} : { note: NO_CONTACT }),
-        }
-        events.push({
-          type: 'task.escalated',
-          incidentId: row.incident_id,
-          taskId: row.id,
-          districtCode: row.district_code,
-          payload,
-        })
-      }
+    for (const r of rows) {
+      if (r.clock === null || r.late_s === null) continue
+      const lateS = Number(r.late_s)
+      if (lateS * 1000 > ON_TIME_MS) late++
+      rungs.push({ clock: r.clock, lateSeconds: Math.max(0, lateS) })
     }
-    await applyUpdates(trx, updates)
-    await appendEvents(trx, systemContext('escalation-sweep'), now, events)
-    return { claimed: rows.length, fired: events.length, late, rungs }
+    return { claimed, fired: rungs.length, late, rungs }
   })
-}
-
-interface Update {
-  id: string
-  clock: EscalationClock
-  startedAt: Date
-  position: number
-  nextAt: Date | null
-  fired: number
-  lastAt: Date | null
-  lastRung: number | null
-  lastNotify: string | null
-}
-
-/** One UPDATE … FROM (VALUES …) for the whole batch. */
-async function applyUpdates(trx: Transaction<DB>, updates: Update[]) {
-  const iso = (d: Date | null) => d?.toISOString() ?? null
-  const values = sql.join(
-    updates.map(
-      (u) =>
-        sql`(${u.id}::uuid, ${u.clock}::text, ${iso(u.startedAt)}::timestamptz, ${u.position}::int, ${iso(u.nextAt)}::timestamptz, ${u.fired}::int, ${iso(u.lastAt)}::timestamptz, ${u.lastRung}::int, ${u.lastNotify}::text)`,
-    ),
-  )
-  await sql`
-    update tasks set
-      escalation_clock = v.clock,
-      clock_started_at = v.started_at,
-      escalation_position = v.position,
-      next_escalation_at = v.next_at,
-      escalation_count = tasks.escalation_count + v.fired,
-      last_escalated_at = coalesce(v.last_at, tasks.last_escalated_at),
-      last_escalation_rung = coalesce(v.last_rung, tasks.last_escalation_rung),
-      last_escalation_notify = coalesce(v.last_notify, tasks.last_escalation_notify)
-    from (values ${values}) as v(id, clock, started_at, position, next_at, fired, last_at, last_rung, last_notify)
-    where tasks.id = v.id`.execute(trx)
 }

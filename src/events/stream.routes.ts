@@ -12,6 +12,7 @@ import {
   type EventCursor,
   type ReadEvent,
   readEventsAfter,
+  type StoredEvent,
 } from './events.read.js'
 import { IncidentScopes, scopeFor } from './stream-scope.js'
 
@@ -79,6 +80,35 @@ function parseLastEventId(raw: string | undefined): number | undefined {
   return Number(raw.trim())
 }
 
+const encoder = new TextEncoder()
+/**
+ * The SSE message of an event, made once and shared by every stream that shows it: an event is immutable,
+ * and the bus hands the same object to all its listeners, so a fan-out to a thousand streams serialises and
+ * encodes it once, not a thousand times. (Events read for a catch-up are new objects: made once per stream.)
+ */
+const frames = new WeakMap<StoredEvent, Uint8Array>()
+function frameOf(e: StoredEvent): Uint8Array {
+  let frame = frames.get(e)
+  if (!frame) {
+    // JSON has no raw line breaks, so the data is one line.
+    frame = encoder.encode(`data: ${JSON.stringify(e)}\nid: ${e.id}\n\n`)
+    frames.set(e, frame)
+  }
+  return frame
+}
+
+/** Several messages in one write (one chunk through the stream, one write to the socket). */
+function joined(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
 export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDeps) {
   const incidents = new IncidentScopes(db)
   return newRouter().openapi(stream, async (c) => {
@@ -116,10 +146,17 @@ export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDe
           wake?.()
         })
         let cursor: EventCursor = bus.position() ?? (await currentCursor(db))
-        const send = async (r: ReadEvent) => {
-          cursor = r.cursor
-          if (await visible(r.event))
-            await sse.writeSSE({ id: String(r.event.id), data: JSON.stringify(r.event) })
+        /** Sends what this caller may see of `events` (in order, each past the cursor) in one write. */
+        const send = async (events: ReadEvent[]) => {
+          const out: Uint8Array[] = []
+          for (const r of events) {
+            // The bus and the catch-up may both hold an event: the cursor lets each through once.
+            if (!after(r.cursor, cursor)) continue
+            cursor = r.cursor
+            const shown = visible(r.event)
+            if (shown === true || (shown !== false && (await shown))) out.push(frameOf(r.event))
+          }
+          if (out.length > 0) await sse.write(joined(out))
         }
         try {
           await sse.write(': connected\n\n')
@@ -128,7 +165,7 @@ export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDe
             cursor = (await cursorOf(db, lastId)) ?? { txid: 0n, id: 0 }
             for (;;) {
               const batch = await readEventsAfter(db, cursor, 500)
-              for (const r of batch) await send(r)
+              await send(batch)
               if (batch.length < 500 || closed || ending) break
             }
           }
@@ -144,8 +181,7 @@ export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDe
               if (queue.length === 0 && !closed && !ending) await sse.write(': heartbeat\n\n')
               continue
             }
-            // The bus and the catch-up may both hold an event: the cursor lets each through once.
-            for (const r of queue.splice(0)) if (after(r.cursor, cursor)) await send(r)
+            await send(queue.splice(0))
           }
           if (ending && !closed) await sse.write(`: ${ending}\n\n`)
         } finally {

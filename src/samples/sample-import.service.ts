@@ -24,7 +24,7 @@ export interface ImportInput {
 /**
  * Imports a file whole or not at all: every sample and item in one transaction, with one event. The file's
  * content hash is recorded, so importing the same file again adds nothing and says so. `onProgress` gets
- * (done, total): rows read of the file's lines on PostgreSQL, samples written on PGlite.
+ * (done, total): rows read of the file's lines, on both engines.
  */
 export async function importSamples(
   deps: Deps,

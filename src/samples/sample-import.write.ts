@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { linkSamplesToBusinesses } from '../businesses/business-links.js'
+import { bulkInsertJson } from '../db/bulk-insert.js'
 import { CopyWriter } from '../db/copy-writer.js'
 import type { DedicatedConnection } from '../db/dedicated.js'
 import { inTransaction, type Transaction } from '../db/transaction.js'
@@ -16,18 +17,16 @@ import {
   existingNumbers,
   itemColumns,
   itemRows,
-  type NewSample,
   sampleColumns,
   sampleRow,
   type WriteMeta,
-  writeSamples,
 } from './samples.repo.js'
 
 /**
  * The two ways an import reaches the database, both all-or-nothing in one transaction with the import's
  * claim (content hash) and its event. PostgreSQL: `COPY … FROM STDIN` on one connection, each sample sent
- * as its first row is read, so reading the file and storing it overlap. PGlite: read the whole file, then
- * JSON-parameter inserts.
+ * as its first row is read, so reading the file and storing it overlap. PGlite: the same, by JSON-parameter
+ * inserts of a chunk at a time.
  */
 
 export interface ImportJob {
@@ -127,24 +126,99 @@ async function recordEvent(trx: Transaction<DB>, job: ImportJob, outcome: Import
   })
 }
 
-/** PGlite: the whole file read first, then written in chunks. */
+/**
+ * PGlite: streamed like the COPY, in chunks inside the one transaction: each good sample is queued as its
+ * first row is read, and every `INSERT_CHUNK` samples the reader waits while they are inserted (one JSON
+ * parameter each), so only a chunk of rows is held besides the file's text, whatever its size. The items,
+ * the verdicts of samples that failed on a later row, the retailer links and the event follow, as on
+ * PostgreSQL. A bad row or a recorded number rolls everything back; the file is still read to its end, so
+ * every bad row is named.
+ */
 export async function importByInsert(job: ImportJob): Promise<Imported | 'duplicate'> {
-  const samples: NewSample[] = []
-  const parsed = await readSampleFile(job.file.text, job.resolver, (s) => {
-    samples.push(s)
-  })
-  const refusal = refusalOf(parsed) ?? (await takenNumbers(job.deps.db, parsed))
-  if (refusal) throw refusal
-  const outcome = outcomeOf(parsed)
-  return inTransaction(job.deps.db, async (trx) => {
-    if (!(await claim(trx, job, { samples: outcome.samples, rows: outcome.rows }))) return 'duplicate'
-    await writeSamples(trx, samples, {
-      ...writeMeta(job),
-      onProgress: (done) => job.onProgress(done, samples.length),
+  try {
+    return await inTransaction(job.deps.db, async (trx) => {
+      if (!(await claim(trx, job, { samples: 0, rows: 0 }))) return 'duplicate'
+      const meta = writeMeta(job)
+      const total = lineCount(job.file.text)
+      let queued: Value[][] = []
+      // The first failed insert: the transaction is aborted, so nothing more is sent; reading goes on.
+      let failed: { err: unknown } | undefined
+      const flush = async () => {
+        const rows = queued
+        queued = []
+        if (failed || rows.length === 0) return
+        await bulkInsertJson(trx, 'samples', sampleColumns, rows).catch((err: unknown) => {
+          failed = { err }
+        })
+      }
+      let read = 0
+      const parsed = await readSampleFile(
+        job.file.text,
+        job.resolver,
+        (s) => {
+          if (!failed) queued.push(sampleRow(s, meta))
+        },
+        () => {
+          if (++read % PROGRESS_EVERY === 0) job.onProgress(read, Math.max(read, total))
+          return queued.length >= INSERT_CHUNK ? flush() : undefined
+        },
+      )
+      await flush()
+      const refusal = refusalOf(parsed)
+      if (refusal) throw refusal
+      if (failed) throw isUniqueViolation(failed.err) ? new NumbersTaken(parsed) : failed.err
+
+      let items: Value[][] = []
+      for (const head of parsed.heads.values()) {
+        if (!head.ok) continue
+        items.push(...itemRows(head.id, head.items))
+        if (items.length >= INSERT_CHUNK) {
+          await bulkInsertJson(trx, 'sample_items', itemColumns, items)
+          items = []
+        }
+      }
+      await bulkInsertJson(trx, 'sample_items', itemColumns, items)
+      await finish(trx, job, parsed)
+      job.onProgress(read, read)
+      return outcomeOf(parsed)
     })
-    await recordEvent(trx, job, outcome)
-    return outcome
-  })
+  } catch (err) {
+    throw await numbersTakenRefusal(job, err)
+  }
+}
+
+// Samples per INSERT on PGlite: large enough that a statement's fixed cost is small, small enough to hold.
+const INSERT_CHUNK = 5_000
+
+type Value = string | number | boolean | null
+
+/** What both ways do once the samples are in: late verdicts, retailer links, the import's counts, the event. */
+async function finish(trx: Transaction<DB>, job: ImportJob, parsed: ParsedFile) {
+  // A sample handed on before its first failing item (on a continuation row) was sent as passed.
+  if (parsed.failedLate.length > 0)
+    await sql`update samples set verdict = 'fail' where id = any(${parsed.failedLate}::uuid[])`.execute(trx)
+  // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
+  await linkImportedSamples(trx, job.importId, job.now)
+  await linkSamplesToBusinesses(trx, { importId: job.importId }, job.now)
+  const outcome = outcomeOf(parsed)
+  await trx
+    .updateTable('sample_imports')
+    .set({ samples: outcome.samples, rows: outcome.rows })
+    .where('id', '=', job.importId)
+    .execute()
+  await recordEvent(trx, job, outcome)
+}
+
+/** A recorded number found by the unique index: rolled back; now list them (none left: a concurrent import). */
+async function numbersTakenRefusal(job: ImportJob, err: unknown): Promise<unknown> {
+  if (!(err instanceof NumbersTaken)) return err
+  return (
+    (await takenNumbers(job.deps.db, err.parsed)) ??
+    conflict({
+      zh: '抽样编号与同时进行的另一次导入冲突，请重试',
+      en: 'sample numbers clashed with an import running at the same time; try again',
+    })
+  )
 }
 
 /** A sample number of the file is already recorded: found by the unique index during the COPY. */
@@ -202,34 +276,12 @@ export async function importByCopy(
         for (const head of parsed.heads.values())
           if (head.ok) for (const row of itemRows(head.id, head.items)) items.add(row)
         await items.end()
-        // A sample handed on before its first failing item (on a continuation row) was sent as passed.
-        if (parsed.failedLate.length > 0)
-          await sql`update samples set verdict = 'fail' where id = any(${parsed.failedLate}::uuid[])`.execute(
-            trx,
-          )
-        // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
-        await linkImportedSamples(trx, job.importId, job.now)
-        await linkSamplesToBusinesses(trx, { importId: job.importId }, job.now)
-        const outcome = outcomeOf(parsed)
-        await trx
-          .updateTable('sample_imports')
-          .set({ samples: outcome.samples, rows: outcome.rows })
-          .where('id', '=', job.importId)
-          .execute()
-        await recordEvent(trx, job, outcome)
+        await finish(trx, job, parsed)
         job.onProgress(read, read)
-        return outcome
+        return outcomeOf(parsed)
       }),
     )
   } catch (err) {
-    if (!(err instanceof NumbersTaken)) throw err
-    // Rolled back; now list them. None left means a concurrent import holding them rolled back since.
-    throw (
-      (await takenNumbers(job.deps.db, err.parsed)) ??
-      conflict({
-        zh: '抽样编号与同时进行的另一次导入冲突，请重试',
-        en: 'sample numbers clashed with an import running at the same time; try again',
-      })
-    )
+    throw await numbersTakenRefusal(job, err)
   }
 }

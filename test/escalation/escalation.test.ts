@@ -181,6 +181,42 @@ describe('the overdue clock', () => {
   })
 })
 
+describe('a closed incident', () => {
+  it('never escalates its tasks, even one left pending and due (a reassign racing the close)', async () => {
+    const { incident, tasks } = await activate(['510104', '510105'])
+    t.clock.set(at(1))
+    const closed = await t.call('POST', `/api/v1/incidents/${incident}/close`, {
+      token: commander,
+      body: { summary: '演练结束' },
+    })
+    expect(closed.status, closed.text).toBe(200)
+    // What a reassign that raced the close could leave behind: a pending task, due, in the closed incident.
+    const leftOver = randomUUID()
+    await inTransaction(t.deps.db, (trx) =>
+      writeTasks(trx, [
+        {
+          id: leftOver,
+          incident_id: incident,
+          district_code: '510104',
+          step_key: 'sweep',
+          occurrence: 99,
+          level: 4,
+          status: 'pending',
+          ack_due_at: at(1),
+          due_at: at(20),
+          next_escalation_at: at(1),
+          created_at: at(1),
+          updated_at: at(1),
+        },
+      ]),
+    )
+    await sweepAt(3600)
+    const es = await escalations(t.deps.db)
+    for (const id of [leftOver, ...tasks.map((x) => x.id)])
+      expect(es.filter((e) => e.task_id === id)).toEqual([])
+  })
+})
+
 describe('after downtime', () => {
   it('each missed rung fires once at restart, marked late; missed repeats fold into one', async () => {
     const { tasks } = await activate()

@@ -80,19 +80,18 @@ async function pendingTasks(n: number, ackDueAt: Date, step = 'sweep'): Promise<
   return rows.map((r) => r.id)
 }
 
-beforeAll(async () => {
-  if (!pg) return
-  t = await startTestApp({ playbooksDir: DRILL_DIR, poolSize: 6 })
-  const commander = await t.token('commander')
-  const r = await t.call('POST', '/api/v1/incidents', {
-    token: commander,
-    body: { playbook: 'drill-seconds', level: 'IV', title: '演练', districts: DISTRICTS, exercise: true },
-  })
-  incidentId = r.body.id
-})
-afterAll(() => t?.close())
-
 describe.runIf(pg)('two instances over one PostgreSQL database', () => {
+  beforeAll(async () => {
+    t = await startTestApp({ playbooksDir: DRILL_DIR, poolSize: 6 })
+    const commander = await t.token('commander')
+    const r = await t.call('POST', '/api/v1/incidents', {
+      token: commander,
+      body: { playbook: 'drill-seconds', level: 'IV', title: '演练', districts: DISTRICTS, exercise: true },
+    })
+    incidentId = r.body.id
+  })
+  afterAll(() => t?.close())
+
   it('1,000 tasks falling due: every rung fires exactly once, each within 5 s of falling due', async () => {
     const a = await instance(systemClock)
     const b = await instance(systemClock)
