@@ -182,6 +182,9 @@ export function SearchPage(p: {
                 {h.exercise && (
                   <span class="badge badge-exercise">{tr(lang, { zh: '演练', en: 'Exercise' })}</span>
                 )}
+                {h.ended && (
+                  <span class="badge badge-ok">{tr(lang, { zh: '预警已解除', en: 'Alert lifted' })}</span>
+                )}
                 {h.url ? <a href={h.url}>{h.productName}</a> : h.productName}
               </h3>
               <p>
@@ -189,7 +192,8 @@ export function SearchPage(p: {
                   h.brand,
                   h.batch && `${tr(lang, { zh: '批号', en: 'batch' })} ${h.batch}`,
                   h.producer,
-                  h.unitName,
+                  h.unitName && `${tr(lang, { zh: '抽样于', en: 'sampled at' })} ${h.unitName}`,
+                  h.category,
                 ]
                   .filter(Boolean)
                   .join(' · ')}

@@ -33,15 +33,18 @@ export function SearchBox({ lang, q }: { lang: Lang; q?: string | undefined }) {
     <search>
       <form class="search" method="get" action="/search">
         <input
-          aria-label={tr(lang, { zh: '产品、品牌或批号', en: 'Product, brand or batch' })}
+          aria-label={tr(lang, {
+            zh: '产品、品牌、批号或日期、不合格项目、生产企业',
+            en: 'Product, brand, batch or date, failed item, producer',
+          })}
           type="search"
           id="q"
           name="q"
           value={q ?? ''}
           maxlength={100}
           placeholder={tr(lang, {
-            zh: '输入产品名、品牌或批号，如：辣椒',
-            en: 'Product, brand or batch, e.g. chilli',
+            zh: '产品、品牌、批号、日期或不合格项目，如：苏丹红',
+            en: 'Product, brand, batch, date or failed item, e.g. Sudan',
           })}
         />
         <button type="submit">{tr(lang, { zh: '查询', en: 'Search' })}</button>
