@@ -49,8 +49,7 @@ export interface SearchSource {
 
 // Invisible characters a pasted name may carry (zero-width space and joiners, soft hyphen, word joiner, BOM,
 // direction marks): they must hide nothing, on either side of a match.
-const INVISIBLE =
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufe00-\ufe0f]/g
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g
 const ROMAN: Record<string, string> = {
   i: '1',
   ii: '2',
