@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
@@ -15,7 +16,18 @@ const page = publicRoute(
     operationId: 'getBoardPage',
     tags: ['pages'],
     summary: 'Kiosk page of a retailer’s board for a wall screen; updates itself; may be framed',
-    request: { params: RetailerIdParam },
+    request: {
+      params: RetailerIdParam,
+      query: z.object({
+        rotate: z.coerce
+          .number()
+          .int()
+          .min(3)
+          .max(300)
+          .optional()
+          .openapi({ description: 'Seconds each screenful of failing products stays (default 12)' }),
+      }),
+    },
     responses: pageResponses,
   },
   { api: false },
@@ -39,7 +51,15 @@ export function boardPageRoutes(deps: AppDeps) {
     useContentSecurityPolicy(c, KIOSK_CSP)
     allowFraming(c)
     const etag = boardEtag(board)
-    const html = `<!doctype html>${String(<KioskPage board={board} etag={etag} pollMs={deps.config.BOARD_POLL_MS} />)}`
+    const { rotate } = c.req.valid('query')
+    const html = `<!doctype html>${String(
+      <KioskPage
+        board={board}
+        etag={etag}
+        pollMs={deps.config.BOARD_POLL_MS}
+        rotateMs={rotate === undefined ? undefined : rotate * 1000}
+      />,
+    )}`
     return c.body(html, 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
   })
 }

@@ -177,6 +177,7 @@ export function announcementPagesSource(deps: Deps): AnnouncementPagesSource {
         }),
         csvUrl: `/api/v1/public/announcements/${a.id}.csv`,
         rows: rows.map((r) => ({
+          sampleId: r.id,
           producer: r.producer_name ?? '',
           producerAddress: r.producer_address ?? '',
           unitName: r.unit_name,

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { AlertDto } from '../alerts/alerts.schema.js'
 import { type Lang, localTime, tr } from './i18n.js'
 
@@ -76,4 +77,17 @@ export function AlertCard({ alert, lang }: { alert: AlertDto; lang: Lang }) {
 
 export function Empty({ children }: { children: string }) {
   return <p class="empty">{children}</p>
+}
+
+/**
+ * A wide table's scrolling box: a named region that takes keyboard focus, so it can be scrolled without a
+ * mouse (axe: scrollable-region-focusable).
+ */
+export function TableWrap({ label, children }: { label: string; children?: Child }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+    <section class="table-wrap" aria-label={label} tabindex={0}>
+      {children}
+    </section>
+  )
 }
