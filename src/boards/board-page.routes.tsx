@@ -3,7 +3,8 @@ import type { AppDeps } from '../deps.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { allowFraming, useContentSecurityPolicy } from '../http/security-headers.js'
-import { pageResponses } from '../web/page-route.js'
+import { pageErrors } from '../public/page-errors.js'
+import { htmlResponse, pageResponses } from '../web/page-route.js'
 import { KIOSK_CSP, KIOSK_CSS, KIOSK_JS, KioskPage } from './board-page.js'
 import { boardEtag } from './boards.routes.js'
 import { RetailerIdParam } from './boards.schema.js'
@@ -28,7 +29,7 @@ const page = publicRoute(
           .openapi({ description: 'Seconds each screenful of failing products stays (default 12)' }),
       }),
     },
-    responses: pageResponses,
+    responses: { ...pageResponses, 404: htmlResponse('No board for this retailer') },
   },
   { api: false },
 )
@@ -37,6 +38,7 @@ const immutable = 'public, max-age=31536000, immutable'
 
 export function boardPageRoutes(deps: AppDeps) {
   const router = newRouter()
+  router.onError(pageErrors)
   router.get(KIOSK_CSS.path, (c) =>
     c.body(KIOSK_CSS.body, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': immutable }),
   )

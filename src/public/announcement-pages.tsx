@@ -3,11 +3,10 @@ import type { TestItem } from '../alerts/alert-content.js'
 import { notFound } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { problem } from '../http/schemas.js'
 import { Empty, TableWrap } from '../web/components.js'
 import { type Lang, localTime, pageLang, type Text, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
-import { pageResponses } from '../web/page-route.js'
+import { htmlResponse, pageResponses } from '../web/page-route.js'
 import { pageHeaders } from '../web/security.js'
 import { pageErrors } from './page-errors.js'
 import type { PublicReads } from './public-reads.js'
@@ -221,7 +220,7 @@ const detailPage = publicRoute(
     operationId: 'announcementPage',
     summary: 'One announcement: the table of samples, with the CSV link',
     request: { params: z.object({ id: z.string().max(100) }) },
-    responses: { ...pageResponses, 404: problem('No such announcement') },
+    responses: { ...pageResponses, 404: htmlResponse('No such announcement') },
   },
   { api: false },
 )

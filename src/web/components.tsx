@@ -85,7 +85,6 @@ export function Empty({ children }: { children: string }) {
  */
 export function TableWrap({ label, children }: { label: string; children?: Child }) {
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
     <section class="table-wrap" aria-label={label} tabindex={0}>
       {children}
     </section>
