@@ -51,6 +51,8 @@ import { userRoutes } from './users/users.routes.js'
 import { webhookRoutes } from './webhooks/webhooks.routes.js'
 
 export const API_PREFIX = '/api/v1'
+/** Where a wrong URL is answered with problem+json, not a page. */
+const MACHINE_PATHS = /^\/(api|cap|feeds|assets|docs|openapi\.json|metrics|health)(\/|$)/
 
 /**
  * What the public reads take from the announcements module: published samples for search, announcements for
@@ -159,8 +161,8 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
     // under a pattern) stays 404.
     if (allow.length > 0 && !allow.includes(c.req.method))
       return problemResponse(c, methodNotAllowed(c.req.method, c.req.path, allow))
-    // Outside the API a person is reading: a page in the chosen language.
-    if (!c.req.path.startsWith('/api/') && (c.req.method === 'GET' || c.req.method === 'HEAD'))
+    // Outside the machine-read paths (API, CAP, feeds, assets) a person is reading: a page in their language.
+    if (!MACHINE_PATHS.test(c.req.path) && (c.req.method === 'GET' || c.req.method === 'HEAD'))
       return notFoundPage(c)
     return problemResponse(
       c,

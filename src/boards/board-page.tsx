@@ -177,13 +177,16 @@ export function KioskPage({
                   </table>
                 </div>
               )}
-              <p class="sub">
-                {own > 0 ? `本店抽检不合格 ${own} 批次，已列在最前；` : ''}全市近90天共 {c.failingTotal}{' '}
-                批次不合格
-                <span class="en">
-                  {c.failingTotal} failing in the city{own > 0 ? `, ${own} sampled here (listed first)` : ''}
-                </span>
-              </p>
+              {c.failingTotal > 0 && (
+                <p class="sub">
+                  {own > 0 ? `本店抽检不合格 ${own} 批次，已列在最前；` : ''}全市近90天共 {c.failingTotal}{' '}
+                  批次不合格
+                  <span class="en">
+                    {c.failingTotal} failing in the city
+                    {own > 0 ? `, ${own} sampled here (listed first)` : ''}
+                  </span>
+                </p>
+              )}
             </section>
             <aside class="side">
               <h2>

@@ -229,7 +229,7 @@ export function SearchPage(p: {
               <p>
                 {[
                   h.brand,
-                  h.batch && `${tr(lang, { zh: '批号', en: 'batch' })} ${h.batch}`,
+                  h.batch && `${tr(lang, { zh: '生产日期/批号', en: 'batch/date' })} ${h.batch}`,
                   h.producer,
                   h.unitName && `${tr(lang, { zh: '抽样于', en: 'sampled at' })} ${h.unitName}`,
                   h.category,
