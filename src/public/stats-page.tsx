@@ -121,7 +121,9 @@ function RateTable({ rows, lang, head }: { rows: PassRate[]; lang: Lang; head: T
                 <td>{r.label}</td>
                 <td>{r.tested}</td>
                 <td>{r.passed}</td>
-                <td>{v === null ? <span class="rate-basis">{tr(lang, noRate(r))}</span> : fmt(v)}</td>
+                <td class={v === null ? '' : 'num'}>
+                  {v === null ? <span class="rate-basis">{tr(lang, noRate(r))}</span> : fmt(v)}
+                </td>
               </tr>
             )
           })}

@@ -84,6 +84,23 @@ describe.skipIf(!present)('axe-core over every public page', () => {
         await page.goto(`${t.baseUrl}${path}`)
         await page.screenshot({ path: join(SHOTS, `${name}-${viewport.width}.png`), fullPage: true })
         found.push(...describeFindings(`${name} ${path}`, await seriousViolations(page)))
+        if (name === 'stats') {
+          // Chart labels stay legible on a phone: at least 11 CSS px as rendered. The rendered box, not the
+          // computed style: a scaled SVG (viewBox) shrinks its text without changing the style; a line of
+          // 12 px type is about 1.2 × 12 high.
+          const heights = await page
+            .locator('svg.chart text')
+            .evaluateAll((els) =>
+              els.map(
+                (e) =>
+                  (
+                    e as unknown as { getBoundingClientRect: () => { height: number } }
+                  ).getBoundingClientRect().height / 1.2,
+              ),
+            )
+          expect(heights.length).toBeGreaterThan(5)
+          expect(Math.min(...heights)).toBeGreaterThanOrEqual(11)
+        }
       }
       await page.close()
       expect(found).toEqual([])
