@@ -37,6 +37,7 @@ import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { type AnnouncementPagesSource, announcementPageRoutes } from './public/announcement-pages.js'
 import { type FastReads, FixedResponses } from './public/fast-reads.js'
 import { feedRoutes } from './public/feeds.routes.js'
+import { notFoundPage } from './public/page-errors.js'
 import { pageRoutes } from './public/pages.routes.js'
 import { createPublicReads } from './public/public-reads.js'
 import { announcementPagesSource, publishedSampleSearch } from './public/published-sources.js'
@@ -52,6 +53,8 @@ import { userRoutes } from './users/users.routes.js'
 import { webhookRoutes } from './webhooks/webhooks.routes.js'
 
 export const API_PREFIX = '/api/v1'
+/** Where a wrong URL is answered with problem+json, not a page. */
+const MACHINE_PATHS = /^\/(api|cap|feeds|assets|docs|openapi\.json|metrics|health)(\/|$)/
 
 /**
  * What the public reads take from the announcements module: published samples for search, announcements for
@@ -119,7 +122,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, searchRoutes(reads))
   app.route('/', feedRoutes(deps, reads))
   app.route('/', pageRoutes(deps, reads))
-  app.route('/', announcementPageRoutes(announcements))
+  app.route('/', announcementPageRoutes(announcements, reads))
   app.route(API_PREFIX, sampleRoutes(deps))
   app.route(API_PREFIX, announcementRoutes(deps))
   app.route(API_PREFIX, publicAnnouncementRoutes(deps))
@@ -158,6 +161,9 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
     // under a pattern) stays 404.
     if (allow.length > 0 && !allow.includes(c.req.method))
       return problemResponse(c, methodNotAllowed(c.req.method, c.req.path, allow))
+    // Outside the machine-read paths (API, CAP, feeds, assets) a person is reading: a page in their language.
+    if (!MACHINE_PATHS.test(c.req.path) && (c.req.method === 'GET' || c.req.method === 'HEAD'))
+      return notFoundPage(c)
     return problemResponse(
       c,
       new AppError('not_found', {

@@ -1,5 +1,5 @@
 import type { SearchEntry } from '../../src/public/search.js'
-import { searchText } from '../../src/public/search.js'
+import { datesIn, searchText } from '../../src/public/search.js'
 
 const FOODS = [
   '辣椒面',
@@ -43,18 +43,29 @@ export function syntheticEntries(n: number): SearchEntry[] {
     const producer = `四川${brand || '某'}食品有限公司${i % 97}`
     const failed = rnd(12) === 0
     out.push({
-      text: searchText(food, brand, batch, producer, unit),
-      rank: failed ? 0 : 1,
+      text: searchText(
+        food,
+        brand,
+        batch,
+        producer,
+        unit,
+        '调味品',
+        failed ? '苏丹红Ⅰ' : '',
+        ...datesIn(batch),
+      ),
+      rank: failed ? 0 : 4,
       time: 1_780_000_000_000 + i * 1000,
       hit: {
         kind: 'sample',
         verdict: failed ? 'failed' : 'passed',
         exercise: false,
+        ended: false,
         productName: food,
         brand: brand || null,
         batch,
         producer,
         unitName: unit,
+        category: '调味品',
         items: failed ? [{ name: '苏丹红Ⅰ', result: '12.5μg/kg', limit: '不得检出' }] : [],
         reason: null,
         date: '2026-11-30T09:00:00+08:00',

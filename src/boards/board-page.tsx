@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import type { Notice } from './board-inputs.js'
 import type { BoardView } from './boards.service.js'
 
 const asset = (file: string, ext: string) => {
@@ -20,20 +21,63 @@ export const KIOSK_JS = asset('kiosk.js', 'js')
 export const KIOSK_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
 
+/** How long each page of failing products stays on screen when they do not all fit. */
+export const KIOSK_ROTATE_MS = 12_000
+/** Notices shown at most (the others are counted): the failing products below are what shoppers act on. */
+const MAX_NOTICES = 2
+const OWN_RECORD_SHOWN = 5
+
 const time = (at: string) =>
   new Date(new Date(at).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
-const scopeText = { retailer: '本店抽检', district: '本区', city: '全市' } as const
+const scopeText = { retailer: '本店', district: '本区', city: '全市' } as const
 
-/** A wall screen: zh-CN first, English alongside in smaller type. */
-export function KioskPage({ board, etag, pollMs }: { board: BoardView; etag: string; pollMs: number }) {
+/**
+ * Notices grouped by what they tell shoppers to do: the alerts of one announcement each name a product (the
+ * table below lists them) but share one instruction, which is said once, with the first title and a count.
+ */
+function noticeGroups(notices: Notice[]): { first: Notice; count: number }[] {
+  const groups = new Map<string, { first: Notice; count: number }>()
+  for (const n of notices) {
+    const g = groups.get(n.instruction.zh)
+    if (g) g.count++
+    else groups.set(n.instruction.zh, { first: n, count: 1 })
+  }
+  return [...groups.values()]
+}
+
+/**
+ * A wall screen at 1920×1080, read from across a corridor: everything on one screen, nothing to scroll.
+ * zh-CN first, English alongside in smaller type, each sentence said once. The failing products fill the
+ * space left; when there are more than fit, kiosk.js shows them a screenful at a time (this shop's own
+ * first) and says which page is showing. The 12315 hotline sits in a bar that is always on screen.
+ */
+export function KioskPage({
+  board,
+  etag,
+  pollMs,
+  rotateMs = KIOSK_ROTATE_MS,
+}: {
+  board: BoardView
+  etag: string
+  pollMs: number
+  rotateMs?: number
+}) {
   const c = board.content
-  const rate = c.cityPassRate.passRate
+  const rate = c.cityPassRate
+  const hasRate = rate.passRate !== null && rate.samples > rate.failed
+  const notices = noticeGroups(c.notices)
+  const own = c.failingProducts.filter((p) => p.atThisRetailer).length
   return (
     <html lang="zh-CN">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta
+          name="description"
+          content={`${c.retailer.name}食品安全信息公示栏：近90天不合格食品、本店抽检记录、合格率与投诉举报电话。`}
+        />
         <title>{`${c.retailer.name} 食品信息公示栏`}</title>
+        <link rel="icon" href="/favicon.ico" />
         <link rel="stylesheet" href={KIOSK_CSS.path} />
         <script src={KIOSK_JS.path} defer />
       </head>
@@ -43,74 +87,142 @@ export function KioskPage({ board, etag, pollMs }: { board: BoardView; etag: str
         data-etag={etag}
         data-version={String(board.version)}
         data-poll={String(pollMs)}
+        data-rotate={String(rotateMs)}
       >
         <div id="offline" role="alert">
           无法连接服务器，显示的可能不是最新内容
           <span class="en">Server unreachable: this board may be out of date</span>
         </div>
         <main>
-          <h1>
-            食品信息公示栏<span class="en">Food safety information board</span>
-          </h1>
-          <p class="sub">
-            {c.retailer.name} · {c.retailer.districtName}
-          </p>
-          {c.notices.length > 0 && (
-            <section>
-              <h2>
-                消费提示<span class="en">Public notices</span>
-              </h2>
-              {c.notices.map((n) => (
-                <div class="notice">
-                  <strong>{n.title.zh}</strong> {n.instruction.zh}
-                  <span class="en">{n.title.en}</span>
-                </div>
+          <header class="top">
+            <h1>
+              食品信息公示栏<span class="en">Food safety information board</span>
+            </h1>
+            <p class="sub">
+              {c.retailer.name} · {c.retailer.districtName}
+            </p>
+          </header>
+          {notices.length > 0 && (
+            <section class="notices" aria-label="消费提示 Public notices">
+              {notices.slice(0, MAX_NOTICES).map(({ first, count }) => (
+                <p class="notice">
+                  <strong>
+                    {first.title.zh}
+                    {count > 1 ? ` 等 ${count} 条` : ''}
+                  </strong>{' '}
+                  {first.instruction.zh}
+                  <span class="en">
+                    {first.title.en}
+                    {count > 1 ? ` and ${count - 1} more` : ''}
+                  </span>
+                </p>
               ))}
+              {notices.length > MAX_NOTICES && (
+                <p class="more">
+                  另有 {notices.length - MAX_NOTICES} 条消费提示
+                  <span class="en">{notices.length - MAX_NOTICES} more notices</span>
+                </p>
+              )}
             </section>
           )}
           <div class="cols">
-            <section>
+            <section class="failing">
               <h2>
                 不合格食品（近90天）<span class="en">Failing products, last 90 days</span>
+                <span class="pager" aria-live="polite" />
               </h2>
               {c.failingProducts.length === 0 ? (
-                <p class="none">近90天无不合格食品公告 · None published</p>
+                <p class="none">
+                  近90天没有公布不合格食品<span class="en">None published in the last 90 days</span>
+                </p>
               ) : (
-                <table>
-                  <thead>
-                    <tr>
-                      <th>食品名称 Product</th>
-                      <th>商标 Brand</th>
-                      <th>不合格项目 Failed</th>
-                      <th>范围 Where</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {c.failingProducts.map((p) => (
-                      <tr class={p.atThisRetailer ? 'here' : ''} data-sample={p.sampleNo}>
-                        <td>{p.product}</td>
-                        <td>{p.brand ?? '—'}</td>
-                        <td>{p.failingItems.join('、')}</td>
-                        <td>{p.atThisRetailer ? <span class="mark">本店抽检</span> : scopeText[p.scope]}</td>
+                <div class="products">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col" class="c-product">
+                          食品名称<span class="en">Product</span>
+                        </th>
+                        <th scope="col" class="c-brand">
+                          商标<span class="en">Brand</span>
+                        </th>
+                        <th scope="col" class="c-batch">
+                          批号或日期<span class="en">Batch / date</span>
+                        </th>
+                        <th scope="col" class="c-unit">
+                          抽样地点<span class="en">Sampled at</span>
+                        </th>
+                        <th scope="col" class="c-items">
+                          不合格项目<span class="en">Failed</span>
+                        </th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {c.failingProducts.map((p) => (
+                        <tr class={p.atThisRetailer ? 'here' : ''} data-sample={p.sampleNo}>
+                          <td class="c-product">{p.product}</td>
+                          <td class="c-brand">{p.brand ?? '—'}</td>
+                          <td class="c-batch">{p.batch ?? '—'}</td>
+                          <td class="c-unit">
+                            {p.atThisRetailer ? (
+                              <span class="mark">本店抽检</span>
+                            ) : (
+                              `${scopeText[p.scope]} · ${p.unit}`
+                            )}
+                          </td>
+                          <td class="c-items">{p.failingItems.join('、')}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               )}
-              <p class="sub">
-                全市近90天共 {c.failingTotal} 批次不合格 · {c.failingTotal} failing in the city
-              </p>
+              {c.failingTotal > 0 && (
+                <p class="sub">
+                  {own > 0 ? `本店抽检不合格 ${own} 批次，已列在最前；` : ''}全市近90天共 {c.failingTotal}{' '}
+                  批次不合格
+                  <span class="en">
+                    {c.failingTotal} failing in the city
+                    {own > 0 ? `, ${own} sampled here (listed first)` : ''}
+                  </span>
+                </p>
+              )}
             </section>
-            <section>
+            <aside class="side">
+              <h2>
+                本季度全市抽检合格率<span class="en">City pass rate {rate.quarter}</span>
+              </h2>
+              {hasRate ? (
+                <>
+                  <p class="rate">{`${(rate.passRate ?? 0).toFixed(2)}%`}</p>
+                  <p class="basis">
+                    基于已公布的 {rate.samples} 批次
+                    <span class="en">over {rate.samples} published batches</span>
+                  </p>
+                </>
+              ) : (
+                <p class="basis">
+                  {rate.samples === 0
+                    ? '本季度尚未公布抽检结果'
+                    : `本季度仅公布了 ${rate.samples} 批次不合格结果，暂不计算合格率`}
+                  <span class="en">
+                    {rate.samples === 0
+                      ? 'No results published this quarter'
+                      : 'Only failing results published so far: no rate yet'}
+                  </span>
+                </p>
+              )}
               <h2>
                 本店抽检记录<span class="en">Our sampling record</span>
               </h2>
               {c.ownRecord.length === 0 ? (
-                <p class="none">暂无 · None yet</p>
+                <p class="none">
+                  暂无<span class="en">None yet</span>
+                </p>
               ) : (
-                <table>
+                <table class="own">
                   <tbody>
-                    {c.ownRecord.map((o) => (
+                    {c.ownRecord.slice(0, OWN_RECORD_SHOWN).map((o) => (
                       <tr>
                         <td>{o.product}</td>
                         <td class={o.verdict}>{o.verdict === 'pass' ? '合格 Pass' : '不合格 Fail'}</td>
@@ -119,21 +231,21 @@ export function KioskPage({ board, etag, pollMs }: { board: BoardView; etag: str
                   </tbody>
                 </table>
               )}
-              <h2>
-                本季度全市抽检合格率<span class="en">City pass rate {c.cityPassRate.quarter}</span>
-              </h2>
-              <p class="rate">{rate === null ? '—' : `${rate.toFixed(2)}%`}</p>
-              <h2>
-                投诉举报<span class="en">{c.hotline.en}</span>
-              </h2>
-              <p class="hotline">{c.hotline.number}</p>
-            </section>
+            </aside>
           </div>
-          <footer>
-            更新于 {time(board.refreshedAt)} · 第 {board.version} 版 · Refreshed {time(board.refreshedAt)}{' '}
-            (UTC+8), version {board.version}
-          </footer>
         </main>
+        <footer class="hotline-bar">
+          <p class="hotline">
+            <span class="label">
+              {c.hotline.zh}
+              <span class="en">{c.hotline.en}</span>
+            </span>
+            <strong>{c.hotline.number}</strong>
+          </p>
+          <p class="stamp">
+            更新于 {time(board.refreshedAt)}（北京时间）· 第 {board.version} 版
+          </p>
+        </footer>
       </body>
     </html>
   )

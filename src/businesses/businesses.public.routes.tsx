@@ -1,9 +1,8 @@
 import type { AppDeps } from '../deps.js'
-import { AppError } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { json, problem } from '../http/schemas.js'
-import { NotFoundPage } from '../public/alert-pages.js'
+import { pageErrors } from '../public/page-errors.js'
 import { pageLang } from '../web/i18n.js'
 import { htmlResponse, pageResponses } from '../web/page-route.js'
 import { pageHeaders } from '../web/security.js'
@@ -43,19 +42,14 @@ export function publicBusinessRoutes(deps: AppDeps) {
 }
 
 export function businessPageRoutes(deps: AppDeps) {
-  return newRouter().openapi(page, async (c) => {
+  const router = newRouter()
+  // A missing business or a malformed id is a page in the reader's language, as on every public page.
+  router.onError(pageErrors)
+  return router.openapi(page, async (c) => {
     const lang = pageLang(c)
     pageHeaders(c)
     const { id } = c.req.valid('param')
-    const b = await getPublicBusiness(deps, id).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found') return null
-      throw err
-    })
-    if (!b)
-      return c.html(
-        `<!doctype html>${String(<NotFoundPage lang={lang} self={`/businesses/${id}`} />)}`,
-        404,
-      ) as never
+    const b = await getPublicBusiness(deps, id)
     return c.html(
       `<!doctype html>${String(<BusinessPage lang={lang} self={`/businesses/${id}`} b={b} />)}`,
       200,

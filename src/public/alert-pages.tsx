@@ -1,5 +1,5 @@
 import type { AlertDto } from '../alerts/alerts.schema.js'
-import { AlertCard, Empty, LevelBadge, SearchBox, StatusBadge } from '../web/components.js'
+import { AlertCard, Empty, LevelBadge, SearchBox, StatusBadge, TableWrap } from '../web/components.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
 import type { SearchHit } from './search.js'
@@ -17,6 +17,9 @@ export function HomePage(p: {
   self: string
   alerts: AlertDto[]
   drills: AlertDto[]
+  /** The most recently issued real alert, whatever its state. */
+  newest: AlertDto | null
+  counts: { active: number; total: number }
   announcements: AnnouncementLink[] | null
 }) {
   const { lang } = p
@@ -24,7 +27,21 @@ export function HomePage(p: {
     <Layout lang={lang} self={p.self} title={tr(lang, { zh: '首页', en: 'Home' })}>
       <h1>{tr(lang, { zh: '我买的食品有问题吗？', en: 'Is my food affected?' })}</h1>
       <SearchBox lang={lang} />
+      {p.newest && (
+        <p class="newest">
+          {tr(lang, { zh: '最新预警：', en: 'Newest alert: ' })}
+          <a href={`/alerts/${p.newest.id}`}>{tr(lang, p.newest.title)}</a>
+          <span class="meta"> · {localTime(p.newest.issuedAt, lang)}</span>
+        </p>
+      )}
       <h2>{tr(lang, { zh: '当前预警', en: 'Active alerts' })}</h2>
+      <p class="meta">
+        {tr(lang, {
+          zh: `生效中 ${p.counts.active} 条，历史预警共 ${p.counts.total} 条。`,
+          en: `${p.counts.active} active, ${p.counts.total} in all. `,
+        })}
+        <a href="/alerts">{tr(lang, { zh: '查看全部预警', en: 'See every alert' })}</a>
+      </p>
       {p.alerts.length === 0 ? (
         <Empty>{tr(lang, { zh: '目前没有生效的预警。', en: 'No active alerts.' })}</Empty>
       ) : (
@@ -33,6 +50,16 @@ export function HomePage(p: {
             <AlertCard alert={a} lang={lang} />
           ))}
         </ul>
+      )}
+      {p.counts.active > p.alerts.length && (
+        <p>
+          <a href="/alerts?status=active">
+            {tr(lang, {
+              zh: `另有 ${p.counts.active - p.alerts.length} 条生效预警，查看全部 →`,
+              en: `${p.counts.active - p.alerts.length} more active alerts: see all →`,
+            })}
+          </a>
+        </p>
       )}
       {p.drills.length > 0 && (
         <>
@@ -83,7 +110,7 @@ function Product({ p, lang }: { p: AlertDto['products'][number]; lang: Lang }) {
   return (
     <div class="panel">
       <h3>{p.name}</h3>
-      <div class="table-wrap">
+      <TableWrap label={tr(lang, { zh: `${p.name}：产品信息`, en: `${p.name}: details` })}>
         <table>
           <tbody>
             {rows
@@ -105,22 +132,34 @@ function Product({ p, lang }: { p: AlertDto['products'][number]; lang: Lang }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </div>
   )
 }
 
 export function AlertPage({ lang, self, alert }: { lang: Lang; self: string; alert: AlertDto }) {
   return (
-    <Layout lang={lang} self={self} title={tr(lang, alert.title)}>
+    <Layout
+      lang={lang}
+      self={self}
+      title={tr(lang, alert.title)}
+      description={`${tr(lang, alert.title)}：${alert.products.map((p) => p.name).join('、')}`.slice(0, 300)}
+    >
       <p>
         <LevelBadge colour={alert.colour} lang={lang} />
         <StatusBadge alert={alert} lang={lang} />
       </p>
       <h1>{tr(lang, alert.title)}</h1>
       <p class="meta">
-        {alert.source.reference} · {tr(lang, { zh: '发布', en: 'Issued' })} {localTime(alert.issuedAt, lang)}{' '}
-        · {tr(lang, { zh: '更新', en: 'Updated' })} {localTime(alert.updatedAt, lang)}
+        {alert.source.kind === 'announcement' ? (
+          <a href={`/announcements/${alert.source.id}`}>
+            {tr(lang, { zh: '抽检公告', en: 'Announcement' })} {alert.source.reference}
+          </a>
+        ) : (
+          alert.source.reference
+        )}{' '}
+        · {tr(lang, { zh: '发布', en: 'Issued' })} {localTime(alert.issuedAt, lang)} ·{' '}
+        {tr(lang, { zh: '更新', en: 'Updated' })} {localTime(alert.updatedAt, lang)}
       </p>
       <h2>{tr(lang, { zh: '发生了什么', en: 'What happened' })}</h2>
       <p>{tr(lang, alert.description)}</p>
@@ -182,14 +221,18 @@ export function SearchPage(p: {
                 {h.exercise && (
                   <span class="badge badge-exercise">{tr(lang, { zh: '演练', en: 'Exercise' })}</span>
                 )}
+                {h.ended && (
+                  <span class="badge badge-ok">{tr(lang, { zh: '预警已解除', en: 'Alert lifted' })}</span>
+                )}
                 {h.url ? <a href={h.url}>{h.productName}</a> : h.productName}
               </h3>
               <p>
                 {[
                   h.brand,
-                  h.batch && `${tr(lang, { zh: '批号', en: 'batch' })} ${h.batch}`,
+                  h.batch && `${tr(lang, { zh: '生产日期/批号', en: 'batch/date' })} ${h.batch}`,
                   h.producer,
-                  h.unitName,
+                  h.unitName && `${tr(lang, { zh: '抽样于', en: 'sampled at' })} ${h.unitName}`,
+                  h.category,
                 ]
                   .filter(Boolean)
                   .join(' · ')}
@@ -219,5 +262,3 @@ export function SearchPage(p: {
     </Layout>
   )
 }
-
-export { NotFoundPage } from '../web/not-found.js'

@@ -1,13 +1,15 @@
+import { z } from '@hono/zod-openapi'
 import type { TestItem } from '../alerts/alert-content.js'
+import { notFound } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { IdParam } from '../http/schemas.js'
-import { Empty } from '../web/components.js'
-import { type Lang, localTime, pageLang, tr } from '../web/i18n.js'
+import { Empty, TableWrap } from '../web/components.js'
+import { type Lang, localTime, pageLang, type Text, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
-import { NotFoundPage } from '../web/not-found.js'
 import { htmlResponse, pageResponses } from '../web/page-route.js'
 import { pageHeaders } from '../web/security.js'
+import { pageErrors } from './page-errors.js'
+import type { PublicReads } from './public-reads.js'
 import { type StatsData, StatsPage } from './stats-page.js'
 
 /** One announcement as its list shows it. */
@@ -23,6 +25,8 @@ export interface AnnouncementSummary {
 
 /** One row of the published table, in the published column order. */
 export interface AnnouncementTableRow {
+  /** The sample's id, when known: a failing row links to the alert issued for it. */
+  sampleId?: string
   producer: string
   producerAddress: string
   unitName: string
@@ -105,15 +109,65 @@ export function AnnouncementsPage(p: { lang: Lang; self: string; items: Announce
   )
 }
 
-export function AnnouncementPage(p: { lang: Lang; self: string; a: AnnouncementDetail }) {
+/** An alert issued for an announcement, as the announcement page links it. */
+export interface AnnouncementAlertLink {
+  id: string
+  title: Text
+  productName: string
+  sampleId: string | null
+  status: 'active' | 'closed' | 'cancelled'
+}
+
+export function AnnouncementPage(p: {
+  lang: Lang
+  self: string
+  a: AnnouncementDetail
+  alerts: AnnouncementAlertLink[]
+}) {
   const { lang, a } = p
+  const alertOf = new Map(p.alerts.filter((x) => x.sampleId).map((x) => [x.sampleId, x]))
   return (
-    <Layout lang={lang} self={p.self} title={a.title}>
+    <Layout
+      lang={lang}
+      self={p.self}
+      title={a.title}
+      description={tr(lang, {
+        zh: `${a.number}：抽检 ${a.sampleCount} 批次，不合格 ${a.failedCount} 批次。`,
+        en: `${a.number}: ${a.sampleCount} samples, ${a.failedCount} failed.`,
+      })}
+    >
       <h1>{a.title}</h1>
       <p class="meta">
         {a.number} · {localTime(a.publishedAt, lang)} · <a href={a.csvUrl}>CSV</a>
       </p>
-      <div class="table-wrap">
+      <p>
+        {tr(lang, {
+          zh: `本公告抽检 ${a.sampleCount} 批次，不合格 ${a.failedCount} 批次。`,
+          en: `This announcement covers ${a.sampleCount} samples, of which ${a.failedCount} failed.`,
+        })}
+      </p>
+      {p.alerts.length > 0 && (
+        <>
+          <h2>{tr(lang, { zh: '据此发布的消费预警', en: 'Alerts issued for it' })}</h2>
+          <ul class="links">
+            {p.alerts.map((x) => (
+              <li>
+                <a href={`/alerts/${x.id}`}>{x.productName}</a>
+                {x.status !== 'active' && (
+                  <span class="meta">
+                    {' '}
+                    {x.status === 'closed'
+                      ? tr(lang, { zh: '（已解除）', en: '(lifted)' })
+                      : tr(lang, { zh: '（已撤销）', en: '(withdrawn)' })}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{tr(lang, { zh: '抽检结果', en: 'Results' })}</h2>
+      <TableWrap label={tr(lang, { zh: '抽检结果表', en: 'Results table' })}>
         <table>
           <thead>
             <tr>
@@ -130,7 +184,13 @@ export function AnnouncementPage(p: { lang: Lang; self: string; a: AnnouncementD
                 <td>{r.producerAddress}</td>
                 <td>{r.unitName}</td>
                 <td>{r.unitAddress}</td>
-                <td>{r.foodName}</td>
+                <td>
+                  {r.sampleId && alertOf.get(r.sampleId) ? (
+                    <a href={`/alerts/${alertOf.get(r.sampleId)?.id}`}>{r.foodName}</a>
+                  ) : (
+                    r.foodName
+                  )}
+                </td>
                 <td>{r.spec}</td>
                 <td>{r.brand}</td>
                 <td>{r.batch}</td>
@@ -142,7 +202,7 @@ export function AnnouncementPage(p: { lang: Lang; self: string; a: AnnouncementD
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </Layout>
   )
 }
@@ -159,11 +219,8 @@ const detailPage = publicRoute(
     path: '/announcements/{id}',
     operationId: 'announcementPage',
     summary: 'One announcement: the table of samples, with the CSV link',
-    request: { params: IdParam },
-    responses: {
-      ...pageResponses,
-      404: htmlResponse('No such announcement: a page, in the reader’s language'),
-    },
+    request: { params: z.object({ id: z.string().max(100) }) },
+    responses: { ...pageResponses, 404: htmlResponse('No such announcement') },
   },
   { api: false },
 )
@@ -177,9 +234,24 @@ const statsPage = publicRoute(
   { api: false },
 )
 
-export function announcementPageRoutes(source: AnnouncementPagesSource) {
+export function announcementPageRoutes(source: AnnouncementPagesSource, reads?: PublicReads) {
   const html = (node: unknown) => `<!doctype html>${String(node)}`
-  return newRouter()
+  const alertsOf = async (id: string): Promise<AnnouncementAlertLink[]> => {
+    if (!reads) return []
+    const s = await reads.current()
+    return s.alerts.sorted
+      .filter((e) => e.dto.source.kind === 'announcement' && e.dto.source.id === id)
+      .map((e) => ({
+        id: e.row.id,
+        title: e.dto.title,
+        productName: e.dto.products[0]?.name ?? e.dto.title.zh,
+        sampleId: e.row.sample_id,
+        status: e.row.status,
+      }))
+  }
+  const router = newRouter()
+  router.onError(pageErrors)
+  return router
     .openapi(listPage, async (c) => {
       const lang = pageLang(c)
       pageHeaders(c)
@@ -190,10 +262,18 @@ export function announcementPageRoutes(source: AnnouncementPagesSource) {
     .openapi(detailPage, async (c) => {
       const lang = pageLang(c)
       pageHeaders(c)
-      const { id } = c.req.valid('param')
-      const a = await source.get(id)
-      if (!a) return c.html(html(<NotFoundPage lang={lang} self={`/announcements/${id}`} />), 404) as never
-      return c.html(html(<AnnouncementPage lang={lang} self={`/announcements/${a.id}`} a={a} />)) as never
+      const a = await source.get(c.req.valid('param').id)
+      if (!a) throw notFound({ zh: '公告不存在', en: 'No such announcement' })
+      return c.html(
+        html(
+          <AnnouncementPage
+            lang={lang}
+            self={`/announcements/${a.id}`}
+            a={a}
+            alerts={await alertsOf(a.id)}
+          />,
+        ),
+      ) as never
     })
     .openapi(statsPage, async (c) => {
       const lang = pageLang(c)

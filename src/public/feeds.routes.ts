@@ -6,7 +6,7 @@ import { isUuid } from '../domain/ids.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { problem } from '../http/schemas.js'
-import { atomFeed } from './atom.js'
+import { archiveCount, atomFeed } from './atom.js'
 import { capXml } from './cap.js'
 import type { PublicReads } from './public-reads.js'
 import { sendCached } from './read-cache.js'
@@ -22,9 +22,18 @@ const atom = publicRoute(
     operationId: 'alertsAtomFeed',
     tags: ['public'],
     summary: 'Atom 1.0 feed of consumer alerts, each entry linking to its CAP message',
+    description:
+      'RFC 5005 feed history: the subscription document links `prev-archive` to the newest archive page ' +
+      '(`?archive=N`, 100 alerts each in order of issue); archive pages link `prev-archive`/`next-archive`.',
+    request: {
+      query: z.object({
+        archive: z.coerce.number().int().min(1).optional().openapi({ description: 'Archive page, from 1' }),
+      }),
+    },
     responses: {
       200: { description: 'The feed', content: { 'application/atom+xml': { schema: z.string() } } },
       304: notModified,
+      404: problem('No such archive page'),
     },
   },
   { api: false },
@@ -56,13 +65,21 @@ const cap = publicRoute(
 )
 
 /** `/feeds/alerts.atom` and `/cap/{versionId}.xml`, both from the in-memory snapshot. */
-export function feedRoutes(deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
+export function feedRoutes(deps: Pick<AppDeps, 'config' | 'clock'>, reads: PublicReads) {
   const base = deps.config.PUBLIC_BASE_URL.replace(/\/$/, '')
   return newRouter()
-    .openapi(
-      atom,
-      async (c) => sendCached(c, await reads.forUrl(c, ATOM_TYPE, (s) => atomFeed(s.alerts, base))) as never,
-    )
+    .openapi(atom, async (c) => {
+      const { archive } = c.req.valid('query')
+      const snapshot = await reads.current()
+      if (archive !== undefined && archive > archiveCount(snapshot.alerts))
+        throw notFound({ zh: `没有第 ${archive} 页存档`, en: `No archive page ${archive}` })
+      const entry = await reads.forUrl(
+        c,
+        ATOM_TYPE,
+        (s) => atomFeed(s.alerts, base, deps.clock.now(), archive) ?? '',
+      )
+      return sendCached(c, entry) as never
+    })
     .openapi(cap, async (c) => {
       const { file } = c.req.valid('param')
       const id = file.endsWith('.xml') ? file.slice(0, -4) : ''

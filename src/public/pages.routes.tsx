@@ -4,18 +4,20 @@ import { listAlerts } from '../alerts/alert-snapshot.js'
 import type { AppDeps } from '../deps.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
-import { IdParam, problem } from '../http/schemas.js'
-import { pageLang } from '../web/i18n.js'
+import { pageLang, tr } from '../web/i18n.js'
 import { SITE_CSS } from '../web/layout.js'
 import { htmlResponse, pageResponses } from '../web/page-route.js'
 import { pageHeaders } from '../web/security.js'
-import { AlertPage, HomePage, NotFoundPage, SearchPage } from './alert-pages.js'
+import { FAVICON, ROBOTS_TXT } from '../web/site-files.js'
+import { AlertPage, HomePage, SearchPage } from './alert-pages.js'
+import { AlertsListPage, AlertsPageQuery, filterAlerts, readAlertsFilter } from './alerts-list-page.js'
+import { errorPage, pageErrors } from './page-errors.js'
 import type { PublicReads } from './public-reads.js'
-import { sendCached } from './read-cache.js'
+import { sendCached, urlKey } from './read-cache.js'
 import { searchPage } from './search.routes.js'
 
 const HTML = 'text/html; charset=utf-8'
-const HOME_SIZE = 50
+const HOME_SIZE = 10
 
 export const renderPage = (node: Child) => `<!doctype html>${String(node)}`
 
@@ -36,8 +38,18 @@ const alertPage = publicRoute(
     path: '/alerts/{id}',
     operationId: 'alertPage',
     summary: 'One alert: what happened, which products and batches, what to do',
-    request: { params: IdParam },
+    request: { params: z.object({ id: z.string().max(100) }) },
     responses: { ...pageResponses, 404: htmlResponse('No such alert') },
+  },
+  { api: false },
+)
+const alertsPage = publicRoute(
+  {
+    ...PAGE,
+    path: '/alerts',
+    operationId: 'alertsPage',
+    summary: 'Every alert, paged, by district, category or hazard, date range, active or ended',
+    request: { query: AlertsPageQuery },
   },
   { api: false },
 )
@@ -48,24 +60,25 @@ const searchPageRoute = publicRoute(
     operationId: 'searchPage',
     summary: 'Search results page (rate limited per client)',
     request: { query: z.object({ q: z.string().max(1000).optional() }) },
-    responses: {
-      ...pageResponses,
-      429: problem('Too many searches from this client; retry after Retry-After'),
-    },
   },
   { api: false },
 )
 
 /** The public web pages: server-rendered, no scripts, served from the same in-memory model as the API. */
-export function pageRoutes(_deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
-  const selfOf = (url: string) => {
-    const u = new URL(url)
-    u.searchParams.delete('lang')
-    return `${u.pathname}${u.search}`
-  }
+export function pageRoutes(deps: Pick<AppDeps, 'config' | 'districts'>, reads: PublicReads) {
   // A language chosen by cookie must not be served to someone else from a shared cache.
   const pageVary = { vary: 'Cookie' }
   const router = newRouter()
+  router.onError(pageErrors)
+  router.get('/favicon.ico', (c) =>
+    c.body(FAVICON, 200, { 'content-type': 'image/x-icon', 'cache-control': 'public, max-age=86400' }),
+  )
+  router.get('/robots.txt', (c) =>
+    c.body(ROBOTS_TXT, 200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'public, max-age=86400',
+    }),
+  )
   // The stylesheet is an asset, like the /docs script: not an operation.
   router.get(SITE_CSS.path, (c) =>
     c.body(SITE_CSS.body, 200, {
@@ -79,13 +92,41 @@ export function pageRoutes(_deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
       pageHeaders(c)
       const entry = await reads.get(`page:home:${lang}`, HTML, (s) => {
         const base = { status: 'active' as const, limit: HOME_SIZE }
+        const real = s.alerts.sorted.filter((e) => !e.row.exercise)
+        const newest = real.reduce<(typeof real)[number] | null>(
+          (n, e) => (!n || e.row.created_at > n.row.created_at ? e : n),
+          null,
+        )
         return renderPage(
           <HomePage
             lang={lang}
             self="/"
             alerts={listAlerts(s.alerts, { ...base, exercise: 'false' }).items}
-            drills={listAlerts(s.alerts, { ...base, exercise: 'true' }).items}
+            drills={listAlerts(s.alerts, { ...base, exercise: 'true', limit: 5 }).items}
+            newest={newest?.dto ?? null}
+            counts={{
+              active: real.filter((e) => e.row.status === 'active').length,
+              total: real.length,
+            }}
             announcements={s.latestAnnouncements}
+          />,
+        )
+      })
+      return sendCached(c, entry, pageVary) as never
+    })
+    .openapi(alertsPage, async (c) => {
+      const lang = pageLang(c)
+      pageHeaders(c)
+      const query = c.req.valid('query')
+      const entry = await reads.get(`page:alerts:${lang}:${urlKey(c)}`, HTML, (s) => {
+        const { filter, problems } = readAlertsFilter(query, deps.districts.items, lang)
+        return renderPage(
+          <AlertsListPage
+            lang={lang}
+            filter={filter}
+            problems={problems}
+            matches={filterAlerts(s.alerts, filter)}
+            districts={deps.districts.items}
           />,
         )
       })
@@ -98,7 +139,12 @@ export function pageRoutes(_deps: Pick<AppDeps, 'config'>, reads: PublicReads) {
       const snapshot = await reads.current()
       const found = snapshot.alerts.byId.get(id)
       if (!found)
-        return c.html(renderPage(<NotFoundPage lang={lang} self={selfOf(c.req.url)} />), 404) as never
+        return errorPage(c, 404, [
+          tr(lang, {
+            zh: '没有这条预警。它可能已被撤销，或网址输错了。',
+            en: 'There is no such alert. It may have been withdrawn, or the address is mistyped.',
+          }),
+        ]) as never
       const entry = await reads.get(`page:alert:${id}:${lang}`, HTML, () =>
         renderPage(<AlertPage lang={lang} self={`/alerts/${id}`} alert={found.dto} />),
       )

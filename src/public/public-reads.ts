@@ -2,6 +2,7 @@ import { type AlertSnapshot, loadAlertSnapshot } from '../alerts/alert-snapshot.
 import type { AppDeps } from '../deps.js'
 import type { AnnouncementPagesSource, AnnouncementSummary } from './announcement-pages.js'
 import { BusChangeSignal, PolledChangeSignal } from './change-signal.js'
+import { incidentWords } from './published-sources.js'
 import { ReadCache } from './read-cache.js'
 import { alertSearchEntries, oneHitPerProduct, SearchIndex, type SearchSource } from './search.js'
 
@@ -22,7 +23,7 @@ export type PublicReads = ReadCache<PublicSnapshot>
  * elsewhere — published samples once announcements land — reloaded on the same change signal.
  */
 export function createPublicReads(
-  deps: Pick<AppDeps, 'db' | 'config' | 'events'>,
+  deps: Pick<AppDeps, 'db' | 'config' | 'events' | 'playbooks'>,
   sources: SearchSource[] = [],
   announcements?: AnnouncementPagesSource,
 ): PublicReads {
@@ -31,12 +32,12 @@ export function createPublicReads(
     new PolledChangeSignal(deps.db, deps.config.PUBLIC_CACHE_CHECK_MS),
   )
   return new ReadCache(signal, async () => {
-    const alerts = await loadAlertSnapshot(deps.db)
+    const [alerts, incidents] = await Promise.all([loadAlertSnapshot(deps.db), incidentWords(deps)])
     const extra = await Promise.all(sources.map((s) => s.entries()))
     const latest = announcements ? (await announcements.list()).slice(0, LATEST) : null
     return {
       alerts,
-      search: new SearchIndex(oneHitPerProduct([...alertSearchEntries(alerts), ...extra.flat()])),
+      search: new SearchIndex(oneHitPerProduct([...alertSearchEntries(alerts, incidents), ...extra.flat()])),
       latestAnnouncements: latest,
     }
   })

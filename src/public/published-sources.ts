@@ -13,7 +13,15 @@ import type {
   AnnouncementPagesSource,
   AnnouncementSummary,
 } from './announcement-pages.js'
-import { type SearchEntry, type SearchSource, searchText } from './search.js'
+import {
+  datesIn,
+  type IncidentWords,
+  rankOf,
+  type SearchEntry,
+  type SearchHit,
+  type SearchSource,
+  searchText,
+} from './search.js'
 
 type Deps = Pick<AppDeps, 'db' | 'districts'>
 
@@ -36,6 +44,7 @@ export function publishedSampleSearch(deps: Pick<AppDeps, 'db'>): SearchSource {
           's.batch',
           's.producer_name',
           's.unit_name',
+          's.category',
           's.verdict',
           'a.id as announcement_id',
           'a.number',
@@ -62,31 +71,61 @@ export function publishedSampleSearch(deps: Pick<AppDeps, 'db'>): SearchSource {
       }
       return rows.map((r) => {
         const at = r.published_at ?? new Date(0)
+        const failing = items.get(r.id) ?? []
+        const hit: SearchHit = {
+          kind: 'sample',
+          verdict: r.verdict === 'fail' ? 'failed' : 'passed',
+          exercise: r.exercise,
+          ended: false,
+          productName: r.food_name,
+          brand: r.brand,
+          batch: r.batch,
+          producer: r.producer_name,
+          unitName: r.unit_name,
+          category: r.category,
+          items: failing,
+          reason: null,
+          date: capTime(at),
+          reference: r.number,
+          alertId: null,
+          url: `/announcements/${r.announcement_id}`,
+        }
         return {
-          text: searchText(r.food_name, r.brand, r.batch, r.producer_name, r.unit_name),
-          rank: r.verdict === 'fail' ? 0 : 1,
+          text: searchText(
+            r.food_name,
+            r.brand,
+            r.batch,
+            r.producer_name,
+            r.unit_name,
+            r.category,
+            ...failing.map((i) => i.name),
+            ...datesIn(r.batch),
+          ),
+          rank: rankOf(hit),
           time: at.getTime(),
           sampleId: r.id,
-          hit: {
-            kind: 'sample' as const,
-            verdict: r.verdict === 'fail' ? ('failed' as const) : ('passed' as const),
-            exercise: r.exercise,
-            productName: r.food_name,
-            brand: r.brand,
-            batch: r.batch,
-            producer: r.producer_name,
-            unitName: r.unit_name,
-            items: items.get(r.id) ?? [],
-            reason: null,
-            date: capTime(at),
-            reference: r.number,
-            alertId: null,
-            url: `/announcements/${r.announcement_id}`,
-          },
+          hit,
         }
       })
     },
   }
+}
+
+/**
+ * The words an incident adds to its alert's search hits: its title and hazard, and its playbook's hazard
+ * and name (苏丹红 finds the Sudan Red incident's products and notice).
+ */
+export async function incidentWords(deps: Pick<AppDeps, 'db' | 'playbooks'>): Promise<IncidentWords> {
+  const rows = await deps.db
+    .selectFrom('incidents')
+    .select(['id', 'title', 'hazard', 'playbook_id'])
+    .execute()
+  return new Map(
+    rows.map((r) => {
+      const pb = deps.playbooks.get(r.playbook_id)?.playbook
+      return [r.id, [r.title, r.hazard, pb?.hazard.zh, pb?.hazard.en, pb?.name.zh, pb?.name.en]]
+    }),
+  )
 }
 
 const summary = (a: {
@@ -138,6 +177,7 @@ export function announcementPagesSource(deps: Deps): AnnouncementPagesSource {
         }),
         csvUrl: `/api/v1/public/announcements/${a.id}.csv`,
         rows: rows.map((r) => ({
+          sampleId: r.id,
           producer: r.producer_name ?? '',
           producerAddress: r.producer_address ?? '',
           unitName: r.unit_name,

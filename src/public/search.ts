@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { AlertSnapshot } from '../alerts/alert-snapshot.js'
+import type { AlertDto } from '../alerts/alerts.schema.js'
 
 const TextSchema = z.strictObject({ zh: z.string(), en: z.string() })
 
@@ -8,11 +9,13 @@ export const SearchHitSchema = z
     kind: z.enum(['alert', 'sample']),
     verdict: z.enum(['failed', 'passed']).openapi({ description: 'Plainly: did this product fail?' }),
     exercise: z.boolean(),
+    ended: z.boolean().openapi({ description: 'An alert that has been lifted (all clear)' }),
     productName: z.string(),
     brand: z.string().nullable(),
     batch: z.string().nullable(),
     producer: z.string().nullable(),
     unitName: z.string().nullable(),
+    category: z.string().nullable().openapi({ description: 'Food category (分类)' }),
     items: z
       .array(z.strictObject({ name: z.string(), result: z.string(), limit: z.string() }))
       .openapi({ description: 'Test items: failing ones for a failed sample' }),
@@ -28,7 +31,7 @@ export type SearchHit = z.infer<typeof SearchHitSchema>
 /** One searchable product: `text` is what a query is matched against. */
 export interface SearchEntry {
   text: string
-  /** Sort key: failed first, then newest. */
+  /** Sort key (`rankOf`), then newest. */
   rank: number
   time: number
   hit: SearchHit
@@ -44,41 +47,166 @@ export interface SearchSource {
   entries(): Promise<SearchEntry[]>
 }
 
-/** Lower case, full-width folded (ＡＢ１ → ab1), spaces collapsed: the same on both sides of a match. */
-export const normalize = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()
+// Invisible characters a pasted name may carry (zero-width space and joiners, soft hyphen, word joiner, BOM,
+// direction marks): they must hide nothing, on either side of a match.
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g
+const ROMAN: Record<string, string> = {
+  i: '1',
+  ii: '2',
+  iii: '3',
+  iv: '4',
+  v: '5',
+  vi: '6',
+  vii: '7',
+  viii: '8',
+  ix: '9',
+  x: '10',
+}
+// A Roman numeral standing alone or after a Chinese character (苏丹红Ⅰ → 苏丹红i after NFKC), not inside a
+// Latin word or a code (vitamin, v1).
+const ROMAN_NUMERAL = /(^|[\p{Script=Han}\s(（、,，–-])(viii|vii|vi|iv|ix|iii|ii|i|v|x)(?![a-z0-9])/gu
+const CHINESE_DIGIT: Record<string, string> = {
+  一: '1',
+  二: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+}
+
+/**
+ * The one spelling both sides of a match are reduced to: NFKC (full-width ＡＢ１ → ab1, Ⅰ → I), invisible
+ * characters dropped, lower case, spaces collapsed; numbered names written any way people write them
+ * (苏丹红Ⅰ, 苏丹红I, 苏丹红1号, 苏丹红一号 → 苏丹红1).
+ */
+export const normalize = (s: string) =>
+  s
+    .replace(INVISIBLE, '')
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .toLowerCase()
+    .replace(/([一二三四五六七八九])号/g, (_, d: string) => `${CHINESE_DIGIT[d]}号`)
+    .replace(ROMAN_NUMERAL, (_, before: string, r: string) => `${before}${ROMAN[r]}`)
+    .replace(/(\d)号/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim()
+
+/** A calendar date as `yyyymmdd`, or undefined. */
+function dateKey(y: string, m: string, d: string): string | undefined {
+  const [yy, mm, dd] = [Number(y), Number(m), Number(d)]
+  if (yy < 1900 || yy > 2100 || mm < 1 || mm > 12 || dd < 1) return undefined
+  const days = new Date(Date.UTC(yy, mm, 0)).getUTCDate()
+  if (dd > days) return undefined
+  return `${yy}${String(mm).padStart(2, '0')}${String(dd).padStart(2, '0')}`
+}
+
+const SEPARATED_DATE = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/g
+const COMPACT_DATE = /(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/g
+
+/**
+ * Every date written in `text` (a 生产日期/批号 cell: 2005-03-28, 2005/3/28, 20050328, 2005年3月28日,
+ * (购进日期)2005.3.28, or a batch code holding one), as `yyyymmdd`: appended to an entry's text, so a date
+ * asked for in any of those forms finds it.
+ */
+export function datesIn(text: string | null | undefined): string[] {
+  if (!text) return []
+  const t = text.normalize('NFKC')
+  const out = new Set<string>()
+  for (const re of [SEPARATED_DATE, COMPACT_DATE])
+    for (const m of t.matchAll(re)) {
+      const k = dateKey(m[1] ?? '', m[2] ?? '', m[3] ?? '')
+      if (k) out.add(k)
+    }
+  return [...out]
+}
+
+/** A query term that is a whole date in any accepted form becomes `yyyymmdd`; any other term stays. */
+function queryTerm(term: string): string {
+  const whole =
+    /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(term) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(term)
+  return (whole && dateKey(whole[1] ?? '', whole[2] ?? '', whole[3] ?? '')) ?? term
+}
+
+/** A query as the terms every hit must contain. */
+export const queryTerms = (q: string) => normalize(q).split(' ').filter(Boolean).map(queryTerm)
 
 export const searchText = (...parts: (string | null | undefined)[]) =>
   normalize(parts.filter((p) => p).join(' \u0001 '))
 
+/** What an incident adds to its alert's hits: its own title and hazard, its playbook's hazard and name. */
+export type IncidentWords = Map<string, (string | null | undefined)[]>
+
 /**
- * Every product of every alert (drills included, marked), from the alert snapshot. A cancelled alert (its
- * announcement retracted) is left out: search must not go on saying a withdrawn result failed.
+ * Search order: failing before passing; within failing, active alerts and failing samples before alerts
+ * that have ended (lifted); real before exercise within each.
  */
-export function alertSearchEntries(snapshot: AlertSnapshot): SearchEntry[] {
-  return snapshot.sorted.flatMap(({ row, dto }) =>
-    (dto.status === 'cancelled' ? [] : dto.products).map((p) => ({
-      text: searchText(p.name, p.brand, p.batch, p.producer, p.unitName),
-      rank: 0,
-      time: row.created_at.getTime(),
-      ...(row.sample_id ? { sampleId: row.sample_id } : {}),
-      hit: {
-        kind: 'alert' as const,
-        verdict: 'failed' as const,
+export const rankOf = (h: { verdict: 'failed' | 'passed'; ended: boolean; exercise: boolean }) =>
+  (h.verdict === 'failed' ? (h.ended ? 2 : 0) : 4) + (h.exercise ? 1 : 0)
+
+/**
+ * Every product of every alert (drills included, marked), from the alert snapshot; an alert that names no
+ * product (an incident's public notice) is one hit of its own. Each is found by its product fields, failed
+ * items, food category and dates, and by the hazard: the alert's title and event, and for an incident its
+ * title, hazard and playbook (`incidents`). A cancelled alert (its announcement retracted) is left out:
+ * search must not go on saying a withdrawn result failed.
+ */
+export function alertSearchEntries(
+  snapshot: AlertSnapshot,
+  incidents: IncidentWords = new Map(),
+): SearchEntry[] {
+  return snapshot.sorted.flatMap(({ row, dto }) => {
+    if (dto.status === 'cancelled') return []
+    const ended = dto.status === 'closed'
+    const hazard = [
+      dto.title.zh,
+      dto.title.en,
+      dto.event.zh,
+      dto.event.en,
+      ...(dto.source.kind === 'incident' ? (incidents.get(dto.source.id) ?? []) : []),
+    ]
+    const products = dto.products.length > 0 ? dto.products : [{ name: dto.title.zh }]
+    return products.map((p: AlertDto['products'][number]) => {
+      const items = p.failingItems ?? []
+      const hit: SearchHit = {
+        kind: 'alert',
+        verdict: 'failed',
         exercise: row.exercise,
+        ended,
         productName: p.name,
         brand: p.brand ?? null,
         batch: p.batch ?? null,
         producer: p.producer ?? null,
         unitName: p.unitName ?? null,
-        items: p.failingItems ?? [],
+        category: dto.productCategory,
+        items,
         reason: dto.source.kind === 'incident' ? dto.title : null,
         date: dto.issuedAt,
         reference: dto.source.reference,
         alertId: dto.id,
         url: `/alerts/${dto.id}`,
-      },
-    })),
-  )
+      }
+      return {
+        text: searchText(
+          p.name,
+          p.brand,
+          p.batch,
+          p.producer,
+          p.unitName,
+          dto.productCategory,
+          ...items.map((i) => i.name),
+          ...hazard,
+          ...datesIn(p.batch),
+        ),
+        rank: rankOf(hit),
+        time: row.created_at.getTime(),
+        ...(row.sample_id ? { sampleId: row.sample_id } : {}),
+        hit,
+      }
+    })
+  })
 }
 
 /**
@@ -121,7 +249,7 @@ export class SearchIndex {
 
   /** Entries `start`..`start+limit` of the matches, and whether more follow. */
   search(q: string, start: number, limit: number): { entries: SearchEntry[]; more: boolean } {
-    const terms = normalize(q).split(' ').filter(Boolean)
+    const terms = queryTerms(q)
     if (terms.length === 0) return { entries: [], more: false }
     const lists: Int32Array[] = []
     for (const t of terms)

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { AlertDto } from '../alerts/alerts.schema.js'
 import { type Lang, localTime, tr } from './i18n.js'
 
@@ -33,15 +34,18 @@ export function SearchBox({ lang, q }: { lang: Lang; q?: string | undefined }) {
     <search>
       <form class="search" method="get" action="/search">
         <input
-          aria-label={tr(lang, { zh: '产品、品牌或批号', en: 'Product, brand or batch' })}
+          aria-label={tr(lang, {
+            zh: '产品、品牌、批号或日期、不合格项目、生产企业',
+            en: 'Product, brand, batch or date, failed item, producer',
+          })}
           type="search"
           id="q"
           name="q"
           value={q ?? ''}
           maxlength={100}
           placeholder={tr(lang, {
-            zh: '输入产品名、品牌或批号，如：辣椒',
-            en: 'Product, brand or batch, e.g. chilli',
+            zh: '产品、品牌、批号、日期或不合格项目，如：苏丹红',
+            en: 'Product, brand, batch, date or failed item, e.g. Sudan',
           })}
         />
         <button type="submit">{tr(lang, { zh: '查询', en: 'Search' })}</button>
@@ -73,4 +77,16 @@ export function AlertCard({ alert, lang }: { alert: AlertDto; lang: Lang }) {
 
 export function Empty({ children }: { children: string }) {
   return <p class="empty">{children}</p>
+}
+
+/**
+ * A wide table's scrolling box: a named region that takes keyboard focus, so it can be scrolled without a
+ * mouse (axe: scrollable-region-focusable).
+ */
+export function TableWrap({ label, children }: { label: string; children?: Child }) {
+  return (
+    <section class="table-wrap" aria-label={label} tabindex={0}>
+      {children}
+    </section>
+  )
 }

@@ -11,7 +11,8 @@ export const SITE_CSS = {
 }
 
 const NAV = [
-  { href: '/', text: { zh: '预警', en: 'Alerts' } },
+  { href: '/', text: { zh: '首页', en: 'Home' } },
+  { href: '/alerts', text: { zh: '全部预警', en: 'All alerts' } },
   { href: '/search', text: { zh: '查询', en: 'Search' } },
   { href: '/announcements', text: { zh: '抽检公告', en: 'Announcements' } },
   { href: '/stats', text: { zh: '统计', en: 'Statistics' } },
@@ -22,7 +23,14 @@ export interface PageProps {
   title: string
   /** The path and query of this page, for the language switch. */
   self: string
+  /** The search-result snippet (meta description); a general one when omitted. */
+  description?: string | undefined
   children?: Child
+}
+
+const DESCRIPTION = {
+  zh: '市场监督管理局发布的食品安全消费预警、抽检公告和合格率统计：查询您买的食品是否不合格。',
+  en: 'Food-safety consumer alerts, sampling announcements and pass rates from the market regulator: check whether a food you bought failed.',
 }
 
 function switchHref(self: string, to: Lang): string {
@@ -32,7 +40,7 @@ function switchHref(self: string, to: Lang): string {
 }
 
 /** Every page: header with navigation and language switch, main, footer. No scripts. */
-export function Layout({ lang, title, self, children }: PageProps) {
+export function Layout({ lang, title, self, description, children }: PageProps) {
   const site = tr(lang, { zh: '红盾 · 食品安全预警', en: 'Redshield food-safety alerts' })
   const other: Lang = lang === 'zh' ? 'en' : 'zh'
   return (
@@ -41,6 +49,8 @@ export function Layout({ lang, title, self, children }: PageProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} - ${site}`}</title>
+        <meta name="description" content={description ?? tr(lang, DESCRIPTION)} />
+        <link rel="icon" href="/favicon.ico" sizes="16x16 32x32" />
         <link rel="stylesheet" href={SITE_CSS.path} />
         <link rel="alternate" type="application/atom+xml" title="Atom" href="/feeds/alerts.atom" />
       </head>

@@ -61,7 +61,7 @@ describe('security headers', () => {
       created: inc,
       unauthorized: await t.call('GET', '/api/v1/tasks'),
       invalid: await t.call('GET', '/api/v1/tasks?limit=0', { token: admin }),
-      notFound: await t.call('GET', '/nope'),
+      notFound: await t.call('GET', '/api/v1/nope'),
       methodNotAllowed: await t.call('DELETE', '/health'),
       docs: await t.call('GET', '/docs'),
       document: await t.call('GET', '/openapi.json'),
@@ -71,6 +71,13 @@ describe('security headers', () => {
       }),
     }
     for (const [name, r] of Object.entries(responses)) expectSecurityHeaders(r.headers, name)
+    // Outside the API a wrong URL is a page: the pages' stricter policy (no script at all), never framed.
+    const page = await t.call('GET', '/nope')
+    expect(page.status).toBe(404)
+    expect(page.headers.get('x-frame-options')).toBe('DENY')
+    expect(page.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; style-src 'self';.*frame-ancestors 'none'/,
+    )
   })
 
   it('one route can let its page be framed (the kiosk board); the rest still refuse', async () => {

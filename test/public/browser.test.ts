@@ -106,7 +106,7 @@ describe.skipIf(!present)('public pages in Chromium', () => {
     expect(page.url()).not.toContain('lang=')
     expect(await page.getAttribute('html', 'lang')).toBe('en')
     expect(await page.locator('h1').textContent()).toBe('Sampling pass rates')
-    const line = await page.locator('svg.chart polyline.line').boundingBox()
+    const line = await page.locator('svg.chart g.line').boundingBox()
     expect(line?.width ?? 0).toBeGreaterThan(100)
     await page.screenshot({ path: join(SHOTS, 'stats-en.png'), fullPage: true })
     await page.click('nav a[href="/announcements"]')

@@ -54,9 +54,8 @@ describe('public pages', () => {
   it('the stats page draws the pass-rate trend as SVG, 35 % to 67.5 %', async () => {
     const res = await t.call('GET', '/stats')
     expect(res.text).toContain('<svg')
-    expect(res.text).toMatch(
-      /<polyline class="line" points="[\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+"/,
-    )
+    // Four periods: three segments joining them.
+    expect(res.text.match(/<line x1="[\d.]+%" y1="[\d.]+" x2="[\d.]+%" y2="[\d.]+"/g)).toHaveLength(3)
     expect(res.text).toContain('35.0 %')
     expect(res.text).toContain('67.5 %')
   })

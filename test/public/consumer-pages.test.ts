@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { announcement, publish, sample } from '../alerts/fixtures.js'
+import { approved, FAILING, importFixtures, PASSED, type Staff, staff } from '../announcements/helpers.js'
+import { startTestApp, type TestApp } from '../helpers/test-app.js'
+
+/**
+ * Issue 15, the consumer's side: every alert reachable (home count, /alerts with filters and paging, Atom
+ * history), alert ↔ announcement links, pass rates that say what they are over, pages for people where a
+ * URL is wrong, and the files every site has.
+ */
+let t: TestApp
+let s: Staff
+let announcementId: string
+const API = '/api/v1'
+
+beforeAll(async () => {
+  t = await startTestApp({ config: { PUBLIC_CACHE_CHECK_MS: '0', SEARCH_RATE_PER_MINUTE: '10000' } })
+  s = await staff(t)
+  await importFixtures(t, s.sampler)
+})
+afterAll(() => t.close())
+
+const publishApproved = async (number: string, sampleNos: string[]) => {
+  const id = await approved(t, s, { number, sampleNos })
+  const r = await t.call('POST', `${API}/announcements/${id}/publish`, { token: s.approver, body: {} })
+  expect(r.status, r.text).toBe(200)
+  return id
+}
+
+describe('before anything is published', () => {
+  it('the stats page says there is no data yet; the empty feed says when it was generated', async () => {
+    const stats = await t.call('GET', '/stats')
+    expect(stats.text).toContain('暂无数据：还没有公布抽检结果')
+    expect(stats.text).not.toContain('<svg')
+    const feed = await t.call('GET', '/feeds/alerts.atom')
+    expect(feed.text).not.toContain('1970')
+    expect(feed.text).toContain(`<updated>${t.clock.now().toISOString()}</updated>`)
+    expect(feed.text).toContain('尚无预警')
+  })
+})
+
+describe('pass rates say what they are over', () => {
+  it('a period with only the failing table published shows no rate, not 0 %', async () => {
+    announcementId = await publishApproved('2026-F1', FAILING)
+    const stats = await t.call('GET', '/stats')
+    expect(stats.text).toContain('仅公布了不合格批次，不计算合格率')
+    expect(stats.text).not.toMatch(/0\.0 %/)
+    const en = await t.call('GET', '/stats?lang=en')
+    expect(en.text).toContain('only failing batches published; no rate')
+  })
+
+  it('once the passing table is out, the rate states its batches', async () => {
+    await publishApproved('2026-P1', PASSED)
+    const stats = await t.call('GET', '/stats')
+    expect(stats.text).toContain('总体合格率 50.0 %（基于已公布的 8 批次，其中合格 4 批次）')
+  })
+})
+
+const count = async (path: string) =>
+  Number(/共 (\d+) 条/.exec((await t.call('GET', path)).text)?.[1] ?? Number.NaN)
+
+describe('every alert is reachable', () => {
+  it('home shows the newest alert and the counts, linking to the full list', async () => {
+    const home = await t.call('GET', '/')
+    expect(home.text).toContain('最新预警：')
+    expect(home.text).toMatch(/生效中 4 条，历史预警共 4 条/)
+    expect(home.text).toContain('href="/alerts"')
+  })
+
+  it('/alerts filters by district, category or hazard, date range and state, and pages', async () => {
+    const all = await t.call('GET', '/alerts')
+    expect(all.status).toBe(200)
+    expect(all.text).toContain('共 4 条，第 1/1 页')
+    const jinjiang = await t.call('GET', '/alerts?district=510104')
+    expect(jinjiang.text).toContain('共 1 条')
+    expect(jinjiang.text).toContain('香辣辣椒酱')
+    expect(await count(`/alerts?category=${encodeURIComponent('苏丹红')}`)).toBe(2)
+    expect(await count(`/alerts?category=${encodeURIComponent('肉制品')}`)).toBe(1)
+    const today = new Date(t.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+    expect(await count(`/alerts?from=${today}&to=${today}`)).toBe(4)
+    expect(await count('/alerts?to=2020-01-01')).toBe(0)
+    expect((await t.call('GET', '/alerts?status=ended')).text).toContain('没有符合条件的预警。')
+    // A value typed wrong is a sentence on the page, and the rest of the filter still applies.
+    const wrong = await t.call('GET', '/alerts?from=yesterday&district=510104')
+    expect(wrong.status).toBe(200)
+    expect(wrong.text).toContain('起始日期应写成 2026-11-30 这样的日期，“yesterday”不是，已忽略。')
+    expect(wrong.text).toContain('共 1 条')
+    const wrongEn = await t.call('GET', '/alerts?from=yesterday&lang=en')
+    expect(wrongEn.text).toContain('The start date should be a date such as 2026-11-30')
+  })
+
+  it('pages through many alerts, 20 a page, each once', async () => {
+    await publish(
+      t,
+      announcement(
+        'original',
+        Array.from({ length: 41 }, (_, i) => sample({ foodName: `批量样品${i}`, sampleNo: `BULK${i}` })),
+        t.clock.now(),
+      ),
+    )
+    const seen = new Set<string>()
+    for (const page of [1, 2, 3]) {
+      const r = await t.call('GET', `/alerts?page=${page}`)
+      expect(r.text).toContain(`第 ${page}/3 页`)
+      for (const m of r.text.matchAll(/href="\/alerts\/([0-9a-f-]{36})"/g)) seen.add(m[1] ?? '')
+      if (page < 3) expect(r.text).toContain(`href="/alerts?page=${page + 1}" rel="next"`)
+    }
+    expect(seen.size).toBe(45)
+  })
+
+  it('an alert links to its announcement, and the announcement to its alerts', async () => {
+    const list = await t.call('GET', `${API}/public/alerts?district=510104`)
+    const alert = list.body.items[0]
+    expect(alert.source.id).toBe(announcementId)
+    const page = await t.call('GET', `/alerts/${alert.id}`)
+    expect(page.text).toContain(`href="/announcements/${announcementId}"`)
+    const ann = await t.call('GET', `/announcements/${announcementId}`)
+    expect(ann.text).toContain('据此发布的消费预警')
+    expect(ann.text).toContain(`href="/alerts/${alert.id}"`)
+  })
+
+  it('the Atom feed pages by RFC 5005: prev-archive from the subscription document, next-archive back', async () => {
+    // 45 so far; 160 more makes two complete archive pages of 100.
+    await publish(
+      t,
+      announcement(
+        'original',
+        Array.from({ length: 160 }, (_, i) => sample({ foodName: `存档样品${i}`, sampleNo: `ARCH${i}` })),
+        t.clock.now(),
+      ),
+    )
+    const feed = await t.call('GET', '/feeds/alerts.atom')
+    expect(feed.text).toContain('xmlns:fh="http://purl.org/syndication/history/1.0"')
+    expect(feed.text).toMatch(/<link rel="prev-archive" [^>]*href="[^"]+\/feeds\/alerts\.atom\?archive=2"/)
+    const second = await t.call('GET', '/feeds/alerts.atom?archive=2')
+    expect(second.status).toBe(200)
+    expect(second.text).toContain('<fh:archive/>')
+    expect(second.text).toMatch(/rel="prev-archive" [^>]*archive=1"/)
+    expect(second.text).not.toContain('next-archive')
+    const first = await t.call('GET', '/feeds/alerts.atom?archive=1')
+    expect(first.text).toMatch(/rel="next-archive" [^>]*archive=2"/)
+    expect(first.text).not.toContain('rel="prev-archive"')
+    expect(first.text.match(/<entry>/g)).toHaveLength(100)
+    // Every alert is on an archive page or in the subscription document.
+    const ids = new Set<string>()
+    for (const doc of [feed, first, second])
+      for (const m of doc.text.matchAll(/<id>urn:uuid:([^<]+)<\/id>/g)) ids.add(m[1] ?? '')
+    expect(ids.size).toBe(205)
+    expect((await t.call('GET', '/feeds/alerts.atom?archive=3')).status).toBe(404)
+  })
+})
+
+describe('wrong URLs and the files every site has', () => {
+  it('an unknown page is an HTML page in the chosen language; under /api it is problem+json', async () => {
+    const zh = await t.call('GET', '/no/such/page')
+    expect(zh.status).toBe(404)
+    expect(zh.headers.get('content-type')).toMatch(/text\/html/)
+    expect(zh.text).toContain('没有这个页面：/no/such/page')
+    const en = await t.call('GET', '/no/such/page?lang=en')
+    expect(en.text).toContain('There is no page at /no/such/page')
+    expect(en.text).toContain('<html lang="en">')
+    const api = await t.call('GET', `${API}/no/such/thing`)
+    expect(api.status).toBe(404)
+    expect(api.headers.get('content-type')).toMatch(/application\/problem\+json/)
+    const missing = await t.call('GET', `/announcements/${crypto.randomUUID()}`)
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('content-type')).toMatch(/text\/html/)
+    expect(missing.text).toContain('公告不存在')
+  })
+
+  it('a page refuses a bad address with sentences, not a schema dump', async () => {
+    const r = await t.call('GET', `/search?q=${'辣'.repeat(1001)}&utm=x`)
+    expect(r.status).toBe(422)
+    expect(r.headers.get('content-type')).toMatch(/text\/html/)
+    expect(r.text).toContain('查询词太长了，请缩短后再试。')
+    expect(r.text).toContain('网址中的参数「utm」本页不使用，请去掉它再试。')
+    const en = await t.call('GET', '/alerts?utm=x&lang=en')
+    expect(en.status, en.text).toBe(422)
+    expect(en.text).toContain('This page does not use the parameter “utm” in its address')
+  })
+
+  it('/favicon.ico, /robots.txt and a meta description on every public page', async () => {
+    const icon = await t.call('GET', '/favicon.ico')
+    expect(icon.status).toBe(200)
+    expect(icon.headers.get('content-type')).toBe('image/x-icon')
+    const robots = await t.call('GET', '/robots.txt')
+    expect(robots.text).toContain('Disallow: /console')
+    for (const path of [
+      '/',
+      '/alerts',
+      '/announcements',
+      `/announcements/${announcementId}`,
+      '/stats',
+      '/search?q=x',
+    ])
+      expect((await t.call('GET', path)).text, path).toMatch(/<meta name="description" content="[^"]{10,}"/)
+  })
+})
