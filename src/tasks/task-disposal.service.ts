@@ -9,7 +9,7 @@ import { actorIdOf, callerOf, type RequestContext } from '../domain/context.js'
 import { invalidState, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { appendEvents, type NewEvent } from '../events/events.repo.js'
-import { trimmedText, visibleText } from '../http/text.js'
+import { trimmedText } from '../http/text.js'
 import { addDuration } from '../playbooks/duration.js'
 import type { ReportField } from '../playbooks/playbook.schema.js'
 import { FIGURE_LIMIT, totalOutOfRange, totalRangeIssues } from './figures.js'
@@ -35,41 +35,40 @@ export const DisposalRecordSchema = z
   .strictObject({
     sample: z.uuid(say('请选择样品', 'Choose the sample')),
     unitsRemoved: z
-      .number(say('下架数量应为整数', 'Units removed must be a whole number'))
-      .int(say('下架数量应为整数', 'Units removed must be a whole number'))
-      .min(0, say('下架数量不能为负数', 'Units removed cannot be negative'))
-      .max(FIGURE_LIMIT.integer, say('下架数量过大', 'Units removed is too large'))
+      .number()
       .optional()
-      .openapi({ description: '下架数量 (units taken off sale)' }),
-    sealedKg: z
-      .number(say('封存重量应为数字（千克）', 'Sealed stock must be a number (kg)'))
-      .min(0, say('封存重量不能为负数', 'Sealed stock cannot be negative'))
-      .max(1e9, say('封存重量过大', 'Sealed stock is too large'))
-      .optional()
-      .openapi({ description: '封存 (stock sealed, kg)' }),
+      .openapi({ description: '下架数量 (units taken off sale): a whole number ≥ 0' }),
+    sealedKg: z.number().optional().openapi({ description: '封存 (stock sealed, kg): ≥ 0' }),
     notOnSale: z.boolean().optional().openapi({ description: '未见在售 (not found on sale)' }),
     note: trimmedText(4000).optional(),
   })
+  // The rules as custom issues, so that each is a sentence in both languages.
   .superRefine((v, ctx) => {
-    const any = (v.unitsRemoved ?? 0) > 0 || (v.sealedKg ?? 0) > 0 || v.notOnSale === true
+    const problem = (path: string, zh: string, en: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], ...say(zh, en) })
+    const units = v.unitsRemoved
+    if (units !== undefined && (!Number.isInteger(units) || units < 0 || units > FIGURE_LIMIT.integer))
+      problem(
+        'unitsRemoved',
+        '下架数量请填写不小于 0 的整数',
+        'Units removed must be a whole number, 0 or more',
+      )
+    const kg = v.sealedKg
+    if (kg !== undefined && (kg < 0 || kg > 1e9))
+      problem('sealedKg', '封存重量请填写不小于 0 的数（千克）', 'Stock sealed must be 0 kg or more')
+    const any = (units ?? 0) > 0 || (kg ?? 0) > 0 || v.notOnSale === true
     if (!any)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['unitsRemoved'],
-        ...say(
-          '请填写下架数量或封存重量，或勾选“未见在售”',
-          'Give the units removed or the stock sealed, or tick “not found on sale”',
-        ),
-      })
-    if (v.notOnSale === true && ((v.unitsRemoved ?? 0) > 0 || (v.sealedKg ?? 0) > 0))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['notOnSale'],
-        ...say(
-          '“未见在售”与下架、封存数量不能同时填写',
-          '“Not found on sale” cannot go with units removed or stock sealed',
-        ),
-      })
+      problem(
+        'unitsRemoved',
+        '请填写下架数量或封存重量，或勾选“未见在售”',
+        'Give the units removed or the stock sealed, or tick “not found on sale”',
+      )
+    if (v.notOnSale === true && ((units ?? 0) > 0 || (kg ?? 0) > 0))
+      problem(
+        'notOnSale',
+        '“未见在售”与下架、封存数量不能同时填写',
+        '“Not found on sale” cannot go with units removed or stock sealed',
+      )
   })
   .openapi('DisposalRecord')
 export type DisposalRecordInput = z.infer<typeof DisposalRecordSchema>
@@ -83,7 +82,12 @@ export const ReportCorrectionSchema = z
         z.number(say('更正后的数值应为数字', 'A corrected figure must be a number')),
       )
       .openapi({ description: 'The corrected value of each figure that was wrong, by field name' }),
-    reason: visibleText(2000).openapi({ description: 'Why the figure was wrong (required)' }),
+    reason: z
+      .string()
+      .trim()
+      .max(2000, say('更正原因至多 2000 字', 'The reason is at most 2000 characters'))
+      .refine((r) => r.length > 0, say('请填写更正原因', 'Give the reason for the correction'))
+      .openapi({ description: 'Why the figure was wrong (required, at most 2000 characters)' }),
   })
   .openapi('ReportCorrection')
 export type ReportCorrectionInput = z.infer<typeof ReportCorrectionSchema>

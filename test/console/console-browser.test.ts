@@ -87,7 +87,8 @@ describe.skipIf(!hasChromium)('a drill in the browser', () => {
 
   it('the officer, on a 360 px phone, acknowledges, files a report with one wrong figure, fixes it, completes', async () => {
     await signIn(officer, 'zhou')
-    await officer.waitForURL('**/console')
+    // A district officer lands on the task list (issue 15).
+    await officer.waitForURL('**/console/tasks')
     await officer.goto(`${t.baseUrl}/console/tasks`)
     await shot(officer, '04-officer-tasks-360')
     const link = officer.getByRole('link', { name: /封存库存/ })
