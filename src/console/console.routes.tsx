@@ -15,6 +15,7 @@ import { pageLang } from '../web/i18n.js'
 import { consoleAdminRoutes } from './admin.routes.js'
 import { consoleAnnouncementRoutes } from './announcement.routes.js'
 import { consoleIncidentRoutes } from './incident.routes.js'
+import { consoleIncidentReportRoutes } from './incident-report.routes.js'
 import { CONSOLE_CSS_PATH, CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
 import { consoleSampleRoutes } from './sample.routes.js'
@@ -174,6 +175,7 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
     return c.redirect('/login', 303)
   })
 
+  app.route('/', consoleIncidentReportRoutes(deps))
   app.route('/', consoleIncidentRoutes(deps))
   app.route('/', consoleTaskMoveRoutes(deps))
   app.route('/', consoleAdminRoutes(deps, actors))

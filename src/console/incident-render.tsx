@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { AppDeps } from '../deps.js'
-import { incidentDetail } from '../incidents/incident-reads.service.js'
+import { incidentDetail, incidentReport } from '../incidents/incident-reads.service.js'
 import { incidentTasks } from '../incidents/incidents.repo.js'
 import { pageLang, tr } from '../web/i18n.js'
 import { ctxOf } from './console-forms.js'
@@ -52,6 +52,11 @@ export function incidentRenderer(deps: AppDeps) {
       .map((f) => ({ name: f.name, label: `${tr(lang, f.label)}${f.unit ? `（${tr(lang, f.unit)}）` : ''}` }))
     const steps = d.matrix.steps.filter((s) => rows.some((r) => r.cells[s.key]))
     const command = (COMMAND as readonly string[]).includes(c.get('actor')?.role ?? '')
+    const { report } = await incidentReport(deps, ctxOf(c), d.id)
+    const rates = {
+      city: report.city.onTimeRate,
+      districts: Object.fromEntries(report.districts.map((r) => [r.district, r.onTimeRate])),
+    }
     return c.html(
       <IncidentPage
         shell={shellOf(c)}
@@ -70,6 +75,7 @@ export function incidentRenderer(deps: AppDeps) {
         problems={extra.problems ?? []}
         refusal={extra.refusal}
         command={command}
+        rates={rates}
         taskForms={
           command ? (
             <TaskForms

@@ -3,8 +3,7 @@ import { type Context, Hono } from 'hono'
 import type { AppDeps } from '../deps.js'
 import { levelFromName } from '../domain/enums.js'
 import { requireRoles } from '../http/auth.js'
-import { reportCsv, timelineCsv } from '../incidents/incident-csv.js'
-import { incidentReport, incidentTimeline, listIncidentsFor } from '../incidents/incident-reads.service.js'
+import { listIncidentsFor } from '../incidents/incident-reads.service.js'
 import { incidentTasks } from '../incidents/incidents.repo.js'
 import {
   ActivateSchema,
@@ -232,14 +231,5 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     return c.redirect(`/console/incidents/${c.req.param('id')}`, 303)
   })
 
-  app.get('/console/incidents/:id/report.csv', requireRoles(READERS), async (c) => {
-    const { incident, report } = await incidentReport(deps, ctxOf(c), c.req.param('id'))
-    return reportCsv(c, incident.code, report)
-  })
-
-  app.get('/console/incidents/:id/timeline.csv', requireRoles(COMMAND), async (c) => {
-    const { incident, page } = await incidentTimeline(deps, ctxOf(c), c.req.param('id'), { limit: null })
-    return timelineCsv(c, incident.code, page.items)
-  })
   return app
 }
