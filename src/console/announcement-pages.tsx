@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { AnnouncementDto } from '../announcements/announcements.schema.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
 import { Layout, Problems } from './layout.js'
@@ -64,6 +65,8 @@ export interface DetailView {
   pending: { id: string; number: string } | undefined
   problems: string[]
   forms: { at?: string; correct?: Record<string, string>; retract?: Record<string, string> }
+  /** The announcement as it will be published (issue 15): what the reviewer and approver sign. */
+  preview?: Child
 }
 
 /** What the next step is, with its button only for who may press it (the same rules the API applies). */
@@ -150,6 +153,7 @@ export function AnnouncementDetail(p: DetailView) {
         <dt>{t('样品', 'Samples')}</dt>
         <dd>{a.sampleNos.join('、') || '—'}</dd>
       </dl>
+      {p.preview}
       {a.status === 'draft' && may(DRAFTERS) && (p.me === a.draftedBy.id || p.role === 'admin') ? (
         <form method="post" action={`${base}/submit`} novalidate>
           {csrfField}

@@ -5,7 +5,11 @@ import {
   pendingRevision,
   retractAnnouncement,
 } from '../announcements/announcement-revisions.service.js'
-import { announcementById, announcementPage } from '../announcements/announcements.read.js'
+import {
+  announcementById,
+  announcementDetail,
+  announcementPage,
+} from '../announcements/announcements.read.js'
 import {
   CorrectSchema,
   DecisionSchema,
@@ -35,6 +39,7 @@ import {
   REVIEWERS,
   STATUSES,
 } from './announcement-pages.js'
+import { AnnouncementPreview } from './announcement-preview.js'
 import { ctxOf } from './console-forms.js'
 import { pagingOf } from './paging.js'
 import type { ConsoleEnv } from './session-auth.js'
@@ -120,6 +125,9 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
   ) => {
     const a = await announcementById(deps, c.req.param('id')!)
     const me = c.get('actor')
+    // What the reviewer and approver sign: every row, and for a correction the standing version too.
+    const { samples } = await announcementDetail(deps, a.id, false)
+    const standing = a.refersTo ? (await announcementDetail(deps, a.refersTo, false)).samples : undefined
     const view: DetailView = {
       shell: shellOf(c),
       a,
@@ -128,6 +136,7 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
       pending: a.shownAs === 'published' ? await pendingRevision(deps.db, a.id) : undefined,
       problems,
       forms,
+      preview: <AnnouncementPreview lang={pageLang(c)} samples={samples} standing={standing} />,
     }
     return c.html(<AnnouncementDetail {...view} />, status)
   }
