@@ -25,7 +25,7 @@ beforeAll(async () => {
   })
   id = d.body.id
   await t.call('POST', `${API}/announcements/${id}/submit`, { token: s.sampler })
-  await makeUser(t, 'sun', 'correct horse battery', { role: 'reviewer', name: '孙审核' })
+  await makeUser(t, 'sun', 'correct horse battery', { role: 'reviewer' as 'commander', name: '孙审核' })
   reviewer = new FormClient(() => t.baseUrl)
   expect((await reviewer.signIn('sun', 'correct horse battery')).status).toBe(303)
 })
