@@ -41,6 +41,6 @@ describe('the reviewer sees what they sign', () => {
     expect(r.text).toContain('锦江区')
     for (const no of [...FAILING, ...PASSED]) expect(r.text).toContain(`<td class="code">${no}</td>`)
     expect(r.text).toContain('<span class="failed">苏丹红Ⅰ号')
-    expect(r.text).toContain('action="/console/announcements/' + id + '/review"')
+    expect(r.text).toContain(`action="/console/announcements/${id}/review"`)
   })
 })
