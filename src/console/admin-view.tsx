@@ -47,7 +47,8 @@ export function Table(p: { head: string[]; rows: Child[][]; id: string; lang: La
       {tr(p.lang, { zh: '无', en: 'None' })}
     </p>
   ) : (
-    <div class="table-wrap">
+    // The wrapper scrolls a wide table sideways, by keyboard too (focusable, named by the table's id).
+    <section class="table-wrap" tabindex={0} aria-label={p.id}>
       <table class="matrix" id={p.id}>
         <thead>
           <tr>
@@ -66,7 +67,7 @@ export function Table(p: { head: string[]; rows: Child[][]; id: string; lang: La
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   )
 }
 
