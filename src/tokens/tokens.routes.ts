@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js'
 import { ROLES } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
+import { rolesDescription } from '../domain/roles-glossary.js'
 import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
@@ -17,7 +18,7 @@ const TokenSchema = z
   .strictObject({
     id: z.uuid(),
     name: z.string(),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).openapi({ description: `One of ${rolesDescription()}` }),
     district: z.string().nullable(),
     retailer: z.string().nullable(),
     prefix: z.string().openapi({ description: 'First characters of the secret, to tell tokens apart' }),
@@ -29,7 +30,7 @@ const TokenSchema = z
 export const CreateTokenSchema = z
   .strictObject({
     name: nameText(100),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).openapi({ description: `One of ${rolesDescription()}` }),
     district: DistrictCodeSchema.optional(),
     retailer: z.string().min(1).max(64).optional(),
   })

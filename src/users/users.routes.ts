@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js'
 import { ROLES } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
+import { rolesDescription } from '../domain/roles-glossary.js'
 import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf, pageSchema } from '../http/pagination.js'
 import { securedRoute } from '../http/route.js'
@@ -17,7 +18,7 @@ const UserSchema = z
     id: z.uuid(),
     login: z.string(),
     name: z.string(),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).openapi({ description: `One of ${rolesDescription()}` }),
     district: z.string().nullable(),
     retailer: z.string().nullable(),
     phone: z.string().nullable(),
@@ -48,7 +49,7 @@ export const CreateUserSchema = z
       .string()
       .regex(LOGIN_PATTERN, '2–64 letters, digits or . _ @ -, starting with a letter or digit'),
     name: nameText(100),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).openapi({ description: `One of ${rolesDescription()}` }),
     district: district.optional(),
     retailer: retailer.optional(),
     phone: phone.optional(),
