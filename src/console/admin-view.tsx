@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx'
 import { ROLES } from '../domain/enums.js'
+import { ROLE_GLOSSARY } from '../domain/roles-glossary.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
 import { Layout, Refusal } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
@@ -47,7 +48,8 @@ export function Table(p: { head: string[]; rows: Child[][]; id: string; lang: La
       {tr(p.lang, { zh: '无', en: 'None' })}
     </p>
   ) : (
-    <div class="table-wrap">
+    // The wrapper scrolls a wide table sideways, by keyboard too (focusable, named by the table's id).
+    <section class="table-wrap" tabindex={0} aria-label={p.id}>
       <table class="matrix" id={p.id}>
         <thead>
           <tr>
@@ -66,7 +68,7 @@ export function Table(p: { head: string[]; rows: Child[][]; id: string; lang: La
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   )
 }
 
@@ -181,15 +183,10 @@ export function Select(p: {
 
 export const roleOptions = (lang: Lang) => ROLES.map((r) => ({ value: r, text: tr(lang, ROLE_TEXT[r]) }))
 
-export const ROLE_TEXT: Record<(typeof ROLES)[number], { zh: string; en: string }> = {
-  admin: { zh: '管理员 admin', en: 'admin' },
-  commander: { zh: '指挥中心 commander', en: 'commander' },
-  district: { zh: '区县局 district', en: 'district' },
-  sampler: { zh: '抽检录入 sampler', en: 'sampler' },
-  reviewer: { zh: '审核 reviewer', en: 'reviewer' },
-  approver: { zh: '审批 approver', en: 'approver' },
-  retailer: { zh: '经营者 retailer', en: 'retailer' },
-}
+/** Each role by its one name (src/domain/roles-glossary.ts) and its code, as typed in the API and CLI. */
+export const ROLE_TEXT = Object.fromEntries(
+  ROLES.map((r) => [r, { zh: `${ROLE_GLOSSARY[r].zh} ${r}`, en: `${ROLE_GLOSSARY[r].en} (${r})` }]),
+) as Record<(typeof ROLES)[number], { zh: string; en: string }>
 
 export const districtOptions = (
   districts: { code: string; nameZh: string; nameEn: string }[],

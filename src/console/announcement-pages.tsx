@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { AnnouncementDto } from '../announcements/announcements.schema.js'
 import { may, type Verb } from '../domain/access.js'
 import type { Role } from '../domain/enums.js'
@@ -61,6 +62,8 @@ export interface DetailView {
   pending: { id: string; number: string } | undefined
   problems: string[]
   forms: { at?: string; correct?: Record<string, string>; retract?: Record<string, string> }
+  /** The announcement as it will be published (issue 15): what the reviewer and approver sign. */
+  preview?: Child
 }
 
 /** What the next step is, with its button only for who may press it (the same rules the API applies). */
@@ -148,6 +151,7 @@ export function AnnouncementDetail(p: DetailView) {
         <dt>{t('样品', 'Samples')}</dt>
         <dd>{a.sampleNos.join('、') || '—'}</dd>
       </dl>
+      {p.preview}
       {a.status === 'draft' &&
       can('submitAnnouncement') &&
       (p.me === a.draftedBy.id || p.role === 'admin') ? (

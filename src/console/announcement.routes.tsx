@@ -5,7 +5,11 @@ import {
   pendingRevision,
   retractAnnouncement,
 } from '../announcements/announcement-revisions.service.js'
-import { announcementById, announcementPage } from '../announcements/announcements.read.js'
+import {
+  announcementById,
+  announcementDetail,
+  announcementPage,
+} from '../announcements/announcements.read.js'
 import {
   CorrectSchema,
   DecisionSchema,
@@ -27,6 +31,7 @@ import { pageLang, tr } from '../web/i18n.js'
 import { draftFromForm, refusalLines, sampleNumbers, textFields } from './announcement-forms.js'
 import { AnnouncementList } from './announcement-list.js'
 import { AnnouncementDetail, beijingInput, type DetailView, STATUSES } from './announcement-pages.js'
+import { AnnouncementPreview } from './announcement-preview.js'
 import { ctxOf } from './console-forms.js'
 import { formFor } from './form-access.js'
 import { pagingOf } from './paging.js'
@@ -113,6 +118,9 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
   ) => {
     const a = await announcementById(deps, c.req.param('id')!)
     const me = c.get('actor')
+    // What the reviewer and approver sign: every row, and for a correction the standing version too.
+    const { samples } = await announcementDetail(deps, a.id, false)
+    const standing = a.refersTo ? (await announcementDetail(deps, a.refersTo, false)).samples : undefined
     const view: DetailView = {
       shell: shellOf(c),
       a,
@@ -121,6 +129,7 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
       pending: a.shownAs === 'published' ? await pendingRevision(deps.db, a.id) : undefined,
       problems,
       forms,
+      preview: <AnnouncementPreview lang={pageLang(c)} samples={samples} standing={standing} />,
     }
     return c.html(<AnnouncementDetail {...view} />, status)
   }

@@ -9,13 +9,14 @@ import { AppError } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { handleError } from '../http/errors.js'
 import { limitBody } from '../http/middleware.js'
-import { changePassword, signIn, signOut } from '../sessions/sessions.service.js'
+import { changePassword, resolveSession, signIn, signOut } from '../sessions/sessions.service.js'
 import type { ActorCache } from '../tokens/actor-cache.js'
 import { pageLang } from '../web/i18n.js'
 import { consoleAdminRoutes } from './admin.routes.js'
 import { consoleAnnouncementRoutes } from './announcement.routes.js'
 import { consoleIncidentRoutes } from './incident.routes.js'
-import { CONSOLE_JS_PATH } from './layout.js'
+import { consoleIncidentReportRoutes } from './incident-report.routes.js'
+import { CONSOLE_CSS_PATH, CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
 import { consoleSampleRoutes } from './sample.routes.js'
 import {
@@ -41,6 +42,7 @@ import { consoleTaskMoveRoutes } from './task-move.routes.js'
 
 /** The console's one small script, a file under the strict CSP (no inline script). */
 const CONSOLE_JS = readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8')
+const CONSOLE_CSS = readFileSync(new URL('./assets/console.css', import.meta.url), 'utf8')
 
 const ctxOf = (c: Context<ConsoleEnv>): RequestContext => ({
   actor: c.get('actor'),
@@ -86,6 +88,10 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'max-age=300',
     }),
+  )
+
+  app.get(CONSOLE_CSS_PATH, (c) =>
+    c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }),
   )
 
   const loginForm = (
@@ -147,7 +153,12 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
       return loginForm(c, 401, { login, next, problems: ['登录名或密码错误 Wrong login name or password'] })
     setSessionCookie(c, config, result.secret)
     setCookie(c, LOGIN_CSRF_COOKIE, '', { path: '/login', maxAge: 0 })
-    return c.redirect(result.mustChange ? '/console/password' : (next ?? '/console'), 303)
+    if (result.mustChange) return c.redirect('/console/password', 303)
+    // A district officer's work is the task list: signing in lands there unless a page was asked for.
+    const landing =
+      next ??
+      ((await resolveSession(deps, result.secret))?.actor.role === 'district' ? '/console/tasks' : '/console')
+    return c.redirect(landing, 303)
   })
 
   app.get('/logout', (c) => {
@@ -164,6 +175,7 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
     return c.redirect('/login', 303)
   })
 
+  app.route('/', consoleIncidentReportRoutes(deps))
   app.route('/', consoleIncidentRoutes(deps))
   app.route('/', consoleTaskMoveRoutes(deps))
   app.route('/', consoleAdminRoutes(deps, actors))

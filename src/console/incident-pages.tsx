@@ -1,7 +1,9 @@
 import type { District } from '../districts/district-directory.js'
+import { durationWords } from '../playbooks/duration.js'
 import type { Playbook, Step } from '../playbooks/playbook.schema.js'
 import { LevelBadge } from '../web/components.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
+import { percent } from './incident-report-page.js'
 import { Layout, Problems, Refusal } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
 import type { Shell } from './task-pages.js'
@@ -159,6 +161,11 @@ export function PreviewPage(p: {
   idempotencyKey: string
 }) {
   const { lang, csrf } = p.shell
+  const field = (name: string) => p.fields.find(([n]) => n === name)?.[1] ?? ''
+  const products = field('products')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
   return (
     <Layout
       title={tr(lang, { zh: '确认启动', en: 'Confirm activation' })}
@@ -167,13 +174,30 @@ export function PreviewPage(p: {
       signedInAs={p.shell.who}
     >
       <h1>{tr(lang, { zh: '确认启动', en: 'Confirm activation' })}</h1>
-      <p>
-        <LevelBadge colour={COLOUR[p.level]} lang={lang} /> {tr(lang, p.playbook.name)}
-      </p>
-      <p>
-        {tr(lang, { zh: '区县：', en: 'Districts: ' })}
-        {p.districtNames.join(lang === 'zh' ? '、' : ', ')}
-      </p>
+      <div class="confirm">
+        <p>
+          <LevelBadge colour={COLOUR[p.level]} lang={lang} />
+          {field('exercise') ? (
+            <span class="badge badge-exercise">{tr(lang, { zh: '演练', en: 'Exercise' })}</span>
+          ) : (
+            <strong>{tr(lang, { zh: '实战（非演练）', en: 'Real incident (not an exercise)' })}</strong>
+          )}
+        </p>
+        <p>
+          <strong>{field('title')}</strong> · {tr(lang, p.playbook.name)}
+        </p>
+        <p>
+          {tr(lang, { zh: '涉及产品：', en: 'Products: ' })}
+          {products.length === 0 ? tr(lang, { zh: '（未填写）', en: '(none given)' }) : products.join('；')}
+        </p>
+        <p>
+          {tr(lang, {
+            zh: `区县（${p.districtNames.length}）：`,
+            en: `Districts (${p.districtNames.length}): `,
+          })}
+          {p.districtNames.join(lang === 'zh' ? '、' : ', ')}
+        </p>
+      </div>
       <h2>
         {tr(lang, {
           zh: `此级别将下达 ${p.steps.length} 项任务`,
@@ -184,7 +208,8 @@ export function PreviewPage(p: {
         {p.steps.map((s) => (
           <li>
             <strong>{tr(lang, s.title)}</strong> — {tr(lang, { zh: '确认时限', en: 'acknowledge within' })}{' '}
-            {s.ackWithin}，{tr(lang, { zh: '完成时限', en: 'due within' })} {s.dueWithin}
+            {durationWords(s.ackWithin, lang)}，{tr(lang, { zh: '完成时限', en: 'due within' })}{' '}
+            {durationWords(s.dueWithin, lang)}
           </li>
         ))}
       </ol>
@@ -239,6 +264,8 @@ export function IncidentPage(p: {
   taskForms?: unknown
   /** Whether the person may command (level, close, timeline): a district officer only reads. */
   command: boolean
+  /** 当场办结: each district's on-time rate and the city's (0..1, null when nothing was required). */
+  rates?: { city: number | null; districts: Record<string, number | null> }
 }) {
   const { lang, csrf } = p.shell
   const i = p.incident
@@ -257,43 +284,64 @@ export function IncidentPage(p: {
         {active ? tr(lang, { zh: '进行中', en: 'active' }) : tr(lang, { zh: '已关闭', en: 'closed' })}
       </p>
       <Refusal refusal={p.refusal} problems={p.problems} lang={lang} />
-      <h2>{tr(lang, { zh: '任务矩阵', en: 'District × step' })}</h2>
-      <table class="matrix" id="matrix" data-live={`/console/incidents/${i.id}/cells.json`}>
-        <thead>
-          <tr>
-            <th>{tr(lang, { zh: '区县', en: 'District' })}</th>
-            {p.steps.map((s) => (
-              <th>{tr(lang, s.title)}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {p.rows.map((r) => (
-            <tr>
-              <th>{r.name}</th>
-              {p.steps.map((s) => {
-                const c = r.cells[s.key]
-                return c ? (
-                  <td class={`st-${c.state}`} id={`cell-${c.task}`} data-state={c.state}>
-                    <a href={`/console/tasks/${c.task}`}>{tr(lang, STATUS_TEXT[c.state])}</a>
-                  </td>
-                ) : (
-                  <td>—</td>
-                )
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p class="meta">
-        {(
-          ['pending', 'acknowledged', 'in_progress', 'completed', 'overdue', 'escalated', 'declined'] as const
-        ).map((s) => (
-          <>
-            <StatusChip status={s} lang={lang} />{' '}
-          </>
-        ))}
+      <p>
+        {tr(lang, { zh: '全市按时办结率', en: 'City on-time rate' })}{' '}
+        <span class="rate">{percent(p.rates?.city)}</span> ·{' '}
+        <a href={`/console/incidents/${i.id}/report`}>
+          {tr(lang, { zh: '总结报告（可打印）', en: 'After-action report (printable)' })}
+        </a>
       </p>
+      <h2 id="matrix-title">{tr(lang, { zh: '任务矩阵', en: 'District × step' })}</h2>
+      <section class="matrix-wrap" tabindex={0} aria-labelledby="matrix-title">
+        <table class="matrix" id="matrix" data-live={`/console/incidents/${i.id}/cells.json`}>
+          <thead>
+            <tr>
+              <th scope="col">{tr(lang, { zh: '区县', en: 'District' })}</th>
+              <th scope="col">{tr(lang, { zh: '按时办结率', en: 'On time' })}</th>
+              {p.steps.map((s) => (
+                <th scope="col">{tr(lang, s.title)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr>
+                <th scope="row">{r.name}</th>
+                <td class="rate">{percent(p.rates?.districts[r.district])}</td>
+                {p.steps.map((s) => {
+                  const c = r.cells[s.key]
+                  return c ? (
+                    <td class={`st-${c.state}`} id={`cell-${c.task}`} data-state={c.state}>
+                      <a href={`/console/tasks/${c.task}`}>{tr(lang, STATUS_TEXT[c.state])}</a>
+                    </td>
+                  ) : (
+                    <td>—</td>
+                  )
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <ul class="legend" aria-label={tr(lang, { zh: '图例', en: 'Legend' })}>
+        {(
+          [
+            'pending',
+            'acknowledged',
+            'in_progress',
+            'completed',
+            'overdue',
+            'escalated',
+            'declined',
+            'cancelled',
+          ] as const
+        ).map((s) => (
+          <li>
+            <StatusChip status={s} lang={lang} />
+          </li>
+        ))}
+        <li>— {tr(lang, { zh: '此级别无此任务', en: 'not at this level' })}</li>
+      </ul>
       <h2>{tr(lang, { zh: '超时任务', en: 'Overdue' })}</h2>
       {p.overdue.length === 0 ? (
         <p class="empty">{tr(lang, { zh: '无', en: 'None' })}</p>

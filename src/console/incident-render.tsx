@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { AppDeps } from '../deps.js'
 import { may } from '../domain/access.js'
-import { incidentDetail } from '../incidents/incident-reads.service.js'
+import { incidentDetail, incidentReport } from '../incidents/incident-reads.service.js'
 import { incidentTasks } from '../incidents/incidents.repo.js'
 import { pageLang, tr } from '../web/i18n.js'
 import { ctxOf } from './console-forms.js'
@@ -51,6 +51,11 @@ export function incidentRenderer(deps: AppDeps) {
     const steps = d.matrix.steps.filter((s) => rows.some((r) => r.cells[s.key]))
     // The command centre's moves (level, close, reassign, cancel) share one role rule; each form's guard checks its own.
     const command = may(c.get('actor')?.role, 'changeIncidentLevel')
+    const { report } = await incidentReport(deps, ctxOf(c), d.id)
+    const rates = {
+      city: report.city.onTimeRate,
+      districts: Object.fromEntries(report.districts.map((r) => [r.district, r.onTimeRate])),
+    }
     return c.html(
       <IncidentPage
         shell={shellOf(c)}
@@ -69,6 +74,7 @@ export function incidentRenderer(deps: AppDeps) {
         problems={extra.problems ?? []}
         refusal={extra.refusal}
         command={command}
+        rates={rates}
         taskForms={
           command ? (
             <TaskForms

@@ -4,8 +4,7 @@ import type { AppDeps } from '../deps.js'
 import { ACCESS, may } from '../domain/access.js'
 import { levelFromName } from '../domain/enums.js'
 import { requireRoles } from '../http/auth.js'
-import { reportCsv, timelineCsv } from '../incidents/incident-csv.js'
-import { incidentReport, incidentTimeline, listIncidentsFor } from '../incidents/incident-reads.service.js'
+import { listIncidentsFor } from '../incidents/incident-reads.service.js'
 import { incidentTasks } from '../incidents/incidents.repo.js'
 import {
   ActivateSchema,
@@ -14,9 +13,10 @@ import {
   toActivateInput,
 } from '../incidents/incidents.schema.js'
 import { activateIncident, changeLevel, closeIncident } from '../incidents/incidents.service.js'
-import { stepsAtLevel } from '../tasks/task-plan.js'
+import { levelDelta, stepsAtLevel } from '../tasks/task-plan.js'
 import { isOverdue } from '../tasks/task-view.js'
 import { pageLang, tr } from '../web/i18n.js'
+import { ConfirmPage, cancelsText } from './confirm-page.js'
 import { ctxOf, refusalOf, str, zodProblems } from './console-forms.js'
 import { formFor } from './form-access.js'
 import {
@@ -198,11 +198,82 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     return c.body(body, 200, { 'content-type': 'application/json; charset=utf-8' })
   })
 
+  const OPEN = ['pending', 'acknowledged', 'in_progress', 'declined']
+  /** Lowering a level cancels tasks: say how many, where and which, before the second press. */
+  const levelConsequences = async (c: Context<ConsoleEnv>, to: LevelName, reason: string) => {
+    const lang = pageLang(c)
+    const { d } = await detailOf(c, c.req.param('id')!)
+    const target = levelFromName(to)
+    const current = levelFromName(d.level as LevelName)
+    if (target <= current) return null
+    const playbook = await deps.playbooks.pinned(deps.db, d.playbookHash)
+    const dropped = levelDelta(playbook, current, target).dropped
+    const keys = new Set(dropped.map((s) => s.key))
+    const open = (await incidentTasks(deps.db, d.id)).filter(
+      (t) => keys.has(t.step_key) && OPEN.includes(t.status),
+    )
+    const districts = new Set(open.map((t) => t.district_code)).size
+    return c.html(
+      <ConfirmPage
+        shell={shellOf(c)}
+        title={tr(lang, { zh: `确认降为 ${to} 级`, en: `Confirm lowering to level ${to}` })}
+        consequences={[
+          tr(lang, {
+            zh: `事件级别由 ${d.level} 级降为 ${to} 级`,
+            en: `lower the incident from level ${d.level} to ${to}`,
+          }),
+          cancelsText(
+            lang,
+            open.length,
+            districts,
+            dropped.map((s) => tr(lang, s.title)).join(lang === 'zh' ? '、' : ', '),
+          ),
+        ]}
+        action={`/console/incidents/${d.id}/level`}
+        fields={[
+          ['level', to],
+          ['reason', reason],
+        ]}
+        confirmLabel={tr(lang, { zh: '确认降级', en: 'Lower the level' })}
+        back={`/console/incidents/${d.id}`}
+      />,
+    )
+  }
+  /** Closing with open tasks cancels them: say how many and where, before the second press. */
+  const closeConsequences = async (c: Context<ConsoleEnv>, summary: string) => {
+    const lang = pageLang(c)
+    const { d } = await detailOf(c, c.req.param('id')!)
+    const open = (await incidentTasks(deps.db, d.id)).filter((t) => OPEN.includes(t.status))
+    if (open.length === 0) return null
+    const districts = new Set(open.map((t) => t.district_code)).size
+    return c.html(
+      <ConfirmPage
+        shell={shellOf(c)}
+        title={tr(lang, { zh: '确认关闭事件', en: 'Confirm closing the incident' })}
+        consequences={[
+          tr(lang, {
+            zh: `关闭事件 ${d.code}，总结报告随之定稿`,
+            en: `close ${d.code}; its after-action report becomes final`,
+          }),
+          cancelsText(lang, open.length, districts, ''),
+        ]}
+        action={`/console/incidents/${d.id}/close`}
+        fields={[['summary', summary]]}
+        confirmLabel={tr(lang, { zh: '确认关闭', en: 'Close the incident' })}
+        back={`/console/incidents/${d.id}`}
+      />,
+    )
+  }
+
   app.post('/console/incidents/:id/level', formFor('changeIncidentLevel'), async (c) => {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const parsed = LevelChangeSchema.safeParse({ level: str(form, 'level'), reason: str(form, 'reason') })
     if (!parsed.success) return incidentPage(c, { problems: zodProblems(parsed.error, lang) }, 422)
+    if (str(form, 'confirm') !== '1') {
+      const ask = await levelConsequences(c, parsed.data.level, parsed.data.reason)
+      if (ask) return ask
+    }
     try {
       await changeLevel(deps, ctxOf(c), c.req.param('id'), {
         level: levelFromName(parsed.data.level),
@@ -220,6 +291,10 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     const form = await c.req.parseBody()
     const parsed = CloseSchema.safeParse({ summary: str(form, 'summary') })
     if (!parsed.success) return incidentPage(c, { problems: zodProblems(parsed.error, lang) }, 422)
+    if (str(form, 'confirm') !== '1') {
+      const ask = await closeConsequences(c, parsed.data.summary)
+      if (ask) return ask
+    }
     try {
       await closeIncident(deps, ctxOf(c), c.req.param('id'), parsed.data)
     } catch (err) {
@@ -229,14 +304,5 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     return c.redirect(`/console/incidents/${c.req.param('id')}`, 303)
   })
 
-  app.get('/console/incidents/:id/report.csv', requireRoles(ACCESS.readIncidents), async (c) => {
-    const { incident, report } = await incidentReport(deps, ctxOf(c), c.req.param('id'))
-    return reportCsv(c, incident.code, report)
-  })
-
-  app.get('/console/incidents/:id/timeline.csv', requireRoles(ACCESS.readIncidentEvents), async (c) => {
-    const { incident, page } = await incidentTimeline(deps, ctxOf(c), c.req.param('id'), { limit: null })
-    return timelineCsv(c, incident.code, page.items)
-  })
   return app
 }

@@ -9,6 +9,8 @@ import type { ConsoleEnv } from './session-auth.js'
 
 /** The console's one script, served as a file (strict CSP: no inline script): ticks countdowns, recolours cells. */
 export const CONSOLE_JS_PATH = '/assets/console.js'
+/** The console's own styles on top of the shared design system. */
+export const CONSOLE_CSS_PATH = '/assets/console.css'
 
 /** The console's sections, each shown to the roles its routes admit (the ACCESS entry its pages require). */
 const NAV: { href: string; text: { zh: string; en: string }; roles: readonly Role[] | 'all' }[] = [
@@ -73,6 +75,7 @@ export function Layout(props: {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${props.title} · 红盾 Redshield`}</title>
           <link rel="stylesheet" href={SITE_CSS.path} />
+          <link rel="stylesheet" href={CONSOLE_CSS_PATH} />
           {props.script ? <script src={CONSOLE_JS_PATH} defer /> : null}
         </head>
         <body class="console">

@@ -1,17 +1,11 @@
 import { may } from '../domain/access.js'
 import type { Actor } from '../domain/context.js'
+import { roleName } from '../domain/roles-glossary.js'
 import { Layout, Problems } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
 
-const ROLE_NAMES: Record<Actor['role'], string> = {
-  admin: '系统管理员 Administrator',
-  commander: '指挥中心 Command centre',
-  district: '区县值守 District officer',
-  sampler: '抽检 Sampling office',
-  reviewer: '审核 Reviewer',
-  approver: '签发 Approver',
-  retailer: '经营者 Retailer',
-}
+/** One name per role (src/domain/roles-glossary.ts), both languages. */
+const ROLE_NAMES = (role: Actor['role']) => roleName(role)
 
 export function LoginPage(p: {
   csrf: string
@@ -93,7 +87,7 @@ export function HomePage(p: {
         <dt>登录名 Login</dt>
         <dd>{p.login}</dd>
         <dt>角色 Role</dt>
-        <dd>{ROLE_NAMES[a.role]}</dd>
+        <dd>{ROLE_NAMES(a.role)}</dd>
         {a.districtCode ? (
           <>
             <dt>区县 District</dt>

@@ -104,7 +104,7 @@ export function SamplesPage(p: SamplesView) {
       {p.items.length === 0 ? (
         <p class="empty">{t('没有符合条件的样品。', 'No samples match.')}</p>
       ) : (
-        <div class="table-wrap">
+        <section class="table-wrap" tabindex={0} aria-label={t('样品', 'Samples')}>
           <table class="matrix" id="samples">
             <thead>
               <tr>
@@ -154,7 +154,7 @@ export function SamplesPage(p: SamplesView) {
               })}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
       <Pager path="/console/samples" filters={p.q} paging={p.paging} next={p.next} lang={lang} />
       {p.draft ? <DraftForm {...p} draft={p.draft} /> : null}

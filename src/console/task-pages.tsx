@@ -1,14 +1,15 @@
+import { type Level, levelName } from '../domain/enums.js'
 import type { Step } from '../playbooks/playbook.schema.js'
+import { DISPOSAL_FIELDS, type TaskSheet } from '../tasks/task-disposal.read.js'
 import type { TaskRow } from '../tasks/tasks.repo.js'
-import { LevelBadge } from '../web/components.js'
 import { type Lang, localTime, type Text, tr } from '../web/i18n.js'
 import { Layout, Refusal } from './layout.js'
 import { type OverdueRetailer, OverdueRetailers } from './overdue-retailers.js'
 import { CSRF_FIELD } from './session-auth.js'
+import { DisposalList, IncidentLine, ReportList, type SheetFormState, Totals } from './task-disposal-view.js'
 import { Countdown, deadlineOf, FigureInputs, isOpen, StatusChip } from './task-view.js'
 
 export const LEVEL_COLOUR = { I: 'red', II: 'orange', III: 'yellow', IV: 'blue' } as const
-const colourOf = (level: number) => (['red', 'orange', 'yellow', 'blue'] as const)[level - 1] ?? 'blue'
 
 export interface Shell {
   lang: Lang
@@ -18,8 +19,9 @@ export interface Shell {
 }
 
 export interface ListedTask {
-  task: TaskRow & { incident_code: string; exercise: boolean }
+  task: TaskRow & { incident_code: string; exercise: boolean; incident_title: string; incident_level: number }
   title: Text | null
+  districtName: string
 }
 
 /** A district officer's tasks: open ones first, most urgent deadline first, each a big tappable card. */
@@ -31,22 +33,25 @@ export function TaskListPage(p: {
   overdueRetailers: OverdueRetailer[]
 }) {
   const { lang } = p.shell
-  const card = ({ task: t, title }: ListedTask) => {
+  const card = ({ task: t, title, districtName }: ListedTask) => {
     const d = deadlineOf(t)
     const late = isOpen(t.status) && d.at < p.now
     return (
       <li>
         <a class={`task${late ? ' late' : ''}`} href={`/console/tasks/${t.id}`} id={`task-${t.id}`}>
-          <span class="title">{title ? tr(lang, title) : t.step_key}</span>
+          <span class="title">{title ? tr(lang, title) : t.step_key}</span>{' '}
+          <StatusChip status={t.status} lang={lang} />
           <br />
-          <LevelBadge colour={colourOf(t.level)} lang={lang} />{' '}
-          {t.exercise ? (
-            <span class="badge badge-exercise">{tr(lang, { zh: '演练', en: 'Exercise' })}</span>
-          ) : null}{' '}
-          <StatusChip status={t.status} lang={lang} />{' '}
-          <span class="meta">
-            {t.incident_code} · {t.district_code}
-          </span>
+          <IncidentLine
+            incident={{
+              title: t.incident_title,
+              code: t.incident_code,
+              level: levelName(t.incident_level as Level),
+              exercise: t.exercise,
+            }}
+            district={districtName}
+            lang={lang}
+          />
           <br />
           {isOpen(t.status) ? (
             <>
@@ -94,6 +99,8 @@ export interface TaskPageState {
   notice?: string | undefined
   /** Figure labels by name, to name each problem. */
   labels?: Record<string, string>
+  /** A refused per-sample record or correction: which form, what was typed, its problems. */
+  sheet?: SheetFormState
 }
 
 function Post(p: { action: string; csrf: string; label: string; cls?: string; lang: Lang }) {
@@ -111,7 +118,7 @@ function Post(p: { action: string; csrf: string; label: string; cls?: string; la
 export function TaskPage(p: {
   shell: Shell
   task: TaskRow
-  incidentCode: string
+  sheet: TaskSheet
   step: Step | null
   now: Date
   state: TaskPageState
@@ -128,12 +135,16 @@ export function TaskPage(p: {
       <p>
         <a href="/console/tasks">← {tr(lang, { zh: '我的任务', en: 'My tasks' })}</a>
       </p>
+      <p class="incident-line">
+        <IncidentLine
+          incident={p.sheet.incident}
+          district={p.sheet.districtName ? tr(lang, p.sheet.districtName) : t.district_code}
+          lang={lang}
+        />
+      </p>
       <h1>{title}</h1>
       <p>
-        <LevelBadge colour={colourOf(t.level)} lang={lang} /> <StatusChip status={t.status} lang={lang} />{' '}
-        <span class="meta">
-          {p.incidentCode} · {t.district_code}
-        </span>
+        <StatusChip status={t.status} lang={lang} />
       </p>
       {s.notice ? (
         <p class="notice" role="status">
@@ -170,6 +181,11 @@ export function TaskPage(p: {
         ) : null}
       </dl>
       {p.step ? <p>{tr(lang, p.step.instructions)}</p> : null}
+      <Totals
+        totals={p.sheet.totals}
+        fields={[...(p.step?.reportFields ?? []), ...DISPOSAL_FIELDS]}
+        lang={lang}
+      />
 
       {t.status === 'pending' ? (
         <Post
@@ -190,6 +206,14 @@ export function TaskPage(p: {
         />
       ) : null}
 
+      <DisposalList
+        sheet={p.sheet}
+        base={base}
+        csrf={csrf}
+        lang={lang}
+        canRecord={canReport}
+        state={s.sheet ?? {}}
+      />
       {canReport && p.step && p.step.reportFields.length > 0 ? (
         <section>
           <h2>{tr(lang, { zh: '上报数据', en: 'Report figures' })}</h2>
@@ -214,6 +238,18 @@ export function TaskPage(p: {
           </form>
         </section>
       ) : null}
+
+      <ReportList
+        sheet={p.sheet}
+        step={p.step}
+        base={base}
+        csrf={csrf}
+        lang={lang}
+        canCorrect={
+          t.status !== 'pending' && t.status !== 'cancelled' && p.sheet.incident.status !== 'closed'
+        }
+        state={s.sheet ?? {}}
+      />
 
       {canReport ? (
         <section>

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono'
+import { z } from 'zod'
 import { unconfirmedBoards } from '../boards/boards.service.js'
 import type { AppDeps } from '../deps.js'
 import { ACCESS } from '../domain/access.js'
@@ -6,6 +7,13 @@ import type { RequestContext } from '../domain/context.js'
 import { AppError, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { zodIssues } from '../http/errors.js'
+import { taskSheetOf } from '../tasks/task-disposal.read.js'
+import {
+  correctTaskReport,
+  DisposalRecordSchema,
+  ReportCorrectionSchema,
+  recordSampleDisposal,
+} from '../tasks/task-disposal.service.js'
 import { CompleteSchema, ReasonSchema, ReportSchema } from '../tasks/tasks.schema.js'
 import {
   acknowledgeTask,
@@ -17,6 +25,7 @@ import {
   taskWithStep,
 } from '../tasks/tasks.service.js'
 import { type Lang, pageLang, tr } from '../web/i18n.js'
+import { refusalOf, zodProblems } from './console-forms.js'
 import { formFor } from './form-access.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { type ListedTask, type Shell, TaskListPage, TaskPage, type TaskPageState } from './task-pages.js'
@@ -69,7 +78,12 @@ export function consoleTaskRoutes(deps: AppDeps) {
         pb = await deps.playbooks.pinned(deps.db, t.playbook_hash)
         titles.set(t.playbook_hash, pb)
       }
-      listed.push({ task: t, title: pb.steps.find((s) => s.key === t.step_key)?.title ?? null })
+      const d = deps.districts.items.find((x) => x.code === t.district_code)
+      listed.push({
+        task: t,
+        title: pb.steps.find((s) => s.key === t.step_key)?.title ?? null,
+        districtName: d ? tr(pageLang(c), { zh: d.nameZh, en: d.nameEn }) : t.district_code,
+      })
     }
     const open = listed
       .filter((l) => isOpen(l.task.status))
@@ -95,12 +109,13 @@ export function consoleTaskRoutes(deps: AppDeps) {
     state: TaskPageState,
     status: 200 | 409 | 422 = 200,
   ) => {
-    const { task, incidentCode, step } = await taskWithStep(deps, ctxOf(c), id)
+    const { task, step } = await taskWithStep(deps, ctxOf(c), id)
+    const sheet = await taskSheetOf(deps, task)
     return c.html(
       <TaskPage
         shell={shellOf(c)}
         task={task}
-        incidentCode={incidentCode}
+        sheet={sheet}
         step={step}
         now={deps.clock.now()}
         state={state}
@@ -179,6 +194,93 @@ export function consoleTaskRoutes(deps: AppDeps) {
     )
   })
 
+  /** A per-sample record or a correction: refused ones come back on the page with their form open. */
+  const sheetAct = async (
+    c: Context<ConsoleEnv>,
+    form: string,
+    typed: Record<string, string>,
+    verb: () => Promise<unknown>,
+    anchor: string,
+    done: keyof typeof NOTICES,
+  ) => {
+    const id = c.req.param('id')!
+    const lang = pageLang(c)
+    try {
+      await verb()
+    } catch (err) {
+      const r = refusalOf(err, lang, SHEET_LABELS)
+      const errors = r.problems.length > 0 ? r.problems : [r.refusal]
+      return render(c, id, { sheet: { form, typed, errors } }, r.status)
+    }
+    return c.redirect(`/console/tasks/${id}?done=${done}#${anchor}`, 303)
+  }
+
+  app.post('/console/tasks/:id/disposals', formFor('recordDisposal'), async (c) => {
+    const lang = pageLang(c)
+    const form = await c.req.parseBody()
+    const typed = {
+      unitsRemoved: str(form, 'unitsRemoved').trim(),
+      sealedKg: str(form, 'sealedKg').trim(),
+      notOnSale: str(form, 'notOnSale') === '1' ? '1' : '',
+      note: str(form, 'note').trim(),
+    }
+    const sample = str(form, 'sample')
+    const input = {
+      sample,
+      ...(typed.unitsRemoved ? { unitsRemoved: numberOrText(typed.unitsRemoved) } : {}),
+      ...(typed.sealedKg ? { sealedKg: numberOrText(typed.sealedKg) } : {}),
+      ...(typed.notOnSale ? { notOnSale: true } : {}),
+      ...(typed.note ? { note: typed.note } : {}),
+    }
+    const parsed = DisposalRecordSchema.safeParse(input)
+    if (!parsed.success)
+      return render(
+        c,
+        c.req.param('id'),
+        { sheet: { form: `sample:${sample}`, typed, errors: formLines(parsed.error, lang) } },
+        422,
+      )
+    return sheetAct(
+      c,
+      `sample:${sample}`,
+      typed,
+      () => recordSampleDisposal(deps, ctxOf(c), c.req.param('id'), parsed.data),
+      `sample-${sample}`,
+      'disposal',
+    )
+  })
+
+  app.post('/console/tasks/:id/reports/:rid/corrections', formFor('correctReport'), async (c) => {
+    const lang = pageLang(c)
+    const rid = c.req.param('rid')
+    const form = await c.req.parseBody()
+    const typed: Record<string, string> = { reason: str(form, 'reason').trim() }
+    const figures: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(form)) {
+      const name = /^figure\.(.+)$/.exec(k)?.[1]
+      if (!name || typeof v !== 'string' || v.trim() === '') continue
+      typed[name] = v.trim()
+      figures[name] = numberOrText(v.trim())
+    }
+    const parsed = ReportCorrectionSchema.safeParse({ figures, reason: typed.reason })
+    const formKey = `correct:${rid}`
+    if (!parsed.success)
+      return render(
+        c,
+        c.req.param('id'),
+        { sheet: { form: formKey, typed, errors: formLines(parsed.error, lang) } },
+        422,
+      )
+    return sheetAct(
+      c,
+      formKey,
+      typed,
+      () => correctTaskReport(deps, ctxOf(c), c.req.param('id'), rid, parsed.data),
+      `report-${rid}`,
+      'correction',
+    )
+  })
+
   app.post('/console/tasks/:id/complete', formFor('moveTask'), async (c) => {
     const form = await c.req.parseBody()
     const parsed = CompleteSchema.safeParse({
@@ -222,5 +324,34 @@ const NOTICES = {
   start: { zh: '已开始处置。', en: 'Work started.' },
   report: { zh: '已上报。', en: 'Report filed.' },
   complete: { zh: '任务已完成。', en: 'Task completed.' },
+  disposal: { zh: '处置情况已记录。', en: 'Record saved.' },
+  correction: { zh: '更正已提交，合计已随之更新。', en: 'Correction filed; the totals follow it.' },
   decline: { zh: '已拒绝，指挥中心将改派。', en: 'Declined; the command centre will reassign it.' },
 } as const satisfies Record<string, { zh: string; en: string }>
+
+/** A typed number as a number; anything else as the text, for the schema to name as the wrong type. */
+const numberOrText = (raw: string) => (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(raw) ? Number(raw) : raw)
+
+/** A form's problems as sentences: a number typed as something else is said so, in the page's language. */
+function formLines(error: z.ZodError, lang: Lang): string[] {
+  return error.issues.map((i) => {
+    const path = i.path.map(String).join('.')
+    const label = SHEET_LABELS[path as keyof typeof SHEET_LABELS]
+    if (i.code === 'invalid_type' && i.expected === 'number' && label)
+      return tr(lang, { zh: `${label.zh}请填写数字`, en: `${label.en}: enter a number` })
+    return zodProblems(new z.ZodError([i]), lang, SHEET_LABELS)[0] ?? ''
+  })
+}
+
+/** The per-sample and correction forms' fields, to name each problem. */
+const SHEET_LABELS = {
+  sample: { zh: '样品', en: 'Sample' },
+  unitsRemoved: { zh: '下架数量', en: 'Units removed' },
+  sealedKg: { zh: '封存重量', en: 'Stock sealed' },
+  notOnSale: { zh: '未见在售', en: 'Not found on sale' },
+  note: { zh: '备注', en: 'Note' },
+  reason: { zh: '更正原因', en: 'Reason' },
+  figures: { zh: '更正数值', en: 'Corrected figures' },
+  'figures.units_removed': { zh: '下架数量', en: 'Units removed' },
+  'figures.stock_sealed_kg': { zh: '封存重量', en: 'Stock sealed' },
+}

@@ -189,6 +189,11 @@ export interface TaskReportsTable {
   created_at: Timestamp
   created_by: string | null
   request_id: string | null
+  // per-sample records and corrections (issue 15)
+  sample_id: ColumnType<string | null, string | null | undefined, string | null>
+  corrects: ColumnType<string | null, string | null | undefined, string | null>
+  reason: ColumnType<string | null, string | null | undefined, string | null>
+  created_by_name: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 // ---- users and sessions (issue 11) ----

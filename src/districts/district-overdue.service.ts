@@ -6,7 +6,7 @@ import {
 } from '../boards/boards.service.js'
 import type { AppDeps } from '../deps.js'
 import { districtScopeOf, type RequestContext } from '../domain/context.js'
-import { OPEN_TASK_STATUSES } from '../domain/enums.js'
+import { levelName, OPEN_TASK_STATUSES } from '../domain/enums.js'
 import { forbidden, notFound } from '../domain/errors.js'
 import { decodeCursor, type KeyValue, pageOf } from '../http/pagination.js'
 import { lateness, taskDto } from '../tasks/task-view.js'
@@ -47,7 +47,12 @@ export async function districtOverdue(
       .selectFrom('tasks')
       .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
       .selectAll('tasks')
-      .select(['incidents.code as incident_code', 'incidents.exercise'])
+      .select([
+        'incidents.code as incident_code',
+        'incidents.exercise',
+        'incidents.title',
+        'incidents.level as incident_level',
+      ])
       .where('tasks.district_code', '=', code)
       .where('tasks.status', 'in', OPEN_TASK_STATUSES)
       .execute(),
@@ -66,7 +71,13 @@ export async function districtOverdue(
           id: t.id,
           overdueSince: new Date(now.getTime() - late).toISOString(),
           lateBySeconds,
-          task: { ...taskDto(t, now), incidentCode: t.incident_code, exercise: t.exercise },
+          task: {
+            ...taskDto(t, now),
+            incidentCode: t.incident_code,
+            exercise: t.exercise,
+            incidentTitle: t.title,
+            incidentLevel: levelName(t.incident_level),
+          },
         },
       ]
     }),

@@ -45,6 +45,8 @@ export const ACCESS = {
   readJobs: ADMIN,
   manageBusinesses: ADMIN,
   readBusinesses: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver'],
+  recordDisposal: FIELD,
+  correctReport: FIELD,
   readStream: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
   reportTask: FIELD,
   /** Edit a draft, and send it for review (the drafter's scope is the verb's). */

@@ -58,6 +58,20 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])),
     note: z.string().nullable(),
   }),
+  'task.disposal_recorded': z.strictObject({
+    step,
+    sample: z.string(),
+    sampleNo: z.string(),
+    figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])),
+    note: z.string().nullable(),
+  }),
+  'task.report_corrected': z.strictObject({
+    step,
+    report: z.string(),
+    sample: z.string().nullable(),
+    change: z.record(z.string(), z.number()),
+    reason: z.string(),
+  }),
   'task.reassigned': z.strictObject({
     step,
     to: z.uuid(),

@@ -39,3 +39,131 @@ export function timelineCsv(c: Context, code: string, items: TimelineItem[]): Re
     ]),
   )
 }
+
+type Lang = 'zh' | 'en'
+const bilingual = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en)
+
+/** Beijing time as people write it: 2026-11-30 09:00:00. */
+export const beijingTime = (at: string | Date | null) =>
+  at === null
+    ? ''
+    : new Date(new Date(at).getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+
+const REPORT_HEADERS: Record<(typeof reportCsvColumns)[number], [string, string]> = {
+  district: ['区县代码', 'District code'],
+  tasks: ['任务数', 'Tasks'],
+  acknowledged: ['已确认', 'Acknowledged'],
+  acknowledgedOnTime: ['按时确认', 'Acknowledged on time'],
+  completed: ['已完成', 'Completed'],
+  completedOnTime: ['按时完成', 'Completed on time'],
+  declined: ['已拒绝', 'Declined'],
+  cancelled: ['已取消', 'Cancelled'],
+  escalations: ['升级次数', 'Escalations'],
+  medianMinutesToAcknowledge: ['确认用时中位数（分钟）', 'Median minutes to acknowledge'],
+  medianMinutesToComplete: ['完成用时中位数（分钟）', 'Median minutes to complete'],
+  onTimeRate: ['按时办结率', 'On-time rate'],
+}
+
+const pct = (rate: number | null) => (rate === null ? '' : `${(Math.round(rate * 1000) / 10).toFixed(1)}%`)
+
+/**
+ * The after-action report as people download it from the console: headers in the page's language (Chinese
+ * unless `?lang=en`), the district's name beside its code, rates as percentages, a city row last.
+ */
+export function reportCsvForPeople(
+  c: Context,
+  code: string,
+  report: Report,
+  opts: { lang: Lang; districtName: (code: string) => string; figureLabel: (name: string) => string },
+): Response {
+  const { lang } = opts
+  const figureNames = [...new Set(report.districts.flatMap((d) => Object.keys(d.figures)))].sort()
+  const cell = (d: Report['districts'][number], k: (typeof reportCsvColumns)[number]) =>
+    k === 'onTimeRate' ? pct(d.onTimeRate) : d[k]
+  const rows = report.districts.map((d) => [
+    opts.districtName(d.district),
+    ...reportCsvColumns.map((k) => cell(d, k)),
+    ...figureNames.map((f) => d.figures[f] ?? 0),
+  ])
+  const total = (k: keyof Report['districts'][number]) =>
+    report.districts.reduce((n, d) => n + (typeof d[k] === 'number' ? (d[k] as number) : 0), 0)
+  rows.push([
+    bilingual(lang, '全市', 'City'),
+    '',
+    report.city.tasks,
+    total('acknowledged'),
+    total('acknowledgedOnTime'),
+    total('completed'),
+    total('completedOnTime'),
+    total('declined'),
+    total('cancelled'),
+    total('escalations'),
+    '',
+    '',
+    pct(report.city.onTimeRate),
+    ...figureNames.map((f) => report.city.figures[f] ?? 0),
+  ])
+  return csvResponse(
+    c,
+    `${code}-report.csv`,
+    [
+      bilingual(lang, '区县', 'District'),
+      ...reportCsvColumns.map((k) => bilingual(lang, ...REPORT_HEADERS[k])),
+      ...figureNames.map(opts.figureLabel),
+    ],
+    rows,
+  )
+}
+
+/** A payload as text a person reads in a spreadsheet cell: `name: value` pairs, never JSON. */
+export function payloadText(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (Array.isArray(value)) return value.map(payloadText).join('、')
+  if (typeof value === 'object')
+    return Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(
+        ([k, v]) =>
+          `${k}: ${typeof v === 'object' && !Array.isArray(v) ? `(${payloadText(v)})` : payloadText(v)}`,
+      )
+      .join('; ')
+  return String(value)
+}
+
+/** The timeline as people download it: headers in their language, Beijing times, district names, no JSON. */
+export function timelineCsvForPeople(
+  c: Context,
+  code: string,
+  items: TimelineItem[],
+  opts: { lang: Lang; districtName: (code: string) => string },
+): Response {
+  const { lang } = opts
+  return csvResponse(
+    c,
+    `${code}-events.csv`,
+    [
+      bilingual(lang, '序号', 'No.'),
+      bilingual(lang, '时间（北京时间）', 'Time (Beijing)'),
+      bilingual(lang, '事件类型', 'Event'),
+      bilingual(lang, '区县', 'District'),
+      bilingual(lang, '区县代码', 'District code'),
+      bilingual(lang, '任务', 'Task'),
+      bilingual(lang, '操作人', 'By'),
+      bilingual(lang, '角色', 'Role'),
+      bilingual(lang, '请求编号', 'Request id'),
+      bilingual(lang, '内容', 'Details'),
+    ],
+    items.map((e) => [
+      e.id,
+      beijingTime(e.at),
+      e.type,
+      e.district ? opts.districtName(e.district) : '',
+      e.district,
+      e.task,
+      e.actor.name,
+      e.actor.role,
+      e.requestId,
+      payloadText(e.payload),
+    ]),
+  )
+}

@@ -55,3 +55,35 @@ function checked(iso: string, ms: number): number | string {
     ? ms
     : `"${iso}" is longer than a year; at most P366D (52 weeks, 366 days)`
 }
+
+/**
+ * A duration as a person reads it, never `PT30M`: "30分钟", "2小时", "2天", "1天12小时" in Chinese; "30 min",
+ * "2 h", "2 days", "1 day 12 h" in English. Text that is not a duration is returned as it is.
+ */
+export function durationWords(iso: string, lang: 'zh' | 'en'): string {
+  const ms = tryParse(iso)
+  if (typeof ms === 'string') return iso
+  return msWords(ms, lang)
+}
+
+/** Milliseconds in the same words (whole seconds; zero is "0分钟" / "0 min"). */
+export function msWords(ms: number, lang: 'zh' | 'en'): string {
+  const total = Math.round(Math.abs(ms) / SECOND)
+  const d = Math.floor(total / 86_400)
+  const h = Math.floor((total % 86_400) / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const parts: string[] = []
+  if (lang === 'zh') {
+    if (d) parts.push(`${d}天`)
+    if (h) parts.push(`${h}小时`)
+    if (m) parts.push(`${m}分钟`)
+    if (s) parts.push(`${s}秒`)
+    return parts.join('') || '0分钟'
+  }
+  if (d) parts.push(`${d} ${d === 1 ? 'day' : 'days'}`)
+  if (h) parts.push(`${h} h`)
+  if (m) parts.push(`${m} min`)
+  if (s) parts.push(`${s} s`)
+  return parts.join(' ') || '0 min'
+}

@@ -1,4 +1,5 @@
 import { levelName, OPEN_TASK_STATUSES, type OverdueKind } from '../domain/enums.js'
+import type { FiledReport, TaskSheet } from './task-disposal.read.js'
 import type { TaskRow } from './tasks.repo.js'
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -65,4 +66,33 @@ export function overdueList(tasks: TaskRow[], now: Date) {
     .filter((x): x is { t: TaskRow; late: number } => x.late !== null && open.includes(x.t.status))
     .sort((a, b) => b.late - a.late || a.t.id.localeCompare(b.t.id))
     .map(({ t, late }) => ({ ...taskDto(t, now), lateBySeconds: Math.floor(late / 1000) }))
+}
+
+/** A filed report as the API shows it. */
+export const reportEntryDto = (r: FiledReport) => ({
+  id: r.id,
+  sample: r.sample,
+  corrects: r.corrects,
+  reason: r.reason,
+  figures: r.figures as Record<string, number | boolean | string | null>,
+  note: r.note,
+  by: r.by,
+  createdAt: r.createdAt.toISOString(),
+})
+
+/** The sheet's part of `GET /tasks/{id}`: the incident's identity, what to remove where, reports, sums. */
+export function taskSheetDto(s: TaskSheet) {
+  return {
+    incidentTitle: s.incident.title,
+    incidentLevel: s.incident.level,
+    incidentStatus: s.incident.status,
+    exercise: s.incident.exercise,
+    districtName: s.districtName,
+    announcement: s.disposal.announcement
+      ? { ...s.disposal.announcement, url: `/announcements/${s.disposal.announcement.id}` }
+      : null,
+    shops: s.disposal.shops,
+    reports: s.reports.map(reportEntryDto),
+    totals: s.totals,
+  }
 }

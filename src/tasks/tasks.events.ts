@@ -32,6 +32,22 @@ export interface TaskEventPayloads {
   /** By the command centre (`to`, `from` present) or as part of a level change or closing. */
   'task.cancelled': { step: string; reason: string; to?: TaskStatus; from?: TaskStatus }
   'task.reported': { step: string; figures: Figures; note: string | null }
+  /** What was done about one failing sample of a disposal task (a report on the task, `subject` its id). */
+  'task.disposal_recorded': {
+    step: string
+    sample: string
+    sampleNo: string
+    figures: Figures
+    note: string | null
+  }
+  /** A correcting report (`subject`) on `report`: the signed change of each figure and the reason. */
+  'task.report_corrected': {
+    step: string
+    report: string
+    sample: string | null
+    change: Record<string, number>
+    reason: string
+  }
   /** A declined task reopened by the command centre as a new task (`to`), possibly for another district. */
   'task.reassigned': {
     step: string

@@ -142,7 +142,13 @@ export function listTasks(db: Kysely<DB>, f: TaskFilter) {
     .selectFrom('tasks')
     .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
     .selectAll('tasks')
-    .select(['incidents.code as incident_code', 'incidents.playbook_hash', 'incidents.exercise'])
+    .select([
+      'incidents.code as incident_code',
+      'incidents.playbook_hash',
+      'incidents.exercise',
+      'incidents.title as incident_title',
+      'incidents.level as incident_level',
+    ])
   if (f.incident) q = q.where('tasks.incident_id', '=', f.incident)
   if (f.status) q = q.where('tasks.status', '=', f.status)
   if (f.district) q = q.where('tasks.district_code', '=', f.district)

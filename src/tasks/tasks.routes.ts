@@ -1,23 +1,36 @@
 import type { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import type { AppDeps } from '../deps.js'
 import { ACCESS } from '../domain/access.js'
-import { requestContextOf } from '../http/app-env.js'
+import { callerOf } from '../domain/context.js'
+import { levelName } from '../domain/enums.js'
+import { type AppEnv, requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
 import { stepDto } from '../playbooks/playbook-response.schema.js'
 import { reassignTask } from './reassign.service.js'
-import { taskDto } from './task-view.js'
+import { taskSheetOf } from './task-disposal.read.js'
+import {
+  correctTaskReport,
+  DisposalRecordSchema,
+  ReportCorrectionSchema,
+  recordSampleDisposal,
+} from './task-disposal.service.js'
+import { reportEntryDto, taskDto, taskSheetDto } from './task-view.js'
 import {
   CompleteSchema,
+  DisposalResultSchema,
   ReasonSchema,
   ReassignSchema,
+  ReportIdParam,
   ReportResultSchema,
   ReportSchema,
-  TaskDetailSchema,
   TaskListItemSchema,
   TaskQuerySchema,
+  TaskReportEntrySchema,
   TaskSchema,
+  TaskSheetSchema,
 } from './tasks.schema.js'
 import {
   acknowledgeTask,
@@ -79,10 +92,11 @@ const get = securedRoute(ACCESS.readTasks, {
   path: '/tasks/{id}',
   operationId: 'getTask',
   tags: ['tasks'],
-  summary: 'A task with its step: instructions and the figures to report',
+  summary:
+    'A task with its step, its incident (current level, title, exercise), the failing samples to dispose of by shop, the reports filed and their sums',
   request: { params: IdParam },
   responses: {
-    200: { description: 'The task', content: json(TaskDetailSchema) },
+    200: { description: 'The task', content: json(TaskSheetSchema) },
     404: problem('No such task'),
   },
 })
@@ -104,6 +118,35 @@ const report = securedRoute(ACCESS.reportTask, {
     201: { description: 'Report filed', content: json(ReportResultSchema) },
     404: problem('No such task'),
     409: problem('Not acknowledged yet, or already finished'),
+  },
+})
+const disposal = securedRoute(ACCESS.recordDisposal, {
+  method: 'post',
+  path: '/tasks/{id}/disposals',
+  operationId: 'recordSampleDisposal',
+  tags: ['tasks'],
+  summary: 'Record what was done about one of the task’s failing samples (下架 units, 封存 kg, 未见在售)',
+  request: { params: IdParam, body: { content: json(DisposalRecordSchema), required: true } },
+  responses: {
+    201: { description: 'Record filed as a report on the task', content: json(DisposalResultSchema) },
+    404: problem('No such task'),
+    409: problem('Not acknowledged yet, or already finished'),
+    422: problem('The sample is not on the task, or the figures are wrong'),
+  },
+})
+const correction = securedRoute(ACCESS.correctReport, {
+  method: 'post',
+  path: '/tasks/{id}/reports/{reportId}/corrections',
+  operationId: 'correctTaskReport',
+  tags: ['tasks'],
+  summary:
+    'Correct figures of a filed report: a correcting report with the reason and the signed change (the original stays)',
+  request: { params: ReportIdParam, body: { content: json(ReportCorrectionSchema), required: true } },
+  responses: {
+    201: { description: 'The correcting report', content: json(TaskReportEntrySchema) },
+    404: problem('No such task or report'),
+    409: problem('The incident is closed, or the task has nothing to correct'),
+    422: problem('A figure that cannot be corrected, or no change'),
   },
 })
 const complete = moveWith('/tasks/{id}/complete', 'completeTask', 'Complete', CompleteSchema)
@@ -147,6 +190,8 @@ export function taskRoutes(deps: AppDeps) {
             ...taskDto(t, at),
             incidentCode: t.incident_code,
             exercise: t.exercise,
+            incidentTitle: t.incident_title,
+            incidentLevel: levelName(t.incident_level),
           })),
           next: page.next,
         },
@@ -156,7 +201,16 @@ export function taskRoutes(deps: AppDeps) {
     .openapi(get, async (c) => {
       const ctx = requestContextOf(c)
       const { task, incidentCode, step } = await taskWithStep(deps, ctx, c.req.valid('param').id)
-      return c.json({ ...taskDto(task, now()), incidentCode, stepDetail: step ? stepDto(step) : null }, 200)
+      const sheet = await taskSheetOf(deps, task)
+      return c.json(
+        {
+          ...taskDto(task, now()),
+          incidentCode,
+          stepDetail: step ? stepDto(step) : null,
+          ...taskSheetDto(sheet),
+        },
+        200,
+      )
     })
     .openapi(ack, async (c) =>
       c.json(taskDto(await acknowledgeTask(deps, requestContextOf(c), c.req.valid('param').id), now()), 200),
@@ -179,6 +233,29 @@ export function taskRoutes(deps: AppDeps) {
         201,
       )
     })
+    .openapi(disposal, async (c) => {
+      const id = c.req.valid('param').id
+      const result = await recordSampleDisposal(deps, requestContextOf(c), id, c.req.valid('json'))
+      const r = result.report
+      return c.json(
+        {
+          task: taskDto(result.task, now()),
+          report: reportEntryDto({ ...r, corrects: null, reason: null, by: callerName(c) }),
+        },
+        201,
+      )
+    })
+    .openapi(correction, async (c) => {
+      const { id, reportId } = c.req.valid('param')
+      const { report: r } = await correctTaskReport(
+        deps,
+        requestContextOf(c),
+        id,
+        reportId,
+        c.req.valid('json'),
+      )
+      return c.json(reportEntryDto({ ...r, note: null, by: callerName(c) }), 201)
+    })
     .openapi(complete, async (c) => {
       const { note } = c.req.valid('json')
       const task = await completeTask(deps, requestContextOf(c), c.req.valid('param').id, note)
@@ -200,3 +277,5 @@ export function taskRoutes(deps: AppDeps) {
       return c.json(taskDto(task, now()), 200)
     })
 }
+
+const callerName = (c: Context<AppEnv>) => callerOf(requestContextOf(c))?.name ?? null

@@ -52,7 +52,15 @@ export const OverdueTaskSchema = z
   .openapi('OverdueTask')
 
 export const TaskListItemSchema = z
-  .strictObject({ ...taskFields, incidentCode: z.string(), exercise: z.boolean() })
+  .strictObject({
+    ...taskFields,
+    incidentCode: z.string(),
+    exercise: z.boolean(),
+    incidentTitle: z.string(),
+    incidentLevel: LevelSchema.openapi({
+      description: 'The incident’s current level (not the step’s lowest)',
+    }),
+  })
   .openapi('TaskListItem')
 
 export const TaskDetailSchema = z
@@ -107,4 +115,100 @@ export const TaskQuerySchema = z.strictObject({
   status: TaskStatusSchema.optional(),
   district: DistrictCodeSchema.optional(),
   ...PageQuery,
+})
+
+// ---- what a district officer needs on a task (issue 15) ----
+
+const FailedItemSchema = z
+  .strictObject({
+    name: z.string(),
+    result: z.string(),
+    limit: z.string().nullable(),
+    unit: z.string().nullable(),
+  })
+  .openapi('FailedItem')
+
+const DisposalSampleSchema = z
+  .strictObject({
+    id: z.uuid(),
+    no: z.string().openapi({ description: 'Sample number (抽样编号)' }),
+    product: z.string(),
+    brand: z.string().nullable(),
+    batch: z.string().nullable(),
+    productionDate: z.string().nullable(),
+    spec: z.string().nullable(),
+    producer: z.string().nullable(),
+    failedItems: z.array(FailedItemSchema),
+    recorded: z
+      .strictObject({
+        unitsRemoved: z.number(),
+        sealedKg: z.number(),
+        notOnSale: z.boolean(),
+        records: z.number().int(),
+      })
+      .openapi({
+        description: 'Sums of the records filed for this sample on this task, corrections included',
+      }),
+  })
+  .openapi('DisposalSample')
+
+const DisposalShopSchema = z
+  .strictObject({
+    unit: z.string().openapi({ description: 'Sampled unit (被抽样单位)' }),
+    address: z.string(),
+    samples: z.array(DisposalSampleSchema),
+  })
+  .openapi('DisposalShop')
+
+export const TaskReportEntrySchema = z
+  .strictObject({
+    id: z.uuid(),
+    sample: z.uuid().nullable().openapi({ description: 'The sample a per-sample disposal record is about' }),
+    corrects: z
+      .uuid()
+      .nullable()
+      .openapi({ description: 'The report this one corrects (figures are the signed change)' }),
+    reason: z.string().nullable(),
+    figures: z.record(z.string(), FigureValueSchema),
+    note: z.string().nullable(),
+    by: z.string().nullable(),
+    createdAt: timestamp(),
+  })
+  .openapi('TaskReportEntry')
+
+export const TaskSheetSchema = z
+  .strictObject({
+    ...taskFields,
+    incidentCode: z.string(),
+    stepDetail: z.union([StepSchema, z.null()]),
+    incidentTitle: z.string(),
+    incidentLevel: LevelSchema.openapi({
+      description: 'The incident’s current level (not the step’s lowest)',
+    }),
+    incidentStatus: z.string(),
+    exercise: z.boolean().openapi({ description: 'An exercise (演练), not a real incident' }),
+    districtName: z.strictObject({ zh: z.string(), en: z.string() }).nullable(),
+    announcement: z
+      .strictObject({ id: z.uuid(), number: z.string(), title: z.string(), url: z.string() })
+      .nullable()
+      .openapi({ description: 'The published announcement behind a disposal task' }),
+    shops: z
+      .array(DisposalShopSchema)
+      .openapi({ description: 'The district’s failing samples, by sampled unit' }),
+    reports: z
+      .array(TaskReportEntrySchema)
+      .openapi({ description: 'Every report filed, corrections included' }),
+    totals: z
+      .record(z.string(), z.number())
+      .openapi({ description: 'The task’s figures: sums over its reports (a yes counts 1)' }),
+  })
+  .openapi('TaskSheet')
+
+export const DisposalResultSchema = z
+  .strictObject({ task: TaskSchema, report: TaskReportEntrySchema })
+  .openapi('DisposalResult')
+
+export const ReportIdParam = z.strictObject({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' } }),
+  reportId: z.string().openapi({ param: { name: 'reportId', in: 'path' } }),
 })

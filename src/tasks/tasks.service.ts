@@ -285,6 +285,7 @@ export async function reportOnTask(
         note: input.note ?? null,
         created_at: now,
         created_by: actorIdOf(ctx),
+        created_by_name: callerOf(ctx)?.name ?? null,
         request_id: ctx.requestId,
       })
       .execute()

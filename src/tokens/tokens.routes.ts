@@ -4,6 +4,7 @@ import { ACCESS } from '../domain/access.js'
 import { ROLES } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
+import { rolesDescription } from '../domain/roles-glossary.js'
 import { nameText } from '../domain/text.js'
 import { requestContextOf } from '../http/app-env.js'
 import { decodeCursor, PageQuery, pageOf } from '../http/pagination.js'
@@ -19,7 +20,7 @@ const TokenSchema = z
   .strictObject({
     id: z.uuid(),
     name: z.string(),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).openapi({ description: `One of ${rolesDescription()}` }),
     district: z.string().nullable(),
     retailer: z.string().nullable(),
     user: z.uuid().nullable().openapi({ description: 'The person the token belongs to (null: none)' }),

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { ROLES } from '../domain/enums.js'
+import { rolesDescription } from '../domain/roles-glossary.js'
 import { nameText } from '../domain/text.js'
 import { DistrictCodeSchema } from '../http/schemas.js'
 
@@ -7,7 +8,7 @@ import { DistrictCodeSchema } from '../http/schemas.js'
 export const CreateTokenSchema = z
   .strictObject({
     name: nameText(100),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).openapi({ description: `One of ${rolesDescription()}` }),
     district: DistrictCodeSchema.optional(),
     retailer: z.string().min(1).max(64).optional(),
     user: z.uuid().optional().openapi({

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { ROLES } from '../domain/enums.js'
+import { rolesDescription } from '../domain/roles-glossary.js'
 import { nameText } from '../domain/text.js'
 import { DistrictCodeSchema } from '../http/schemas.js'
 import { LOGIN_PATTERN } from './users.service.js'
@@ -21,7 +22,7 @@ export const CreateUserSchema = z
       .string()
       .regex(LOGIN_PATTERN, '2–64 letters, digits or . _ @ -, starting with a letter or digit'),
     name: nameText(100),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES).openapi({ description: `One of ${rolesDescription()}` }),
     district: district.optional(),
     retailer: retailer.optional(),
     phone: phone.optional(),

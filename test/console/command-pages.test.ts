@@ -136,7 +136,30 @@ describe('the command centre', () => {
     const up = await chief.post(`${incidentPath}/level`, { _csrf: csrf, level: 'III', reason: '扩散' })
     expect(up.status).toBe(303)
     expect((await chief.get(incidentPath)).text).toContain('III级')
-    const closed = await chief.post(`${incidentPath}/close`, { _csrf: csrf, summary: '演练结束' })
+    // Lowering cancels tasks: the first press says how many and where; nothing changes until the second.
+    const down = await chief.post(`${incidentPath}/level`, { _csrf: csrf, level: 'IV', reason: '态势缓和' })
+    expect(down.status).toBe(200)
+    expect(down.text).toMatch(/将取消 \d+ 个区县的 \d+ 项任务/)
+    expect(down.text).toContain('name="confirm" value="1"')
+    expect((await chief.get(incidentPath)).text).toContain('III级')
+    const downNow = await chief.post(`${incidentPath}/level`, {
+      _csrf: csrf,
+      level: 'IV',
+      reason: '态势缓和',
+      confirm: '1',
+    })
+    expect(downNow.status).toBe(303)
+    expect((await chief.get(incidentPath)).text).toContain('IV级')
+    // Closing with open tasks: the same second press.
+    const ask = await chief.post(`${incidentPath}/close`, { _csrf: csrf, summary: '演练结束' })
+    expect(ask.status).toBe(200)
+    expect(ask.text).toMatch(/将取消 \d+ 个区县的 \d+ 项任务/)
+    expect((await chief.get(incidentPath)).text).toContain(`action="${incidentPath}/close"`)
+    const closed = await chief.post(`${incidentPath}/close`, {
+      _csrf: csrf,
+      summary: '演练结束',
+      confirm: '1',
+    })
     expect(closed.status).toBe(303)
     const page = await chief.get(incidentPath)
     expect(page.text).toContain('已关闭')

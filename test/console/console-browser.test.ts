@@ -87,7 +87,8 @@ describe.skipIf(!hasChromium)('a drill in the browser', () => {
 
   it('the officer, on a 360 px phone, acknowledges, files a report with one wrong figure, fixes it, completes', async () => {
     await signIn(officer, 'zhou')
-    await officer.waitForURL('**/console')
+    // A district officer lands on the task list (issue 15).
+    await officer.waitForURL('**/console/tasks')
     await officer.goto(`${t.baseUrl}/console/tasks`)
     await shot(officer, '04-officer-tasks-360')
     const link = officer.getByRole('link', { name: /封存库存/ })
@@ -173,6 +174,9 @@ describe.skipIf(!hasChromium)('a drill in the browser', () => {
   it('the commander closes the incident with a summary and downloads the after-action report', async () => {
     await commander.getByLabel('处置总结').fill('演练结束：锦江区封存 12 件、30.5 千克。')
     await commander.getByRole('button', { name: '关闭事件' }).click()
+    // Open tasks remain: the page says what closing cancels, and a second press closes (issue 15).
+    await commander.getByText(/将取消 \d+ 个区县的 \d+ 项任务/).waitFor()
+    await commander.getByRole('button', { name: '确认关闭' }).click()
     await commander.getByText('已关闭').first().waitFor()
     expect(await commander.textContent('main')).toContain('演练结束：锦江区封存 12 件')
     const [download] = await Promise.all([
@@ -187,10 +191,11 @@ describe.skipIf(!hasChromium)('a drill in the browser', () => {
       .split(',')
     const jinjiang = csv
       .split(/\r?\n/)
-      .find((l) => l.startsWith('510104,'))!
+      .find((l) => l.startsWith('锦江区,510104,'))!
       .split(',')
-    expect(jinjiang[header.indexOf('completed')]).toBe('1')
-    expect(jinjiang[header.indexOf('units_sealed')]).toBe('12')
+    // The console's CSV is for people: Chinese headers, the district's name beside its code.
+    expect(jinjiang[header.indexOf('已完成')]).toBe('1')
+    expect(jinjiang[header.indexOf('封存数量（件）')]).toBe('12')
     await shot(commander, '08b-incident-closed')
   }, 30_000)
 

@@ -249,7 +249,7 @@ async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
 
 let sampleSeq = 0
 /** A new passed sample (no failing items) recorded by the sampler; answers its number (抽样编号). */
-async function freshSampleNo(sampler: string): Promise<string> {
+async function freshSampleNo(sampler: string, failing = false): Promise<string> {
   sampleSeq += 1
   const no = `GC26MATRIX${String(sampleSeq).padStart(4, '0')}`
   await ok(
@@ -260,12 +260,30 @@ async function freshSampleNo(sampler: string): Promise<string> {
         unit: { name: '契约测试商场', address: '成都市锦江区总府路15号' },
         foodName: '豆瓣酱',
         category: '调味品',
-        items: [],
+        items: failing ? [{ name: '苏丹红Ⅰ号', result: '1.8mg/kg', limit: '不得检出', verdict: 'fail' }] : [],
       },
     }),
     201,
   )
   return no
+}
+
+/** A published failing sample's disposal task in HOME, acknowledged, with its sample's id (issue 15). */
+async function freshDisposalTask(): Promise<{ task: string; sample: string }> {
+  const no = await freshSampleNo(fx.tokens.sampler, true)
+  const id = await announcementAt(fx.tokens, 'published', {}, no)
+  const a = await ok(t.call('GET', `${API}/announcements/${id}`, { token: fx.tokens.admin }), 200)
+  const incident = a.body.incidentId ?? a.body.incident?.id
+  const list = await ok(
+    t.call('GET', `${API}/tasks?incident=${incident}&district=${HOME}`, { token: fx.tokens.admin }),
+    200,
+  )
+  const task = (list.body.items as { id: string; step: string }[]).find(
+    (i) => i.step === 'remove-from-shelves',
+  )!
+  await ok(t.call('POST', `${API}/tasks/${task.id}/ack`, { token: fx.tokens.district }), 200)
+  const sheet = await ok(t.call('GET', `${API}/tasks/${task.id}`, { token: fx.tokens.admin }), 200)
+  return { task: task.id, sample: sheet.body.shops[0].samples[0].id }
 }
 
 type Stage = 'draft' | 'in_review' | 'reviewed' | 'approved' | 'published'
@@ -435,6 +453,29 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       path: `${API}/tasks/${await freshTask('activate-response', true)}/reports`,
       body: { figures: { staff_deployed: 12, teams_formed: 3 } },
     }),
+    recordSampleDisposal: async () => {
+      const d = await freshDisposalTask()
+      return {
+        path: `${API}/tasks/${d.task}/disposals`,
+        body: { sample: d.sample, unitsRemoved: 2 },
+        status: 201,
+      }
+    },
+    correctTaskReport: async () => {
+      const d = await freshDisposalTask()
+      const r = await ok(
+        t.call('POST', `${API}/tasks/${d.task}/disposals`, {
+          token: fx.tokens.district,
+          body: { sample: d.sample, unitsRemoved: 2 },
+        }),
+        201,
+      )
+      return {
+        path: `${API}/tasks/${d.task}/reports/${r.body.report.id}/corrections`,
+        body: { figures: { units_removed: 1 }, reason: '多数了 1 件' },
+        status: 201,
+      }
+    },
     completeTask: async () => ({
       path: `${API}/tasks/${await freshTask('activate-response', true)}/complete`,
       body: {},
@@ -761,7 +802,13 @@ describe('district isolation', () => {
   it(`a ${NEIGHBOUR} token gets 404 on every action on a task of ${HOME}, and nothing changes`, async () => {
     expect(taskActions.length).toBeGreaterThanOrEqual(6)
     // Bodies valid for every current action, so that validation cannot answer before the scope check.
-    const body = { figures: {}, reason: 'not mine', note: 'not mine' }
+    const body = {
+      figures: {},
+      reason: 'not mine',
+      note: 'not mine',
+      sample: '00000000-0000-4000-8000-000000000000',
+      unitsRemoved: 1,
+    }
     for (const id of [fx.taskId, fx.reportedTaskId]) {
       const before = await t.call('GET', `${API}/tasks/${id}`, { token: fx.tokens.admin })
       for (const op of taskActions) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDuration, isDuration, parseDuration } from '../../src/playbooks/duration.js'
+import { addDuration, durationWords, isDuration, parseDuration } from '../../src/playbooks/duration.js'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -77,5 +77,27 @@ describe('addDuration', () => {
 
   it('throws on a bad duration rather than returning an invalid date', () => {
     expect(() => addDuration(new Date(), 'P1M')).toThrow(RangeError)
+  })
+})
+
+describe('durationWords (issue 15: never PT30M on a page)', () => {
+  it.each([
+    ['PT30M', '30分钟', '30 min'],
+    ['PT2H', '2小时', '2 h'],
+    ['P2D', '2天', '2 days'],
+    ['P1D', '1天', '1 day'],
+    ['PT24H', '1天', '1 day'],
+    ['P1DT12H', '1天12小时', '1 day 12 h'],
+    ['PT1H30M', '1小时30分钟', '1 h 30 min'],
+    ['P1W', '7天', '7 days'],
+    ['PT0M', '0分钟', '0 min'],
+    ['PT90S', '1分钟30秒', '1 min 30 s'],
+  ])('%s reads %s / %s', (iso, zh, en) => {
+    expect(durationWords(iso, 'zh')).toBe(zh)
+    expect(durationWords(iso, 'en')).toBe(en)
+  })
+
+  it('leaves text that is not a duration as it is', () => {
+    expect(durationWords('P1M', 'zh')).toBe('P1M')
   })
 })
