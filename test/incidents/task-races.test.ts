@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRecurringTasks } from '../../src/jobs/recurring-tasks.job.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { testEngine } from '../helpers/test-database.js'
 
@@ -127,6 +128,59 @@ describe.skipIf(testEngine() !== 'postgres')(
         .execute()
       const keys = rows.map((r) => `${r.district_code}/${r.step_key}/${r.occurrence}`)
       expect(new Set(keys).size).toBe(keys.length)
+    })
+
+    it('reassign racing the recurring-task job: both succeed, no occurrence number is taken twice', async () => {
+      const rounds = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const inc = await t.call('POST', '/api/v1/incidents', {
+            token: commander,
+            body: {
+              playbook: 'sudan-red',
+              level: 'IV',
+              title: `recurring-vs-reassign-${i}`,
+              districts: ['510104'],
+            },
+          })
+          const task = await t.deps.db
+            .selectFrom('tasks')
+            .select('id')
+            .where('incident_id', '=', inc.body.id)
+            .where('step_key', '=', 'daily-report')
+            .executeTakeFirstOrThrow()
+          const d = await t.call('POST', `/api/v1/tasks/${task.id}/decline`, {
+            token: commander,
+            body: { reason: '辖区内无此业态' },
+          })
+          expect(d.status, d.text).toBe(200)
+          return { incidentId: inc.body.id as string, taskId: task.id }
+        }),
+      )
+      // 17:00:30 in Chengdu: the job opens tomorrow's report and the reassignment today's again, both in 510104.
+      t.clock.set(new Date('2026-11-30T09:00:30Z'))
+      const [job, ...reassigned] = await Promise.all([
+        createRecurringTasks(t.deps),
+        ...rounds.map(({ taskId }) =>
+          t.call('POST', `/api/v1/tasks/${taskId}/reassign`, {
+            token: commander,
+            body: { reason: '同区重派' },
+          }),
+        ),
+      ])
+      expect(typeof job).toBe('number')
+      for (const r of reassigned) expect((r as { status: number; text: string }).status).toBe(201)
+      await createRecurringTasks(t.deps) // catches up an incident a reassignment held during the first run
+      for (const { incidentId } of rounds) {
+        const rows = await t.deps.db
+          .selectFrom('tasks')
+          .select(['district_code', 'occurrence'])
+          .where('incident_id', '=', incidentId)
+          .where('step_key', '=', 'daily-report')
+          .execute()
+        const keys = rows.map((r) => `${r.district_code}/${r.occurrence}`)
+        expect(new Set(keys).size).toBe(keys.length)
+        expect(rows.length).toBeGreaterThanOrEqual(3) // the declined one, its reassignment, tomorrow's
+      }
     })
   },
 )
