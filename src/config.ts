@@ -74,6 +74,10 @@ const envSchema = z.object({
     .default('*/5 * * * *'),
   // How often a kiosk page asks whether its board has a new version.
   BOARD_POLL_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
+  // 12315 complaints (issue 17): public submissions per client address per minute; personal data kept
+  // this many days after a complaint closes (then cleared by the retention job).
+  COMPLAINT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  COMPLAINT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1096),
 })
 
 export type Config = Omit<z.output<typeof envSchema>, 'SEED_DEMO' | 'PUBLIC_BASE_URL' | 'METRICS_TOKEN'> & {

@@ -43,6 +43,18 @@ export const ACCESS = {
   manageWebhooks: ADMIN,
   readJobs: ADMIN,
   readStream: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
+  // 12315 complaints and signals (issue 17)
+  recordComplaint: FIELD,
+  readComplaints: FIELD,
+  takeComplaint: ['district'],
+  assignComplaint: COMMAND,
+  transferComplaint: FIELD,
+  decideComplaint: FIELD,
+  closeComplaint: FIELD,
+  readComplaintFigures: FIELD,
+  readSignals: COMMAND,
+  activateSignal: COMMAND,
+  dismissSignal: COMMAND,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

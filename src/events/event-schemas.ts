@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { ESCALATION_CLOCKS, LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/enums.js'
 import { escalationTarget } from '../playbooks/playbook.schema.js'
+import { complaintEventSchemas } from './complaint-event-schemas.js'
 import type { EventPayloads, EventType } from './event-types.js'
 
 const step = z.string()
@@ -188,6 +189,8 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     cancelledTaskIds: z.array(z.string()),
     exercise: z.boolean(),
   }),
+  // 12315 complaints and signals (issue 17)
+  ...complaintEventSchemas,
 }
 
 const EventActorSchema = z
