@@ -4,7 +4,8 @@ import { DistrictResolver } from '../samples/sample-fields.js'
 const resolvers = new WeakMap<DistrictDirectory, DistrictResolver>()
 
 const PROVINCE = /^[\p{Script=Han}]{2,8}?(省|自治区|特别行政区)/u
-const CITY = /^[\p{Script=Han}]{2,5}?市/u
+// A city followed by a county-level division (绵阳市涪城区), not any word ending in 市 (夜市, 超市).
+const CITY = /^[\p{Script=Han}]{2,4}?市[\p{Script=Han}]{1,6}?(区|县|市|旗)/u
 const MUNICIPALITIES = /^(北京|上海|天津|重庆|香港|澳门)/
 
 /**
