@@ -1,17 +1,20 @@
 import type { AppDeps } from '../deps.js'
 import { ACCESS } from '../domain/access.js'
+import { districtScopeOf } from '../domain/context.js'
 import { requestContextOf } from '../http/app-env.js'
 import { publicRoute, securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { json, problem } from '../http/schemas.js'
 import { closeComplaint } from './complaint-close.service.js'
 import { decideComplaint } from './complaint-decide.service.js'
+import { cityYear, monthlyFigures, yearOf } from './complaint-figures.js'
 import { recordComplaint, submitComplaint } from './complaint-intake.service.js'
 import { findComplaints, getComplaint, publicStatus } from './complaint-reads.service.js'
 import { takeComplaint } from './complaint-take.service.js'
 import { assignComplaint, transferComplaint } from './complaint-transfer.service.js'
 import {
   AssignSchema,
+  CityYearSchema,
   CloseSchema,
   CodeQuery,
   ComplaintIdParam,
@@ -19,12 +22,15 @@ import {
   ComplaintPageSchema,
   ComplaintSchema,
   DecideSchema,
+  FiguresQuery,
+  FiguresSchema,
   PublicComplaintSchema,
   PublicStatusSchema,
   ReceiptSchema,
   StaffComplaintSchema,
   TrackingParam,
   TransferSchema,
+  YearQuery,
 } from './complaints.schema.js'
 
 const tags = ['complaints']
@@ -134,6 +140,26 @@ const close = securedRoute(ACCESS.closeComplaint, {
   responses: moved,
 })
 
+const figures = securedRoute(ACCESS.readComplaintFigures, {
+  method: 'get',
+  path: '/complaint-figures',
+  operationId: 'complaintFigures',
+  tags,
+  summary:
+    'Figures per district and month: received by kind, on-time rates, mediations agreed, amount recovered',
+  request: { query: FiguresQuery },
+  responses: { 200: { description: 'Figures (a district sees its own)', content: json(FiguresSchema) } },
+})
+const cityStats = publicRoute({
+  method: 'get',
+  path: '/public/complaint-stats',
+  operationId: 'publicComplaintStats',
+  tags,
+  summary: '12315 city totals for the year (exercise and test data never counted)',
+  request: { query: YearQuery },
+  responses: { 200: { description: 'City totals', content: json(CityYearSchema) } },
+})
+
 export function complaintRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(submit, async (c) => {
@@ -152,6 +178,15 @@ export function complaintRoutes(deps: AppDeps) {
     )
     .openapi(get, async (c) =>
       c.json(await getComplaint(deps, requestContextOf(c), c.req.valid('param').id), 200),
+    )
+    .openapi(figures, async (c) => {
+      const q = c.req.valid('query')
+      const year = q.year ?? yearOf(deps.clock.now())
+      const district = districtScopeOf(requestContextOf(c)) ?? q.district
+      return c.json({ year, items: await monthlyFigures(deps.db, year, district) }, 200)
+    })
+    .openapi(cityStats, async (c) =>
+      c.json(await cityYear(deps.db, c.req.valid('query').year ?? yearOf(deps.clock.now())), 200),
     )
     .openapi(take, async (c) =>
       c.json(await takeComplaint(deps, requestContextOf(c), c.req.valid('param').id), 200),

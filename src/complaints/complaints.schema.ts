@@ -280,3 +280,49 @@ export const ComplaintSchema = z
   .openapi('Complaint')
 
 export const ComplaintPageSchema = pageSchema(ComplaintSchema).openapi('ComplaintPage')
+
+const received = z.strictObject({
+  complaint: z.number().int(),
+  report: z.number().int(),
+  enquiry: z.number().int(),
+  total: z.number().int(),
+})
+export const FigureRowSchema = z
+  .strictObject({
+    month: z.string().openapi({ example: '2026-11' }),
+    district: z.string().nullable().openapi({ description: 'null: the city queue' }),
+    received,
+    decided: z.number().int(),
+    decidedOnTime: z.number().int(),
+    decidedOnTimeRate: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Per cent, one decimal; null when none' }),
+    closed: z.number().int(),
+    closedOnTime: z.number().int(),
+    closedOnTimeRate: z.number().nullable(),
+    mediationsAgreed: z.number().int(),
+    recovered: z.string().openapi({ description: 'Yuan recovered for consumers, exact', example: '12.50' }),
+  })
+  .openapi('ComplaintFigureRow')
+export const FiguresQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100).optional().openapi({ description: 'Default: this year' }),
+  district: DistrictCodeSchema.optional(),
+})
+export const FiguresSchema = z
+  .strictObject({ year: z.number().int(), items: z.array(FigureRowSchema) })
+  .openapi('ComplaintFigures')
+export const CityYearSchema = z
+  .strictObject({
+    year: z.number().int(),
+    received,
+    decidedOnTimeRate: z.number().nullable(),
+    closedOnTimeRate: z.number().nullable(),
+    mediationsAgreed: z.number().int(),
+    recovered: z.string(),
+    months: z.array(FigureRowSchema),
+  })
+  .openapi('ComplaintCityYear')
+export const YearQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100).optional().openapi({ description: 'Default: this year' }),
+})

@@ -5,6 +5,7 @@ import {
   announcementSamples,
   readAnnouncement,
 } from '../announcements/announcements.read.js'
+import { cityYear, yearOf } from '../complaints/complaint-figures.js'
 import type { AppDeps } from '../deps.js'
 import { AppError } from '../domain/errors.js'
 import { districtNameOf } from '../samples/samples.service.js'
@@ -15,7 +16,7 @@ import type {
 } from './announcement-pages.js'
 import { type SearchEntry, type SearchSource, searchText } from './search.js'
 
-type Deps = Pick<AppDeps, 'db' | 'districts'>
+type Deps = Pick<AppDeps, 'db' | 'districts' | 'clock'>
 
 /**
  * Published samples (passed and failed) for search, each under the announcement that currently stands for
@@ -156,6 +157,7 @@ export function announcementPagesSource(deps: Deps): AnnouncementPagesSource {
     },
     async stats() {
       const s = await publicStats(deps.db, districtNameOf(deps.districts))
+      const complaints = await cityYear(deps.db, yearOf(deps.clock.now()))
       const rate = (label: string, f: { samples: number; failed: number }) => ({
         label,
         tested: f.samples,
@@ -165,6 +167,7 @@ export function announcementPagesSource(deps: Deps): AnnouncementPagesSource {
         periods: s.byPeriod.map((p) => rate(p.period, p)),
         byCategory: s.byCategory.map((c) => rate(c.category, c)),
         byDistrict: s.byDistrict.map((d) => rate(d.name, d)),
+        complaints,
       }
     },
   }

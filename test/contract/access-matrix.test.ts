@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../../src/domain/enums.js'
 import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
+import { complaintCalls } from './complaint-calls.js'
 
 /**
  * Who may call what, driven by the OpenAPI document of the running app: every operation declares `x-access`,
@@ -518,6 +519,8 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       path: `${API}/announcements/${await announcementAt(fx.tokens, 'published')}/retract`,
       body: { number: `契约〔2026〕撤回${++numberSeq}号`, title: '撤回', reason: '数据有误' },
     }),
+    // 12315 complaints and signals (issue 17)
+    ...complaintCalls(t, () => fx.tokens, API, HOME, NEIGHBOUR),
   }
 
 async function freshWebhook(events: string[]): Promise<string> {
