@@ -30,6 +30,46 @@ interface Intake {
   exercise: boolean
 }
 
+/**
+ * The checks that need the clock or the district list, on whatever parts of the input are readable: the
+ * intake runs them, and the form runs them beside the schema's so that every problem shows at once.
+ */
+export function intakeIssues(
+  deps: Pick<AppDeps, 'districts'>,
+  now: Date,
+  v: { purchasedOn?: string | undefined; address?: string | undefined; receivedAt?: Date | undefined },
+): ProblemIssue[] {
+  const issues: ProblemIssue[] = []
+  if (v.purchasedOn && /^\d{4}-\d{2}-\d{2}$/.test(v.purchasedOn) && v.purchasedOn > chinaDay(now))
+    issues.push(
+      issue(
+        'body.purchasedOn',
+        { zh: '购买日期不能晚于今天', en: 'must not be in the future' },
+        'future_date',
+      ),
+    )
+  if (v.receivedAt && v.receivedAt.getTime() > now.getTime())
+    issues.push(
+      issue(
+        'body.receivedAt',
+        { zh: '接收时间不能晚于现在', en: 'must not be in the future' },
+        'future_time',
+      ),
+    )
+  if (v.address && placeAddress(deps.districts, v.address) === 'outside')
+    issues.push(
+      issue(
+        'body.business.address',
+        {
+          zh: '经营者地址不在本市：请向其所在地的市场监管部门投诉（全国 12315 平台）',
+          en: 'the business is outside the city: complain to the regulator where it is (national 12315 platform)',
+        },
+        'outside_city',
+      ),
+    )
+  return issues
+}
+
 /** A consumer's own submission (public, no account). An identical one within minutes answers the first. */
 export function submitComplaint(deps: Deps, ctx: RequestContext, input: PublicComplaintInput) {
   return intake(deps, ctx, { input, channel: 'web', receivedAt: deps.clock.now(), exercise: false })
@@ -53,39 +93,13 @@ async function intake(
 ): Promise<{ tracking: string; code: string; id: string }> {
   const { input } = spec
   const now = deps.clock.now()
-  const issues: ProblemIssue[] = []
-  if (input.purchasedOn && input.purchasedOn > chinaDay(now))
-    issues.push(
-      issue(
-        'body.purchasedOn',
-        { zh: '购买日期不能晚于今天', en: 'must not be in the future' },
-        'future_date',
-      ),
-    )
-  if (spec.receivedAt.getTime() > now.getTime())
-    issues.push(
-      issue(
-        'body.receivedAt',
-        { zh: '接收时间不能晚于现在', en: 'must not be in the future' },
-        'future_time',
-      ),
-    )
-  let district: string | null = null
-  if (input.business) {
-    const placed = placeAddress(deps.districts, input.business.address)
-    if (placed === 'outside')
-      issues.push(
-        issue(
-          'body.business.address',
-          {
-            zh: '经营者地址不在本市：请向其所在地的市场监管部门投诉（全国 12315 平台）',
-            en: 'the business is outside the city: complain to the regulator where it is (national 12315 platform)',
-          },
-          'outside_city',
-        ),
-      )
-    else district = placed
-  }
+  const issues = intakeIssues(deps, now, {
+    purchasedOn: input.purchasedOn,
+    address: input.business?.address,
+    receivedAt: spec.receivedAt,
+  })
+  const placed = input.business ? placeAddress(deps.districts, input.business.address) : null
+  const district = placed === 'outside' ? null : placed
   if (issues.length > 0) throw validationFailed(issues)
 
   const rules = complaintRules(deps.config)

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { issueLines, zodProblems } from '../console/console-forms.js'
+import { formProblems, issueLines } from '../console/console-forms.js'
 import type { AppDeps } from '../deps.js'
 import { AppError } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
@@ -7,7 +7,7 @@ import { requestContextOf } from '../http/app-env.js'
 import { newRouter } from '../http/router.js'
 import { pageLang } from '../web/i18n.js'
 import { pageHeaders } from '../web/security.js'
-import { submitComplaint } from './complaint-intake.service.js'
+import { intakeIssues, submitComplaint } from './complaint-intake.service.js'
 import { ComplaintFormPage, type FormValues, ReceiptPage, TrackPage } from './complaint-pages.js'
 import { publicStatus } from './complaint-reads.service.js'
 import { PublicComplaintSchema } from './complaints.schema.js'
@@ -91,11 +91,14 @@ export function complaintPageRoutes(deps: AppDeps) {
     const v: FormValues = {}
     for (const f of FIELDS) if (typeof form[f] === 'string') v[f] = form[f] as string
     const parsed = PublicComplaintSchema.safeParse(bodyOf(v))
-    if (!parsed.success)
-      return c.html(
-        html(<ComplaintFormPage lang={lang} v={v} problems={zodProblems(parsed.error, lang, LABELS)} />),
-        422,
-      )
+    if (!parsed.success) {
+      const more = intakeIssues(deps, deps.clock.now(), {
+        purchasedOn: v.purchasedOn,
+        address: v.business_address,
+      })
+      const problems = formProblems(parsed.error, more, LABELS, lang)
+      return c.html(html(<ComplaintFormPage lang={lang} v={v} problems={problems} />), 422)
+    }
     try {
       const r = await submitComplaint(deps, requestContextOf(c), parsed.data)
       return c.html(html(<ReceiptPage lang={lang} tracking={r.tracking} code={r.code} />), 201)
