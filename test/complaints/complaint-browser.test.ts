@@ -27,7 +27,10 @@ describe.skipIf(!present)('the 12315 form on a 360 px phone, without script', ()
   })
 
   it('shows every problem at once keeping what was typed, then files it and shows its status with the code', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false })
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      javaScriptEnabled: false,
+    })
     const page = await context.newPage()
     expect((await page.goto(`${t.baseUrl}/complaints/new`))?.status()).toBe(200)
     // Nothing wider than the screen.
@@ -43,7 +46,7 @@ describe.skipIf(!present)('the 12315 form on a 360 px phone, without script', ()
     const problems = page.locator('.problems li')
     // Phone, amount, description and the address outside the city: every problem of the form at once.
     expect(await problems.count()).toBe(4)
-    const text = (await page.locator('.problems').innerText()).replace(/\s+/g, ' ')
+    const text = ((await page.locator('.problems').textContent()) ?? '').replace(/\s+/g, ' ')
     expect(text).toContain('联系电话')
     expect(text).toContain('金额')
     expect(text).toContain('发生了什么')
@@ -55,17 +58,17 @@ describe.skipIf(!present)('the 12315 form on a 360 px phone, without script', ()
     await page.fill('input[name=amount]', '12.50')
     await page.fill('textarea[name=description]', '<b>辣椒酱</b> 打开后有异味😡')
     await page.click('button[type=submit]')
-    expect(await page.locator('.problems').innerText()).toContain('不在本市')
+    expect(await page.locator('.problems').textContent()).toContain('不在本市')
     await page.fill('input[name=business_address]', '成都市锦江区春熙路1号')
     await page.click('button[type=submit]')
-    await expect.poll(() => page.locator('h1').innerText()).toContain('已收到')
-    const tracking = await page.locator('dd strong').first().innerText()
+    await expect.poll(() => page.locator('h1').textContent()).toContain('已收到')
+    const tracking = (await page.locator('dd strong').first().textContent()) ?? ''
     expect(tracking).toMatch(/^12315-2026-\d{7}$/)
     await page.screenshot({ path: join(SHOTS, 'receipt.png'), fullPage: true })
 
     await page.click('text=查看进度')
     expect(page.url()).toContain(`/complaints/${tracking}?code=`)
-    const status = await page.locator('main').innerText()
+    const status = (await page.locator('main').textContent()) ?? ''
     expect(status).toContain('待受理')
     expect(status).toContain('锦江区')
     expect(status).not.toContain('13812345678')
@@ -73,13 +76,17 @@ describe.skipIf(!present)('the 12315 form on a 360 px phone, without script', ()
     await page.screenshot({ path: join(SHOTS, 'status.png'), fullPage: true })
 
     // The markup was stored as typed.
-    const row = await t.deps.db.selectFrom('complaints').select('description').where('tracking', '=', tracking).executeTakeFirstOrThrow()
+    const row = await t.deps.db
+      .selectFrom('complaints')
+      .select('description')
+      .where('tracking', '=', tracking)
+      .executeTakeFirstOrThrow()
     expect(row.description).toBe('<b>辣椒酱</b> 打开后有异味😡')
 
     // A wrong code: 404 page, the form to try again.
     const wrong = await page.goto(`${t.baseUrl}/complaints/${tracking}?code=WRONG`)
     expect(wrong?.status()).toBe(404)
-    expect(await page.locator('.problems').innerText()).toContain('不正确')
+    expect(await page.locator('.problems').textContent()).toContain('不正确')
     await context.close()
   })
 })
