@@ -6,6 +6,9 @@ import { boardPageRoutes } from './boards/board-page.routes.js'
 import { boardRoutes } from './boards/boards.routes.js'
 import { businessPageRoutes, publicBusinessRoutes } from './businesses/businesses.public.routes.js'
 import { businessRoutes } from './businesses/businesses.routes.js'
+import { calendarRoutes } from './calendar/calendar.routes.js'
+import { complaintPageRoutes } from './complaints/complaint-pages.routes.js'
+import { complaintRoutes } from './complaints/complaints.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
@@ -46,6 +49,7 @@ import type { SearchSource } from './public/search.js'
 import { searchRoutes } from './public/search.routes.js'
 import { retailerRoutes } from './retailers/retailers.routes.js'
 import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
+import { signalRoutes } from './signals/signals.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
@@ -134,6 +138,16 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, boardRoutes(deps))
   app.route(API_PREFIX, districtOverdueRoutes(deps))
   app.route('/', boardPageRoutes(deps))
+  // 12315 complaints, working-day clocks and signals (issue 17); public submissions are rate limited.
+  const complaintLimit = rateLimit(deps.config.COMPLAINT_RATE_PER_MINUTE)
+  const postsOnly: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.method === 'POST' ? complaintLimit(c, next) : next()
+  app.use(`${API_PREFIX}/public/complaints`, postsOnly)
+  app.use('/complaints/new', postsOnly)
+  app.route(API_PREFIX, complaintRoutes(deps))
+  app.route(API_PREFIX, calendarRoutes(deps))
+  app.route(API_PREFIX, signalRoutes(deps))
+  app.route('/', complaintPageRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

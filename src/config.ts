@@ -77,6 +77,10 @@ const envSchema = z.object({
   // Whether webhooks may target loopback, private and link-local addresses (checked at creation and before
   // every delivery). Default: on for the embedded store (a laptop's receivers), off on PostgreSQL.
   WEBHOOK_ALLOW_PRIVATE: boolish.optional(),
+  // 12315 complaints (issue 17): public submissions per client address per minute; personal data kept
+  // this many days after a complaint closes (then cleared by the retention job).
+  COMPLAINT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  COMPLAINT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1096),
 })
 
 export type Config = Omit<

@@ -10,6 +10,7 @@ import * as retailerBoards from './2026-11-28T15-00-00-retailer-boards.js'
 import * as sampleTextKeys from './2026-11-28T16-00-00-sample-text-keys.js'
 import * as standingSamples from './2026-12-07T10-00-00-standing-samples.js'
 import * as scopeRoutingPersons from './2026-12-07T11-00-00-scope-routing-persons.js'
+import * as complaints from './2026-12-07T12-00-00-complaints.js'
 import * as taskReportCorrections from './2026-12-07T13-00-00-task-report-corrections.js'
 import * as businesses from './2026-12-07T16-00-00-businesses.js'
 import * as credit from './2026-12-07T16-30-00-credit.js'
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T16-00-00-sample-text-keys': sampleTextKeys,
   '2026-12-07T10-00-00-standing-samples': standingSamples,
   '2026-12-07T11-00-00-scope-routing-persons': scopeRoutingPersons,
+  '2026-12-07T12-00-00-complaints': complaints,
   '2026-12-07T13-00-00-task-report-corrections': taskReportCorrections,
   '2026-12-07T16-00-00-businesses': businesses,
   '2026-12-07T16-30-00-credit': credit,

@@ -282,6 +282,12 @@ export interface DB {
   rule_current: RuleCurrentTable
   business_credit: BusinessCreditTable
   business_credit_history: BusinessCreditHistoryTable
+  // 12315 complaints and signals (issue 17: src/complaints, src/signals)
+  complaint_counters: ComplaintCountersTable
+  complaints: ComplaintsTable
+  complaint_keys: ComplaintKeysTable
+  signals: SignalsTable
+  signal_complaints: SignalComplaintsTable
 }
 
 /** Every version of a rules file ever loaded (`kind`: `credit`, …), so a decision can name its version. */
@@ -577,4 +583,96 @@ export interface BoardVersionsTable {
   content: JSONColumnType<object, string, string>
   added_failing: number
   created_at: Timestamp
+}
+
+// 12315 complaints and signals (issue 17)
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>
+type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+
+export interface ComplaintCountersTable {
+  year: number
+  last_number: number
+}
+
+export interface ComplaintsTable {
+  id: string
+  tracking: string
+  code_hashes: ColumnType<string[], string[], string[]>
+  kind: 'complaint' | 'report' | 'enquiry'
+  channel: 'web' | 'phone' | 'letter' | 'visit'
+  status: 'open' | 'accepted' | 'declined' | 'closed'
+  received_at: Timestamp
+  district_code: Nullable<string>
+  owner_id: Nullable<string>
+  owner_name: Nullable<string>
+  taken_at: NullableTime
+  product_name: Nullable<string>
+  product_brand: Nullable<string>
+  product_batch: Nullable<string>
+  product_spec: Nullable<string>
+  business_name: Nullable<string>
+  business_address: Nullable<string>
+  /** `date`: read as text (`purchased_on::text`) to stay a calendar date. */
+  purchased_on: Nullable<string>
+  /** numeric(12,2): read as text (`amount::text`) to stay exact. */
+  amount: Nullable<string>
+  description: string
+  contact_name: Nullable<string>
+  contact_phone: Nullable<string>
+  anonymous: boolean
+  decide_due_at: Timestamp
+  decided_at: NullableTime
+  decision: Nullable<'accept' | 'decline'>
+  decline_reasons: Nullable<string[]>
+  close_due_at: NullableTime
+  closed_at: NullableTime
+  outcome: Nullable<string>
+  recovered: Nullable<string>
+  close_note: Nullable<string>
+  rules_hash: string
+  exercise: ColumnType<boolean, boolean | undefined, boolean>
+  submission_hash: Nullable<string>
+  incident_id: Nullable<string>
+  alarm_clock: Nullable<string>
+  alarm_rung: ColumnType<number, number | undefined, number>
+  next_alarm_at: NullableTime
+  personal_cleared_at: NullableTime
+  created_by: Nullable<string>
+}
+
+export interface ComplaintKeysTable {
+  complaint_id: string
+  match: string
+  key: string
+  received_at: Timestamp
+  exercise: boolean
+}
+
+export interface SignalsTable {
+  id: string
+  code: string
+  rule_id: string
+  rule_hash: string
+  match: string
+  key: string
+  title: string
+  status: 'open' | 'activated' | 'dismissed'
+  complaint_count: number
+  first_at: Timestamp
+  last_at: Timestamp
+  dedup_until: Timestamp
+  snoozed_until: NullableTime
+  suggested_playbook: string
+  suggested_level: Level
+  incident_id: Nullable<string>
+  dismiss_reason: Nullable<string>
+  exercise: boolean
+  raised_at: Timestamp
+  decided_at: NullableTime
+  decided_by: Nullable<string>
+}
+
+export interface SignalComplaintsTable {
+  signal_id: string
+  complaint_id: string
 }

@@ -54,6 +54,18 @@ export const ACCESS = {
   submitAnnouncement: DRAFTERS,
   /** The console's admin section (its overview page and navigation entry). */
   administer: ADMIN,
+  // 12315 complaints and signals (issue 17)
+  recordComplaint: FIELD,
+  readComplaints: FIELD,
+  takeComplaint: ['district'],
+  assignComplaint: COMMAND,
+  transferComplaint: FIELD,
+  decideComplaint: FIELD,
+  closeComplaint: FIELD,
+  readComplaintFigures: FIELD,
+  readSignals: COMMAND,
+  activateSignal: COMMAND,
+  dismissSignal: COMMAND,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

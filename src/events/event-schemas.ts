@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { ESCALATION_CLOCKS, LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/enums.js'
 import { escalationTarget } from '../playbooks/playbook.schema.js'
+import { complaintEventSchemas } from './complaint-event-schemas.js'
 import type { EventPayloads, EventType } from './event-types.js'
 
 const step = z.string()
@@ -212,6 +213,8 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     reason: z.string(),
     samplesMoved: z.number().int(),
   }),
+  // 12315 complaints and signals (issue 17)
+  ...complaintEventSchemas,
 }
 
 const EventActorSchema = z

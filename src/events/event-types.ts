@@ -1,11 +1,13 @@
 import type { AlertsEventPayloads } from '../alerts/alerts.events.js'
 import type { AnnouncementEventPayloads } from '../announcements/announcements.events.js'
 import type { BusinessesEventPayloads } from '../businesses/businesses.events.js'
+import type { ComplaintEventPayloads } from '../complaints/complaints.events.js'
 import type { ContactsEventPayloads } from '../contacts/contacts.events.js'
 import type { EscalationEventPayloads } from '../escalation/escalation.events.js'
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
 import type { RetailersEventPayloads } from '../retailers/retailers.events.js'
 import type { SampleEventPayloads } from '../samples/samples.events.js'
+import type { SignalEventPayloads } from '../signals/signals.events.js'
 import type { TaskEventPayloads } from '../tasks/tasks.events.js'
 import type { TokenEventPayloads } from '../tokens/tokens.events.js'
 import type { UsersEventPayloads } from '../users/users.events.js'
@@ -29,7 +31,9 @@ export interface EventPayloads
     SampleEventPayloads,
     AnnouncementEventPayloads,
     RetailersEventPayloads,
-    BusinessesEventPayloads {}
+    BusinessesEventPayloads,
+    ComplaintEventPayloads,
+    SignalEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

@@ -1,5 +1,7 @@
 import { PUBLISH_JOB, publishDueAnnouncements } from '../announcements/announcement-publish.job.js'
 import { boardRefreshJob } from '../boards/board-refresh.job.js'
+import { complaintDeadlineJob } from '../complaints/complaint-deadline.job.js'
+import { complaintRetentionJob } from '../complaints/complaint-retention.job.js'
 import type { Config } from '../config.js'
 import type { AppDeps } from '../deps.js'
 import { escalationSweepJob } from '../escalation/escalation.job.js'
@@ -76,4 +78,7 @@ export const jobs: JobDefinition[] = [
     },
   },
   boardRefreshJob,
+  // 12315 clocks and retention (issue 17)
+  complaintDeadlineJob,
+  complaintRetentionJob,
 ]

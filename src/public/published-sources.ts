@@ -5,6 +5,7 @@ import {
   announcementSamples,
   readAnnouncement,
 } from '../announcements/announcements.read.js'
+import { cityYear, yearOf } from '../complaints/complaint-figures.js'
 import type { AppDeps } from '../deps.js'
 import { AppError } from '../domain/errors.js'
 import { districtNameOf } from '../samples/samples.service.js'
@@ -23,7 +24,7 @@ import {
   searchText,
 } from './search.js'
 
-type Deps = Pick<AppDeps, 'db' | 'districts'>
+type Deps = Pick<AppDeps, 'db' | 'districts' | 'clock'>
 
 /**
  * Published samples (passed and failed) for search, each under the announcement that currently stands for
@@ -196,6 +197,7 @@ export function announcementPagesSource(deps: Deps): AnnouncementPagesSource {
     },
     async stats() {
       const s = await publicStats(deps.db, districtNameOf(deps.districts))
+      const complaints = await cityYear(deps.db, yearOf(deps.clock.now()))
       const rate = (label: string, f: { samples: number; failed: number }) => ({
         label,
         tested: f.samples,
@@ -205,6 +207,7 @@ export function announcementPagesSource(deps: Deps): AnnouncementPagesSource {
         periods: s.byPeriod.map((p) => rate(p.period, p)),
         byCategory: s.byCategory.map((c) => rate(c.category, c)),
         byDistrict: s.byDistrict.map((d) => rate(d.name, d)),
+        complaints,
       }
     },
   }

@@ -1,3 +1,5 @@
+import type { CityYear } from '../complaints/complaint-figures.js'
+import { ComplaintStatsSection } from '../complaints/complaint-stats-section.js'
 import { TableWrap } from '../web/components.js'
 import { type Lang, type Text, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
@@ -13,6 +15,8 @@ export interface StatsData {
   periods: PassRate[]
   byCategory: PassRate[]
   byDistrict: PassRate[]
+  /** 12315 city totals for the year (issue 17). */
+  complaints?: CityYear
 }
 
 /**
@@ -187,6 +191,7 @@ export function StatsPage({ lang, self, data }: { lang: Lang; self: string; data
       <RateTable rows={data.byCategory} lang={lang} head={{ zh: '类别', en: 'Category' }} />
       <h2>{tr(lang, { zh: '按区县', en: 'By district' })}</h2>
       <RateTable rows={data.byDistrict} lang={lang} head={{ zh: '区县', en: 'District' }} />
+      {data.complaints ? <ComplaintStatsSection lang={lang} data={data.complaints} /> : null}
     </Layout>
   )
 }

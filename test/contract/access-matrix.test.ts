@@ -8,6 +8,7 @@ import { createUser } from '../../src/users/users.service.js'
 import { fanOutEvents } from '../../src/webhooks/webhook-fanout.js'
 import { FormClient } from '../helpers/form-client.js'
 import { type Called, type CallOptions, startTestApp } from '../helpers/test-app.js'
+import { complaintCalls } from './complaint-calls.js'
 import { concreteFormPath, consoleForms, OWN_ACCOUNT_FORMS } from './console-forms.js'
 import { closedAllOfs, type OpenApi, ResponseContract } from './openapi-validator.js'
 
@@ -624,6 +625,8 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       path: `${API}/announcements/${await announcementAt(fx.tokens, 'published')}/retract`,
       body: { number: `契约〔2026〕撤回${++numberSeq}号`, title: '撤回', reason: '数据有误' },
     }),
+    // 12315 complaints and signals (issue 17)
+    ...complaintCalls(t, () => fx.tokens, API, HOME, NEIGHBOUR),
   }
 
 async function freshWebhook(events: string[]): Promise<string> {
