@@ -40,7 +40,6 @@ import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { type AnnouncementPagesSource, announcementPageRoutes } from './public/announcement-pages.js'
 import { type FastReads, FixedResponses } from './public/fast-reads.js'
 import { feedRoutes } from './public/feeds.routes.js'
-import { notFoundPage } from './public/page-errors.js'
 import { pageRoutes } from './public/pages.routes.js'
 import { createPublicReads } from './public/public-reads.js'
 import { announcementPagesSource, publishedSampleSearch } from './public/published-sources.js'
@@ -52,8 +51,10 @@ import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.ro
 import { signalRoutes } from './signals/signals.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
+import { tokenLookup } from './tokens/token-actor.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
 import { userRoutes } from './users/users.routes.js'
+import { notFoundPage } from './web/page-errors.js'
 import { webhookRoutes } from './webhooks/webhooks.routes.js'
 
 export const API_PREFIX = '/api/v1'
@@ -91,7 +92,8 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
     (c.req.path === importPath && CSV_TYPE.test(contentTypeOf(c)) ? importLimit : jsonLimit)(c, next)
   const typeCheck = requireContentType(new Set([importPath]))
   const actors = new ActorCache()
-  const actor = resolveActor(deps.db, actors)
+  const lookup = tokenLookup(deps.db, actors)
+  const actor = resolveActor(lookup)
   // One layer for the three API checks (size, then type, then token); a request that declares no body
   // (most GETs) has nothing for the first two to look at and goes straight to the token.
   app.use(`${API_PREFIX}/*`, (c, next) =>
@@ -166,7 +168,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
     c.body(documentJson, 200, { 'content-type': 'application/json; charset=utf-8' }),
   )
   mountDocs(app)
-  mountMetrics(app, deps)
+  mountMetrics(app, deps, lookup)
 
   const allowed = allowedMethods(app)
   app.notFound((c) => {

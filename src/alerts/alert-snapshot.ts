@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
+import { decodeCursor, encodeCursor } from '../db/pagination.js'
 import type { DB } from '../db/types.js'
-import { decodeCursor, encodeCursor } from '../http/pagination.js'
 import { alertDto } from './alert-view.js'
 import { type AlertRow, type AlertVersionRow, loadAllAlerts } from './alerts.repo.js'
 import type { AlertDto, AlertListQuery } from './alerts.schema.js'

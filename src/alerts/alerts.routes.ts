@@ -1,9 +1,9 @@
 import { notFound } from '../domain/errors.js'
+import { sendCached } from '../http/read-cache.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
 import type { PublicReads } from '../public/public-reads.js'
-import { sendCached } from '../public/read-cache.js'
 import { listAlerts } from './alert-snapshot.js'
 import { AlertListQuery, AlertPageSchema, AlertSchema } from './alerts.schema.js'
 

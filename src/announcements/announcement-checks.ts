@@ -2,10 +2,9 @@ import type { Kysely } from 'kysely'
 import { lockRows } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementStatus, DB } from '../db/types.js'
-import { actorColumns, actorIdOf, personIdOf, type RequestContext } from '../domain/context.js'
+import { actorColumns, personIdOf, type RequestContext } from '../domain/context.js'
 import {
   AppError,
-  conflict,
   forbidden,
   invalidState,
   issue,

@@ -1,4 +1,4 @@
-import { type CsvCell, toCsv } from '../http/csv.js'
+import { type CsvCell, toCsv } from '../domain/csv.js'
 import type { ItemRow, SampleRow } from '../samples/samples.repo.js'
 
 /** The published column order (DESIGN.md): `序号` first, no sample number. */

@@ -1,8 +1,8 @@
+import { decodeCursor, pageOf } from '../db/pagination.js'
 import type { AnnouncementStatus } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
-import { decodeCursor, pageOf } from '../http/pagination.js'
 import { itemsOf, selectSample } from '../samples/samples.repo.js'
 import { sampleDto } from '../samples/samples.schema.js'
 import { districtNameOf } from '../samples/samples.service.js'
@@ -80,3 +80,6 @@ export async function announcementPage(
     (r) => announcementDto(r, counts.get(r.id) ?? { nos: [], failing: 0 }),
   )
 }
+
+/** Samples already in a standing announcement: what a draft may not take. */
+export { takenSamples } from './announcements.repo.js'

@@ -1,9 +1,9 @@
+import { afterCursor, decodeCursor, pageOf } from '../db/pagination.js'
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import { callerOf, districtScopeOf, type RequestContext } from '../domain/context.js'
 import { AppError, forbidden, notFound } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
-import { afterCursor, decodeCursor, pageOf } from '../http/pagination.js'
 import type { BoardContent } from './board-content.js'
 import { FULL_REFRESH_KEY, refreshBoards } from './board-refresh.js'
 

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
+import { afterCursor, decodeCursor, pageOf } from '../db/pagination.js'
 import type { DB } from '../db/types.js'
-import { afterCursor, decodeCursor, pageOf } from '../http/pagination.js'
 
 export const businessColumns = [
   'id',

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
+import { afterCursor, decodeCursor, pageOf } from '../db/pagination.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
-import { afterCursor, decodeCursor, pageOf } from '../http/pagination.js'
 
 /** Every column of a complaint, numerics and dates as text (exact yuan, calendar dates). */
 export const complaintColumns = [

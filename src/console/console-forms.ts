@@ -1,9 +1,8 @@
 import type { Context } from 'hono'
-import type { z } from 'zod'
 import type { RequestContext } from '../domain/context.js'
-import { AppError, type ProblemIssue } from '../domain/errors.js'
-import { zodIssues } from '../http/errors.js'
-import { type Lang, tr } from '../web/i18n.js'
+import { AppError } from '../domain/errors.js'
+import { issueLines, type Labels } from '../web/form-problems.js'
+import type { Lang } from '../web/i18n.js'
 import type { ConsoleEnv } from './session-auth.js'
 
 /** The signed-in person as the services' actor, with this request's id. */
@@ -18,38 +17,8 @@ export const str = (form: Record<string, unknown>, name: string) => {
   return typeof v === 'string' ? v : ''
 }
 
-/**
- * Issues as page lines in the page's language, each named by its field's label when one is given (for the
- * field or, for a nested path, its first part).
- */
-export const issueLines = (issues: ProblemIssue[], lang: Lang, labels: Labels = {}) =>
-  issues.map((i) => {
-    const path = i.path.replace(/^body\./, '')
-    const label = labels[path] ?? labels[path.split('.')[0] ?? '']
-    return `${label ? tr(lang, label) : path || '—'}：${i.text?.[lang] ?? i.message}`
-  })
-
-/** A form schema's problems as page lines, worded like the API's 422 (zh-CN or English). */
-export const zodProblems = (error: z.ZodError, lang: Lang, labels: Labels = {}) =>
-  issueLines(zodIssues(error), lang, labels)
-
-export type Labels = Record<string, { zh: string; en: string }>
-
-/**
- * Every problem of a form at once: the schema's, then the service's own checks (e.g. a binding) on the
- * fields the schema passed, so a person fixes everything in one go.
- */
-export function formProblems(error: z.ZodError, more: ProblemIssue[], labels: Labels, lang: Lang) {
-  const flagged = new Set(error.issues.map((i) => String(i.path[0] ?? '')))
-  return [
-    ...zodProblems(error, lang, labels),
-    ...issueLines(
-      more.filter((i) => !flagged.has(i.path.replace(/^body\./, ''))),
-      lang,
-      labels,
-    ),
-  ]
-}
+// The form-problem wording is the web layer's (public forms use it too); re-exported for the console's forms.
+export { formProblems, issueLines, type Labels, zodProblems } from '../web/form-problems.js'
 
 /** A refusal from the service as page text: its reason and every issue it names. A 404 or 5xx stays thrown. */
 export function refusalOf(err: unknown, lang: Lang, labels: Labels = {}) {

@@ -3,9 +3,9 @@ import type { AppDeps } from '../deps.js'
 import { ACCESS, may } from '../domain/access.js'
 import type { Event } from '../events/event-schemas.js'
 import { requireRoles } from '../http/auth.js'
+import { csvResponse } from '../http/csv.js'
 import { reportCsvForPeople, timelineCsvForPeople } from '../incidents/incident-csv.js'
-import { incidentReport, incidentTimeline } from '../incidents/incident-reads.service.js'
-import { incidentTasks } from '../incidents/incidents.repo.js'
+import { incidentReport, incidentTasks, incidentTimeline } from '../incidents/incident-reads.service.js'
 import type { Playbook } from '../playbooks/playbook.schema.js'
 import { type Lang, pageLang, tr } from '../web/i18n.js'
 import { ctxOf } from './console-forms.js'
@@ -110,17 +110,23 @@ export function consoleIncidentReportRoutes(deps: AppDeps) {
     const { incident, report } = await incidentReport(deps, ctxOf(c), c.req.param('id'))
     const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
     const labels = figureLabels(playbook, lang)
-    return reportCsvForPeople(c, incident.code, report, {
-      lang,
-      districtName: districtName(lang),
-      figureLabel: (n) => labels.get(n) ?? n,
-    })
+    return csvResponse(
+      c,
+      reportCsvForPeople(incident.code, report, {
+        lang,
+        districtName: districtName(lang),
+        figureLabel: (n) => labels.get(n) ?? n,
+      }),
+    )
   })
 
   app.get('/console/incidents/:id/timeline.csv', requireRoles(ACCESS.readIncidentEvents), async (c) => {
     const lang = pageLang(c)
     const { incident, page } = await incidentTimeline(deps, ctxOf(c), c.req.param('id'), { limit: null })
-    return timelineCsvForPeople(c, incident.code, page.items, { lang, districtName: districtName(lang) })
+    return csvResponse(
+      c,
+      timelineCsvForPeople(incident.code, page.items, { lang, districtName: districtName(lang) }),
+    )
   })
   return app
 }

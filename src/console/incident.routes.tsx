@@ -4,8 +4,7 @@ import type { AppDeps } from '../deps.js'
 import { ACCESS, may } from '../domain/access.js'
 import { levelFromName } from '../domain/enums.js'
 import { requireRoles } from '../http/auth.js'
-import { listIncidentsFor } from '../incidents/incident-reads.service.js'
-import { incidentTasks } from '../incidents/incidents.repo.js'
+import { incidentTasks, listIncidentsFor } from '../incidents/incident-reads.service.js'
 import {
   ActivateSchema,
   CloseSchema,

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono'
-import { takenSamples } from '../announcements/announcements.repo.js'
+import { takenSamples } from '../announcements/announcements.read.js'
 import type { AppDeps } from '../deps.js'
 import { ACCESS, may } from '../domain/access.js'
 import { AppError } from '../domain/errors.js'

@@ -1,7 +1,7 @@
 import { type Level, levelName } from '../domain/enums.js'
 import type { Step } from '../playbooks/playbook.schema.js'
 import { DISPOSAL_FIELDS, type TaskSheet } from '../tasks/task-disposal.read.js'
-import type { TaskRow } from '../tasks/tasks.repo.js'
+import type { TaskRow } from '../tasks/task-view.js'
 import { type Lang, localTime, type Text, tr } from '../web/i18n.js'
 import { Layout, Refusal } from './layout.js'
 import { type OverdueRetailer, OverdueRetailers } from './overdue-retailers.js'

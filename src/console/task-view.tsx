@@ -1,6 +1,6 @@
 import type { TaskStatus } from '../db/types.js'
 import type { ReportField, Step } from '../playbooks/playbook.schema.js'
-import type { TaskRow } from '../tasks/tasks.repo.js'
+import type { TaskRow } from '../tasks/task-view.js'
 import { type Lang, localTime, type Text, tr } from '../web/i18n.js'
 
 export const STATUS_TEXT: Record<TaskStatus | 'overdue' | 'escalated', Text> = {

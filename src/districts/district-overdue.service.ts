@@ -4,11 +4,11 @@ import {
   unconfirmedQuery,
   unconfirmedView,
 } from '../boards/boards.service.js'
+import { decodeCursor, type KeyValue, pageOf } from '../db/pagination.js'
 import type { AppDeps } from '../deps.js'
 import { districtScopeOf, type RequestContext } from '../domain/context.js'
 import { levelName, OPEN_TASK_STATUSES } from '../domain/enums.js'
 import { forbidden, notFound } from '../domain/errors.js'
-import { decodeCursor, type KeyValue, pageOf } from '../http/pagination.js'
 import { lateness, taskDto } from '../tasks/task-view.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'districts'>

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { escalationTarget } from '../playbooks/playbook.schema.js'
+import { ESCALATION_TARGETS } from '../domain/enums.js'
 
 const tracking = z.string()
 const contact = z.strictObject({ name: z.string(), phone: z.string() })
@@ -43,7 +43,7 @@ export const complaintEventSchemas = {
     clock: z.enum(['decide', 'close']),
     rung: z.number().int(),
     at: z.number().int(),
-    notify: escalationTarget,
+    notify: z.enum(ESCALATION_TARGETS),
     dueAt: z.string(),
     contact: contact.nullable(),
   }),

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { ESCALATION_CLOCKS, LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/enums.js'
-import { escalationTarget } from '../playbooks/playbook.schema.js'
+import { ESCALATION_CLOCKS, ESCALATION_TARGETS, LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/enums.js'
 import { complaintEventSchemas } from './complaint-event-schemas.js'
 import type { EventPayloads, EventType } from './event-types.js'
 
@@ -86,7 +85,7 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     clock: z.enum(ESCALATION_CLOCKS),
     rung: z.number().int().min(1),
     repeat: z.number().int().min(0),
-    notify: escalationTarget,
+    notify: z.enum(ESCALATION_TARGETS),
     dueAt: z.string(),
     late: z.boolean(),
     lateBySeconds: z.number().int(),

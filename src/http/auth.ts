@@ -1,41 +1,27 @@
 import type { MiddlewareHandler } from 'hono'
-import type { Kysely } from 'kysely'
-import type { DB, Role } from '../db/types.js'
+import type { Role } from '../db/types.js'
+import type { Actor } from '../domain/context.js'
 import { AppError } from '../domain/errors.js'
-import type { ActorCache } from '../tokens/actor-cache.js'
-import { hashTokenSecret, looksLikeToken } from '../tokens/token-secret.js'
-import { findActiveTokenByHash } from '../tokens/tokens.repo.js'
 import type { AppEnv } from './app-env.js'
 
 const unauthorized = (en: string, zh: string) =>
   new AppError('unauthorized', { zh, en }, { headers: { 'www-authenticate': 'Bearer realm="redshield"' } })
 
+/** What a bearer secret stands for: `malformed` when it is not shaped like a token, null when unknown or revoked. */
+export type ActorLookup = (secret: string) => Promise<Actor | 'malformed' | null>
+
 /** Resolves the bearer token, if any. A token that is presented but not valid is refused outright. */
-export function resolveActor(db: Kysely<DB>, cache: ActorCache): MiddlewareHandler<AppEnv> {
+export function resolveActor(lookup: ActorLookup): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('actor', null)
     const header = c.req.header('authorization')
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
       const secret = match?.[1]
-      if (!secret || !looksLikeToken(secret))
+      const actor = secret ? await lookup(secret) : 'malformed'
+      if (actor === 'malformed')
         throw unauthorized('Authorization must be "Bearer <token>"', 'Authorization 须为 "Bearer <令牌>"')
-      const hash = hashTokenSecret(secret)
-      let actor = cache.get(hash)
-      if (!actor) {
-        const row = await findActiveTokenByHash(db, hash)
-        if (!row) throw unauthorized('Token is unknown or revoked', '令牌无效或已吊销')
-        actor = {
-          type: 'token',
-          id: row.id,
-          name: row.name,
-          role: row.role,
-          districtCode: row.district_code,
-          retailerId: row.retailer_id,
-          personId: row.user_id,
-        }
-        cache.set(hash, actor)
-      }
+      if (!actor) throw unauthorized('Token is unknown or revoked', '令牌无效或已吊销')
       c.set('actor', actor)
     }
     await next()

@@ -1,5 +1,4 @@
-import type { Context } from 'hono'
-import { csvResponse } from '../http/csv.js'
+import type { CsvFile } from '../domain/csv.js'
 import type { incidentReport, incidentTimeline } from './incident-reads.service.js'
 import { reportCsvColumns } from './incident-report.js'
 
@@ -7,10 +6,9 @@ type Report = Awaited<ReturnType<typeof incidentReport>>['report']
 type TimelineItem = Awaited<ReturnType<typeof incidentTimeline>>['page']['items'][number]
 
 /** The after-action report as a download: one row per district, then one column per reported figure. */
-export function reportCsv(c: Context, code: string, report: Report): Response {
+export function reportCsv(code: string, report: Report): CsvFile {
   const figureNames = [...new Set(report.districts.flatMap((d) => Object.keys(d.figures)))].sort()
-  return csvResponse(
-    c,
+  return csvFile(
     `${code}-report.csv`,
     [...reportCsvColumns, ...figureNames],
     report.districts.map((d) => [
@@ -21,9 +19,8 @@ export function reportCsv(c: Context, code: string, report: Report): Response {
 }
 
 /** The whole timeline as a download, the same for the API and the console. */
-export function timelineCsv(c: Context, code: string, items: TimelineItem[]): Response {
-  return csvResponse(
-    c,
+export function timelineCsv(code: string, items: TimelineItem[]): CsvFile {
+  return csvFile(
     `${code}-events.csv`,
     ['id', 'at', 'type', 'district', 'task', 'actor', 'role', 'request_id', 'payload'],
     items.map((e) => [
@@ -71,11 +68,10 @@ const pct = (rate: number | null) => (rate === null ? '' : `${(Math.round(rate *
  * unless `?lang=en`), the district's name beside its code, rates as percentages, a city row last.
  */
 export function reportCsvForPeople(
-  c: Context,
   code: string,
   report: Report,
   opts: { lang: Lang; districtName: (code: string) => string; figureLabel: (name: string) => string },
-): Response {
+): CsvFile {
   const { lang } = opts
   const figureNames = [...new Set(report.districts.flatMap((d) => Object.keys(d.figures)))].sort()
   const cell = (d: Report['districts'][number], k: (typeof reportCsvColumns)[number]) =>
@@ -103,8 +99,7 @@ export function reportCsvForPeople(
     pct(report.city.onTimeRate),
     ...figureNames.map((f) => report.city.figures[f] ?? 0),
   ])
-  return csvResponse(
-    c,
+  return csvFile(
     `${code}-report.csv`,
     [
       bilingual(lang, '区县', 'District'),
@@ -132,14 +127,12 @@ export function payloadText(value: unknown): string {
 
 /** The timeline as people download it: headers in their language, Beijing times, district names, no JSON. */
 export function timelineCsvForPeople(
-  c: Context,
   code: string,
   items: TimelineItem[],
   opts: { lang: Lang; districtName: (code: string) => string },
-): Response {
+): CsvFile {
   const { lang } = opts
-  return csvResponse(
-    c,
+  return csvFile(
     `${code}-events.csv`,
     [
       bilingual(lang, '序号', 'No.'),
@@ -167,3 +160,9 @@ export function timelineCsvForPeople(
     ]),
   )
 }
+
+const csvFile = (filename: string, header: string[], rows: CsvFile['rows']): CsvFile => ({
+  filename,
+  header,
+  rows,
+})

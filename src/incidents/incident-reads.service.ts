@@ -1,10 +1,10 @@
+import { decodeCursor, pageOf } from '../db/pagination.js'
 import type { AppDeps } from '../deps.js'
 import { districtScopeOf, type RequestContext } from '../domain/context.js'
 import type { IncidentStatus } from '../domain/enums.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { eventView } from '../events/event-view.js'
-import { decodeCursor, pageOf } from '../http/pagination.js'
 import { overdueList } from '../tasks/task-view.js'
 import { afterActionReport } from './incident-report.js'
 import { figureTotals, incidentSummary, taskMatrix } from './incident-view.js'
@@ -104,3 +104,6 @@ export async function incidentTimeline(
   const page = pageOf(rows, q.limit ?? rows.length, (e) => [e.id], eventView)
   return { incident, page }
 }
+
+/** An incident's tasks, for pages that draw its matrix and counts. */
+export { incidentTasks } from './incidents.repo.js'

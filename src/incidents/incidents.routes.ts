@@ -5,7 +5,7 @@ import { levelFromName } from '../domain/enums.js'
 import { nameText } from '../domain/text.js'
 import { EventSchema } from '../events/event-schemas.js'
 import { requestContextOf } from '../http/app-env.js'
-import { wantsCsv } from '../http/csv.js'
+import { csvResponse, wantsCsv } from '../http/csv.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, json, pageSchema, problem } from '../http/schemas.js'
@@ -190,7 +190,7 @@ export function incidentRoutes(deps: AppDeps) {
         c.req.valid('param').id,
       )
       if (!wantsCsv(c)) return c.json(body, 200)
-      return reportCsv(c, incident.code, body)
+      return csvResponse(c, reportCsv(incident.code, body))
     })
     .openapi(events, async (c) => {
       const ctx = requestContextOf(c)
@@ -198,6 +198,6 @@ export function incidentRoutes(deps: AppDeps) {
       if (!wantsCsv(c)) return c.json((await incidentTimeline(deps, ctx, id, c.req.valid('query'))).page, 200)
       // The download is the whole timeline, not a page of it.
       const { incident, page } = await incidentTimeline(deps, ctx, id, { limit: null })
-      return timelineCsv(c, incident.code, page.items)
+      return csvResponse(c, timelineCsv(incident.code, page.items))
     })
 }

@@ -1,13 +1,10 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
-import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
-import type { DB } from '../db/types.js'
 import { AppError } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
-import { hashTokenSecret, looksLikeToken } from '../tokens/token-secret.js'
-import { findActiveTokenByHash } from '../tokens/tokens.repo.js'
+import type { ActorLookup } from '../http/auth.js'
 import type { Metrics } from './metrics.js'
 
 /** The route template that answered (`/api/v1/tasks/:id`), never the raw path: labels stay bounded. */
@@ -79,7 +76,8 @@ const sameSecret = (a: string, b: string) => {
  */
 export function mountMetrics(
   app: Hono<AppEnv>,
-  deps: { metrics: Metrics; db: Kysely<DB>; config: Pick<Config, 'METRICS_TOKEN'> },
+  deps: { metrics: Metrics; config: Pick<Config, 'METRICS_TOKEN'> },
+  lookup: ActorLookup,
 ) {
   app.get('/metrics', async (c) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
@@ -87,9 +85,8 @@ export function mountMetrics(
     if (!secret) throw refused({ zh: '需要访问令牌', en: 'A bearer token is required' }, 'unauthorized')
     const configured = deps.config.METRICS_TOKEN
     if (!(configured && sameSecret(secret, configured))) {
-      const row = looksLikeToken(secret)
-        ? await findActiveTokenByHash(deps.db, hashTokenSecret(secret))
-        : null
+      const found = await lookup(secret)
+      const row = found === 'malformed' ? null : found
       if (!row) throw refused({ zh: '令牌无效或已吊销', en: 'Token is unknown or revoked' }, 'unauthorized')
       if (row.role !== 'admin')
         throw refused({ zh: '只有管理员可读取指标', en: 'Only an admin may read metrics' }, 'forbidden')

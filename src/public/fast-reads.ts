@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Context } from 'hono'
 import { elapsedMs, requestIdFor } from '../http/middleware.js'
+import { answersUrl, type CachedBody, etagMatches, PUBLIC_CACHE_CONTROL, urlKey } from '../http/read-cache.js'
 import {
   DEFAULT_SECURITY_HEADERS,
   forwardedHttps,
@@ -10,7 +11,6 @@ import {
 } from '../http/security-headers.js'
 import type { AccessLog } from '../logger.js'
 import type { RequestMeter } from '../metrics/metrics.routes.js'
-import { answersUrl, type CachedBody, etagMatches, PUBLIC_CACHE_CONTROL, urlKey } from './read-cache.js'
 
 /** Ready-made responses keyed by a request's path and query; `peekNow` never waits and never builds. */
 export interface UrlResponses {

@@ -1,9 +1,9 @@
 import { type AlertSnapshot, loadAlertSnapshot } from '../alerts/alert-snapshot.js'
 import type { AppDeps } from '../deps.js'
+import { ReadCache } from '../http/read-cache.js'
 import type { AnnouncementPagesSource, AnnouncementSummary } from './announcement-pages.js'
 import { BusChangeSignal, PolledChangeSignal } from './change-signal.js'
 import { incidentWords } from './published-sources.js'
-import { ReadCache } from './read-cache.js'
 import { alertSearchEntries, oneHitPerProduct, SearchIndex, type SearchSource } from './search.js'
 
 export interface PublicSnapshot {

@@ -1,10 +1,11 @@
 import { z } from '@hono/zod-openapi'
-import { decodeCursor, encodeCursor, PageQuery, pageSchema } from '../http/pagination.js'
+import { decodeCursor, encodeCursor } from '../db/pagination.js'
+import { PageQuery, pageSchema } from '../http/pagination.js'
+import { sendCached } from '../http/read-cache.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { problem } from '../http/schemas.js'
 import type { PublicReads, PublicSnapshot } from './public-reads.js'
-import { sendCached } from './read-cache.js'
 import { type SearchHit, SearchHitSchema } from './search.js'
 
 export const SearchQuery = z.object({

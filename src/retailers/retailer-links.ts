@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { bulkInsert } from '../db/bulk-insert.js'
 import type { DB } from '../db/types.js'
-import { normaliseName } from '../samples/sample-fields.js'
+import { normaliseName } from '../domain/names.js'
 
 /**
  * A sampled unit is a registered retailer when its name AND address match after normalising: NFKC (full-width

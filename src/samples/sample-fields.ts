@@ -16,10 +16,8 @@ export function clean(value: string | undefined | null): string {
   return NEEDS_CLEANING.test(value) ? value.replace(SPACES, ' ').trim() : value
 }
 
-/** For matching a sampled unit later (retailer linking): NFKC, no spaces, lower case. */
-export function normaliseName(name: string): string {
-  return name.normalize('NFKC').replace(SPACES, '').toLowerCase()
-}
+/** For matching a sampled unit later (retailer and business linking): the registers' one rule. */
+export { normaliseName } from '../domain/names.js'
 
 /** Address prefixes above the county level, stripped before matching. */
 const PREFIXES = [/^四川省/, /^四川/, /^成都市/, /^成都/]

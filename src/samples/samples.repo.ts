@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely'
 import { linkSamplesToBusinesses } from '../businesses/business-links.js'
 import { bulkInsertJson } from '../db/bulk-insert.js'
+import { afterCursor, type KeyValue } from '../db/pagination.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB, Verdict } from '../db/types.js'
-import { afterCursor, type KeyValue } from '../http/pagination.js'
 import { linkNewSamples } from '../retailers/retailer-links.js'
 
 /** A sample ready to be written: every field already cleaned and checked. */

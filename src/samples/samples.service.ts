@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { decodeCursor, pageOf } from '../db/pagination.js'
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import type { DistrictDirectory } from '../districts/district-directory.js'
@@ -7,7 +8,6 @@ import { conflict, issue, notFound, type ProblemIssue, validationFailed } from '
 import { isUuid } from '../domain/ids.js'
 import { textIssues } from '../domain/text.js'
 import { appendEvent } from '../events/events.repo.js'
-import { decodeCursor, pageOf } from '../http/pagination.js'
 import { clean, DistrictResolver, normaliseName, readProductionDate, unitOf } from './sample-fields.js'
 import {
   existingNumbers,

@@ -96,3 +96,5 @@ export function taskSheetDto(s: TaskSheet) {
     totals: s.totals,
   }
 }
+
+export type { TaskRow } from './tasks.repo.js'

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import { bulkInsert } from '../db/bulk-insert.js'
+import { afterCursor, type KeyValue } from '../db/pagination.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB, TaskStatus } from '../db/types.js'
 import { type Level, OPEN_TASK_STATUSES } from '../domain/enums.js'
-import { afterCursor, type KeyValue } from '../http/pagination.js'
 import type { PlannedTask } from './task-plan.js'
 
 export type TaskRow = Awaited<ReturnType<typeof findTask>> & {}

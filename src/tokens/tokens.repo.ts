@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
+import { afterCursor, type KeyValue } from '../db/pagination.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
-import { afterCursor, type KeyValue } from '../http/pagination.js'
 
 export const tokenColumns = [
   'id',

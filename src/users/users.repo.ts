@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
+import { afterCursor, type KeyValue } from '../db/pagination.js'
 import type { DB } from '../db/types.js'
-import { afterCursor, type KeyValue } from '../http/pagination.js'
 
 export const userColumns = [
   'id',

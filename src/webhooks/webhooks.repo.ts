@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely'
+import { afterCursor, type KeyValue } from '../db/pagination.js'
 import type { DB, DeliveryStatus, WebhookDeliveriesTable, WebhooksTable } from '../db/types.js'
-import { afterCursor, type KeyValue } from '../http/pagination.js'
 
 export type WebhookRow = Selectable<WebhooksTable>
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>

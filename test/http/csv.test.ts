@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { neutraliseCell, toCsv } from '../../src/http/csv.js'
+import { neutraliseCell, toCsv } from '../../src/domain/csv.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 describe('the CSV writer', () => {

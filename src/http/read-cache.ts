@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { routeTemplate } from '../metrics/metrics.routes.js'
-import type { ChangeSignal } from './change-signal.js'
+import type { ChangeSignal } from '../public/change-signal.js'
 
 export interface CachedBody {
   /** Encoded once: a large list is not re-encoded to UTF-8 on every request. */

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import { AppError, type ProblemIssue } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
-import { type Lang, pageLang, tr } from '../web/i18n.js'
-import { Layout } from '../web/layout.js'
-import { pageHeaders } from '../web/security.js'
+import { type Lang, pageLang, tr } from './i18n.js'
+import { Layout } from './layout.js'
+import { pageHeaders } from './security.js'
 
 /** What a page's query parameter is, in words (for sentences about it). */
 const FIELDS: Record<string, { zh: string; en: string }> = {
