@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -92,11 +94,50 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
       expect(lost.some((l) => l.where === 'in use')).toBe(true)
     } finally {
       await held.release()
+      proxy.restore()
     }
-    proxy.restore()
     const again = await t.call('POST', `/api/v1/tasks/${taskId}/ack`, { token: district })
     expect(again.status, again.text).toBe(200)
     expect(again.body.status).toBe('acknowledged')
+  })
+
+  it('an import holding its dedicated connection (COPY) answers 503; the same file imports once it is back', async () => {
+    const sampler = await t.token('sampler')
+    const csv = await readFile(resolve(import.meta.dirname, '../fixtures/samples/2026q4-failing.csv'), 'utf8')
+    const post = () =>
+      t.call('POST', '/api/v1/samples/import?name=outage.csv', {
+        token: sampler,
+        raw: csv,
+        headers: { 'content-type': 'text/csv; charset=utf-8' },
+      })
+    // Another session holds the samples table, so the import's COPY waits with its connection checked out.
+    const other = new pg.Client({ connectionString: t.testDb.url })
+    other.on('error', () => {})
+    await other.connect()
+    try {
+      await other.query('begin')
+      await other.query('lock table samples in share mode')
+      const pending = post()
+      for (;;) {
+        const { rows } = await other.query(
+          `select count(*)::int as n from pg_stat_activity
+           where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+        )
+        if (rows[0].n > 0) break
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      proxy.cut()
+      const r = await pending
+      expect(r.status, r.text).toBe(503)
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    } finally {
+      await other.query('rollback')
+      await other.end()
+      proxy.restore()
+    }
+    const again = await post()
+    expect(again.status, again.text).toBe(201)
+    expect(again.body).toMatchObject({ duplicate: false, samples: 4 })
   })
 
   it('a job run holding a connection fails, its end is recorded once the database is back, and the next run works', async () => {
@@ -122,8 +163,8 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
       await new Promise((r) => setTimeout(r, 300))
     } finally {
       await held.release()
+      proxy.restore()
     }
-    proxy.restore()
     expect(await run).toBe('failed')
     const row = await t.deps.db
       .selectFrom('job_runs')
