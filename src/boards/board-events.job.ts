@@ -25,6 +25,17 @@ const empty = (): Touched => ({
   cityList: false,
 })
 
+/** Adds what `from` touches to `into` (work handed back after a failed run). */
+function merge(into: Touched, from: Touched) {
+  into.all ||= from.all
+  into.cityList ||= from.cityList
+  for (const k of ['districts', 'retailers', 'announcements', 'alerts'] as const)
+    for (const v of from[k]) into[k].add(v)
+}
+
+/** How long a failed run (the database away) waits before it tries its work again. */
+const RETRY_MS = 1000
+
 function collect(t: Touched, batch: ReadEvent[]) {
   for (const { event: e } of batch) {
     if (e.type === 'announcement.published') {
@@ -97,29 +108,48 @@ export function startBoardConsumer(deps: AppDeps) {
   let pending = empty()
   let running: Promise<void> | null = null
   let stopped = false
+  let retry: NodeJS.Timeout | null = null
 
   const run = async () => {
     while (!stopped) {
       const t = pending
       pending = empty()
       if (t.announcements.size + t.alerts.size + t.retailers.size === 0) return
-      await resolve(deps, t)
-      if (t.all) await refreshBoards(deps, { all: true })
-      else {
-        if (t.districts.size > 0) await refreshBoards(deps, { districts: [...t.districts] })
-        const rest = [...t.retailers]
-        if (rest.length > 0) await refreshBoards(deps, { retailers: rest })
+      try {
+        await resolve(deps, t)
+        if (t.all) await refreshBoards(deps, { all: true })
+        else {
+          if (t.districts.size > 0) await refreshBoards(deps, { districts: [...t.districts] })
+          const rest = [...t.retailers]
+          if (rest.length > 0) await refreshBoards(deps, { retailers: rest })
+        }
+      } catch (err) {
+        // The events were read once and will not come again: keep their work for the retry.
+        merge(pending, t)
+        throw err
       }
     }
   }
   const kick = () => {
     if (running || stopped) return
+    let failed = false
     running = run()
-      .catch((err: unknown) => deps.logger.error({ err }, 'board refresh on events failed'))
+      .catch((err: unknown) => {
+        failed = true
+        deps.logger.error({ err }, 'board refresh on events failed; retrying')
+      })
       .finally(() => {
         running = null
         const p = pending
-        if (p.announcements.size + p.alerts.size + p.retailers.size > 0) kick()
+        if (p.announcements.size + p.alerts.size + p.retailers.size === 0 || stopped) return
+        if (!failed) kick()
+        else if (!retry) {
+          retry = setTimeout(() => {
+            retry = null
+            kick()
+          }, RETRY_MS)
+          retry.unref()
+        }
       })
   }
   const unsubscribe = deps.events.subscribe({
@@ -131,6 +161,7 @@ export function startBoardConsumer(deps: AppDeps) {
   return {
     stop: () => {
       stopped = true
+      if (retry) clearTimeout(retry)
       unsubscribe()
     },
     /** Resolves once the work handed to it so far is done (tests, shutdown). */

@@ -30,7 +30,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true
   if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable)
-  return /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|driver has already been destroyed/i.test(
+  // "…is not queryable": a rollback (or any statement) on a pg client whose connection was lost mid-transaction.
+  return /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|driver has already been destroyed|is not queryable/i.test(
     err.message,
   )
 }

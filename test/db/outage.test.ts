@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBoardConsumer } from '../../src/boards/board-events.job.js'
 import { type CronJob, runCronSlot, runLoopOnce } from '../../src/jobs/scheduler.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
@@ -46,6 +49,21 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
     await proxy?.close()
   })
 
+  /**
+   * Resolves once a session of the app waits for a lock `other` holds. The statistics snapshot is cleared on
+   * each look: inside a transaction pg_stat_activity would otherwise answer its first reading again.
+   */
+  async function lockWaited(other: pg.Client) {
+    for (;;) {
+      const { rows } = await other.query(
+        `select pg_stat_clear_snapshot(), (select count(*)::int from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()) as n`,
+      )
+      if (rows[0].n > 0) return
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+
   /** Another session (straight to the server, not through the proxy) holds a task row. */
   async function holdRow(id: string) {
     const other = new pg.Client({ connectionString: t.testDb.url })
@@ -55,16 +73,7 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
     await other.query('select id from tasks where id = $1 for update', [id])
     return {
       /** Resolves once a session of the app waits for this row's lock. */
-      waitedOn: async () => {
-        for (;;) {
-          const { rows } = await other.query(
-            `select count(*)::int as n from pg_stat_activity
-             where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-          )
-          if (rows[0].n > 0) return
-          await new Promise((r) => setTimeout(r, 20))
-        }
-      },
+      waitedOn: () => lockWaited(other),
       release: async () => {
         await other.query('rollback')
         await other.end()
@@ -92,11 +101,43 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
       expect(lost.some((l) => l.where === 'in use')).toBe(true)
     } finally {
       await held.release()
+      proxy.restore()
     }
-    proxy.restore()
     const again = await t.call('POST', `/api/v1/tasks/${taskId}/ack`, { token: district })
     expect(again.status, again.text).toBe(200)
     expect(again.body.status).toBe('acknowledged')
+  })
+
+  it('an import holding its dedicated connection (COPY) answers 503; the same file imports once it is back', async () => {
+    const sampler = await t.token('sampler')
+    const csv = await readFile(resolve(import.meta.dirname, '../fixtures/samples/2026q4-failing.csv'), 'utf8')
+    const post = () =>
+      t.call('POST', '/api/v1/samples/import?name=outage.csv', {
+        token: sampler,
+        raw: csv,
+        headers: { 'content-type': 'text/csv; charset=utf-8' },
+      })
+    // Another session holds the samples table, so the import's COPY waits with its connection checked out.
+    const other = new pg.Client({ connectionString: t.testDb.url })
+    other.on('error', () => {})
+    await other.connect()
+    try {
+      await other.query('begin')
+      await other.query('lock table samples in share mode')
+      const pending = post()
+      await lockWaited(other)
+      proxy.cut()
+      const r = await pending
+      expect(r.status, r.text).toBe(503)
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    } finally {
+      await other.query('rollback')
+      await other.end()
+      proxy.restore()
+    }
+    const again = await post()
+    expect(again.status, again.text).toBe(201)
+    expect(again.body).toMatchObject({ duplicate: false, samples: 4 })
   })
 
   it('a job run holding a connection fails, its end is recorded once the database is back, and the next run works', async () => {
@@ -122,8 +163,8 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
       await new Promise((r) => setTimeout(r, 300))
     } finally {
       await held.release()
+      proxy.restore()
     }
-    proxy.restore()
     expect(await run).toBe('failed')
     const row = await t.deps.db
       .selectFrom('job_runs')
@@ -137,6 +178,51 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
     expect(await runCronSlot(t.deps, job, new Date('2026-11-30T01:02:00Z'), { instance: 'outage' })).toBe(
       'ran',
     )
+  })
+
+  it('the board consumer keeps the work of a refresh the outage cut off and does it once the database is back', async () => {
+    const consumer = startBoardConsumer(t.deps)
+    const admin = await t.token('admin')
+    // Another session holds the boards table: the consumer's refresh for the new retailer waits on it.
+    const other = new pg.Client({ connectionString: t.testDb.url })
+    other.on('error', () => {})
+    await other.connect()
+    try {
+      await other.query('begin')
+      await other.query('lock table boards in share mode')
+      const r = await t.call('POST', '/api/v1/retailers', {
+        token: admin,
+        body: { id: 'outage-shop', name: '断线店', district: '510104', address: '成都市锦江区' },
+      })
+      expect(r.status, r.text).toBe(201)
+      await lockWaited(other)
+      proxy.cut()
+      await new Promise((res) => setTimeout(res, 300))
+    } finally {
+      await other.query('rollback')
+      await other.end()
+      proxy.restore()
+    }
+    try {
+      // The events that asked for it were read before the cut; the consumer retries their work by itself.
+      for (let i = 0; i < 300; i++) {
+        const board = await t.deps.db
+          .selectFrom('boards')
+          .select('version')
+          .where('retailer_id', '=', 'outage-shop')
+          .executeTakeFirst()
+        if (board) break
+        await new Promise((res) => setTimeout(res, 50))
+      }
+      const board = await t.deps.db
+        .selectFrom('boards')
+        .select('version')
+        .where('retailer_id', '=', 'outage-shop')
+        .executeTakeFirst()
+      expect(board?.version).toBe(1)
+    } finally {
+      consumer.stop()
+    }
   })
 
   it('a loop job polling while the database is away fails that poll and works at the next', async () => {
