@@ -43,6 +43,8 @@ export const ACCESS = {
   manageTokens: ADMIN,
   manageWebhooks: ADMIN,
   readJobs: ADMIN,
+  manageBusinesses: ADMIN,
+  readBusinesses: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver'],
   readStream: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
   reportTask: FIELD,
   /** Edit a draft, and send it for review (the drafter's scope is the verb's). */
