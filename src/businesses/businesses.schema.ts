@@ -37,7 +37,10 @@ export const BusinessMergeSchema = z
   .openapi('BusinessMerge')
 
 export const BusinessIdParam = z.strictObject({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
+  id: z
+    .uuid()
+    .max(36)
+    .openapi({ param: { name: 'id', in: 'path' } }),
 })
 
 export const BusinessSchema = z

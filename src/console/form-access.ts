@@ -15,6 +15,7 @@ const COMPOSED_HANDLER = '__COMPOSED_HANDLER'
  * the rule it must hold without anyone listing the forms.
  */
 export function formFor(verb: Verb): MiddlewareHandler<ConsoleEnv> {
+  // requireRoles reads only the actor, which the console's env carries as the app's does.
   const guard = requireRoles(ACCESS[verb]) as unknown as MiddlewareHandler<ConsoleEnv>
   return Object.assign(guard, { [FORM_VERB]: verb })
 }

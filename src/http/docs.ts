@@ -67,6 +67,10 @@ export const DOCUMENT_TAGS = [
   },
   { name: 'retailers', description: 'Retailers (large malls and supermarkets) with information boards' },
   { name: 'boards', description: '食品信息公示栏: each retailer’s board and its confirmations' },
+  {
+    name: 'businesses',
+    description: '经营主体: the register of businesses, their credit-risk class (金信工程)',
+  },
   { name: 'public', description: 'Public reads: alerts, search, announcements, statistics, Atom and CAP' },
   { name: 'pages', description: 'Public web pages (HTML) and the kiosk page of a board' },
 ]
