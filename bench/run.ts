@@ -122,6 +122,21 @@ async function main(): Promise<void> {
         `${(os.loadavg()[0] ?? Number.NaN).toFixed(1)} after · code at ${source}.`,
     )
   }
+  if (process.argv.includes('--only=import-memory')) {
+    const { benchImportMemory, importMemorySection } = await import('./import-memory.bench.js')
+    log('6b. sample import: peak memory on each engine')
+    const rs = await benchImportMemory(log)
+    await writeAlone(
+      'import-memory',
+      importMemorySection(
+        rs,
+        `This section alone: \`npm run bench -- --only=import-memory\` at ${startedAt.toISOString()} · ` +
+          `${os.cpus()[0]?.model ?? 'unknown'} · ${os.cpus().length} cores · Node ${process.version} · 1-minute load ` +
+          `average ${loadBefore.toFixed(1)} before, ${(os.loadavg()[0] ?? Number.NaN).toFixed(1)} after · code at ${source}.`,
+      ),
+    )
+    return
+  }
   if (ONLY_BOARDS) {
     log('8. retailer boards')
     await writeAlone('boards', await boards(true))

@@ -108,7 +108,8 @@ async function sweepBatch(
   batch: number,
 ): Promise<SweepResult & { rungs: Fired[] }> {
   const now = deps.clock.now().toISOString()
-  const actor = actorColumns(systemContext('escalation-sweep'))
+  const ctx = systemContext('escalation-sweep')
+  const actor = actorColumns(ctx)
   return inTransaction(deps.db, async (trx) => {
     const ladder = await ladders.table(trx)
     const { rows } = await sql<{ claimed: number; clock: EscalationClock | null; late_s: number | null }>`
@@ -189,7 +190,7 @@ async function sweepBatch(
         insert into events (type, actor_id, actor_name, actor_role, request_id, created_at,
                             incident_id, task_id, district_code, payload)
         select 'task.escalated', ${actor.actor_id}::uuid, ${actor.actor_name}::text, ${actor.actor_role}::text,
-               ${'escalation-sweep'}::text, ${now}::timestamptz, st.incident_id, st.id, st.district_code,
+               ${ctx.requestId}::text, ${now}::timestamptz, st.incident_id, st.id, st.district_code,
                jsonb_build_object(
                  'step', st.step_key, 'clock', st.clock, 'rung', f.rung, 'repeat', f.rep, 'notify', f.notify,
                  'dueAt', to_char(f.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),

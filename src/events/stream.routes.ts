@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi'
-import { streamSSE } from 'hono/streaming'
 import type { AppDeps } from '../deps.js'
 import { ACCESS } from '../domain/access.js'
 import { validationFailed } from '../domain/errors.js'
@@ -109,6 +108,63 @@ function joined(parts: Uint8Array[]): Uint8Array {
   return out
 }
 
+/**
+ * The body of one stream, fed by this route directly: a write is one synchronous enqueue of bytes (shared
+ * frames as they are), with no writer promise and no TransformStream between the route and the server's
+ * socket writes. `buffered` is how many events are written but not yet taken for the socket: a client that
+ * reads too slowly shows there, and is ended as too far behind like one whose bus queue grows.
+ */
+class SseBody {
+  readonly body: ReadableStream<Uint8Array>
+  private controller: ReadableStreamDefaultController<Uint8Array> | null = null
+  private readonly counts = new WeakMap<Uint8Array, number>()
+  private cancelled: () => void = () => {}
+
+  constructor() {
+    this.body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller
+        },
+        cancel: () => {
+          this.controller = null
+          this.cancelled()
+        },
+      },
+      { highWaterMark: 0, size: (chunk) => this.counts.get(chunk) ?? 1 },
+    )
+  }
+
+  /** Called when the client goes away (the server cancels the body). */
+  onCancel(fn: () => void): void {
+    this.cancelled = fn
+  }
+
+  /** `events`: how many messages the bytes hold (a shared single frame counts one). */
+  write(bytes: Uint8Array, events: number): void {
+    if (!this.controller) return
+    if (events !== 1) this.counts.set(bytes, events)
+    this.controller.enqueue(bytes)
+  }
+
+  comment(text: string): void {
+    this.write(encoder.encode(`: ${text}\n\n`), 1)
+  }
+
+  buffered(): number {
+    return Math.max(0, -(this.controller?.desiredSize ?? 0))
+  }
+
+  close(): void {
+    try {
+      this.controller?.close()
+    } catch {
+      // already closed or errored by the client going away
+    }
+    this.controller = null
+  }
+}
+
 export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDeps) {
   const incidents = new IncidentScopes(db)
   return newRouter().openapi(stream, async (c) => {
@@ -118,80 +174,83 @@ export function streamRoutes({ db, events: bus, metrics, config, logger }: AppDe
     const lastId = parseLastEventId(c.req.valid('header')['last-event-id'])
     const visible = scopeFor(actor, types, incidents)
 
-    return streamSSE(
-      c,
-      async (sse) => {
-        let closed = false
-        // Why the server ends the stream, said in a last comment; the client's own close needs no word.
-        let ending: 'token revoked' | 'too far behind' | null = null
-        let wake: (() => void) | null = null
-        const queue: ReadEvent[] = []
-        // Subscribe before reading the table, so nothing committed in between can fall through.
-        const unsubscribe = bus.subscribe({
-          events: (batch) => {
-            if (batch.some((r) => r.event.type === 'token.revoked' && r.event.subject === actor.id))
-              ending = 'token revoked'
-            else if (queue.length + batch.length > config.STREAM_MAX_BEHIND) ending = 'too far behind'
-            else queue.push(...batch)
-            wake?.()
-          },
-          closed: () => {
-            closed = true
-            wake?.()
-          },
-        })
-        metrics.streamSubscribers.inc()
-        sse.onAbort(() => {
+    const out = new SseBody()
+    const run = async () => {
+      let closed = false
+      // Why the server ends the stream, said in a last comment; the client's own close needs no word.
+      let ending: 'token revoked' | 'too far behind' | null = null
+      let wake: (() => void) | null = null
+      const queue: ReadEvent[] = []
+      // Subscribe before reading the table, so nothing committed in between can fall through.
+      const unsubscribe = bus.subscribe({
+        events: (batch) => {
+          if (batch.some((r) => r.event.type === 'token.revoked' && r.event.subject === actor.id))
+            ending = 'token revoked'
+          else if (queue.length + batch.length + out.buffered() > config.STREAM_MAX_BEHIND)
+            ending = 'too far behind'
+          else queue.push(...batch)
+          wake?.()
+        },
+        closed: () => {
           closed = true
           wake?.()
-        })
+        },
+      })
+      metrics.streamSubscribers.inc()
+      out.onCancel(() => {
+        closed = true
+        wake?.()
+      })
+      try {
         let cursor: EventCursor = bus.position() ?? (await currentCursor(db))
         /** Sends what this caller may see of `events` (in order, each past the cursor) in one write. */
         const send = async (events: ReadEvent[]) => {
-          const out: Uint8Array[] = []
+          const frames: Uint8Array[] = []
           for (const r of events) {
             // The bus and the catch-up may both hold an event: the cursor lets each through once.
             if (!after(r.cursor, cursor)) continue
             cursor = r.cursor
             const shown = visible(r.event)
-            if (shown === true || (shown !== false && (await shown))) out.push(frameOf(r.event))
+            if (shown === true || (shown !== false && (await shown))) frames.push(frameOf(r.event))
           }
-          if (out.length > 0) await sse.write(joined(out))
+          if (frames.length > 0) out.write(joined(frames), frames.length)
         }
-        try {
-          await sse.write(': connected\n\n')
-          if (lastId !== undefined) {
-            // Catch up from the table: exactly what this client has not seen, in the bus's order.
-            cursor = (await cursorOf(db, lastId)) ?? { txid: 0n, id: 0 }
-            for (;;) {
-              const batch = await readEventsAfter(db, cursor, 500)
-              await send(batch)
-              if (batch.length < 500 || closed || ending) break
-            }
+        out.comment('connected')
+        if (lastId !== undefined) {
+          // Catch up from the table: exactly what this client has not seen, in the bus's order.
+          cursor = (await cursorOf(db, lastId)) ?? { txid: 0n, id: 0 }
+          for (;;) {
+            const batch = await readEventsAfter(db, cursor, 500)
+            await send(batch)
+            if (batch.length < 500 || closed || ending) break
           }
-          while (!closed && !ending) {
-            if (queue.length === 0) {
-              let timer: NodeJS.Timeout | undefined
-              await new Promise<void>((resolve) => {
-                wake = resolve
-                timer = setTimeout(resolve, config.STREAM_HEARTBEAT_MS)
-              })
-              wake = null
-              clearTimeout(timer)
-              if (queue.length === 0 && !closed && !ending) await sse.write(': heartbeat\n\n')
-              continue
-            }
-            await send(queue.splice(0))
-          }
-          if (ending && !closed) await sse.write(`: ${ending}\n\n`)
-        } finally {
-          unsubscribe()
-          metrics.streamSubscribers.dec()
         }
-      },
-      async (err) => {
-        logger.debug({ err }, 'stream ended')
-      },
-    )
+        while (!closed && !ending) {
+          if (queue.length === 0) {
+            let timer: NodeJS.Timeout | undefined
+            await new Promise<void>((resolve) => {
+              wake = resolve
+              timer = setTimeout(resolve, config.STREAM_HEARTBEAT_MS)
+            })
+            wake = null
+            clearTimeout(timer)
+            if (queue.length === 0 && !closed && !ending) out.comment('heartbeat')
+            continue
+          }
+          await send(queue.splice(0))
+        }
+        if (ending && !closed) out.comment(ending)
+      } finally {
+        unsubscribe()
+        metrics.streamSubscribers.dec()
+        out.close()
+      }
+    }
+    run().catch((err: unknown) => logger.debug({ err }, 'stream ended'))
+    c.header('Transfer-Encoding', 'chunked')
+    c.header('Content-Type', 'text/event-stream')
+    c.header('Cache-Control', 'no-cache')
+    c.header('Connection', 'keep-alive')
+    return c.newResponse(out.body)
   })
 }

@@ -188,7 +188,7 @@ export async function importByInsert(job: ImportJob): Promise<Imported | 'duplic
 }
 
 // Samples per INSERT on PGlite: large enough that a statement's fixed cost is small, small enough to hold.
-const INSERT_CHUNK = 5_000
+const INSERT_CHUNK = 1_000
 
 type Value = string | number | boolean | null
 

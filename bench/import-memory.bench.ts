@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+
+/**
+ * Peak memory of one large import on each engine: a million-row file (about 220 MiB) through `importSamples`,
+ * each engine in a process of its own started with the service's Node flags, the RSS high-water mark reset
+ * just before the import (Linux clear_refs). The file is read into a string first, as the CLI reads it. Alone: `npm run bench -- --only=import-memory` (or `npx tsx bench/import-memory.bench.ts`;
+ * `IMPORT_MEMORY_ROWS=n` for another size); rewrites only its section of RESULTS.md.
+ */
+
+export const IMPORT_MEMORY_GOAL_MB = 600
+const ROWS = Number(process.env.IMPORT_MEMORY_ROWS ?? 1_000_000)
+
+export interface EngineMemory {
+  engine: 'PGlite' | 'PostgreSQL'
+  rows: number
+  samples: number
+  fileMb: number
+  beforeMb: number
+  peakMb: number
+  ms: number
+}
+
+const statusMb = (field: 'VmHWM' | 'VmRSS') =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024
+
+/** In the child: open the engine, build the file, import it once, print the figures as JSON. */
+async function child(engine: 'pglite' | 'postgres'): Promise<void> {
+  const { prepare } = await import('../src/boot.js')
+  const { systemClock } = await import('../src/clock.js')
+  const { loadConfig } = await import('../src/config.js')
+  const { createLogger } = await import('../src/logger.js')
+  const { importSamples } = await import('../src/samples/sample-import.service.js')
+  const { REPO_ROOT } = await import('./lib/child-server.js')
+  const config = loadConfig({
+    ...(engine === 'postgres'
+      ? { DATABASE_URL: process.env.MEMORY_DATABASE_URL ?? '' }
+      : { DATABASE_URL: '' }),
+    DATA_DIR: process.env.MEMORY_DATA_DIR ?? '',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    PLAYBOOKS_DIR: resolve(REPO_ROOT, 'playbooks'),
+  })
+  const { database, districts } = await prepare(config, createLogger('warn'), systemClock)
+  try {
+    // As the CLI reads it (`samples import FILE`).
+    const text = await readFile(process.env.MEMORY_FILE ?? '', 'utf8')
+    const expected = Number(process.env.MEMORY_SAMPLES)
+    global.gc?.()
+    writeFileSync('/proc/self/clear_refs', '5')
+    const beforeMb = statusMb('VmRSS')
+    const t0 = performance.now()
+    const r = await importSamples(
+      { db: database.db, database, districts, clock: systemClock },
+      { actor: null, requestId: 'bench' },
+      { text },
+    )
+    const ms = performance.now() - t0
+    const peakMb = statusMb('VmHWM')
+    if (r.samples !== expected) throw new Error(`imported ${r.samples} of ${expected} samples`)
+    const result: EngineMemory = {
+      engine: engine === 'pglite' ? 'PGlite' : 'PostgreSQL',
+      rows: ROWS,
+      samples: r.samples,
+      fileMb: Buffer.byteLength(text) / 1024 / 1024,
+      beforeMb,
+      peakMb,
+      ms,
+    }
+    process.stdout.write(`${JSON.stringify(result)}\n`)
+  } finally {
+    await database.close()
+  }
+}
+
+export async function benchImportMemory(log: (line: string) => void): Promise<EngineMemory[]> {
+  const { createBenchDatabase, DEFAULT_SERVER_URL } = await import('./lib/bench-db.js')
+  const { REPO_ROOT, SERVICE_NODE_FLAGS } = await import('./lib/child-server.js')
+  const run = async (engine: 'pglite' | 'postgres', env: Record<string, string>) => {
+    log(`   ${engine}: ${ROWS.toLocaleString('en')} rows`)
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        ...SERVICE_NODE_FLAGS,
+        '--expose-gc',
+        '--import',
+        'tsx',
+        'bench/import-memory.bench.ts',
+        `--child=${engine}`,
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 1 << 20 },
+    )
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as EngineMemory
+  }
+  const { makeImportFile } = await import('./lib/import-file.js')
+  const dir = await mkdtemp(join(os.tmpdir(), 'redshield-import-memory-'))
+  const results: EngineMemory[] = []
+  try {
+    const file = join(dir, 'samples.csv')
+    const made = makeImportFile('M-', ROWS)
+    await writeFile(file, made.text)
+    const common = { MEMORY_FILE: file, MEMORY_SAMPLES: String(made.samples) }
+    results.push(await run('pglite', { ...common, MEMORY_DATA_DIR: join(dir, 'store') }))
+    const bench = await createBenchDatabase(process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL)
+    try {
+      results.push(await run('postgres', { ...common, MEMORY_DATABASE_URL: bench.url }))
+    } finally {
+      await bench.drop()
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  return results
+}
+
+export function importMemorySection(rs: EngineMemory[], stamp: string): string {
+  const rows = rs.map(
+    (r) =>
+      `| ${r.engine} | ${r.samples.toLocaleString('en')} | ${(r.ms / 1000).toFixed(1)} s | ${r.beforeMb.toFixed(0)} MiB | **${r.peakMb.toFixed(0)} MiB** | ${r.peakMb <= IMPORT_MEMORY_GOAL_MB ? 'met' : '**not met**'} |`,
+  )
+  const first = rs[0]
+  return [
+    '<!-- import-memory:start -->',
+    '## 6b. Sample import: peak memory on each engine',
+    '',
+    stamp,
+    '',
+    `${(first?.rows ?? ROWS).toLocaleString('en')} rows (${(first?.fileMb ?? 0).toFixed(0)} MiB of CSV) through \`importSamples\`, ` +
+      'each engine in a process of its own with the service’s Node flags; the file is read into a string first, as ' +
+      '`npm run cli -- samples import FILE` reads it (an upload is held the same way), and the RSS high-water mark is ' +
+      'reset just before the import. Both engines ' +
+      'stream: each sample goes to the database as its first row is read (PostgreSQL by `COPY … FROM STDIN`, PGlite by ' +
+      'an INSERT of a JSON parameter every 1,000 samples, inside the one transaction).',
+    '',
+    `| engine | samples | import | RSS before (file held) | peak RSS | goal ≤ ${IMPORT_MEMORY_GOAL_MB} MiB |`,
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '<!-- import-memory:end -->',
+  ].join('\n')
+}
+
+async function main() {
+  const log = (line: string) => process.stderr.write(`${line}\n`)
+  const load = os.loadavg()[0] ?? Number.NaN
+  const rs = await benchImportMemory(log)
+  const stamp =
+    `Run alone at ${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'unknown'} · ${os.cpus().length} cores · ` +
+    `Node ${process.version} · 1-minute load average ${load.toFixed(1)} before, ${(os.loadavg()[0] ?? Number.NaN).toFixed(1)} after.`
+  const section = importMemorySection(rs, stamp)
+  const path = resolve(import.meta.dirname, 'RESULTS.md')
+  const current = await readFile(path, 'utf8')
+  const block = /<!-- import-memory:start -->[\s\S]*?<!-- import-memory:end -->/
+  await writeFile(
+    path,
+    block.test(current)
+      ? current.replace(block, () => section)
+      : current.replace('<!-- import:end -->', () => `<!-- import:end -->\n\n${section}`),
+  )
+  process.stdout.write(`${section}\n`)
+}
+
+const childArg = process.argv.find((a) => a.startsWith('--child='))?.slice(8)
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename))
+  (childArg === 'pglite' || childArg === 'postgres' ? child(childArg) : main()).catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exitCode = 1
+  })
