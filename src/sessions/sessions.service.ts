@@ -76,7 +76,7 @@ export async function signIn(
       type: 'session.signed_in',
       subject: user.id,
       districtCode: user.district_code,
-      payload: {},
+      payload: { userId: user.id },
     })
   })
   return { kind: 'ok', secret, mustChange: user.must_change_password, userId: user.id }
@@ -249,7 +249,7 @@ export async function changePassword(
       type: 'user.password_changed',
       subject: session.actor.id,
       districtCode: session.actor.districtCode,
-      payload: {},
+      payload: { userId: session.actor.id },
     })
   })
   return { ok: true }
