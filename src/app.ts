@@ -4,6 +4,8 @@ import { announcementRoutes } from './announcements/announcements.routes.js'
 import { publicAnnouncementRoutes } from './announcements/public-announcements.routes.js'
 import { boardPageRoutes } from './boards/board-page.routes.js'
 import { boardRoutes } from './boards/boards.routes.js'
+import { businessPageRoutes, publicBusinessRoutes } from './businesses/businesses.public.routes.js'
+import { businessRoutes } from './businesses/businesses.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { contactRoutes } from './contacts/contacts.routes.js'
 import type { AppDeps } from './deps.js'
@@ -123,6 +125,9 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, publicAnnouncementRoutes(deps))
   // retailer boards (issue 10)
   app.route(API_PREFIX, retailerRoutes(deps))
+  app.route(API_PREFIX, businessRoutes(deps))
+  app.route(API_PREFIX, publicBusinessRoutes(deps))
+  app.route('/', businessPageRoutes(deps))
   app.route(API_PREFIX, boardRoutes(deps))
   app.route(API_PREFIX, districtOverdueRoutes(deps))
   app.route('/', boardPageRoutes(deps))

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
+import { prepareCreditRules } from './credit/credit.service.js'
 import { type Database, openDatabase } from './db/client.js'
 import { migrateToLatest } from './db/migrate.js'
 import { DistrictDirectory } from './districts/district-directory.js'
@@ -27,11 +28,14 @@ export async function prepare(config: Config, logger: Logger, clock: Clock) {
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
     const districts = await seedDistricts(database.db, DISTRICTS_CSV)
     await syncPlaybooks(database.db, clock, loaded)
+    const credit = await prepareCreditRules(database.db, resolve(config.PLAYBOOKS_DIR), clock.now())
     logger.info(
       {
         database: database.kind,
         districts,
         playbooks: loaded.map((l) => `${l.playbook.id}@${l.hash.slice(0, 12)}`),
+        creditRules: `${credit.version}@${credit.hash.slice(0, 12)}`,
+        ...(credit.changed && { reclassified: credit.reclassified }),
       },
       'database ready',
     )

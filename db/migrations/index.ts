@@ -9,6 +9,8 @@ import * as usersSessions from './2026-11-28T14-00-00-users-sessions.js'
 import * as retailerBoards from './2026-11-28T15-00-00-retailer-boards.js'
 import * as sampleTextKeys from './2026-11-28T16-00-00-sample-text-keys.js'
 import * as scopeRoutingPersons from './2026-12-07T11-00-00-scope-routing-persons.js'
+import * as businesses from './2026-12-07T16-00-00-businesses.js'
+import * as credit from './2026-12-07T16-30-00-credit.js'
 
 /** Explicit barrel: the order here is the order of application. */
 export const migrations: Record<string, Migration> = {
@@ -21,5 +23,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T14-00-00-users-sessions': usersSessions,
   '2026-11-28T15-00-00-retailer-boards': retailerBoards,
   '2026-11-28T16-00-00-sample-text-keys': sampleTextKeys,
+  '2026-12-07T16-00-00-businesses': businesses,
+  '2026-12-07T16-30-00-credit': credit,
   '2026-12-07T11-00-00-scope-routing-persons': scopeRoutingPersons,
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { consumerAlerts } from '../alerts/publication-alerts.js'
+import { businessesOfSamples, reclassify } from '../credit/credit.service.js'
 import type { Transaction } from '../db/transaction.js'
 import type { AnnouncementKind, DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
@@ -194,6 +195,8 @@ export async function publishAnnouncement(
   const failing = a.kind === 'retraction' ? [] : samples.filter((s) => s.verdict === 'fail')
   let incidentId: string | null = null
   let cancelledTaskIds: string[] = []
+  // Samples whose standing changes here: their businesses' credit classes are recomputed below.
+  let affected = sampleIds
 
   if (a.kind === 'original') {
     incidentId = await openDisposal(trx, deps, ctx, a, failing, now)
@@ -202,6 +205,7 @@ export async function publishAnnouncement(
   } else if (a.refers_to) {
     const original = await samplesOf(trx, a.refers_to)
     const originalIds = original.map((s) => s.id)
+    affected = [...sampleIds, ...originalIds]
     const keep = new Set(a.kind === 'correction' ? sampleIds : [])
     const dropped = originalIds.filter((id) => !keep.has(id))
     if (dropped.length > 0)
@@ -285,5 +289,6 @@ export async function publishAnnouncement(
     },
   ])
   await hooks.onPublished(trx, ctx, published)
+  await reclassify(trx, await businessesOfSamples(trx, affected), now, `announcement ${a.number}`)
   return published
 }

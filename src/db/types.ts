@@ -39,6 +39,7 @@ export interface RetailersTable {
   created_by: ColumnType<string | null, string | null | undefined, string | null>
   updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   updated_by: ColumnType<string | null, string | null | undefined, string | null>
+  business_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ApiTokensTable {
@@ -270,6 +271,71 @@ export interface DB {
   retailer_samples: RetailerSamplesTable
   boards: BoardsTable
   board_versions: BoardVersionsTable
+  businesses: BusinessesTable
+  business_samples: BusinessSamplesTable
+  rule_versions: RuleVersionsTable
+  rule_current: RuleCurrentTable
+  business_credit: BusinessCreditTable
+  business_credit_history: BusinessCreditHistoryTable
+}
+
+/** Every version of a rules file ever loaded (`kind`: `credit`, …), so a decision can name its version. */
+export interface RuleVersionsTable {
+  kind: string
+  hash: string
+  source: string
+  loaded_at: DefaultNow
+}
+
+export interface RuleCurrentTable {
+  kind: string
+  hash: string
+  since: Timestamp
+}
+
+/** A business's credit-risk class now, with the lines (zh/en) that explain it. */
+export interface BusinessCreditTable {
+  business_id: string
+  class: 'A' | 'B' | 'C' | 'D'
+  score: number
+  lines: ColumnType<{ zh: string; en: string }[], string, string>
+  rules_hash: string
+  computed_at: Timestamp
+}
+
+export interface BusinessCreditHistoryTable {
+  id: Generated<number>
+  business_id: string
+  class: 'A' | 'B' | 'C' | 'D'
+  previous_class: 'A' | 'B' | 'C' | 'D' | null
+  score: number
+  rules_hash: string
+  reason: string
+  at: Timestamp
+}
+
+/** Which business sold (sampled unit) and which made (named producer) a sample. */
+export interface BusinessSamplesTable {
+  sample_id: string
+  role: 'seller' | 'producer'
+  business_id: string
+}
+
+/** The register of businesses (经营主体): retailers, sampled units and named producers. */
+export interface BusinessesTable {
+  id: string
+  name: string
+  name_norm: string
+  address: string | null
+  address_norm: ColumnType<string, string | undefined, string>
+  district_code: string | null
+  kinds: ColumnType<string[], string[] | undefined, string[]>
+  credit_code: string | null
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>
+  created_at: DefaultNow
+  created_by: ColumnType<string | null, string | null | undefined, string | null>
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface DistrictContactsTable {

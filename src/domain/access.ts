@@ -42,6 +42,8 @@ export const ACCESS = {
   manageTokens: ADMIN,
   manageWebhooks: ADMIN,
   readJobs: ADMIN,
+  manageBusinesses: ADMIN,
+  readBusinesses: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver'],
   readStream: ['admin', 'commander', 'district', 'sampler', 'reviewer', 'approver', 'retailer'],
 } as const satisfies Record<string, readonly Role[]>
 

@@ -186,6 +186,18 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     cancelledTaskIds: z.array(z.string()),
     exercise: z.boolean(),
   }),
+  'business.registered': z.strictObject({
+    businessId: z.string(),
+    name: z.string(),
+    district: z.string(),
+    creditCode: z.string().nullable(),
+  }),
+  'business.merged': z.strictObject({
+    businessId: z.string(),
+    into: z.string(),
+    reason: z.string(),
+    samplesMoved: z.number().int(),
+  }),
 }
 
 const EventActorSchema = z

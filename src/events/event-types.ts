@@ -1,5 +1,6 @@
 import type { AlertsEventPayloads } from '../alerts/alerts.events.js'
 import type { AnnouncementEventPayloads } from '../announcements/announcements.events.js'
+import type { BusinessesEventPayloads } from '../businesses/businesses.events.js'
 import type { ContactsEventPayloads } from '../contacts/contacts.events.js'
 import type { EscalationEventPayloads } from '../escalation/escalation.events.js'
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
@@ -27,7 +28,8 @@ export interface EventPayloads
     AlertsEventPayloads,
     SampleEventPayloads,
     AnnouncementEventPayloads,
-    RetailersEventPayloads {}
+    RetailersEventPayloads,
+    BusinessesEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml'
+import {
+  formatIssue,
+  formatPath,
+  parseYaml,
+  type RulesIssue,
+  RulesValidationError,
+  readFailure,
+} from '../rules/yaml-file.js'
 import { type Playbook, playbookFileSchema } from './playbook.schema.js'
 
 export interface LoadedPlaybook {
@@ -12,35 +18,14 @@ export interface LoadedPlaybook {
   path: string
 }
 
-export interface PlaybookIssue {
-  file: string
-  /** Field path in YAML key names, e.g. `steps[3].due_within`; empty for the whole file. */
-  path: string
-  message: string
-  /** 1-based line in the file, when the problem can be placed. */
-  line?: number
-  /** 1-based column, for YAML syntax errors. */
-  column?: number
-}
+export type PlaybookIssue = RulesIssue
+export { formatIssue, formatPath }
 
-export class PlaybookValidationError extends Error {
+export class PlaybookValidationError extends RulesValidationError {
   override readonly name = 'PlaybookValidationError'
-  readonly issues: PlaybookIssue[]
-
   constructor(issues: PlaybookIssue[]) {
-    super(
-      `invalid playbooks (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n${issues.map(formatIssue).join('\n')}`,
-    )
-    this.issues = issues
+    super(issues, 'playbooks')
   }
-}
-
-/** One line per issue: `file: path: message (line n)`. */
-export function formatIssue(issue: PlaybookIssue): string {
-  const where = issue.path ? `${issue.path}: ` : ''
-  const column = issue.column === undefined ? '' : `, column ${issue.column}`
-  const line = issue.line === undefined ? '' : ` (line ${issue.line}${column})`
-  return `${issue.file}: ${where}${issue.message}${line}`
 }
 
 export async function loadPlaybookFile(path: string): Promise<LoadedPlaybook> {
@@ -130,72 +115,22 @@ async function checkFile(file: string): Promise<CheckedFile & { issues: Playbook
   } catch (e) {
     return { file, issues: [{ file, path: '', message: readFailure(e) }] }
   }
-  const source = bytes.toString('utf8')
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  if (doc.errors.length > 0) {
-    // The structure cannot be trusted past a syntax error, so the schema is not consulted.
-    const issues = doc.errors.map((err) => {
-      const { line, col } = lineCounter.linePos(err.pos[0])
-      return { file, path: '', message: `YAML syntax error: ${err.message}`, line, column: col }
-    })
-    return { file, issues }
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 })
-  const parsed = playbookFileSchema.safeParse(data, { error: requiredMessage })
-  const at = (segments: PropertyKey[], message: string): PlaybookIssue => ({
-    file,
-    path: formatPath(segments),
-    message,
-    ...lineOf(doc, lineCounter, segments),
-  })
-  const issues = (parsed.error?.issues ?? []).flatMap((i) =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((key) => at([...i.path, key], 'unknown key'))
-      : [at(i.path, i.message)],
-  )
+  const parsed = parseYaml(file, bytes, playbookFileSchema)
+  const { issues, data } = parsed
+  if (data === undefined) return { file, issues }
   // The file name is the id that incidents and URLs use, so a renamed file must not keep an old id.
   const expected = basename(file, extname(file))
   const id = typeof data === 'object' && data !== null && 'id' in data ? data.id : undefined
   if (typeof id === 'string' && id !== expected) {
-    issues.push({
-      file,
-      path: 'id',
-      message: `"${id}" must match the file name "${expected}"`,
-      ...lineOf(doc, lineCounter, ['id']),
-    })
+    issues.push(parsed.at(['id'], `"${id}" must match the file name "${expected}"`))
+    issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
   }
-  // Reading order is easier to work through than zod's order, which visits refinements last.
-  issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
-  if (!parsed.success || issues.length > 0) return { file, issues }
-  const hash = createHash('sha256').update(bytes).digest('hex')
-  return { file, issues, loaded: { playbook: parsed.data, hash, source, path: file } }
-}
-
-/** Says "required" rather than zod's "expected string, received undefined" for a missing key. */
-const requiredMessage = (iss: { code: string; input?: unknown }) =>
-  iss.code === 'invalid_type' && iss.input === undefined ? 'required' : undefined
-
-/** `steps[2].report_fields[0].type`, in the YAML's own key names. */
-export function formatPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>(
-    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : `${out}${out ? '.' : ''}${String(part)}`),
-    '',
-  )
-}
-
-/** The line of the deepest node on `segments` that exists in the document. */
-function lineOf(
-  doc: Document,
-  lineCounter: LineCounter,
-  segments: readonly PropertyKey[],
-): { line?: number } {
-  // The root itself is no location: a key missing at the top is anywhere in the file.
-  for (let depth = segments.length; depth > 0; depth--) {
-    const node = doc.getIn(segments.slice(0, depth), true)
-    if (isNode(node) && node.range) return { line: lineCounter.linePos(node.range[0]).line }
+  if (!parsed.value || issues.length > 0) return { file, issues }
+  return {
+    file,
+    issues,
+    loaded: { playbook: parsed.value, hash: parsed.hash, source: parsed.source, path: file },
   }
-  return {}
 }
 
 async function yamlFilesIn(dir: string): Promise<string[]> {
@@ -204,9 +139,4 @@ async function yamlFilesIn(dir: string): Promise<string[]> {
     .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
     .map((e) => e.name)
     .sort()
-}
-
-function readFailure(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code
-  return code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(e as Error).message}`
 }

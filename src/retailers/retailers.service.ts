@@ -1,3 +1,4 @@
+import { linkRetailerToBusiness } from '../businesses/business-links.js'
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, districtScopeOf, type RequestContext } from '../domain/context.js'
@@ -77,6 +78,11 @@ export async function createRetailer(deps: Deps, ctx: RequestContext, input: Ret
       })
       .execute()
     const linked = await relinkRetailer(trx, { id, nameNorm, addressNorm }, now)
+    await linkRetailerToBusiness(
+      trx,
+      { id, name: input.name, address: input.address, district: input.district },
+      now,
+    )
     await appendEvent(trx, ctx, now, {
       type: 'retailer.registered',
       districtCode: input.district,

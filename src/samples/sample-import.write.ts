@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { linkSamplesToBusinesses } from '../businesses/business-links.js'
 import { CopyWriter } from '../db/copy-writer.js'
 import type { DedicatedConnection } from '../db/dedicated.js'
 import { inTransaction, type Transaction } from '../db/transaction.js'
@@ -208,6 +209,7 @@ export async function importByCopy(
           )
         // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
         await linkImportedSamples(trx, job.importId, job.now)
+        await linkSamplesToBusinesses(trx, { importId: job.importId }, job.now)
         const outcome = outcomeOf(parsed)
         await trx
           .updateTable('sample_imports')

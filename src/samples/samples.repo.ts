@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { linkSamplesToBusinesses } from '../businesses/business-links.js'
 import { bulkInsertJson } from '../db/bulk-insert.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB, Verdict } from '../db/types.js'
@@ -137,6 +138,7 @@ export async function writeSamples(
       await bulkInsertJson(trx, 'sample_items', itemColumns, items.slice(j, j + CHUNK))
     // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
     await linkNewSamples(trx, chunk, meta.at)
+    await linkSamplesToBusinesses(trx, { ids: chunk.map((s) => s.id) }, meta.at)
     meta.onProgress?.(i + chunk.length)
   }
 }

@@ -361,6 +361,17 @@ async function freshIncident(): Promise<string> {
  * needs an entry only when `concretePath` cannot build a path that succeeds (query parameters it requires,
  * a resource of a kind the fixtures do not hold).
  */
+async function freshBusiness(): Promise<string> {
+  const made = await ok(
+    t.call('POST', `${API}/businesses`, {
+      token: fx.tokens.admin,
+      body: { name: `矩阵商行${randomUUID().slice(0, 8)}`, address: '成都市锦江区矩阵路1号', district: HOME },
+    }),
+    201,
+  )
+  return made.body.id
+}
+
 const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: unknown; status?: number }>> =
   {
     // 200 is the idempotent replay; a new activation is 201.
@@ -431,6 +442,18 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       )
       return { path: `${API}/tasks/${id}/reassign`, body: { reason: '改由区局执法大队处置' } }
     },
+    // the business register (issue 18)
+    createBusiness: async () => ({
+      status: 201,
+      body: { name: `允许商行${randomUUID().slice(0, 8)}`, address: '成都市锦江区允许路2号', district: HOME },
+    }),
+    getBusiness: async () => ({ path: `${API}/businesses/${await freshBusiness()}` }),
+    getPublicBusiness: async () => ({ path: `${API}/public/businesses/${await freshBusiness()}` }),
+    businessPage: async () => ({ path: `/businesses/${await freshBusiness()}` }),
+    mergeBusiness: async () => ({
+      path: `${API}/businesses/${await freshBusiness()}/merge`,
+      body: { into: await freshBusiness(), reason: '同一商户' },
+    }),
     // A GET with a required query: a real search.
     searchPublic: async () => ({ path: `${API}/public/search?q=${encodeURIComponent('辣椒')}` }),
     putDistrictContacts: async () => ({

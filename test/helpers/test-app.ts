@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { createApp, type PublicSources } from '../../src/app.js'
 import { type Clock, ManualClock } from '../../src/clock.js'
 import { type Config, loadConfig } from '../../src/config.js'
+import { prepareCreditRules } from '../../src/credit/credit.service.js'
 import type { Role } from '../../src/db/types.js'
 import type { AppDeps } from '../../src/deps.js'
 import { DistrictDirectory } from '../../src/districts/district-directory.js'
@@ -84,6 +85,8 @@ export async function startTestApp(
     ...live,
   }
   let deps: AppDeps = { ...base, playbooks: await loadRegistry(opts.playbooksDir ?? PLAYBOOKS_DIR, base) }
+  // The shipped credit rules, whichever playbooks a test loads.
+  await prepareCreditRules(base.db, PLAYBOOKS_DIR, clock.now())
   let server = listen(deps, opts.sources)
   let baseUrl = await server.url
 

@@ -1,0 +1,135 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { bulkInsertJson } from '../db/bulk-insert.js'
+import { timeOrderedId } from '../db/ids.js'
+import type { DB } from '../db/types.js'
+import { isNotGiven, normaliseName } from '../domain/names.js'
+
+interface Wanted {
+  name: string
+  address: string | null
+  district: string | null
+}
+
+const LINK_COLUMNS = [
+  ['sample_id', 'uuid'],
+  ['role', 'text'],
+  ['business_id', 'uuid'],
+] as const
+
+const keyOf = (name: string, address: string | null) =>
+  `${normaliseName(name)}\u0000${normaliseName(address)}`
+
+/**
+ * Links written samples to the register: the sampled unit (seller) and the named producer each become, or
+ * are found as, a business by normalised name and address. A placeholder producer (`/`, `无`) is no producer
+ * and never becomes a business. A merged business's keys lead to the one it was merged into. Runs in the
+ * writing transaction; a few statements whatever the number of samples.
+ */
+export async function linkSamplesToBusinesses(
+  db: Kysely<DB>,
+  which: { ids: readonly string[] } | { importId: string },
+  at: Date,
+): Promise<void> {
+  if ('ids' in which && which.ids.length === 0) return
+  const scope: RawBuilder<boolean> =
+    'ids' in which ? sql`id = any(${[...which.ids]}::uuid[])` : sql`import_id = ${which.importId}`
+  const samples = await sql<{
+    id: string
+    unit_name: string
+    unit_address: string
+    district_code: string
+    producer_name: string | null
+    producer_address: string | null
+  }>`select id, unit_name, unit_address, district_code, producer_name, producer_address
+     from samples where ${scope}`.execute(db)
+
+  const wanted = new Map<string, Wanted>()
+  const links: [string, 'seller' | 'producer', string][] = []
+  for (const s of samples.rows) {
+    const seller = keyOf(s.unit_name, s.unit_address)
+    if (!wanted.has(seller))
+      wanted.set(seller, { name: s.unit_name, address: s.unit_address, district: s.district_code })
+    links.push([s.id, 'seller', seller])
+    if (s.producer_name && !isNotGiven(s.producer_name)) {
+      const producer = keyOf(s.producer_name, s.producer_address)
+      if (!wanted.has(producer))
+        wanted.set(producer, { name: s.producer_name, address: s.producer_address, district: null })
+      links.push([s.id, 'producer', producer])
+    }
+  }
+  if (wanted.size === 0) return
+  const idOf = await ensureBusinesses(db, wanted, at)
+  await bulkInsertJson(
+    db,
+    'business_samples',
+    LINK_COLUMNS,
+    links.flatMap(([sample, role, key]) => {
+      const business = idOf.get(key)
+      return business ? [[sample, role, business]] : []
+    }),
+  )
+  const kinds = { seller: new Set<string>(), producer: new Set<string>() }
+  for (const [, role, key] of links) {
+    const id = idOf.get(key)
+    if (id) kinds[role].add(id)
+  }
+  await addKind(db, [...kinds.seller], 'sampled_unit')
+  await addKind(db, [...kinds.producer], 'producer')
+}
+
+/** Finds or makes the businesses of these keys; key → the standing business (following a merge). */
+async function ensureBusinesses(db: Kysely<DB>, wanted: Map<string, Wanted>, at: Date) {
+  const rows = [...wanted.entries()].map(([key, w]) => {
+    const [nameNorm = '', addressNorm = ''] = key.split('\u0000')
+    return {
+      id: timeOrderedId(),
+      name: w.name,
+      nameNorm,
+      address: w.address,
+      addressNorm,
+      district: w.district,
+    }
+  })
+  const json = JSON.stringify(rows)
+  await sql`insert into businesses (id, name, name_norm, address, address_norm, district_code, created_at)
+    select r.id, r.name, r."nameNorm", r.address, r."addressNorm", r.district, ${at.toISOString()}::timestamptz
+    from jsonb_to_recordset(${json}::jsonb)
+      as r(id uuid, name text, "nameNorm" text, address text, "addressNorm" text, district text)
+    on conflict (name_norm, address_norm) do nothing`.execute(db)
+  const found = await sql<{
+    id: string
+    name_norm: string
+    address_norm: string
+    merged_into: string | null
+  }>`
+    select b.id, b.name_norm, b.address_norm, b.merged_into from businesses b
+    join jsonb_to_recordset(${json}::jsonb) as r("nameNorm" text, "addressNorm" text)
+      on b.name_norm = r."nameNorm" and b.address_norm = r."addressNorm"`.execute(db)
+  return new Map(found.rows.map((b) => [`${b.name_norm}\u0000${b.address_norm}`, b.merged_into ?? b.id]))
+}
+
+/** Marks businesses as being of a kind (a retailer, a sampled unit, a producer), once. */
+export async function addKind(db: Kysely<DB>, ids: readonly string[], kind: string): Promise<void> {
+  if (ids.length === 0) return
+  await sql`update businesses set kinds = array_append(kinds, ${kind})
+    where id = any(${[...ids]}::uuid[]) and not (${kind} = any(kinds))`.execute(db)
+}
+
+/** The business of a registered retailer: found by name and address, or made; the retailer points at it. */
+export async function linkRetailerToBusiness(
+  db: Kysely<DB>,
+  r: { id: string; name: string; address: string | null; district: string },
+  at: Date,
+): Promise<string> {
+  const key = keyOf(r.name, r.address)
+  const idOf = await ensureBusinesses(
+    db,
+    new Map([[key, { name: r.name, address: r.address, district: r.district }]]),
+    at,
+  )
+  const id = idOf.get(key)
+  if (!id) throw new Error('a business just made or found is missing')
+  await addKind(db, [id], 'retailer')
+  await db.updateTable('retailers').set({ business_id: id }).where('id', '=', r.id).execute()
+  return id
+}

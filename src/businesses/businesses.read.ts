@@ -1,0 +1,82 @@
+import { creditOf } from '../credit/credit.read.js'
+import type { AppDeps } from '../deps.js'
+import { notFound } from '../domain/errors.js'
+import {
+  type BusinessRow,
+  findBusiness,
+  listBusinesses,
+  publicFailingOf,
+  samplesOfBusiness,
+} from './businesses.repo.js'
+import type { BUSINESS_KINDS, BusinessQuery } from './businesses.schema.js'
+
+type Deps = Pick<AppDeps, 'db' | 'districts'>
+type Kind = (typeof BUSINESS_KINDS)[number]
+
+function businessDto(deps: Pick<AppDeps, 'districts'>, r: BusinessRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    address: r.address,
+    district: r.district_code,
+    districtName: r.district_code
+      ? (deps.districts.items.find((d) => d.code === r.district_code)?.nameZh ?? null)
+      : null,
+    kinds: [...r.kinds].sort() as Kind[],
+    creditCode: r.credit_code,
+    mergedInto: r.merged_into,
+    createdAt: new Date(r.created_at).toISOString(),
+  }
+}
+
+export async function findBusinesses(deps: Deps, query: BusinessQuery) {
+  const page = await listBusinesses(deps.db, query)
+  return { items: page.items.map((r) => businessDto(deps, r)), next: page.next }
+}
+
+/** One business with its samples (as seller or named producer), the retailers it runs and the records merged into it. */
+export async function getBusiness(deps: Deps, id: string) {
+  const row = await findBusiness(deps.db, id)
+  if (!row) throw notFound({ zh: `没有编号为 ${id} 的经营主体`, en: `No business ${id}` })
+  const [samples, merged, retailers, credit] = await Promise.all([
+    samplesOfBusiness(deps.db, id),
+    deps.db.selectFrom('businesses').select('id').where('merged_into', '=', id).orderBy('id').execute(),
+    deps.db.selectFrom('retailers').select('id').where('business_id', '=', id).orderBy('id').execute(),
+    creditOf(deps.db, id),
+  ])
+  return {
+    ...businessDto(deps, row),
+    mergedFrom: merged.map((m) => m.id),
+    retailers: retailers.map((r) => r.id),
+    ...credit,
+    samples: samples.map((s) => ({
+      id: s.id,
+      no: s.no,
+      foodName: s.food_name,
+      brand: s.brand,
+      batch: s.batch,
+      role: s.role,
+      verdict: s.verdict,
+      public: s.public,
+      sampledOn: s.sampled_on,
+    })),
+  }
+}
+
+/**
+ * What the public may read of a business: identity, class, explanation, and the failing samples published
+ * in standing, non-exercise announcements (the record the class is computed from).
+ */
+export async function getPublicBusiness(deps: Deps, id: string) {
+  const row = await findBusiness(deps.db, id)
+  if (!row) throw notFound({ zh: `没有编号为 ${id} 的经营主体`, en: `No business ${id}` })
+  const [credit, failing] = await Promise.all([creditOf(deps.db, id), publicFailingOf(deps.db, id)])
+  return {
+    ...businessDto(deps, row),
+    creditClass: credit.creditClass,
+    creditExplanation: credit.creditExplanation,
+    failing,
+  }
+}
+
+export type PublicBusiness = Awaited<ReturnType<typeof getPublicBusiness>>

@@ -1,0 +1,149 @@
+import { z } from '@hono/zod-openapi'
+import { nameText, trimmedText } from '../domain/text.js'
+import { PageQuery, pageSchema } from '../http/pagination.js'
+import { creditCodeProblem } from './credit-code.js'
+
+export const BUSINESS_KINDS = ['retailer', 'sampled_unit', 'producer'] as const
+
+const creditCode = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .superRefine((code, ctx) => {
+    const problem = creditCodeProblem(code)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: problem })
+  })
+  .openapi({
+    description: '统一社会信用代码: 18 characters with a valid GB 32100 check character',
+    example: '91350100M000100Y43',
+  })
+
+export const BusinessInputSchema = z
+  .strictObject({
+    name: nameText(200).openapi({ description: 'Name as registered or as lab reports print it' }),
+    address: nameText(300),
+    district: z.string().regex(/^\d{6}$/, 'a six-digit division code'),
+    creditCode: creditCode.optional(),
+  })
+  .openapi('BusinessInput')
+
+export const BusinessMergeSchema = z
+  .strictObject({
+    into: z
+      .uuid()
+      .openapi({ description: 'The business that stays; this one’s history and links move to it' }),
+    reason: nameText(500),
+  })
+  .openapi('BusinessMerge')
+
+export const BusinessIdParam = z.strictObject({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
+})
+
+export const BusinessSchema = z
+  .strictObject({
+    id: z.uuid(),
+    name: z.string(),
+    address: z.string().nullable(),
+    district: z.string().nullable(),
+    districtName: z.string().nullable(),
+    kinds: z.array(z.enum(BUSINESS_KINDS)),
+    creditCode: z.string().nullable(),
+    mergedInto: z.uuid().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Business')
+
+export const BusinessSampleSchema = z
+  .strictObject({
+    id: z.uuid(),
+    no: z.string(),
+    foodName: z.string(),
+    brand: z.string().nullable(),
+    batch: z.string().nullable(),
+    role: z.enum(['seller', 'producer']),
+    verdict: z.enum(['pass', 'fail']),
+    public: z.boolean(),
+    sampledOn: z.string().nullable(),
+  })
+  .openapi('BusinessSample')
+
+export const BusinessDetailSchema = z
+  .strictObject({
+    id: z.uuid(),
+    name: z.string(),
+    address: z.string().nullable(),
+    district: z.string().nullable(),
+    districtName: z.string().nullable(),
+    kinds: z.array(z.enum(BUSINESS_KINDS)),
+    creditCode: z.string().nullable(),
+    mergedInto: z.uuid().nullable(),
+    createdAt: z.string(),
+    mergedFrom: z.array(z.uuid()),
+    retailers: z.array(z.string()),
+    samples: z.array(BusinessSampleSchema),
+    creditClass: z.enum(['A', 'B', 'C', 'D']).nullable().openapi({
+      description:
+        'Credit-risk class (金信工程): A low, B general, C higher, D high; null until first computed',
+    }),
+    creditScore: z.number().int().nullable(),
+    creditExplanation: z
+      .array(z.strictObject({ zh: z.string(), en: z.string() }))
+      .openapi({ description: 'The lines that produced the class, in both languages' }),
+    creditRules: z.string().nullable().openapi({ description: 'sha256 of the credit rules version used' }),
+    creditHistory: z.array(
+      z.strictObject({
+        class: z.enum(['A', 'B', 'C', 'D']),
+        from: z.enum(['A', 'B', 'C', 'D']).nullable(),
+        score: z.number().int(),
+        rules: z.string(),
+        reason: z.string(),
+        at: z.string(),
+      }),
+    ),
+  })
+  .openapi('BusinessDetail')
+
+export const BusinessPageSchema = pageSchema(BusinessSchema).openapi('BusinessPage')
+
+export const BusinessQuerySchema = z.strictObject({
+  ...PageQuery,
+  q: trimmedText(100).optional().openapi({ description: 'Part of the name (or the whole credit code)' }),
+  district: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  kind: z.enum(BUSINESS_KINDS).optional(),
+})
+
+export type BusinessInput = z.output<typeof BusinessInputSchema>
+export type BusinessMerge = z.output<typeof BusinessMergeSchema>
+export type BusinessQuery = z.output<typeof BusinessQuerySchema>
+
+export const PublicBusinessSchema = z
+  .strictObject({
+    id: z.uuid(),
+    name: z.string(),
+    address: z.string().nullable(),
+    district: z.string().nullable(),
+    districtName: z.string().nullable(),
+    kinds: z.array(z.enum(BUSINESS_KINDS)),
+    creditCode: z.string().nullable(),
+    mergedInto: z.uuid().nullable(),
+    createdAt: z.string(),
+    creditClass: z.enum(['A', 'B', 'C', 'D']).nullable(),
+    creditExplanation: z.array(z.strictObject({ zh: z.string(), en: z.string() })),
+    failing: z.array(
+      z.strictObject({
+        sampleNo: z.string(),
+        foodName: z.string(),
+        brand: z.string().nullable(),
+        batch: z.string().nullable(),
+        sampledOn: z.string().nullable(),
+        failedItems: z.array(z.string()),
+        announcementId: z.string(),
+        announcement: z.string(),
+      }),
+    ),
+  })
+  .openapi('PublicBusiness')

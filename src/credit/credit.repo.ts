@@ -1,0 +1,59 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/types.js'
+import type { CreditFact } from './credit-classify.js'
+
+/**
+ * The record credit classes are computed from: samples published in a standing, non-exercise announcement
+ * (a retracted or superseded one does not count, a drill never does) in which the business is the seller
+ * or the named producer, from `since` on. `ids` undefined: every business that has such a sample.
+ */
+export async function creditFacts(
+  db: Kysely<DB>,
+  since: string,
+  ids?: readonly string[],
+): Promise<Map<string, CreditFact[]>> {
+  const only = ids ? sql`and l.business_id = any(${[...ids]}::uuid[])` : sql``
+  const rows = await sql<{
+    business_id: string
+    role: 'seller' | 'producer'
+    no: string
+    food_name: string
+    verdict: 'pass' | 'fail'
+    on: string
+    failed: string[] | null
+  }>`select distinct on (l.business_id, l.role, s.id)
+        l.business_id, l.role, s.no, s.food_name, s.verdict,
+        coalesce(s.sampled_on, a.published_at::date)::text as on,
+        (select array_agg(i.name order by i.position) from sample_items i
+          where i.sample_id = s.id and i.verdict = 'fail') as failed
+      from business_samples l
+      join samples s on s.id = l.sample_id and s.public
+      join announcement_samples x on x.sample_id = s.id
+      join announcements a on a.id = x.announcement_id and a.status = 'published'
+        and a.superseded is null and not a.exercise
+      where coalesce(s.sampled_on, a.published_at::date) >= ${since}::date ${only}
+      order by l.business_id, l.role, s.id`.execute(db)
+  const out = new Map<string, CreditFact[]>()
+  for (const r of rows.rows) {
+    const list = out.get(r.business_id) ?? []
+    list.push({
+      sampleNo: r.no,
+      foodName: r.food_name,
+      on: r.on,
+      verdict: r.verdict,
+      role: r.role,
+      failedItems: r.failed ?? [],
+    })
+    out.set(r.business_id, list)
+  }
+  return out
+}
+
+export function currentCredit(db: Kysely<DB>, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('business_credit')
+    .select(['business_id', 'class', 'score', 'lines', 'rules_hash'])
+    .where('business_id', 'in', [...ids])
+    .execute()
+}
