@@ -16,7 +16,7 @@ const levelChanged = z.strictObject({
   cancelled: z.number().int(),
 })
 
-const aboutAccount = z.strictObject({})
+const aboutAccount = z.strictObject({ userId: z.uuid() })
 const alertMessage = z.strictObject({
   alertId: z.uuid(),
   versionId: z.uuid(),

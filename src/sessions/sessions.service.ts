@@ -81,7 +81,7 @@ export async function signIn(
       type: 'session.signed_in',
       subject: user.id,
       districtCode: user.district_code,
-      payload: {},
+      payload: { userId: user.id },
     })
     return null
   })
@@ -265,7 +265,7 @@ export async function changePassword(
       type: 'user.password_changed',
       subject: session.actor.id,
       districtCode: session.actor.districtCode,
-      payload: {},
+      payload: { userId: session.actor.id },
     })
   })
   return { ok: true }

@@ -1,10 +1,12 @@
 import type { Role } from '../domain/enums.js'
 
 /**
- * An event about an account names it by its id (the subject), never by login, name or phone: events reach
- * the stream and webhooks, and personal data stays where the users API guards it.
+ * An event about an account names it by its id (also the subject), never by login, name or phone: events
+ * reach the stream and webhooks, and personal data stays where the users API guards it.
  */
-type AboutAccount = Record<string, never>
+interface AboutAccount {
+  userId: string
+}
 
 /** Fields whose values are personal: an update event says they changed, not to what. */
 const PERSONAL = new Set(['name', 'phone'])

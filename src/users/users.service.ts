@@ -196,14 +196,14 @@ export async function updateUser(
     const subject = { subject: id, districtCode: districtCode ?? current.district_code }
     if (Object.keys(changes).length > 0)
       events.push({ type: 'user.updated', ...subject, payload: userChanges(changes) })
-    if (disable) events.push({ type: 'user.disabled', ...subject, payload: {} })
-    if (enable) events.push({ type: 'user.enabled', ...subject, payload: {} })
-    if (passwordHash) events.push({ type: 'user.password_reset', ...subject, payload: {} })
+    if (disable) events.push({ type: 'user.disabled', ...subject, payload: { userId: id } })
+    if (enable) events.push({ type: 'user.enabled', ...subject, payload: { userId: id } })
+    if (passwordHash) events.push({ type: 'user.password_reset', ...subject, payload: { userId: id } })
     if (input.unlock) {
       const key = loginKey(current.login)
       await trx.deleteFrom('login_locks').where('login_key', '=', key).execute()
       await trx.deleteFrom('login_failures').where('login_key', '=', key).execute()
-      events.push({ type: 'user.unlocked', ...subject, payload: {} })
+      events.push({ type: 'user.unlocked', ...subject, payload: { userId: id } })
     }
     if (events.length === 0) return
     await trx

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { bulkInsert } from '../db/bulk-insert.js'
 import { inTransaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
-import { readEventsAfter } from '../events/events.read.js'
+import { after, currentCursor, type EventCursor, readEventsAfter } from '../events/events.read.js'
 import { type IncidentCover, needsCover, routeMatches } from '../events/stream-scope.js'
 
 const BATCH = 1000
@@ -19,7 +19,8 @@ const deliveryColumns = [
  * Fills the webhook outbox: the committed events after the fan-out cursor, each routed to the live
  * subscriptions by `routeMatches` (the stream's rule), in the bus's (txid, id) order. The cursor row is
  * locked for the step, so one instance at a time advances it and no event is routed twice; another
- * instance finding it locked skips (the holder is doing the work). Returns the events routed.
+ * instance finding it locked skips (the holder is doing the work). Returns the events routed (none when no
+ * subscription is live: the cursor then moves past them unread).
  */
 export async function fanOutEvents(db: Kysely<DB>): Promise<number> {
   let total = 0
@@ -31,15 +32,23 @@ export async function fanOutEvents(db: Kysely<DB>): Promise<number> {
       )
       const at = locked.rows[0]
       if (!at) return 0
-      const batch = await readEventsAfter(trx, { txid: BigInt(at.txid), id: Number(at.event_id) }, BATCH)
-      const last = batch.at(-1)
-      if (!last) return 0
       const hooks = await trx
         .selectFrom('webhooks')
         .select(['id', 'events', 'districts', 'notify', sql<string>`from_txid::text`.as('from_txid')])
         .where('deleted_at', 'is', null)
         .orderBy('id')
         .execute()
+      const from = { txid: BigInt(at.txid), id: Number(at.event_id) }
+      if (hooks.length === 0) {
+        // Nobody subscribes: the cursor moves on without reading the events.
+        const now = await currentCursor(trx)
+        if (!after(now, from)) return 0
+        await moveCursor(trx, now)
+        return 0
+      }
+      const batch = await readEventsAfter(trx, from, BATCH)
+      const last = batch.at(-1)
+      if (!last) return 0
       const covers = await incidentCovers(
         trx,
         batch.filter((r) => hooks.some((h) => needsCover(h, r.event))).map((r) => r.event.incident as string),
@@ -50,17 +59,20 @@ export async function fanOutEvents(db: Kysely<DB>): Promise<number> {
           if (cursor.txid >= BigInt(h.from_txid) && routeMatches(h, event, coverOf(covers, event.incident)))
             rows.push([h.id, event.id, event.at, event.at, event.at])
       await bulkInsert(trx, 'webhook_deliveries', deliveryColumns, rows)
-      await trx
-        .updateTable('webhook_fanout')
-        .set({ txid: last.cursor.txid.toString(), event_id: last.cursor.id })
-        .where('id', '=', 1)
-        .execute()
+      await moveCursor(trx, last.cursor)
       return batch.length
     })
     total += n
     if (n < BATCH) return total
   }
 }
+
+const moveCursor = (db: Kysely<DB>, to: EventCursor) =>
+  db
+    .updateTable('webhook_fanout')
+    .set({ txid: to.txid.toString(), event_id: to.id })
+    .where('id', '=', 1)
+    .execute()
 
 const coverOf = (covers: Map<string, string[] | null>, incident: string | null): IncidentCover =>
   incident === null ? undefined : covers.has(incident) ? (covers.get(incident) ?? null) : []
