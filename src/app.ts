@@ -132,7 +132,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, sampleRoutes(deps))
   app.route(API_PREFIX, announcementRoutes(deps))
   app.route(API_PREFIX, publicAnnouncementRoutes(deps))
-  // retailer boards (issue 10)
+  // retailer boards
   app.route(API_PREFIX, retailerRoutes(deps))
   app.route(API_PREFIX, businessRoutes(deps))
   app.route(API_PREFIX, publicBusinessRoutes(deps))
@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, boardRoutes(deps))
   app.route(API_PREFIX, districtOverdueRoutes(deps))
   app.route('/', boardPageRoutes(deps))
-  // 12315 complaints, working-day clocks and signals (issue 17); public submissions are rate limited.
+  // 12315 complaints, working-day clocks and signals; public submissions are rate limited.
   const complaintLimit = rateLimit(deps.config.COMPLAINT_RATE_PER_MINUTE)
   const postsOnly: MiddlewareHandler<AppEnv> = (c, next) =>
     c.req.method === 'POST' ? complaintLimit(c, next) : next()

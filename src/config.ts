@@ -47,7 +47,7 @@ const envSchema = z.object({
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   // Behind a TLS-terminating proxy: honour X-Forwarded-Proto for the session cookie's Secure flag.
   TRUST_PROXY: boolish.default(false),
-  // Live stream, event bus and webhooks (issue 7 part B)
+  // Live stream, event bus and webhooks
   STREAM_HEARTBEAT_MS: z.coerce.number().int().min(10).max(300_000).default(15_000),
   // A stream whose client falls this many events behind is ended; the client resumes with Last-Event-ID.
   STREAM_MAX_BEHIND: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
@@ -67,7 +67,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &')
     .default('redshield@market-regulator.example'),
-  // Retailer boards (issue 10): the full refresh schedule (5 fields, in TZ).
+  // Retailer boards: the full refresh schedule (5 fields, in TZ).
   BOARD_REFRESH_CRON: z
     .string()
     .regex(/^\S+( \S+){4}$/, 'five cron fields')
@@ -77,7 +77,7 @@ const envSchema = z.object({
   // Whether webhooks may target loopback, private and link-local addresses (checked at creation and before
   // every delivery). Default: on for the embedded store (a laptop's receivers), off on PostgreSQL.
   WEBHOOK_ALLOW_PRIVATE: boolish.optional(),
-  // 12315 complaints (issue 17): public submissions per client address per minute; personal data kept
+  // 12315 complaints: public submissions per client address per minute; personal data kept
   // this many days after a complaint closes (then cleared by the retention job).
   COMPLAINT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   COMPLAINT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1096),

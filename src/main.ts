@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       (adminToken ? `\n  管理员令牌（只显示这一次）/ admin token (shown once):\n  ${adminToken}\n\n` : '\n'),
   )
   const scheduler = config.SCHEDULER ? startScheduler(deps) : null
-  // Retailer boards (issue 10): affected boards recomputed within moments of a publication or alert.
+  // Retailer boards: affected boards recomputed within moments of a publication or alert.
   const boards = config.SCHEDULER ? startBoardConsumer(deps) : null
 
   let stopping = false

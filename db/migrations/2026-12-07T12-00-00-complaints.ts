@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 
 /**
- * 12315 complaints, reports and enquiries (issue 17): the complaint row (its own lock root), a tracking
+ * 12315 complaints, reports and enquiries: the complaint row (its own lock root), a tracking
  * counter per year, the match keys signals count over, and signals with the complaints that raised them.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

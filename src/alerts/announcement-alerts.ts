@@ -5,7 +5,7 @@ import type { RequestContext } from '../domain/context.js'
 import { type AlertContent, areasOf, LEVEL_CAP, type TestItem } from './alert-content.js'
 import { alertsOfAnnouncement, issueVersion, stateOf } from './alerts.repo.js'
 
-/** What publication hands the alert writer (issue 8 builds it from its own tables). */
+/** What publication hands the alert writer. */
 export interface AnnouncementAlertInput {
   announcement: {
     id: string

@@ -62,7 +62,7 @@ export interface DetailView {
   pending: { id: string; number: string } | undefined
   problems: string[]
   forms: { at?: string; correct?: Record<string, string>; retract?: Record<string, string> }
-  /** The announcement as it will be published (issue 15): what the reviewer and approver sign. */
+  /** The announcement as it will be published: what the reviewer and approver sign. */
   preview?: Child
 }
 

@@ -66,7 +66,7 @@ export function consoleTaskRoutes(deps: AppDeps) {
     const ctx = ctxOf(c)
     const [page, retailers] = await Promise.all([
       listTasksFor(deps, ctx, { limit: 500 }),
-      // The district's overdue list holds its retailers unconfirmed past 24 h too (issue 10).
+      // The district's overdue list holds its retailers unconfirmed past 24 h too.
       unconfirmedBoards(deps, ctx, { limit: 100, overdue: 'true' }),
     ])
     const now = deps.clock.now()

@@ -31,7 +31,7 @@ export interface RetailersTable {
   address: string | null
   categories: ColumnType<string[], string[] | undefined, string[]>
   created_at: DefaultNow
-  // retailer boards (issue 10)
+  // retailer boards
   name_norm: ColumnType<string, string | undefined, string>
   address_norm: ColumnType<string, string | undefined, string>
   contact_name: ColumnType<string | null, string | null | undefined, string | null>
@@ -159,7 +159,7 @@ export interface TasksTable {
   last_report_at: Timestamp | null
   next_escalation_at: Timestamp | null
   escalation_count: ColumnType<number, number | undefined, number>
-  // escalation (issue 7)
+  // escalation
   escalation_clock: ColumnType<
     EscalationClock | null,
     EscalationClock | null | undefined,
@@ -189,14 +189,14 @@ export interface TaskReportsTable {
   created_at: Timestamp
   created_by: string | null
   request_id: string | null
-  // per-sample records and corrections (issue 15)
+  // per-sample records and corrections
   sample_id: ColumnType<string | null, string | null | undefined, string | null>
   corrects: ColumnType<string | null, string | null | undefined, string | null>
   reason: ColumnType<string | null, string | null | undefined, string | null>
   created_by_name: ColumnType<string | null, string | null | undefined, string | null>
 }
 
-// ---- users and sessions (issue 11) ----
+// ---- users and sessions ----
 export interface UsersTable {
   id: string
   login: string
@@ -249,30 +249,30 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable
   tasks: TasksTable
   task_reports: TaskReportsTable
-  // escalation, contacts and jobs (issue 7)
+  // escalation, contacts and jobs
   district_contacts: DistrictContactsTable
   city_contacts: CityContactsTable
   job_runs: JobRunsTable
-  // users and sessions (issue 11)
+  // users and sessions
   users: UsersTable
   sessions: SessionsTable
   login_failures: LoginFailuresTable
   login_locks: LoginLocksTable
-  // stream and webhooks (issue 7 part B: src/events, src/webhooks)
+  // stream and webhooks
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_fanout: WebhookFanoutTable
-  // alerts (issue 9)
+  // alerts
   alerts: AlertsTable
   alert_versions: AlertVersionsTable
-  // samples and announcements (issue 8)
+  // samples and announcements
   samples: SamplesTable
   sample_items: SampleItemsTable
   sample_imports: SampleImportsTable
   announcements: AnnouncementsTable
   announcement_samples: AnnouncementSamplesTable
   disposal_task_samples: DisposalTaskSamplesTable
-  // retailer boards (issue 10: src/boards, src/retailers)
+  // retailer boards
   retailer_samples: RetailerSamplesTable
   boards: BoardsTable
   board_versions: BoardVersionsTable
@@ -282,7 +282,7 @@ export interface DB {
   rule_current: RuleCurrentTable
   business_credit: BusinessCreditTable
   business_credit_history: BusinessCreditHistoryTable
-  // 12315 complaints and signals (issue 17: src/complaints, src/signals)
+  // 12315 complaints and signals
   complaint_counters: ComplaintCountersTable
   complaints: ComplaintsTable
   complaint_keys: ComplaintKeysTable
@@ -418,7 +418,7 @@ export interface WebhookDeliveriesTable {
   created_at: Timestamp
 }
 
-// alerts (issue 9)
+// alerts
 export type AlertStatus = 'active' | 'closed' | 'cancelled'
 export type CapMsgType = 'Alert' | 'Update' | 'Cancel'
 
@@ -452,7 +452,7 @@ export interface AlertVersionsTable {
   content: JSONColumnType<import('../alerts/alert-content.js').AlertContent, string, string>
 }
 
-// samples and announcements (issue 8)
+// samples and announcements
 export type Verdict = 'pass' | 'fail'
 type DateColumn = ColumnType<string, string, string>
 
@@ -555,7 +555,7 @@ export interface DisposalTaskSamplesTable {
   announcement_id: string
 }
 
-// retailer boards (issue 10)
+// retailer boards
 export interface RetailerSamplesTable {
   sample_id: string
   retailer_id: string
@@ -585,7 +585,7 @@ export interface BoardVersionsTable {
   created_at: Timestamp
 }
 
-// 12315 complaints and signals (issue 17)
+// 12315 complaints and signals
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>
 type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 

@@ -64,7 +64,7 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
     }
   }
   const sampling = await seedSamplingDemo(deps)
-  // retailer boards (issue 10)
+  // retailer boards
   await seedBoardsDemo(deps)
   await deps.db
     .insertInto('app_state')

@@ -54,7 +54,7 @@ export const ACCESS = {
   submitAnnouncement: DRAFTERS,
   /** The console's admin section (its overview page and navigation entry). */
   administer: ADMIN,
-  // 12315 complaints and signals (issue 17)
+  // 12315 complaints and signals
   recordComplaint: FIELD,
   readComplaints: FIELD,
   takeComplaint: ['district'],

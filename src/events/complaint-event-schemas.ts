@@ -4,7 +4,7 @@ import { ESCALATION_TARGETS } from '../domain/enums.js'
 const tracking = z.string()
 const contact = z.strictObject({ name: z.string(), phone: z.string() })
 
-/** Payload schemas of the complaint and signal events (issue 17), spread into `eventPayloadSchemas`. */
+/** Payload schemas of the complaint and signal events, spread into `eventPayloadSchemas`. */
 export const complaintEventSchemas = {
   'complaint.received': z.strictObject({
     tracking,

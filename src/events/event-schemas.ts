@@ -153,7 +153,7 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   'alert.issued': alertMessage,
   'alert.updated': alertMessage,
   'alert.cancelled': alertMessage,
-  // retailer boards (issue 10)
+  // retailer boards
   'retailer.registered': z.strictObject({
     retailerId: z.string(),
     name: z.string(),
@@ -212,7 +212,7 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     reason: z.string(),
     samplesMoved: z.number().int(),
   }),
-  // 12315 complaints and signals (issue 17)
+  // 12315 complaints and signals
   ...complaintEventSchemas,
 }
 

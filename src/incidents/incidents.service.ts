@@ -139,7 +139,7 @@ export async function activateIncident(
       )
         throw new KeyTaken()
       const opened = await openIncident(trx, deps, ctx, { id, now, loaded, input, districts })
-      // The public alert of an activation (issue 9). Not in openIncident: a publication's disposal
+      // The public alert of an activation. Not in openIncident: a publication's disposal
       // incident is announced by the announcement's own product alerts (src/alerts/announcement-alerts.ts).
       await alertOnActivation(trx, ctx, now, opened.incident, loaded.playbook, deps.districts)
       return { incident: opened.incident, taskCount: opened.tasks.length }

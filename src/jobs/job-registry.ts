@@ -78,7 +78,7 @@ export const jobs: JobDefinition[] = [
     },
   },
   boardRefreshJob,
-  // 12315 clocks and retention (issue 17)
+  // 12315 clocks and retention
   complaintDeadlineJob,
   complaintRetentionJob,
 ]

@@ -42,7 +42,7 @@ export function createMetrics() {
       help: 'Open /api/v1/stream connections on this instance',
       ...on,
     }),
-    // For the escalation sweep and the scheduler (issue 7 part A): declared here, updated there.
+    // For the escalation sweep and the scheduler: declared here, updated there.
     escalationsFired: new Counter({
       name: 'redshield_escalations_fired_total',
       help: 'Escalation rungs fired, by clock',

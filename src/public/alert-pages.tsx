@@ -4,7 +4,7 @@ import { type Lang, localTime, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
 import type { SearchHit } from './search.js'
 
-/** What the home page lists under "latest announcements" (issue 8 supplies it). */
+/** What the home page lists under "latest announcements". */
 export interface AnnouncementLink {
   id: string
   number: string

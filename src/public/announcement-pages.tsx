@@ -207,7 +207,7 @@ export function AnnouncementPage(p: {
   )
 }
 
-/** `/announcements`, `/announcements/:id` and `/stats`, mounted once a source exists (issue 8). */
+/** `/announcements`, `/announcements/:id` and `/stats`, mounted once a source exists. */
 const PAGE = { method: 'get' as const, tags: ['pages'], responses: pageResponses }
 const listPage = publicRoute(
   { ...PAGE, path: '/announcements', operationId: 'announcementsPage', summary: 'Published announcements' },

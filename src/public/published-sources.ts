@@ -150,7 +150,7 @@ const summary = (a: {
 /** How many announcements the public list shows (newest first). */
 const LIST_SIZE = 100
 
-/** The announcement and statistics pages over the published announcements (issue 8's public reads). */
+/** The announcement and statistics pages over the published announcements (public reads). */
 export function announcementPagesSource(deps: Deps): AnnouncementPagesSource {
   return {
     async list() {

@@ -40,7 +40,7 @@ export interface SearchEntry {
 }
 
 /**
- * Where search looks. Alerts are one source; published samples (issue 8) are another, added by passing
+ * Where search looks. Alerts are one source; published samples are another, added by passing
  * their source to `createApp` — each returns its entries from its own snapshot, so all stay in memory.
  */
 export interface SearchSource {

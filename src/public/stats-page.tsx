@@ -15,7 +15,7 @@ export interface StatsData {
   periods: PassRate[]
   byCategory: PassRate[]
   byDistrict: PassRate[]
-  /** 12315 city totals for the year (issue 17). */
+  /** 12315 city totals for the year. */
   complaints?: CityYear
 }
 

@@ -197,7 +197,7 @@ async function finish(trx: Transaction<DB>, job: ImportJob, parsed: ParsedFile) 
   // A sample handed on before its first failing item (on a continuation row) was sent as passed.
   if (parsed.failedLate.length > 0)
     await sql`update samples set verdict = 'fail' where id = any(${parsed.failedLate}::uuid[])`.execute(trx)
-  // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
+  // Retailer boards: a sample taken at a registered retailer links to it in the same write.
   await linkImportedSamples(trx, job.importId, job.now)
   await linkSamplesToBusinesses(trx, { importId: job.importId }, job.now)
   const outcome = outcomeOf(parsed)

@@ -136,7 +136,7 @@ export async function writeSamples(
     const items = chunk.flatMap((s) => itemRows(s.id, s.items))
     for (let j = 0; j < items.length; j += CHUNK)
       await bulkInsertJson(trx, 'sample_items', itemColumns, items.slice(j, j + CHUNK))
-    // Retailer boards (issue 10): a sample taken at a registered retailer links to it in the same write.
+    // Retailer boards: a sample taken at a registered retailer links to it in the same write.
     await linkNewSamples(trx, chunk, meta.at)
     await linkSamplesToBusinesses(trx, { ids: chunk.map((s) => s.id) }, meta.at)
     meta.onProgress?.(i + chunk.length)

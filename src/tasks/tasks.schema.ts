@@ -117,7 +117,7 @@ export const TaskQuerySchema = z.strictObject({
   ...PageQuery,
 })
 
-// ---- what a district officer needs on a task (issue 15) ----
+// ---- what a district officer needs on a task ----
 
 const FailedItemSchema = z
   .strictObject({

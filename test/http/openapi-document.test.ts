@@ -164,6 +164,7 @@ describe('every operation', () => {
       // retailer boards (issue 10)
       '/api/v1/boards/unconfirmed',
       '/api/v1/boards/{retailerId}/versions',
+      '/api/v1/businesses',
       '/api/v1/districts',
       // the district's overdue list (issue 10: late tasks and retailers unconfirmed past 24 h)
       '/api/v1/districts/{code}/overdue',
