@@ -148,6 +148,17 @@ describe('every alert is reachable', () => {
     expect(ids.size).toBe(205)
     expect((await t.call('GET', '/feeds/alerts.atom?archive=3')).status).toBe(404)
   })
+
+  it('the search page pages through many hits, 50 a page', async () => {
+    const q = encodeURIComponent('存档样品')
+    const first = await t.call('GET', `/search?q=${q}`)
+    expect(first.text).toContain('第 1–50 条，还有更多结果')
+    expect(first.text).toContain(`href="/search?q=${q}&amp;page=2" rel="next"`)
+    const last = await t.call('GET', `/search?q=${q}&page=4`)
+    expect(last.text).toContain('第 151–160 条。')
+    expect(last.text).toContain(`href="/search?q=${q}&amp;page=3" rel="prev"`)
+    expect(last.text).not.toContain('rel="next"')
+  })
 })
 
 describe('wrong URLs and the files every site has', () => {
