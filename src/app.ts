@@ -35,7 +35,7 @@ import { playbookRoutes } from './playbooks/playbooks.routes.js'
 import { type AnnouncementPagesSource, announcementPageRoutes } from './public/announcement-pages.js'
 import { type FastReads, FixedResponses } from './public/fast-reads.js'
 import { feedRoutes } from './public/feeds.routes.js'
-import { notFoundPage } from './public/page-errors.js'
+import { notFoundPage, refusalAsPage } from './public/page-errors.js'
 import { pageRoutes } from './public/pages.routes.js'
 import { createPublicReads } from './public/public-reads.js'
 import { announcementPagesSource, publishedSampleSearch } from './public/published-sources.js'
@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
 
   const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE)
   app.use(`${API_PREFIX}/public/search`, searchLimit)
-  app.use('/search', searchLimit)
+  app.use('/search', refusalAsPage(searchLimit))
   app.route(API_PREFIX, publicAlertRoutes(reads))
   app.route(API_PREFIX, searchRoutes(reads))
   app.route('/', feedRoutes(deps, reads))

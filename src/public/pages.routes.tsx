@@ -59,6 +59,7 @@ const searchPageRoute = publicRoute(
     path: '/search',
     operationId: 'searchPage',
     summary: 'Search results page (rate limited per client)',
+    responses: { ...pageResponses, 429: htmlResponse('Too many searches: a page saying when to retry') },
     request: {
       query: z.object({
         q: z.string().max(1000).optional(),
