@@ -54,7 +54,7 @@ import { ActorCache } from './tokens/actor-cache.js'
 import { tokenLookup } from './tokens/token-actor.js'
 import { tokenRoutes } from './tokens/tokens.routes.js'
 import { userRoutes } from './users/users.routes.js'
-import { notFoundPage } from './web/page-errors.js'
+import { notFoundPage, refusalAsPage } from './web/page-errors.js'
 import { webhookRoutes } from './webhooks/webhooks.routes.js'
 
 export const API_PREFIX = '/api/v1'
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.use('*', requestContext(log))
   app.use('*', measureRequests(meter))
   app.use('*', securityHeaders({ trustProxy: deps.config.TRUST_PROXY }))
-  // Public reads: one in-memory model, invalidated by the change signal (see src/public/read-cache.ts).
+  // Public reads: one in-memory model, invalidated by the change signal (see src/http/read-cache.ts).
   // Repeats of alert and feed reads are answered from it in front of the router (src/public/fast-reads.ts;
   // search is not: it is rate limited).
   const searchSources = opts.searchSources ?? [publishedSampleSearch(deps)]
@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
 
   const searchLimit = rateLimit(deps.config.SEARCH_RATE_PER_MINUTE, { trustProxy: deps.config.TRUST_PROXY })
   app.use(`${API_PREFIX}/public/search`, searchLimit)
-  app.use('/search', searchLimit)
+  app.use('/search', refusalAsPage(searchLimit))
   app.route(API_PREFIX, publicAlertRoutes(reads))
   app.route(API_PREFIX, searchRoutes(reads))
   app.route('/', feedRoutes(deps, reads))

@@ -190,9 +190,13 @@ export function SearchPage(p: {
   self: string
   q: string
   hits: SearchHit[] | null
+  /** Which page of 50 (from 1). */
+  page?: number
   more: boolean
 }) {
   const { lang } = p
+  const page = p.page ?? 1
+  const start = (page - 1) * 50
   const title = p.q
     ? tr(lang, { zh: `“${p.q}”的查询结果`, en: `Results for “${p.q}”` })
     : tr(lang, { zh: '查询', en: 'Search' })
@@ -251,13 +255,28 @@ export function SearchPage(p: {
           ))}
         </ul>
       )}
-      {p.more && (
+      {p.hits && p.hits.length > 0 && (
         <p class="meta">
           {tr(lang, {
-            zh: '结果较多，只显示前 50 条，请输入更具体的词。',
-            en: 'Showing the first 50; be more specific.',
+            zh: `第 ${start + 1}–${start + p.hits.length} 条${p.more ? '，还有更多结果' : ''}。不合格的排在前面，生效中的预警排在已解除的前面。`,
+            en: `Results ${start + 1}–${start + p.hits.length}${p.more ? '; more follow' : ''}. Failed first; active alerts before lifted ones.`,
           })}
         </p>
+      )}
+      {(page > 1 || p.more) && (
+        <nav class="pager" aria-label={tr(lang, { zh: '翻页', en: 'Pages' })}>
+          {page > 1 && (
+            <a href={`/search?q=${encodeURIComponent(p.q)}${page > 2 ? `&page=${page - 1}` : ''}`} rel="prev">
+              ← {tr(lang, { zh: '上一页', en: 'Previous' })}
+            </a>
+          )}
+          <span>{tr(lang, { zh: `第 ${page} 页`, en: `Page ${page}` })}</span>
+          {p.more && (
+            <a href={`/search?q=${encodeURIComponent(p.q)}&page=${page + 1}`} rel="next">
+              {tr(lang, { zh: '下一页', en: 'Next' })} →
+            </a>
+          )}
+        </nav>
       )}
     </Layout>
   )

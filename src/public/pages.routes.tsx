@@ -18,6 +18,7 @@ import { searchPage } from './search.routes.js'
 
 const HTML = 'text/html; charset=utf-8'
 const HOME_SIZE = 10
+const SEARCH_PAGE = 50
 
 export const renderPage = (node: Child) => `<!doctype html>${String(node)}`
 
@@ -59,7 +60,13 @@ const searchPageRoute = publicRoute(
     path: '/search',
     operationId: 'searchPage',
     summary: 'Search results page (rate limited per client)',
-    request: { query: z.object({ q: z.string().max(1000).optional() }) },
+    responses: { ...pageResponses, 429: htmlResponse('Too many searches: a page saying when to retry') },
+    request: {
+      query: z.object({
+        q: z.string().max(1000).optional(),
+        page: z.string().max(10).optional().openapi({ description: 'Page of 50 hits, from 1' }),
+      }),
+    },
   },
   { api: false },
 )
@@ -153,16 +160,21 @@ export function pageRoutes(deps: Pick<AppDeps, 'config' | 'districts'>, reads: P
     .openapi(searchPageRoute, async (c) => {
       const lang = pageLang(c)
       pageHeaders(c)
-      const q = (c.req.valid('query').q ?? '').trim().slice(0, 100)
-      const entry = await reads.get(`page:search:${lang}:${q}`, HTML, (s) => {
-        const page = q ? searchPage(s, q, 50) : null
+      const query = c.req.valid('query')
+      const q = (query.q ?? '').trim().slice(0, 100)
+      const n = Number(query.page ?? '1')
+      const pageNo = Number.isInteger(n) && n >= 1 && n <= 1000 ? n : 1
+      const entry = await reads.get(`page:search:${lang}:${pageNo}:${q}`, HTML, (s) => {
+        const found = q ? s.search.search(q, (pageNo - 1) * SEARCH_PAGE, SEARCH_PAGE) : null
+        const self = q ? `/search?q=${encodeURIComponent(q)}` : '/search'
         return renderPage(
           <SearchPage
             lang={lang}
-            self={q ? `/search?q=${encodeURIComponent(q)}` : '/search'}
+            self={pageNo > 1 ? `${self}&page=${pageNo}` : self}
             q={q}
-            hits={page?.items ?? null}
-            more={page?.next != null}
+            hits={found?.entries.map((e) => e.hit) ?? null}
+            page={pageNo}
+            more={found?.more ?? false}
           />,
         )
       })

@@ -14,7 +14,11 @@ export const SearchQuery = z.object({
     .trim()
     .min(1)
     .max(100)
-    .openapi({ description: 'Product name, brand, batch, producer or sampled unit; substrings work (辣椒)' }),
+    .openapi({
+      description:
+        'Product, brand, batch or date (any form the importer reads: 2005/3/28, 2005年3月28日), producer, ' +
+        'sampled unit, category, failed item or hazard (苏丹红, 苏丹红I, 苏丹红1号 alike); substrings work (辣椒)',
+    }),
   ...PageQuery,
 })
 
@@ -24,7 +28,9 @@ const search = publicRoute({
   operationId: 'searchPublic',
   tags: ['public'],
   summary: 'Is my product affected? Search alerts and published samples',
-  description: 'Failed results first, then newest. Rate limited per client: 429 with `Retry-After`.',
+  description:
+    'Failed results first (active alerts and failing samples, then lifted alerts), passed last; real before ' +
+    'exercise; then newest. Rate limited per client: 429 with `Retry-After`.',
   request: { query: SearchQuery },
   responses: {
     200: {

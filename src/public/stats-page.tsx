@@ -179,18 +179,22 @@ export function StatsPage({ lang, self, data }: { lang: Lang; self: string; data
           <TrendChart periods={data.periods} lang={lang} />
         </>
       )}
-      <p class="rate-basis">
-        {tr(lang, {
-          zh: '合格率 = 合格批次 ÷ 已公布批次，只计已公布的抽检结果；只公布了不合格批次的时期不计算合格率。',
-          en: 'Pass rate = passed ÷ published batches, counting published results only; a period with only failing batches published has no rate.',
-        })}
-      </p>
-      <h2>{tr(lang, { zh: '按时期', en: 'By period' })}</h2>
-      <RateTable rows={data.periods} lang={lang} head={{ zh: '时期', en: 'Period' }} />
-      <h2>{tr(lang, { zh: '按食品类别', en: 'By food category' })}</h2>
-      <RateTable rows={data.byCategory} lang={lang} head={{ zh: '类别', en: 'Category' }} />
-      <h2>{tr(lang, { zh: '按区县', en: 'By district' })}</h2>
-      <RateTable rows={data.byDistrict} lang={lang} head={{ zh: '区县', en: 'District' }} />
+      {total.tested > 0 && (
+        <>
+          <p class="rate-basis">
+            {tr(lang, {
+              zh: '合格率 = 合格批次 ÷ 已公布批次，只计已公布的抽检结果；只公布了不合格批次的时期不计算合格率。',
+              en: 'Pass rate = passed ÷ published batches, counting published results only; a period with only failing batches published has no rate.',
+            })}
+          </p>
+          <h2>{tr(lang, { zh: '按时期', en: 'By period' })}</h2>
+          <RateTable rows={data.periods} lang={lang} head={{ zh: '时期', en: 'Period' }} />
+          <h2>{tr(lang, { zh: '按食品类别', en: 'By food category' })}</h2>
+          <RateTable rows={data.byCategory} lang={lang} head={{ zh: '类别', en: 'Category' }} />
+          <h2>{tr(lang, { zh: '按区县', en: 'By district' })}</h2>
+          <RateTable rows={data.byDistrict} lang={lang} head={{ zh: '区县', en: 'District' }} />
+        </>
+      )}
       {data.complaints ? <ComplaintStatsSection lang={lang} data={data.complaints} /> : null}
     </Layout>
   )

@@ -1,4 +1,4 @@
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { AppError, type ProblemIssue } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
 import { type Lang, pageLang, tr } from './i18n.js'
@@ -93,6 +93,24 @@ export function notFoundPage(c: Context<AppEnv>): Response {
       en: `There is no page at ${c.req.path}. The address may be mistyped, or the content was withdrawn.`,
     }),
   ])
+}
+
+/**
+ * A middleware in front of a page (the search page's rate limit) whose refusal a person reads: a 429 page in
+ * the page's language with the same Retry-After, rather than problem+json.
+ */
+export function refusalAsPage(mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    try {
+      return await mw(c, next)
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err
+      const lang = pageLang(c)
+      const res = errorPage(c, 429, [tr(lang, err.detail ?? STATUS_TITLE[429]!)])
+      for (const [k, v] of Object.entries(err.extra.headers ?? {})) res.headers.set(k, v)
+      return res
+    }
+  }
 }
 
 /**

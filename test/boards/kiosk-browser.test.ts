@@ -166,7 +166,8 @@ describe.skipIf(!present)('kiosk board at 1920×1080 with more failing products 
     await page.locator('.failing .pager', { hasText: '第 2/' }).waitFor({ timeout: 10_000 })
     expect(await shown.first().getAttribute('data-sample')).not.toBe(firstShown)
     await page.screenshot({ path: '/tmp/shots-consumer/kiosk-1920-page2.png' })
-    // No sentence said twice.
+    // No sentence said twice (as shown: innerText keeps the lines the screen shows).
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines are what is compared
     const lines = (await page.locator('body').innerText())
       .split('\n')
       .map((l) => l.trim())

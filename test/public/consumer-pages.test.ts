@@ -130,6 +130,7 @@ describe('every alert is reachable', () => {
       ),
     )
     const feed = await t.call('GET', '/feeds/alerts.atom')
+    expect(feed.status, feed.text.slice(0, 300)).toBe(200)
     expect(feed.text).toContain('xmlns:fh="http://purl.org/syndication/history/1.0"')
     expect(feed.text).toMatch(/<link rel="prev-archive" [^>]*href="[^"]+\/feeds\/alerts\.atom\?archive=2"/)
     const second = await t.call('GET', '/feeds/alerts.atom?archive=2')
@@ -140,13 +141,24 @@ describe('every alert is reachable', () => {
     const first = await t.call('GET', '/feeds/alerts.atom?archive=1')
     expect(first.text).toMatch(/rel="next-archive" [^>]*archive=2"/)
     expect(first.text).not.toContain('rel="prev-archive"')
-    expect(first.text.match(/<entry>/g)).toHaveLength(100)
+    expect(first.text.match(/<entry>/g), first.text.slice(0, 300)).toHaveLength(100)
     // Every alert is on an archive page or in the subscription document.
     const ids = new Set<string>()
     for (const doc of [feed, first, second])
       for (const m of doc.text.matchAll(/<id>urn:uuid:([^<]+)<\/id>/g)) ids.add(m[1] ?? '')
-    expect(ids.size).toBe(205)
+    expect(ids.size, `feed ${feed.text.match(/<entry>/g)?.length} entries`).toBe(205)
     expect((await t.call('GET', '/feeds/alerts.atom?archive=3')).status).toBe(404)
+  })
+
+  it('the search page pages through many hits, 50 a page', async () => {
+    const q = encodeURIComponent('存档样品')
+    const first = await t.call('GET', `/search?q=${q}`)
+    expect(first.text).toContain('第 1–50 条，还有更多结果')
+    expect(first.text).toContain(`href="/search?q=${q}&amp;page=2" rel="next"`)
+    const last = await t.call('GET', `/search?q=${q}&page=4`)
+    expect(last.text).toContain('第 151–160 条。')
+    expect(last.text).toContain(`href="/search?q=${q}&amp;page=3" rel="prev"`)
+    expect(last.text).not.toContain('rel="next"')
   })
 })
 

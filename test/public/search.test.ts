@@ -80,7 +80,12 @@ describe('rate limit', () => {
       expect(refused.headers.get('content-type')).toMatch(/problem\+json/)
       expect(refused.body.code).toBe('rate_limited')
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
-      expect((await limited.call('GET', '/search?q=y')).status).toBe(429)
+      // The page's refusal is a page, in sentences, with the same Retry-After.
+      const page = await limited.call('GET', '/search?q=y')
+      expect(page.status).toBe(429)
+      expect(page.headers.get('content-type')).toMatch(/text\/html/)
+      expect(page.text).toMatch(/查询过于频繁，请 \d+ 秒后再试/)
+      expect(Number(page.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
       // Other public reads are not limited.
       expect((await limited.call('GET', `${API}/public/alerts`)).status).toBe(200)
     } finally {
