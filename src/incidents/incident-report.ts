@@ -32,7 +32,23 @@ export interface DistrictReport {
   figures: Totals
 }
 
-function districtReport(district: string, tasks: TaskRow[], reports: { figures: Record<string, unknown> }[]) {
+/**
+ * A task of an active incident that is still open with neither deadline passed has no outcome yet: it is
+ * left out of the on-time rate until it has one, so a freshly activated incident does not read 0 %.
+ */
+const undecided = (t: TaskRow, now: Date | undefined) =>
+  now !== undefined &&
+  (t.status === 'pending' || t.status === 'acknowledged' || t.status === 'in_progress') &&
+  !(t.status === 'pending' && t.ack_due_at < now) &&
+  !(t.acknowledged_at && t.acknowledged_at > t.ack_due_at) &&
+  t.due_at >= now
+
+function districtReport(
+  district: string,
+  tasks: TaskRow[],
+  reports: { figures: Record<string, unknown> }[],
+  now?: Date,
+) {
   const r: DistrictReport = {
     district,
     tasks: tasks.length,
@@ -70,6 +86,7 @@ function districtReport(district: string, tasks: TaskRow[], reports: { figures: 
     // acknowledgement was due. Closing an incident cancels every open task, so a cancellation after
     // the window had passed is not an excuse: the district had already missed the deadline.
     if (t.status === 'cancelled' && t.cancelled_at && t.cancelled_at < t.ack_due_at) continue
+    if (undecided(t, now)) continue
     required++
     if (
       t.acknowledged_at &&
@@ -91,6 +108,8 @@ export function afterActionReport(
   tasks: TaskRow[],
   reports: { district_code: string; figures: Record<string, unknown> }[],
   escalationEvents: Map<string, number>,
+  /** While the incident runs: tasks with no outcome yet are left out of the rates. */
+  now?: Date,
 ) {
   const districts = [...new Set([...incident.districts, ...tasks.map((t) => t.district_code)])].sort()
   let required = 0
@@ -101,6 +120,7 @@ export function afterActionReport(
       d,
       tasks.filter((t) => t.district_code === d),
       reports.filter((r) => r.district_code === d),
+      incident.status === 'active' ? now : undefined,
     )
     built.report.escalations = Math.max(built.report.escalations, escalationEvents.get(d) ?? 0)
     required += built.required
