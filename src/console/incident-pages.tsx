@@ -58,6 +58,11 @@ export function CommandPage(p: {
       signedInAs={p.shell.who}
     >
       <h1>{tr(lang, { zh: '指挥中心', en: 'Command centre' })}</h1>
+      <p>
+        <a href="/console/overview">
+          {tr(lang, { zh: '近30天各区县按时办结率', en: 'On-time rates by district, last 30 days' })}
+        </a>
+      </p>
       <h2>{tr(lang, { zh: '进行中的事件', en: 'Active incidents' })}</h2>
       {p.incidents.length === 0 ? (
         <p class="empty">{tr(lang, { zh: '当前无进行中的事件。', en: 'No active incidents.' })}</p>

@@ -43,6 +43,21 @@ const undecided = (t: TaskRow, now: Date | undefined) =>
   !(t.acknowledged_at && t.acknowledged_at > t.ack_due_at) &&
   t.due_at >= now
 
+/** 当场办结 for one task: on time, late, excused (not required) or, while the incident runs, undecided. */
+export function taskOutcome(t: TaskRow, now?: Date): 'on_time' | 'late' | 'excused' | 'undecided' {
+  // Excused only when it was called off (level lowered, commander cancel, early close) before its
+  // acknowledgement was due. Closing an incident cancels every open task, so a cancellation after
+  // the window had passed is not an excuse: the district had already missed the deadline.
+  if (t.status === 'cancelled' && t.cancelled_at && t.cancelled_at < t.ack_due_at) return 'excused'
+  if (undecided(t, now)) return 'undecided'
+  return t.acknowledged_at &&
+    t.acknowledged_at <= t.ack_due_at &&
+    t.completed_at &&
+    t.completed_at <= t.due_at
+    ? 'on_time'
+    : 'late'
+}
+
 function districtReport(
   district: string,
   tasks: TaskRow[],
@@ -82,19 +97,10 @@ function districtReport(
       toComplete.push(minutes(t.created_at, t.completed_at))
       if (t.completed_at <= t.due_at) r.completedOnTime++
     }
-    // Excused only when it was called off (level lowered, commander cancel, early close) before its
-    // acknowledgement was due. Closing an incident cancels every open task, so a cancellation after
-    // the window had passed is not an excuse: the district had already missed the deadline.
-    if (t.status === 'cancelled' && t.cancelled_at && t.cancelled_at < t.ack_due_at) continue
-    if (undecided(t, now)) continue
+    const outcome = taskOutcome(t, now)
+    if (outcome === 'excused' || outcome === 'undecided') continue
     required++
-    if (
-      t.acknowledged_at &&
-      t.acknowledged_at <= t.ack_due_at &&
-      t.completed_at &&
-      t.completed_at <= t.due_at
-    )
-      onTime++
+    if (outcome === 'on_time') onTime++
   }
   r.medianMinutesToAcknowledge = median(toAck)
   r.medianMinutesToComplete = median(toComplete)
