@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { SampleDto } from '../samples/samples.schema.js'
 import { tr } from '../web/i18n.js'
 import { Layout, Problems, Refusal } from './layout.js'
@@ -167,6 +168,8 @@ export function ImportPage(p: {
   problems: string[]
   refusal?: string | undefined
   done?: string | undefined
+  /** After an import: what comes next (draft an announcement from these samples). */
+  next?: Child
 }) {
   const { lang, csrf } = p.shell
   const t = (zh: string, en: string) => tr(lang, { zh, en })
@@ -187,6 +190,7 @@ export function ImportPage(p: {
           {p.done}
         </p>
       ) : null}
+      {p.next ?? null}
       <Refusal refusal={p.refusal} problems={p.problems} lang={lang} />
       <form
         method="post"

@@ -45,6 +45,9 @@ describe('the sampling office pages', () => {
     const r = await upload('2026q4-failing.csv')
     expect(r.status).toBe(200)
     expect(r.text).toMatch(/已导入 \d+ 份样品/)
+    // The page says what comes next (issue 15).
+    expect(r.text).toContain('下一步：在样品列表中勾选本次导入的样品')
+    expect(r.text).toContain('href="/console/samples?verdict=fail"')
     const by = await t.deps.db
       .selectFrom('events')
       .select('actor_name')
