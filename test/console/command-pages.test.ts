@@ -149,7 +149,10 @@ describe('the command centre', () => {
       confirm: '1',
     })
     expect(downNow.status).toBe(303)
-    expect((await chief.get(incidentPath)).text).toContain('IV级')
+    const lowered = (await chief.get(incidentPath)).text
+    expect(lowered).toContain('IV级')
+    // The page says what the change cancelled.
+    expect(lowered).toMatch(/III级 → IV级（态势缓和）：新增 0 项任务，取消 \d+ 项任务/)
     // Closing with open tasks: the same second press.
     const ask = await chief.post(`${incidentPath}/close`, { _csrf: csrf, summary: '演练结束' })
     expect(ask.status).toBe(200)
