@@ -61,6 +61,10 @@ export function consoleSampleRoutes(deps: AppDeps) {
       next: page.next,
       problems,
       canImport: (WRITERS as readonly string[]).includes(role),
+      districts: deps.districts.items.map((d) => ({
+        code: d.code,
+        name: tr(shellOf(c).lang, { zh: d.nameZh, en: d.nameEn }),
+      })),
     }
     if ((DRAFTERS as readonly string[]).includes(role))
       view.draft = {
