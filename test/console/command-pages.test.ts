@@ -132,7 +132,8 @@ describe('the command centre', () => {
     const csrf = await chief.csrf()
     const bad = await chief.post(`${incidentPath}/level`, { _csrf: csrf, level: 'III', reason: '' })
     expect(bad.status).toBe(422)
-    expect(bad.text).toMatch(/reason：[^<]*[\u4e00-\u9fff]/)
+    // A sentence a person acts on, the field named in the page's language (issue 15).
+    expect(bad.text).toContain('原因：请填写')
     const up = await chief.post(`${incidentPath}/level`, { _csrf: csrf, level: 'III', reason: '扩散' })
     expect(up.status).toBe(303)
     expect((await chief.get(incidentPath)).text).toContain('III级')
