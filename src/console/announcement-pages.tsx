@@ -149,7 +149,12 @@ export function AnnouncementDetail(p: DetailView) {
         <dt>{t('发布时间', 'Published')}</dt>
         <dd>{when(a.publishedAt, lang)}</dd>
         <dt>{t('样品', 'Samples')}</dt>
-        <dd>{a.sampleNos.join('、') || '—'}</dd>
+        {/* A long list is the table below; a short one reads here at a glance. */}
+        <dd>
+          {a.sampleNos.length > 20
+            ? t(`共 ${a.sampleNos.length} 批次，见下表`, `${a.sampleNos.length} samples, listed below`)
+            : a.sampleNos.join('、') || '—'}
+        </dd>
       </dl>
       {p.preview}
       {a.status === 'draft' &&

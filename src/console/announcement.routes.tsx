@@ -1,5 +1,6 @@
 import type { z } from '@hono/zod-openapi'
 import { type Context, Hono } from 'hono'
+import { DISPOSAL_PLAYBOOK } from '../announcements/announcement-publish.js'
 import {
   correctAnnouncement,
   pendingRevision,
@@ -27,11 +28,13 @@ import { ACCESS, may } from '../domain/access.js'
 import { AppError, issue, validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { zodIssues } from '../http/errors.js'
+import { stepsAtLevel } from '../tasks/task-plan.js'
 import { pageLang, tr } from '../web/i18n.js'
 import { draftFromForm, refusalLines, sampleNumbers, textFields } from './announcement-forms.js'
 import { AnnouncementList } from './announcement-list.js'
 import { AnnouncementDetail, beijingInput, type DetailView, STATUSES } from './announcement-pages.js'
 import { AnnouncementPreview } from './announcement-preview.js'
+import { ConfirmPage } from './confirm-page.js'
 import { ctxOf } from './console-forms.js'
 import { formFor } from './form-access.js'
 import { pagingOf } from './paging.js'
@@ -210,11 +213,50 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
     formFor('approveAnnouncement'),
     step((c, f) => approveAnnouncement(deps, ctxOf(c), id(c), decisionOf(f))),
   )
-  app.post(
-    '/console/announcements/:id/publish',
-    formFor('publishAnnouncement'),
-    step((c) => publishOrSchedule(deps, ctxOf(c), id(c), {})),
-  )
+  const publishNow = step((c) => publishOrSchedule(deps, ctxOf(c), id(c), {}))
+  app.post('/console/announcements/:id/publish', formFor('publishAnnouncement'), async (c) => {
+    const form = await c.req.parseBody()
+    const a = await announcementById(deps, id(c))
+    const me = c.get('actor')
+    // The first press by the one who may publish says what publishing does; anyone else meets the verb's
+    // own refusal at once.
+    if (form.confirm === '1' || a.status !== 'approved' || me?.type !== 'user' || a.approved?.id !== me.id)
+      return publishNow(c)
+    const lang = pageLang(c)
+    const { samples } = await announcementDetail(deps, a.id, false)
+    const failing = samples.filter((x) => x.verdict === 'fail')
+    const districts = new Set(failing.map((x) => x.district.code))
+    const disposal = deps.playbooks.get(DISPOSAL_PLAYBOOK)
+    const steps = disposal ? stepsAtLevel(disposal.playbook, 4).length : 0
+    const t = (zh: string, en: string) => tr(lang, { zh, en })
+    return c.html(
+      <ConfirmPage
+        shell={shellOf(c)}
+        title={t(`确认发布：${a.number}`, `Confirm publishing ${a.number}`)}
+        consequences={[
+          t(
+            `向公众公布 ${samples.length} 批次（不合格 ${failing.length} 批次，合格 ${samples.length - failing.length} 批次）`,
+            `publish ${samples.length} samples (${failing.length} failing, ${samples.length - failing.length} passing)`,
+          ),
+          ...(failing.length > 0
+            ? [
+                t(
+                  `为每个不合格批次发出消费提示，并在 ${districts.size} 个区县启动不合格食品核查处置（IV级），共 ${districts.size * steps} 项任务`,
+                  `issue a consumer alert per failing sample and open the level-IV disposal in ${districts.size} districts: ${districts.size * steps} tasks`,
+                ),
+              ]
+            : []),
+          ...(a.refersTo
+            ? [t('原公告将显示为已更正或已撤回', 'the original will show as corrected or retracted')]
+            : []),
+        ]}
+        action={`/console/announcements/${a.id}/publish`}
+        fields={[]}
+        confirmLabel={t('确认发布', 'Publish now')}
+        back={`/console/announcements/${a.id}`}
+      />,
+    )
+  })
   app.post(
     '/console/announcements/:id/schedule',
     formFor('publishAnnouncement'),

@@ -17,6 +17,7 @@ import { consoleAnnouncementRoutes } from './announcement.routes.js'
 import { consoleIncidentRoutes } from './incident.routes.js'
 import { consoleIncidentReportRoutes } from './incident-report.routes.js'
 import { CONSOLE_CSS_PATH, CONSOLE_JS_PATH } from './layout.js'
+import { consoleOverviewRoutes } from './overview.routes.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
 import { consoleSampleRoutes } from './sample.routes.js'
 import {
@@ -176,6 +177,7 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
   })
 
   app.route('/', consoleIncidentReportRoutes(deps))
+  app.route('/', consoleOverviewRoutes(deps))
   app.route('/', consoleIncidentRoutes(deps))
   app.route('/', consoleTaskMoveRoutes(deps))
   app.route('/', consoleAdminRoutes(deps, actors))

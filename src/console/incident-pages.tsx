@@ -58,6 +58,11 @@ export function CommandPage(p: {
       signedInAs={p.shell.who}
     >
       <h1>{tr(lang, { zh: '指挥中心', en: 'Command centre' })}</h1>
+      <p>
+        <a href="/console/overview">
+          {tr(lang, { zh: '近30天各区县按时办结率', en: 'On-time rates by district, last 30 days' })}
+        </a>
+      </p>
       <h2>{tr(lang, { zh: '进行中的事件', en: 'Active incidents' })}</h2>
       {p.incidents.length === 0 ? (
         <p class="empty">{tr(lang, { zh: '当前无进行中的事件。', en: 'No active incidents.' })}</p>
@@ -266,6 +271,8 @@ export function IncidentPage(p: {
   command: boolean
   /** 当场办结: each district's on-time rate and the city's (0..1, null when nothing was required). */
   rates?: { city: number | null; districts: Record<string, number | null> }
+  /** Each level change in words, with what it added and cancelled. */
+  levelChanges?: string[]
 }) {
   const { lang, csrf } = p.shell
   const i = p.incident
@@ -291,6 +298,16 @@ export function IncidentPage(p: {
           {tr(lang, { zh: '总结报告（可打印）', en: 'After-action report (printable)' })}
         </a>
       </p>
+      {p.levelChanges?.length ? (
+        <>
+          <h2>{tr(lang, { zh: '级别变化', en: 'Level changes' })}</h2>
+          <ul>
+            {p.levelChanges.map((l) => (
+              <li>{l}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h2 id="matrix-title">{tr(lang, { zh: '任务矩阵', en: 'District × step' })}</h2>
       <section class="matrix-wrap" tabindex={0} aria-labelledby="matrix-title">
         <table class="matrix" id="matrix" data-live={`/console/incidents/${i.id}/cells.json`}>

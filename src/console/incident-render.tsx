@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { AppDeps } from '../deps.js'
 import { may } from '../domain/access.js'
 import { incidentDetail, incidentReport, incidentTasks } from '../incidents/incident-reads.service.js'
-import { pageLang, tr } from '../web/i18n.js'
+import { localTime, pageLang, tr } from '../web/i18n.js'
 import { ctxOf } from './console-forms.js'
 import { cellState, IncidentPage, type LevelName, type MatrixCell } from './incident-pages.js'
 import { TaskForms } from './incident-task-forms.js'
@@ -51,6 +51,21 @@ export function incidentRenderer(deps: AppDeps) {
     // The command centre's moves (level, close, reassign, cancel) share one role rule; each form's guard checks its own.
     const command = may(c.get('actor')?.role, 'changeIncidentLevel')
     const { report } = await incidentReport(deps, ctxOf(c), d.id)
+    // Each level change with what it added and cancelled, where the commander looks.
+    const changes = await deps.db
+      .selectFrom('events')
+      .select(['type', 'payload', 'created_at'])
+      .where('incident_id', '=', d.id)
+      .where('type', 'in', ['incident.level_raised', 'incident.level_lowered'])
+      .orderBy('id')
+      .execute()
+    const levelChanges = changes.map((e) => {
+      const p = e.payload as { from: string; to: string; reason: string; added: number; cancelled: number }
+      return `${localTime(e.created_at, lang)} ${tr(lang, {
+        zh: `${p.from}级 → ${p.to}级（${p.reason}）：新增 ${p.added} 项任务，取消 ${p.cancelled} 项任务`,
+        en: `level ${p.from} → ${p.to} (${p.reason}): ${p.added} tasks added, ${p.cancelled} cancelled`,
+      })}`
+    })
     const rates = {
       city: report.city.onTimeRate,
       districts: Object.fromEntries(report.districts.map((r) => [r.district, r.onTimeRate])),
@@ -74,6 +89,7 @@ export function incidentRenderer(deps: AppDeps) {
         refusal={extra.refusal}
         command={command}
         rates={rates}
+        levelChanges={levelChanges}
         taskForms={
           command ? (
             <TaskForms

@@ -268,7 +268,8 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const parsed = LevelChangeSchema.safeParse({ level: str(form, 'level'), reason: str(form, 'reason') })
-    if (!parsed.success) return incidentPage(c, { problems: zodProblems(parsed.error, lang) }, 422)
+    if (!parsed.success)
+      return incidentPage(c, { problems: zodProblems(parsed.error, lang, INCIDENT_FORM_LABELS) }, 422)
     if (str(form, 'confirm') !== '1') {
       const ask = await levelConsequences(c, parsed.data.level, parsed.data.reason)
       if (ask) return ask
@@ -289,7 +290,8 @@ export function consoleIncidentRoutes(deps: AppDeps) {
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const parsed = CloseSchema.safeParse({ summary: str(form, 'summary') })
-    if (!parsed.success) return incidentPage(c, { problems: zodProblems(parsed.error, lang) }, 422)
+    if (!parsed.success)
+      return incidentPage(c, { problems: zodProblems(parsed.error, lang, INCIDENT_FORM_LABELS) }, 422)
     if (str(form, 'confirm') !== '1') {
       const ask = await closeConsequences(c, parsed.data.summary)
       if (ask) return ask
@@ -304,4 +306,11 @@ export function consoleIncidentRoutes(deps: AppDeps) {
   })
 
   return app
+}
+
+/** The level and close forms' fields, to name each problem in the page's language. */
+const INCIDENT_FORM_LABELS = {
+  level: { zh: '级别', en: 'Level' },
+  reason: { zh: '原因', en: 'Reason' },
+  summary: { zh: '处置总结', en: 'Summary' },
 }

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { SampleDto } from '../samples/samples.schema.js'
 import { tr } from '../web/i18n.js'
 import { Layout, Problems, Refusal } from './layout.js'
@@ -16,6 +17,8 @@ export interface SamplesView {
   next: string | null
   problems: string[]
   canImport: boolean
+  /** The district filter chooses by name. */
+  districts?: { code: string; name: string }[]
   /**
    * For whoever may draft: which samples a draft may not take (sample id → the announcement holding it),
    * what was typed and ticked in the draft form, and its problems.
@@ -61,7 +64,7 @@ export function SamplesPage(p: SamplesView) {
   const t = (zh: string, en: string) => tr(lang, { zh, en })
   const labels: Record<(typeof FILTERS)[number], string> = {
     no: t('抽样编号', 'Sample no.'),
-    district: t('区县代码', 'District code'),
+    district: t('区县', 'District'),
     category: t('食品大类', 'Category'),
     verdict: t('结论', 'Verdict'),
     producer: t('标称生产者', 'Producer'),
@@ -77,30 +80,49 @@ export function SamplesPage(p: SamplesView) {
         </p>
       ) : null}
       <Problems items={p.problems} lang={lang} />
-      <form method="get" action="/console/samples" class="filters">
-        {FILTERS.map((f) =>
-          f === 'verdict' ? (
-            <label for={`q-${f}`}>
-              {labels[f]}
-              <select id={`q-${f}`} name={f}>
-                <option value="">—</option>
-                <option value="pass" selected={p.q[f] === 'pass'}>
-                  {t('合格', 'Pass')}
-                </option>
-                <option value="fail" selected={p.q[f] === 'fail'}>
-                  {t('不合格', 'Fail')}
-                </option>
-              </select>
-            </label>
-          ) : (
-            <label for={`q-${f}`}>
-              {labels[f]}
-              <input id={`q-${f}`} name={f} value={p.q[f] ?? ''} />
-            </label>
-          ),
-        )}
-        <button type="submit">{t('筛选', 'Filter')}</button>
-      </form>
+      {/* The filters fold away (a phone sees the list first); open while any filter is set. */}
+      <details class="filters-fold" open={FILTERS.some((f) => p.q[f])}>
+        <summary>
+          {t('筛选', 'Filters')}
+          {FILTERS.some((f) => p.q[f]) ? t('（已筛选）', ' (filtered)') : ''}
+        </summary>
+        <form method="get" action="/console/samples" class="filters">
+          {FILTERS.map((f) =>
+            f === 'district' && p.districts ? (
+              <label for={`q-${f}`}>
+                {labels[f]}
+                <select id={`q-${f}`} name={f}>
+                  <option value="">{t('全部区县', 'All districts')}</option>
+                  {p.districts.map((d) => (
+                    <option value={d.code} selected={p.q[f] === d.code}>
+                      {d.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : f === 'verdict' ? (
+              <label for={`q-${f}`}>
+                {labels[f]}
+                <select id={`q-${f}`} name={f}>
+                  <option value="">—</option>
+                  <option value="pass" selected={p.q[f] === 'pass'}>
+                    {t('合格', 'Pass')}
+                  </option>
+                  <option value="fail" selected={p.q[f] === 'fail'}>
+                    {t('不合格', 'Fail')}
+                  </option>
+                </select>
+              </label>
+            ) : (
+              <label for={`q-${f}`}>
+                {labels[f]}
+                <input id={`q-${f}`} name={f} value={p.q[f] ?? ''} />
+              </label>
+            ),
+          )}
+          <button type="submit">{t('筛选', 'Filter')}</button>
+        </form>
+      </details>
       {p.items.length === 0 ? (
         <p class="empty">{t('没有符合条件的样品。', 'No samples match.')}</p>
       ) : (
@@ -167,6 +189,8 @@ export function ImportPage(p: {
   problems: string[]
   refusal?: string | undefined
   done?: string | undefined
+  /** After an import: what comes next (draft an announcement from these samples). */
+  next?: Child
 }) {
   const { lang, csrf } = p.shell
   const t = (zh: string, en: string) => tr(lang, { zh, en })
@@ -187,6 +211,7 @@ export function ImportPage(p: {
           {p.done}
         </p>
       ) : null}
+      {p.next ?? null}
       <Refusal refusal={p.refusal} problems={p.problems} lang={lang} />
       <form
         method="post"

@@ -59,6 +59,10 @@ export function consoleSampleRoutes(deps: AppDeps) {
       next: page.next,
       problems,
       canImport: may(role, 'importSamples'),
+      districts: deps.districts.items.map((d) => ({
+        code: d.code,
+        name: tr(shellOf(c).lang, { zh: d.nameZh, en: d.nameEn }),
+      })),
     }
     if (may(role, 'draftAnnouncement'))
       view.draft = {
@@ -120,7 +124,20 @@ export function consoleSampleRoutes(deps: AppDeps) {
             zh: `已导入 ${r.samples} 份样品（不合格 ${r.failing} 份）。`,
             en: `Imported ${r.samples} samples (${r.failing} failing).`,
           })
-      return c.html(<ImportPage shell={shell} problems={[]} done={done} />)
+      // What comes next: draft an announcement from these samples (the list's tick boxes and draft form).
+      const next = (
+        <p>
+          {tr(shell.lang, {
+            zh: '下一步：在样品列表中勾选本次导入的样品，填写公告文号、标题和期间，起草抽检公告，再提交审核。',
+            en: 'Next: tick these samples in the sample list, give the announcement’s number, title and period, draft it, then submit it for review.',
+          })}{' '}
+          <a href="/console/samples?verdict=fail">
+            {tr(shell.lang, { zh: '查看不合格样品并起草公告 →', en: 'See the failing samples and draft →' })}
+          </a>{' '}
+          <a href="/console/samples">{tr(shell.lang, { zh: '全部样品', en: 'All samples' })}</a>
+        </p>
+      )
+      return c.html(<ImportPage shell={shell} problems={[]} done={done} next={next} />)
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err
       const problems = issueLines(err.extra.issues ?? [], shell.lang)

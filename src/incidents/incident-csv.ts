@@ -76,10 +76,13 @@ export function reportCsvForPeople(
   const figureNames = [...new Set(report.districts.flatMap((d) => Object.keys(d.figures)))].sort()
   const cell = (d: Report['districts'][number], k: (typeof reportCsvColumns)[number]) =>
     k === 'onTimeRate' ? pct(d.onTimeRate) : d[k]
+  // An exercise says so on every row, so a row copied elsewhere still carries it.
+  const drill = report.exercise ? bilingual(lang, '演练', 'exercise') : ''
   const rows = report.districts.map((d) => [
     opts.districtName(d.district),
     ...reportCsvColumns.map((k) => cell(d, k)),
     ...figureNames.map((f) => d.figures[f] ?? 0),
+    drill,
   ])
   const total = (k: keyof Report['districts'][number]) =>
     report.districts.reduce((n, d) => n + (typeof d[k] === 'number' ? (d[k] as number) : 0), 0)
@@ -98,6 +101,7 @@ export function reportCsvForPeople(
     '',
     pct(report.city.onTimeRate),
     ...figureNames.map((f) => report.city.figures[f] ?? 0),
+    drill,
   ])
   return csvFile(
     `${code}-report.csv`,
@@ -105,6 +109,7 @@ export function reportCsvForPeople(
       bilingual(lang, '区县', 'District'),
       ...reportCsvColumns.map((k) => bilingual(lang, ...REPORT_HEADERS[k])),
       ...figureNames.map(opts.figureLabel),
+      bilingual(lang, '演练', 'Exercise'),
     ],
     rows,
   )

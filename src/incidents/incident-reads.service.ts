@@ -64,7 +64,7 @@ export async function incidentReport(deps: Deps, ctx: RequestContext, id: string
     escalationCounts(deps.db, incident.id),
   ])
   const scoped: IncidentRow = scope !== undefined ? { ...incident, districts: [scope] } : incident
-  return { incident, report: afterActionReport(scoped, tasks, reports, escalations) }
+  return { incident, report: afterActionReport(scoped, tasks, reports, escalations, deps.clock.now()) }
 }
 
 export interface IncidentListQuery {

@@ -32,7 +32,38 @@ export interface DistrictReport {
   figures: Totals
 }
 
-function districtReport(district: string, tasks: TaskRow[], reports: { figures: Record<string, unknown> }[]) {
+/**
+ * A task of an active incident that is still open with neither deadline passed has no outcome yet: it is
+ * left out of the on-time rate until it has one, so a freshly activated incident does not read 0 %.
+ */
+const undecided = (t: TaskRow, now: Date | undefined) =>
+  now !== undefined &&
+  (t.status === 'pending' || t.status === 'acknowledged' || t.status === 'in_progress') &&
+  !(t.status === 'pending' && t.ack_due_at < now) &&
+  !(t.acknowledged_at && t.acknowledged_at > t.ack_due_at) &&
+  t.due_at >= now
+
+/** 当场办结 for one task: on time, late, excused (not required) or, while the incident runs, undecided. */
+export function taskOutcome(t: TaskRow, now?: Date): 'on_time' | 'late' | 'excused' | 'undecided' {
+  // Excused only when it was called off (level lowered, commander cancel, early close) before its
+  // acknowledgement was due. Closing an incident cancels every open task, so a cancellation after
+  // the window had passed is not an excuse: the district had already missed the deadline.
+  if (t.status === 'cancelled' && t.cancelled_at && t.cancelled_at < t.ack_due_at) return 'excused'
+  if (undecided(t, now)) return 'undecided'
+  return t.acknowledged_at &&
+    t.acknowledged_at <= t.ack_due_at &&
+    t.completed_at &&
+    t.completed_at <= t.due_at
+    ? 'on_time'
+    : 'late'
+}
+
+function districtReport(
+  district: string,
+  tasks: TaskRow[],
+  reports: { figures: Record<string, unknown> }[],
+  now?: Date,
+) {
   const r: DistrictReport = {
     district,
     tasks: tasks.length,
@@ -66,18 +97,10 @@ function districtReport(district: string, tasks: TaskRow[], reports: { figures: 
       toComplete.push(minutes(t.created_at, t.completed_at))
       if (t.completed_at <= t.due_at) r.completedOnTime++
     }
-    // Excused only when it was called off (level lowered, commander cancel, early close) before its
-    // acknowledgement was due. Closing an incident cancels every open task, so a cancellation after
-    // the window had passed is not an excuse: the district had already missed the deadline.
-    if (t.status === 'cancelled' && t.cancelled_at && t.cancelled_at < t.ack_due_at) continue
+    const outcome = taskOutcome(t, now)
+    if (outcome === 'excused' || outcome === 'undecided') continue
     required++
-    if (
-      t.acknowledged_at &&
-      t.acknowledged_at <= t.ack_due_at &&
-      t.completed_at &&
-      t.completed_at <= t.due_at
-    )
-      onTime++
+    if (outcome === 'on_time') onTime++
   }
   r.medianMinutesToAcknowledge = median(toAck)
   r.medianMinutesToComplete = median(toComplete)
@@ -91,6 +114,8 @@ export function afterActionReport(
   tasks: TaskRow[],
   reports: { district_code: string; figures: Record<string, unknown> }[],
   escalationEvents: Map<string, number>,
+  /** While the incident runs: tasks with no outcome yet are left out of the rates. */
+  now?: Date,
 ) {
   const districts = [...new Set([...incident.districts, ...tasks.map((t) => t.district_code)])].sort()
   let required = 0
@@ -101,6 +126,7 @@ export function afterActionReport(
       d,
       tasks.filter((t) => t.district_code === d),
       reports.filter((r) => r.district_code === d),
+      incident.status === 'active' ? now : undefined,
     )
     built.report.escalations = Math.max(built.report.escalations, escalationEvents.get(d) ?? 0)
     required += built.required

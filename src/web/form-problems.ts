@@ -14,9 +14,25 @@ export const issueLines = (issues: ProblemIssue[], lang: Lang, labels: Labels = 
     return `${label ? tr(lang, label) : path || '—'}：${i.text?.[lang] ?? i.message}`
   })
 
-/** A form schema's problems as page lines, worded like the API's 422 (zh-CN or English). */
-export const zodProblems = (error: z.ZodError, lang: Lang, labels: Labels = {}) =>
-  issueLines(zodIssues(error), lang, labels)
+/**
+ * A form schema's problems as page lines, worded like the API's 422 (zh-CN or English); an empty required
+ * field reads as a sentence a person acts on ("原因：请填写", not "字符串长度过短：期望 >=1 字符").
+ */
+export const zodProblems = (error: z.ZodError, lang: Lang, labels: Labels = {}) => {
+  const issues = zodIssues(error)
+  error.issues.forEach((raw, n) => {
+    const r = raw as { code: string; origin?: string; minimum?: unknown; expected?: string; input?: unknown }
+    const empty =
+      (r.code === 'too_small' && r.origin === 'string' && Number(r.minimum) === 1) ||
+      (r.code === 'invalid_type' && r.input === undefined)
+    const i = issues[n]
+    if (empty && i) {
+      i.text = { zh: '请填写', en: 'required: please fill it in' }
+      i.message = i.text.en
+    }
+  })
+  return issueLines(issues, lang, labels)
+}
 
 export type Labels = Record<string, { zh: string; en: string }>
 

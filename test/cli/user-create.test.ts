@@ -96,7 +96,8 @@ describe('npm run cli -- user create', () => {
     server = await startServer({ ...env, LOG_LEVEL: 'info' })
     const url = server.url
     const officer = new FormClient(() => url)
-    expect((await officer.signIn('officer', PROVISIONED)).location).toBe('/console')
+    // A district officer lands on the task list (issue 15).
+    expect((await officer.signIn('officer', PROVISIONED)).location).toBe('/console/tasks')
     expect((await officer.get('/console')).text).toContain('区县值守')
 
     const chief = new FormClient(() => url)

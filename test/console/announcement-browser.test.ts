@@ -142,9 +142,12 @@ describe.skipIf(!hasChromium)('announcements in the browser', () => {
       sampler.getByRole('button', { name: '提交审核' }).click(),
     ])
     await reviewAndApprove(retraction)
+    await approver.getByRole('button', { name: '立即发布' }).click()
+    // A second press, after the page says what publishing does (issue 15).
+    await approver.getByText('此操作不可撤销').waitFor()
     await Promise.all([
       approver.waitForURL(retraction),
-      approver.getByRole('button', { name: '立即发布' }).click(),
+      approver.getByRole('button', { name: '确认发布' }).click(),
     ])
     expect(await status(approver)).toBe('published')
     await sampler.goto(original)

@@ -73,7 +73,11 @@ describe('the announcement steps in the console', () => {
     })
     expect(ok.status, /role="alert">(.*?)<\/div>/.exec(ok.text)?.[1]).toBe(303)
     expect((await approver.get(path)).text).toContain(`action="${path}/publish"`)
-    const pub = await approver.post(`${path}/publish`, { _csrf: await approver.csrf() })
+    // The first press says what publishing does; the second publishes (issue 15).
+    const ask = await approver.post(`${path}/publish`, { _csrf: await approver.csrf() })
+    expect(ask.status).toBe(200)
+    expect(ask.text).toMatch(/向公众公布 \d+ 批次（不合格 \d+ 批次/)
+    const pub = await approver.post(`${path}/publish`, { _csrf: await approver.csrf(), confirm: '1' })
     expect(pub.status).toBe(303)
     const row = await t.deps.db
       .selectFrom('announcements')

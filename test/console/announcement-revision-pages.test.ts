@@ -41,7 +41,7 @@ async function walk(path: string, publish = true) {
   expect(r.status, alertOf(r.text)).toBe(303)
   const a = await post(approver, `${path}/approve`, { decision: 'pass', comment: '同意' })
   expect(a.status, alertOf(a.text)).toBe(303)
-  if (publish) expect((await post(approver, `${path}/publish`)).status).toBe(303)
+  if (publish) expect((await post(approver, `${path}/publish`, { confirm: '1' })).status).toBe(303)
 }
 
 beforeAll(async () => {

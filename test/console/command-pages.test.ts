@@ -132,7 +132,8 @@ describe('the command centre', () => {
     const csrf = await chief.csrf()
     const bad = await chief.post(`${incidentPath}/level`, { _csrf: csrf, level: 'III', reason: '' })
     expect(bad.status).toBe(422)
-    expect(bad.text).toMatch(/reason：[^<]*[\u4e00-\u9fff]/)
+    // A sentence a person acts on, the field named in the page's language (issue 15).
+    expect(bad.text).toContain('原因：请填写')
     const up = await chief.post(`${incidentPath}/level`, { _csrf: csrf, level: 'III', reason: '扩散' })
     expect(up.status).toBe(303)
     expect((await chief.get(incidentPath)).text).toContain('III级')
@@ -149,7 +150,10 @@ describe('the command centre', () => {
       confirm: '1',
     })
     expect(downNow.status).toBe(303)
-    expect((await chief.get(incidentPath)).text).toContain('IV级')
+    const lowered = (await chief.get(incidentPath)).text
+    expect(lowered).toContain('IV级')
+    // The page says what the change cancelled.
+    expect(lowered).toMatch(/III级 → IV级（态势缓和）：新增 0 项任务，取消 \d+ 项任务/)
     // Closing with open tasks: the same second press.
     const ask = await chief.post(`${incidentPath}/close`, { _csrf: csrf, summary: '演练结束' })
     expect(ask.status).toBe(200)

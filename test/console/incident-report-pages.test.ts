@@ -48,9 +48,16 @@ describe('当场办结 where people look', () => {
     const r = await chief.get(`/console/incidents/${incidentId}`)
     expect(r.status).toBe(200)
     expect(r.text).toContain('全市按时办结率')
-    // 锦江 did its level-IV tasks on time; the level-III ones added later are still open. 青羊 did nothing.
-    expect(r.text).toMatch(/<td class="rate">[1-9]\d\.\d%<\/td>/)
-    expect(r.text).toMatch(/<td class="rate">0\.0%<\/td>/)
+    // 锦江 did its level-IV tasks on time; the level-III ones added later are still within their windows,
+    // as is all of 青羊's work: tasks with no outcome yet are left out, so a fresh incident does not read 0 %.
+    expect(r.text).toMatch(/<td class="rate">100\.0%<\/td>/)
+    expect(r.text).toMatch(/<td class="rate">—<\/td>/)
+    t.clock.advance(8 * 24 * 3600_000)
+    // Eight days on, the session has lapsed too: sign in again.
+    expect((await chief.signIn('chief', PASSWORD)).status).toBe(303)
+    const later = await chief.get(`/console/incidents/${incidentId}`)
+    expect(later.text).toMatch(/<td class="rate">0\.0%<\/td>/)
+    expect(later.text).toMatch(/全市按时办结率 <span class="rate">\d+\.\d%<\/span>/)
     expect(r.text).toContain('st-cancelled')
     expect(r.text).toContain(`/console/incidents/${incidentId}/report`)
   })
@@ -93,6 +100,9 @@ describe('当场办结 where people look', () => {
     expect(zh.text).toContain('锦江区,510104')
     expect(zh.text).toMatch(/,\d+\.\d%/)
     expect(zh.text).toContain('全市')
+    // An exercise is marked on every row.
+    expect(header.trim().endsWith(',演练')).toBe(true)
+    expect(zh.text).toMatch(/^锦江区,510104,.*,演练\r?$/m)
     const en = await chief.get(`/console/incidents/${incidentId}/report.csv?lang=en`)
     expect(en.text.replace(/^\uFEFF/, '').split('\n')[0]).toContain('District,District code,Tasks')
     const timeline = await chief.get(`/console/incidents/${incidentId}/timeline.csv?lang=zh`)
@@ -104,5 +114,29 @@ describe('当场办结 where people look', () => {
     expect(timeline.text).not.toContain('{')
     expect(timeline.text).toContain('2026-11-30 09:00:00')
     expect(timeline.text).toContain('锦江区')
+  })
+
+  it('the overview gives each district’s rate over the last 30 days, exercises excluded', async () => {
+    const commander = await t.token('commander')
+    const district = await t.token('district', { district: '510104' })
+    const real = await t.call('POST', '/api/v1/incidents', {
+      token: commander,
+      body: { playbook: 'sudan-red', level: 'IV', title: '实战', districts: ['510104'] },
+    })
+    expect(real.status).toBe(201)
+    const list = await t.call('GET', `/api/v1/tasks?incident=${real.body.id}`, { token: district })
+    for (const task of list.body.items as { id: string }[]) {
+      await t.call('POST', `/api/v1/tasks/${task.id}/ack`, { token: district })
+      await t.call('POST', `/api/v1/tasks/${task.id}/complete`, { token: district, body: {} })
+    }
+    const home = await chief.get('/console')
+    expect(home.text).toContain('/console/overview')
+    const r = await chief.get('/console/overview')
+    expect(r.status).toBe(200)
+    expect(r.text).toContain('1 起事件（不含演练）')
+    expect(r.text).toMatch(
+      /<th scope="row">锦江区<\/th><td>1<\/td><td>\d+\/\d+<\/td><td class="rate">100\.0%<\/td>/,
+    )
+    expect(r.text).toMatch(/<th scope="row">青羊区<\/th><td>0<\/td><td>0\/0<\/td><td class="rate">—<\/td>/)
   })
 })

@@ -45,6 +45,9 @@ describe('the sampling office pages', () => {
     const r = await upload('2026q4-failing.csv')
     expect(r.status).toBe(200)
     expect(r.text).toMatch(/已导入 \d+ 份样品/)
+    // The page says what comes next (issue 15).
+    expect(r.text).toContain('下一步：在样品列表中勾选本次导入的样品')
+    expect(r.text).toContain('href="/console/samples?verdict=fail"')
     const by = await t.deps.db
       .selectFrom('events')
       .select('actor_name')
@@ -55,6 +58,12 @@ describe('the sampling office pages', () => {
     expect(all.status).toBe(200)
     const rows = all.text.match(/<tr>/g)?.length ?? 0
     expect(rows).toBeGreaterThan(1)
+    // The district is chosen by name; the filters fold away until one is set (issue 15).
+    expect(all.text).toContain('<option value="510104">锦江区</option>')
+    expect(all.text).toContain('<details class="filters-fold">')
+    const jinjiang = await sampler.get('/console/samples?district=510104')
+    expect(jinjiang.text).toContain('<option value="510104" selected="">锦江区</option>')
+    expect(jinjiang.text).toContain('<details class="filters-fold" open="">')
     const failing = await sampler.get('/console/samples?verdict=fail')
     expect(failing.text).not.toContain('class="st-completed"')
     expect(failing.text).toContain('class="st-overdue"')

@@ -30,7 +30,8 @@ describe('sign-in', () => {
     expect(form.text).toMatch(/<form method="post" action="\/login">/)
     const r = await b.post('/login', { _csrf: csrfOf(form.text), login: 'liu.yang', password: PASSWORD })
     expect(r.status).toBe(303)
-    expect(r.location).toBe('/console')
+    // A district officer lands on the task list (issue 15); the home page still names the person.
+    expect(r.location).toBe('/console/tasks')
     const cookie = cookieNamed(r.setCookies, 'rs_session')
     expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Strict$/)
     expect(cookie).not.toMatch(/Secure/)
