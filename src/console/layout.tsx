@@ -23,6 +23,11 @@ const NAV: { href: string; text: { zh: string; en: string }; roles: readonly Rol
     text: { zh: '公告', en: 'Announcements' },
     roles: ['sampler', 'reviewer', 'approver', 'admin'],
   },
+  {
+    href: '/console/complaints',
+    text: { zh: '12315', en: '12315' },
+    roles: ['admin', 'commander', 'district'],
+  },
   { href: '/console/admin', text: { zh: '管理', en: 'Admin' }, roles: ['admin'] },
   { href: '/logout', text: { zh: '退出', en: 'Sign out' }, roles: 'all' },
 ]
