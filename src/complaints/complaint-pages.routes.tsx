@@ -1,11 +1,11 @@
 import type { Context } from 'hono'
-import { formProblems, issueLines } from '../console/console-forms.js'
 import type { AppDeps } from '../deps.js'
-import { AppError } from '../domain/errors.js'
+import { AppError, type ProblemIssue } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
 import { requestContextOf } from '../http/app-env.js'
+import { zodIssues } from '../http/errors.js'
 import { newRouter } from '../http/router.js'
-import { pageLang } from '../web/i18n.js'
+import { type Lang, pageLang } from '../web/i18n.js'
 import { pageHeaders } from '../web/security.js'
 import { intakeIssues, submitComplaint } from './complaint-intake.service.js'
 import { ComplaintFormPage, type FormValues, ReceiptPage, TrackPage } from './complaint-pages.js'
@@ -31,6 +31,15 @@ const LABELS = {
   'contact.phone': { zh: '联系电话', en: 'Phone' },
   contact: { zh: '联系方式', en: 'Contact' },
 }
+
+/** Problems as lines in the page's language, each named by its field's label. */
+const issueLines = (issues: ProblemIssue[], lang: Lang) =>
+  issues.map((i) => {
+    const path = i.path.replace(/^body\./, '')
+    const label =
+      (LABELS as Record<string, { zh: string; en: string }>)[path] ?? LABELS[path.split('.')[0] as 'kind']
+    return `${label ? label[lang] : path}：${i.text?.[lang] ?? i.message}`
+  })
 
 const FIELDS = [
   'kind',
@@ -96,7 +105,10 @@ export function complaintPageRoutes(deps: AppDeps) {
         purchasedOn: v.purchasedOn,
         address: v.business_address,
       })
-      const problems = formProblems(parsed.error, more, LABELS, lang)
+      // The schema's problems, then the checks it could not make on the fields it passed.
+      const schemaIssues = zodIssues(parsed.error, 'body')
+      const flagged = new Set(schemaIssues.map((i) => i.path))
+      const problems = issueLines([...schemaIssues, ...more.filter((i) => !flagged.has(i.path))], lang)
       return c.html(html(<ComplaintFormPage lang={lang} v={v} problems={problems} />), 422)
     }
     try {
@@ -104,7 +116,7 @@ export function complaintPageRoutes(deps: AppDeps) {
       return c.html(html(<ReceiptPage lang={lang} tracking={r.tracking} code={r.code} />), 201)
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err
-      const problems = issueLines(err.extra.issues ?? [], lang, LABELS)
+      const problems = issueLines(err.extra.issues ?? [], lang)
       return c.html(html(<ComplaintFormPage lang={lang} v={v} problems={problems} />), 422)
     }
   })

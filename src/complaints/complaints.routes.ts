@@ -188,7 +188,7 @@ export function complaintRoutes(deps: AppDeps) {
       const q = c.req.valid('query')
       const year = q.year ?? yearOf(deps.clock.now())
       const district = districtScopeOf(requestContextOf(c)) ?? q.district
-      return c.json({ year, items: await monthlyFigures(deps.db, year, district) }, 200)
+      return c.json({ year, rows: await monthlyFigures(deps.db, year, district) }, 200)
     })
     .openapi(cityStats, async (c) =>
       c.json(await cityYear(deps.db, c.req.valid('query').year ?? yearOf(deps.clock.now())), 200),

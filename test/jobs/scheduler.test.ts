@@ -127,6 +127,8 @@ describe('GET /api/v1/jobs', () => {
       'publish-announcements',
       'webhook-delivery',
       'board-refresh',
+      'complaint-deadlines',
+      'complaint-retention',
     ])
     const [esc, rec] = r.body.items
     expect(esc).toMatchObject({
@@ -158,6 +160,8 @@ describe('GET /api/v1/jobs', () => {
       'publish-announcements',
       'webhook-delivery',
       'board-refresh',
+      'complaint-deadlines',
+      'complaint-retention',
     ])
     expect(last.body.next).toBeNull()
   })
