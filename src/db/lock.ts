@@ -9,7 +9,8 @@ import type { DB } from './types.js'
  * Lock order (always in this order, so two verbs never wait on each other in a cycle):
  *   1. incident  → its tasks (a task verb locks the incident first, then the task)
  *   2. announcement → the samples it takes (lock the announcement, then `lockRows('samples', ids)`)
- *   3. retailer, user, business, complaint, signal, rectification: each its own root, locked alone
+ *   3. retailer, user, business, complaint, signal, rectification: each its own root, locked alone; a signal's
+ *      activation locks the signal, then writes its complaints' incident link (signal → complaints)
  * A job that sweeps many rows claims them with `FOR UPDATE SKIP LOCKED` instead and re-checks the root.
  */
 export type LockableRoot = {
