@@ -95,6 +95,8 @@ export function complaintPageRoutes(deps: AppDeps) {
   })
   app.post('/complaints/new', async (c) => {
     pageHeaders(c)
+    // The receipt and the status carry the check code or its result: never stored by a cache.
+    c.header('Cache-Control', 'no-store')
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const v: FormValues = {}
@@ -122,6 +124,8 @@ export function complaintPageRoutes(deps: AppDeps) {
   })
   const track = async (c: Context<AppEnv>, tracking: string | undefined) => {
     pageHeaders(c)
+    // The receipt and the status carry the check code or its result: never stored by a cache.
+    c.header('Cache-Control', 'no-store')
     const lang = pageLang(c)
     const code = c.req.query('code')
     if (!tracking || !code) return c.html(html(<TrackPage lang={lang} tracking={tracking} />))
