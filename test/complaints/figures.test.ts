@@ -84,6 +84,8 @@ describe('figures per district and month, and the city totals on /stats', () => 
       mediationsAgreed: 2,
       recovered: '12.60',
     })
+    const stats = await t.call('GET', `${API}/public/stats`)
+    expect(stats.body.complaints).toEqual(city.body)
     const page = await t.call('GET', '/stats')
     expect(page.status).toBe(200)
     expect(page.text).toContain('12315')
