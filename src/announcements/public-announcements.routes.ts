@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi'
+import { cityYear, yearOf } from '../complaints/complaint-figures.js'
+import { CityYearSchema } from '../complaints/complaints.schema.js'
 import type { AppDeps } from '../deps.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
@@ -73,6 +75,8 @@ const StatsSchema = z
     byPeriod: z.array(z.strictObject({ period: z.string(), ...FiguresShape })),
     byCategory: z.array(z.strictObject({ category: z.string(), ...FiguresShape })),
     byDistrict: z.array(z.strictObject({ code: z.string(), name: z.string(), ...FiguresShape })),
+    // 12315 city totals for this year
+    complaints: CityYearSchema,
   })
   .openapi('SamplingStats')
 
@@ -194,6 +198,14 @@ export function publicAnnouncementRoutes(deps: AppDeps) {
       200,
     )
   })
-  app.openapi(stats, async (c) => c.json(await publicStats(deps.db, name), 200))
+  app.openapi(stats, async (c) =>
+    c.json(
+      {
+        ...(await publicStats(deps.db, name)),
+        complaints: await cityYear(deps.db, yearOf(deps.clock.now())),
+      },
+      200,
+    ),
+  )
   return app
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { chinaDay, chinaIso } from '../calendar/working-days.js'
-import { inTransaction } from '../db/transaction.js'
+import { inTransaction, type Transaction } from '../db/transaction.js'
+import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { issue, type ProblemIssue, validationFailed } from '../domain/errors.js'
@@ -119,24 +120,32 @@ async function intake(
       : null
   const code = newCode()
 
+  const since = new Date(now.getTime() - rules.value.duplicate_minutes * 60_000)
+  const addCode = (trx: Transaction<DB>, id: string) =>
+    trx
+      .updateTable('complaints')
+      .set((eb) => ({ code_hashes: eb.fn('array_append', [eb.ref('code_hashes'), eb.val(hashCode(code))]) }))
+      .where('id', '=', id)
+      .execute()
+  // A repeat is answered without a number; checked again under the lock below, for repeats that race.
+  const seen = submission === null ? undefined : await recentDuplicate(deps.db, submission, since)
+  if (seen) {
+    await inTransaction(deps.db, (trx) => addCode(trx, seen.id))
+    return { tracking: seen.tracking, code, id: seen.id }
+  }
+  // The number in a short transaction of its own: the counter row is locked for that only, not for the whole
+  // intake (it would serialise every intake of the year). A failed intake leaves a gap in the numbers.
+  const year = Number(chinaDay(spec.receivedAt).slice(0, 4))
+  const number = await inTransaction(deps.db, (trx) => nextTrackingNumber(trx, year))
   return inTransaction(deps.db, async (trx) => {
     if (submission !== null) {
       await lockKey(trx, `complaint-submission:${submission}`)
-      const since = new Date(now.getTime() - rules.value.duplicate_minutes * 60_000)
       const dup = await recentDuplicate(trx, submission, since)
       if (dup) {
-        await trx
-          .updateTable('complaints')
-          .set((eb) => ({
-            code_hashes: eb.fn('array_append', [eb.ref('code_hashes'), eb.val(hashCode(code))]),
-          }))
-          .where('id', '=', dup.id)
-          .execute()
+        await addCode(trx, dup.id)
         return { tracking: dup.tracking, code, id: dup.id }
       }
     }
-    const year = Number(chinaDay(spec.receivedAt).slice(0, 4))
-    const number = await nextTrackingNumber(trx, year)
     const tracking = `12315-${year}-${String(number).padStart(7, '0')}`
     const id = crypto.randomUUID()
     const firstRung = rules.value.ladder[0]!

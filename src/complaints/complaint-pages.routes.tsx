@@ -3,8 +3,9 @@ import type { AppDeps } from '../deps.js'
 import { AppError } from '../domain/errors.js'
 import type { AppEnv } from '../http/app-env.js'
 import { requestContextOf } from '../http/app-env.js'
+import { zodIssues } from '../http/errors.js'
 import { newRouter } from '../http/router.js'
-import { formProblems, issueLines } from '../web/form-problems.js'
+import { issueLines } from '../web/form-problems.js'
 import { pageLang } from '../web/i18n.js'
 import { pageHeaders } from '../web/security.js'
 import { intakeIssues, submitComplaint } from './complaint-intake.service.js'
@@ -86,6 +87,8 @@ export function complaintPageRoutes(deps: AppDeps) {
   })
   app.post('/complaints/new', async (c) => {
     pageHeaders(c)
+    // The receipt and the status carry the check code or its result: never stored by a cache.
+    c.header('Cache-Control', 'no-store')
     const lang = pageLang(c)
     const form = await c.req.parseBody()
     const v: FormValues = {}
@@ -96,7 +99,14 @@ export function complaintPageRoutes(deps: AppDeps) {
         purchasedOn: v.purchasedOn,
         address: v.business_address,
       })
-      const problems = formProblems(parsed.error, more, LABELS, lang)
+      // The schema's problems, then the checks it could not make on the fields it passed.
+      const schemaIssues = zodIssues(parsed.error, 'body')
+      const flagged = new Set(schemaIssues.map((i) => i.path))
+      const problems = issueLines(
+        [...schemaIssues, ...more.filter((i) => !flagged.has(i.path))],
+        lang,
+        LABELS,
+      )
       return c.html(html(<ComplaintFormPage lang={lang} v={v} problems={problems} />), 422)
     }
     try {
@@ -110,6 +120,8 @@ export function complaintPageRoutes(deps: AppDeps) {
   })
   const track = async (c: Context<AppEnv>, tracking: string | undefined) => {
     pageHeaders(c)
+    // The receipt and the status carry the check code or its result: never stored by a cache.
+    c.header('Cache-Control', 'no-store')
     const lang = pageLang(c)
     const code = c.req.query('code')
     if (!tracking || !code) return c.html(html(<TrackPage lang={lang} tracking={tracking} />))

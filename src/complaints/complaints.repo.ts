@@ -75,8 +75,8 @@ export async function nextTrackingNumber(trx: Transaction<DB>, year: number): Pr
 }
 
 /** The complaint an identical submission made since `since`, if any. */
-export function recentDuplicate(trx: Transaction<DB>, hash: string, since: Date) {
-  return trx
+export function recentDuplicate(db: Kysely<DB>, hash: string, since: Date) {
+  return db
     .selectFrom('complaints')
     .select(['id', 'tracking'])
     .where('submission_hash', '=', hash)

@@ -5,11 +5,13 @@ import { requestContextOf } from '../http/app-env.js'
 import { publicRoute, securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { json, problem } from '../http/schemas.js'
+import { signalRules } from '../signals/signal-rules.js'
 import { closeComplaint } from './complaint-close.service.js'
 import { decideComplaint } from './complaint-decide.service.js'
 import { cityYear, monthlyFigures, yearOf } from './complaint-figures.js'
 import { recordComplaint, submitComplaint } from './complaint-intake.service.js'
 import { findComplaints, getComplaint, publicStatus } from './complaint-reads.service.js'
+import { complaintRules } from './complaint-rules.js'
 import { takeComplaint } from './complaint-take.service.js'
 import { assignComplaint, transferComplaint } from './complaint-transfer.service.js'
 import {
@@ -161,6 +163,9 @@ const cityStats = publicRoute({
 })
 
 export function complaintRoutes(deps: AppDeps) {
+  // Read and validated at start, like the playbooks: a bad rules file stops the service naming the field.
+  complaintRules(deps.config)
+  signalRules(deps)
   return newRouter()
     .openapi(submit, async (c) => {
       const r = await submitComplaint(deps, requestContextOf(c), c.req.valid('json'))
@@ -183,7 +188,7 @@ export function complaintRoutes(deps: AppDeps) {
       const q = c.req.valid('query')
       const year = q.year ?? yearOf(deps.clock.now())
       const district = districtScopeOf(requestContextOf(c)) ?? q.district
-      return c.json({ year, items: await monthlyFigures(deps.db, year, district) }, 200)
+      return c.json({ year, rows: await monthlyFigures(deps.db, year, district) }, 200)
     })
     .openapi(cityStats, async (c) =>
       c.json(await cityYear(deps.db, c.req.valid('query').year ?? yearOf(deps.clock.now())), 200),

@@ -310,7 +310,7 @@ export const FiguresQuery = z.strictObject({
   district: DistrictCodeSchema.optional(),
 })
 export const FiguresSchema = z
-  .strictObject({ year: z.number().int(), items: z.array(FigureRowSchema) })
+  .strictObject({ year: z.number().int(), rows: z.array(FigureRowSchema) })
   .openapi('ComplaintFigures')
 export const CityYearSchema = z
   .strictObject({

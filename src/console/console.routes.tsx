@@ -14,6 +14,7 @@ import type { ActorCache } from '../tokens/actor-cache.js'
 import { pageLang } from '../web/i18n.js'
 import { consoleAdminRoutes } from './admin.routes.js'
 import { consoleAnnouncementRoutes } from './announcement.routes.js'
+import { consoleComplaintRoutes } from './complaint.routes.js'
 import { consoleIncidentRoutes } from './incident.routes.js'
 import { consoleIncidentReportRoutes } from './incident-report.routes.js'
 import { CONSOLE_CSS_PATH, CONSOLE_JS_PATH } from './layout.js'
@@ -220,6 +221,8 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
 
   app.route('/', consoleTaskRoutes(deps))
   app.route('/', consoleSampleRoutes(deps))
+  // 12315 complaints and signals
+  app.route('/', consoleComplaintRoutes(deps))
 
   app.all('/console/*', () => {
     throw new AppError('not_found', { zh: '页面不存在', en: 'No such page' })

@@ -22,6 +22,7 @@ const NAV: { href: string; text: { zh: string; en: string }; roles: readonly Rol
     text: { zh: '公告', en: 'Announcements' },
     roles: ACCESS.readAnnouncements,
   },
+  { href: '/console/complaints', text: { zh: '12315', en: '12315' }, roles: ACCESS.readComplaints },
   { href: '/console/admin', text: { zh: '管理', en: 'Admin' }, roles: ACCESS.administer },
   { href: '/logout', text: { zh: '退出', en: 'Sign out' }, roles: 'all' },
 ]

@@ -14,7 +14,6 @@ import { FAVICON, ROBOTS_TXT } from '../web/site-files.js'
 import { AlertPage, HomePage, SearchPage } from './alert-pages.js'
 import { AlertsListPage, AlertsPageQuery, filterAlerts, readAlertsFilter } from './alerts-list-page.js'
 import type { PublicReads } from './public-reads.js'
-import { searchPage } from './search.routes.js'
 
 const HTML = 'text/html; charset=utf-8'
 const HOME_SIZE = 10

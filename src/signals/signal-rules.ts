@@ -113,7 +113,9 @@ export function signalRules(deps: {
 }) {
   let r = cache.get(deps.config)
   if (!r) {
-    r = loadSignalRules(signalsDirOf(deps.config), (id) => deps.playbooks.get(id) !== undefined)
+    // The suggested playbook is checked when a signal is activated (an unknown one is a 422 then), not
+    // here: a deployment may load fewer playbooks than the shipped rules name.
+    r = loadSignalRules(signalsDirOf(deps.config))
     cache.set(deps.config, r)
   }
   return r

@@ -83,6 +83,8 @@ describe.skipIf(!present)('the 12315 form on a 360 px phone, without script', ()
       .executeTakeFirstOrThrow()
     expect(row.description).toBe('<b>辣椒酱</b> 打开后有异味😡')
 
+    const fetched = await fetch(page.url())
+    expect(fetched.headers.get('cache-control')).toBe('no-store')
     // A wrong code: 404 page, the form to try again.
     const wrong = await page.goto(`${t.baseUrl}/complaints/${tracking}?code=WRONG`)
     expect(wrong?.status()).toBe(404)

@@ -52,7 +52,7 @@ describe('figures per district and month, and the city totals on /stats', () => 
 
     const mine = await t.call('GET', `${API}/complaint-figures?year=2026`, { token: officer })
     expect(mine.status).toBe(200)
-    expect(mine.body.items).toEqual([
+    expect(mine.body.rows).toEqual([
       {
         month: '2026-11',
         district: '510104',
@@ -71,10 +71,10 @@ describe('figures per district and month, and the city totals on /stats', () => 
     const other = await t.call('GET', `${API}/complaint-figures?year=2026&district=510104`, {
       token: neighbour,
     })
-    expect(other.body.items.map((r: { district: string }) => r.district)).toEqual(['510105'])
+    expect(other.body.rows.map((r: { district: string }) => r.district)).toEqual(['510105'])
     const all = await t.call('GET', `${API}/complaint-figures`, { token: commander })
     expect(all.body.year).toBe(2026)
-    expect(all.body.items).toHaveLength(2)
+    expect(all.body.rows).toHaveLength(2)
 
     const city = await t.call('GET', `${API}/public/complaint-stats?year=2026`)
     expect(city.status).toBe(200)
@@ -84,6 +84,8 @@ describe('figures per district and month, and the city totals on /stats', () => 
       mediationsAgreed: 2,
       recovered: '12.60',
     })
+    const stats = await t.call('GET', `${API}/public/stats`)
+    expect(stats.body.complaints).toEqual(city.body)
     const page = await t.call('GET', '/stats')
     expect(page.status).toBe(200)
     expect(page.text).toContain('12315')

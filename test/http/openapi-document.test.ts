@@ -165,6 +165,7 @@ describe('every operation', () => {
       '/api/v1/boards/unconfirmed',
       '/api/v1/boards/{retailerId}/versions',
       '/api/v1/businesses',
+      '/api/v1/complaints',
       '/api/v1/districts',
       // the district's overdue list (issue 10: late tasks and retailers unconfirmed past 24 h)
       '/api/v1/districts/{code}/overdue',
@@ -179,6 +180,8 @@ describe('every operation', () => {
       '/api/v1/retailers',
       '/api/v1/retailers/{id}/samples',
       '/api/v1/samples',
+      // signals from complaints (issue 17)
+      '/api/v1/signals',
       '/api/v1/tasks',
       '/api/v1/tokens',
       '/api/v1/users',
