@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { hasBidiControl, isInvisible } from '../domain/text.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { DistrictCodeSchema } from '../http/schemas.js'
+import { DistrictCodeSchema, uuidParam } from '../http/schemas.js'
 import {
   amountProblem,
   canonicalAmount,
@@ -149,7 +149,11 @@ export const TrackingParam = z.strictObject({
   tracking: z
     .string()
     .max(40)
-    .openapi({ param: { name: 'tracking', in: 'path' }, example: '12315-2026-0000001' }),
+    .openapi({
+      param: { name: 'tracking', in: 'path' },
+      pattern: '^12315-\\d{4}-\\d{7}$',
+      example: '12315-2026-0000001',
+    }),
 })
 export const CodeQuery = z.strictObject({
   code: z.string().max(64).openapi({ description: 'The check code' }),
@@ -219,12 +223,7 @@ export type TransferInput = z.output<typeof TransferSchema>
 
 export const AssignSchema = z.strictObject({ district: DistrictCodeSchema }).openapi('ComplaintAssign')
 
-export const ComplaintIdParam = z.strictObject({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-})
+export const ComplaintIdParam = z.strictObject({ id: uuidParam('id') })
 
 export const ComplaintListQuery = z.strictObject({
   ...PageQuery,

@@ -270,8 +270,7 @@ export function consoleComplaintRoutes(deps: AppDeps) {
     )
   }
 
-  const FIELD = ACCESS.readComplaints
-  app.get('/console/complaints', requireRoles(FIELD), (c) => listPage(c))
+  app.get('/console/complaints', requireRoles(ACCESS.readComplaints), (c) => listPage(c))
   app.post('/console/complaints', requireRoles(ACCESS.recordComplaint), async (c) => {
     const lang = shellOf(c).lang
     const parsed = StaffComplaintSchema.safeParse(intakeBody(await c.req.parseBody()))
@@ -290,7 +289,9 @@ export function consoleComplaintRoutes(deps: AppDeps) {
       return listPage(c, r, r.status)
     }
   })
-  app.get('/console/complaints/:id', requireRoles(FIELD), (c) => detailPage(c, c.req.param('id')))
+  app.get('/console/complaints/:id', requireRoles(ACCESS.readComplaints), (c) =>
+    detailPage(c, c.req.param('id')),
+  )
   const move =
     (run: (c: Context<ConsoleEnv>, id: string, form: Record<string, unknown>) => Promise<unknown>) =>
     async (c: Context<ConsoleEnv>) => {

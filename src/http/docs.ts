@@ -71,6 +71,15 @@ export const DOCUMENT_TAGS = [
     name: 'businesses',
     description: '经营主体: the register of businesses, their credit-risk class (金信工程)',
   },
+  {
+    name: 'complaints',
+    description: '12315: complaints, reports and enquiries on statutory working-day clocks (首办责任制)',
+  },
+  {
+    name: 'calendar',
+    description: 'Working days on the Chinese calendar (holidays and 调休), for deadlines',
+  },
+  { name: 'signals', description: 'Signals: groups of complaints that suggest a playbook and level' },
   { name: 'public', description: 'Public reads: alerts, search, announcements, statistics, Atom and CAP' },
   { name: 'pages', description: 'Public web pages (HTML) and the kiosk page of a board' },
 ]

@@ -1,8 +1,9 @@
-import { z } from '@hono/zod-openapi'
+
 import type { TestItem } from '../alerts/alert-content.js'
 import { notFound } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
+import { IdParam } from '../http/schemas.js'
 import { Empty, TableWrap } from '../web/components.js'
 import { type Lang, localTime, pageLang, type Text, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
@@ -219,7 +220,7 @@ const detailPage = publicRoute(
     path: '/announcements/{id}',
     operationId: 'announcementPage',
     summary: 'One announcement: the table of samples, with the CSV link',
-    request: { params: z.object({ id: z.string().max(100) }) },
+    request: { params: IdParam },
     responses: { ...pageResponses, 404: htmlResponse('No such announcement') },
   },
   { api: false },

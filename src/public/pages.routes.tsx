@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js'
 import { sendCached, urlKey } from '../http/read-cache.js'
 import { publicRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
+import { IdParam } from '../http/schemas.js'
 import { pageLang, tr } from '../web/i18n.js'
 import { SITE_CSS } from '../web/layout.js'
 import { errorPage, pageErrors } from '../web/page-errors.js'
@@ -38,7 +39,7 @@ const alertPage = publicRoute(
     path: '/alerts/{id}',
     operationId: 'alertPage',
     summary: 'One alert: what happened, which products and batches, what to do',
-    request: { params: z.object({ id: z.string().max(100) }) },
+    request: { params: IdParam },
     responses: { ...pageResponses, 404: htmlResponse('No such alert') },
   },
   { api: false },

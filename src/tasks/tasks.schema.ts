@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { ESCALATION_CLOCKS, ESCALATION_TARGETS, TASK_STATUSES } from '../domain/enums.js'
 import { trimmedText, visibleText } from '../domain/text.js'
 import { PageQuery } from '../http/pagination.js'
-import { DistrictCodeSchema, LevelSchema, OverdueSchema, timestamp } from '../http/schemas.js'
+import { DistrictCodeSchema, LevelSchema, OverdueSchema, timestamp, uuidParam } from '../http/schemas.js'
 import { isDuration } from '../playbooks/duration.js'
 import { StepSchema } from '../playbooks/playbook-response.schema.js'
 
@@ -208,7 +208,4 @@ export const DisposalResultSchema = z
   .strictObject({ task: TaskSchema, report: TaskReportEntrySchema })
   .openapi('DisposalResult')
 
-export const ReportIdParam = z.strictObject({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' } }),
-  reportId: z.string().openapi({ param: { name: 'reportId', in: 'path' } }),
-})
+export const ReportIdParam = z.strictObject({ id: uuidParam('id'), reportId: uuidParam('reportId') })

@@ -31,21 +31,21 @@ describe('declared statuses', () => {
     const en = await t.call('GET', '/boards/no-such-mall?lang=en')
     expect(en.status).toBe(404)
     expect(en.text).toContain('<html lang="en"')
-    expect(en.text).toContain('Not found')
+    expect(en.text).toContain('Page not found')
     expect(contract.check('get', '/boards/{retailerId}', en)).toEqual([])
 
     // The language chosen earlier (the cookie `?lang=` sets), as on every page.
     const cookie = /^[^;]+/.exec(en.headers.get('set-cookie') ?? '')?.[0] ?? ''
     expect(cookie).toMatch(/=en$/)
     const chosen = await t.call('GET', '/boards/no-such-mall', { headers: { cookie } })
-    expect(chosen.text).toContain('Not found')
+    expect(chosen.text).toContain('Page not found')
   })
 
   it('/announcements/{id} for no such announcement: a declared 404 page, like every other page', async () => {
     const r = await t.call('GET', '/announcements/00000000-0000-4000-8000-000000000000?lang=en')
     expect(r.status).toBe(404)
     expect(r.headers.get('content-type')).toMatch(/^text\/html/)
-    expect(r.text).toContain('Not found')
+    expect(r.text).toContain('Page not found')
     expect(contract.check('get', '/announcements/{id}', r)).toEqual([])
   })
 

@@ -9,7 +9,7 @@ import { sweepEscalations } from '../../src/escalation/escalation.service.js'
 import { IncidentDetailSchema } from '../../src/incidents/incidents.schema.js'
 import { startScheduler } from '../../src/jobs/scheduler.js'
 import { writeTasks } from '../../src/tasks/tasks.repo.js'
-import { TaskDetailSchema } from '../../src/tasks/tasks.schema.js'
+import { TaskSheetSchema } from '../../src/tasks/tasks.schema.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { DRILL_DIR, escalations, rungsOf } from './helpers.js'
 
@@ -105,7 +105,7 @@ describe('the unacknowledged clock', () => {
     expect(inc.body.overdue.map((x: { id: string }) => x.id)).toEqual([id])
     expect(inc.body.overdue[0].lateBySeconds).toBe(98)
     // The answers match their closed schemas in the document (escalations object, lateBySeconds).
-    expect(TaskDetailSchema.safeParse(task.body).error).toBeUndefined()
+    expect(TaskSheetSchema.safeParse(task.body).error).toBeUndefined()
     expect(IncidentDetailSchema.safeParse(inc.body).error).toBeUndefined()
     // The sweep writes as the system, named by its job, and the timeline shows its typed payload.
     const timeline = await t.call('GET', `/api/v1/incidents/${incident}/events?limit=500`, {
