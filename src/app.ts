@@ -47,6 +47,7 @@ import { announcementPagesSource, publishedSampleSearch } from './public/publish
 import { rateLimit } from './public/rate-limit.js'
 import type { SearchSource } from './public/search.js'
 import { searchRoutes } from './public/search.routes.js'
+import { rectificationRoutes } from './rectifications/rectifications.routes.js'
 import { retailerRoutes } from './retailers/retailers.routes.js'
 import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
 import { signalRoutes } from './signals/signals.routes.js'
@@ -145,6 +146,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.use(`${API_PREFIX}/public/complaints`, postsOnly)
   app.use('/complaints/new', postsOnly)
   app.route(API_PREFIX, complaintRoutes(deps))
+  app.route(API_PREFIX, rectificationRoutes(deps)) // 整改 (issue 18)
   app.route(API_PREFIX, calendarRoutes(deps))
   app.route(API_PREFIX, signalRoutes(deps))
   app.route('/', complaintPageRoutes(deps))

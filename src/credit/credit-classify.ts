@@ -14,6 +14,15 @@ export interface CreditFact {
   failedItems: string[]
 }
 
+/** A rectification case of the business opened within the window that counts against it. */
+export interface RectificationFact {
+  foodName: string
+  /** YYYY-MM-DD the case opened. */
+  on: string
+  overdue: boolean
+  refused: boolean
+}
+
 export interface Classification {
   class: CreditClass
   score: number
@@ -44,7 +53,11 @@ const signed = (n: number) => (n >= 0 ? `+${n}` : `−${-n}`)
  * A business's class from its record, with one line per thing that counted and the sum: the explanation a
  * business, a consumer and an officer read. Pure: the same facts and rules give the same class and words.
  */
-export function classify(rules: CreditRules, facts: readonly CreditFact[]): Classification {
+export function classify(
+  rules: CreditRules,
+  facts: readonly CreditFact[],
+  cases: readonly RectificationFact[] = [],
+): Classification {
   const lines: Text[] = []
   let score = 0
   const failing = facts.filter((f) => f.verdict === 'fail').sort((a, b) => a.on.localeCompare(b.on))
@@ -69,6 +82,23 @@ export function classify(rules: CreditRules, facts: readonly CreditFact[]): Clas
       lines.push({
         zh: `${p.on} 复抽「${p.foodName}」合格 ${signed(resample.points)} 分`,
         en: `${p.on}: re-sampled ${p.foodName} passed ${signed(resample.points)}`,
+      })
+    }
+  }
+  const overdue = rules.inputs.rectifications_overdue
+  const refused = rules.inputs.rectifications_refused
+  for (const c of [...cases].sort((a, b) => a.on.localeCompare(b.on))) {
+    if (refused && c.refused) {
+      score += refused.points
+      lines.push({
+        zh: `${c.on} 「${c.foodName}」整改被拒绝 ${signed(refused.points)} 分`,
+        en: `${c.on}: rectification of ${c.foodName} refused ${signed(refused.points)}`,
+      })
+    } else if (overdue && c.overdue) {
+      score += overdue.points
+      lines.push({
+        zh: `${c.on} 「${c.foodName}」整改逾期 ${signed(overdue.points)} 分`,
+        en: `${c.on}: rectification of ${c.foodName} overdue ${signed(overdue.points)}`,
       })
     }
   }

@@ -288,6 +288,9 @@ export interface DB {
   complaint_keys: ComplaintKeysTable
   signals: SignalsTable
   signal_complaints: SignalComplaintsTable
+  // rectification (issue 18: src/rectifications)
+  rectifications: RectificationsTable
+  rectification_evidence: RectificationEvidenceTable
 }
 
 /** Every version of a rules file ever loaded (`kind`: `credit`, …), so a decision can name its version. */
@@ -675,4 +678,43 @@ export interface SignalsTable {
 export interface SignalComplaintsTable {
   signal_id: string
   complaint_id: string
+}
+
+/** A rectification case (整改) of one business for one failing sample. */
+export interface RectificationsTable {
+  id: string
+  business_id: string
+  role: 'seller' | 'producer'
+  sample_id: string
+  announcement_id: string
+  district_code: string
+  failed_items: ColumnType<string[], string, string>
+  measures_required: ColumnType<{ zh: string; en: string }[], string, string>
+  rules_hash: string
+  status: Generated<'open' | 'closed'>
+  opened_at: Timestamp
+  due_at: Timestamp
+  meeting: ColumnType<{ date: string; attendees: string[] } | null, string | null, string | null>
+  cause: Nullable<string>
+  measures_taken: Nullable<string>
+  outcome: Nullable<'resample_passed' | 'rectified' | 'refused'>
+  resample_id: Nullable<string>
+  close_reason: Nullable<string>
+  closed_at: NullableTime
+  closed_by: Nullable<string>
+  alarm_rung: Generated<number>
+  next_alarm_at: NullableTime
+  updated_at: NullableTime
+}
+
+export interface RectificationEvidenceTable {
+  id: string
+  rectification_id: string
+  note: Nullable<string>
+  file_name: Nullable<string>
+  content_type: Nullable<string>
+  size: Nullable<number>
+  content: Nullable<Buffer>
+  added_at: Timestamp
+  added_by: Nullable<string>
 }

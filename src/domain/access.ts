@@ -66,6 +66,10 @@ export const ACCESS = {
   readSignals: COMMAND,
   activateSignal: COMMAND,
   dismissSignal: COMMAND,
+  // rectification (issue 18): districts record, the command centre reads and decides too
+  readRectifications: FIELD,
+  recordRectification: FIELD,
+  closeRectification: FIELD,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

@@ -3,6 +3,7 @@ import { ESCALATION_CLOCKS, LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/
 import { escalationTarget } from '../playbooks/playbook.schema.js'
 import { complaintEventSchemas } from './complaint-event-schemas.js'
 import type { EventPayloads, EventType } from './event-types.js'
+import { rectificationEventSchemas } from './rectification-event-schemas.js'
 
 const step = z.string()
 const contact = z.strictObject({ name: z.string(), phone: z.string() })
@@ -215,6 +216,8 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   }),
   // 12315 complaints and signals (issue 17)
   ...complaintEventSchemas,
+  // rectification (issue 18)
+  ...rectificationEventSchemas,
 }
 
 const EventActorSchema = z

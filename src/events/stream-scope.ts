@@ -31,6 +31,7 @@ const READ_VERB: readonly (readonly [prefix: string, verb: Verb | 'public'])[] =
   ['session.', 'manageUsers'],
   ['token.', 'manageTokens'],
   ['webhook.', 'manageWebhooks'],
+  ['rectification.', 'readRectifications'],
 ]
 
 /** Whether a role may read the resource an event of this type is about. */
