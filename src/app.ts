@@ -33,6 +33,11 @@ import { problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { securityHeaders } from './http/security-headers.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
+import {
+  inspectionPageRoutes,
+  inspectionRoutes,
+  publicInspectionRoutes,
+} from './inspections/inspections.routes.js'
 import { jobRoutes } from './jobs/jobs.routes.js'
 import { accessLog } from './logger.js'
 import { measureRequests, mountMetrics, requestMeter } from './metrics/metrics.routes.js'
@@ -147,6 +152,9 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.use('/complaints/new', postsOnly)
   app.route(API_PREFIX, complaintRoutes(deps))
   app.route(API_PREFIX, rectificationRoutes(deps)) // 整改 (issue 18)
+  app.route(API_PREFIX, inspectionRoutes(deps)) // 双随机、一公开 (issue 18)
+  app.route(API_PREFIX, publicInspectionRoutes(deps))
+  app.route('/', inspectionPageRoutes(deps))
   app.route(API_PREFIX, calendarRoutes(deps))
   app.route(API_PREFIX, signalRoutes(deps))
   app.route('/', complaintPageRoutes(deps))

@@ -23,6 +23,13 @@ export interface RectificationFact {
   refused: boolean
 }
 
+/** A recorded random inspection of the business within the window. */
+export interface InspectionFact {
+  /** YYYY-MM-DD recorded. */
+  on: string
+  result: 'pass' | 'issues_found' | 'rectification_opened'
+}
+
 export interface Classification {
   class: CreditClass
   score: number
@@ -57,6 +64,7 @@ export function classify(
   rules: CreditRules,
   facts: readonly CreditFact[],
   cases: readonly RectificationFact[] = [],
+  inspections: readonly InspectionFact[] = [],
 ): Classification {
   const lines: Text[] = []
   let score = 0
@@ -102,6 +110,17 @@ export function classify(
       })
     }
   }
+  const clean = rules.inputs.clean_inspections
+  if (clean)
+    for (const i of [...inspections]
+      .filter((x) => x.result === 'pass')
+      .sort((a, b) => a.on.localeCompare(b.on))) {
+      score += clean.points
+      lines.push({
+        zh: `${i.on} 双随机抽查未发现问题 ${signed(clean.points)} 分`,
+        en: `${i.on}: random inspection found nothing ${signed(clean.points)}`,
+      })
+    }
   score = Math.max(0, score)
   const cls = [...CREDIT_CLASSES].reverse().find((c) => score >= rules.classes[c].min) ?? 'A'
   const band = rules.classes[cls]

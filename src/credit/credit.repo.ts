@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/types.js'
-import type { CreditFact, RectificationFact } from './credit-classify.js'
+import type { CreditFact, InspectionFact, RectificationFact } from './credit-classify.js'
 
 /**
  * The record credit classes are computed from: samples published in a standing, non-exercise announcement
@@ -88,6 +88,27 @@ export async function rectificationFacts(
     if (!r.overdue && !r.refused) continue
     const list = out.get(r.business_id) ?? []
     list.push({ foodName: r.food_name, on: r.on, overdue: r.overdue, refused: r.refused })
+    out.set(r.business_id, list)
+  }
+  return out
+}
+
+/** Random inspections of the businesses recorded from `since` on (double random, one public). */
+export async function inspectionFacts(
+  db: Kysely<DB>,
+  since: string,
+  ids: readonly string[],
+): Promise<Map<string, InspectionFact[]>> {
+  const out = new Map<string, InspectionFact[]>()
+  if (ids.length === 0) return out
+  const rows = await sql<{ business_id: string; on: string; result: InspectionFact['result'] }>`
+    select business_id, ((recorded_at at time zone 'UTC') + interval '8 hours')::date::text as on, result
+    from inspections
+    where business_id = any(${[...ids]}::uuid[]) and result is not null and recorded_at >= ${since}::date
+    order by business_id, recorded_at`.execute(db)
+  for (const r of rows.rows) {
+    const list = out.get(r.business_id) ?? []
+    list.push({ on: r.on, result: r.result })
     out.set(r.business_id, list)
   }
   return out

@@ -291,6 +291,10 @@ export interface DB {
   // rectification (issue 18: src/rectifications)
   rectifications: RectificationsTable
   rectification_evidence: RectificationEvidenceTable
+  // 双随机、一公开 (issue 18: src/inspections)
+  inspection_plans: InspectionPlansTable
+  inspections: InspectionsTable
+  officer_conflicts: OfficerConflictsTable
 }
 
 /** Every version of a rules file ever loaded (`kind`: `credit`, …), so a decision can name its version. */
@@ -717,4 +721,42 @@ export interface RectificationEvidenceTable {
   content: Nullable<Buffer>
   added_at: Timestamp
   added_by: Nullable<string>
+}
+
+export interface InspectionPlansTable {
+  id: string
+  title: string
+  period: string
+  population: ColumnType<{ kinds: string[]; districts: string[] }, string, string>
+  shares: ColumnType<{ A: number; B: number; C: number; D: number }, string, string>
+  seed: string
+  checklist: ColumnType<string[], string, string>
+  status: Generated<'planned' | 'drawn'>
+  incident_id: Nullable<string>
+  created_at: Timestamp
+  created_by: Nullable<string>
+  drawn_at: NullableTime
+  drawn_by: Nullable<string>
+}
+
+export interface InspectionsTable {
+  plan_id: string
+  position: number
+  business_id: string
+  district_code: string
+  credit_class: 'A' | 'B' | 'C' | 'D'
+  inspectors: string[]
+  task_id: Nullable<string>
+  result: Nullable<'pass' | 'issues_found' | 'rectification_opened'>
+  note: Nullable<string>
+  recorded_at: NullableTime
+  recorded_by: Nullable<string>
+}
+
+export interface OfficerConflictsTable {
+  user_id: string
+  business_id: string
+  reason: string
+  created_at: Timestamp
+  created_by: Nullable<string>
 }

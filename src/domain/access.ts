@@ -70,6 +70,10 @@ export const ACCESS = {
   readRectifications: FIELD,
   recordRectification: FIELD,
   closeRectification: FIELD,
+  // 双随机、一公开 inspection plans (issue 18)
+  manageInspectionPlans: COMMAND,
+  readInspectionPlans: FIELD,
+  recordInspection: FIELD,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

@@ -2,8 +2,9 @@ import { z } from '@hono/zod-openapi'
 import { escalationTarget } from '../playbooks/playbook.schema.js'
 
 const id = z.string()
+const shares = z.strictObject({ A: z.number(), B: z.number(), C: z.number(), D: z.number() })
 
-/** Payload schemas of the rectification events (issue 18), spread into `eventPayloadSchemas`. */
+/** Payload schemas of the rectification and inspection events (issue 18), spread into `eventPayloadSchemas`. */
 export const rectificationEventSchemas = {
   'rectification.opened': z.strictObject({
     rectificationId: id,
@@ -43,4 +44,19 @@ export const rectificationEventSchemas = {
     dueAt: z.string(),
     contact: z.strictObject({ name: z.string(), phone: z.string() }).nullable(),
   }),
+  'inspection.planned': z.strictObject({ planId: id, title: z.string(), seed: z.string(), shares }),
+  'inspection.drawn': z.strictObject({
+    planId: id,
+    seed: z.string(),
+    drawn: z.number().int(),
+    byClass: shares,
+    population: z.number().int(),
+  }),
+  'inspection.recorded': z.strictObject({
+    planId: id,
+    position: z.number().int(),
+    businessId: id,
+    result: z.enum(['pass', 'issues_found', 'rectification_opened']),
+  }),
+  'inspection.conflict_flagged': z.strictObject({ userId: id, businessId: id }),
 }

@@ -69,6 +69,11 @@ export const DOCUMENT_TAGS = [
   { name: 'boards', description: '食品信息公示栏: each retailer’s board and its confirmations' },
   { name: 'public', description: 'Public reads: alerts, search, announcements, statistics, Atom and CAP' },
   { name: 'pages', description: 'Public web pages (HTML) and the kiosk page of a board' },
+  {
+    name: 'rectifications',
+    description: '整改: cases opened by failing samples, the meeting, evidence, closing',
+  },
+  { name: 'inspections', description: '双随机、一公开: inspection plans, the seeded draw, results' },
 ]
 
 export function mountDocs(app: Hono<AppEnv>): void {

@@ -127,6 +127,9 @@ describe('GET /api/v1/jobs', () => {
       'publish-announcements',
       'webhook-delivery',
       'board-refresh',
+      'complaint-deadlines',
+      'complaint-retention',
+      'rectification-deadlines',
     ])
     const [esc, rec] = r.body.items
     expect(esc).toMatchObject({
