@@ -55,6 +55,7 @@ import { searchRoutes } from './public/search.routes.js'
 import { rectificationRoutes } from './rectifications/rectifications.routes.js'
 import { retailerRoutes } from './retailers/retailers.routes.js'
 import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
+import { scorecardRoutes } from './scorecard/scorecard.routes.js'
 import { signalRoutes } from './signals/signals.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, inspectionRoutes(deps)) // 双随机、一公开 (issue 18)
   app.route(API_PREFIX, publicInspectionRoutes(deps))
   app.route('/', inspectionPageRoutes(deps))
+  app.route(API_PREFIX, scorecardRoutes(deps)) // district scorecard (issue 18)
   app.route(API_PREFIX, calendarRoutes(deps))
   app.route(API_PREFIX, signalRoutes(deps))
   app.route('/', complaintPageRoutes(deps))

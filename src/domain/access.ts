@@ -74,6 +74,8 @@ export const ACCESS = {
   manageInspectionPlans: COMMAND,
   readInspectionPlans: FIELD,
   recordInspection: FIELD,
+  /** The district scorecard (command centre). */
+  readScorecard: COMMAND,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

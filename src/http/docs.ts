@@ -74,6 +74,7 @@ export const DOCUMENT_TAGS = [
     description: '整改: cases opened by failing samples, the meeting, evidence, closing',
   },
   { name: 'inspections', description: '双随机、一公开: inspection plans, the seeded draw, results' },
+  { name: 'scorecard', description: 'The district scorecard of a month, with the city’s figures' },
 ]
 
 export function mountDocs(app: Hono<AppEnv>): void {
