@@ -19,6 +19,7 @@ import { consoleIncidentReportRoutes } from './incident-report.routes.js'
 import { CONSOLE_CSS_PATH, CONSOLE_JS_PATH } from './layout.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
 import { consoleSampleRoutes } from './sample.routes.js'
+import { consoleScorecardRoutes } from './scorecard.routes.js'
 import {
   type ConsoleEnv,
   CSRF_FIELD,
@@ -218,6 +219,7 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
 
   app.route('/', consoleTaskRoutes(deps))
   app.route('/', consoleSampleRoutes(deps))
+  app.route('/', consoleScorecardRoutes(deps))
 
   app.all('/console/*', () => {
     throw new AppError('not_found', { zh: '页面不存在', en: 'No such page' })

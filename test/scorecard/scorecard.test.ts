@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { API, approved, type Staff, staff } from '../announcements/helpers.js'
+import { FormClient, makeUser } from '../helpers/form-client.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -72,5 +73,24 @@ describe('the district scorecard', () => {
     expect((await t.call('GET', `${API}/scorecard`, { token: commander })).status).toBe(422)
     expect((await t.call('GET', `${API}/scorecard?month=2026-12`, { token: jinjiang })).status).toBe(403)
     expect((await t.call('GET', `${API}/scorecard?month=2026-12`, {})).status).toBe(401)
+  })
+
+  it('the console page shows the month for the command centre and not for a district officer', async () => {
+    await makeUser(t, 'sc-chief', 'correct horse battery', { role: 'commander', name: '评分指挥' })
+    await makeUser(t, 'sc-officer', 'correct horse battery', {
+      role: 'district',
+      district: '510104',
+      name: '评分区员',
+    })
+    const chief = new FormClient(() => t.baseUrl)
+    const officer = new FormClient(() => t.baseUrl)
+    expect((await chief.signIn('sc-chief', 'correct horse battery')).status).toBe(303)
+    expect((await officer.signIn('sc-officer', 'correct horse battery')).status).toBe(303)
+    const page = await chief.get('/console/scorecard?month=2026-12')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('区县评分 · 2026-12')
+    expect(page.text).toContain('锦江区')
+    expect(page.text).toContain('全市')
+    expect((await officer.get('/console/scorecard')).status).toBe(403)
   })
 })
