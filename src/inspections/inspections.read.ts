@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/types.js'
 import { notFound } from '../domain/errors.js'
+import { afterCursor, decodeCursor, encodeCursor } from '../http/pagination.js'
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 
@@ -8,11 +9,18 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
  * Plans with their draw in order. `publicView`: drawn plans only, without the inspectors' names (the seed,
  * the businesses and the results are what 一公开 publishes).
  */
-export async function readPlans(db: Kysely<DB>, opts: { id?: string; publicView?: boolean }) {
+export async function readPlans(
+  db: Kysely<DB>,
+  opts: { id?: string; publicView?: boolean; limit?: number; cursor?: string | undefined },
+) {
   let q = db.selectFrom('inspection_plans').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc')
   if (opts.id) q = q.where('id', '=', opts.id)
   if (opts.publicView) q = q.where('status', '=', 'drawn')
-  const plans = await q.limit(200).execute()
+  if (opts.cursor) {
+    const [at, id] = decodeCursor(opts.cursor, 2)
+    q = q.where(afterCursor(['created_at', 'id'], [new Date(String(at)).toISOString(), id ?? null], 'desc'))
+  }
+  const plans = await q.limit(opts.limit ?? 50).execute()
   if (plans.length === 0) return []
   const ids = plans.map((p) => p.id)
   const rows = await db
@@ -65,3 +73,17 @@ export async function readPlan(db: Kysely<DB>, id: string) {
 }
 
 export type InspectionPlanView = Awaited<ReturnType<typeof readPlan>>
+
+/** A page of plans (newest first) with their draws: `{items, next}`. */
+export async function pageOfPlans(
+  db: Kysely<DB>,
+  opts: { publicView?: boolean; limit: number; cursor?: string | undefined },
+) {
+  const rows = await readPlans(db, { ...opts, limit: opts.limit + 1 })
+  const items = rows.slice(0, opts.limit)
+  const last = items.at(-1)
+  return {
+    items,
+    next: rows.length > opts.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+  }
+}

@@ -8,12 +8,13 @@ import { pageErrors } from '../public/page-errors.js'
 import { pageLang } from '../web/i18n.js'
 import { pageResponses } from '../web/page-route.js'
 import { pageHeaders } from '../web/security.js'
-import { readPlan, readPlans } from './inspections.read.js'
+import { pageOfPlans, readPlan, readPlans } from './inspections.read.js'
 import {
   ConflictInputSchema,
   InspectionParam,
   InspectionPlanInputSchema,
   InspectionPlanListSchema,
+  InspectionPlanQuerySchema,
   InspectionPlanSchema,
   InspectionResultInputSchema,
   PlanIdParam,
@@ -43,7 +44,8 @@ const list = securedRoute(ACCESS.readInspectionPlans, {
   path: '/inspection-plans',
   operationId: 'listInspectionPlans',
   tags,
-  summary: 'The latest 200 plans, newest first, each with its draw',
+  summary: 'Plans, newest first, each with its draw',
+  request: { query: InspectionPlanQuerySchema },
   responses: { 200: { description: 'Plans', content: json(InspectionPlanListSchema) } },
 })
 const get = securedRoute(ACCESS.readInspectionPlans, {
@@ -98,6 +100,7 @@ const publicJson = publicRoute({
   operationId: 'publicInspections',
   tags: ['public'],
   summary: '一公开: drawn plans with their seed, the businesses drawn and the results (no officers’ names)',
+  request: { query: InspectionPlanQuerySchema },
   responses: { 200: { description: 'Drawn plans', content: json(InspectionPlanListSchema) } },
 })
 const page = publicRoute(
@@ -118,7 +121,7 @@ export function inspectionRoutes(deps: AppDeps) {
       const id = await createInspectionPlan(deps, requestContextOf(c), c.req.valid('json'))
       return c.json(await readPlan(deps.db, id), 201)
     })
-    .openapi(list, async (c) => c.json({ items: await readPlans(deps.db, {}) }, 200))
+    .openapi(list, async (c) => c.json(await pageOfPlans(deps.db, c.req.valid('query')), 200))
     .openapi(get, async (c) => c.json(await readPlan(deps.db, c.req.valid('param').id), 200))
     .openapi(drawIt, async (c) => {
       const { id } = c.req.valid('param')
@@ -138,7 +141,7 @@ export function inspectionRoutes(deps: AppDeps) {
 
 export function publicInspectionRoutes(deps: AppDeps) {
   return newRouter().openapi(publicJson, async (c) =>
-    c.json({ items: await readPlans(deps.db, { publicView: true }) }, 200),
+    c.json(await pageOfPlans(deps.db, { ...c.req.valid('query'), publicView: true }), 200),
   )
 }
 
@@ -148,7 +151,7 @@ export function inspectionPageRoutes(deps: AppDeps) {
   return router.openapi(page, async (c) => {
     const lang = pageLang(c)
     pageHeaders(c)
-    const plans = await readPlans(deps.db, { publicView: true })
+    const plans = await readPlans(deps.db, { publicView: true, limit: 50 })
     return c.html(
       `<!doctype html>${String(<InspectionsPage lang={lang} self="/inspections" plans={plans} />)}`,
       200,

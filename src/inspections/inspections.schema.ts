@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { BUSINESS_KINDS } from '../businesses/businesses.schema.js'
+import { PageQuery, pageSchema } from '../http/pagination.js'
 import { DistrictCodeSchema, IdParam, timestamp } from '../http/schemas.js'
 
 const line = (max: number) => z.string().trim().min(1).max(max)
@@ -75,4 +76,5 @@ export const InspectionPlanSchema = z
     draw: z.array(drawn),
   })
   .openapi('InspectionPlan')
-export const InspectionPlanListSchema = z.strictObject({ items: z.array(InspectionPlanSchema) })
+export const InspectionPlanListSchema = pageSchema(InspectionPlanSchema).openapi('InspectionPlanPage')
+export const InspectionPlanQuerySchema = z.strictObject({ ...PageQuery })
