@@ -252,4 +252,19 @@ describe('an overdue case escalates and counts against the class; a refusal too'
     const page = await t.call('GET', `/businesses/${producerId}`, {})
     expect(page.text).toContain('拒不整改')
   })
+
+  it('a merge of the business carries its cases to the record that stays', async () => {
+    const keep = await t.call('POST', `${API}/businesses`, {
+      token: s.admin,
+      body: { name: '整改测试食品厂（新登记）', address: '成都市新都区工业大道8号附1号', district: '510114' },
+    })
+    expect(keep.status, keep.text).toBe(201)
+    const merged = await t.call('POST', `${API}/businesses/${producerId}/merge`, {
+      token: s.admin,
+      body: { into: keep.body.id, reason: '同一企业两条记录' },
+    })
+    expect(merged.status, merged.text).toBe(200)
+    const cases = await list(commander, `?business=${keep.body.id}`)
+    expect(cases.map((c) => c.id)).toEqual([producerCase])
+  })
 })
