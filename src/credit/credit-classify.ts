@@ -110,11 +110,13 @@ export function classify(
       })
     }
   }
+  // A clean inspection earns points back only while there are points to earn back (like a passed re-sample).
   const clean = rules.inputs.clean_inspections
   if (clean)
     for (const i of [...inspections]
       .filter((x) => x.result === 'pass')
       .sort((a, b) => a.on.localeCompare(b.on))) {
+      if (score <= 0) break
       score += clean.points
       lines.push({
         zh: `${i.on} 双随机抽查未发现问题 ${signed(clean.points)} 分`,
@@ -124,8 +126,8 @@ export function classify(
   score = Math.max(0, score)
   const cls = [...CREDIT_CLASSES].reverse().find((c) => score >= rules.classes[c].min) ?? 'A'
   const band = rules.classes[cls]
-  if (lines.length === 0)
-    lines.push({
+  if (failing.length === 0)
+    lines.unshift({
       zh: `近 ${rules.window_months} 个月无已公布的不合格抽检记录`,
       en: `No published failing sample in the last ${rules.window_months} months`,
     })

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CreditFact, classify } from '../../src/credit/credit-classify.js'
+import { loadCreditRules } from '../../src/credit/credit-rules.loader.js'
 import { draw } from '../../src/inspections/inspection-draw.js'
-import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import { PLAYBOOKS_DIR, startTestApp, type TestApp } from '../helpers/test-app.js'
 
 const API = '/api/v1'
 let t: TestApp
@@ -151,7 +153,22 @@ describe('inspection plans', () => {
       ).status,
     ).toBe(404)
     const b = (await t.call('GET', `${API}/businesses/${first.business.id}`, { token: commander })).body
-    expect(b.creditExplanation.map((l: { zh: string }) => l.zh).join('\n')).toContain('双随机抽查未发现问题')
+    // A business with no points has nothing to earn back: the clean inspection is recorded, the class stays A.
+    expect(b.creditClass).toBe('A')
+    expect(b.creditExplanation[0].zh).toContain('无已公布的不合格抽检记录')
+    // With points to earn back, a clean inspection explains its own line (the rules file's -5).
+    const { rules } = await loadCreditRules(PLAYBOOKS_DIR)
+    const fail: CreditFact = {
+      sampleNo: 'x',
+      foodName: '酱油',
+      on: '2026-10-01',
+      verdict: 'fail',
+      role: 'seller',
+      failedItems: ['标签'],
+    }
+    const c = classify(rules, [fail], [], [{ on: '2026-12-01', result: 'pass' }])
+    expect(c.score).toBe(0)
+    expect(c.lines.map((l) => l.zh)).toContain('2026-12-01 双随机抽查未发现问题 −5 分')
 
     const pub = await t.call('GET', `${API}/public/inspections`, {})
     expect(pub.status, pub.text).toBe(200)
