@@ -33,6 +33,11 @@ import { problemResponse } from './http/problem.js'
 import { newRouter } from './http/router.js'
 import { securityHeaders } from './http/security-headers.js'
 import { incidentRoutes } from './incidents/incidents.routes.js'
+import {
+  inspectionPageRoutes,
+  inspectionRoutes,
+  publicInspectionRoutes,
+} from './inspections/inspections.routes.js'
 import { jobRoutes } from './jobs/jobs.routes.js'
 import { accessLog } from './logger.js'
 import { measureRequests, mountMetrics, requestMeter } from './metrics/metrics.routes.js'
@@ -46,8 +51,10 @@ import { announcementPagesSource, publishedSampleSearch } from './public/publish
 import { rateLimit } from './public/rate-limit.js'
 import type { SearchSource } from './public/search.js'
 import { searchRoutes } from './public/search.routes.js'
+import { rectificationRoutes } from './rectifications/rectifications.routes.js'
 import { retailerRoutes } from './retailers/retailers.routes.js'
 import { CSV_TYPE, SAMPLE_IMPORT_PATH, sampleRoutes } from './samples/samples.routes.js'
+import { scorecardRoutes } from './scorecard/scorecard.routes.js'
 import { signalRoutes } from './signals/signals.routes.js'
 import { taskRoutes } from './tasks/tasks.routes.js'
 import { ActorCache } from './tokens/actor-cache.js'
@@ -147,6 +154,11 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.use(`${API_PREFIX}/public/complaints`, postsOnly)
   app.use('/complaints/new', postsOnly)
   app.route(API_PREFIX, complaintRoutes(deps))
+  app.route(API_PREFIX, rectificationRoutes(deps)) // 整改 (issue 18)
+  app.route(API_PREFIX, inspectionRoutes(deps)) // 双随机、一公开 (issue 18)
+  app.route(API_PREFIX, publicInspectionRoutes(deps))
+  app.route('/', inspectionPageRoutes(deps))
+  app.route(API_PREFIX, scorecardRoutes(deps)) // district scorecard (issue 18)
   app.route(API_PREFIX, calendarRoutes(deps))
   app.route(API_PREFIX, signalRoutes(deps))
   app.route('/', complaintPageRoutes(deps))

@@ -14,6 +14,8 @@ import * as complaints from './2026-12-07T12-00-00-complaints.js'
 import * as taskReportCorrections from './2026-12-07T13-00-00-task-report-corrections.js'
 import * as businesses from './2026-12-07T16-00-00-businesses.js'
 import * as credit from './2026-12-07T16-30-00-credit.js'
+import * as rectifications from './2026-12-07T17-00-00-rectifications.js'
+import * as inspections from './2026-12-07T17-30-00-inspections.js'
 
 /** Explicit barrel: the order here is the order of application. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +34,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T13-00-00-task-report-corrections': taskReportCorrections,
   '2026-12-07T16-00-00-businesses': businesses,
   '2026-12-07T16-30-00-credit': credit,
+  '2026-12-07T17-00-00-rectifications': rectifications,
+  '2026-12-07T17-30-00-inspections': inspections,
 }

@@ -10,6 +10,7 @@ import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { OPEN_TASK_STATUSES } from '../domain/enums.js'
 import { appendEvents } from '../events/events.repo.js'
 import { openIncident } from '../incidents/incidents.service.js'
+import { openRectifications } from '../rectifications/rectification-open.js'
 import { taskCancelledEvent } from '../tasks/tasks.events.js'
 import { type AnnouncementRow, handOverSamples } from './announcements.repo.js'
 
@@ -300,5 +301,7 @@ export async function publishAnnouncement(
   ])
   await hooks.onPublished(trx, ctx, published)
   await reclassify(trx, await businessesOfSamples(trx, affected), now, `announcement ${a.number}`)
+  // 整改: one case per failing sample's seller (and producer in the city); a drill opens none.
+  if (!a.exercise) await openRectifications(trx, deps, ctx, a.id, published.failingSampleIds, now)
   return published
 }

@@ -86,6 +86,29 @@ export function BusinessPage({ lang, self, b }: { lang: Lang; self: string; b: P
           </table>
         </section>
       )}
+      <h2>{tr(lang, { zh: '整改情况', en: 'Rectification' })}</h2>
+      {b.rectifications.length === 0 ? (
+        <p class="empty">{tr(lang, { zh: '无', en: 'None' })}</p>
+      ) : (
+        <ul>
+          {b.rectifications.map((r) => (
+            <li>
+              {r.foodName}（{r.sampleNo}）：{tr(lang, rectificationStatus(r))} ·{' '}
+              {tr(lang, { zh: '期限', en: 'due' })} {r.dueAt.slice(0, 10)}
+            </li>
+          ))}
+        </ul>
+      )}
     </Layout>
   )
+}
+
+function rectificationStatus(r: PublicBusiness['rectifications'][number]) {
+  if (r.status === 'open')
+    return r.overdue ? { zh: '整改中（已逾期）', en: 'open (overdue)' } : { zh: '整改中', en: 'open' }
+  const late = r.overdue ? { zh: '，逾期', en: ', late' } : { zh: '', en: '' }
+  if (r.outcome === 'resample_passed')
+    return { zh: `已整改，复抽合格${late.zh}`, en: `rectified, re-sample passed${late.en}` }
+  if (r.outcome === 'refused') return { zh: '拒不整改，已结案', en: 'refused, closed' }
+  return { zh: `已整改（认定）${late.zh}`, en: `rectified (decided)${late.en}` }
 }

@@ -1,6 +1,7 @@
 import { creditOf } from '../credit/credit.read.js'
 import type { AppDeps } from '../deps.js'
 import { notFound } from '../domain/errors.js'
+import { publicRectificationsOf } from '../rectifications/rectifications.read.js'
 import {
   type BusinessRow,
   findBusiness,
@@ -10,7 +11,7 @@ import {
 } from './businesses.repo.js'
 import type { BUSINESS_KINDS, BusinessQuery } from './businesses.schema.js'
 
-type Deps = Pick<AppDeps, 'db' | 'districts'>
+type Deps = Pick<AppDeps, 'db' | 'districts' | 'clock'>
 type Kind = (typeof BUSINESS_KINDS)[number]
 
 function businessDto(deps: Pick<AppDeps, 'districts'>, r: BusinessRow) {
@@ -70,12 +71,17 @@ export async function getBusiness(deps: Deps, id: string) {
 export async function getPublicBusiness(deps: Deps, id: string) {
   const row = await findBusiness(deps.db, id)
   if (!row) throw notFound({ zh: `没有编号为 ${id} 的经营主体`, en: `No business ${id}` })
-  const [credit, failing] = await Promise.all([creditOf(deps.db, id), publicFailingOf(deps.db, id)])
+  const [credit, failing, rectifications] = await Promise.all([
+    creditOf(deps.db, id),
+    publicFailingOf(deps.db, id),
+    publicRectificationsOf(deps.db, id, deps.clock.now()),
+  ])
   return {
     ...businessDto(deps, row),
     creditClass: credit.creditClass,
     creditExplanation: credit.creditExplanation,
     failing,
+    rectifications,
   }
 }
 

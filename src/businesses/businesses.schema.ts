@@ -148,5 +148,16 @@ export const PublicBusinessSchema = z
         announcement: z.string(),
       }),
     ),
+    rectifications: z.array(
+      z.strictObject({
+        foodName: z.string(),
+        sampleNo: z.string(),
+        openedAt: z.string(),
+        dueAt: z.string(),
+        status: z.enum(['open', 'closed']),
+        overdue: z.boolean(),
+        outcome: z.enum(['resample_passed', 'rectified', 'refused']).nullable(),
+      }),
+    ),
   })
   .openapi('PublicBusiness')

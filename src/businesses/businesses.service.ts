@@ -134,6 +134,20 @@ export async function mergeBusiness(deps: Deps, ctx: RequestContext, id: string,
       .set({ business_id: input.into })
       .where('business_id', '=', id)
       .execute()
+    // Rectification cases, inspections and officers' conflicts follow too (a case of the same sample the
+    // other record already has stays where it is: it is still in the history of the merged record).
+    await sql`update rectifications r set business_id = ${input.into} where r.business_id = ${id}
+      and not exists (select 1 from rectifications o where o.business_id = ${input.into} and o.sample_id = r.sample_id)`.execute(
+      trx,
+    )
+    await trx
+      .updateTable('inspections')
+      .set({ business_id: input.into })
+      .where('business_id', '=', id)
+      .execute()
+    await sql`insert into officer_conflicts (user_id, business_id, reason, created_at, created_by)
+      select user_id, ${input.into}, reason, created_at, created_by from officer_conflicts where business_id = ${id}
+      on conflict do nothing`.execute(trx)
     await trx
       .updateTable('businesses')
       .set({ merged_into: input.into, updated_at: now, updated_by: actorIdOf(ctx) })

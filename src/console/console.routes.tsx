@@ -21,6 +21,7 @@ import { CONSOLE_CSS_PATH, CONSOLE_JS_PATH } from './layout.js'
 import { consoleOverviewRoutes } from './overview.routes.js'
 import { ErrorPage, HomePage, LoginPage, LogoutPage, PasswordPage } from './pages.js'
 import { consoleSampleRoutes } from './sample.routes.js'
+import { consoleScorecardRoutes } from './scorecard.routes.js'
 import {
   type ConsoleEnv,
   CSRF_FIELD,
@@ -223,6 +224,7 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
   app.route('/', consoleSampleRoutes(deps))
   // 12315 complaints and signals
   app.route('/', consoleComplaintRoutes(deps))
+  app.route('/', consoleScorecardRoutes(deps))
 
   app.all('/console/*', () => {
     throw new AppError('not_found', { zh: '页面不存在', en: 'No such page' })

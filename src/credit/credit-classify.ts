@@ -14,6 +14,22 @@ export interface CreditFact {
   failedItems: string[]
 }
 
+/** A rectification case of the business opened within the window that counts against it. */
+export interface RectificationFact {
+  foodName: string
+  /** YYYY-MM-DD the case opened. */
+  on: string
+  overdue: boolean
+  refused: boolean
+}
+
+/** A recorded random inspection of the business within the window. */
+export interface InspectionFact {
+  /** YYYY-MM-DD recorded. */
+  on: string
+  result: 'pass' | 'issues_found' | 'rectification_opened'
+}
+
 export interface Classification {
   class: CreditClass
   score: number
@@ -44,7 +60,12 @@ const signed = (n: number) => (n >= 0 ? `+${n}` : `−${-n}`)
  * A business's class from its record, with one line per thing that counted and the sum: the explanation a
  * business, a consumer and an officer read. Pure: the same facts and rules give the same class and words.
  */
-export function classify(rules: CreditRules, facts: readonly CreditFact[]): Classification {
+export function classify(
+  rules: CreditRules,
+  facts: readonly CreditFact[],
+  cases: readonly RectificationFact[] = [],
+  inspections: readonly InspectionFact[] = [],
+): Classification {
   const lines: Text[] = []
   let score = 0
   const failing = facts.filter((f) => f.verdict === 'fail').sort((a, b) => a.on.localeCompare(b.on))
@@ -72,11 +93,41 @@ export function classify(rules: CreditRules, facts: readonly CreditFact[]): Clas
       })
     }
   }
+  const overdue = rules.inputs.rectifications_overdue
+  const refused = rules.inputs.rectifications_refused
+  for (const c of [...cases].sort((a, b) => a.on.localeCompare(b.on))) {
+    if (refused && c.refused) {
+      score += refused.points
+      lines.push({
+        zh: `${c.on} 「${c.foodName}」整改被拒绝 ${signed(refused.points)} 分`,
+        en: `${c.on}: rectification of ${c.foodName} refused ${signed(refused.points)}`,
+      })
+    } else if (overdue && c.overdue) {
+      score += overdue.points
+      lines.push({
+        zh: `${c.on} 「${c.foodName}」整改逾期 ${signed(overdue.points)} 分`,
+        en: `${c.on}: rectification of ${c.foodName} overdue ${signed(overdue.points)}`,
+      })
+    }
+  }
+  // A clean inspection earns points back only while there are points to earn back (like a passed re-sample).
+  const clean = rules.inputs.clean_inspections
+  if (clean)
+    for (const i of [...inspections]
+      .filter((x) => x.result === 'pass')
+      .sort((a, b) => a.on.localeCompare(b.on))) {
+      if (score <= 0) break
+      score += clean.points
+      lines.push({
+        zh: `${i.on} 双随机抽查未发现问题 ${signed(clean.points)} 分`,
+        en: `${i.on}: random inspection found nothing ${signed(clean.points)}`,
+      })
+    }
   score = Math.max(0, score)
   const cls = [...CREDIT_CLASSES].reverse().find((c) => score >= rules.classes[c].min) ?? 'A'
   const band = rules.classes[cls]
-  if (lines.length === 0)
-    lines.push({
+  if (failing.length === 0)
+    lines.unshift({
       zh: `近 ${rules.window_months} 个月无已公布的不合格抽检记录`,
       en: `No published failing sample in the last ${rules.window_months} months`,
     })

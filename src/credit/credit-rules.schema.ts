@@ -26,6 +26,9 @@ export const creditRulesSchema = z
     inputs: z.strictObject({
       failing_samples: z.strictObject({ enabled: z.boolean() }),
       passed_resamples: z.strictObject({ points: z.number().int().min(-1000).max(0) }).optional(),
+      rectifications_overdue: z.strictObject({ points: z.number().int().min(0).max(1000) }).optional(),
+      rectifications_refused: z.strictObject({ points: z.number().int().min(0).max(1000) }).optional(),
+      clean_inspections: z.strictObject({ points: z.number().int().min(-1000).max(0) }).optional(),
     }),
     classes: z.strictObject({ A: band, B: band, C: band, D: band }),
   })

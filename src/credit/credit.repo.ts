@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/types.js'
-import type { CreditFact } from './credit-classify.js'
+import type { CreditFact, InspectionFact, RectificationFact } from './credit-classify.js'
 
 /**
  * The record credit classes are computed from: samples published in a standing, non-exercise announcement
@@ -56,4 +56,60 @@ export function currentCredit(db: Kysely<DB>, ids: readonly string[]) {
     .select(['business_id', 'class', 'score', 'lines', 'rules_hash'])
     .where('business_id', 'in', [...ids])
     .execute()
+}
+
+/**
+ * Rectification cases opened from `since` on that count against a business at `now`: refused, or overdue
+ * (open past the deadline, or closed after it).
+ */
+export async function rectificationFacts(
+  db: Kysely<DB>,
+  since: string,
+  now: Date,
+  ids: readonly string[],
+): Promise<Map<string, RectificationFact[]>> {
+  const out = new Map<string, RectificationFact[]>()
+  if (ids.length === 0) return out
+  const at = now.toISOString()
+  const rows = await sql<{
+    business_id: string
+    food_name: string
+    on: string
+    overdue: boolean
+    refused: boolean
+  }>`
+    select r.business_id, s.food_name, ((r.opened_at at time zone 'UTC') + interval '8 hours')::date::text as on,
+      coalesce(r.closed_at, ${at}::timestamptz) > r.due_at as overdue, r.outcome = 'refused' as refused
+    from rectifications r join samples s on s.id = r.sample_id
+    where r.business_id = any(${[...ids]}::uuid[]) and r.opened_at >= ${since}::date
+      and (r.outcome is distinct from 'resample_passed' or r.closed_at > r.due_at)
+    order by r.business_id, r.opened_at, r.id`.execute(db)
+  for (const r of rows.rows) {
+    if (!r.overdue && !r.refused) continue
+    const list = out.get(r.business_id) ?? []
+    list.push({ foodName: r.food_name, on: r.on, overdue: r.overdue, refused: r.refused })
+    out.set(r.business_id, list)
+  }
+  return out
+}
+
+/** Random inspections of the businesses recorded from `since` on (double random, one public). */
+export async function inspectionFacts(
+  db: Kysely<DB>,
+  since: string,
+  ids: readonly string[],
+): Promise<Map<string, InspectionFact[]>> {
+  const out = new Map<string, InspectionFact[]>()
+  if (ids.length === 0) return out
+  const rows = await sql<{ business_id: string; on: string; result: InspectionFact['result'] }>`
+    select business_id, ((recorded_at at time zone 'UTC') + interval '8 hours')::date::text as on, result
+    from inspections
+    where business_id = any(${[...ids]}::uuid[]) and result is not null and recorded_at >= ${since}::date
+    order by business_id, recorded_at`.execute(db)
+  for (const r of rows.rows) {
+    const list = out.get(r.business_id) ?? []
+    list.push({ on: r.on, result: r.result })
+    out.set(r.business_id, list)
+  }
+  return out
 }

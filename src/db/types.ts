@@ -288,6 +288,13 @@ export interface DB {
   complaint_keys: ComplaintKeysTable
   signals: SignalsTable
   signal_complaints: SignalComplaintsTable
+  // rectification (issue 18: src/rectifications)
+  rectifications: RectificationsTable
+  rectification_evidence: RectificationEvidenceTable
+  // 双随机、一公开 (issue 18: src/inspections)
+  inspection_plans: InspectionPlansTable
+  inspections: InspectionsTable
+  officer_conflicts: OfficerConflictsTable
 }
 
 /** Every version of a rules file ever loaded (`kind`: `credit`, …), so a decision can name its version. */
@@ -675,4 +682,81 @@ export interface SignalsTable {
 export interface SignalComplaintsTable {
   signal_id: string
   complaint_id: string
+}
+
+/** A rectification case (整改) of one business for one failing sample. */
+export interface RectificationsTable {
+  id: string
+  business_id: string
+  role: 'seller' | 'producer'
+  sample_id: string
+  announcement_id: string
+  district_code: string
+  failed_items: ColumnType<string[], string, string>
+  measures_required: ColumnType<{ zh: string; en: string }[], string, string>
+  rules_hash: string
+  status: Generated<'open' | 'closed'>
+  opened_at: Timestamp
+  due_at: Timestamp
+  meeting: ColumnType<{ date: string; attendees: string[] } | null, string | null, string | null>
+  cause: Nullable<string>
+  measures_taken: Nullable<string>
+  outcome: Nullable<'resample_passed' | 'rectified' | 'refused'>
+  resample_id: Nullable<string>
+  close_reason: Nullable<string>
+  closed_at: NullableTime
+  closed_by: Nullable<string>
+  alarm_rung: Generated<number>
+  next_alarm_at: NullableTime
+  updated_at: NullableTime
+}
+
+export interface RectificationEvidenceTable {
+  id: string
+  rectification_id: string
+  note: Nullable<string>
+  file_name: Nullable<string>
+  content_type: Nullable<string>
+  size: Nullable<number>
+  content: Nullable<Buffer>
+  added_at: Timestamp
+  added_by: Nullable<string>
+}
+
+export interface InspectionPlansTable {
+  id: string
+  title: string
+  period: string
+  population: ColumnType<{ kinds: string[]; districts: string[] }, string, string>
+  shares: ColumnType<{ A: number; B: number; C: number; D: number }, string, string>
+  seed: string
+  checklist: ColumnType<string[], string, string>
+  status: Generated<'planned' | 'drawn'>
+  incident_id: Nullable<string>
+  created_at: Timestamp
+  created_by: Nullable<string>
+  drawn_at: NullableTime
+  drawn_by: Nullable<string>
+}
+
+export interface InspectionsTable {
+  plan_id: string
+  position: number
+  business_id: string
+  district_code: string
+  credit_class: 'A' | 'B' | 'C' | 'D'
+  inspectors: string[]
+  task_id: Nullable<string>
+  result: Nullable<'pass' | 'issues_found' | 'rectification_opened'>
+  note: Nullable<string>
+  recorded_at: NullableTime
+  recorded_by: Nullable<string>
+}
+
+export interface OfficerConflictsTable {
+  user_id: string
+  business_id: string
+  reason: string
+  created_at: Timestamp
+  created_by: Nullable<string>
 }

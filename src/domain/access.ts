@@ -66,6 +66,16 @@ export const ACCESS = {
   readSignals: COMMAND,
   activateSignal: COMMAND,
   dismissSignal: COMMAND,
+  // rectification (issue 18): districts record, the command centre reads and decides too
+  readRectifications: FIELD,
+  recordRectification: FIELD,
+  closeRectification: FIELD,
+  // 双随机、一公开 inspection plans (issue 18)
+  manageInspectionPlans: COMMAND,
+  readInspectionPlans: FIELD,
+  recordInspection: FIELD,
+  /** The district scorecard (command centre). */
+  readScorecard: COMMAND,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { ESCALATION_CLOCKS, ESCALATION_TARGETS, LEVEL_NAMES, ROLES, TASK_STATUSES } from '../domain/enums.js'
 import { complaintEventSchemas } from './complaint-event-schemas.js'
 import type { EventPayloads, EventType } from './event-types.js'
+import { rectificationEventSchemas } from './rectification-event-schemas.js'
 
 const step = z.string()
 const contact = z.strictObject({ name: z.string(), phone: z.string() })
@@ -214,6 +215,8 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   }),
   // 12315 complaints and signals
   ...complaintEventSchemas,
+  // rectification (issue 18)
+  ...rectificationEventSchemas,
 }
 
 const EventActorSchema = z

@@ -5,6 +5,8 @@ import type { ComplaintEventPayloads } from '../complaints/complaints.events.js'
 import type { ContactsEventPayloads } from '../contacts/contacts.events.js'
 import type { EscalationEventPayloads } from '../escalation/escalation.events.js'
 import type { IncidentEventPayloads } from '../incidents/incidents.events.js'
+import type { InspectionEventPayloads } from '../inspections/inspections.events.js'
+import type { RectificationEventPayloads } from '../rectifications/rectifications.events.js'
 import type { RetailersEventPayloads } from '../retailers/retailers.events.js'
 import type { SampleEventPayloads } from '../samples/samples.events.js'
 import type { SignalEventPayloads } from '../signals/signals.events.js'
@@ -33,7 +35,9 @@ export interface EventPayloads
     RetailersEventPayloads,
     BusinessesEventPayloads,
     ComplaintEventPayloads,
-    SignalEventPayloads {}
+    SignalEventPayloads,
+    RectificationEventPayloads,
+    InspectionEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

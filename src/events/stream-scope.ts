@@ -32,6 +32,8 @@ const READ_VERB: readonly (readonly [prefix: string, verb: Verb | 'public'])[] =
   ['token.', 'manageTokens'],
   ['webhook.', 'manageWebhooks'],
   ['business.', 'readBusinesses'],
+  ['rectification.', 'readRectifications'],
+  ['inspection.', 'readInspectionPlans'],
 ]
 
 /** Whether a role may read the resource an event of this type is about. */

@@ -82,6 +82,12 @@ export const DOCUMENT_TAGS = [
   { name: 'signals', description: 'Signals: groups of complaints that suggest a playbook and level' },
   { name: 'public', description: 'Public reads: alerts, search, announcements, statistics, Atom and CAP' },
   { name: 'pages', description: 'Public web pages (HTML) and the kiosk page of a board' },
+  {
+    name: 'rectifications',
+    description: '整改: cases opened by failing samples, the meeting, evidence, closing',
+  },
+  { name: 'inspections', description: '双随机、一公开: inspection plans, the seeded draw, results' },
+  { name: 'scorecard', description: 'The district scorecard of a month, with the city’s figures' },
 ]
 
 export function mountDocs(app: Hono<AppEnv>): void {

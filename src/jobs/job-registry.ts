@@ -5,6 +5,7 @@ import { complaintRetentionJob } from '../complaints/complaint-retention.job.js'
 import type { Config } from '../config.js'
 import type { AppDeps } from '../deps.js'
 import { escalationSweepJob } from '../escalation/escalation.job.js'
+import { rectificationDeadlineJob } from '../rectifications/rectification-deadline.job.js'
 import { runWebhookDelivery } from '../webhooks/webhook-delivery.job.js'
 import { createRecurringTasks } from './recurring-tasks.job.js'
 
@@ -81,4 +82,6 @@ export const jobs: JobDefinition[] = [
   // 12315 clocks and retention
   complaintDeadlineJob,
   complaintRetentionJob,
+  // rectification deadlines (issue 18)
+  rectificationDeadlineJob,
 ]

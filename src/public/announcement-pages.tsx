@@ -1,4 +1,3 @@
-
 import type { TestItem } from '../alerts/alert-content.js'
 import { notFound } from '../domain/errors.js'
 import { publicRoute } from '../http/route.js'

@@ -171,11 +171,15 @@ describe('every operation', () => {
       '/api/v1/districts/{code}/overdue',
       '/api/v1/incidents',
       '/api/v1/incidents/{id}/events',
+      // issue 18: inspection plans and rectification cases
+      '/api/v1/inspection-plans',
       '/api/v1/jobs',
       '/api/v1/playbooks',
       '/api/v1/public/alerts',
       '/api/v1/public/announcements',
+      '/api/v1/public/inspections',
       '/api/v1/public/search',
+      '/api/v1/rectifications',
       // retailer boards (issue 10)
       '/api/v1/retailers',
       '/api/v1/retailers/{id}/samples',

@@ -1,0 +1,62 @@
+import { z } from '@hono/zod-openapi'
+import { escalationTarget } from '../playbooks/playbook.schema.js'
+
+const id = z.string()
+const shares = z.strictObject({ A: z.number(), B: z.number(), C: z.number(), D: z.number() })
+
+/** Payload schemas of the rectification and inspection events (issue 18), spread into `eventPayloadSchemas`. */
+export const rectificationEventSchemas = {
+  'rectification.opened': z.strictObject({
+    rectificationId: id,
+    businessId: id,
+    role: z.enum(['seller', 'producer']),
+    sampleNo: z.string(),
+    announcementId: id,
+    failedItems: z.array(z.string()),
+    dueAt: z.string(),
+  }),
+  'rectification.meeting_recorded': z.strictObject({
+    rectificationId: id,
+    date: z.string(),
+    attendees: z.array(z.string()),
+  }),
+  'rectification.statement_recorded': z.strictObject({ rectificationId: id }),
+  'rectification.evidence_added': z.strictObject({
+    rectificationId: id,
+    evidenceId: id,
+    fileName: z.string().nullable(),
+    contentType: z.string().nullable(),
+    size: z.number().int().nullable(),
+  }),
+  'rectification.closed': z.strictObject({
+    rectificationId: id,
+    businessId: id,
+    outcome: z.enum(['resample_passed', 'rectified', 'refused']),
+    resampleNo: z.string().nullable(),
+    reason: z.string().nullable(),
+    onTime: z.boolean(),
+  }),
+  'rectification.escalated': z.strictObject({
+    rectificationId: id,
+    businessId: id,
+    rung: z.number().int(),
+    notify: escalationTarget,
+    dueAt: z.string(),
+    contact: z.strictObject({ name: z.string(), phone: z.string() }).nullable(),
+  }),
+  'inspection.planned': z.strictObject({ planId: id, title: z.string(), seed: z.string(), shares }),
+  'inspection.drawn': z.strictObject({
+    planId: id,
+    seed: z.string(),
+    drawn: z.number().int(),
+    byClass: shares,
+    population: z.number().int(),
+  }),
+  'inspection.recorded': z.strictObject({
+    planId: id,
+    position: z.number().int(),
+    businessId: id,
+    result: z.enum(['pass', 'issues_found', 'rectification_opened']),
+  }),
+  'inspection.conflict_flagged': z.strictObject({ userId: id, businessId: id }),
+}

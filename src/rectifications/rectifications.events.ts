@@ -1,0 +1,40 @@
+import type { EscalationTarget } from '../domain/enums.js'
+import type { Contact } from '../escalation/escalation.events.js'
+
+/** Rectification events: the case id as subject, the business and what happened (no evidence content). */
+export interface RectificationEventPayloads {
+  'rectification.opened': {
+    rectificationId: string
+    businessId: string
+    role: 'seller' | 'producer'
+    sampleNo: string
+    announcementId: string
+    failedItems: string[]
+    dueAt: string
+  }
+  'rectification.meeting_recorded': { rectificationId: string; date: string; attendees: string[] }
+  'rectification.statement_recorded': { rectificationId: string }
+  'rectification.evidence_added': {
+    rectificationId: string
+    evidenceId: string
+    fileName: string | null
+    contentType: string | null
+    size: number | null
+  }
+  'rectification.closed': {
+    rectificationId: string
+    businessId: string
+    outcome: 'resample_passed' | 'rectified' | 'refused'
+    resampleNo: string | null
+    reason: string | null
+    onTime: boolean
+  }
+  'rectification.escalated': {
+    rectificationId: string
+    businessId: string
+    rung: number
+    notify: EscalationTarget
+    dueAt: string
+    contact: Contact | null
+  }
+}
