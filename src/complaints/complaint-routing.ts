@@ -1,5 +1,5 @@
 import type { DistrictDirectory } from '../districts/district-directory.js'
-import { DistrictResolver } from '../samples/sample-fields.js'
+import { DistrictResolver } from '../domain/district-resolver.js'
 
 const resolvers = new WeakMap<DistrictDirectory, DistrictResolver>()
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
+import { afterCursor, decodeCursor, encodeCursor } from '../db/pagination.js'
 import type { DB } from '../db/types.js'
 import { notFound } from '../domain/errors.js'
-import { afterCursor, decodeCursor, encodeCursor } from '../http/pagination.js'
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 

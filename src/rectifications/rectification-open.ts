@@ -6,8 +6,8 @@ import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
+import { DistrictResolver } from '../domain/district-resolver.js'
 import { appendEvents, type NewEvent } from '../events/events.repo.js'
-import { DistrictResolver } from '../samples/sample-fields.js'
 import { rectificationRules } from './rectification-rules.js'
 
 const resolvers = new WeakMap<AppDeps['districts'], DistrictResolver>()

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
+import { afterCursor, decodeCursor, pageOf } from '../db/pagination.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { districtScopeOf, type RequestContext } from '../domain/context.js'
 import { forbidden, notFound } from '../domain/errors.js'
-import { afterCursor, decodeCursor, pageOf } from '../http/pagination.js'
 import type { RectificationQuery } from './rectifications.schema.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>

@@ -150,7 +150,7 @@ describe('a district’s overdue list', () => {
     ] as const) {
       const bad = await overdue(code, commander, query)
       expect(bad.status, bad.text).toBe(422)
-      expect(bad.body.issues.map((i: { path: string }) => i.path)).toEqual([path])
+      expect([...new Set(bad.body.issues.map((i: { path: string }) => i.path))]).toEqual([path])
     }
   })
 

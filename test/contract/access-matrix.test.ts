@@ -232,7 +232,8 @@ async function consoleSessions(): Promise<Record<Role, FormClient>> {
     })
     const client = new FormClient(() => t.baseUrl)
     const signedIn = await client.signIn(`console-${role}`, PASSWORD)
-    if (signedIn.location !== '/console')
+    // A district officer lands on their tasks; everyone else on the console's home.
+    if (signedIn.location !== (role === 'district' ? '/console/tasks' : '/console'))
       throw new Error(`fixture: ${role} did not sign in: ${signedIn.status} ${signedIn.location}`)
     sessions[role] = client
   }

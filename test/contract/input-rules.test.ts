@@ -22,7 +22,7 @@ beforeAll(async () => {
   district = await t.token('district', { district: HOME })
   await makeUser(t, 'officer', PASSWORD, { role: 'district', district: HOME })
   officer = new FormClient(() => t.baseUrl)
-  expect((await officer.signIn('officer', PASSWORD)).location).toBe('/console')
+  expect((await officer.signIn('officer', PASSWORD)).location).toBe('/console/tasks')
 })
 afterAll(() => t.close())
 
