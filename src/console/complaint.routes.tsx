@@ -18,6 +18,7 @@ import { activateSignal, dismissSignal, findSignals } from '../signals/signals.s
 import { type Lang, localTime, tr } from '../web/i18n.js'
 import { Field, PostForm, Select } from './admin-view.js'
 import { ctxOf, refusalOf, str, zodProblems } from './console-forms.js'
+import { formFor } from './form-access.js'
 import { Layout, Refusal } from './layout.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
@@ -271,7 +272,7 @@ export function consoleComplaintRoutes(deps: AppDeps) {
   }
 
   app.get('/console/complaints', requireRoles(ACCESS.readComplaints), (c) => listPage(c))
-  app.post('/console/complaints', requireRoles(ACCESS.recordComplaint), async (c) => {
+  app.post('/console/complaints', formFor('recordComplaint'), async (c) => {
     const lang = shellOf(c).lang
     const parsed = StaffComplaintSchema.safeParse(intakeBody(await c.req.parseBody()))
     if (!parsed.success) return listPage(c, { problems: zodProblems(parsed.error, lang) }, 422)
@@ -310,12 +311,12 @@ export function consoleComplaintRoutes(deps: AppDeps) {
   }
   app.post(
     '/console/complaints/:id/take',
-    requireRoles(ACCESS.takeComplaint),
+    formFor('takeComplaint'),
     move((c, id) => takeComplaint(deps, ctxOf(c), id)),
   )
   app.post(
     '/console/complaints/:id/decide',
-    requireRoles(ACCESS.decideComplaint),
+    formFor('decideComplaint'),
     move((c, id, f) => {
       const reasons = ([] as unknown[])
         .concat(f.reasons ?? [])
@@ -327,7 +328,7 @@ export function consoleComplaintRoutes(deps: AppDeps) {
   )
   app.post(
     '/console/complaints/:id/close',
-    requireRoles(ACCESS.closeComplaint),
+    formFor('closeComplaint'),
     move((c, id, f) => {
       const body = {
         outcome: str(f, 'outcome'),
@@ -396,7 +397,7 @@ export function consoleComplaintRoutes(deps: AppDeps) {
     )
   }
   app.get('/console/signals', requireRoles(ACCESS.readSignals), (c) => signalsPage(c))
-  app.post('/console/signals/:id/activate', requireRoles(ACCESS.activateSignal), async (c) => {
+  app.post('/console/signals/:id/activate', formFor('activateSignal'), async (c) => {
     try {
       const r = await activateSignal(deps, ctxOf(c), c.req.param('id'), {})
       return c.redirect(`/console/incidents/${r.incident.id}`, 303)
@@ -405,7 +406,7 @@ export function consoleComplaintRoutes(deps: AppDeps) {
       return signalsPage(c, r, r.status)
     }
   })
-  app.post('/console/signals/:id/dismiss', requireRoles(ACCESS.dismissSignal), async (c) => {
+  app.post('/console/signals/:id/dismiss', formFor('dismissSignal'), async (c) => {
     const lang = shellOf(c).lang
     const parsed = DismissSignalSchema.safeParse({ reason: str(await c.req.parseBody(), 'reason') })
     if (!parsed.success) return signalsPage(c, { problems: zodProblems(parsed.error, lang) }, 422)

@@ -34,6 +34,8 @@ const READ_VERB: readonly (readonly [prefix: string, verb: Verb | 'public'])[] =
   ['business.', 'readBusinesses'],
   ['rectification.', 'readRectifications'],
   ['inspection.', 'readInspectionPlans'],
+  ['complaint.', 'readComplaints'],
+  ['signal.', 'readSignals'],
 ]
 
 /** Whether a role may read the resource an event of this type is about. */

@@ -24,6 +24,15 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
 ])
 
+/** PostgreSQL's refusal of a text that is not a UUID where one is compared (SQLSTATE 22P02). */
+function isMalformedUuid(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    (err as { code?: unknown }).code === '22P02' &&
+    /invalid input syntax for type uuid/i.test(err.message)
+  )
+}
+
 /** True when the error says the database cannot be reached, rather than that a query was wrong. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false
@@ -162,6 +171,9 @@ export function handleError(err: Error, c: Context, logger: Logger): Response {
   }
   const duplicate = uniqueViolation(err)
   if (duplicate) return problemResponse(c, duplicate)
+  // A path id that is not a UUID names nothing that can exist: not found, as for any unknown id (path ids
+  // declare `format: uuid`; the lookup is where a malformed one is met).
+  if (isMalformedUuid(err)) return problemResponse(c, new AppError('not_found'))
   if (isDatabaseUnavailable(err)) {
     logger.warn({ requestId: c.get('requestId'), err: err.message }, 'database unavailable')
     return problemResponse(c, serviceUnavailable())

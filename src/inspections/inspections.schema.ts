@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { BUSINESS_KINDS } from '../businesses/businesses.schema.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { DistrictCodeSchema, IdParam, timestamp } from '../http/schemas.js'
+import { DistrictCodeSchema, timestamp } from '../http/schemas.js'
 
 const line = (max: number) => z.string().trim().min(1).max(max)
 const share = z.number().min(0).max(1).openapi({ description: 'Fraction of the class drawn, 0–1' })
@@ -27,15 +27,21 @@ export const InspectionPlanInputSchema = z
   .openapi('InspectionPlanInput')
 export type InspectionPlanInput = z.output<typeof InspectionPlanInputSchema>
 
-export const PlanIdParam = IdParam
+/** A plan id is a UUID: anything else is refused as input (422), never sent to the database. */
+export const PlanIdParam = z.strictObject({
+  id: z
+    .uuid()
+    .max(36)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+})
 export const InspectionParam = z.strictObject({
-  id: IdParam.shape.id,
-  position: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1_000_000)
-    .openapi({ param: { name: 'position', in: 'path' } }),
+  id: PlanIdParam.shape.id,
+  position: z
+    .string()
+    .max(7)
+    .regex(/^[1-9]\d{0,6}$/, 'a position in the draw: 1, 2, 3 …')
+    .transform(Number)
+    .openapi({ param: { name: 'position', in: 'path' }, example: '1' }),
 })
 
 export const InspectionResultInputSchema = z

@@ -1,12 +1,18 @@
 import { z } from '@hono/zod-openapi'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { DistrictCodeSchema, IdParam, TextSchema, timestamp } from '../http/schemas.js'
+import { DistrictCodeSchema, TextSchema, timestamp } from '../http/schemas.js'
 
 export const RECTIFICATION_OUTCOMES = ['resample_passed', 'rectified', 'refused'] as const
 const line = (max: number) => z.string().trim().min(1).max(max)
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
 
-export const RectificationIdParam = IdParam
+/** A case id is a UUID: anything else is refused as input (422), never sent to the database. */
+export const RectificationIdParam = z.strictObject({
+  id: z
+    .uuid()
+    .max(36)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+})
 
 export const RectificationQuerySchema = z.strictObject({
   ...PageQuery,
@@ -59,31 +65,31 @@ export const DecisionInputSchema = z
   .openapi('RectificationDecision')
 export type DecisionInput = z.output<typeof DecisionInputSchema>
 
-export const RectificationSchema = z
-  .strictObject({
-    id: z.string(),
-    business: z.strictObject({ id: z.string(), name: z.string() }),
-    role: z.enum(['seller', 'producer']),
-    sample: z.strictObject({ id: z.string(), no: z.string(), foodName: z.string() }),
-    announcementId: z.string(),
-    district: z.string(),
-    status: z.enum(['open', 'closed']),
-    overdue: z.boolean(),
-    failedItems: z.array(z.string()),
-    measuresRequired: z.array(TextSchema),
-    rules: z.string(),
-    openedAt: timestamp(),
-    dueAt: timestamp(),
-    meeting: z.strictObject({ date: z.string(), attendees: z.array(z.string()) }).nullable(),
-    cause: z.string().nullable(),
-    measuresTaken: z.string().nullable(),
-    outcome: z.enum(RECTIFICATION_OUTCOMES).nullable(),
-    resampleNo: z.string().nullable(),
-    closeReason: z.string().nullable(),
-    closedAt: timestamp().nullable(),
-    escalations: z.number().int(),
-  })
-  .openapi('Rectification')
+const rectificationFields = {
+  id: z.string(),
+  business: z.strictObject({ id: z.string(), name: z.string() }),
+  role: z.enum(['seller', 'producer']),
+  sample: z.strictObject({ id: z.string(), no: z.string(), foodName: z.string() }),
+  announcementId: z.string(),
+  district: z.string(),
+  status: z.enum(['open', 'closed']),
+  overdue: z.boolean(),
+  failedItems: z.array(z.string()),
+  measuresRequired: z.array(TextSchema),
+  rules: z.string(),
+  openedAt: timestamp(),
+  dueAt: timestamp(),
+  meeting: z.strictObject({ date: z.string(), attendees: z.array(z.string()) }).nullable(),
+  cause: z.string().nullable(),
+  measuresTaken: z.string().nullable(),
+  outcome: z.enum(RECTIFICATION_OUTCOMES).nullable(),
+  resampleNo: z.string().nullable(),
+  closeReason: z.string().nullable(),
+  closedAt: timestamp().nullable(),
+  escalations: z.number().int(),
+}
+
+export const RectificationSchema = z.strictObject(rectificationFields).openapi('Rectification')
 
 export const EvidenceSchema = z.strictObject({
   id: z.string(),
@@ -94,8 +100,10 @@ export const EvidenceSchema = z.strictObject({
   addedAt: timestamp(),
 })
 
-export const RectificationDetailSchema = RectificationSchema.extend({
-  evidence: z.array(EvidenceSchema),
-}).openapi('RectificationDetail')
+// One closed object (not an extension of the named schema, which the document would write as an allOf of
+// two closed objects that no answer satisfies).
+export const RectificationDetailSchema = z
+  .strictObject({ ...rectificationFields, evidence: z.array(EvidenceSchema) })
+  .openapi('RectificationDetail')
 
 export const RectificationPageSchema = pageSchema(RectificationSchema).openapi('RectificationPage')

@@ -1,4 +1,3 @@
-import type { District } from '../districts/district-directory.js'
 import type { Text } from '../domain/errors.js'
 
 /**

@@ -432,6 +432,64 @@ async function freshBusiness(): Promise<string> {
   return made.body.id
 }
 
+/** An open rectification case for a fresh failing sample published in HOME, with the seller's unit. */
+async function freshRectification(): Promise<string> {
+  const no = await freshSampleNo(fx.tokens.sampler, true)
+  await announcementAt(fx.tokens, 'published', {}, no)
+  const list = await ok(
+    t.call('GET', `${API}/rectifications?status=open&limit=500`, { token: fx.tokens.admin }),
+    200,
+  )
+  const found = (list.body.items as { id: string; sample: { no: string }; role: string }[]).find(
+    (r) => r.sample.no === no && r.role === 'seller',
+  )
+  if (!found) throw new Error(`fixture: no rectification opened for ${no}`)
+  return found.id
+}
+
+let inspectionSetup: Promise<{ officer: string; business: string }> | undefined
+/** Two officers of HOME (a draw needs two per district) and a business there, made once. */
+function inspectionFixtures() {
+  inspectionSetup ??= (async () => {
+    const officers: string[] = []
+    for (const n of [1, 2]) {
+      const made = await ok(
+        t.call('POST', `${API}/users`, {
+          token: fx.tokens.admin,
+          body: { login: `matrix-officer-${n}`, name: `矩阵执法员${n}`, role: 'district', district: HOME },
+        }),
+        201,
+      )
+      officers.push(made.body.id ?? made.body.user?.id)
+    }
+    return { officer: officers[0] as string, business: await freshBusiness() }
+  })()
+  return inspectionSetup
+}
+
+let planSeq = 0
+const planBody = () => ({
+  title: `矩阵双随机抽查${++planSeq}`,
+  period: '2026-12',
+  population: { kinds: [], districts: [HOME] },
+  shares: { A: 0.01, B: 0, C: 0, D: 0 },
+  seed: `matrix-seed-${planSeq}`,
+  checklist: ['许可证照'],
+})
+async function freshPlan(drawn: boolean): Promise<string> {
+  await inspectionFixtures()
+  const made = await ok(
+    t.call('POST', `${API}/inspection-plans`, { token: fx.tokens.admin, body: planBody() }),
+    201,
+  )
+  if (drawn)
+    await ok(
+      t.call('POST', `${API}/inspection-plans/${made.body.id}/draw`, { token: fx.tokens.admin, body: {} }),
+      200,
+    )
+  return made.body.id
+}
+
 const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: unknown; status?: number }>> =
   {
     // 200 is the idempotent replay; a new activation is 201.
@@ -537,6 +595,48 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       path: `${API}/businesses/${await freshBusiness()}/merge`,
       body: { into: await freshBusiness(), reason: '同一商户' },
     }),
+    // rectification (整改) and inspection plans (双随机、一公开)
+    recordRectificationMeeting: async () => ({
+      path: `${API}/rectifications/${await freshRectification()}/meeting`,
+      body: { date: '2026-11-30', attendees: ['店长'] },
+    }),
+    recordRectificationStatement: async () => ({
+      path: `${API}/rectifications/${await freshRectification()}/statement`,
+      body: { cause: '进货未查验', measures: '建立进货查验制度' },
+    }),
+    addRectificationEvidence: async () => ({
+      path: `${API}/rectifications/${await freshRectification()}/evidence`,
+      body: { note: '已下架并封存' },
+    }),
+    closeRectificationByResample: async () => {
+      const id = await freshRectification()
+      const no = await freshSampleNo(fx.tokens.sampler)
+      await announcementAt(fx.tokens, 'published', {}, no)
+      return { path: `${API}/rectifications/${id}/resample`, body: { sampleNo: no } }
+    },
+    closeRectificationByDecision: async () => ({
+      path: `${API}/rectifications/${await freshRectification()}/close`,
+      body: { decision: 'rectified', reason: '整改到位' },
+    }),
+    createInspectionPlan: async () => {
+      await inspectionFixtures()
+      return { status: 201, body: planBody() }
+    },
+    drawInspectionPlan: async () => ({
+      path: `${API}/inspection-plans/${await freshPlan(false)}/draw`,
+      body: {},
+    }),
+    recordInspectionResult: async () => ({
+      path: `${API}/inspection-plans/${await freshPlan(true)}/inspections/1`,
+      body: { result: 'pass' },
+    }),
+    flagOfficerConflict: async () => {
+      const { officer, business } = await inspectionFixtures()
+      return { status: 204, body: { userId: officer, businessId: business, reason: '亲属经营' } }
+    },
+    getScorecard: async () => ({ path: `${API}/scorecard?month=2026-11` }),
+    getRectification: async () => ({ path: `${API}/rectifications/${await freshRectification()}` }),
+    getInspectionPlan: async () => ({ path: `${API}/inspection-plans/${await freshPlan(false)}` }),
     // A GET with a required query: a real search.
     searchPublic: async () => ({ path: `${API}/public/search?q=${encodeURIComponent('辣椒')}` }),
     putDistrictContacts: async () => ({
@@ -884,7 +984,8 @@ describe('district isolation', () => {
       const r = await t.call('GET', `${API}/incidents/${fx.scopedIncidentId}${suffix}`, neighbour())
       expectProblem(r, 404, 'not_found', `GET incident${suffix} → ${r.text}`)
     }
-    const list = await t.call('GET', `${API}/incidents`, neighbour())
+    // Every page: the matrix itself opens many incidents in HOME (publications, inspection plans).
+    const list = await t.call('GET', `${API}/incidents?limit=500`, neighbour())
     expect(list.status).toBe(200)
     const ids = (list.body.items as { id: string }[]).map((i) => i.id)
     expect(ids).toContain(fx.incidentId)
@@ -892,7 +993,7 @@ describe('district isolation', () => {
     for (const i of list.body.items as { districts: string[] }[]) expect(i.districts).toContain(NEIGHBOUR)
 
     // The premise: the district in scope does see it.
-    const home = await t.call('GET', `${API}/incidents`, { token: fx.tokens.district })
+    const home = await t.call('GET', `${API}/incidents?limit=500`, { token: fx.tokens.district })
     expect((home.body.items as { id: string }[]).map((i) => i.id)).toContain(fx.scopedIncidentId)
     const detail = await t.call('GET', `${API}/incidents/${fx.scopedIncidentId}`, {
       token: fx.tokens.district,
