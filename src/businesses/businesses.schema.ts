@@ -43,19 +43,20 @@ export const BusinessIdParam = z.strictObject({
     .openapi({ param: { name: 'id', in: 'path' } }),
 })
 
-export const BusinessSchema = z
-  .strictObject({
-    id: z.uuid(),
-    name: z.string(),
-    address: z.string().nullable(),
-    district: z.string().nullable(),
-    districtName: z.string().nullable(),
-    kinds: z.array(z.enum(BUSINESS_KINDS)),
-    creditCode: z.string().nullable(),
-    mergedInto: z.uuid().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('Business')
+/** What every view of a business carries; the views spread it into one closed object each. */
+const businessFields = {
+  id: z.uuid(),
+  name: z.string(),
+  address: z.string().nullable(),
+  district: z.string().nullable(),
+  districtName: z.string().nullable(),
+  kinds: z.array(z.enum(BUSINESS_KINDS)),
+  creditCode: z.string().nullable(),
+  mergedInto: z.uuid().nullable(),
+  createdAt: z.string(),
+}
+
+export const BusinessSchema = z.strictObject(businessFields).openapi('Business')
 
 export const BusinessSampleSchema = z
   .strictObject({
@@ -73,15 +74,7 @@ export const BusinessSampleSchema = z
 
 export const BusinessDetailSchema = z
   .strictObject({
-    id: z.uuid(),
-    name: z.string(),
-    address: z.string().nullable(),
-    district: z.string().nullable(),
-    districtName: z.string().nullable(),
-    kinds: z.array(z.enum(BUSINESS_KINDS)),
-    creditCode: z.string().nullable(),
-    mergedInto: z.uuid().nullable(),
-    createdAt: z.string(),
+    ...businessFields,
     mergedFrom: z.array(z.uuid()),
     retailers: z.array(z.string()),
     samples: z.array(BusinessSampleSchema),
@@ -125,15 +118,7 @@ export type BusinessQuery = z.output<typeof BusinessQuerySchema>
 
 export const PublicBusinessSchema = z
   .strictObject({
-    id: z.uuid(),
-    name: z.string(),
-    address: z.string().nullable(),
-    district: z.string().nullable(),
-    districtName: z.string().nullable(),
-    kinds: z.array(z.enum(BUSINESS_KINDS)),
-    creditCode: z.string().nullable(),
-    mergedInto: z.uuid().nullable(),
-    createdAt: z.string(),
+    ...businessFields,
     creditClass: z.enum(['A', 'B', 'C', 'D']).nullable(),
     creditExplanation: z.array(z.strictObject({ zh: z.string(), en: z.string() })),
     failing: z.array(
