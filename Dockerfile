@@ -1,17 +1,16 @@
 # syntax=docker/dockerfile:1
 
-# ---- build: the service and the CLI compiled to JavaScript with esbuild (scripts/build.mjs → dist/) ----
+# ---- build: the service and the CLI compiled to JavaScript with esbuild (src/build.mjs → dist/) ----
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts ./scripts
 COPY src ./src
 COPY db ./db
 # The files the bundles read at run time from beside their sources (stylesheets, browser scripts): src/
 # without its TypeScript.
-RUN node scripts/build.mjs && \
+RUN node src/build.mjs && \
     mkdir -p /app/assets/src && cd src && \
     find . -type f ! -name '*.ts' ! -name '*.tsx' ! -name '*.md' -exec cp --parents {} /app/assets/src/ \;
 

@@ -9,7 +9,7 @@ import { freePort, ROOT } from './helpers/processes.js'
 const run = promisify(execFile)
 
 /**
- * Production runs the esbuild bundle (`npm start`: scripts/build.mjs, then `node dist/main.js`). The bundle
+ * Production runs the esbuild bundle (`npm start`: src/build.mjs, then `node dist/main.js`). The bundle
  * must start without tsx and still find what it reads at run time beside its sources: the stylesheet, the
  * console and kiosk scripts, the district list, swagger-ui's files. Built into a directory of its own, so
  * it does not race a `npm start` in the checkout; the store in a temporary directory.
@@ -24,7 +24,7 @@ describe('the compiled service', () => {
   beforeAll(async () => {
     // Inside the checkout, so the bundle resolves its packages from node_modules as dist/ does.
     dir = await mkdtemp(join(ROOT, '.test-build-'))
-    await run(process.execPath, ['scripts/build.mjs', `--outdir=${join(dir, 'dist')}`], { cwd: ROOT })
+    await run(process.execPath, ['src/build.mjs', `--outdir=${join(dir, 'dist')}`], { cwd: ROOT })
     dataDir = await mkdtemp(join(tmpdir(), 'redshield-build-'))
     const port = await freePort()
     url = `http://127.0.0.1:${port}`

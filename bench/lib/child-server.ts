@@ -23,7 +23,7 @@ export const SERVICE_ENTRY = startCommand?.at(-1) ?? 'dist/main.js'
 
 /** Builds dist/ when it is missing or stale, as `npm start` does. */
 export function buildService(): void {
-  execFileSync(process.execPath, [resolve(REPO_ROOT, 'scripts/build.mjs'), '--if-stale'], {
+  execFileSync(process.execPath, [resolve(REPO_ROOT, 'src/build.mjs'), '--if-stale'], {
     stdio: 'inherit',
   })
 }

@@ -20,7 +20,7 @@ const OUT = resolve(process.argv.find((a) => a.startsWith('--outdir='))?.slice(9
 const STAMP = join(OUT, 'build-stamp.json')
 const ENTRIES = { main: 'src/main.ts', cli: 'src/cli/main.ts' }
 /** What the bundles are made of: when any of these changes (or one is added or removed), build again. */
-const INPUTS = ['src', 'db', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs']
+const INPUTS = ['src', 'db', 'package.json', 'package-lock.json', 'tsconfig.json']
 
 function files(path) {
   const st = statSync(path, { throwIfNoEntry: false })
