@@ -38,19 +38,33 @@ export async function syncCreditRules(
 }
 
 /** The current credit rules as stored (parsed, not trusted): what every class is computed under. */
+/**
+ * Parsed rules by content hash. A version's text never changes under its hash, so the parse is kept: every
+ * publication reclassifies, and parsing the YAML was most of the cost of reclassifying one business.
+ */
+const parsedRules = new Map<string, CreditRules>()
+
 export async function currentCreditRules(
   db: Kysely<DB>,
 ): Promise<{ rules: CreditRules; hash: string } | undefined> {
-  const row = await db
-    .selectFrom('rule_current as c')
-    .innerJoin('rule_versions as v', (j) => j.onRef('v.kind', '=', 'c.kind').onRef('v.hash', '=', 'c.hash'))
-    .select(['v.hash', 'v.source'])
-    .where('c.kind', '=', KIND)
+  const current = await db
+    .selectFrom('rule_current')
+    .select('hash')
+    .where('kind', '=', KIND)
     .executeTakeFirst()
-  if (!row) return undefined
+  if (!current) return undefined
+  const known = parsedRules.get(current.hash)
+  if (known) return { rules: known, hash: current.hash }
+  const row = await db
+    .selectFrom('rule_versions')
+    .select(['hash', 'source'])
+    .where('kind', '=', KIND)
+    .where('hash', '=', current.hash)
+    .executeTakeFirstOrThrow()
   const parsed = parseYaml('rule_versions', Buffer.from(row.source, 'utf8'), creditRulesSchema)
   if (!parsed.value)
     throw new Error(`stored credit rules ${row.hash} do not parse: ${parsed.issues[0]?.message}`)
+  parsedRules.set(row.hash, parsed.value)
   return { rules: parsed.value, hash: row.hash }
 }
 
