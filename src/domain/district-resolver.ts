@@ -1,6 +1,5 @@
 import type { District } from '../districts/district-directory.js'
-
-const SPACES = /[\s\u3000\u00a0]+/g
+import { SPACES } from './names.js'
 
 /** Address prefixes above the county level, stripped before matching. */
 const PREFIXES = [/^四川省/, /^四川/, /^成都市/, /^成都/]

@@ -2,7 +2,8 @@
  * How names and addresses are compared across registers (samples, retailers, businesses): NFKC (full-width
  * letters, digits and the ideographic space become half-width), no whitespace at all, lower case.
  */
-const SPACES = /[\s\u3000\u00a0]+/g
+/** ASCII, full-width (U+3000) and no-break spaces: what every register strips or collapses. */
+export const SPACES = /[\s\u3000\u00a0]+/g
 
 export function normaliseName(name: string | null | undefined): string {
   return (name ?? '').normalize('NFKC').replace(SPACES, '').toLowerCase()

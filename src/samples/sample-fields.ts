@@ -1,11 +1,11 @@
 import type { Text } from '../domain/errors.js'
+import { SPACES } from '../domain/names.js'
 
 /**
  * Field rules shared by the single-sample API and the file import: how a district is told from an address,
  * how dates and test items are read, how names are normalised. Pure functions, no database.
  */
 
-const SPACES = /[\s\u3000\u00a0]+/g
 // Most cells need no cleaning; one test is cheaper than a replace and a trim on every cell of a large file.
 const NEEDS_CLEANING = /^\s|\s$|[\t\n\r\v\f\u3000\u00a0]|\s\s/
 
