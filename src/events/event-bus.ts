@@ -3,7 +3,13 @@ import type { Database } from '../db/client.js'
 import type { Unlisten } from '../db/listen.js'
 import type { DB } from '../db/types.js'
 import type { Logger } from '../logger.js'
-import { currentCursor, type EventCursor, type ReadEvent, readEventsAfter } from './events.read.js'
+import {
+  currentCursor,
+  type EventCursor,
+  type ReadEvent,
+  readEventsAfter,
+  readFinishedAfter,
+} from './events.read.js'
 
 export const EVENTS_CHANNEL = 'rs_events'
 const BATCH = 500
@@ -118,7 +124,14 @@ export class EventBus {
     for (;;) {
       const from = this.cursor
       if (from === null || this.stopped) return
-      const batch = await readEventsAfter(this.db, from, BATCH)
+      // The one-statement read first; when it stops short of an event a notification announced (a
+      // transaction open in another database holds its horizon back), the exact horizon (see events.read.ts).
+      let batch = await readFinishedAfter(this.db, from, BATCH)
+      if (
+        batch.length < BATCH &&
+        this.notifiedMax > batch.reduce((m, r) => Math.max(m, r.event.id), this.deliveredMax)
+      )
+        batch = await readEventsAfter(this.db, from, BATCH)
       const last = batch.at(-1)
       if (!last) return
       this.cursor = last.cursor

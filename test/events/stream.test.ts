@@ -332,6 +332,31 @@ describe.runIf(testEngine() === 'postgres')('across instances (PostgreSQL)', () 
   })
 })
 
+describe.runIf(testEngine() === 'postgres')('a transaction open in another database (PostgreSQL)', () => {
+  it('does not hold the stream back: a new event still arrives within the poll', async () => {
+    // Polling off, so only the notification can deliver it: the bus's one-statement read stops at the
+    // server-wide xmin, which the open transaction holds, and the exact horizon must take over.
+    const q = await startTestApp({ config: { EVENT_POLL_MS: '60000' } })
+    const other = new pg.Client({
+      connectionString: (t.testDb.url ?? '').replace(/\/[^/?]*(\?|$)/, '/postgres$1'),
+    })
+    await other.connect()
+    try {
+      await other.query('begin')
+      await other.query('select pg_current_xact_id()')
+      const s = await openStream(`${q.baseUrl}${API}/stream?types=test.*`, { token: await q.token('admin') })
+      open.push(s)
+      await insertRawEvent(q.deps.db, q.clock.now(), { type: 'test.while_held' }, 'held')
+      await s.until((m) => m.length >= 1)
+      expect(typesOf(s.messages)).toEqual(['test.while_held'])
+    } finally {
+      await other.query('rollback').catch(() => {})
+      await other.end()
+      await q.close()
+    }
+  })
+})
+
 describe.runIf(testEngine() === 'postgres')('LISTEN connection lost (PostgreSQL)', () => {
   it('reconnects and catches up from the table: an event committed while it was down still arrives', async () => {
     // Polling off (60 s), so only the reconnect can deliver what was missed.
