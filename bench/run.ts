@@ -155,6 +155,8 @@ async function main(): Promise<void> {
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: String(APP_POOL_SIZE),
+      // The webhook section delivers to a receiver on this machine (loopback), which production refuses.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     }
     const config = loadConfig({ ...env, PLAYBOOKS_DIR: resolve(REPO_ROOT, 'playbooks') })
     const logger = createLogger(config.LOG_LEVEL)
