@@ -2,7 +2,7 @@ import type { District } from '../districts/district-directory.js'
 import { durationWords } from '../playbooks/duration.js'
 import type { Playbook, Step } from '../playbooks/playbook.schema.js'
 import { LevelBadge } from '../web/components.js'
-import { type Lang, localTime, tr } from '../web/i18n.js'
+import { localTime, tr } from '../web/i18n.js'
 import { percent } from './incident-report-page.js'
 import { Layout, Problems, Refusal } from './layout.js'
 import { CSRF_FIELD } from './session-auth.js'
@@ -450,5 +450,3 @@ export function IncidentPage(p: {
     </Layout>
   )
 }
-
-export const issueLang = (lang: Lang) => lang

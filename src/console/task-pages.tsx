@@ -9,8 +9,6 @@ import { CSRF_FIELD } from './session-auth.js'
 import { DisposalList, IncidentLine, ReportList, type SheetFormState, Totals } from './task-disposal-view.js'
 import { Countdown, deadlineOf, FigureInputs, isOpen, StatusChip } from './task-view.js'
 
-export const LEVEL_COLOUR = { I: 'red', II: 'orange', III: 'yellow', IV: 'blue' } as const
-
 export interface Shell {
   lang: Lang
   self: string

@@ -48,9 +48,6 @@ export interface PostgresOptions {
 /** Where a connection was lost: idle in the pool, checked out by a request or job, or the LISTEN one. */
 export type ConnectionErrorHandler = (err: Error, where: 'idle' | 'in use' | 'listen') => void
 
-/** SQLSTATE of a statement cancelled by statement_timeout. */
-export const QUERY_CANCELED = '57014'
-
 export function openPostgres(opts: PostgresOptions): Database {
   const statementTimeout = opts.statementTimeoutMillis ?? 15_000
   const pool = new pg.Pool({

@@ -108,10 +108,6 @@ export const audienceOf = (
   types,
 })
 
-/** One string per distinct audience (the same events, the same way), for grouping subscribers. */
-export const audienceKey = (a: Audience): string =>
-  `${a.role}|${a.district ?? ''}|${a.types?.join(',') ?? '*'}`
-
 const routeOf = (a: Audience): Route => ({
   events: a.types,
   districts: a.district === null ? null : [a.district],

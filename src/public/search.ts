@@ -290,7 +290,3 @@ function intersect(a: Int32Array, b: Int32Array): Int32Array {
   }
   return out.subarray(0, n)
 }
-
-/** All matches in order (tests and the bench's comparison). */
-export const searchEntries = (entries: SearchEntry[], q: string) =>
-  new SearchIndex(entries).search(q, 0, Number.MAX_SAFE_INTEGER).entries

@@ -63,10 +63,6 @@ export const TaskListItemSchema = z
   })
   .openapi('TaskListItem')
 
-export const TaskDetailSchema = z
-  .strictObject({ ...taskFields, incidentCode: z.string(), stepDetail: z.union([StepSchema, z.null()]) })
-  .openapi('TaskDetail')
-
 export const FigureValueSchema = z.union([z.number(), z.boolean(), z.string(), z.null()])
 
 export const ReportSchema = z
