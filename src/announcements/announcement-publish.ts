@@ -10,6 +10,7 @@ import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { OPEN_TASK_STATUSES } from '../domain/enums.js'
 import { appendEvents } from '../events/events.repo.js'
 import { openIncident } from '../incidents/incidents.service.js'
+import { closeRetractedCases } from '../rectifications/rectification-close.service.js'
 import { openRectifications } from '../rectifications/rectification-open.js'
 import { taskCancelledEvent } from '../tasks/tasks.events.js'
 import { type AnnouncementRow, handOverSamples } from './announcements.repo.js'
@@ -181,6 +182,9 @@ async function cancelUnjustified(
   return cancelled.map((t) => t.id)
 }
 
+/** Who publishes: the caller, or the approver the publication job acts for. */
+const publisherOf = (ctx: RequestContext, a: AnnouncementRow) => actorIdOf(ctx) ?? a.approved_by
+
 /**
  * Publishes an approved announcement inside the caller's transaction (the row is locked by the caller):
  * the announcement and its samples become public, the disposal incident opens, a correction or retraction
@@ -202,6 +206,8 @@ export async function publishAnnouncement(
   let cancelledTaskIds: string[] = []
   // Samples whose standing changes here: their businesses' credit classes are recomputed below.
   let affected = sampleIds
+  // The samples of the announcement a correction or retraction revises.
+  let revisedIds: string[] = []
 
   if (a.kind === 'original') {
     // Its samples next, in id order as drafting takes them (db/lock.ts), before they are made public.
@@ -214,6 +220,7 @@ export async function publishAnnouncement(
     await lockRoot(trx, 'announcements', a.refers_to)
     const original = await samplesOf(trx, a.refers_to)
     const originalIds = original.map((s) => s.id)
+    revisedIds = originalIds
     affected = [...sampleIds, ...originalIds]
     await lockRows(trx, 'samples', [...new Set([...sampleIds, ...originalIds])])
     await handOverSamples(trx, a, a.refers_to)
@@ -262,7 +269,7 @@ export async function publishAnnouncement(
       status: 'published',
       published_at: now,
       // The publication job acts for the approver who scheduled it.
-      published_by: actorIdOf(ctx) ?? a.approved_by,
+      published_by: publisherOf(ctx, a),
       incident_id: incidentId,
       updated_at: now,
     })
@@ -300,7 +307,19 @@ export async function publishAnnouncement(
     },
   ])
   await hooks.onPublished(trx, ctx, published)
-  await reclassify(trx, await businessesOfSamples(trx, affected), now, `announcement ${a.number}`)
+  // 撤回: the cases the retracted announcement's publication opened close (公告已撤回), before the classes
+  // of the businesses concerned are recomputed.
+  const closedFor =
+    a.kind === 'retraction' && a.refers_to
+      ? await closeRetractedCases(
+          trx,
+          ctx,
+          { announcementId: a.refers_to, sampleIds: revisedIds, number: a.number, by: publisherOf(ctx, a) },
+          now,
+        )
+      : []
+  const businesses = [...new Set([...(await businessesOfSamples(trx, affected)), ...closedFor])]
+  await reclassify(trx, businesses, now, `announcement ${a.number}`)
   // 整改: one case per failing sample's seller (and producer in the city); a drill opens none.
   if (!a.exercise) await openRectifications(trx, deps, ctx, a.id, published.failingSampleIds, now)
   return published

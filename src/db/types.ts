@@ -295,6 +295,9 @@ export interface DB {
   inspection_plans: InspectionPlansTable
   inspections: InspectionsTable
   officer_conflicts: OfficerConflictsTable
+  // 每月自查 · 每季抽查 (src/scorecard)
+  self_checks: SelfChecksTable
+  spot_checks: SpotChecksTable
 }
 
 /** Every version of a rules file ever loaded (`kind`: `credit`, …), so a decision can name its version. */
@@ -688,9 +691,12 @@ export interface SignalComplaintsTable {
 export interface RectificationsTable {
   id: string
   business_id: string
-  role: 'seller' | 'producer'
-  sample_id: string
-  announcement_id: string
+  /** `inspected`: opened by an inspection's `rectification_opened` result (no sample, no announcement). */
+  role: 'seller' | 'producer' | 'inspected'
+  sample_id: Nullable<string>
+  announcement_id: Nullable<string>
+  inspection_plan_id: Nullable<string>
+  inspection_position: Nullable<number>
   district_code: string
   failed_items: ColumnType<string[], string, string>
   measures_required: ColumnType<{ zh: string; en: string }[], string, string>
@@ -701,7 +707,7 @@ export interface RectificationsTable {
   meeting: ColumnType<{ date: string; attendees: string[] } | null, string | null, string | null>
   cause: Nullable<string>
   measures_taken: Nullable<string>
-  outcome: Nullable<'resample_passed' | 'rectified' | 'refused'>
+  outcome: Nullable<'resample_passed' | 'rectified' | 'refused' | 'retracted'>
   resample_id: Nullable<string>
   close_reason: Nullable<string>
   closed_at: NullableTime
@@ -757,6 +763,33 @@ export interface OfficerConflictsTable {
   user_id: string
   business_id: string
   reason: string
+  created_at: Timestamp
+  created_by: Nullable<string>
+}
+
+/** A district's monthly self-check (每月自查): opened once the month has ended, filed by the district. */
+export interface SelfChecksTable {
+  id: string
+  district_code: string
+  month: string
+  status: Generated<'due' | 'filed'>
+  opened_at: Timestamp
+  due_at: Timestamp
+  summary: Nullable<string>
+  measures: Nullable<string>
+  /** The district's scorecard figures of the month, as they stood when it was filed. */
+  figures: ColumnType<unknown, string | null, string | null>
+  filed_at: NullableTime
+  filed_by: Nullable<string>
+}
+
+/** The command centre's quarterly spot check (每季抽查): districts drawn from a published seed. */
+export interface SpotChecksTable {
+  id: string
+  quarter: string
+  seed: string
+  count: number
+  districts: string[]
   created_at: Timestamp
   created_by: Nullable<string>
 }

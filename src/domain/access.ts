@@ -76,6 +76,12 @@ export const ACCESS = {
   recordInspection: FIELD,
   /** The district scorecard (command centre). */
   readScorecard: COMMAND,
+  // 每月自查: each district files its own; the command centre reads them all
+  readSelfChecks: FIELD,
+  fileSelfCheck: ['district'],
+  // 每季抽查: the command centre draws districts; the districts see the draw
+  drawSpotCheck: COMMAND,
+  readSpotChecks: FIELD,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Verb = keyof typeof ACCESS

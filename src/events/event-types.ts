@@ -9,6 +9,7 @@ import type { InspectionEventPayloads } from '../inspections/inspections.events.
 import type { RectificationEventPayloads } from '../rectifications/rectifications.events.js'
 import type { RetailersEventPayloads } from '../retailers/retailers.events.js'
 import type { SampleEventPayloads } from '../samples/samples.events.js'
+import type { ScorecardEventPayloads } from '../scorecard/scorecard.events.js'
 import type { SignalEventPayloads } from '../signals/signals.events.js'
 import type { TaskEventPayloads } from '../tasks/tasks.events.js'
 import type { TokenEventPayloads } from '../tokens/tokens.events.js'
@@ -37,7 +38,8 @@ export interface EventPayloads
     ComplaintEventPayloads,
     SignalEventPayloads,
     RectificationEventPayloads,
-    InspectionEventPayloads {}
+    InspectionEventPayloads,
+    ScorecardEventPayloads {}
 
 export type EventType = keyof EventPayloads
 

@@ -4,14 +4,18 @@ import { escalationTarget } from '../playbooks/playbook.schema.js'
 const id = z.string()
 const shares = z.strictObject({ A: z.number(), B: z.number(), C: z.number(), D: z.number() })
 
-/** Payload schemas of the rectification and inspection events (issue 18), spread into `eventPayloadSchemas`. */
+/**
+ * Payload schemas of the rectification, inspection, self-check and spot-check events (issue 18), spread into
+ * `eventPayloadSchemas`.
+ */
 export const rectificationEventSchemas = {
   'rectification.opened': z.strictObject({
     rectificationId: id,
     businessId: id,
-    role: z.enum(['seller', 'producer']),
-    sampleNo: z.string(),
-    announcementId: id,
+    role: z.enum(['seller', 'producer', 'inspected']),
+    sampleNo: z.string().nullable(),
+    announcementId: id.nullable(),
+    inspection: z.strictObject({ planId: id, position: z.number().int() }).optional(),
     failedItems: z.array(z.string()),
     dueAt: z.string(),
   }),
@@ -31,7 +35,7 @@ export const rectificationEventSchemas = {
   'rectification.closed': z.strictObject({
     rectificationId: id,
     businessId: id,
-    outcome: z.enum(['resample_passed', 'rectified', 'refused']),
+    outcome: z.enum(['resample_passed', 'rectified', 'refused', 'retracted']),
     resampleNo: z.string().nullable(),
     reason: z.string().nullable(),
     onTime: z.boolean(),
@@ -57,6 +61,15 @@ export const rectificationEventSchemas = {
     position: z.number().int(),
     businessId: id,
     result: z.enum(['pass', 'issues_found', 'rectification_opened']),
+    rectificationId: id.nullable().optional(),
   }),
   'inspection.conflict_flagged': z.strictObject({ userId: id, businessId: id }),
+  'self_check.opened': z.strictObject({ selfCheckId: id, month: z.string(), dueAt: z.string() }),
+  'self_check.filed': z.strictObject({ selfCheckId: id, month: z.string(), onTime: z.boolean() }),
+  'spot_check.drawn': z.strictObject({
+    spotCheckId: id,
+    quarter: z.string(),
+    seed: z.string(),
+    districts: z.array(z.string()),
+  }),
 }

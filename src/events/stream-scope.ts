@@ -34,6 +34,8 @@ const READ_VERB: readonly (readonly [prefix: string, verb: Verb | 'public'])[] =
   ['business.', 'readBusinesses'],
   ['rectification.', 'readRectifications'],
   ['inspection.', 'readInspectionPlans'],
+  ['self_check.', 'readSelfChecks'],
+  ['spot_check.', 'readSpotChecks'],
   ['complaint.', 'readComplaints'],
   ['signal.', 'readSignals'],
 ]

@@ -9,6 +9,8 @@ export interface InspectionEventPayloads {
     position: number
     businessId: string
     result: 'pass' | 'issues_found' | 'rectification_opened'
+    /** The case a `rectification_opened` result opened. */
+    rectificationId?: string | null
   }
   'inspection.conflict_flagged': { userId: string; businessId: string }
 }

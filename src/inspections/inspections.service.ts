@@ -9,7 +9,9 @@ import { actorIdOf, districtScopeOf, type RequestContext } from '../domain/conte
 import { forbidden, invalidState, issue, notFound, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
 import { openIncident } from '../incidents/incidents.service.js'
+import { openInspectionRectification } from '../rectifications/rectification-open.js'
 import { type Candidate, CLASSES, type Class, draw } from './inspection-draw.js'
+import { completeInspectionTask } from './inspection-task.js'
 import type { ConflictInput, InspectionPlanInput, InspectionResultInput } from './inspections.schema.js'
 
 export const INSPECTION_PLAYBOOK = 'random-inspection'
@@ -173,7 +175,11 @@ export async function drawInspectionPlan(deps: Deps, ctx: RequestContext, id: st
   })
 }
 
-/** Records one inspection's result (its district, or the command centre); the business is reclassified. */
+/**
+ * Records one inspection's result (its district, or the command centre); the business is reclassified. A
+ * result of `rectification_opened` opens the business's rectification case, and the last result of a
+ * district's draw completes that district's inspection task with its figures, all in one transaction.
+ */
 export async function recordInspectionResult(
   deps: Deps,
   ctx: RequestContext,
@@ -204,13 +210,31 @@ export async function recordInspectionResult(
       .where('plan_id', '=', planId)
       .where('position', '=', position)
       .execute()
+    // 责令整改: the case opens with the result, so no recorded finding is ever without its case.
+    const rectificationId =
+      input.result === 'rectification_opened'
+        ? await openInspectionRectification(
+            trx,
+            deps,
+            ctx,
+            {
+              planId,
+              position,
+              businessId: row.business_id,
+              district: row.district_code,
+              note: input.note ?? null,
+            },
+            now,
+          )
+        : null
     await appendEvent(trx, ctx, now, {
       type: 'inspection.recorded',
       districtCode: row.district_code,
       subject: planId,
-      payload: { planId, position, businessId: row.business_id, result: input.result },
+      payload: { planId, position, businessId: row.business_id, result: input.result, rectificationId },
     })
     await reclassify(trx, [row.business_id], now, `inspection ${planId}#${position} ${input.result}`)
+    if (row.task_id !== null) await completeInspectionTask(trx, ctx, planId, row.task_id, now)
   })
 }
 

@@ -1,11 +1,12 @@
 import { reclassify } from '../credit/credit.service.js'
+import { lockRows } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { invalidState, issue, validationFailed } from '../domain/errors.js'
-import { appendEvent } from '../events/events.repo.js'
+import { appendEvent, appendEvents } from '../events/events.repo.js'
 import { lockOpenCase } from './rectification-case.js'
 import type { DecisionInput, ResampleInput } from './rectifications.schema.js'
 
@@ -122,4 +123,76 @@ export async function closeByDecision(deps: Deps, ctx: RequestContext, id: strin
     const r = await lockOpenCase(trx, ctx, id)
     await close(trx, ctx, r, now, { outcome: input.decision, resample: null, reason: input.reason })
   })
+}
+
+/**
+ * A published retraction closes the open cases its announcement's publication opened (the announcement's
+ * own cases, and any other open case of a sample it held), in the publishing transaction: a recorded decision
+ * `retracted` with the reason 公告已撤回, by whoever published the retraction. Returns the businesses whose
+ * cases closed, for the caller's reclassification. Lock order: after the announcement, its samples and
+ * incidents (db/lock.ts), the cases in id order.
+ */
+export async function closeRetractedCases(
+  trx: Transaction<DB>,
+  ctx: RequestContext,
+  retraction: { announcementId: string; sampleIds: readonly string[]; number: string; by: string | null },
+  now: Date,
+): Promise<string[]> {
+  let q = trx.selectFrom('rectifications').select('id').where('status', '=', 'open').orderBy('id')
+  q =
+    retraction.sampleIds.length > 0
+      ? q.where((eb) =>
+          eb.or([
+            eb('announcement_id', '=', retraction.announcementId),
+            eb('sample_id', 'in', [...retraction.sampleIds]),
+          ]),
+        )
+      : q.where('announcement_id', '=', retraction.announcementId)
+  const open = await q.execute()
+  if (open.length === 0) return []
+  const locked = (
+    await lockRows(
+      trx,
+      'rectifications',
+      open.map((r) => r.id),
+    )
+  ).filter((r) => r.status === 'open')
+  if (locked.length === 0) return []
+  const reason = `公告已撤回（撤回公告 ${retraction.number}） / announcement retracted by ${retraction.number}`
+  await trx
+    .updateTable('rectifications')
+    .set({
+      status: 'closed',
+      outcome: 'retracted',
+      close_reason: reason,
+      closed_at: now,
+      closed_by: retraction.by,
+      next_alarm_at: null,
+      updated_at: now,
+    })
+    .where(
+      'id',
+      'in',
+      locked.map((r) => r.id),
+    )
+    .execute()
+  await appendEvents(
+    trx,
+    ctx,
+    now,
+    locked.map((r) => ({
+      type: 'rectification.closed' as const,
+      districtCode: r.district_code,
+      subject: r.id,
+      payload: {
+        rectificationId: r.id,
+        businessId: r.business_id,
+        outcome: 'retracted' as const,
+        resampleNo: null,
+        reason,
+        onTime: now <= new Date(r.due_at),
+      },
+    })),
+  )
+  return [...new Set(locked.map((r) => r.business_id))]
 }

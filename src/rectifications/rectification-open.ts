@@ -109,3 +109,59 @@ export async function openRectifications(
   await appendEvents(trx, ctx, now, events)
   return [...made]
 }
+
+/**
+ * Opens the case an inspection result of `rectification_opened` calls for, in the recording transaction: one
+ * per inspection (a repeat opens nothing), in the inspection's district, with the seller's deadline and the
+ * rules' required measures; the inspector's note is the finding. Returns the case id, or null when it existed.
+ */
+export async function openInspectionRectification(
+  trx: Transaction<DB>,
+  deps: Pick<AppDeps, 'config'>,
+  ctx: RequestContext,
+  inspection: { planId: string; position: number; businessId: string; district: string; note: string | null },
+  now: Date,
+): Promise<string | null> {
+  const { rules, hash } = rectificationRules(deps.config)
+  const id = timeOrderedId()
+  const due = workingCalendar().deadline(now, rules.deadline_working_days.seller)
+  const failed = inspection.note === null ? [] : [inspection.note]
+  const inserted = await trx
+    .insertInto('rectifications')
+    .values({
+      id,
+      business_id: inspection.businessId,
+      role: 'inspected',
+      inspection_plan_id: inspection.planId,
+      inspection_position: inspection.position,
+      district_code: inspection.district,
+      failed_items: JSON.stringify(failed),
+      measures_required: JSON.stringify(rules.measures_required),
+      rules_hash: hash,
+      opened_at: now,
+      due_at: due,
+      next_alarm_at: due,
+    })
+    .onConflict((oc) => oc.columns(['inspection_plan_id', 'inspection_position']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (!inserted) return null
+  await appendEvents(trx, ctx, now, [
+    {
+      type: 'rectification.opened',
+      districtCode: inspection.district,
+      subject: id,
+      payload: {
+        rectificationId: id,
+        businessId: inspection.businessId,
+        role: 'inspected',
+        sampleNo: null,
+        announcementId: null,
+        inspection: { planId: inspection.planId, position: inspection.position },
+        failedItems: failed,
+        dueAt: chinaIso(due),
+      },
+    },
+  ])
+  return id
+}

@@ -6,9 +6,11 @@ export interface RectificationEventPayloads {
   'rectification.opened': {
     rectificationId: string
     businessId: string
-    role: 'seller' | 'producer'
-    sampleNo: string
-    announcementId: string
+    role: 'seller' | 'producer' | 'inspected'
+    /** Null for a case an inspection opened (`inspection` names it). */
+    sampleNo: string | null
+    announcementId: string | null
+    inspection?: { planId: string; position: number }
     failedItems: string[]
     dueAt: string
   }
@@ -24,7 +26,7 @@ export interface RectificationEventPayloads {
   'rectification.closed': {
     rectificationId: string
     businessId: string
-    outcome: 'resample_passed' | 'rectified' | 'refused'
+    outcome: 'resample_passed' | 'rectified' | 'refused' | 'retracted'
     resampleNo: string | null
     reason: string | null
     onTime: boolean

@@ -12,10 +12,17 @@ function baseQuery(db: Kysely<DB>) {
   return db
     .selectFrom('rectifications as r')
     .innerJoin('businesses as b', 'b.id', 'r.business_id')
-    .innerJoin('samples as s', 's.id', 'r.sample_id')
+    .leftJoin('samples as s', 's.id', 'r.sample_id')
     .leftJoin('samples as rs', 'rs.id', 'r.resample_id')
+    .leftJoin('inspection_plans as p', 'p.id', 'r.inspection_plan_id')
     .selectAll('r')
-    .select(['b.name as business_name', 's.no as sample_no', 's.food_name', 'rs.no as resample_no'])
+    .select([
+      'b.name as business_name',
+      's.no as sample_no',
+      's.food_name',
+      'rs.no as resample_no',
+      'p.title as plan_title',
+    ])
 }
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>
 
@@ -28,8 +35,13 @@ function dto(r: Row, now: Date) {
     id: r.id,
     business: { id: r.business_id, name: r.business_name },
     role: r.role,
-    sample: { id: r.sample_id, no: r.sample_no, foodName: r.food_name },
+    sample:
+      r.sample_id === null ? null : { id: r.sample_id, no: r.sample_no ?? '', foodName: r.food_name ?? '' },
     announcementId: r.announcement_id,
+    inspection:
+      r.inspection_plan_id === null || r.inspection_position === null
+        ? null
+        : { planId: r.inspection_plan_id, position: r.inspection_position, title: r.plan_title ?? '' },
     district: r.district_code,
     status: r.status,
     overdue,
@@ -104,23 +116,29 @@ export async function getRectification(deps: Deps, ctx: RequestContext, id: stri
   }
 }
 
-/** What the public business page shows: each case's food, opening, deadline, status and outcome. */
+/**
+ * What the public business page shows: each case's food, opening, deadline, status and outcome. A case opened
+ * by a random inspection names the inspection (双随机抽查) where a sample's food and number would be.
+ */
 export async function publicRectificationsOf(db: Kysely<DB>, businessId: string, now: Date) {
+  // A case its announcement's retraction closed is no longer part of the public record (nor is its sample).
   const rows = await baseQuery(db)
     .where('r.business_id', '=', businessId)
+    .where((eb) => eb.or([eb('r.outcome', 'is', null), eb('r.outcome', '!=', 'retracted')]))
     .orderBy('r.opened_at', 'desc')
     .limit(50)
     .execute()
   return rows.map((r) => {
     const d = dto(r, now)
+    const outcome = d.outcome === 'retracted' ? null : d.outcome
     return {
-      foodName: d.sample.foodName,
-      sampleNo: d.sample.no,
+      foodName: d.sample?.foodName ?? '双随机抽查',
+      sampleNo: d.sample?.no ?? `${d.inspection?.title ?? ''} #${d.inspection?.position ?? ''}`,
       openedAt: d.openedAt,
       dueAt: d.dueAt,
       status: d.status,
       overdue: d.overdue,
-      outcome: d.outcome,
+      outcome,
     }
   })
 }

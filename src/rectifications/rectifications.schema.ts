@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { PageQuery, pageSchema } from '../http/pagination.js'
 import { DistrictCodeSchema, TextSchema, timestamp } from '../http/schemas.js'
 
-export const RECTIFICATION_OUTCOMES = ['resample_passed', 'rectified', 'refused'] as const
+export const RECTIFICATION_OUTCOMES = ['resample_passed', 'rectified', 'refused', 'retracted'] as const
 const line = (max: number) => z.string().trim().min(1).max(max)
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
 
@@ -68,9 +68,18 @@ export type DecisionInput = z.output<typeof DecisionInputSchema>
 const rectificationFields = {
   id: z.string(),
   business: z.strictObject({ id: z.string(), name: z.string() }),
-  role: z.enum(['seller', 'producer']),
-  sample: z.strictObject({ id: z.string(), no: z.string(), foodName: z.string() }),
-  announcementId: z.string(),
+  role: z.enum(['seller', 'producer', 'inspected']).openapi({
+    description: '`inspected`: opened by a random inspection that found the business must rectify',
+  }),
+  sample: z
+    .strictObject({ id: z.string(), no: z.string(), foodName: z.string() })
+    .nullable()
+    .openapi({ description: 'The failing sample (null for a case opened by an inspection)' }),
+  announcementId: z.string().nullable(),
+  inspection: z
+    .strictObject({ planId: z.string(), position: z.number().int(), title: z.string() })
+    .nullable()
+    .openapi({ description: 'The inspection that opened the case (null for a failing sample)' }),
   district: z.string(),
   status: z.enum(['open', 'closed']),
   overdue: z.boolean(),
