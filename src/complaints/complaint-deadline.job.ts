@@ -6,7 +6,7 @@ import { systemContext } from '../domain/context.js'
 import { appendEvents, type NewEvent } from '../events/events.repo.js'
 import type { LoopJob } from '../jobs/job-registry.js'
 import { rungAt } from './complaint-clock.js'
-import { complaintRules } from './complaint-rules.js'
+import { rulesPinnedAt } from './complaint-rules.js'
 import { complaintColumns } from './complaints.repo.js'
 
 const BATCH = 100
@@ -14,12 +14,11 @@ const BATCH = 100
 /**
  * The 12315 clocks' warnings and escalations: each open complaint carries the time of its next rung
  * (`next_alarm_at`), climbing the rules' ladder (duty officer before the deadline, district head at it,
- * command centre after it). Due rows are claimed with FOR UPDATE SKIP LOCKED, so one instance fires each
+ * command centre after it), in the rules version each complaint was received under. Due rows are claimed with FOR UPDATE SKIP LOCKED, so one instance fires each
  * rung once; a verb that decides or closes the complaint locks the same row and clears the alarm.
  */
 export async function sweepComplaintDeadlines(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>) {
   const now = deps.clock.now()
-  const rules = complaintRules(deps.config).value
   const ctx = systemContext('complaint-deadlines')
   return inTransaction(deps.db, async (trx) => {
     const rows = await trx
@@ -36,6 +35,8 @@ export async function sweepComplaintDeadlines(deps: Pick<AppDeps, 'db' | 'clock'
     const [districts, city] = await Promise.all([districtContacts(trx, codes), cityContacts(trx)])
     const events: NewEvent[] = []
     for (const r of rows) {
+      // The ladder and the clocks of the version the complaint was received under, not the current file's.
+      const rules = await rulesPinnedAt(trx, deps.config, r.rules_hash)
       const rung = rules.ladder[r.alarm_rung]
       const open = r.status === 'open' || r.status === 'accepted'
       const clock = r.alarm_clock === 'close' ? 'close' : 'decide'

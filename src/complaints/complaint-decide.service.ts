@@ -7,7 +7,7 @@ import { invalidState, issue, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
 import { assertHandler, assertOpen, lockComplaint } from './complaint-access.js'
 import { rungAt, workingCalendar } from './complaint-clock.js'
-import { complaintRules } from './complaint-rules.js'
+import { complaintRules, rulesPinnedAt } from './complaint-rules.js'
 import { complaintDto } from './complaint-view.js'
 import { reread } from './complaints.repo.js'
 import type { DecideInput } from './complaints.schema.js'
@@ -51,11 +51,13 @@ export async function decideComplaint(deps: Deps, ctx: RequestContext, id: strin
         row.status,
       )
     if (row.status !== 'open') throw invalidState({ zh: '已作出受理决定', en: 'Already decided' }, row.status)
+    // The mediation clock and its ladder come from the version the complaint was received under.
+    const pinned = await rulesPinnedAt(trx, deps.config, row.rules_hash)
     const onTime = now.getTime() <= new Date(row.decide_due_at).getTime()
     const reasons = input.decision === 'decline' ? [...new Set(input.reasons)] : []
     let closeDue: Date | null = row.close_due_at === null ? null : new Date(row.close_due_at)
     if (input.decision === 'accept') {
-      const clock = rules.clocks[row.kind]
+      const clock = pinned.clocks[row.kind]
       if (row.kind === 'complaint') closeDue = workingCalendar().deadline(now, clock.close)
       const origin = row.kind === 'complaint' ? now : new Date(row.received_at)
       await trx
@@ -67,7 +69,7 @@ export async function decideComplaint(deps: Deps, ctx: RequestContext, id: strin
           close_due_at: closeDue,
           alarm_clock: 'close',
           alarm_rung: 0,
-          next_alarm_at: rungAt(origin, clock.close, rules.ladder[0]!.at),
+          next_alarm_at: rungAt(origin, clock.close, pinned.ladder[0]!.at),
         })
         .where('id', '=', id)
         .execute()

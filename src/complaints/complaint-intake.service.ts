@@ -9,7 +9,7 @@ import { appendEvent } from '../events/events.repo.js'
 import { detectSignals } from '../signals/signal-detector.js'
 import { workingCalendar } from './complaint-clock.js'
 import { placeAddress } from './complaint-routing.js'
-import { complaintRules } from './complaint-rules.js'
+import { complaintRules, recordComplaintRules } from './complaint-rules.js'
 import { lockKey, nextTrackingNumber, recentDuplicate } from './complaints.repo.js'
 import type { PublicComplaintInput, StaffComplaintInput } from './complaints.schema.js'
 
@@ -104,6 +104,8 @@ async function intake(
   if (issues.length > 0) throw validationFailed(issues)
 
   const rules = complaintRules(deps.config)
+  // The version is kept so the complaint's clocks follow it to the end, whatever the file becomes.
+  await recordComplaintRules(deps.db, deps.config, now)
   const calendar = workingCalendar()
   const clocks = rules.value.clocks[input.kind]
   const decideDue = calendar.deadline(spec.receivedAt, clocks.decide)

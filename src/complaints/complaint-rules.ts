@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Config } from '../config.js'
+import type { DB } from '../db/types.js'
 import { ESCALATION_TARGETS } from '../domain/enums.js'
-import { loadVersionedYaml, type Versioned } from '../playbooks/versioned-file.js'
+import { loadVersionedYaml, parseVersionedYaml, type Versioned } from '../playbooks/versioned-file.js'
 
 /** `PLAYBOOKS_DIR/complaints/rules.yaml`: the 12315 clocks, the escalation ladder, the decline reasons. */
 export const rulesPathOf = (config: Pick<Config, 'PLAYBOOKS_DIR'>) =>
@@ -31,14 +34,71 @@ export const complaintRulesSchema = z.strictObject({
 
 export type ComplaintRules = z.output<typeof complaintRulesSchema>
 
-const cache = new WeakMap<object, Versioned<ComplaintRules>>()
+const KIND = 'complaints'
+const cache = new WeakMap<object, Versioned<ComplaintRules> & { source: string }>()
 
 /** The rules for this configuration, read and validated once (a bad file stops start-up, naming the field). */
-export function complaintRules(config: Pick<Config, 'PLAYBOOKS_DIR'>): Versioned<ComplaintRules> {
+export function complaintRules(
+  config: Pick<Config, 'PLAYBOOKS_DIR'>,
+): Versioned<ComplaintRules> & { source: string } {
   let r = cache.get(config)
   if (!r) {
-    r = loadVersionedYaml(rulesPathOf(config), complaintRulesSchema)
+    const path = rulesPathOf(config)
+    const loaded = loadVersionedYaml(path, complaintRulesSchema)
+    r = { ...loaded, source: readFileSync(path, 'utf8') }
     cache.set(config, r)
   }
   return r
+}
+
+/** Rules versions known to be stored, per database: recording one is a single insert per process. */
+const recorded = new WeakMap<object, Set<string>>()
+
+/**
+ * Stores the current rules' text under its hash (`rule_versions`, kind `complaints`), so that a complaint's
+ * clocks can be read back in the version it was received under after the file changes.
+ */
+export async function recordComplaintRules(db: Kysely<DB>, config: Pick<Config, 'PLAYBOOKS_DIR'>, now: Date) {
+  const rules = complaintRules(config)
+  const known = recorded.get(db) ?? new Set<string>()
+  recorded.set(db, known)
+  if (known.has(rules.hash)) return
+  await db
+    .insertInto('rule_versions')
+    .values({ kind: KIND, hash: rules.hash, source: rules.source, loaded_at: now })
+    .onConflict((oc) => oc.columns(['kind', 'hash']).doNothing())
+    .execute()
+  known.add(rules.hash)
+}
+
+/** Parsed stored versions by content hash: the text under a hash never changes. */
+const pinned = new Map<string, ComplaintRules>()
+
+/**
+ * The rules a complaint was received under (its `rules_hash`): the current file when the hash is its own,
+ * else the stored version. A complaint from before versions were stored keeps the current rules.
+ */
+export async function rulesPinnedAt(
+  db: Kysely<DB>,
+  config: Pick<Config, 'PLAYBOOKS_DIR'>,
+  hash: string,
+): Promise<ComplaintRules> {
+  const current = complaintRules(config)
+  if (hash === current.hash) return current.value
+  const known = pinned.get(hash)
+  if (known) return known
+  const row = await db
+    .selectFrom('rule_versions')
+    .select('source')
+    .where('kind', '=', KIND)
+    .where('hash', '=', hash)
+    .executeTakeFirst()
+  if (!row) return current.value
+  const parsed = parseVersionedYaml(
+    `rule_versions/${hash}`,
+    Buffer.from(row.source, 'utf8'),
+    complaintRulesSchema,
+  )
+  pinned.set(hash, parsed.value)
+  return parsed.value
 }

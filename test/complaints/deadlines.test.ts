@@ -1,7 +1,12 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sweepComplaintDeadlines } from '../../src/complaints/complaint-deadline.job.js'
+import { decideComplaint } from '../../src/complaints/complaint-decide.service.js'
 import { clearExpiredPersonalData } from '../../src/complaints/complaint-retention.job.js'
-import { startTestApp, type TestApp } from '../helpers/test-app.js'
+import type { RequestContext } from '../../src/domain/context.js'
+import { PLAYBOOKS_DIR, startTestApp, type TestApp } from '../helpers/test-app.js'
 import { file, PUBLIC } from './helpers.js'
 
 let t: TestApp
@@ -69,6 +74,71 @@ describe('deadline warnings and escalation (the ladder in playbooks/complaints/r
     await sweepComplaintDeadlines(t.deps)
     expect(await escalations(c.tracking)).toHaveLength(2)
     expect(JSON.stringify(fired)).not.toContain('13812345678')
+  })
+})
+
+describe('the rules version pinned at receipt', () => {
+  it('a complaint climbs the ladder of the rules it was received under, after the file changes', async () => {
+    t.clock.set(new Date('2026-11-30T01:00:00Z'))
+    // Received Monday 30 November 09:00 under the shipped rules: decision due Wednesday 9 December.
+    const c = await file(t, admin, { description: '规则版本测试' })
+    // The file changes before the deadline: a 3-day decision clock and a ladder that calls the command
+    // centre first. A service reading the current file would move this complaint's rungs.
+    const dir = mkdtempSync(join(tmpdir(), 'rs-rules-'))
+    mkdirSync(join(dir, 'complaints'))
+    const shipped = readFileSync(join(PLAYBOOKS_DIR, 'complaints', 'rules.yaml'), 'utf8')
+    const changed = shipped
+      .replace('complaint: { decide: 7, close: 45 }', 'complaint: { decide: 3, close: 20 }')
+      .replace('- { at: -2, notify: district_duty_officer }', '- { at: -1, notify: command_centre }')
+    expect(changed).not.toBe(shipped)
+    writeFileSync(join(dir, 'complaints', 'rules.yaml'), changed)
+    const later = { ...t.deps, config: { ...t.deps.config, PLAYBOOKS_DIR: dir } }
+
+    // Under the new rules the first rung would fall on Wednesday 2 December: nothing fires for this one.
+    t.clock.set(new Date('2026-12-02T16:00:00Z'))
+    await sweepComplaintDeadlines(later)
+    expect(await escalations(c.tracking)).toHaveLength(0)
+    // Tuesday 8 December: the shipped ladder's first rung, with its target and its due time.
+    t.clock.set(new Date('2026-12-07T16:00:00Z'))
+    await sweepComplaintDeadlines(later)
+    const fired = await escalations(c.tracking)
+    expect(fired.map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        rung: 1,
+        at: -2,
+        notify: 'district_duty_officer',
+        dueAt: '2026-12-09T23:59:59+08:00',
+      }),
+    ])
+    // The next rung is placed by the shipped ladder (at the deadline), not the changed one.
+    const row = await t.deps.db
+      .selectFrom('complaints')
+      .select('next_alarm_at')
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow()
+    expect(new Date(row.next_alarm_at!).toISOString()).toBe('2026-12-09T15:59:59.000Z')
+    // Accepting it (by the service running the changed file) starts the shipped 45-day mediation clock.
+    const commander: RequestContext = {
+      actor: {
+        type: 'token',
+        id: crypto.randomUUID(),
+        name: '指挥中心',
+        role: 'commander',
+        districtCode: null,
+        retailerId: null,
+      },
+      requestId: crypto.randomUUID(),
+    }
+    t.clock.set(new Date('2026-12-08T02:00:00Z')) // Tuesday 8 December 10:00
+    const accepted = await decideComplaint(later, commander, c.id, { decision: 'accept' })
+    // 45 working days after 8 December on the calendar (holidays off), not the changed file's 20 (6 January).
+    expect(accepted.closeBy).toBe('2027-02-12T23:59:59+08:00')
+    const stored = await t.deps.db
+      .selectFrom('rule_versions')
+      .select('hash')
+      .where('kind', '=', 'complaints')
+      .execute()
+    expect(stored.length).toBeGreaterThanOrEqual(1)
   })
 })
 

@@ -198,6 +198,46 @@ describe('bad input gets a clear answer, and nothing is written', () => {
       'body.purchasedOn',
     ])
   })
+
+  it('names the date and address problems in the same 422 as the schema problems, writing nothing', async () => {
+    const before = await count()
+    const r = await t.call('POST', PUBLIC, {
+      body: complaintBody({
+        amount: '1.234',
+        description: '',
+        purchasedOn: '2027-01-01',
+        business: { name: '某店', address: '上海市黄浦区1号' },
+      }),
+    })
+    expect(r.status).toBe(422)
+    expect(r.body.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'body.amount',
+      'body.business.address',
+      'body.description',
+      'body.purchasedOn',
+    ])
+    const address = r.body.issues.find((i: { path: string }) => i.path === 'body.business.address')
+    expect(address.code).toBe('outside_city')
+    expect(await count()).toBe(before)
+  })
+
+  it('staff intake: a future time of receipt is named beside the schema problems', async () => {
+    const officer = await t.token('district', { district: '510104' })
+    const r = await t.call('POST', '/api/v1/complaints', {
+      token: officer,
+      body: {
+        ...complaintBody({ description: '', purchasedOn: '2027-01-01' }),
+        channel: 'phone',
+        receivedAt: '2027-01-01T00:00:00+08:00',
+      },
+    })
+    expect(r.status).toBe(422)
+    expect(r.body.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'body.description',
+      'body.purchasedOn',
+      'body.receivedAt',
+    ])
+  })
 })
 
 describe('rate limit', () => {
