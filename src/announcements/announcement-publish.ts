@@ -159,7 +159,8 @@ async function cancelUnjustified(
   if (found.length === 0) return []
   const ids = found.map((r) => r.id)
   // Changing an incident's tasks takes the incident's lock first (db/lock.ts), as closing it does.
-  await lockRows(trx, 'incidents', [...new Set(found.map((r) => r.incident_id))])
+  const incidents = await lockRows(trx, 'incidents', [...new Set(found.map((r) => r.incident_id))])
+  const exercise = new Map(incidents.map((i) => [i.id, i.exercise]))
   const cancelled = await trx
     .updateTable('tasks')
     .set({
@@ -177,7 +178,7 @@ async function cancelUnjustified(
     trx,
     ctx,
     now,
-    cancelled.map((t) => taskCancelledEvent(t.incident_id, t, reason)),
+    cancelled.map((t) => taskCancelledEvent(t.incident_id, t, reason, exercise.get(t.incident_id) ?? false)),
   )
   return cancelled.map((t) => t.id)
 }

@@ -8,13 +8,18 @@ const step = z.string()
 const contact = z.strictObject({ name: z.string(), phone: z.string() })
 const text = z.strictObject({ zh: z.string(), en: z.string() })
 const status = z.enum(TASK_STATUSES)
-const moved = { step, to: status, from: status.optional() }
+/** Whether the event's incident is an exercise (演练); on every incident.* and task.* payload. */
+const exercise = z.boolean().openapi({
+  description: 'The incident is an exercise (演练): a drill, never counted in statistics',
+})
+const moved = { step, exercise, to: status, from: status.optional() }
 const levelChanged = z.strictObject({
   from: z.enum(LEVEL_NAMES),
   to: z.enum(LEVEL_NAMES),
   reason: z.string(),
   added: z.number().int(),
   cancelled: z.number().int(),
+  exercise,
 })
 
 const aboutAccount = z.strictObject({ userId: z.uuid() })
@@ -37,6 +42,7 @@ const announcementKind = z.enum(['original', 'correction', 'retraction'])
 export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]> } = {
   'task.created': z.strictObject({
     step,
+    exercise,
     occurrence: z.number().int(),
     ackDueAt: z.string(),
     dueAt: z.string(),
@@ -50,17 +56,20 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   'task.declined': z.strictObject({ ...moved, reason: z.string() }),
   'task.cancelled': z.strictObject({
     step,
+    exercise,
     reason: z.string(),
     to: status.optional(),
     from: status.optional(),
   }),
   'task.reported': z.strictObject({
     step,
+    exercise,
     figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])),
     note: z.string().nullable(),
   }),
   'task.disposal_recorded': z.strictObject({
     step,
+    exercise,
     sample: z.string(),
     sampleNo: z.string(),
     figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])),
@@ -68,6 +77,7 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   }),
   'task.report_corrected': z.strictObject({
     step,
+    exercise,
     report: z.string(),
     sample: z.string().nullable(),
     change: z.record(z.string(), z.number()),
@@ -75,6 +85,7 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   }),
   'task.reassigned': z.strictObject({
     step,
+    exercise,
     to: z.uuid(),
     district: z.string(),
     reason: z.string(),
@@ -118,7 +129,7 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   }),
   'incident.level_raised': levelChanged,
   'incident.level_lowered': levelChanged,
-  'incident.closed': z.strictObject({ summary: z.string(), cancelledTasks: z.number().int() }),
+  'incident.closed': z.strictObject({ summary: z.string(), cancelledTasks: z.number().int(), exercise }),
   'token.created': z.strictObject({
     name: z.string(),
     role: z.enum(ROLES),

@@ -7,6 +7,8 @@ interface LevelChanged {
   /** Tasks the change added and cancelled. */
   added: number
   cancelled: number
+  /** The incident is an exercise (演练); every incident and task event says so. */
+  exercise: boolean
 }
 
 export interface IncidentEventPayloads {
@@ -24,5 +26,5 @@ export interface IncidentEventPayloads {
   }
   'incident.level_raised': LevelChanged
   'incident.level_lowered': LevelChanged
-  'incident.closed': { summary: string; cancelledTasks: number }
+  'incident.closed': { summary: string; cancelledTasks: number; exercise: boolean }
 }

@@ -218,7 +218,7 @@ export async function openIncident(
         }),
       },
     },
-    ...rows.map((t) => taskCreatedEvent(t)),
+    ...rows.map((t) => taskCreatedEvent(t, row.exercise)),
   ])
   return { incident: row, tasks: rows }
 }
@@ -283,10 +283,17 @@ export async function changeLevel(
         type: input.level < incident.level ? 'incident.level_raised' : 'incident.level_lowered',
         incidentId,
         subject: incident.code,
-        payload: { from, to, reason: input.reason, added: newTasks.length, cancelled: cancelled.length },
+        payload: {
+          from,
+          to,
+          reason: input.reason,
+          added: newTasks.length,
+          cancelled: cancelled.length,
+          exercise: incident.exercise,
+        },
       },
-      ...newTasks.map((t) => taskCreatedEvent(t)),
-      ...cancelled.map((t) => taskCancelledEvent(incidentId, t, `level lowered to ${to}`)),
+      ...newTasks.map((t) => taskCreatedEvent(t, incident.exercise)),
+      ...cancelled.map((t) => taskCancelledEvent(incidentId, t, `level lowered to ${to}`, incident.exercise)),
     ])
     await alertOnLevelChange(trx, ctx, now, { ...incident, level: input.level }, playbook, deps.districts)
     return {
@@ -324,9 +331,9 @@ export async function closeIncident(
         type: 'incident.closed',
         incidentId,
         subject: incident.code,
-        payload: { summary: input.summary, cancelledTasks: cancelled.length },
+        payload: { summary: input.summary, cancelledTasks: cancelled.length, exercise: incident.exercise },
       },
-      ...cancelled.map((t) => taskCancelledEvent(incidentId, t, 'incident closed')),
+      ...cancelled.map((t) => taskCancelledEvent(incidentId, t, 'incident closed', incident.exercise)),
     ])
     await alertOnClose(trx, ctx, now, incidentId, input.summary)
     return { ...incident, status: 'closed' as const, closed_at: now, summary: input.summary }

@@ -26,13 +26,14 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
     // holds right now is skipped and caught up on the next run.
     const incidents = await trx
       .selectFrom('incidents')
-      .select('id')
+      .select(['id', 'exercise'])
       .where('status', '=', 'active')
       .orderBy('id')
       .forUpdate()
       .skipLocked()
       .execute()
     if (incidents.length === 0) return 0
+    const exercise = new Map(incidents.map((i) => [i.id, i.exercise]))
     const latest = await trx
       .selectFrom('tasks')
       .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
@@ -82,7 +83,7 @@ export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 
       trx,
       systemContext('recurring-tasks'),
       now,
-      values.map((v) => taskCreatedEvent(v, { recurring: true })),
+      values.map((v) => taskCreatedEvent(v, exercise.get(v.incident_id) ?? false, { recurring: true })),
     )
     return values.length
   })

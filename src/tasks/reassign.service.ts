@@ -133,6 +133,7 @@ export async function reassignTask(deps: Deps, ctx: RequestContext, id: string, 
         subject: task.id,
         payload: {
           step: locked.step_key,
+          exercise: inc.exercise,
           to: task.id,
           district,
           reason: input.reason,
@@ -140,7 +141,7 @@ export async function reassignTask(deps: Deps, ctx: RequestContext, id: string, 
           dueAt: task.due_at.toISOString(),
         },
       },
-      taskCreatedEvent(task, { reassignedFrom: id, reason: input.reason }),
+      taskCreatedEvent(task, inc.exercise, { reassignedFrom: id, reason: input.reason }),
     ])
     return task.id
   })

@@ -133,7 +133,7 @@ export async function recordSampleDisposal(
   }
   const now = deps.clock.now()
   return inTransaction(deps.db, async (trx) => {
-    const { locked } = await lockTask(trx, task)
+    const { incident, locked } = await lockTask(trx, task)
     if (!canRecord(locked)) throw recordRefused(locked)
     const sample = isUuid(input.sample)
       ? await trx
@@ -184,13 +184,25 @@ export async function recordSampleDisposal(
       events.push({
         ...base,
         type: 'task.started',
-        payload: { step: locked.step_key, from: 'acknowledged', to: 'in_progress' },
+        payload: {
+          step: locked.step_key,
+          exercise: incident.exercise,
+          from: 'acknowledged',
+          to: 'in_progress',
+        },
       })
     events.push({
       ...base,
       type: 'task.disposal_recorded',
       subject: id,
-      payload: { step: locked.step_key, sample: sample.id, sampleNo: sample.no, figures, note },
+      payload: {
+        step: locked.step_key,
+        exercise: incident.exercise,
+        sample: sample.id,
+        sampleNo: sample.no,
+        figures,
+        note,
+      },
     })
     await appendEvents(trx, ctx, now, events)
     return { task: row, report: { id, sample: sample.id, figures, note, createdAt: now } }
@@ -305,6 +317,7 @@ export async function correctTaskReport(
         subject: id,
         payload: {
           step: locked.step_key,
+          exercise: incident.exercise,
           report: original.id,
           sample: original.sample,
           change,

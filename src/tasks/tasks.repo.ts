@@ -17,7 +17,7 @@ export function findTask(db: Kysely<DB>, id: string) {
 export function findTaskIncident(db: Kysely<DB>, incidentId: string) {
   return db
     .selectFrom('incidents')
-    .select(['playbook_hash', 'code'])
+    .select(['playbook_hash', 'code', 'exercise'])
     .where('id', '=', incidentId)
     .executeTakeFirstOrThrow()
 }

@@ -67,8 +67,8 @@ async function transition<K extends TransitionEvent>(
     from: TaskStatus[]
     set: (now: Date) => UpdateObject<DB, 'tasks'>
     event: K
-    /** The payload beyond `step`, `to` and `from`, which the statement fills from the row. */
-    payload: Omit<TaskEventPayloads[K], 'step' | 'to' | 'from'>
+    /** The payload beyond `step`, `exercise`, `to` and `from`, which the statement fills from the rows. */
+    payload: Omit<TaskEventPayloads[K], 'step' | 'exercise' | 'to' | 'from'>
     action: Text
     /** When nothing matched: return the task unchanged instead of refusing (idempotent repeats). */
     unchangedIf?: (task: TaskRow) => boolean
@@ -106,7 +106,7 @@ async function transition<K extends TransitionEvent>(
                 'moved.incident_id',
                 'moved.id',
                 'moved.district_code',
-                sql<string>`jsonb_build_object('step', moved.step_key, 'to', moved.status) || ${extra}::jsonb`.as(
+                sql<string>`jsonb_build_object('step', moved.step_key, 'exercise', (select i.exercise from incidents i where i.id = moved.incident_id), 'to', moved.status) || ${extra}::jsonb`.as(
                   'payload',
                 ),
               ]),
@@ -225,7 +225,8 @@ export async function reportOnTask(
   const refusal = { zh: '上报（需先确认）', en: 'report (acknowledge it first)' }
   // The state decides first: figures for a task that cannot take them are beside the point.
   if (task.status !== 'acknowledged' && task.status !== 'in_progress') throw refuse(task, refusal)
-  const { step, playbook } = await taskStep(deps, task)
+  // Whether the incident is an exercise is fixed at activation, so it can be read before the lock.
+  const { step, playbook, exercise } = await taskStep(deps, task)
   const issues = validateFigures(step?.reportFields ?? [], input.figures)
   if (issues.length > 0) throw validationFailed(issues)
   // Validated: each value is of its field's declared type.
@@ -296,7 +297,12 @@ export async function reportOnTask(
             {
               ...base,
               type: 'task.started' as const,
-              payload: { step: locked.step_key, from: 'acknowledged' as const, to: 'in_progress' as const },
+              payload: {
+                step: locked.step_key,
+                exercise,
+                from: 'acknowledged' as const,
+                to: 'in_progress' as const,
+              },
             },
           ]
         : []),
@@ -304,7 +310,7 @@ export async function reportOnTask(
         ...base,
         type: 'task.reported',
         subject: reportId,
-        payload: { step: locked.step_key, figures, note: input.note ?? null },
+        payload: { step: locked.step_key, exercise, figures, note: input.note ?? null },
       },
     ])
     return {
@@ -324,6 +330,7 @@ export async function taskStep(deps: Pick<Deps, 'db' | 'playbooks'>, task: TaskR
   const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
   return {
     incidentCode: incident.code,
+    exercise: incident.exercise,
     playbook,
     step: playbook.steps.find((s) => s.key === task.step_key) ?? null,
   }

@@ -9,14 +9,20 @@ import type { DB } from '../../src/db/types.js'
 export async function insertRawEvent(
   db: Kysely<DB>,
   at: Date,
-  event: { type: string; districtCode?: string; subject?: string; payload?: Record<string, unknown> },
+  event: {
+    type: string
+    incidentId?: string
+    districtCode?: string
+    subject?: string
+    payload?: Record<string, unknown>
+  },
   requestId = 'test',
 ): Promise<void> {
   await db
     .insertInto('events')
     .values({
       type: event.type,
-      incident_id: null,
+      incident_id: event.incidentId ?? null,
       task_id: null,
       district_code: event.districtCode ?? null,
       subject: event.subject ?? null,
