@@ -12,13 +12,14 @@ import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
 import { sql } from 'kysely'
 import { publishDueAnnouncements } from '../src/announcements/announcement-publish.job.js'
-import { startBoardConsumer } from '../src/boards/board-events.job.js'
+import { boardEventsJob } from '../src/boards/board-events.job.js'
 import { refreshBoards } from '../src/boards/board-refresh.js'
 import { prepare } from '../src/boot.js'
 import { systemClock } from '../src/clock.js'
 import { loadConfig } from '../src/config.js'
 import type { AppDeps } from '../src/deps.js'
 import { startLive } from '../src/events/live.js'
+import { startScheduler } from '../src/jobs/scheduler.js'
 import { createLogger } from '../src/logger.js'
 import { createBenchDatabase } from './lib/bench-db.js'
 import { REPO_ROOT } from './lib/child-server.js'
@@ -188,7 +189,7 @@ async function runSize(retailers: number, log: (s: string) => void, serverUrl: s
     playbooks,
     ...live,
   }
-  let consumer: ReturnType<typeof startBoardConsumer> | undefined
+  let consumer: ReturnType<typeof startScheduler> | undefined
   try {
     const codes = districts.codes().slice(0, 20)
     await seed(deps.db, codes, retailers)
@@ -199,7 +200,7 @@ async function runSize(retailers: number, log: (s: string) => void, serverUrl: s
     const same = []
     for (let i = 0; i < ROUNDS; i++) same.push(await time(() => refreshBoards(deps, { all: true })))
     log(`  full ${full.ms.toFixed(0)} ms, nothing changed ${same.map((s) => s.ms.toFixed(0)).join('/')} ms`)
-    consumer = startBoardConsumer(deps)
+    consumer = startScheduler(deps, [boardEventsJob])
     const before = await deps.db
       .selectFrom('boards')
       .select(({ fn }) => fn.sum<number>('version').as('v'))

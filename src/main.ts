@@ -1,6 +1,5 @@
 import type { AddressInfo, Server } from 'node:net'
 import { createApp } from './app.js'
-import { startBoardConsumer } from './boards/board-events.job.js'
 import { prepare } from './boot.js'
 import { systemClock } from './clock.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -64,9 +63,8 @@ async function main(): Promise<void> {
     `\n  红盾 Redshield  ${url}\n  API reference  ${url}/docs\n  Public health  ${url}/health\n` +
       (adminToken ? `\n  管理员令牌（只显示这一次）/ admin token (shown once):\n  ${adminToken}\n\n` : '\n'),
   )
+  // Every job, the board consumer (boards recomputed within moments of a publication or alert) included.
   const scheduler = config.SCHEDULER ? startScheduler(deps) : null
-  // Retailer boards: affected boards recomputed within moments of a publication or alert.
-  const boards = config.SCHEDULER ? startBoardConsumer(deps) : null
 
   let stopping = false
   const shutdown = (signal: string) => {
@@ -74,7 +72,6 @@ async function main(): Promise<void> {
     stopping = true
     logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones')
     scheduler?.stop()
-    boards?.stop()
     // Ends every open stream, which would otherwise hold server.close() open.
     const busStopped = live.events
       .stop()
@@ -83,7 +80,6 @@ async function main(): Promise<void> {
     force.unref()
     server.close(async () => {
       await scheduler?.idle()
-      await boards?.idle()
       await busStopped
       await database.close()
       logger.info('stopped')

@@ -2,8 +2,9 @@ import { sql } from 'kysely'
 import type { AppDeps } from '../deps.js'
 import type { EventPayload } from '../events/event-types.js'
 import type { ReadEvent } from '../events/events.read.js'
+import type { LoopJob } from '../jobs/job-registry.js'
 import { BOARD_MAX_PRODUCTS } from './board-content.js'
-import { refreshBoards } from './board-refresh.js'
+import { type RefreshResult, refreshBoards } from './board-refresh.js'
 
 /** What a batch of committed events asks of the boards: whole districts, single retailers, or all. */
 interface Touched {
@@ -33,7 +34,7 @@ function merge(into: Touched, from: Touched) {
     for (const v of from[k]) into[k].add(v)
 }
 
-/** How long a failed run (the database away) waits before it tries its work again. */
+/** How often the job polls: how long a failed run (the database away) waits before it tries its work again. */
 const RETRY_MS = 1000
 
 function collect(t: Touched, batch: ReadEvent[]) {
@@ -99,74 +100,60 @@ async function resolve(deps: Pick<AppDeps, 'db'>, t: Touched) {
   }
 }
 
-/**
- * The event consumer: within moments of a publication, retraction, alert or retailer change, recomputes only
- * the boards it touches. Every instance runs one (the bus delivers every event to every instance); board
- * writes are serialised and skip a board already at the same inputs, so each change makes one version.
- */
-export function startBoardConsumer(deps: AppDeps) {
-  let pending = empty()
-  let running: Promise<void> | null = null
-  let stopped = false
-  let retry: NodeJS.Timeout | null = null
+/** Work handed over by the bus and not yet done, per bus (one per process; tests make one per app). */
+const pendingOf = new WeakMap<object, Touched>()
+function pending(deps: Pick<AppDeps, 'events'>): Touched {
+  let t = pendingOf.get(deps.events)
+  if (!t) {
+    t = empty()
+    pendingOf.set(deps.events, t)
+  }
+  return t
+}
 
-  const run = async () => {
-    while (!stopped) {
-      const t = pending
-      pending = empty()
-      if (t.announcements.size + t.alerts.size + t.retailers.size === 0) return
-      try {
-        await resolve(deps, t)
-        if (t.all) await refreshBoards(deps, { all: true })
-        else {
-          if (t.districts.size > 0) await refreshBoards(deps, { districts: [...t.districts] })
-          const rest = [...t.retailers]
-          if (rest.length > 0) await refreshBoards(deps, { retailers: rest })
-        }
-      } catch (err) {
-        // The events were read once and will not come again: keep their work for the retry.
-        merge(pending, t)
-        throw err
+export const BOARD_EVENTS_JOB = 'board-events'
+
+/**
+ * The event consumer, a loop job like every other: within moments of a publication, retraction, alert or
+ * retailer change, recomputes only the boards it touches. The scheduler hands it each batch of committed
+ * events (`onEvents`) and polls it at once; a run that refreshed something is recorded in `job_runs` and
+ * listed by `GET /api/v1/jobs`. Every instance runs one (the bus delivers every event to every instance);
+ * board writes are serialised and skip a board already at the same inputs, so each change makes one version.
+ * A run the database cut off keeps its work (the events will not come again) and fails; the next poll, a
+ * second later, does it.
+ */
+export const boardEventsJob: LoopJob = {
+  name: BOARD_EVENTS_JOB,
+  kind: 'loop',
+  everyMs: () => RETRY_MS,
+  wakeOnEvents: true,
+  description:
+    'Recompute the retailer boards that committed events touch (publications, alerts, retailer changes), within moments',
+  onEvents: (deps, batch) => collect(pending(deps), batch),
+  run: async (deps) => {
+    const t = pending(deps)
+    if (t.announcements.size + t.alerts.size + t.retailers.size === 0) return { worked: false }
+    pendingOf.set(deps.events, empty())
+    try {
+      await resolve(deps, t)
+      const results: RefreshResult[] = []
+      if (t.all) results.push(await refreshBoards(deps, { all: true }))
+      else {
+        if (t.districts.size > 0) results.push(await refreshBoards(deps, { districts: [...t.districts] }))
+        const rest = [...t.retailers]
+        if (rest.length > 0) results.push(await refreshBoards(deps, { retailers: rest }))
       }
+      return {
+        worked: true,
+        result: {
+          boards: results.reduce((n, r) => n + r.boards, 0),
+          changed: results.reduce((n, r) => n + r.changed, 0),
+        },
+      }
+    } catch (err) {
+      // The events were read once and will not come again: keep their work for the next poll.
+      merge(pending(deps), t)
+      throw err
     }
-  }
-  const kick = () => {
-    if (running || stopped) return
-    let failed = false
-    running = run()
-      .catch((err: unknown) => {
-        failed = true
-        deps.logger.error({ err }, 'board refresh on events failed; retrying')
-      })
-      .finally(() => {
-        running = null
-        const p = pending
-        if (p.announcements.size + p.alerts.size + p.retailers.size === 0 || stopped) return
-        if (!failed) kick()
-        else if (!retry) {
-          retry = setTimeout(() => {
-            retry = null
-            kick()
-          }, RETRY_MS)
-          retry.unref()
-        }
-      })
-  }
-  const unsubscribe = deps.events.subscribe({
-    events: (batch) => {
-      collect(pending, batch)
-      kick()
-    },
-  })
-  return {
-    stop: () => {
-      stopped = true
-      if (retry) clearTimeout(retry)
-      unsubscribe()
-    },
-    /** Resolves once the work handed to it so far is done (tests, shutdown). */
-    idle: async () => {
-      while (running) await running
-    },
-  }
+  },
 }

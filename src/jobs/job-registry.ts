@@ -1,10 +1,12 @@
 import { PUBLISH_JOB, publishDueAnnouncements } from '../announcements/announcement-publish.job.js'
+import { boardEventsJob } from '../boards/board-events.job.js'
 import { boardRefreshJob } from '../boards/board-refresh.job.js'
 import { complaintDeadlineJob } from '../complaints/complaint-deadline.job.js'
 import { complaintRetentionJob } from '../complaints/complaint-retention.job.js'
 import type { Config } from '../config.js'
 import type { AppDeps } from '../deps.js'
 import { escalationSweepJob } from '../escalation/escalation.job.js'
+import type { ReadEvent } from '../events/events.read.js'
 import { rectificationDeadlineJob } from '../rectifications/rectification-deadline.job.js'
 import { runWebhookDelivery } from '../webhooks/webhook-delivery.job.js'
 import { createRecurringTasks } from './recurring-tasks.job.js'
@@ -42,6 +44,8 @@ export interface LoopJob {
   run(deps: AppDeps): Promise<{ worked: boolean; result?: unknown }>
   /** Poll as soon as the event bus reports committed events, not only every `everyMs`. */
   wakeOnEvents?: boolean
+  /** Each batch of committed events, handed over before the poll it wakes (a consumer of the bus). */
+  onEvents?(deps: AppDeps, batch: ReadEvent[]): void
 }
 
 export type JobDefinition = CronJob | LoopJob
@@ -79,6 +83,7 @@ export const jobs: JobDefinition[] = [
     },
   },
   boardRefreshJob,
+  boardEventsJob,
   // 12315 clocks and retention
   complaintDeadlineJob,
   complaintRetentionJob,

@@ -271,11 +271,13 @@ export function startScheduler(deps: AppDeps, jobs: JobDefinition[] = registry) 
       }
       // A job that acts on new events (webhook delivery) polls at once when the bus sees some, not at its
       // next tick; a poll in progress is followed by one more.
-      if (job.wakeOnEvents)
+      if (job.wakeOnEvents || job.onEvents)
         unsubscribes.push(
           deps.events.subscribe({
-            events: () => {
+            events: (batch) => {
               if (stopped) return
+              job.onEvents?.(deps, batch)
+              if (!job.wakeOnEvents) return
               if (polling) {
                 again = true
                 return

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBoardConsumer } from '../../src/boards/board-events.job.js'
+import { boardEventsJob } from '../../src/boards/board-events.job.js'
 import { boardRefreshJob } from '../../src/boards/board-refresh.job.js'
 import { refreshBoards } from '../../src/boards/board-refresh.js'
-import { runCronSlot } from '../../src/jobs/scheduler.js'
+import { runCronSlot, startScheduler } from '../../src/jobs/scheduler.js'
 import { approved, extraSample, importFixtures, type Staff, staff } from '../announcements/helpers.js'
 import { secondInstance } from '../helpers/second-instance.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
@@ -11,7 +11,7 @@ import { testEngine } from '../helpers/test-database.js'
 const API = '/api/v1'
 let t: TestApp
 let s: Staff
-let consumer: ReturnType<typeof startBoardConsumer>
+let consumer: ReturnType<typeof startScheduler>
 let shopToken: string
 let otherShopToken: string
 let jinjiang: string
@@ -46,7 +46,7 @@ beforeAll(async () => {
   jinjiang = await t.token('district', { district: '510104' })
   wuhou = await t.token('district', { district: '510107' })
   await refreshBoards(t.deps, { all: true })
-  consumer = startBoardConsumer(t.deps)
+  consumer = startScheduler(t.deps, [boardEventsJob])
 })
 afterAll(async () => {
   consumer.stop()
@@ -101,6 +101,13 @@ describe('boards', () => {
     await settle(async () => (await board('raffles-qingyang')).body.version > before['raffles-qingyang'])
     await consumer.idle()
     expect(await versions()).toEqual({ ...before, 'raffles-qingyang': before['raffles-qingyang'] + 1 })
+    // The consumer is a job like the others: its runs are recorded and listed.
+    const jobs = await t.call('GET', `${API}/jobs?limit=50`, { token: s.admin })
+    expect(jobs.status).toBe(200)
+    const job = jobs.body.items.find((j: { name: string }) => j.name === 'board-events')
+    expect(job).toMatchObject({ kind: 'loop', schedule: 'every 1000 ms' })
+    expect(job.lastRuns[0]).toMatchObject({ outcome: 'ok', error: null })
+    expect(JSON.parse(job.lastRuns[0].result)).toMatchObject({ changed: 1 })
   })
 
   it('a failing product appears within moments: first and marked at the shop it was sampled at', async () => {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBoardConsumer } from '../../src/boards/board-events.job.js'
+import { boardEventsJob } from '../../src/boards/board-events.job.js'
 import { refreshBoards } from '../../src/boards/board-refresh.js'
+import { startScheduler } from '../../src/jobs/scheduler.js'
 import { approved, importFixtures, type Staff, staff } from '../announcements/helpers.js'
 import { describeFindings, seriousViolations } from '../helpers/axe.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
@@ -20,7 +21,7 @@ describe.skipIf(!present)('kiosk board page in Chromium', () => {
   let t: TestApp
   let s: Staff
   let browser: Browser
-  let consumer: ReturnType<typeof startBoardConsumer>
+  let consumer: ReturnType<typeof startScheduler>
   let closed = false
 
   beforeAll(async () => {
@@ -38,7 +39,7 @@ describe.skipIf(!present)('kiosk board page in Chromium', () => {
       },
     })
     if (r.status !== 201) throw new Error(r.text)
-    consumer = startBoardConsumer(t.deps)
+    consumer = startScheduler(t.deps, [boardEventsJob])
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -3,8 +3,8 @@ import { resolve } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBoardConsumer } from '../../src/boards/board-events.job.js'
-import { type CronJob, runCronSlot, runLoopOnce } from '../../src/jobs/scheduler.js'
+import { boardEventsJob } from '../../src/boards/board-events.job.js'
+import { type CronJob, runCronSlot, runLoopOnce, startScheduler } from '../../src/jobs/scheduler.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { testEngine } from '../helpers/test-database.js'
@@ -181,7 +181,7 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
   })
 
   it('the board consumer keeps the work of a refresh the outage cut off and does it once the database is back', async () => {
-    const consumer = startBoardConsumer(t.deps)
+    const consumer = startScheduler(t.deps, [boardEventsJob])
     const admin = await t.token('admin')
     // Another session holds the boards table: the consumer's refresh for the new retailer waits on it.
     const other = new pg.Client({ connectionString: t.testDb.url })
@@ -220,6 +220,13 @@ describe.skipIf(testEngine() !== 'postgres')('PostgreSQL lost under load', () =>
         .where('retailer_id', '=', 'outage-shop')
         .executeTakeFirst()
       expect(board?.version).toBe(1)
+      // The retry is a run of the registered job, recorded like every loop job's.
+      const runs = await t.deps.db
+        .selectFrom('job_runs')
+        .select('outcome')
+        .where('job', '=', 'board-events')
+        .execute()
+      expect(runs.map((r) => r.outcome)).toContain('ok')
     } finally {
       consumer.stop()
     }

@@ -127,6 +127,7 @@ describe('GET /api/v1/jobs', () => {
       'publish-announcements',
       'webhook-delivery',
       'board-refresh',
+      'board-events',
       'complaint-deadlines',
       'complaint-retention',
       'rectification-deadlines',
@@ -156,11 +157,12 @@ describe('GET /api/v1/jobs', () => {
     expect(page.body.items).toHaveLength(1)
     const rest = await t.call('GET', `/api/v1/jobs?limit=1&cursor=${page.body.next}`, { token: admin })
     expect(rest.body.items.map((j: { name: string }) => j.name)).toEqual(['recurring-tasks'])
-    const last = await t.call('GET', `/api/v1/jobs?limit=6&cursor=${rest.body.next}`, { token: admin })
+    const last = await t.call('GET', `/api/v1/jobs?limit=7&cursor=${rest.body.next}`, { token: admin })
     expect(last.body.items.map((j: { name: string }) => j.name)).toEqual([
       'publish-announcements',
       'webhook-delivery',
       'board-refresh',
+      'board-events',
       'complaint-deadlines',
       'complaint-retention',
       'rectification-deadlines',

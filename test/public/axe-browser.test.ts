@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBoardConsumer } from '../../src/boards/board-events.job.js'
+import { boardEventsJob } from '../../src/boards/board-events.job.js'
+import { startScheduler } from '../../src/jobs/scheduler.js'
 import { approved, importFixtures, type Staff, staff } from '../announcements/helpers.js'
 import { AXE_VIEWPORTS, describeFindings, seriousViolations } from '../helpers/axe.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
@@ -16,7 +17,7 @@ describe.skipIf(!present)('axe-core over every public page', () => {
   let t: TestApp
   let s: Staff
   let browser: Browser
-  let consumer: ReturnType<typeof startBoardConsumer>
+  let consumer: ReturnType<typeof startScheduler>
   const pages: [string, string][] = []
 
   beforeAll(async () => {
@@ -52,7 +53,7 @@ describe.skipIf(!present)('axe-core over every public page', () => {
     })
     const pub = await t.call('POST', `/api/v1/announcements/${id}/publish`, { token: s.approver, body: {} })
     if (pub.status !== 200) throw new Error(pub.text)
-    consumer = startBoardConsumer(t.deps)
+    consumer = startScheduler(t.deps, [boardEventsJob])
     const alerts = await t.call('GET', '/api/v1/public/alerts?limit=1')
     pages.push(
       ['home', '/'],
