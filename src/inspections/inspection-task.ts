@@ -37,7 +37,8 @@ export async function completeInspectionTask(
   if (Number(left.recorded) < Number(left.all)) return false
   const task = await trx.selectFrom('tasks').select('incident_id').where('id', '=', taskId).executeTakeFirst()
   if (!task) return false
-  await lockRoot(trx, 'incidents', task.incident_id)
+  const incident = await lockRoot(trx, 'incidents', task.incident_id)
+  const exercise = incident?.exercise ?? false
   const locked = await lockRoot(trx, 'tasks', taskId)
   if (!locked || !(OPEN as readonly string[]).includes(locked.status)) return false
   const reported = await sql<{ n: string | null }>`
@@ -81,11 +82,16 @@ export async function completeInspectionTask(
     .execute()
   const base = { incidentId: locked.incident_id, taskId, districtCode: locked.district_code }
   const events: NewEvent[] = [
-    { ...base, type: 'task.reported', subject: reportId, payload: { step: locked.step_key, figures, note } },
+    {
+      ...base,
+      type: 'task.reported',
+      subject: reportId,
+      payload: { step: locked.step_key, exercise, figures, note },
+    },
     {
       ...base,
       type: 'task.completed',
-      payload: { step: locked.step_key, from: locked.status, to: 'completed', note },
+      payload: { step: locked.step_key, exercise, from: locked.status, to: 'completed', note },
     },
   ]
   await appendEvents(trx, ctx, now, events)
