@@ -58,6 +58,12 @@ const field = (form: Record<string, unknown>, name: string) => {
 }
 
 /** Sign-in, sign-out and the console's pages. Every path is named: nothing here touches `/api/v1/*`. */
+/**
+ * Where a signed-in person starts: a district officer's work is the task list, everyone else's the console's
+ * home. After signing in (unless a page was asked for) and after the first password change alike.
+ */
+const landingOf = (role: string | undefined) => (role === 'district' ? '/console/tasks' : '/console')
+
 export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
   const { config } = deps
   const app = new Hono<ConsoleEnv>()
@@ -157,11 +163,7 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
     setSessionCookie(c, config, result.secret)
     setCookie(c, LOGIN_CSRF_COOKIE, '', { path: '/login', maxAge: 0 })
     if (result.mustChange) return c.redirect('/console/password', 303)
-    // A district officer's work is the task list: signing in lands there unless a page was asked for.
-    const landing =
-      next ??
-      ((await resolveSession(deps, result.secret))?.actor.role === 'district' ? '/console/tasks' : '/console')
-    return c.redirect(landing, 303)
+    return c.redirect(next ?? landingOf((await resolveSession(deps, result.secret))?.actor.role), 303)
   })
 
   app.get('/logout', (c) => {
@@ -212,7 +214,7 @@ export function consoleRoutes(deps: AppDeps, actors: ActorCache) {
       password: field(form, 'password'),
       confirm: field(form, 'confirm'),
     })
-    if (result.ok) return c.redirect('/console', 303)
+    if (result.ok) return c.redirect(landingOf(s.actor.role), 303)
     const problems = result.problems.map((p) => `${FIELD_NAMES[p.field] ?? p.field}: ${p.message}`)
     return c.html(
       <PasswordPage csrf={s.csrfToken} forced={s.mustChangePassword} login={s.login} problems={problems} />,

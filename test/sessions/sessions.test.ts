@@ -210,6 +210,24 @@ describe('forced password change', () => {
     expect((await browser().signIn('newbie', otp)).status).toBe(401)
     expect((await browser().signIn('newbie', 'a much better secret')).location).toBe('/console')
   })
+
+  it('lands a district officer on their tasks once the one-time password is replaced', async () => {
+    const admin = await t.token('admin')
+    const created = await t.call('POST', '/api/v1/users', {
+      token: admin,
+      body: { login: 'new.officer', name: '新值守', role: 'district', district: '510104' },
+    })
+    const otp = created.body.oneTimePassword as string
+    const b = browser()
+    expect((await b.signIn('new.officer', otp)).location).toBe('/console/password')
+    const changed = await b.post('/console/password', {
+      _csrf: await b.csrf('/console/password'),
+      current: otp,
+      password: 'an officer passphrase',
+      confirm: 'an officer passphrase',
+    })
+    expect(changed.location).toBe('/console/tasks')
+  })
 })
 
 describe('CSRF', () => {
