@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRecurringTasks } from '../../src/jobs/recurring-tasks.job.js'
 import { openMonthlySelfChecks } from '../../src/scorecard/self-checks.service.js'
+import { csrfOf, FormClient, makeUser } from '../helpers/form-client.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 
 const API = '/api/v1'
@@ -125,5 +126,70 @@ describe('每月自查: a monthly self-check per district', () => {
       '2026-11',
       '2026-10',
     ])
+  })
+
+  it('in the console: the district files its own with the figures shown; the command centre draws a spot check', async () => {
+    await makeUser(t, 'sc-jinniu', 'correct horse battery', {
+      role: 'district',
+      district: '510106',
+      name: '金牛区员',
+    })
+    await makeUser(t, 'sc-boss', 'correct horse battery', { role: 'commander', name: '指挥长' })
+    const officer = new FormClient(() => t.baseUrl)
+    const chief = new FormClient(() => t.baseUrl)
+    expect((await officer.signIn('sc-jinniu', 'correct horse battery')).status).toBe(303)
+    expect((await chief.signIn('sc-boss', 'correct horse battery')).status).toBe(303)
+    const listPage = await officer.get('/console/self-checks')
+    expect(listPage.status).toBe(200)
+    expect(listPage.text).toContain('2026-11')
+    expect(listPage.text).toContain('逾期未报')
+    expect(listPage.text).not.toContain('锦江区')
+    const [nov] = await list(await t.token('district', { district: '510106' }), '?month=2026-11')
+    const path = `/console/self-checks/${nov?.id}`
+    const form = await officer.get(path)
+    expect(form.status).toBe(200)
+    expect(form.text).toContain('任务按时')
+    expect(form.text).toContain('报送自查')
+    const _csrf = (await officer.csrf(path)) as string
+    const empty = await officer.post(path, { _csrf, summary: '', measures: '' })
+    expect(empty.status).toBe(422)
+    expect(empty.text).toContain('summary')
+    const ok = await officer.post(path, { _csrf, summary: '本月无逾期任务', measures: '' })
+    expect(ok.status, ok.text).toBe(303)
+    const filed = await officer.get(path)
+    expect(filed.text).toContain('本月无逾期任务')
+    expect(filed.text).not.toContain('报送自查')
+    // The command centre reads it but has no form to file; it draws the quarter's spot check from its page.
+    expect((await chief.get(path)).text).not.toContain('报送自查')
+    expect((await chief.post(path, { _csrf: await chief.csrf(), summary: 'x' })).status).toBe(403)
+    const sc = await chief.get('/console/scorecard?month=2026-11')
+    expect(sc.text).toContain('自查按时报送')
+    const csrf = csrfOf(sc.text)
+    const bad = await chief.post('/console/spot-checks', {
+      _csrf: csrf,
+      quarter: '2027-Q9',
+      count: '3',
+      seed: 'x',
+    })
+    expect(bad.status).toBe(422)
+    const drawn = await chief.post('/console/spot-checks', {
+      _csrf: csrf,
+      quarter: '2027-Q1',
+      count: '3',
+      seed: 'console-spot-2027',
+    })
+    expect(drawn.status, drawn.text).toBe(303)
+    expect((await chief.get('/console/scorecard')).text).toContain('console-spot-2027')
+    expect((await officer.get('/console/scorecard')).status).toBe(403)
+    expect(
+      (
+        await officer.post('/console/spot-checks', {
+          _csrf,
+          quarter: '2027-Q2',
+          count: '3',
+          seed: 'console-spot-2027',
+        })
+      ).status,
+    ).toBe(403)
   })
 })
