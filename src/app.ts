@@ -38,6 +38,7 @@ import {
   inspectionRoutes,
   publicInspectionRoutes,
 } from './inspections/inspections.routes.js'
+import { spotCheckRoutes } from './inspections/spot-checks.routes.js'
 import { jobRoutes } from './jobs/jobs.routes.js'
 import { accessLog } from './logger.js'
 import { measureRequests, mountMetrics, requestMeter } from './metrics/metrics.routes.js'
@@ -158,7 +159,8 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, inspectionRoutes(deps)) // 双随机、一公开 (issue 18)
   app.route(API_PREFIX, publicInspectionRoutes(deps))
   app.route('/', inspectionPageRoutes(deps))
-  app.route(API_PREFIX, scorecardRoutes(deps)) // district scorecard (issue 18)
+  app.route(API_PREFIX, scorecardRoutes(deps)) // district scorecard, monthly self-checks (issue 18)
+  app.route(API_PREFIX, spotCheckRoutes(deps)) // quarterly spot checks of districts (issue 18)
   app.route(API_PREFIX, calendarRoutes(deps))
   app.route(API_PREFIX, signalRoutes(deps))
   app.route('/', complaintPageRoutes(deps))

@@ -4,8 +4,8 @@ import { type Kysely, sql } from 'kysely'
  * 每月自查 · 每季抽查, and the rest of the rectification loop:
  * - `self_checks`: one per district and month, opened once the month has ended; the district files its report
  *   (summary, measures) and the scorecard figures of that month are kept with it as filed.
- * - `spot_checks`: the command centre's quarterly draw of districts from a published seed (one per quarter),
- *   the districts in draw order.
+ * - `spot_checks`: the command centre's quarterly draw of districts from a published seed (one per quarter):
+ *   the districts it drew from (so the draw can be repeated whatever changes later) and those drawn, in order.
  * - a rectification case may now come from an inspection (`rectification_opened`) rather than a failing
  *   sample (role `inspected`, no sample or announcement), and may be closed by a retraction (`retracted`).
  */
@@ -31,6 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     quarter text not null unique check (quarter ~ '^[0-9]{4}-Q[1-4]$'),
     seed text not null,
     count integer not null check (count between 1 and 20),
+    population text[] not null,
     districts text[] not null,
     created_at timestamptz not null,
     created_by text

@@ -23,6 +23,8 @@ const NAV: { href: string; text: { zh: string; en: string }; roles: readonly Rol
     roles: ACCESS.readAnnouncements,
   },
   { href: '/console/complaints', text: { zh: '12315', en: '12315' }, roles: ACCESS.readComplaints },
+  { href: '/console/scorecard', text: { zh: '评分', en: 'Scorecard' }, roles: ACCESS.readScorecard },
+  { href: '/console/self-checks', text: { zh: '自查', en: 'Self-checks' }, roles: ACCESS.readSelfChecks },
   { href: '/console/admin', text: { zh: '管理', en: 'Admin' }, roles: ACCESS.administer },
   { href: '/logout', text: { zh: '退出', en: 'Sign out' }, roles: 'all' },
 ]

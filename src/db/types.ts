@@ -789,6 +789,9 @@ export interface SpotChecksTable {
   quarter: string
   seed: string
   count: number
+  /** The district codes drawn from, in code order. */
+  population: string[]
+  /** The districts drawn, in draw order. */
   districts: string[]
   created_at: Timestamp
   created_by: Nullable<string>

@@ -26,6 +26,7 @@ import {
   recordInspectionResult,
 } from './inspections.service.js'
 import { InspectionsPage } from './inspections-page.js'
+import { listSpotChecks } from './spot-checks.read.js'
 
 const tags = ['inspections']
 const planOut = { description: 'The plan and its draw in order', content: json(InspectionPlanSchema) }
@@ -152,8 +153,11 @@ export function inspectionPageRoutes(deps: AppDeps) {
     const lang = pageLang(c)
     pageHeaders(c)
     const plans = await readPlans(deps.db, { publicView: true, limit: 50 })
+    const spot = await listSpotChecks(deps.db, deps.districts, { limit: 8 })
     return c.html(
-      `<!doctype html>${String(<InspectionsPage lang={lang} self="/inspections" plans={plans} />)}`,
+      `<!doctype html>${String(
+        <InspectionsPage lang={lang} self="/inspections" plans={plans} spotChecks={spot.items} />,
+      )}`,
       200,
     ) as never
   })

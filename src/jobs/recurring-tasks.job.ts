@@ -4,6 +4,7 @@ import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import { systemContext } from '../domain/context.js'
 import { appendEvents } from '../events/events.repo.js'
+import { openMonthlySelfChecks } from '../scorecard/self-checks.service.js'
 import { occurrenceStart, stepDeadlines } from '../tasks/task-plan.js'
 import { taskCreatedEvent } from '../tasks/tasks.events.js'
 import { type NewTask, writeTasks } from '../tasks/tasks.repo.js'
@@ -15,8 +16,14 @@ const MAX_CATCH_UP = 31
  * For each recurring step of each active incident, once the latest occurrence has begun, opens the next one
  * (today's 17:00 report → tomorrow's). After downtime it catches up, one task per missed occurrence.
  * The transaction-scoped advisory lock makes a second instance skip the slot instead of doubling it.
+ * First it opens the monthly self-checks once a month has ended (scorecard/self-checks.service.ts); the count
+ * returned is of tasks only.
  */
-export async function createRecurringTasks(deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks'>) {
+export async function createRecurringTasks(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>,
+) {
+  // 每月自查: each district's self-check of the month just ended (its own transaction; not counted here).
+  await openMonthlySelfChecks(deps)
   const now = deps.clock.now()
   return inTransaction(deps.db, async (trx) => {
     const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${LOCK_ID}) as ok`.execute(trx)

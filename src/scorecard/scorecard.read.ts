@@ -22,7 +22,9 @@ const card = z.strictObject({
     description: 'Rectification cases due in the month, closed by the deadline',
   }),
   boards: part.openapi({ description: 'Board versions adding a failing product, confirmed within 24 h' }),
-  selfChecks: part.nullable().openapi({ description: 'Monthly self-checks filed (not built yet: null)' }),
+  selfChecks: part.extend({ filed: z.number().int() }).openapi({
+    description: 'The monthly self-check of the month (每月自查): due, filed, and filed by its due time',
+  }),
 })
 export const ScorecardSchema = z
   .strictObject({
@@ -33,6 +35,25 @@ export const ScorecardSchema = z
   .openapi('Scorecard')
 
 type Part = z.infer<typeof part>
+export type Card = z.infer<typeof card>
+
+/** A month (YYYY-MM, China time) as the instants it runs from (inclusive) and to (exclusive). */
+export function monthBounds(month: string): { from: Date; to: Date } {
+  const [y, m] = month.split('-').map(Number) as [number, number]
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
+  return {
+    from: new Date(Date.parse(`${month}-01T00:00:00+08:00`)),
+    to: new Date(Date.parse(`${next}-01T00:00:00+08:00`)),
+  }
+}
+
+type Checks = Map<string, { due: number; filed: number; onTime: number }>
+function selfCheckPart(checks: Checks, code: string | null) {
+  const all = code === null ? [...checks.values()] : [checks.get(code) ?? { due: 0, filed: 0, onTime: 0 }]
+  const due = all.reduce((n, c) => n + c.due, 0)
+  const onTime = all.reduce((n, c) => n + c.onTime, 0)
+  return { ...mk(due, onTime), filed: all.reduce((n, c) => n + c.filed, 0) }
+}
 const rate = (onTime: number, due: number) => (due === 0 ? null : Math.round((onTime / due) * 1000) / 10)
 const mk = (due: number, onTime: number): Part => ({ due, onTime, rate: rate(onTime, due) })
 
@@ -47,15 +68,13 @@ async function counts(
 /**
  * The district scorecard of a month (China time) for the command centre, with the city's figures: incident
  * tasks done on time (当场办结), 12315 decided and closed on time, rectifications closed on time, boards
- * confirmed within 24 h of a new failing product. Exercises never count.
+ * confirmed within 24 h of a new failing product, the month's self-check filed on time. Exercises never count.
  */
 export async function scorecard(deps: Pick<AppDeps, 'db' | 'districts'>, month: string) {
   const { db } = deps
-  const from = new Date(Date.parse(`${month}-01T00:00:00+08:00`))
-  const [y, m] = month.split('-').map(Number) as [number, number]
-  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
-  const to = new Date(Date.parse(`${next}-01T00:00:00+08:00`))
-  const [tasks, rects, boards, complaints] = await Promise.all([
+  const { from, to } = monthBounds(month)
+  const y = Number(month.slice(0, 4))
+  const [tasks, rects, boards, complaints, selfChecks] = await Promise.all([
     counts(
       db,
       sql`select t.district_code as district, count(*) as due,
@@ -82,7 +101,17 @@ export async function scorecard(deps: Pick<AppDeps, 'db' | 'districts'>, month: 
           group by r.district_code`,
     ),
     monthlyFigures(db, y),
+    sql<{ district: string; due: number; filed: number; on_time: number }>`
+      select district_code as district, count(*) as due, count(filed_at) as filed,
+        count(*) filter (where filed_at <= due_at) as on_time
+      from self_checks where month = ${month} group by district_code`.execute(db),
   ])
+  const checks = new Map(
+    selfChecks.rows.map((r) => [
+      r.district,
+      { due: Number(r.due), filed: Number(r.filed), onTime: Number(r.on_time) },
+    ]),
+  )
   const figures = complaints.filter((f) => f.month === month)
   const cardOf = (code: string | null) => {
     const pick = (m: Map<string, { due: number; onTime: number }>) => {
@@ -105,7 +134,7 @@ export async function scorecard(deps: Pick<AppDeps, 'db' | 'districts'>, month: 
       complaintsClosed: mk(sum('closed'), sum('closedOnTime')),
       rectifications: pick(rects),
       boards: pick(boards),
-      selfChecks: null,
+      selfChecks: selfCheckPart(checks, code),
     }
   }
   return {
@@ -113,4 +142,17 @@ export async function scorecard(deps: Pick<AppDeps, 'db' | 'districts'>, month: 
     districts: deps.districts.items.map((d) => ({ district: d.code, name: d.nameZh, ...cardOf(d.code) })),
     city: cardOf(null),
   }
+}
+
+/** One district's figures of a month (what its self-check reports on). */
+export async function districtCard(
+  deps: Pick<AppDeps, 'db' | 'districts'>,
+  district: string,
+  month: string,
+): Promise<Card> {
+  const sc = await scorecard(deps, month)
+  const mine = sc.districts.find((d) => d.district === district)
+  if (!mine) throw new Error(`unknown district ${district}`)
+  const { district: _code, name: _name, ...card } = mine
+  return card
 }

@@ -21,7 +21,7 @@ const card = async (month: string) => {
   const r = await t.call('GET', `${API}/scorecard?month=${month}`, { token: commander })
   expect(r.status, r.text).toBe(200)
   return r.body as {
-    districts: { district: string; tasks: Part; rectifications: Part; selfChecks: Part | null }[]
+    districts: { district: string; tasks: Part; rectifications: Part; selfChecks: Part & { filed: number } }[]
     city: { tasks: Part; rectifications: Part }
   }
 }
@@ -59,7 +59,7 @@ describe('the district scorecard', () => {
     const jj = sc.districts.find((d) => d.district === '510104')
     expect(jj?.rectifications).toEqual({ due: 1, onTime: 1, rate: 100 })
     expect(sc.city.rectifications).toEqual({ due: 1, onTime: 1, rate: 100 })
-    expect(jj?.selfChecks).toBeNull()
+    expect(jj?.selfChecks).toEqual({ due: 0, filed: 0, onTime: 0, rate: null })
     const taskMonths = [await card('2026-11'), await card('2026-12')]
     const due = taskMonths.reduce(
       (n, m) => n + (m.districts.find((d) => d.district === '510104')?.tasks.due ?? 0),
