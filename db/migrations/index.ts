@@ -17,6 +17,7 @@ import * as credit from './2026-12-07T16-30-00-credit.js'
 import * as rectifications from './2026-12-07T17-00-00-rectifications.js'
 import * as inspections from './2026-12-07T17-30-00-inspections.js'
 import * as selfChecksSpotChecks from './2026-12-08T10-00-00-self-checks-spot-checks.js'
+import * as signalSampling from './2026-12-08T11-00-00-signal-sampling.js'
 import * as eventExercise from './2026-12-08T12-00-00-event-exercise.js'
 
 /** Explicit barrel: the order here is the order of application. */
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T17-00-00-rectifications': rectifications,
   '2026-12-07T17-30-00-inspections': inspections,
   '2026-12-08T10-00-00-self-checks-spot-checks': selfChecksSpotChecks,
+  '2026-12-08T11-00-00-signal-sampling': signalSampling,
   '2026-12-08T12-00-00-event-exercise': eventExercise,
 }

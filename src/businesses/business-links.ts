@@ -133,3 +133,19 @@ export async function linkRetailerToBusiness(
   await db.updateTable('retailers').set({ business_id: id }).where('id', '=', r.id).execute()
   return id
 }
+
+/**
+ * The business a complaint names, found or made in the register by normalised name and address (as samples
+ * link), in the intake's transaction; null when no business is named or the name is a placeholder (`/`,
+ * `无`). The district is the complaint's routing district, when it has one.
+ */
+export async function linkComplaintToBusiness(
+  db: Kysely<DB>,
+  b: { name: string; address: string | null; district: string | null } | null,
+  at: Date,
+): Promise<string | null> {
+  if (!b?.name.trim() || isNotGiven(b.name)) return null
+  const key = keyOf(b.name, b.address)
+  const idOf = await ensureBusinesses(db, new Map([[key, b]]), at)
+  return idOf.get(key) ?? null
+}

@@ -86,6 +86,27 @@ export function BusinessPage({ lang, self, b }: { lang: Lang; self: string; b: P
           </table>
         </section>
       )}
+      <h2>{tr(lang, { zh: '查实的投诉举报', en: 'Complaints upheld' })}</h2>
+      {b.upheldComplaints.length === 0 ? (
+        <p class="empty">{tr(lang, { zh: '无', en: 'None' })}</p>
+      ) : (
+        <ul class="upheld-complaints">
+          {b.upheldComplaints.map((c) => (
+            <li>
+              {c.closedOn ?? '—'}{' '}
+              {[c.product, c.brand, c.batch].filter(Boolean).join(' · ') ||
+                tr(lang, { zh: '未注明产品', en: 'no product named' })}
+              ：
+              {tr(
+                lang,
+                c.outcome === 'agreed'
+                  ? { zh: '投诉经调解达成，消费者获赔', en: 'complaint mediated, consumer compensated' }
+                  : { zh: '举报查实，已立案', en: 'report upheld, case opened' },
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
       <h2>{tr(lang, { zh: '整改情况', en: 'Rectification' })}</h2>
       {b.rectifications.length === 0 ? (
         <p class="empty">{tr(lang, { zh: '无', en: 'None' })}</p>

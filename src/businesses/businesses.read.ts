@@ -1,9 +1,11 @@
+import { chinaIso } from '../calendar/working-days.js'
 import { creditOf } from '../credit/credit.read.js'
 import type { AppDeps } from '../deps.js'
 import { notFound } from '../domain/errors.js'
 import { publicRectificationsOf } from '../rectifications/rectifications.read.js'
 import {
   type BusinessRow,
+  complaintsOfBusiness,
   findBusiness,
   listBusinesses,
   publicFailingOf,
@@ -35,18 +37,39 @@ export async function findBusinesses(deps: Deps, query: BusinessQuery) {
   return { items: page.items.map((r) => businessDto(deps, r)), next: page.next }
 }
 
-/** One business with its samples (as seller or named producer), the retailers it runs and the records merged into it. */
-export async function getBusiness(deps: Deps, id: string) {
+/** Who reads a business's complaints: nobody (a role without complaints), one district, or all. */
+export type ComplaintView = { none: true } | { district: string | undefined }
+
+/**
+ * One business with its samples (as seller or named producer), the retailers it runs, the records merged into
+ * it and the complaints naming it (as far as the reader may see complaints: a district its own).
+ */
+export async function getBusiness(deps: Deps, id: string, view: ComplaintView = { none: true }) {
   const row = await findBusiness(deps.db, id)
   if (!row) throw notFound({ zh: `没有编号为 ${id} 的经营主体`, en: `No business ${id}` })
-  const [samples, merged, retailers, credit] = await Promise.all([
+  const [samples, merged, retailers, credit, complaints] = await Promise.all([
     samplesOfBusiness(deps.db, id),
     deps.db.selectFrom('businesses').select('id').where('merged_into', '=', id).orderBy('id').execute(),
     deps.db.selectFrom('retailers').select('id').where('business_id', '=', id).orderBy('id').execute(),
     creditOf(deps.db, id),
+    'none' in view ? [] : complaintsOfBusiness(deps.db, id, { district: view.district }),
   ])
   return {
     ...businessDto(deps, row),
+    complaints: complaints.map((c) => ({
+      id: c.id,
+      tracking: c.tracking,
+      kind: c.kind,
+      status: c.status,
+      outcome: c.outcome,
+      receivedAt: chinaIso(new Date(c.received_at)),
+      closedAt: c.closed_at ? chinaIso(new Date(c.closed_at)) : null,
+      district: c.district_code,
+      product: c.product_name,
+      brand: c.product_brand,
+      batch: c.product_batch,
+      exercise: c.exercise,
+    })),
     mergedFrom: merged.map((m) => m.id),
     retailers: retailers.map((r) => r.id),
     ...credit,
@@ -71,10 +94,11 @@ export async function getBusiness(deps: Deps, id: string) {
 export async function getPublicBusiness(deps: Deps, id: string) {
   const row = await findBusiness(deps.db, id)
   if (!row) throw notFound({ zh: `没有编号为 ${id} 的经营主体`, en: `No business ${id}` })
-  const [credit, failing, rectifications] = await Promise.all([
+  const [credit, failing, rectifications, upheld] = await Promise.all([
     creditOf(deps.db, id),
     publicFailingOf(deps.db, id),
     publicRectificationsOf(deps.db, id, deps.clock.now()),
+    complaintsOfBusiness(deps.db, id, { upheldOnly: true }),
   ])
   return {
     ...businessDto(deps, row),
@@ -82,6 +106,15 @@ export async function getPublicBusiness(deps: Deps, id: string) {
     creditExplanation: credit.creditExplanation,
     failing,
     rectifications,
+    // Upheld complaints only (mediation agreed, report with a case opened): what was complained of, not who.
+    upheldComplaints: upheld.map((c) => ({
+      kind: c.kind as 'complaint' | 'report' | 'enquiry',
+      outcome: c.outcome as 'agreed' | 'case_opened',
+      closedOn: c.closed_at ? chinaIso(new Date(c.closed_at)).slice(0, 10) : null,
+      product: c.product_name,
+      brand: c.product_brand,
+      batch: c.product_batch,
+    })),
   }
 }
 

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { afterCursor, decodeCursor, pageOf } from '../db/pagination.js'
 import type { DB } from '../db/types.js'
+import { UPHELD_OUTCOMES } from '../domain/upheld.js'
 
 export const businessColumns = [
   'id',
@@ -74,6 +75,38 @@ export function samplesOfBusiness(db: Kysely<DB>, id: string, limit = 200) {
     .orderBy('l.role', 'desc')
     .limit(limit)
     .execute()
+}
+
+/**
+ * The complaints, reports and enquiries naming the business, newest first: what was complained of and how it
+ * ended, never who complained. `district`: only that district's (a district officer's view).
+ */
+export function complaintsOfBusiness(
+  db: Kysely<DB>,
+  id: string,
+  opts: { district?: string | undefined; upheldOnly?: boolean } = {},
+  limit = 200,
+) {
+  let q = db
+    .selectFrom('complaints')
+    .select([
+      'id',
+      'tracking',
+      'kind',
+      'status',
+      'outcome',
+      'received_at',
+      'closed_at',
+      'district_code',
+      'product_name',
+      'product_brand',
+      'product_batch',
+      'exercise',
+    ])
+    .where('business_id', '=', id)
+  if (opts.district !== undefined) q = q.where('district_code', '=', opts.district)
+  if (opts.upheldOnly) q = q.where('exercise', '=', false).where('outcome', 'in', [...UPHELD_OUTCOMES])
+  return q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
 }
 
 /** Failing samples of the business published in standing, non-exercise announcements, newest first. */

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../deps.js'
-import { ACCESS } from '../domain/access.js'
+import { ACCESS, may } from '../domain/access.js'
+import { callerOf, districtScopeOf } from '../domain/context.js'
 import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
@@ -43,7 +44,8 @@ const get = securedRoute(ACCESS.readBusinesses, {
   path: '/businesses/{id}',
   operationId: 'getBusiness',
   tags,
-  summary: 'One business with its samples (as seller or named producer) and the retailers it runs',
+  summary:
+    'One business with its samples (as seller or named producer), the retailers it runs and the complaints naming it',
   request: { params: BusinessIdParam },
   responses: {
     200: { description: 'The business', content: json(BusinessDetailSchema) },
@@ -70,7 +72,12 @@ export function businessRoutes(deps: AppDeps) {
       c.json(await createBusiness(deps, requestContextOf(c), c.req.valid('json')), 201),
     )
     .openapi(list, async (c) => c.json(await findBusinesses(deps, c.req.valid('query')), 200))
-    .openapi(get, async (c) => c.json(await getBusiness(deps, c.req.valid('param').id), 200))
+    .openapi(get, async (c) => {
+      const ctx = requestContextOf(c)
+      const role = callerOf(ctx)!.role
+      const view = may(role, 'readComplaints') ? { district: districtScopeOf(ctx) } : { none: true as const }
+      return c.json(await getBusiness(deps, c.req.valid('param').id, view), 200)
+    })
     .openapi(merge, async (c) =>
       c.json(
         await mergeBusiness(deps, requestContextOf(c), c.req.valid('param').id, c.req.valid('json')),

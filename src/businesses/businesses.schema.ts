@@ -78,6 +78,27 @@ export const BusinessDetailSchema = z
     mergedFrom: z.array(z.uuid()),
     retailers: z.array(z.string()),
     samples: z.array(BusinessSampleSchema),
+    complaints: z
+      .array(
+        z.strictObject({
+          id: z.uuid(),
+          tracking: z.string(),
+          kind: z.enum(['complaint', 'report', 'enquiry']),
+          status: z.string(),
+          outcome: z.string().nullable(),
+          receivedAt: z.string(),
+          closedAt: z.string().nullable(),
+          district: z.string().nullable(),
+          product: z.string().nullable(),
+          brand: z.string().nullable(),
+          batch: z.string().nullable(),
+          exercise: z.boolean(),
+        }),
+      )
+      .openapi({
+        description:
+          'Complaints, reports and enquiries naming the business (no personal data); a district sees its own, roles without complaints none',
+      }),
     creditClass: z.enum(['A', 'B', 'C', 'D']).nullable().openapi({
       description:
         'Credit-risk class (金信工程): A low, B general, C higher, D high; null until first computed',
@@ -121,6 +142,18 @@ export const PublicBusinessSchema = z
     ...businessFields,
     creditClass: z.enum(['A', 'B', 'C', 'D']).nullable(),
     creditExplanation: z.array(z.strictObject({ zh: z.string(), en: z.string() })),
+    upheldComplaints: z
+      .array(
+        z.strictObject({
+          kind: z.enum(['complaint', 'report', 'enquiry']),
+          outcome: z.enum(['agreed', 'case_opened']),
+          closedOn: z.string().nullable(),
+          product: z.string().nullable(),
+          brand: z.string().nullable(),
+          batch: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: 'Complaints upheld against it (mediation agreed, report with a case opened)' }),
     failing: z.array(
       z.strictObject({
         sampleNo: z.string(),

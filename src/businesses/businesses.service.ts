@@ -145,6 +145,11 @@ export async function mergeBusiness(deps: Deps, ctx: RequestContext, id: string,
       .set({ business_id: input.into })
       .where('business_id', '=', id)
       .execute()
+    await trx
+      .updateTable('complaints')
+      .set({ business_id: input.into })
+      .where('business_id', '=', id)
+      .execute()
     await sql`insert into officer_conflicts (user_id, business_id, reason, created_at, created_by)
       select user_id, ${input.into}, reason, created_at, created_by from officer_conflicts where business_id = ${id}
       on conflict do nothing`.execute(trx)

@@ -1,8 +1,10 @@
+import { reclassify } from '../credit/credit.service.js'
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import { assertMay } from '../domain/access.js'
 import { callerOf, type RequestContext } from '../domain/context.js'
 import { invalidState, issue, type ProblemIssue, validationFailed } from '../domain/errors.js'
+import { isUpheld } from '../domain/upheld.js'
 import { appendEvent } from '../events/events.repo.js'
 import { assertHandler, assertOpen, lockComplaint } from './complaint-access.js'
 import { complaintDto } from './complaint-view.js'
@@ -20,7 +22,8 @@ const OUTCOMES_OF: Record<ComplaintKind, Outcome[]> = {
 
 /**
  * Records the outcome: a mediation agreed (with the amount recovered for the consumer) or not, a report's
- * case opened or not, an enquiry answered. A complaint must have been accepted first.
+ * case opened or not, an enquiry answered. A complaint must have been accepted first. An upheld one (agreed,
+ * case opened) reclassifies the business it names, in the same transaction.
  */
 export async function closeComplaint(deps: Deps, ctx: RequestContext, id: string, input: CloseInput) {
   assertMay(callerOf(ctx)!.role, 'closeComplaint')
@@ -90,6 +93,9 @@ export async function closeComplaint(deps: Deps, ctx: RequestContext, id: string
       subject: row.tracking,
       payload: { tracking: row.tracking, outcome: input.outcome, recovered: input.recovered ?? null, onTime },
     })
+    // An upheld complaint is an input of the business's credit class: reclassified in this transaction.
+    if (isUpheld(input.outcome) && row.business_id && !row.exercise)
+      await reclassify(trx, [row.business_id], now, `complaint ${row.tracking} ${input.outcome}`)
     return complaintDto(await reread(trx, id), 'full')
   })
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { linkComplaintToBusiness } from '../businesses/business-links.js'
 import { chinaDay, chinaIso } from '../calendar/working-days.js'
 import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
@@ -151,6 +152,11 @@ async function intake(
     const tracking = `12315-${year}-${String(number).padStart(7, '0')}`
     const id = crypto.randomUUID()
     const firstRung = rules.value.ladder[0]!
+    const businessId = await linkComplaintToBusiness(
+      trx,
+      input.business ? { name: input.business.name, address: input.business.address, district } : null,
+      now,
+    )
     await trx
       .insertInto('complaints')
       .values({
@@ -168,6 +174,7 @@ async function intake(
         product_spec: input.product?.spec || null,
         business_name: input.business?.name ?? null,
         business_address: input.business?.address ?? null,
+        business_id: businessId,
         purchased_on: input.purchasedOn ?? null,
         amount: input.amount ?? null,
         description: input.description,

@@ -22,7 +22,7 @@ export function complaintDto(r: ComplaintRow, contact: 'full' | 'masked') {
     district: r.district_code,
     owner: r.owner_id && r.taken_at ? { id: r.owner_id, name: r.owner_name, since: iso(r.taken_at)! } : null,
     product: { name: r.product_name, brand: r.product_brand, batch: r.product_batch, spec: r.product_spec },
-    business: { name: r.business_name, address: r.business_address },
+    business: { id: r.business_id, name: r.business_name, address: r.business_address },
     purchasedOn: r.purchased_on,
     amount: r.amount,
     description: r.description,

@@ -22,6 +22,7 @@ export const complaintColumns = [
   'product_spec',
   'business_name',
   'business_address',
+  'business_id',
   sql<string | null>`purchased_on::text`.as('purchased_on'),
   sql<string | null>`amount::text`.as('amount'),
   'description',

@@ -256,7 +256,14 @@ export const ComplaintSchema = z
       batch: z.string().nullable(),
       spec: z.string().nullable(),
     }),
-    business: z.strictObject({ name: z.string().nullable(), address: z.string().nullable() }),
+    business: z.strictObject({
+      id: z
+        .uuid()
+        .nullable()
+        .openapi({ description: 'The business of the register it names (/businesses/{id})' }),
+      name: z.string().nullable(),
+      address: z.string().nullable(),
+    }),
     purchasedOn: z.string().nullable(),
     amount: z.string().nullable(),
     description: z.string(),

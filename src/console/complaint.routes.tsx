@@ -8,11 +8,13 @@ import { findComplaints, getComplaint } from '../complaints/complaint-reads.serv
 import { complaintRules } from '../complaints/complaint-rules.js'
 import { takeComplaint } from '../complaints/complaint-take.service.js'
 import { CloseSchema, DecideSchema, StaffComplaintSchema } from '../complaints/complaints.schema.js'
+import type { TaskStatus } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { ACCESS, may } from '../domain/access.js'
 import { validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { zodIssues } from '../http/errors.js'
+import { requestSignalSampling } from '../signals/signal-sampling.service.js'
 import { DismissSignalSchema } from '../signals/signals.schema.js'
 import { activateSignal, dismissSignal, findSignals } from '../signals/signals.service.js'
 import { type Lang, localTime, tr } from '../web/i18n.js'
@@ -22,6 +24,7 @@ import { formFor } from './form-access.js'
 import { Layout, Refusal } from './layout.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
+import { STATUS_TEXT } from './task-view.js'
 
 type Page = { problems?: string[]; refusal?: string | undefined; notice?: string }
 
@@ -345,6 +348,7 @@ export function consoleComplaintRoutes(deps: AppDeps) {
     const { lang } = shell
     const t = (zh: string, en: string) => tr(lang, { zh, en })
     const list = await findSignals(deps, ctxOf(c), { limit: 100 })
+    const actor = c.get('session')!.actor
     return c.html(
       <Layout title={t('信号', 'Signals')} lang={lang} self={shell.self} signedInAs={shell.who}>
         <h1>{t('投诉举报信号', 'Signals from complaints')}</h1>
@@ -365,6 +369,19 @@ export function consoleComplaintRoutes(deps: AppDeps) {
                 </>
               ) : null}
             </p>
+            {s.sampling ? (
+              <p class="sampling">
+                {t('已请求抽检：', 'Sampling requested: ')}
+                <a href={`/console/incidents/${s.sampling.incidentId}`}>{s.sampling.incidentCode}</a>
+                {' · '}
+                {s.sampling.tasks
+                  .map((k) => {
+                    const word = STATUS_TEXT[k.status as TaskStatus]
+                    return `${k.district} ${word ? tr(lang, word) : k.status}`
+                  })
+                  .join('，')}
+              </p>
+            ) : null}
             <ul>
               {s.complaints.map((m) => (
                 <li>
@@ -373,6 +390,14 @@ export function consoleComplaintRoutes(deps: AppDeps) {
                 </li>
               ))}
             </ul>
+            {s.status !== 'dismissed' && !s.sampling && may(actor.role, 'requestSignalSampling') ? (
+              <PostForm
+                action={`/console/signals/${s.id}/request-sampling`}
+                csrf={shell.csrf}
+                submit={t('请求相关区县抽检', 'Ask the districts concerned to sample')}
+                secondary
+              />
+            ) : null}
             {s.status === 'open' ? (
               <div class="actions">
                 <PostForm
@@ -400,6 +425,15 @@ export function consoleComplaintRoutes(deps: AppDeps) {
   app.post('/console/signals/:id/activate', formFor('activateSignal'), async (c) => {
     try {
       const r = await activateSignal(deps, ctxOf(c), c.req.param('id'), {})
+      return c.redirect(`/console/incidents/${r.incident.id}`, 303)
+    } catch (err) {
+      const r = refusalOf(err, shellOf(c).lang)
+      return signalsPage(c, r, r.status)
+    }
+  })
+  app.post('/console/signals/:id/request-sampling', formFor('requestSignalSampling'), async (c) => {
+    try {
+      const r = await requestSignalSampling(deps, ctxOf(c), c.req.param('id'), {})
       return c.redirect(`/console/incidents/${r.incident.id}`, 303)
     } catch (err) {
       const r = refusalOf(err, shellOf(c).lang)

@@ -7,6 +7,7 @@ import { Layout, Refusal } from './layout.js'
 import { type OverdueRetailer, OverdueRetailers } from './overdue-retailers.js'
 import { CSRF_FIELD } from './session-auth.js'
 import { DisposalList, IncidentLine, ReportList, type SheetFormState, Totals } from './task-disposal-view.js'
+import { SamplingTargets } from './task-sampling-view.js'
 import { Countdown, deadlineOf, FigureInputs, isOpen, StatusChip } from './task-view.js'
 
 export interface Shell {
@@ -179,6 +180,7 @@ export function TaskPage(p: {
         ) : null}
       </dl>
       {p.step ? <p>{tr(lang, p.step.instructions)}</p> : null}
+      {p.sheet.sampling ? <SamplingTargets sampling={p.sheet.sampling} lang={lang} /> : null}
       <Totals
         totals={p.sheet.totals}
         fields={[...(p.step?.reportFields ?? []), ...DISPOSAL_FIELDS]}

@@ -30,6 +30,15 @@ export interface InspectionFact {
   result: 'pass' | 'issues_found' | 'rectification_opened'
 }
 
+/** A complaint upheld against the business within the window (mediation agreed, or a report's case opened). */
+export interface ComplaintFact {
+  /** YYYY-MM-DD closed. */
+  on: string
+  kind: 'complaint' | 'report'
+  /** The product complained of, when named. */
+  product: string | null
+}
+
 export interface Classification {
   class: CreditClass
   score: number
@@ -65,6 +74,7 @@ export function classify(
   facts: readonly CreditFact[],
   cases: readonly RectificationFact[] = [],
   inspections: readonly InspectionFact[] = [],
+  complaints: readonly ComplaintFact[] = [],
 ): Classification {
   const lines: Text[] = []
   let score = 0
@@ -110,6 +120,24 @@ export function classify(
       })
     }
   }
+  const upheld = rules.inputs.upheld_complaints
+  if (upheld)
+    for (const c of [...complaints].sort((a, b) => a.on.localeCompare(b.on))) {
+      score += upheld.points
+      const what = c.product ? `「${c.product}」` : ''
+      const whatEn = c.product ? ` about ${c.product}` : ''
+      lines.push(
+        c.kind === 'report'
+          ? {
+              zh: `${c.on} 举报${what}经查实立案 ${signed(upheld.points)} 分`,
+              en: `${c.on}: a report${whatEn} was upheld and a case opened ${signed(upheld.points)}`,
+            }
+          : {
+              zh: `${c.on} 投诉${what}经调解达成、消费者获赔 ${signed(upheld.points)} 分`,
+              en: `${c.on}: a complaint${whatEn} was upheld in mediation ${signed(upheld.points)}`,
+            },
+      )
+    }
   // A clean inspection earns points back only while there are points to earn back (like a passed re-sample).
   const clean = rules.inputs.clean_inspections
   if (clean)

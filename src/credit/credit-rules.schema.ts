@@ -29,6 +29,7 @@ export const creditRulesSchema = z
       rectifications_overdue: z.strictObject({ points: z.number().int().min(0).max(1000) }).optional(),
       rectifications_refused: z.strictObject({ points: z.number().int().min(0).max(1000) }).optional(),
       clean_inspections: z.strictObject({ points: z.number().int().min(-1000).max(0) }).optional(),
+      upheld_complaints: z.strictObject({ points: z.number().int().min(0).max(1000) }).optional(),
     }),
     classes: z.strictObject({ A: band, B: band, C: band, D: band }),
   })

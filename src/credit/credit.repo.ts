@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/types.js'
-import type { CreditFact, InspectionFact, RectificationFact } from './credit-classify.js'
+import { UPHELD_OUTCOMES } from '../domain/upheld.js'
+import type { ComplaintFact, CreditFact, InspectionFact, RectificationFact } from './credit-classify.js'
 
 /**
  * The record credit classes are computed from: samples published in a standing, non-exercise announcement
@@ -109,6 +110,37 @@ export async function inspectionFacts(
   for (const r of rows.rows) {
     const list = out.get(r.business_id) ?? []
     list.push({ on: r.on, result: r.result })
+    out.set(r.business_id, list)
+  }
+  return out
+}
+
+/**
+ * Complaints upheld against the businesses and closed from `since` on: a mediation agreed or a report whose
+ * case was opened (src/domain/upheld.ts). Exercise complaints never count.
+ */
+export async function complaintFacts(
+  db: Kysely<DB>,
+  since: string,
+  ids: readonly string[],
+): Promise<Map<string, ComplaintFact[]>> {
+  const out = new Map<string, ComplaintFact[]>()
+  if (ids.length === 0) return out
+  const rows = await sql<{
+    business_id: string
+    on: string
+    kind: ComplaintFact['kind']
+    product: string | null
+  }>`
+    select business_id, ((closed_at at time zone 'UTC') + interval '8 hours')::date::text as on, kind,
+      product_name as product
+    from complaints
+    where business_id = any(${[...ids]}::uuid[]) and not exercise and status = 'closed'
+      and outcome = any(${[...UPHELD_OUTCOMES]}::text[]) and closed_at >= ${since}::date
+    order by business_id, closed_at, id`.execute(db)
+  for (const r of rows.rows) {
+    const list = out.get(r.business_id) ?? []
+    list.push({ on: r.on, kind: r.kind, product: r.product })
     out.set(r.business_id, list)
   }
   return out

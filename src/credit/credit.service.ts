@@ -1,7 +1,13 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/types.js'
 import { parseYaml } from '../rules/yaml-file.js'
-import { creditFacts, currentCredit, inspectionFacts, rectificationFacts } from './credit.repo.js'
+import {
+  complaintFacts,
+  creditFacts,
+  currentCredit,
+  inspectionFacts,
+  rectificationFacts,
+} from './credit.repo.js'
 import { classify } from './credit-classify.js'
 import { type LoadedCreditRules, loadCreditRules } from './credit-rules.loader.js'
 import { type CreditRules, creditRulesSchema } from './credit-rules.schema.js'
@@ -98,16 +104,23 @@ export async function reclassify(
   let changed = 0
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK)
-    const [facts, before, cases, inspections] = await Promise.all([
+    const [facts, before, cases, inspections, complaints] = await Promise.all([
       creditFacts(db, since, chunk),
       currentCredit(db, chunk),
       rectificationFacts(db, since, now, chunk),
       inspectionFacts(db, since, chunk),
+      complaintFacts(db, since, chunk),
     ])
     const previous = new Map(before.map((b) => [b.business_id, b]))
     const rows: { id: string; class: string; score: number; lines: string; previous: string | null }[] = []
     for (const id of chunk) {
-      const c = classify(current.rules, facts.get(id) ?? [], cases.get(id) ?? [], inspections.get(id) ?? [])
+      const c = classify(
+        current.rules,
+        facts.get(id) ?? [],
+        cases.get(id) ?? [],
+        inspections.get(id) ?? [],
+        complaints.get(id) ?? [],
+      )
       const lines = JSON.stringify(c.lines)
       const was = previous.get(id)
       if (

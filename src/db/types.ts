@@ -288,6 +288,7 @@ export interface DB {
   complaint_keys: ComplaintKeysTable
   signals: SignalsTable
   signal_complaints: SignalComplaintsTable
+  signal_sampling_requests: SignalSamplingRequestsTable
   // rectification (issue 18: src/rectifications)
   rectifications: RectificationsTable
   rectification_evidence: RectificationEvidenceTable
@@ -648,6 +649,8 @@ export interface ComplaintsTable {
   next_alarm_at: NullableTime
   personal_cleared_at: NullableTime
   created_by: Nullable<string>
+  /** The business of the register the complaint names (normalised name and address). */
+  business_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ComplaintKeysTable {
@@ -685,6 +688,24 @@ export interface SignalsTable {
 export interface SignalComplaintsTable {
   signal_id: string
   complaint_id: string
+}
+
+/** One sampling target of a signal's request: a complaint's product at its business, in its district. */
+export interface SamplingTarget {
+  district: string
+  tracking: string
+  product: { name: string | null; brand: string | null; batch: string | null; spec: string | null }
+  business: { id: string | null; name: string | null; address: string | null }
+}
+
+/** A signal's request for sampling: the `signal-sampling` incident carrying it, and what to sample where. */
+export interface SignalSamplingRequestsTable {
+  signal_id: string
+  incident_id: string
+  districts: string[]
+  targets: JSONColumnType<SamplingTarget[], string, string>
+  created_at: Timestamp
+  created_by: Nullable<string>
 }
 
 /** A rectification case (整改) of one business for one failing sample. */

@@ -66,6 +66,7 @@ export const ACCESS = {
   readSignals: COMMAND,
   activateSignal: COMMAND,
   dismissSignal: COMMAND,
+  requestSignalSampling: COMMAND,
   // rectification (issue 18): districts record, the command centre reads and decides too
   readRectifications: FIELD,
   recordRectification: FIELD,

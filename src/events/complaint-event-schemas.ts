@@ -74,4 +74,12 @@ export const complaintEventSchemas = {
     reason: z.string(),
     snoozedUntil: z.string().nullable(),
   }),
+  'signal.sampling_requested': z.strictObject({
+    code: z.string(),
+    incidentId: z.string(),
+    incidentCode: z.string(),
+    districts: z.array(z.string()),
+    taskCount: z.number().int(),
+    complaints: z.array(z.string()),
+  }),
 }

@@ -22,4 +22,12 @@ export interface SignalEventPayloads {
     complaints: string[]
   }
   'signal.dismissed': { code: string; reason: string; snoozedUntil: string | null }
+  'signal.sampling_requested': {
+    code: string
+    incidentId: string
+    incidentCode: string
+    districts: string[]
+    taskCount: number
+    complaints: string[]
+  }
 }

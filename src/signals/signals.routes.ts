@@ -4,10 +4,13 @@ import { requestContextOf } from '../http/app-env.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, json, problem } from '../http/schemas.js'
+import { requestSignalSampling } from './signal-sampling.service.js'
 import {
   ActivatedSchema,
   ActivateSignalSchema,
   DismissSignalSchema,
+  SamplingRequestedSchema,
+  SamplingRequestSchema,
   SignalListQuery,
   SignalPageSchema,
   SignalSchema,
@@ -65,6 +68,25 @@ const dismiss = securedRoute(ACCESS.dismissSignal, {
   },
 })
 
+const sampling = securedRoute(ACCESS.requestSignalSampling, {
+  method: 'post',
+  path: '/signals/{id}/request-sampling',
+  operationId: 'requestSignalSampling',
+  tags,
+  summary:
+    'Ask the districts concerned (those of its complaints, or a list) to sample the named product: one task each; idempotent',
+  request: { params: IdParam, body: { content: json(SamplingRequestSchema), required: false } },
+  responses: {
+    200: { description: 'Requested before: that request', content: json(SamplingRequestedSchema) },
+    201: {
+      description: 'Requested: the sampling incident and its tasks',
+      content: json(SamplingRequestedSchema),
+    },
+    404: problem('No such signal'),
+    409: problem('The signal was dismissed'),
+  },
+})
+
 export function signalRoutes(deps: AppDeps) {
   return newRouter()
     .openapi(list, async (c) =>
@@ -79,6 +101,11 @@ export function signalRoutes(deps: AppDeps) {
         c.req.valid('json') ?? {},
       )
       return c.json({ signal: r.signal, incident: r.incident }, r.created ? 201 : 200)
+    })
+    .openapi(sampling, async (c) => {
+      const id = c.req.valid('param').id
+      const r = await requestSignalSampling(deps, requestContextOf(c), id, c.req.valid('json') ?? {})
+      return c.json({ signal: await getSignal(deps, id), incident: r.incident }, r.created ? 201 : 200)
     })
     .openapi(dismiss, async (c) =>
       c.json(

@@ -23,6 +23,18 @@ export const SignalSchema = z
     incidentId: z.string().nullable(),
     dismissReason: z.string().nullable(),
     exercise: z.boolean(),
+    sampling: z
+      .strictObject({
+        incidentId: z.uuid(),
+        incidentCode: z.string(),
+        requestedAt: z.string(),
+        districts: z.array(z.string()),
+        tasks: z.array(
+          z.strictObject({ id: z.uuid(), district: z.string(), status: z.string(), dueAt: z.string() }),
+        ),
+      })
+      .nullable()
+      .openapi({ description: 'The request for sampling made on this signal, with its district tasks' }),
     complaints: z.array(
       z.strictObject({
         id: z.uuid(),
@@ -77,3 +89,19 @@ export type DismissSignalInput = z.output<typeof DismissSignalSchema>
 export const ActivatedSchema = z
   .strictObject({ signal: SignalSchema, incident: z.strictObject({ id: z.uuid(), code: z.string() }) })
   .openapi('SignalActivation')
+
+export const SamplingRequestSchema = z
+  .strictObject({
+    districts: z
+      .array(DistrictCodeSchema)
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'Default: the districts of its complaints' }),
+  })
+  .openapi('SignalSamplingRequest')
+export type SamplingRequestInput = z.output<typeof SamplingRequestSchema>
+
+export const SamplingRequestedSchema = z
+  .strictObject({ signal: SignalSchema, incident: z.strictObject({ id: z.uuid(), code: z.string() }) })
+  .openapi('SignalSamplingRequested')

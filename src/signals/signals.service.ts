@@ -12,6 +12,7 @@ import { invalidState, notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { appendEvent } from '../events/events.repo.js'
 import { activateIncident } from '../incidents/incidents.service.js'
+import { type SignalSampling, samplingOfSignals } from './signal-sampling.service.js'
 import type { ActivateSignalInput, DismissSignalInput, SignalListInput } from './signals.schema.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>
@@ -70,6 +71,7 @@ interface Member {
 function dto(
   s: Awaited<ReturnType<ReturnType<typeof signalRows>['executeTakeFirstOrThrow']>>,
   members: Member[],
+  sampling: SignalSampling | null,
 ) {
   return {
     id: s.id,
@@ -88,6 +90,7 @@ function dto(
     incidentId: s.incident_id,
     dismissReason: s.dismiss_reason,
     exercise: s.exercise,
+    sampling,
     complaints: members,
   }
 }
@@ -106,17 +109,19 @@ export async function findSignals(deps: Deps, ctx: RequestContext, q: SignalList
     .limit(q.limit + 1)
     .execute()
   const page = pageOf(rows, q.limit, (r) => [new Date(r.raised_at).toISOString(), r.id])
-  const members = await membersOf(
-    deps.db,
-    page.items.map((s) => s.id),
-  )
-  return { items: page.items.map((s) => dto(s, members.get(s.id) ?? [])), next: page.next }
+  const ids = page.items.map((s) => s.id)
+  const [members, sampling] = await Promise.all([membersOf(deps.db, ids), samplingOfSignals(deps.db, ids)])
+  return {
+    items: page.items.map((s) => dto(s, members.get(s.id) ?? [], sampling.get(s.id) ?? null)),
+    next: page.next,
+  }
 }
 
 export async function getSignal(deps: Pick<Deps, 'db'>, id: string) {
   const row = isUuid(id) ? await signalRows(deps.db).where('id', '=', id).executeTakeFirst() : undefined
   if (!row) throw missing()
-  return dto(row, (await membersOf(deps.db, [id])).get(id) ?? [])
+  const [members, sampling] = await Promise.all([membersOf(deps.db, [id]), samplingOfSignals(deps.db, [id])])
+  return dto(row, members.get(id) ?? [], sampling.get(id) ?? null)
 }
 
 /**

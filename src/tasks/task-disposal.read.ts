@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/types.js'
 import { levelName } from '../domain/enums.js'
 import type { ReportField } from '../playbooks/playbook.schema.js'
+import { taskSampling } from './task-sampling.read.js'
 import type { TaskRow } from './tasks.repo.js'
 
 /**
@@ -237,9 +238,10 @@ export async function taskSheetOf(
   deps: { db: Kysely<DB>; districts: { items: { code: string; nameZh: string; nameEn: string }[] } },
   task: TaskRow,
 ) {
-  const [incident, reports] = await Promise.all([
+  const [incident, reports, sampling] = await Promise.all([
     taskIncident(deps.db, task.incident_id),
     taskReports(deps.db, task.id),
+    taskSampling(deps.db, task),
   ])
   const disposal = await disposalList(deps.db, task, reports)
   const d = deps.districts.items.find((x) => x.code === task.district_code)
@@ -249,6 +251,7 @@ export async function taskSheetOf(
     disposal,
     reports,
     totals: reportTotals(reports),
+    sampling,
   }
 }
 export type TaskSheet = Awaited<ReturnType<typeof taskSheetOf>>

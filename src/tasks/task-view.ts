@@ -94,6 +94,7 @@ export function taskSheetDto(s: TaskSheet) {
     shops: s.disposal.shops,
     reports: s.reports.map(reportEntryDto),
     totals: s.totals,
+    sampling: s.sampling,
   }
 }
 

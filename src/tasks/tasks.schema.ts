@@ -172,6 +172,36 @@ export const TaskReportEntrySchema = z
   })
   .openapi('TaskReportEntry')
 
+const SampledProductSchema = z.strictObject({
+  name: z.string().nullable(),
+  brand: z.string().nullable(),
+  batch: z.string().nullable(),
+  spec: z.string().nullable(),
+})
+
+export const TaskSamplingSchema = z
+  .strictObject({
+    signal: z.strictObject({ id: z.uuid(), code: z.string(), title: z.string() }),
+    targets: z
+      .array(
+        z.strictObject({
+          district: z.string(),
+          tracking: z.string(),
+          product: SampledProductSchema,
+          business: z.strictObject({
+            id: z.uuid().nullable(),
+            name: z.string().nullable(),
+            address: z.string().nullable(),
+          }),
+        }),
+      )
+      .openapi({ description: 'The district’s complaints: the product each names, at its business' }),
+    products: z
+      .array(SampledProductSchema)
+      .openapi({ description: 'Every product the signal’s complaints name, once each' }),
+  })
+  .openapi('TaskSampling')
+
 export const TaskSheetSchema = z
   .strictObject({
     ...taskFields,
@@ -197,6 +227,9 @@ export const TaskSheetSchema = z
     totals: z
       .record(z.string(), z.number())
       .openapi({ description: 'The task’s figures: sums over its reports (a yes counts 1)' }),
+    sampling: TaskSamplingSchema.nullable().openapi({
+      description: 'The complaint signal behind a sampling task, and what to sample where',
+    }),
   })
   .openapi('TaskSheet')
 

@@ -88,6 +88,7 @@ describe('an incident pins the playbook version it was activated with', () => {
       'avian-influenza',
       'drill-escalation',
       'random-inspection',
+      'signal-sampling',
       'sudan-red',
       'swine-streptococcus',
       'unqualified-product-disposal',
