@@ -104,7 +104,7 @@ export async function draftAnnouncement(
 }
 
 /** Runs `fn` on the announcement locked (db/lock.ts: the root, before what it checks), or 404. */
-function withLocked<T>(
+export function withLocked<T>(
   deps: Deps,
   id: string,
   fn: (trx: Transaction<DB>, a: AnnouncementRow, now: Date) => Promise<T>,
