@@ -144,3 +144,52 @@ describe('POST /announcements/{id}/samples: a draft’s samples, added and remov
     ).toBe(200)
   })
 })
+
+describe('POST /announcements from a filter or an import: the samples are chosen server side', () => {
+  it('matching takes every free sample the filter matches; importId every free one of the import', async () => {
+    const made = await extraSample(t, s.sampler, 'GC26MATCH0001', '成都市郫都区犀浦镇1号')
+    const r = await post('/announcements', s.sampler, {
+      number: '成市监抽检〔2026〕筛选1号',
+      title: '抽检信息',
+      period: '2026Q4',
+      matching: { no: 'GC26MATCH0001' },
+    })
+    expect(r.status, r.text).toBe(201)
+    expect(r.body.sampleNos).toEqual(['GC26MATCH0001'])
+    expect(made).toBeTruthy()
+    const again = await post('/announcements', s.sampler, {
+      number: '成市监抽检〔2026〕筛选2号',
+      title: '抽检信息',
+      period: '2026Q4',
+      matching: { no: 'GC26MATCH0001' },
+    })
+    expect(again.status).toBe(422)
+    expect(again.body.issues[0]).toMatchObject({ path: 'body.matching', code: 'no_samples' })
+    const imp = await post('/announcements', s.sampler, {
+      number: '成市监抽检〔2026〕筛选3号',
+      title: '抽检信息',
+      period: '2026Q4',
+      importId: randomUUID(),
+    })
+    expect(imp.status).toBe(422)
+    expect(imp.body.issues[0]).toMatchObject({ path: 'body.importId', code: 'no_samples' })
+  })
+
+  it('refuses two sources at once, none, or a bad filter (422)', async () => {
+    const base = { number: '成市监抽检〔2026〕筛选9号', title: 't', period: 'p' }
+    for (const extra of [
+      {},
+      { sampleNos: ['GC26MATCH0001'], matching: { verdict: 'fail' } },
+      { matching: { district: '锦江' } },
+      { matching: { verdict: 'maybe' } },
+      { matching: { colour: 'red' } },
+      { importId: 'not-a-uuid' },
+    ]) {
+      const r = await post('/announcements', s.sampler, { ...base, ...extra })
+      expect(r.status, JSON.stringify(extra)).toBe(422)
+      expect(r.headers.get('content-type')).toMatch(/problem\+json/)
+    }
+    const none = await post('/announcements', s.sampler, base)
+    expect(none.text).toContain('三者选一')
+  })
+})
