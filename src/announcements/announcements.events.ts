@@ -9,7 +9,14 @@ export interface AnnouncementEventPayloads {
     refersTo: string | null
     sampleIds: string[]
   }
-  'announcement.updated': { announcementId: string; number: string; sampleIds: string[] }
+  'announcement.updated': {
+    announcementId: string
+    number: string
+    sampleIds: string[]
+    /** Set when the samples were added or removed one by one (`POST …/samples`). */
+    added?: string[]
+    removed?: string[]
+  }
   'announcement.submitted': { announcementId: string; number: string }
   'announcement.reviewed': { announcementId: string; number: string; comment: string }
   'announcement.approved': { announcementId: string; number: string; comment: string }

@@ -3,7 +3,7 @@ import type { AnnouncementStatus } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
-import { itemsOf, selectSample } from '../samples/samples.repo.js'
+import { itemsOf, listSamples, type SampleFilter, selectSample } from '../samples/samples.repo.js'
 import { sampleDto } from '../samples/samples.schema.js'
 import { districtNameOf } from '../samples/samples.service.js'
 import {
@@ -11,6 +11,8 @@ import {
   findAnnouncement,
   listAnnouncements,
   sampleNosOf,
+  samplesOfImport,
+  takenSamples as takenIds,
 } from './announcements.repo.js'
 import { announcementDto } from './announcements.schema.js'
 
@@ -83,3 +85,35 @@ export async function announcementPage(
 
 /** Samples already in a standing announcement: what a draft may not take. */
 export { takenSamples } from './announcements.repo.js'
+
+/** The most samples one draft takes (as many as `sampleNos` may list). */
+export const DRAFT_MAX_SAMPLES = 10_000
+
+/**
+ * The samples a sample-list filter matches (the list's own query, read in pages), split into those a draft
+ * may take and those another announcement holds. Reads at most one past `DRAFT_MAX_SAMPLES`, so `total`
+ * above the cap says "too many" without reading them all.
+ */
+export async function samplesMatching(
+  db: AppDeps['db'],
+  filter: Omit<SampleFilter, 'after' | 'limit'> | { importId: string },
+  except: (string | null)[] = [],
+): Promise<{ total: number; free: { id: string; no: string }[]; taken: number }> {
+  const found: { id: string; no: string }[] =
+    'importId' in filter ? await samplesOfImport(db, filter.importId, DRAFT_MAX_SAMPLES + 1) : []
+  let after: string[] | undefined
+  while (!('importId' in filter) && found.length <= DRAFT_MAX_SAMPLES) {
+    const rows = await listSamples(db, { ...filter, after, limit: 1000 })
+    found.push(...rows.slice(0, 1000).map((r) => ({ id: r.id, no: r.no })))
+    if (rows.length <= 1000) break
+    after = [rows[999]!.no]
+  }
+  const total = found.length
+  if (total > DRAFT_MAX_SAMPLES) return { total, free: [], taken: 0 }
+  const held = await takenIds(
+    db,
+    found.map((s) => s.id),
+    except,
+  )
+  return { total, free: found.filter((s) => !held.has(s.id)), taken: held.size }
+}

@@ -26,6 +26,17 @@ export async function samplesByNumber(db: Kysely<DB>, nos: string[]) {
   return new Map(rows.map((r) => [r.no, { id: r.id, verdict: r.verdict }]))
 }
 
+/** The samples one file import wrote, by number (at most `limit`). */
+export function samplesOfImport(db: Kysely<DB>, importId: string, limit: number) {
+  return db
+    .selectFrom('samples')
+    .select(['id', 'no'])
+    .where('import_id', '=', importId)
+    .orderBy('no')
+    .limit(limit)
+    .execute()
+}
+
 /**
  * Samples another announcement holds (its `standing` rows: pending or published, not corrected or
  * retracted; a retraction holds nothing): a sample is announced once. The announcements in `except` (the

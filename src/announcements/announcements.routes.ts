@@ -6,6 +6,7 @@ import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
 import { correctAnnouncement, retractAnnouncement } from './announcement-revisions.service.js'
+import { DraftSamplesSchema, editDraftSamples } from './announcement-samples.service.js'
 import { announcementById, announcementDetail, announcementPage } from './announcements.read.js'
 import {
   AnnouncementDetailSchema,
@@ -106,6 +107,19 @@ const patch = securedRoute(ACCESS.editAnnouncementDraft, {
   request: { params: IdParam, body: { content: json(PatchSchema), required: true } },
   responses: { 200: ok, ...refusals },
 })
+const samples = securedRoute(ACCESS.editAnnouncementDraft, {
+  method: 'post',
+  path: '/announcements/{id}/samples',
+  operationId: 'editAnnouncementDraftSamples',
+  tags,
+  summary: 'Add and remove samples of a draft (until it is submitted); the editor becomes an author',
+  description:
+    'Samples by id. Refused with 409 once the draft is submitted, for a retraction, and for samples another ' +
+    'standing announcement holds (each named, with that announcement’s number); 422 for an unknown sample, ' +
+    'one not on the draft to remove, or a draft left empty. Whoever edits may no longer review or approve it.',
+  request: { params: IdParam, body: { content: json(DraftSamplesSchema), required: true } },
+  responses: { 200: ok, ...refusals },
+})
 const submit = step(
   ACCESS.submitAnnouncement,
   '/announcements/{id}/submit',
@@ -167,6 +181,11 @@ export function announcementRoutes(deps: AppDeps) {
   app.openapi(patch, async (c) => {
     const { id } = c.req.valid('param')
     await updateDraft(deps, requestContextOf(c), id, c.req.valid('json'))
+    return c.json(await announcementById(deps, id), 200)
+  })
+  app.openapi(samples, async (c) => {
+    const { id } = c.req.valid('param')
+    await editDraftSamples(deps, requestContextOf(c), id, c.req.valid('json'))
     return c.json(await announcementById(deps, id), 200)
   })
   app.openapi(submit, async (c) => {

@@ -1,19 +1,55 @@
 import { z } from '@hono/zod-openapi'
 import { nameText, visibleText } from '../domain/text.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { SampleSchema } from '../samples/samples.schema.js'
+import { SampleQuerySchema, SampleSchema } from '../samples/samples.schema.js'
 import type { AnnouncementRow } from './announcements.repo.js'
 
 const text = visibleText
 const sampleNos = z.array(text(64)).min(1).max(10_000)
+
+/** A sample-list filter (`GET /samples`'s own), for drafting from everything it matches. */
+export const SampleMatchSchema = z
+  .strictObject(
+    SampleQuerySchema.pick({
+      no: true,
+      district: true,
+      category: true,
+      verdict: true,
+      producer: true,
+      unit: true,
+    }).shape,
+  )
+  .openapi('SampleMatch')
 
 export const DraftSchema = z
   .strictObject({
     number: nameText(100).openapi({ example: '成市监抽检〔2026〕第12号' }),
     title: text(300).openapi({ example: '2026年第四季度食品安全监督抽检信息' }),
     period: text(50).openapi({ description: 'The period the results belong to', example: '2026Q4' }),
-    sampleNos: sampleNos.openapi({ description: 'Sample numbers (抽样编号)' }),
+    sampleNos: sampleNos.optional().openapi({ description: 'Sample numbers (抽样编号)' }),
+    matching: SampleMatchSchema.optional().openapi({
+      description:
+        'Instead of `sampleNos`: every sample the filter matches (as `GET /samples` filters) that no other ' +
+        'announcement holds, at most 10 000',
+    }),
+    importId: z.uuid().optional().openapi({
+      description:
+        'Instead of `sampleNos`: every sample of this file import that no other announcement holds',
+    }),
     exercise: z.boolean().optional().openapi({ description: 'Drill data: kept out of statistics' }),
+  })
+  .superRefine((v, ctx) => {
+    const given = [v.sampleNos, v.matching, v.importId].filter((x) => x !== undefined).length
+    if (given !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sampleNos'],
+        message: 'Give one of: the sample numbers, a filter (matching) or an import (importId)',
+        params: {
+          zh: '请选择样品：列出抽样编号、给出筛选条件或指定一次导入（三者选一）',
+          en: 'Give one of: the sample numbers, a filter (matching) or an import (importId)',
+        },
+      })
   })
   .openapi('AnnouncementDraft')
 

@@ -7,6 +7,7 @@ import type { RequestContext } from '../domain/context.js'
 import { invalidState, issue, notFound, validationFailed } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { appendEvent } from '../events/events.repo.js'
+import type { SampleFilter } from '../samples/samples.repo.js'
 import {
   assertMayAct,
   authorsOf,
@@ -21,6 +22,7 @@ import {
   TITLE_RULE,
 } from './announcement-checks.js'
 import { publishAnnouncement } from './announcement-publish.js'
+import { DRAFT_MAX_SAMPLES, samplesMatching } from './announcements.read.js'
 import { type AnnouncementRow, linkSamples, sampleIdsOf } from './announcements.repo.js'
 
 export type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>
@@ -89,22 +91,76 @@ export async function draftAnnouncement(
     number: string
     title: string
     period: string
-    sampleNos: string[]
+    sampleNos?: string[] | undefined
+    /** Instead of `sampleNos`: every sample a sample-list filter matches that no announcement holds. */
+    matching?: Omit<SampleFilter, 'after' | 'limit'> | undefined
+    /** Instead of `sampleNos`: every sample of one file import that no announcement holds. */
+    importId?: string | undefined
     exercise?: boolean | undefined
   },
 ) {
+  const source = input.importId ? { importId: input.importId } : input.matching
+  const sampleNos = source
+    ? await matchingNos(deps, source, input.importId ? 'body.importId' : 'body.matching')
+    : (input.sampleNos ?? [])
   return inTransaction(deps.db, (trx) =>
     insertDraft(
       deps,
       ctx,
-      { ...input, kind: 'original', refersTo: null, reason: null, exercise: input.exercise ?? false },
+      {
+        number: input.number,
+        title: input.title,
+        period: input.period,
+        sampleNos,
+        kind: 'original',
+        refersTo: null,
+        reason: null,
+        exercise: input.exercise ?? false,
+      },
       trx,
     ),
   )
 }
 
+/**
+ * The numbers of the samples a filter matches that a draft may take. Read before the draft's transaction:
+ * the draft locks them and checks again, so one taken in between is named as taken, never announced twice.
+ */
+async function matchingNos(
+  deps: Deps,
+  filter: Omit<SampleFilter, 'after' | 'limit'> | { importId: string },
+  path: string,
+) {
+  const m = await samplesMatching(deps.db, filter)
+  if (m.total > DRAFT_MAX_SAMPLES)
+    throw validationFailed([
+      issue(
+        path,
+        {
+          zh: `符合筛选条件的样品超过 ${DRAFT_MAX_SAMPLES} 份，请缩小筛选范围`,
+          en: `More than ${DRAFT_MAX_SAMPLES} samples match; narrow the filter`,
+        },
+        'too_many_samples',
+      ),
+    ])
+  if (m.free.length === 0)
+    throw validationFailed([
+      issue(
+        path,
+        m.total === 0
+          ? { zh: '没有符合筛选条件的样品', en: 'No sample matches the filter' }
+          : {
+              zh: `符合条件的 ${m.total} 份样品都已在其他公告中`,
+              en: `All ${m.total} matching samples are in other announcements`,
+            },
+        'no_samples',
+      ),
+    ])
+  return m.free.map((s) => s.no)
+}
+
 /** Runs `fn` on the announcement locked (db/lock.ts: the root, before what it checks), or 404. */
-function withLocked<T>(
+export function withLocked<T>(
   deps: Deps,
   id: string,
   fn: (trx: Transaction<DB>, a: AnnouncementRow, now: Date) => Promise<T>,

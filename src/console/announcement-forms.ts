@@ -27,7 +27,14 @@ export const sampleNumbers = (text: string) => text.split(/[\s,，、]+/).filter
 export async function draftFromForm(
   deps: AppDeps,
   c: Context<ConsoleEnv>,
-  input: { number: string; title: string; period: string; sampleNos: string[] },
+  input: {
+    number: string
+    title: string
+    period: string
+    sampleNos?: string[]
+    matching?: Record<string, string>
+    importId?: string
+  },
 ): Promise<{ id: string } | { problems: string[] }> {
   const parsed = DraftSchema.safeParse(input)
   if (!parsed.success) return { problems: zodProblems(parsed.error, pageLang(c)) }

@@ -64,6 +64,8 @@ export interface DetailView {
   forms: { at?: string; correct?: Record<string, string>; retract?: Record<string, string> }
   /** The announcement as it will be published: what the reviewer and approver sign. */
   preview?: Child
+  /** A draft the viewer may edit: rows can be removed (form `draft-samples`) and samples added. */
+  editable?: boolean
 }
 
 /** What the next step is, with its button only for who may press it (the same rules the API applies). */
@@ -157,6 +159,24 @@ export function AnnouncementDetail(p: DetailView) {
         </dd>
       </dl>
       {p.preview}
+      {p.editable ? (
+        <div class="panel" id="draft-edit">
+          <p>
+            {t(
+              '提交审核前可以增删样品：在上表移除，或从样品列表添加。修改过草稿的人不能再审核或核准它。',
+              'Until it is submitted, samples can be removed above or added from the sample list. Whoever edits the draft may no longer review or approve it.',
+            )}
+          </p>
+          <form method="post" action={`${base}/samples`} id="draft-samples" novalidate>
+            {csrfField}
+          </form>
+          <p>
+            <a href={`/console/samples?into=${a.id}`}>
+              {t('从样品列表添加样品 →', 'Add samples from the sample list →')}
+            </a>
+          </p>
+        </div>
+      ) : null}
       {a.status === 'draft' &&
       can('submitAnnouncement') &&
       (p.me === a.draftedBy.id || p.role === 'admin') ? (

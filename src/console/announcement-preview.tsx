@@ -3,6 +3,7 @@ import { type Lang, tr } from '../web/i18n.js'
 
 type Sample = Pick<
   SampleDto,
+  | 'id'
   | 'no'
   | 'unit'
   | 'district'
@@ -20,7 +21,13 @@ type Sample = Pick<
  * passing, the districts, every row with the failed items highlighted, and, for a correction, what changes
  * against the standing version.
  */
-export function AnnouncementPreview(p: { lang: Lang; samples: Sample[]; standing?: Sample[] | undefined }) {
+export function AnnouncementPreview(p: {
+  lang: Lang
+  samples: Sample[]
+  standing?: Sample[] | undefined
+  /** A draft its viewer may edit: the id of the form each row's remove button submits. */
+  removeForm?: string | undefined
+}) {
   const { lang } = p
   const t = (zh: string, en: string) => tr(lang, { zh, en })
   const failing = p.samples.filter((s) => s.verdict === 'fail').length
@@ -87,6 +94,7 @@ export function AnnouncementPreview(p: { lang: Lang; samples: Sample[]; standing
               <th scope="col">{t('批号/日期', 'Batch/date')}</th>
               <th scope="col">{t('不合格项目', 'Failed items')}</th>
               <th scope="col">{t('结论', 'Verdict')}</th>
+              {p.removeForm ? <th scope="col">{t('操作', 'Edit')}</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -119,6 +127,20 @@ export function AnnouncementPreview(p: { lang: Lang; samples: Sample[]; standing
                 <td class={s.verdict === 'fail' ? 'verdict-failed' : 'verdict-passed'}>
                   {s.verdict === 'fail' ? t('不合格', 'Fail') : t('合格', 'Pass')}
                 </td>
+                {p.removeForm ? (
+                  <td>
+                    <button
+                      type="submit"
+                      form={p.removeForm}
+                      name="remove"
+                      value={s.id}
+                      class="secondary"
+                      aria-label={`${t('移除', 'Remove')} ${s.no}`}
+                    >
+                      {t('移除', 'Remove')}
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

@@ -6,6 +6,7 @@ import {
   pendingRevision,
   retractAnnouncement,
 } from '../announcements/announcement-revisions.service.js'
+import { DraftSamplesSchema, editDraftSamples } from '../announcements/announcement-samples.service.js'
 import {
   announcementById,
   announcementDetail,
@@ -124,6 +125,7 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
     // What the reviewer and approver sign: every row, and for a correction the standing version too.
     const { samples } = await announcementDetail(deps, a.id, false)
     const standing = a.refersTo ? (await announcementDetail(deps, a.refersTo, false)).samples : undefined
+    const editable = a.status === 'draft' && a.kind !== 'retraction' && may(me?.role, 'editAnnouncementDraft')
     const view: DetailView = {
       shell: shellOf(c),
       a,
@@ -132,7 +134,15 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
       pending: a.shownAs === 'published' ? await pendingRevision(deps.db, a.id) : undefined,
       problems,
       forms,
-      preview: <AnnouncementPreview lang={pageLang(c)} samples={samples} standing={standing} />,
+      preview: (
+        <AnnouncementPreview
+          lang={pageLang(c)}
+          samples={samples}
+          standing={standing}
+          removeForm={editable ? 'draft-samples' : undefined}
+        />
+      ),
+      editable,
     }
     return c.html(<AnnouncementDetail {...view} />, status)
   }
@@ -203,6 +213,27 @@ export function consoleAnnouncementRoutes(deps: AppDeps) {
     formFor('submitAnnouncement'),
     step((c) => submitAnnouncement(deps, ctxOf(c), id(c))),
   )
+  // Samples removed (a row's button) or added (ticked in the sample list, or all of its page), by the API's verb.
+  app.post('/console/announcements/:id/samples', formFor('editAnnouncementDraft'), async (c) => {
+    const body = await c.req.parseBody({ all: true })
+    const list = (v: unknown) =>
+      (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '')
+    const add = body.scope === 'page' ? list(body.pageIds) : list(body.add)
+    const parsed = DraftSamplesSchema.safeParse({
+      ...(add.length > 0 ? { add } : {}),
+      ...(list(body.remove).length > 0 ? { remove: list(body.remove) } : {}),
+    })
+    try {
+      if (!parsed.success) throw schemaRefusal(parsed.error)
+      await editDraftSamples(deps, ctxOf(c), id(c), parsed.data)
+      return c.redirect(`/console/announcements/${id(c)}`, 303)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') throw err
+      const status: Status =
+        err instanceof AppError && (err.status === 403 || err.status === 409) ? err.status : 422
+      return detail(c, refusalLines(err, pageLang(c)), {}, status)
+    }
+  })
   app.post(
     '/console/announcements/:id/review',
     formFor('reviewAnnouncement'),

@@ -23,7 +23,54 @@ export interface SamplesView {
    * For whoever may draft: which samples a draft may not take (sample id → the announcement holding it),
    * what was typed and ticked in the draft form, and its problems.
    */
-  draft?: { taken: Map<string, string>; form: Record<string, string>; picked: string[]; problems: string[] }
+  draft?: {
+    taken: Map<string, string>
+    form: Record<string, string>
+    picked: string[]
+    problems: string[]
+    /** With a filter set: how many samples it matches, and how many of those a draft may take. */
+    matching?: { total: number; free: number; tooMany: boolean }
+  }
+  /** Adding to this draft (`?into=`): the ticks go to it instead of a new draft. */
+  into?: { id: string; number: string }
+}
+
+/** The filters the list and its forms carry (plus the draft being added to). */
+const carried = (p: SamplesView) => (p.into ? { ...p.q, into: p.into.id } : p.q)
+
+/** Samples on this page a draft may take. */
+const freeOnPage = (p: SamplesView) => p.items.filter((s) => !p.draft?.taken.get(s.id))
+
+function AddForm(p: SamplesView & { into: NonNullable<SamplesView['into']> }) {
+  const { lang, csrf } = p.shell
+  const t = (zh: string, en: string) => tr(lang, { zh, en })
+  const free = freeOnPage(p)
+  return (
+    <form
+      method="post"
+      id="add-form"
+      action={`/console/announcements/${p.into.id}/samples`}
+      class="panel"
+      novalidate
+    >
+      <input type="hidden" name={CSRF_FIELD} value={csrf} />
+      <h2>{t(`加入草稿「${p.into.number}」`, `Add to the draft ${p.into.number}`)}</h2>
+      {free.map((s) => (
+        <input type="hidden" name="pageIds" value={s.id} />
+      ))}
+      <div class="actions">
+        <button type="submit" name="scope" value="picked">
+          {t('加入勾选的样品', 'Add the ticked samples')}
+        </button>
+        <button type="submit" name="scope" value="page" class="secondary" disabled={free.length === 0}>
+          {t(`加入本页全部可选样品（${free.length} 份）`, `Add all ${free.length} on this page`)}
+        </button>
+      </div>
+      <p>
+        <a href={`/console/announcements/${p.into.id}`}>{t('← 返回草稿', '← Back to the draft')}</a>
+      </p>
+    </form>
+  )
 }
 
 function DraftForm(p: SamplesView & { draft: NonNullable<SamplesView['draft']> }) {
@@ -31,6 +78,8 @@ function DraftForm(p: SamplesView & { draft: NonNullable<SamplesView['draft']> }
   const t = (zh: string, en: string) => tr(lang, { zh, en })
   const query = pageQuery(p.q, p.paging.limit, p.paging.cursor, p.paging.back)
   const labels = { number: t('文号', 'Number'), title: t('标题', 'Title'), period: t('期间', 'Period') }
+  const free = freeOnPage(p)
+  const m = p.draft.matching
   return (
     <form
       method="post"
@@ -41,6 +90,9 @@ function DraftForm(p: SamplesView & { draft: NonNullable<SamplesView['draft']> }
     >
       <input type="hidden" name={CSRF_FIELD} value={csrf} />
       <h2>{t('从所选样品起草公告', 'Draft an announcement from the selected samples')}</h2>
+      {free.map((s) => (
+        <input type="hidden" name="pageNos" value={s.no} />
+      ))}
       <Problems items={p.draft.problems} lang={lang} />
       {DRAFT_FIELDS.map((name) => (
         <label for={`d-${name}`}>
@@ -50,11 +102,34 @@ function DraftForm(p: SamplesView & { draft: NonNullable<SamplesView['draft']> }
       ))}
       <p class="meta">
         {t(
-          '在上表勾选样品（已在其他公告中的样品不能勾选）。',
-          'Tick the samples above (samples already in another announcement cannot be ticked).',
+          '在上表勾选样品，或一次取本页全部、全部符合筛选条件的样品（已在其他公告中的样品不计入）。',
+          'Tick samples above, or take all on this page or all matching the filters at once (samples already in another announcement are left out).',
         )}
       </p>
-      <button type="submit">{t('起草公告', 'Draft the announcement')}</button>
+      <div class="actions">
+        <button type="submit" name="scope" value="picked">
+          {t('起草公告（勾选的样品）', 'Draft from the ticked samples')}
+        </button>
+        <button type="submit" name="scope" value="page" class="secondary" disabled={free.length === 0}>
+          {t(`本页全部可选样品（${free.length} 份）`, `All ${free.length} on this page`)}
+        </button>
+        {m ? (
+          <button
+            type="submit"
+            name="scope"
+            value="matching"
+            class="secondary"
+            disabled={m.free === 0 || m.tooMany}
+          >
+            {m.tooMany
+              ? t('符合筛选条件的样品超过 10000 份，请缩小范围', 'More than 10 000 match; narrow the filters')
+              : t(
+                  `全部符合筛选条件的样品（${m.free} 份${m.total > m.free ? `，另有 ${m.total - m.free} 份已在其他公告中` : ''}）`,
+                  `All ${m.free} matching the filters${m.total > m.free ? ` (${m.total - m.free} more are in other announcements)` : ''}`,
+                )}
+          </button>
+        ) : null}
+      </div>
     </form>
   )
 }
@@ -87,6 +162,7 @@ export function SamplesPage(p: SamplesView) {
           {FILTERS.some((f) => p.q[f]) ? t('（已筛选）', ' (filtered)') : ''}
         </summary>
         <form method="get" action="/console/samples" class="filters">
+          {p.into ? <input type="hidden" name="into" value={p.into.id} /> : null}
           {FILTERS.map((f) =>
             f === 'district' && p.districts ? (
               <label for={`q-${f}`}>
@@ -153,9 +229,9 @@ export function SamplesPage(p: SamplesView) {
                         ) : (
                           <input
                             type="checkbox"
-                            form="draft-form"
-                            name="sampleNos"
-                            value={s.no}
+                            form={p.into ? 'add-form' : 'draft-form'}
+                            name={p.into ? 'add' : 'sampleNos'}
+                            value={p.into ? s.id : s.no}
                             id={`pick-${s.id}`}
                             checked={picked.has(s.no)}
                             aria-label={`${t('选择', 'Pick')} ${s.no}`}
@@ -178,8 +254,9 @@ export function SamplesPage(p: SamplesView) {
           </table>
         </section>
       )}
-      <Pager path="/console/samples" filters={p.q} paging={p.paging} next={p.next} lang={lang} />
-      {p.draft ? <DraftForm {...p} draft={p.draft} /> : null}
+      <Pager path="/console/samples" filters={carried(p)} paging={p.paging} next={p.next} lang={lang} />
+      {p.draft && p.into ? <AddForm {...p} into={p.into} /> : null}
+      {p.draft && !p.into ? <DraftForm {...p} draft={p.draft} /> : null}
     </Layout>
   )
 }
@@ -234,5 +311,39 @@ export function ImportPage(p: {
         </p>
       </form>
     </Layout>
+  )
+}
+
+/**
+ * After an import, the next step: draft an announcement from the samples this file brought (those no other
+ * announcement holds), or go to the list to choose.
+ */
+export function NextAfterImport(p: { shell: Shell; importId: string; form: Record<string, string> }) {
+  const { lang, csrf } = p.shell
+  const t = (zh: string, en: string) => tr(lang, { zh, en })
+  const labels = { number: t('文号', 'Number'), title: t('标题', 'Title'), period: t('期间', 'Period') }
+  return (
+    <form method="post" action="/console/samples/draft" class="panel" id="draft-from-import" novalidate>
+      <input type="hidden" name={CSRF_FIELD} value={csrf} />
+      <input type="hidden" name="importId" value={p.importId} />
+      <h2>{t('下一步：起草抽检公告', 'Next: draft the announcement')}</h2>
+      <p>
+        {t(
+          '用本次导入的样品起草公告（已在其他公告中的不计入），起草后提交审核。也可以',
+          'Draft an announcement from the samples of this import (those in another announcement are left out), then submit it for review. Or ',
+        )}
+        <a href="/console/samples?verdict=fail">{t('在样品列表中挑选', 'choose in the sample list')}</a>
+        {t('。', '.')}
+      </p>
+      {DRAFT_FIELDS.map((name) => (
+        <label for={`i-${name}`}>
+          {labels[name]}
+          <input id={`i-${name}`} name={name} value={p.form[name] ?? ''} required />
+        </label>
+      ))}
+      <button type="submit" name="scope" value="import">
+        {t('用本次导入的样品起草公告', 'Draft from the samples of this import')}
+      </button>
+    </form>
   )
 }

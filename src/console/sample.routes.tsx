@@ -1,5 +1,10 @@
 import { type Context, Hono } from 'hono'
-import { takenSamples } from '../announcements/announcements.read.js'
+import {
+  announcementById,
+  DRAFT_MAX_SAMPLES,
+  samplesMatching,
+  takenSamples,
+} from '../announcements/announcements.read.js'
 import type { AppDeps } from '../deps.js'
 import { ACCESS, may } from '../domain/access.js'
 import { AppError } from '../domain/errors.js'
@@ -13,7 +18,14 @@ import { draftFromForm, textFields } from './announcement-forms.js'
 import { ctxOf, issueLines, zodProblems } from './console-forms.js'
 import { formFor } from './form-access.js'
 import { pagingOf } from './paging.js'
-import { DRAFT_FIELDS, FILTERS, ImportPage, SamplesPage, type SamplesView } from './sample-pages.js'
+import {
+  DRAFT_FIELDS,
+  FILTERS,
+  ImportPage,
+  NextAfterImport,
+  SamplesPage,
+  type SamplesView,
+} from './sample-pages.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
 
@@ -64,7 +76,9 @@ export function consoleSampleRoutes(deps: AppDeps) {
         name: tr(shellOf(c).lang, { zh: d.nameZh, en: d.nameEn }),
       })),
     }
-    if (may(role, 'draftAnnouncement'))
+    if (may(role, 'draftAnnouncement')) {
+      const filtered = problems.length === 0 && parsed.success && Object.keys(q).length > 0
+      const matching = filtered ? await samplesMatching(deps.db, parsed.data) : undefined
       view.draft = {
         taken: await takenSamples(
           deps.db,
@@ -74,28 +88,64 @@ export function consoleSampleRoutes(deps: AppDeps) {
         form: draft?.form ?? {},
         picked: draft?.picked ?? [],
         problems: draft?.problems ?? [],
+        ...(matching && {
+          matching: {
+            total: matching.total,
+            free: matching.free.length,
+            tooMany: matching.total > DRAFT_MAX_SAMPLES,
+          },
+        }),
       }
+      const into = await draftToAddTo(c.req.query('into'))
+      if (into) view.into = into
+    }
     const status = problems.length > 0 || (draft?.problems.length ?? 0) > 0 ? 422 : 200
     return c.html(<SamplesPage {...view} />, status)
   }
 
+  /** `?into=`: a draft the samples ticked go to (only a draft; anything else lists as usual). */
+  const draftToAddTo = async (into: string | undefined) => {
+    if (!into) return undefined
+    const a = await announcementById(deps, into).catch(() => undefined)
+    return a && a.status === 'draft' && a.kind !== 'retraction' ? { id: a.id, number: a.number } : undefined
+  }
+
   app.get('/console/samples', requireRoles(ACCESS.readSamples), (c) => list(c))
 
-  // The ticked samples and the draft's fields; on refusal the same list comes back, ticks and text kept.
+  // The draft's fields and which samples: the ticked ones, all free ones on the page, all matching the list's
+  // filters (taken server side from the filters, not from N ticks) or all of one import. On refusal the same
+  // list comes back, ticks and text kept.
   app.post('/console/samples/draft', formFor('draftAnnouncement'), async (c) => {
     const body = await c.req.parseBody({ all: true })
     const form = textFields(body, DRAFT_FIELDS)
-    const ticked = body.sampleNos
-    const picked = (Array.isArray(ticked) ? ticked : [ticked]).filter(
-      (v): v is string => typeof v === 'string',
+    const values = (v: unknown) =>
+      (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string')
+    const picked = values(body.sampleNos)
+    const raw = c.req.query()
+    const filters = Object.fromEntries(FILTERS.flatMap((f) => (raw[f] ? [[f, raw[f]]] : [])))
+    const importId = typeof body.importId === 'string' ? body.importId : ''
+    const fields = { number: form.number ?? '', title: form.title ?? '', period: form.period ?? '' }
+    const r = await draftFromForm(
+      deps,
+      c,
+      body.scope === 'import'
+        ? { ...fields, importId }
+        : body.scope === 'matching'
+          ? { ...fields, matching: filters }
+          : { ...fields, sampleNos: body.scope === 'page' ? values(body.pageNos) : picked },
     )
-    const r = await draftFromForm(deps, c, {
-      number: form.number ?? '',
-      title: form.title ?? '',
-      period: form.period ?? '',
-      sampleNos: picked,
-    })
     if ('id' in r) return c.redirect(`/console/announcements/${r.id}`, 303)
+    if (body.scope === 'import') {
+      const shell = shellOf(c)
+      return c.html(
+        <ImportPage
+          shell={shell}
+          problems={r.problems}
+          next={<NextAfterImport shell={shell} importId={importId} form={form} />}
+        />,
+        422,
+      )
+    }
     return list(c, { form, picked, problems: r.problems })
   })
 
@@ -124,19 +174,8 @@ export function consoleSampleRoutes(deps: AppDeps) {
             zh: `已导入 ${r.samples} 份样品（不合格 ${r.failing} 份）。`,
             en: `Imported ${r.samples} samples (${r.failing} failing).`,
           })
-      // What comes next: draft an announcement from these samples (the list's tick boxes and draft form).
-      const next = (
-        <p>
-          {tr(shell.lang, {
-            zh: '下一步：在样品列表中勾选本次导入的样品，填写公告文号、标题和期间，起草抽检公告，再提交审核。',
-            en: 'Next: tick these samples in the sample list, give the announcement’s number, title and period, draft it, then submit it for review.',
-          })}{' '}
-          <a href="/console/samples?verdict=fail">
-            {tr(shell.lang, { zh: '查看不合格样品并起草公告 →', en: 'See the failing samples and draft →' })}
-          </a>{' '}
-          <a href="/console/samples">{tr(shell.lang, { zh: '全部样品', en: 'All samples' })}</a>
-        </p>
-      )
+      // What comes next: draft an announcement from the samples this file brought.
+      const next = <NextAfterImport shell={shell} importId={r.importId} form={{}} />
       return c.html(<ImportPage shell={shell} problems={[]} done={done} next={next} />)
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err

@@ -192,7 +192,12 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     refersTo: z.string().nullable(),
     sampleIds: z.array(z.string()),
   }),
-  'announcement.updated': z.strictObject({ ...announcementRef, sampleIds: z.array(z.string()) }),
+  'announcement.updated': z.strictObject({
+    ...announcementRef,
+    sampleIds: z.array(z.string()),
+    added: z.array(z.string()).optional(),
+    removed: z.array(z.string()).optional(),
+  }),
   'announcement.submitted': z.strictObject(announcementRef),
   'announcement.reviewed': z.strictObject({ ...announcementRef, comment: z.string() }),
   'announcement.approved': z.strictObject({ ...announcementRef, comment: z.string() }),

@@ -46,7 +46,8 @@ describe('the sampling office pages', () => {
     expect(r.status).toBe(200)
     expect(r.text).toMatch(/已导入 \d+ 份样品/)
     // The page says what comes next (issue 15).
-    expect(r.text).toContain('下一步：在样品列表中勾选本次导入的样品')
+    expect(r.text).toContain('下一步：起草抽检公告')
+    expect(r.text).toMatch(/name="importId" value="[0-9a-f-]{36}"/)
     expect(r.text).toContain('href="/console/samples?verdict=fail"')
     const by = await t.deps.db
       .selectFrom('events')

@@ -702,6 +702,18 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       path: `${API}/announcements/${await announcementAt(fx.tokens, 'draft', { drafter: as })}`,
       body: { title: '抽检信息（修订）' },
     }),
+    editAnnouncementDraftSamples: async (as) => {
+      const no = await freshSampleNo(fx.tokens.sampler)
+      const sample = await t.deps.db
+        .selectFrom('samples')
+        .select('id')
+        .where('no', '=', no)
+        .executeTakeFirstOrThrow()
+      return {
+        path: `${API}/announcements/${await announcementAt(fx.tokens, 'draft', { drafter: as })}/samples`,
+        body: { add: [sample.id] },
+      }
+    },
     submitAnnouncement: async (as) => ({
       path: `${API}/announcements/${await announcementAt(fx.tokens, 'draft', { drafter: as })}/submit`,
     }),
