@@ -16,6 +16,7 @@ import * as businesses from './2026-12-07T16-00-00-businesses.js'
 import * as credit from './2026-12-07T16-30-00-credit.js'
 import * as rectifications from './2026-12-07T17-00-00-rectifications.js'
 import * as inspections from './2026-12-07T17-30-00-inspections.js'
+import * as escalationContactsOutOfEvents from './2026-12-08T13-00-00-escalation-contacts-out-of-events.js'
 
 /** Explicit barrel: the order here is the order of application. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T16-30-00-credit': credit,
   '2026-12-07T17-00-00-rectifications': rectifications,
   '2026-12-07T17-30-00-inspections': inspections,
+  '2026-12-08T13-00-00-escalation-contacts-out-of-events': escalationContactsOutOfEvents,
 }

@@ -5,7 +5,11 @@ import { type Kysely, sql } from 'kysely'
 import { Webhook } from 'standardwebhooks'
 import { type Clock, systemClock } from '../clock.js'
 import type { Config } from '../config.js'
+import { contactsOfTargets } from '../contacts/contacts.read.js'
 import type { DB } from '../db/types.js'
+import type { Contact } from '../escalation/escalation.events.js'
+import { type Event, eventPayloadSchemas } from '../events/event-schemas.js'
+import type { EventPayload } from '../events/event-types.js'
 import { eventView } from '../events/event-view.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics/metrics.js'
@@ -115,6 +119,7 @@ async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<numb
       'd.id as delivery_id',
       'w.url',
       'w.secret',
+      'w.notify',
       'e.id',
       'e.type',
       'e.incident_id',
@@ -130,13 +135,41 @@ async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<numb
     ])
     .where('d.id', 'in', ids)
     .execute()
+  const views = rows.map((row) => ({ row, event: eventView(row) }))
+  const contacts = await gatewayContacts(deps, views)
   const out = new Map<number, Message>()
-  for (const row of rows) {
-    const event = eventView(row)
-    const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event })
+  for (const { row, event } of views) {
+    const contact = contacts.get(event.id)
+    const data = contact === undefined ? event : { ...event, payload: { ...event.payload, contact } }
+    const body = JSON.stringify({ type: event.type, timestamp: event.at, data })
     out.set(Number(row.delivery_id), { url: row.url, secret: row.secret, body })
   }
   return out
+}
+
+/**
+ * An SMS gateway is a subscription to `task.escalated` filtered by `notify`: it must know whom to text. The
+ * event names only the rung's target and district (a name and phone never enter the event log or the
+ * stream), so the contact on file is looked up now, at delivery, and added to the delivered payload as
+ * `contact` ({name, phone}, or null when none is on file). Subscriptions without `notify` get the event as
+ * it is.
+ */
+async function gatewayContacts(
+  deps: DeliveryDeps,
+  views: { row: { notify: string[] | null }; event: Event }[],
+): Promise<Map<number, Contact | null>> {
+  const escalations: { id: number; payload: EventPayload<'task.escalated'>; district: string | null }[] = []
+  for (const { row, event } of views) {
+    if (row.notify === null || event.type !== 'task.escalated') continue
+    const parsed = eventPayloadSchemas['task.escalated'].safeParse(event.payload)
+    if (parsed.success) escalations.push({ id: event.id, payload: parsed.data, district: event.district })
+  }
+  const found = await contactsOfTargets(
+    deps.db,
+    // An event written before the payload named its district: the event's own district is the task's.
+    escalations.map((e) => ({ notify: e.payload.notify, district: e.payload.district ?? e.district })),
+  )
+  return new Map(escalations.map((e, i) => [e.id, found[i] ?? null]))
 }
 
 type Outcome = 'delivered' | 'failed' | 'dead'
