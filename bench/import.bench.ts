@@ -160,7 +160,7 @@ export async function benchImport(opts: {
         await run[order[(round + k) % order.length] ?? 'import']()
         await clear()
       }
-      parses.push(await timed(() => readSampleFile(text, districtResolver(deps.districts), () => {})))
+      parses.push(await timed(() => readSampleFile([text], districtResolver(deps.districts), () => {})))
       log(
         `round ${round + 1}: import ${ways.import.at(-1)?.toFixed(0)} ms (read and checks alone ${parses.at(-1)?.toFixed(0)}), ` +
           `COPY into samples + sample_items ${ways.sameTable.at(-1)?.toFixed(0)} ms, raw COPY ${ways.raw.at(-1)?.toFixed(0)} ms`,

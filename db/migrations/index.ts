@@ -19,6 +19,7 @@ import * as inspections from './2026-12-07T17-30-00-inspections.js'
 import * as selfChecksSpotChecks from './2026-12-08T10-00-00-self-checks-spot-checks.js'
 import * as signalSampling from './2026-12-08T11-00-00-signal-sampling.js'
 import * as eventExercise from './2026-12-08T12-00-00-event-exercise.js'
+import * as escalationContactsOutOfEvents from './2026-12-08T13-00-00-escalation-contacts-out-of-events.js'
 
 /** Explicit barrel: the order here is the order of application. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T10-00-00-self-checks-spot-checks': selfChecksSpotChecks,
   '2026-12-08T11-00-00-signal-sampling': signalSampling,
   '2026-12-08T12-00-00-event-exercise': eventExercise,
+  '2026-12-08T13-00-00-escalation-contacts-out-of-events': escalationContactsOutOfEvents,
 }

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import cliProgress from 'cli-progress'
 import type { AppDeps } from '../deps.js'
 import { systemContext } from '../domain/context.js'
 import { AppError } from '../domain/errors.js'
-import { decodeCsv } from '../samples/csv-decode.js'
 import { importSamples } from '../samples/sample-import.service.js'
 
 interface Out {
@@ -28,7 +27,6 @@ export async function runSamplesImport(
   }
   let failed = 0
   for (const file of files) {
-    const text = decodeCsv(await readFile(file))
     const bar = tty
       ? new cliProgress.SingleBar(
           {
@@ -43,7 +41,8 @@ export async function runSamplesImport(
       const result = await importSamples(
         deps,
         systemContext('cli'),
-        { text, name: basename(file) },
+        // Read from the file a piece at a time (twice: once to hash it, once to import it), never held whole.
+        { source: () => createReadStream(file, { highWaterMark: 1 << 20 }), name: basename(file) },
         (done, total) => {
           if (!bar) return
           // The total is the file's line count while it is read, exact once it is done.

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.js'
 import { ACCESS, may } from '../domain/access.js'
 import { AppError } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
-import { decodeCsv } from '../samples/csv-decode.js'
+import { bytesSource } from '../samples/csv-decode.js'
 import { importSamples } from '../samples/sample-import.service.js'
 import { SampleQuerySchema } from '../samples/samples.schema.js'
 import { findSamples } from '../samples/samples.service.js'
@@ -162,7 +162,8 @@ export function consoleSampleRoutes(deps: AppDeps) {
       )
     try {
       const r = await importSamples(deps, ctxOf(c), {
-        text: decodeCsv(new Uint8Array(await file.arrayBuffer()), file.type),
+        source: bytesSource(new Uint8Array(await file.arrayBuffer())),
+        contentType: file.type,
         name: file.name.slice(0, 200),
       })
       const done = r.duplicate

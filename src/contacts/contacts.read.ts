@@ -1,2 +1,2 @@
 /** District and city contacts as pages read them (never the repo directly). */
-export { districtContacts } from './contacts.repo.js'
+export { contactsOfTargets, districtContacts } from './contacts.repo.js'

@@ -35,6 +35,28 @@ export async function districtContacts(
   return out
 }
 
+/**
+ * The contact on file now for each (target, district) asked: a district's duty officer or head, or the
+ * city's command centre or leadership. Null where none is on file.
+ */
+export async function contactsOfTargets(
+  db: Kysely<DB>,
+  wants: readonly { notify: EscalationTarget; district: string | null }[],
+): Promise<(Contact | null)[]> {
+  if (wants.length === 0) return []
+  const codes = [...new Set(wants.flatMap((w) => (w.district ? [w.district] : [])))]
+  const districts = await districtContacts(db, codes)
+  const city = wants.some((w) => w.notify === 'command_centre' || w.notify === 'city_leadership')
+    ? await cityContacts(db)
+    : undefined
+  return wants.map(({ notify, district }) => {
+    if (notify === 'command_centre') return city?.commandCentre ?? null
+    if (notify === 'city_leadership') return city?.cityLeadership ?? null
+    const d = district ? districts.get(district) : undefined
+    return (notify === 'district_head' ? d?.head : d?.dutyOfficer) ?? null
+  })
+}
+
 export async function cityContacts(db: Kysely<DB>): Promise<CityContacts> {
   const rows = await db.selectFrom('city_contacts').selectAll().execute()
   const get = (t: string) => {

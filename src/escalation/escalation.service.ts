@@ -31,7 +31,8 @@ export interface SweepResult {
  *     whose time has come, each rung once, except that several missed repeats of the last rung fold into the
  *     latest one (paging someone five times in the same second tells them nothing more; after downtime only);
  *   - one UPDATE of the claimed tasks' timers to their next position, RETURNING them, and one INSERT … SELECT
- *     of a `task.escalated` event per rung fired for the rows it updated, with the contact on file.
+ *     of a `task.escalated` event per rung fired for the rows it updated, naming the rung's target and the
+ *     task's district (never the contact's name or phone: an SMS gateway's webhook gets them at delivery).
  * An acknowledgement that committed first turns the unacknowledged clock off; a transition that races the
  * sweep waits on the row lock and then overwrites the timer with its own.
  */
@@ -119,7 +120,7 @@ async function sweepBatch(
       ),
       claimed as materialized (
         select t.ctid, t.id, t.incident_id, t.district_code, t.step_key, t.status, t.next_escalation_at,
-               t.escalation_clock, t.clock_started_at, t.escalation_position, i.playbook_hash
+               t.escalation_clock, t.clock_started_at, t.escalation_position, i.playbook_hash, i.exercise
         from tasks t
         join incidents i on i.id = t.incident_id
         where t.next_escalation_at <= ${now}::timestamptz
@@ -197,7 +198,8 @@ async function sweepBatch(
                  'late', ${now}::timestamptz - f.due_at > ${ON_TIME_MS}::int * interval '1 millisecond',
                  'lateBySeconds', floor(extract(epoch from ${now}::timestamptz - f.due_at))::int,
                  'skippedRepeats', f.skipped,
-                 'contact', ct.contact
+                 'district', st.district_code,
+                 'exercise', st.exercise
                ) || case when ct.contact is null then jsonb_build_object('note', ${JSON.stringify(NO_CONTACT)}::jsonb)
                          else '{}'::jsonb end
         from fire f

@@ -5,7 +5,6 @@ import type { EventPayloads, EventType } from './event-types.js'
 import { rectificationEventSchemas } from './rectification-event-schemas.js'
 
 const step = z.string()
-const contact = z.strictObject({ name: z.string(), phone: z.string() })
 const text = z.strictObject({ zh: z.string(), en: z.string() })
 const status = z.enum(TASK_STATUSES)
 /** Whether the event's incident is an exercise (演练); on every incident.* and task.* payload. */
@@ -102,7 +101,8 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
     late: z.boolean(),
     lateBySeconds: z.number().int(),
     skippedRepeats: z.number().int(),
-    contact: contact.nullable(),
+    district: z.string().nullable(),
+    exercise: z.boolean(),
     note: text.optional(),
   }),
   'contacts.updated': z.union([

@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../deps.js'
 import { ACCESS } from '../domain/access.js'
 import { requestContextOf } from '../http/app-env.js'
@@ -18,9 +19,21 @@ import {
   createRetailer,
   findRetailers,
   getRetailer,
+  retailerTag,
   samplesOfRetailer,
   updateRetailer,
 } from './retailers.service.js'
+
+const ETAG_HEADER = z.object({
+  ETag: z.string().openapi({ description: 'The retailer’s version: send it as `If-Match` to update it' }),
+})
+const IF_MATCH_HEADER = z.object({
+  'if-match': z
+    .string()
+    .max(1000)
+    .optional()
+    .openapi({ description: 'The `ETag` the change is based on; 412 when the retailer changed since' }),
+})
 
 const create = securedRoute(ACCESS.manageRetailers, {
   method: 'post',
@@ -51,7 +64,7 @@ const get = securedRoute(ACCESS.readRetailers, {
   summary: 'One retailer',
   request: { params: RetailerIdParam },
   responses: {
-    200: { description: 'The retailer', content: json(RetailerSchema) },
+    200: { description: 'The retailer', content: json(RetailerSchema), headers: ETAG_HEADER },
     404: problem('No such retailer (or not in the caller’s district)'),
   },
 })
@@ -61,10 +74,18 @@ const patch = securedRoute(ACCESS.manageRetailers, {
   operationId: 'updateRetailer',
   tags: ['retailers'],
   summary: 'Change a retailer; a changed name or address relinks its samples',
-  request: { params: RetailerIdParam, body: { content: json(RetailerPatchSchema), required: true } },
+  description:
+    'Send `If-Match` with the `ETag` of the retailer as read (`GET /retailers/{id}` or an earlier write) to ' +
+    'refuse the write with 412 when someone changed it since; without `If-Match` the write is applied.',
+  request: {
+    params: RetailerIdParam,
+    headers: IF_MATCH_HEADER,
+    body: { content: json(RetailerPatchSchema), required: true },
+  },
   responses: {
-    200: { description: 'The retailer now', content: json(RetailerSchema) },
+    200: { description: 'The retailer now', content: json(RetailerSchema), headers: ETAG_HEADER },
     404: problem('No such retailer'),
+    412: problem('`If-Match` names a version the retailer no longer has: read it again'),
   },
 })
 const samples = securedRoute(ACCESS.readRetailers, {
@@ -88,15 +109,22 @@ export function retailerRoutes(deps: AppDeps) {
     .openapi(list, async (c) =>
       c.json(await findRetailers(deps, requestContextOf(c), c.req.valid('query')), 200),
     )
-    .openapi(get, async (c) =>
-      c.json(await getRetailer(deps, requestContextOf(c), c.req.valid('param').id), 200),
-    )
-    .openapi(patch, async (c) =>
-      c.json(
-        await updateRetailer(deps, requestContextOf(c), c.req.valid('param').id, c.req.valid('json')),
-        200,
-      ),
-    )
+    .openapi(get, async (c) => {
+      const retailer = await getRetailer(deps, requestContextOf(c), c.req.valid('param').id)
+      c.header('ETag', retailerTag(retailer))
+      return c.json(retailer, 200)
+    })
+    .openapi(patch, async (c) => {
+      const retailer = await updateRetailer(
+        deps,
+        requestContextOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        c.req.valid('header')['if-match'],
+      )
+      c.header('ETag', retailerTag(retailer))
+      return c.json(retailer, 200)
+    })
     .openapi(samples, async (c) =>
       c.json(
         await samplesOfRetailer(deps, requestContextOf(c), c.req.valid('param').id, c.req.valid('query')),

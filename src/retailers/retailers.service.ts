@@ -6,6 +6,7 @@ import type { RetailersTable } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, districtScopeOf, type RequestContext } from '../domain/context.js'
 import { AppError, duplicateKeyOf, issue, notFound, validationFailed } from '../domain/errors.js'
+import { checkIfMatch, versionTag } from '../domain/etag.js'
 import { normaliseName } from '../domain/names.js'
 import { appendEvent } from '../events/events.repo.js'
 import { normaliseAddress, relinkRetailer } from './retailer-links.js'
@@ -30,6 +31,14 @@ export function retailerDto(r: RetailerRow, districtName: (code: string) => stri
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: iso(r.updated_at),
   }
+}
+
+/**
+ * The retailer's entity tag (`ETag`): over what an editor sees and changes, not the count of linked samples,
+ * so an import that links samples does not make an editor's copy stale.
+ */
+export function retailerTag(r: ReturnType<typeof retailerDto>): string {
+  return versionTag([r.id, r.name, r.nameEn, r.district, r.address, r.categories, r.contact, r.updatedAt])
 }
 
 export const nameOf = (deps: Pick<AppDeps, 'districts'>) => {
@@ -113,7 +122,17 @@ export async function createRetailer(deps: Deps, ctx: RequestContext, input: Ret
  * writing only the columns the patch names: two admins editing different fields at once both keep their
  * edit. A changed name or address relinks the samples.
  */
-export async function updateRetailer(deps: Deps, ctx: RequestContext, id: string, patch: RetailerPatch) {
+/**
+ * Changes what the patch names, under the row lock. With `ifMatch` (the `If-Match` header), refused with 412
+ * when the retailer changed since the client read the tag.
+ */
+export async function updateRetailer(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  patch: RetailerPatch,
+  ifMatch?: string,
+) {
   const problems = districtIssue(deps, patch.district)
   if (problems.length > 0) throw validationFailed(problems)
   const scope = districtScopeOf(ctx)
@@ -122,6 +141,10 @@ export async function updateRetailer(deps: Deps, ctx: RequestContext, id: string
   await inTransaction(deps.db, async (trx) => {
     const current = await lockRoot(trx, 'retailers', id)
     if (!current || (scope !== undefined && current.district_code !== scope)) throw missing(id)
+    checkIfMatch(ifMatch, retailerTag(retailerDto({ ...current, linked: 0 }, nameOf(deps))), {
+      zh: `经营者 ${id} `,
+      en: `Retailer ${id}`,
+    })
     const set: Updateable<RetailersTable> = {}
     if (patch.name !== undefined) {
       set.name_zh = patch.name

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { TextDecoder } from 'node:util'
 import { AppError, issue, validationFailed } from '../domain/errors.js'
 
@@ -52,4 +53,109 @@ function bomEncoding(b: Uint8Array): string | undefined {
 function charsetOf(contentType: string | null | undefined): string | undefined {
   const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')
   return m?.[1]?.toLowerCase()
+}
+
+/** A file's bytes, readable as often as needed (a file opened again, or an upload's bytes held once). */
+export type ByteSource = () => AsyncIterable<Uint8Array>
+
+/** A byte source over bytes already in memory, in pieces (no copy). */
+export function bytesSource(bytes: Uint8Array, piece = 1 << 20): ByteSource {
+  return async function* () {
+    for (let i = 0; i < bytes.length; i += piece) yield bytes.subarray(i, i + piece)
+  }
+}
+
+/** What one pass over a file tells before it is imported. */
+export interface ScannedFile {
+  /** The encoding its text is read in (see `decodeCsv` for how it is chosen). */
+  encoding: string
+  /** `contentHash` of its text. */
+  hash: string
+  /** Its line feeds: the progress bar's total. */
+  lines: number
+}
+
+/**
+ * One pass over the bytes, in pieces: the encoding (chosen as `decodeCsv` chooses it), the content hash and
+ * the line count, without ever holding the file's text. A file that is not valid UTF-8 is read again as
+ * GB18030 (the second pass only for such files).
+ */
+export async function scanFile(source: ByteSource, contentType?: string | null): Promise<ScannedFile> {
+  let first: Uint8Array | undefined
+  for await (const piece of source()) {
+    first = piece
+    break
+  }
+  const head = first ?? new Uint8Array()
+  const bom = bomEncoding(head)
+  if (bom) return scanAs(source, bom, false)
+  const declared = charsetOf(contentType)
+  if (declared) {
+    try {
+      new TextDecoder(declared, { fatal: true })
+    } catch {
+      throw new AppError('unsupported_media_type', {
+        zh: `不支持的字符集「${declared}」：请用 UTF-8 或 GB18030`,
+        en: `unsupported charset "${declared}": use UTF-8 or GB18030`,
+      })
+    }
+    try {
+      return await scanAs(source, declared, true)
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err
+      throw validationFailed([
+        issue(
+          'body',
+          { zh: `文件内容不是有效的 ${declared} 编码`, en: `the file is not valid ${declared}` },
+          'invalid_encoding',
+        ),
+      ])
+    }
+  }
+  try {
+    return await scanAs(source, 'utf-8', true)
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err
+    return scanAs(source, 'gb18030', false)
+  }
+}
+
+async function scanAs(source: ByteSource, encoding: string, fatal: boolean): Promise<ScannedFile> {
+  const hash = createHash('sha256')
+  let lines = 0
+  for await (const text of decodePieces(source, encoding, fatal)) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++
+    hash.update(text)
+  }
+  return { encoding, hash: hash.digest('hex'), lines }
+}
+
+/**
+ * The file's text in pieces, as `contentHash` sees it: no BOM, and CRLF as LF (a CR at the end of a piece
+ * waits for the next). Throws a TypeError on bytes invalid in the encoding when `fatal`.
+ */
+export async function* decodePieces(
+  source: ByteSource,
+  encoding: string,
+  fatal = false,
+): AsyncGenerator<string> {
+  // The decoder drops a byte-order mark; `stream` keeps a character cut between pieces whole.
+  const decoder = new TextDecoder(encoding, { fatal })
+  let carry = ''
+  const out = (text: string) => {
+    let t = carry + text
+    carry = ''
+    if (t.endsWith('\r')) {
+      carry = '\r'
+      t = t.slice(0, -1)
+    }
+    return t.includes('\r\n') ? t.replace(/\r\n/g, '\n') : t
+  }
+  for await (const piece of source()) {
+    const text = out(decoder.decode(piece, { stream: true }))
+    if (text) yield text
+  }
+  const last = decoder.decode() + carry
+  carry = ''
+  if (last) yield last.replace(/\r\n/g, '\n')
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
-import { contentHash } from './sample-import.js'
+import { type ByteSource, decodePieces, scanFile } from './csv-decode.js'
+import { contentHash, type TextPieces } from './sample-import.js'
 import { type ImportJob, importByCopy, importByInsert } from './sample-import.write.js'
 import { districtResolver } from './samples.service.js'
 
@@ -16,10 +17,14 @@ export interface ImportResult {
   message: string
 }
 
-export interface ImportInput {
-  text: string
-  name?: string | undefined
-}
+/**
+ * The file: its text (small files: the demo, tests), or its bytes as a source read twice, once to choose the
+ * encoding, hash it and count its lines, once to import it, so that the file's text is never held whole.
+ */
+export type ImportInput = { name?: string | undefined } & (
+  | { text: string }
+  | { source: ByteSource; contentType?: string | null | undefined }
+)
 
 /**
  * Imports a file whole or not at all: every sample and item in one transaction, with one event. The file's
@@ -32,7 +37,10 @@ export async function importSamples(
   file: ImportInput,
   onProgress?: (done: number, total: number) => void,
 ): Promise<ImportResult> {
-  const hash = contentHash(file.text)
+  const { hash, lines, pieces } =
+    'text' in file
+      ? { hash: contentHash(file.text), lines: lineCount(file.text), pieces: () => [file.text] }
+      : await scanned(file.source, file.contentType)
   const previous = await deps.db
     .selectFrom('sample_imports')
     .selectAll()
@@ -42,7 +50,7 @@ export async function importSamples(
   const job: ImportJob = {
     deps,
     ctx,
-    file,
+    file: { pieces, lines, name: file.name },
     hash,
     importId: randomUUID(),
     now: deps.clock.now(),
@@ -80,4 +88,15 @@ function duplicateOf(row: { id: string; samples: number; rows: number; created_a
     rows: row.rows,
     message: `同一文件已于 ${row.created_at.toISOString()} 导入（${row.samples} 个样品），本次未新增 / the same file was imported at ${row.created_at.toISOString()} (${row.samples} samples); nothing added`,
   }
+}
+
+async function scanned(source: ByteSource, contentType: string | null | undefined) {
+  const file = await scanFile(source, contentType)
+  return { hash: file.hash, lines: file.lines, pieces: (): TextPieces => decodePieces(source, file.encoding) }
+}
+
+function lineCount(text: string): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
+  return n
 }

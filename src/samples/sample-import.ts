@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { CsvSyntaxError, csvRecords } from './csv-records.js'
+import { CsvScanner, CsvSyntaxError } from './csv-records.js'
 import type { DistrictResolver } from './sample-fields.js'
-import { type BadRow, RowReader, type SampleHead } from './sample-rows.js'
+import { type BadRow, RowReader, SampleIndex } from './sample-rows.js'
 import type { NewSample } from './samples.repo.js'
 
 /**
@@ -12,12 +12,11 @@ import type { NewSample } from './samples.repo.js'
 export type { BadRow } from './sample-rows.js'
 
 export interface ParsedFile {
-  hash: string
   rows: number
   /** Good samples handed on. */
   samples: number
   /** Every sample number's first row, with the sample's items (continuation rows included). */
-  heads: ReadonlyMap<string, SampleHead>
+  index: SampleIndex
   /** Ids of handed-on samples that had no item then and have one now: their verdict changed since. */
   failedLate: readonly string[]
   bad: BadRow[]
@@ -30,33 +29,39 @@ export function contentHash(text: string): string {
     .digest('hex')
 }
 
+/** The text of a file in pieces, in order (see `decodePieces`). */
+export type TextPieces = AsyncIterable<string> | Iterable<string>
+
 /**
- * Reads the whole file. `onSample` gets each good sample at its first row (a file with any bad row is still
- * read to its end, to name every bad row). After each row, `pause` may return a promise to wait on: the
- * import waits there while PostgreSQL catches up with the rows already sent, so the two overlap.
+ * Reads the whole file, a piece at a time: only the record being read is held, never the file. `onSample`
+ * gets each good sample at its first row (a file with any bad row is still read to its end, to name every
+ * bad row). After each row, `pause` may return a promise to wait on: the import waits there while the
+ * database catches up with the rows already sent, so the two overlap.
  */
 export async function readSampleFile(
-  text: string,
+  pieces: TextPieces,
   resolver: DistrictResolver,
   onSample: (sample: NewSample) => void,
   pause: () => Promise<void> | undefined = () => undefined,
 ): Promise<ParsedFile> {
-  const hash = contentHash(text)
-  const reader = new RowReader(text, resolver, text.includes('\u0000'), onSample)
+  const reader = new RowReader(resolver, onSample)
   const parsed = (): ParsedFile => ({
-    hash,
     rows: reader.rows,
     samples: reader.samples,
-    heads: reader.heads,
+    index: reader.index,
     failedLate: reader.failedLate,
     bad: reader.bad,
   })
+  const scanner = new CsvScanner()
   try {
-    for (const { cells, line, start } of csvRecords(text)) {
-      reader.record(cells, line, start)
-      const wait = pause()
-      if (wait) await wait
+    for await (const piece of pieces) {
+      for (const { cells, line } of scanner.push(piece)) {
+        reader.record(cells, line)
+        const wait = pause()
+        if (wait) await wait
+      }
     }
+    for (const { cells, line } of scanner.end()) reader.record(cells, line)
   } catch (err) {
     if (!(err instanceof CsvSyntaxError)) throw err
     // A file that is not CSV is reported as that alone, as before any row is judged.
@@ -64,7 +69,7 @@ export async function readSampleFile(
       ...parsed(),
       rows: 0,
       samples: 0,
-      heads: new Map(),
+      index: new SampleIndex(),
       failedLate: [],
       bad: [
         {

@@ -12,7 +12,7 @@ import { appendEvent } from '../events/events.repo.js'
 import { linkImportedSamples } from '../retailers/retailer-links.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { normaliseName } from './sample-fields.js'
-import { type BadRow, type ParsedFile, readSampleFile } from './sample-import.js'
+import { type BadRow, type ParsedFile, readSampleFile, type TextPieces } from './sample-import.js'
 import {
   existingNumbers,
   itemColumns,
@@ -32,7 +32,13 @@ import {
 export interface ImportJob {
   deps: Pick<AppDeps, 'db' | 'districts'>
   ctx: RequestContext
-  file: { text: string; name?: string | undefined }
+  file: {
+    /** The file's text in pieces, read once. */
+    pieces: () => TextPieces
+    /** Its line feeds (the progress total). */
+    lines: number
+    name?: string | undefined
+  }
   hash: string
   importId: string
   now: Date
@@ -72,8 +78,7 @@ function refusalOf(parsed: ParsedFile): AppError | undefined {
 
 /** The file's sample numbers already recorded, each at the line of its first row. */
 async function takenNumbers(db: Kysely<DB>, parsed: ParsedFile): Promise<AppError | undefined> {
-  const lines = new Map<string, number>()
-  for (const [no, head] of parsed.heads) if (head.ok) lines.set(no, head.line)
+  const lines = new Map<string, number>(parsed.index.okNumbers())
   const taken = await existingNumbers(db, [...lines.keys()])
   if (taken.size === 0) return undefined
   return rejected(
@@ -94,11 +99,11 @@ const writeMeta = (job: ImportJob): WriteMeta => ({
   normalise: normaliseName,
 })
 
-const outcomeOf = (parsed: ParsedFile): Imported => {
-  let failing = 0
-  for (const head of parsed.heads.values()) if (head.ok && head.items.length > 0) failing++
-  return { samples: parsed.samples, failing, rows: parsed.rows }
-}
+const outcomeOf = (parsed: ParsedFile): Imported => ({
+  samples: parsed.samples,
+  failing: parsed.index.failing(),
+  rows: parsed.rows,
+})
 
 /** Records the file's hash; false when the same file, imported concurrently, committed first. */
 async function claim(trx: Transaction<DB>, job: ImportJob, counts: { samples: number; rows: number }) {
@@ -139,7 +144,7 @@ export async function importByInsert(job: ImportJob): Promise<Imported | 'duplic
     return await inTransaction(job.deps.db, async (trx) => {
       if (!(await claim(trx, job, { samples: 0, rows: 0 }))) return 'duplicate'
       const meta = writeMeta(job)
-      const total = lineCount(job.file.text)
+      const total = job.file.lines
       let queued: Value[][] = []
       // The first failed insert: the transaction is aborted, so nothing more is sent; reading goes on.
       let failed: { err: unknown } | undefined
@@ -153,7 +158,7 @@ export async function importByInsert(job: ImportJob): Promise<Imported | 'duplic
       }
       let read = 0
       const parsed = await readSampleFile(
-        job.file.text,
+        job.file.pieces(),
         job.resolver,
         (s) => {
           if (!failed) queued.push(sampleRow(s, meta))
@@ -169,9 +174,8 @@ export async function importByInsert(job: ImportJob): Promise<Imported | 'duplic
       if (failed) throw isUniqueViolation(failed.err) ? new NumbersTaken(parsed) : failed.err
 
       let items: Value[][] = []
-      for (const head of parsed.heads.values()) {
-        if (!head.ok) continue
-        items.push(...itemRows(head.id, head.items))
+      for (const [id, list] of parsed.index.okItems()) {
+        items.push(...itemRows(id, list))
         if (items.length >= INSERT_CHUNK) {
           await bulkInsertJson(trx, 'sample_items', itemColumns, items)
           items = []
@@ -230,12 +234,6 @@ class NumbersTaken extends Error {
 
 const isUniqueViolation = (err: unknown) => duplicateKeyOf(err, 'samples') !== undefined
 
-function lineCount(text: string): number {
-  let n = 0
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
-  return n
-}
-
 const PROGRESS_EVERY = 1000
 
 /** PostgreSQL: each good sample streamed by COPY as its first row is read; items, links and event after. */
@@ -251,10 +249,10 @@ export async function importByCopy(
         const meta = writeMeta(job)
         const names = (columns: readonly (readonly [string, string])[]) => columns.map(([n]) => n).join(', ')
         const samples = new CopyWriter(copyIn(`copy samples (${names(sampleColumns)}) from stdin`))
-        const total = lineCount(job.file.text)
+        const total = job.file.lines
         let read = 0
         const parsed = await readSampleFile(
-          job.file.text,
+          job.file.pieces(),
           job.resolver,
           (s) => {
             samples.add(sampleRow(s, meta))
@@ -273,8 +271,7 @@ export async function importByCopy(
         if (copied !== undefined) throw isUniqueViolation(copied) ? new NumbersTaken(parsed) : copied
 
         const items = new CopyWriter(copyIn(`copy sample_items (${names(itemColumns)}) from stdin`))
-        for (const head of parsed.heads.values())
-          if (head.ok) for (const row of itemRows(head.id, head.items)) items.add(row)
+        for (const [id, list] of parsed.index.okItems()) for (const row of itemRows(id, list)) items.add(row)
         await items.end()
         await finish(trx, job, parsed)
         job.onProgress(read, read)

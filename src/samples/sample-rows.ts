@@ -1,7 +1,6 @@
 import { timeOrderedId } from '../db/ids.js'
 import type { Text } from '../domain/errors.js'
 import { badCharacter, type TextRule, textProblem } from '../domain/text.js'
-import { csvRecordAt } from './csv-records.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { clean, readProductionDate, splitItemCell, unitOf } from './sample-fields.js'
 import type { NewSample } from './samples.repo.js'
@@ -103,16 +102,104 @@ const headerKey = (h: string) =>
 
 type Item = NewSample['items'][number]
 
-/** The first row of a sample number: what its continuation rows are checked against and add items to. */
-export interface SampleHead {
-  id: string
-  line: number
-  /** Whether the row was good, so the sample was handed on. */
-  ok: boolean
-  /** Where its row starts in the file: read again for a continuation row, rather than kept for all. */
-  start: number
-  /** The sample's items, the same array as the handed-on sample's: continuation rows append to it. */
-  items: Item[]
+/** FNV-1a over a string's UTF-16 code units: a field's fingerprint. */
+function fingerprint(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+const UUID_HEX = /-/g
+
+/**
+ * Every sample number of the file, compactly: its first row's line, whether that row was good (the sample
+ * handed on), its id, and a fingerprint of each of its first row's sample fields, which a later row of the
+ * same number must not contradict. Typed arrays rather than an object per sample: at a million samples the
+ * objects, not the checks, were what held memory. Items are kept only for samples that have some.
+ */
+export class SampleIndex {
+  private readonly at = new Map<string, number>()
+  private lines = new Int32Array(1024)
+  private oks = new Uint8Array(1024)
+  private ids = new Uint8Array(1024 * 16)
+  private prints = new Uint32Array(1024 * SAMPLE_FIELDS.length)
+  private readonly items = new Map<number, Item[]>()
+  size = 0
+
+  add(no: string, id: string, line: number, ok: boolean, fields: readonly string[], items: Item[]): void {
+    const k = this.size++
+    if (k >= this.lines.length) this.grow()
+    this.at.set(no, k)
+    this.lines[k] = line
+    this.oks[k] = ok ? 1 : 0
+    this.ids.set(Buffer.from(id.replace(UUID_HEX, ''), 'hex'), k * 16)
+    const base = k * SAMPLE_FIELDS.length
+    for (let f = 0; f < fields.length; f++) this.prints[base + f] = fingerprint(fields[f] ?? '')
+    if (items.length > 0) this.items.set(k, items)
+  }
+
+  private grow() {
+    const n = this.lines.length * 2
+    const lines = new Int32Array(n)
+    lines.set(this.lines)
+    this.lines = lines
+    const oks = new Uint8Array(n)
+    oks.set(this.oks)
+    this.oks = oks
+    const ids = new Uint8Array(n * 16)
+    ids.set(this.ids)
+    this.ids = ids
+    const prints = new Uint32Array(n * SAMPLE_FIELDS.length)
+    prints.set(this.prints)
+    this.prints = prints
+  }
+
+  find(no: string): number | undefined {
+    return this.at.get(no)
+  }
+
+  ok = (k: number) => this.oks[k] === 1
+
+  idOf(k: number): string {
+    const h = Buffer.from(this.ids.buffer, this.ids.byteOffset + k * 16, 16).toString('hex')
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+  }
+
+  /** Whether `value` of field number `f` is the first row's (by fingerprint). */
+  same(k: number, f: number, value: string): boolean {
+    return this.prints[k * SAMPLE_FIELDS.length + f] === fingerprint(value)
+  }
+
+  /** Adds an item from a continuation row; true when it is the sample's first. */
+  addItem(k: number, item: Item): boolean {
+    const list = this.items.get(k)
+    if (list) {
+      list.push(item)
+      return false
+    }
+    this.items.set(k, [item])
+    return true
+  }
+
+  /** Each handed-on sample's number and first line. */
+  *okNumbers(): Generator<[string, number]> {
+    for (const [no, k] of this.at) if (this.oks[k] === 1) yield [no, this.lines[k] ?? 0]
+  }
+
+  /** Each handed-on sample that has items: its id and items. */
+  *okItems(): Generator<[string, Item[]]> {
+    for (const [k, list] of this.items) if (this.oks[k] === 1) yield [this.idOf(k), list]
+  }
+
+  /** Handed-on samples with at least one failing item. */
+  failing(): number {
+    let n = 0
+    for (const k of this.items.keys()) if (this.oks[k] === 1) n++
+    return n
+  }
 }
 
 /**
@@ -125,8 +212,8 @@ export class RowReader {
   rows = 0
   samples = 0
   readonly bad: BadRow[] = []
-  /** First row of each sample number, for checking its continuation rows. */
-  readonly heads = new Map<string, SampleHead>()
+  /** Each sample number's first row, compactly, for checking its continuation rows. */
+  readonly index = new SampleIndex()
   /** Good samples handed on without an item whose first failing item came on a continuation row. */
   readonly failedLate: string[] = []
   private headerBad = false
@@ -135,17 +222,14 @@ export class RowReader {
   private readonly addresses = new Map<string, string | undefined>()
 
   constructor(
-    /** The whole file, for reading a sample's first row again. */
-    private readonly text: string,
     private readonly resolver: DistrictResolver,
-    private readonly mayHoldNul: boolean,
     /** Each good sample, at its first row; its items may still grow by later continuation rows. */
     private readonly onSample: (sample: NewSample) => void,
   ) {}
 
-  record(cells: string[], line: number, start: number): void {
+  record(cells: string[], line: number): void {
     if (!this.header) this.readHeader(cells)
-    else if (!this.headerBad) this.readRow(cells, line, start)
+    else if (!this.headerBad) this.readRow(cells, line)
   }
 
   private readHeader(cells: string[]): void {
@@ -187,7 +271,7 @@ export class RowReader {
     return i === undefined ? '' : clean(record[i])
   }
 
-  private readRow(record: string[], line: number, start: number): void {
+  private readRow(record: string[], line: number): void {
     const { bad, col } = this
     const header = this.header as string[]
     this.rows++
@@ -202,16 +286,14 @@ export class RowReader {
       })
       return
     }
-    if (this.mayHoldNul) {
-      const nul = record.findIndex((v) => v.includes('\u0000'))
-      if (nul >= 0) {
-        bad.push({
-          line,
-          column: header[nul] ?? null,
-          reason: { zh: '含有空字符 (U+0000)', en: 'contains the NUL character (U+0000)' },
-        })
-        return
-      }
+    const nul = record.findIndex((v) => v.includes('\u0000'))
+    if (nul >= 0) {
+      bad.push({
+        line,
+        column: header[nul] ?? null,
+        reason: { zh: '含有空字符 (U+0000)', en: 'contains the NUL character (U+0000)' },
+      })
+      return
     }
     const no = this.get(record, 'no')
     if (!no) {
@@ -238,8 +320,8 @@ export class RowReader {
         item = { name, result, limit, unit: unitOf(result, limit), verdict: 'fail' }
       }
     }
-    const head = this.heads.get(no)
-    if (head) {
+    const head = this.index.find(no)
+    if (head !== undefined) {
       // A continuation row: only the item, and nothing that contradicts the first row.
       if (!itemCell)
         bad.push({
@@ -247,20 +329,18 @@ export class RowReader {
           column: ITEM_HEADER,
           reason: { zh: `样品 ${no} 的续行没有不合格项目`, en: `continuation row of ${no} without an item` },
         })
-      const headRecord = csvRecordAt(this.text, head.start)
-      for (const f of SAMPLE_FIELDS) {
+      SAMPLE_FIELDS.forEach((f, i) => {
         const v = this.get(record, f)
-        if (v && v !== this.get(headRecord, f))
+        if (v && !this.index.same(head, i, v))
           bad.push({
             line,
             column: NAME_OF[f],
             reason: { zh: `与样品 ${no} 首行不一致`, en: `differs from the first row of sample ${no}` },
           })
-      }
-      if (item) {
-        if (head.ok && head.items.length === 0) this.failedLate.push(head.id)
-        head.items.push(item)
-      }
+      })
+      // A handed-on sample's first failing item on a later row: it was sent as passed.
+      if (item && this.index.addItem(head, item) && this.index.ok(head))
+        this.failedLate.push(this.index.idOf(head))
       return
     }
     let ok = true
@@ -338,7 +418,14 @@ export class RowReader {
       remarks: this.get(record, 'remarks') || null,
       items: item ? [item] : [],
     }
-    this.heads.set(no, { id: sample.id, line, ok, start, items: sample.items })
+    this.index.add(
+      no,
+      sample.id,
+      line,
+      ok,
+      SAMPLE_FIELDS.map((f) => this.get(record, f)),
+      item ? [item] : [],
+    )
     if (ok) {
       this.samples++
       this.onSample(sample)

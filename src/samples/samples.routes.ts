@@ -6,7 +6,7 @@ import { contentTypeOf, unsupportedType } from '../http/middleware.js'
 import { securedRoute } from '../http/route.js'
 import { newRouter } from '../http/router.js'
 import { IdParam, problem } from '../http/schemas.js'
-import { decodeCsv } from './csv-decode.js'
+import { bytesSource } from './csv-decode.js'
 import { importSamples } from './sample-import.service.js'
 import {
   ImportResultSchema,
@@ -98,8 +98,12 @@ export function sampleRoutes(deps: AppDeps) {
     // Checked here, after the role: the app-wide JSON check leaves this path alone.
     const type = contentTypeOf(c)
     if (!CSV_TYPE.test(type)) throw unsupportedType(type, 'text/csv')
-    const text = decodeCsv(new Uint8Array(await c.req.arrayBuffer()), c.req.header('content-type'))
-    const result = await importSamples(deps, requestContextOf(c), { text, name: c.req.valid('query').name })
+    // The upload's bytes, held once; its text is decoded a piece at a time as it is imported.
+    const result = await importSamples(deps, requestContextOf(c), {
+      source: bytesSource(new Uint8Array(await c.req.arrayBuffer())),
+      contentType: c.req.header('content-type'),
+      name: c.req.valid('query').name,
+    })
     return c.json(result, result.duplicate ? 200 : 201)
   })
   app.openapi(list, async (c) => c.json(await findSamples(deps, c.req.valid('query')), 200))

@@ -13,7 +13,7 @@ import { newRouter } from '../http/router.js'
 import { IdParam, json, problem, timestamp } from '../http/schemas.js'
 import { findUser, listUsers, type UserRow } from './users.repo.js'
 import { CreateUserSchema, UpdateUserSchema } from './users.schema.js'
-import { createUser, updateUser } from './users.service.js'
+import { createUser, updateUser, userTag } from './users.service.js'
 
 const UserSchema = z
   .strictObject({
@@ -60,6 +60,10 @@ const withPassword = (r: { user: UserRow; oneTimePassword: string | null }) => (
   ...(r.oneTimePassword ? { oneTimePassword: r.oneTimePassword } : {}),
 })
 
+const ETAG_HEADER = z.object({
+  ETag: z.string().openapi({ description: 'The account’s version: send it as `If-Match` to update it' }),
+})
+
 const create = securedRoute(ACCESS.manageUsers, {
   method: 'post',
   path: '/users',
@@ -96,7 +100,10 @@ const get = securedRoute(ACCESS.manageUsers, {
   tags: ['users'],
   summary: 'One staff account',
   request: { params: IdParam },
-  responses: { 200: { description: 'The account', content: json(UserSchema) }, 404: problem('No such user') },
+  responses: {
+    200: { description: 'The account', content: json(UserSchema), headers: ETAG_HEADER },
+    404: problem('No such user'),
+  },
 })
 
 const update = securedRoute(ACCESS.manageUsers, {
@@ -105,10 +112,28 @@ const update = securedRoute(ACCESS.manageUsers, {
   operationId: 'updateUser',
   tags: ['users'],
   summary: 'Change, disable, unlock or reset the password of a staff account',
-  request: { params: IdParam, body: { content: json(UpdateUserSchema), required: true } },
+  description:
+    'Send `If-Match` with the `ETag` of the account as read (`GET /users/{id}` or an earlier write) to ' +
+    'refuse the write with 412 when someone changed it since; without `If-Match` the write is applied.',
+  request: {
+    params: IdParam,
+    headers: z.object({
+      'if-match': z
+        .string()
+        .max(1000)
+        .optional()
+        .openapi({ description: 'The `ETag` the change is based on; 412 when the account changed since' }),
+    }),
+    body: { content: json(UpdateUserSchema), required: true },
+  },
   responses: {
-    200: { description: 'Updated; `oneTimePassword` only on a reset', content: json(WithPassword) },
+    200: {
+      description: 'Updated; `oneTimePassword` only on a reset',
+      content: json(WithPassword),
+      headers: ETAG_HEADER,
+    },
     404: problem('No such user'),
+    412: problem('`If-Match` names a version the account no longer has: read it again'),
   },
 })
 
@@ -145,6 +170,7 @@ export function userRoutes({ db, clock }: AppDeps) {
       const { id } = c.req.valid('param')
       const row = isUuid(id) ? await findUser(db, id) : undefined
       if (!row) throw noUser()
+      c.header('ETag', userTag(row))
       return c.json(toDto(row), 200)
     })
     .openapi(update, async (c) => {
@@ -160,7 +186,9 @@ export function userRoutes({ db, clock }: AppDeps) {
         disabled: b.disabled,
         resetPassword: b.resetPassword,
         unlock: b.unlock,
+        ifMatch: c.req.valid('header')['if-match'],
       })
+      c.header('ETag', userTag(updated.user))
       return c.json(withPassword(updated), 200)
     })
 }

@@ -14,6 +14,7 @@ import {
   type ProblemIssue,
   validationFailed,
 } from '../domain/errors.js'
+import { checkIfMatch, versionTag } from '../domain/etag.js'
 import { isUuid } from '../domain/ids.js'
 import { type TextRule, textProblem } from '../domain/text.js'
 import { appendEvent, appendEvents, type NewEvent } from '../events/events.repo.js'
@@ -127,6 +128,26 @@ export interface UpdateUserInput {
   disabled?: boolean | undefined
   resetPassword?: boolean | undefined
   unlock?: boolean | undefined
+  /** The `If-Match` header: refused with 412 when the account changed since the client read this tag. */
+  ifMatch?: string | undefined
+}
+
+/** The account's entity tag (`ETag`): over every field an administrator sees or changes. */
+export function userTag(
+  u: Omit<UserRow, 'created_at' | 'created_by' | 'updated_by' | 'password_changed_at'>,
+) {
+  return versionTag([
+    u.id,
+    u.login,
+    u.display_name,
+    u.role,
+    u.district_code,
+    u.retailer_id,
+    u.phone,
+    u.must_change_password,
+    u.disabled_at,
+    u.updated_at,
+  ])
 }
 
 const noUser = () => notFound({ zh: '用户不存在', en: 'No such user' })
@@ -153,6 +174,7 @@ export async function updateUser(
   await inTransaction(db, async (trx) => {
     const current = await lockRoot(trx, 'users', id)
     if (!current) throw noUser()
+    checkIfMatch(input.ifMatch, userTag(current), { zh: '该账户', en: 'The account' })
     const role = input.role ?? current.role
     const roleChanged = role !== current.role
     // A new role drops the old binding unless a new one is given.

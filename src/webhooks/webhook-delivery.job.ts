@@ -1,13 +1,26 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type { LookupFunction } from 'node:net'
 import { type Kysely, sql } from 'kysely'
 import { Webhook } from 'standardwebhooks'
 import { type Clock, systemClock } from '../clock.js'
 import type { Config } from '../config.js'
+import { contactsOfTargets } from '../contacts/contacts.read.js'
 import type { DB } from '../db/types.js'
+import type { Contact } from '../escalation/escalation.events.js'
+import { type Event, eventPayloadSchemas } from '../events/event-schemas.js'
+import type { EventPayload } from '../events/event-types.js'
 import { eventView } from '../events/event-view.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics/metrics.js'
 import { fanOutEvents } from './webhook-fanout.js'
-import { checkTarget, redactUrl, urlProblem } from './webhook-target.js'
+import {
+  checkTarget,
+  type HostResolver,
+  type ResolvedAddress,
+  redactUrl,
+  urlProblem,
+} from './webhook-target.js'
 
 export interface DeliveryDeps {
   db: Kysely<DB>
@@ -20,6 +33,8 @@ export interface DeliveryDeps {
   >
   /** Signs `webhook-timestamp`: receivers check it against their own clock, so it is wall time. */
   wallClock?: Clock
+  /** How host names are resolved (the system resolver unless a test hands in its own). */
+  resolveHost?: HostResolver
 }
 
 export interface DeliveryRun {
@@ -104,6 +119,7 @@ async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<numb
       'd.id as delivery_id',
       'w.url',
       'w.secret',
+      'w.notify',
       'e.id',
       'e.type',
       'e.incident_id',
@@ -119,13 +135,41 @@ async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<numb
     ])
     .where('d.id', 'in', ids)
     .execute()
+  const views = rows.map((row) => ({ row, event: eventView(row) }))
+  const contacts = await gatewayContacts(deps, views)
   const out = new Map<number, Message>()
-  for (const row of rows) {
-    const event = eventView(row)
-    const body = JSON.stringify({ type: event.type, timestamp: event.at, data: event })
+  for (const { row, event } of views) {
+    const contact = contacts.get(event.id)
+    const data = contact === undefined ? event : { ...event, payload: { ...event.payload, contact } }
+    const body = JSON.stringify({ type: event.type, timestamp: event.at, data })
     out.set(Number(row.delivery_id), { url: row.url, secret: row.secret, body })
   }
   return out
+}
+
+/**
+ * An SMS gateway is a subscription to `task.escalated` filtered by `notify`: it must know whom to text. The
+ * event names only the rung's target and district (a name and phone never enter the event log or the
+ * stream), so the contact on file is looked up now, at delivery, and added to the delivered payload as
+ * `contact` ({name, phone}, or null when none is on file). Subscriptions without `notify` get the event as
+ * it is.
+ */
+async function gatewayContacts(
+  deps: DeliveryDeps,
+  views: { row: { notify: string[] | null }; event: Event }[],
+): Promise<Map<number, Contact | null>> {
+  const escalations: { id: number; payload: EventPayload<'task.escalated'>; district: string | null }[] = []
+  for (const { row, event } of views) {
+    if (row.notify === null || event.type !== 'task.escalated') continue
+    const parsed = eventPayloadSchemas['task.escalated'].safeParse(event.payload)
+    if (parsed.success) escalations.push({ id: event.id, payload: parsed.data, district: event.district })
+  }
+  const found = await contactsOfTargets(
+    deps.db,
+    // An event written before the payload named its district: the event's own district is the task's.
+    escalations.map((e) => ({ notify: e.payload.notify, district: e.payload.district ?? e.district })),
+  )
+  return new Map(escalations.map((e, i) => [e.id, found[i] ?? null]))
 }
 
 type Outcome = 'delivered' | 'failed' | 'dead'
@@ -160,11 +204,75 @@ async function recordDelivered(deps: DeliveryDeps, delivered: Delivered[]): Prom
  * host), or a host that resolves to a private address while WEBHOOK_ALLOW_PRIVATE is off (names can change
  * what they resolve to after the subscription was checked). Said without the URL.
  */
-async function targetRefusal(deps: DeliveryDeps, url: string): Promise<string | null> {
+async function targetOf(deps: DeliveryDeps, url: string): Promise<Target> {
   const problem = urlProblem(url)
-  if (problem) return `refused: the URL ${problem.en}`
-  const target = await checkTarget(url, deps.config.WEBHOOK_ALLOW_PRIVATE)
-  return target.ok ? null : `refused: ${target.text.en}`
+  if (problem) return { refusal: `refused: the URL ${problem.en}` }
+  const target = await checkTarget(url, deps.config.WEBHOOK_ALLOW_PRIVATE, deps.resolveHost)
+  if (!target.ok) return { refusal: `refused: ${target.text.en}` }
+  return { refusal: null, connection: connectionTo(url, target.address) }
+}
+
+/** Where a batch goes: refused (why), or the connection settings that reach the address checked. */
+type Target = { refusal: string } | { refusal: null; connection: Connection }
+
+interface Connection {
+  agent: HttpAgent
+  lookup: LookupFunction | undefined
+}
+
+/**
+ * One keep-alive agent per batch (never the shared one, whose pooled sockets may lead to another address),
+ * and a `lookup` that answers the address the check resolved: the socket connects there, while the Host
+ * header and TLS server name (SNI, and the certificate check) stay the URL's host name.
+ */
+function connectionTo(url: string, pinned: ResolvedAddress | undefined): Connection {
+  const https = new URL(url).protocol === 'https:'
+  const agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
+  const lookup: LookupFunction | undefined = pinned
+    ? (_host, options, callback) => {
+        if ((options as { all?: boolean }).all)
+          (callback as (e: null, a: ResolvedAddress[]) => void)(null, [pinned])
+        else callback(null, pinned.address, pinned.family)
+      }
+    : undefined
+  return { agent, lookup }
+}
+
+/** POSTs the body over the batch's connection; the answer's status, or throws (a timeout as TimeoutError). */
+function post(
+  url: string,
+  connection: Connection,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<number> {
+  const u = new URL(url)
+  const send = u.protocol === 'https:' ? httpsRequest : httpRequest
+  const signal = AbortSignal.timeout(timeoutMs)
+  return new Promise((resolve, reject) => {
+    const req = send(
+      {
+        protocol: u.protocol,
+        hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: u.port || undefined,
+        path: `${u.pathname}${u.search}`,
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: connection.agent,
+        ...(connection.lookup ? { lookup: connection.lookup } : {}),
+        signal,
+      },
+      (res) => {
+        // The answer's body is not read: only its status counts.
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      },
+    )
+    req.on('error', (err) =>
+      reject(signal.aborted ? Object.assign(new Error('timeout'), { name: 'TimeoutError' }) : err),
+    )
+    req.end(body)
+  })
 }
 
 async function attempt(
@@ -172,7 +280,7 @@ async function attempt(
   claimed: Claimed,
   message: Message,
   delivered: Delivered[],
-  refusal: string | null,
+  target: Target,
 ): Promise<Outcome> {
   const msgId = `msg_${claimed.id}`
   const sentAt = (deps.wallClock ?? systemClock).now()
@@ -185,26 +293,25 @@ async function attempt(
   }
   const end = deps.metrics.webhookDuration.startTimer()
   let status: number | null = null
-  let error: string | null = refusal
-  if (refusal === null)
+  let error: string | null = target.refusal
+  if (target.refusal === null)
     try {
-      const res = await fetch(message.url, {
-        method: 'POST',
+      // Redirects are not followed: a 3xx is a failed delivery like any other non-2xx.
+      status = await post(
+        message.url,
+        target.connection,
         headers,
-        body: message.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(deps.config.WEBHOOK_TIMEOUT_MS),
-      })
-      status = res.status
-      await res.body?.cancel().catch(() => {})
+        message.body,
+        deps.config.WEBHOOK_TIMEOUT_MS,
+      )
       if (status < 200 || status >= 300) error = `HTTP ${status}`
     } catch (err) {
-      const e = err as { name?: string; message?: string; cause?: { code?: string } }
+      const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string } }
       // Never the URL's user name or password, in the log or in `last_error` (an admin reads it).
       error = redactUrl(
         e.name === 'TimeoutError'
           ? `timeout after ${deps.config.WEBHOOK_TIMEOUT_MS} ms`
-          : (e.cause?.code ?? e.message ?? 'failed'),
+          : (e.code ?? e.cause?.code ?? e.message ?? 'failed'),
       )
     }
   end()
@@ -249,9 +356,9 @@ async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun)
   let sent = 0
   let stopped = false
   const delivered: Delivered[] = []
-  // One subscription, one URL: checked once per batch.
+  // One subscription, one URL: resolved and checked once per batch, and connected to as checked.
   const first = messages.values().next().value
-  const refusal = first ? await targetRefusal(deps, first.url) : null
+  const target: Target = first ? await targetOf(deps, first.url) : { refusal: 'no message' }
   try {
     for (const claimed of batch) {
       const message = messages.get(claimed.id)
@@ -259,7 +366,7 @@ async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun)
         stopped = true
         break
       }
-      const outcome = await attempt(deps, claimed, message, delivered, refusal)
+      const outcome = await attempt(deps, claimed, message, delivered, target)
       sent++
       run[outcome]++
       // A failure holds the rest of this subscription's queue; a dead letter steps aside.
@@ -269,6 +376,7 @@ async function sendBatch(deps: DeliveryDeps, batch: Claimed[], run: DeliveryRun)
       }
     }
   } finally {
+    if (target.refusal === null) target.connection.agent.destroy()
     await recordDelivered(deps, delivered)
   }
   const unsent = batch.slice(sent).map((b) => b.id)

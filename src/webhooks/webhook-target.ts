@@ -80,34 +80,61 @@ export function redactUrl(text: string): string {
   return text.replace(/(https?:\/\/)[^/\s@]*@/gi, '$1')
 }
 
+/** One address a host name resolves to. */
+export interface ResolvedAddress {
+  address: string
+  family: 4 | 6
+}
+
+/** Resolves a host name to its addresses (the system resolver; tests hand in their own). */
+export type HostResolver = (host: string) => Promise<ResolvedAddress[]>
+
+export const systemResolver: HostResolver = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => ({
+    address: a.address,
+    family: a.family === 6 ? 6 : 4,
+  }))
+
 export type TargetCheck =
-  | { ok: true }
+  /** `address`: the one to connect to, the one checked (absent only when private targets are allowed and the
+   * name did not resolve: the connection then fails on its own). */
+  | { ok: true; address?: ResolvedAddress }
   | { ok: false; reason: 'unresolvable' | 'not_public'; text: { zh: string; en: string } }
 
-/** Resolves the URL's host and checks every address it gives, unless private targets are allowed. */
-export async function checkTarget(raw: string, allowPrivate: boolean): Promise<TargetCheck> {
-  if (allowPrivate) return { ok: true }
+/**
+ * Resolves the URL's host once and checks every address it gives (unless private targets are allowed). The
+ * delivery then connects to the address returned here, not to whatever the name resolves to a moment later:
+ * a name that answered with a public address for the check and a loopback one for the connection (DNS
+ * rebinding) cannot steer the request inside.
+ */
+export async function checkTarget(
+  raw: string,
+  allowPrivate: boolean,
+  resolve: HostResolver = systemResolver,
+): Promise<TargetCheck> {
   const host = new URL(raw).hostname.replace(/^\[(.*)\]$/, '$1')
-  let addresses: string[]
+  let addresses: ResolvedAddress[]
   try {
-    addresses = isIP(host)
-      ? [host]
-      : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address)
+    const family = isIP(host)
+    addresses = family ? [{ address: host, family: family === 6 ? 6 : 4 }] : await resolve(host)
   } catch {
+    if (allowPrivate) return { ok: true }
     return {
       ok: false,
       reason: 'unresolvable',
       text: { zh: `无法解析主机名 ${host}`, en: `host ${host} does not resolve` },
     }
   }
-  const blocked = addresses.find(isNonPublicAddress)
-  if (blocked === undefined && addresses.length > 0) return { ok: true }
+  const blocked = allowPrivate ? undefined : addresses.find((a) => isNonPublicAddress(a.address))
+  const [first] = addresses
+  if (blocked === undefined && first) return { ok: true, address: first }
+  if (allowPrivate) return { ok: true }
   return {
     ok: false,
     reason: 'not_public',
     text: {
-      zh: `主机 ${host} 指向本机或内网地址（${blocked ?? '无'}）；WEBHOOK_ALLOW_PRIVATE 未开启`,
-      en: `host ${host} resolves to a loopback or private address (${blocked ?? 'none'}); WEBHOOK_ALLOW_PRIVATE is off`,
+      zh: `主机 ${host} 指向本机或内网地址（${blocked?.address ?? '无'}）；WEBHOOK_ALLOW_PRIVATE 未开启`,
+      en: `host ${host} resolves to a loopback or private address (${blocked?.address ?? 'none'}); WEBHOOK_ALLOW_PRIVATE is off`,
     },
   }
 }

@@ -10,6 +10,7 @@ import { IncidentDetailSchema } from '../../src/incidents/incidents.schema.js'
 import { startScheduler } from '../../src/jobs/scheduler.js'
 import { writeTasks } from '../../src/tasks/tasks.repo.js'
 import { TaskSheetSchema } from '../../src/tasks/tasks.schema.js'
+import { openStream } from '../helpers/sse.js'
 import { startTestApp, type TestApp } from '../helpers/test-app.js'
 import { DRILL_DIR, escalations, rungsOf } from './helpers.js'
 
@@ -59,6 +60,7 @@ describe('the unacknowledged clock', () => {
       token: admin,
       body: { commandCentre: { name: '指挥中心', phone: '028-12315' }, cityLeadership: null },
     })
+    const stream = await openStream(`${t.baseUrl}/api/v1/stream?types=task.escalated`, { token: commander })
     const { tasks, incident } = await activate()
     const id = tasks[0]!.id
     expect((await sweepAt(1)).fired).toBe(0)
@@ -86,11 +88,25 @@ describe('the unacknowledged clock', () => {
     ])
     expect(es.map((e) => e.payload.dueAt)).toEqual([2, 4, 6, 11, 16].map((s) => at(s).toISOString()))
     expect(es.every((e) => e.payload.late === false)).toBe(true)
-    // The resolved contact, or a note that there is none: the rung fires either way.
-    expect(es[0]!.payload.contact).toEqual({ name: '值班员 李', phone: '028-8888-0001' })
-    expect(es[1]!.payload.contact).toBeNull()
+    // The rung's target and district, never the contact's name or phone; a note when none is on file (the
+    // rung fires either way); and whether the incident is an exercise.
+    expect(es[0]!.payload).toMatchObject({
+      notify: 'district_duty_officer',
+      district: '510104',
+      exercise: true,
+    })
+    expect(es[0]!.payload).not.toHaveProperty('contact')
+    expect(es[0]!.payload.note).toBeUndefined()
     expect(es[1]!.payload.note?.en).toMatch(/No contact/)
-    expect(es[2]!.payload.contact).toEqual({ name: '指挥中心', phone: '028-12315' })
+    const stored = JSON.stringify(es)
+    const streamed = await stream.until((m) => m.filter((x) => x.data.task === id).length >= 5)
+    stream.close()
+    const mine = streamed.filter((x) => x.data.task === id)
+    expect(mine.map((x) => x.data.payload.notify)).toEqual(es.map((e) => e.payload.notify))
+    for (const personal of ['值班员', '028-8888-0001', '指挥中心', '028-12315']) {
+      expect(stored).not.toContain(personal)
+      expect(JSON.stringify(mine)).not.toContain(personal)
+    }
 
     const task = await t.call('GET', `/api/v1/tasks/${id}`, { token: jinjiang })
     expect(task.body.escalations).toEqual({

@@ -49,9 +49,88 @@ describe('retailer writes', () => {
   })
 })
 
+describe('If-Match on a retailer write', () => {
+  it('a write based on a stale ETag is 412 and changes nothing; a current one, `*` or none is applied', async () => {
+    expect((await register('etag-shop')).status).toBe(201)
+    const read = await t.call('GET', `${API}/retailers/etag-shop`, { token: admin })
+    const first = read.headers.get('etag') as string
+    expect(first).toMatch(/^"[\w-]+"$/)
+    // Another admin changes it: the first admin's copy is stale.
+    const other = await t.call('PATCH', `${API}/retailers/etag-shop`, {
+      token: admin2,
+      headers: { 'if-match': first },
+      body: { nameEn: 'Wanda Jinjiang' },
+    })
+    expect(other.status, other.text).toBe(200)
+    const second = other.headers.get('etag') as string
+    expect(second).not.toBe(first)
+    expect((await t.call('GET', `${API}/retailers/etag-shop`, { token: admin })).headers.get('etag')).toBe(
+      second,
+    )
+
+    const stale = await t.call('PATCH', `${API}/retailers/etag-shop`, {
+      token: admin,
+      headers: { 'if-match': first },
+      body: { nameEn: 'Stale edit' },
+    })
+    expect(stale.status).toBe(412)
+    expect(stale.headers.get('content-type')).toMatch(/application\/problem\+json/)
+    expect(stale.body).toMatchObject({ code: 'precondition_failed', status: 412 })
+    expect(stale.headers.get('etag')).toBe(second)
+    const after = await t.call('GET', `${API}/retailers/etag-shop`, { token: admin })
+    expect(after.body.nameEn).toBe('Wanda Jinjiang')
+
+    // In English, too.
+    const en = await t.call('PATCH', `${API}/retailers/etag-shop?lang=en`, {
+      token: admin,
+      headers: { 'if-match': first },
+      body: { nameEn: 'Stale edit' },
+    })
+    expect(en.body.detail).toMatch(/changed since you read it/)
+
+    // The tag as sent back, weak, in a list, `*`, or no If-Match at all: each is applied.
+    let tag = second
+    const forms = [
+      (e: string) => e,
+      (e: string) => `W/${e}`,
+      (e: string) => `"x", ${e}`,
+      () => '*',
+      () => undefined,
+    ]
+    for (const [n, form] of forms.entries()) {
+      const ifMatch = form(tag)
+      const r = await t.call('PATCH', `${API}/retailers/etag-shop`, {
+        token: admin,
+        ...(ifMatch ? { headers: { 'if-match': ifMatch } } : {}),
+        body: { categories: [`类别${n}`] },
+      })
+      expect(r.status, `${ifMatch}: ${r.text}`).toBe(200)
+      expect(r.headers.get('etag')).not.toBe(tag)
+      tag = r.headers.get('etag') as string
+    }
+  })
+})
+
 describe.skipIf(testEngine() !== 'postgres')(
   'races (PostgreSQL: PGlite has one connection and serialises)',
   () => {
+    it('two writes based on the same ETag at once: one is applied, the other is 412', async () => {
+      expect((await register('etag-race')).status).toBe(201)
+      const tag = (await t.call('GET', `${API}/retailers/etag-race`, { token: admin })).headers.get(
+        'etag',
+      ) as string
+      const results = await Promise.all(
+        ['甲', '乙', '丙', '丁'].map((n) =>
+          t.call('PATCH', `${API}/retailers/etag-race`, {
+            token: admin,
+            headers: { 'if-match': tag },
+            body: { name: `万达${n}` },
+          }),
+        ),
+      )
+      expect(results.map((r) => r.status).sort()).toEqual([200, 412, 412, 412])
+    })
+
     it('two admins editing different fields at once: both edits survive', async () => {
       for (let round = 0; round < 8; round++) {
         const id = `lost-update-${round}`

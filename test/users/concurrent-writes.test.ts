@@ -36,6 +36,49 @@ describe('account writes', () => {
   })
 })
 
+describe('If-Match on an account write', () => {
+  it('a write based on a stale ETag is 412 and changes nothing; a current one or none is applied', async () => {
+    const created = await create('etag-user')
+    expect(created.status, created.text).toBe(201)
+    const id = created.body.id as string
+    const read = await t.call('GET', `${API}/users/${id}`, { token: admin })
+    const first = read.headers.get('etag') as string
+    expect(first).toMatch(/^"[\w-]+"$/)
+    const other = await t.call('PATCH', `${API}/users/${id}`, {
+      token: admin2,
+      headers: { 'if-match': first },
+      body: { phone: '028-7654321' },
+    })
+    expect(other.status, other.text).toBe(200)
+    const second = other.headers.get('etag') as string
+    expect(second).not.toBe(first)
+
+    const stale = await t.call('PATCH', `${API}/users/${id}`, {
+      token: admin,
+      headers: { 'if-match': first },
+      body: { name: '过时的修改' },
+    })
+    expect(stale.status).toBe(412)
+    expect(stale.headers.get('content-type')).toMatch(/application\/problem\+json/)
+    expect(stale.body).toMatchObject({
+      code: 'precondition_failed',
+      detail: '该账户已被他人修改：请重新读取后再保存',
+    })
+    const after = await t.call('GET', `${API}/users/${id}`, { token: admin })
+    expect(after.body.name).toBe('陈')
+    expect(after.headers.get('etag')).toBe(second)
+
+    const current = await t.call('PATCH', `${API}/users/${id}`, {
+      token: admin,
+      headers: { 'if-match': second },
+      body: { name: '陈静' },
+    })
+    expect(current.status, current.text).toBe(200)
+    const none = await t.call('PATCH', `${API}/users/${id}`, { token: admin, body: { name: '陈静二' } })
+    expect(none.status, none.text).toBe(200)
+  })
+})
+
 describe.skipIf(testEngine() !== 'postgres')(
   'races (PostgreSQL: PGlite has one connection and serialises)',
   () => {

@@ -133,6 +133,82 @@ describe('private targets', () => {
   })
 })
 
+describe('DNS rebinding: the delivery connects to the address it checked', () => {
+  const port = () => new URL(rx.url).port
+  const lastDelivery = async (id: string) =>
+    (await t.call('GET', `${API}/webhooks/${id}/deliveries`, { token: admin })).body.items[0]
+
+  it('a host name that resolves to loopback is refused at delivery, and nothing is sent', async () => {
+    const hook = await create(t, admin, {
+      url: `http://hooks.rebind.test:${port()}/hook`,
+      events: ['token.created'],
+    })
+    expect(hook.status, hook.text).toBe(201)
+    await t.token('commander')
+    const before = rx.received.length
+    const asked: string[] = []
+    await runWebhookDelivery({
+      ...t.deps,
+      config: { ...t.deps.config, WEBHOOK_ALLOW_PRIVATE: false },
+      resolveHost: async (host) => {
+        asked.push(host)
+        return [{ address: '127.0.0.1', family: 4 }]
+      },
+    })
+    expect(asked).toEqual(['hooks.rebind.test'])
+    expect(rx.received.length).toBe(before)
+    expect(await lastDelivery(hook.body.id)).toMatchObject({ status: 'pending', attempts: 1 })
+    expect((await lastDelivery(hook.body.id)).lastError).toMatch(/hooks\.rebind\.test resolves to a loopback/)
+    await t.call('DELETE', `${API}/webhooks/${hook.body.id}`, { token: admin })
+  })
+
+  it('a name that answers public for the check and loopback afterwards is never connected to loopback', async () => {
+    const hook = await create(t, admin, {
+      url: `http://flip.rebind.test:${port()}/hook`,
+      events: ['token.created'],
+    })
+    expect(hook.status, hook.text).toBe(201)
+    await t.token('commander')
+    const before = rx.received.length
+    let calls = 0
+    // The first answer is public (TEST-NET-3), every later one loopback: a resolver that rebinds.
+    const rebinding = async () => {
+      calls++
+      return [{ address: calls === 1 ? '203.0.113.9' : '127.0.0.1', family: 4 as const }]
+    }
+    const run = await runWebhookDelivery({
+      ...t.deps,
+      config: { ...t.deps.config, WEBHOOK_ALLOW_PRIVATE: false, WEBHOOK_TIMEOUT_MS: 300 },
+      resolveHost: rebinding,
+    })
+    // Resolved once; the connection went to the checked (unreachable) address, never to the receiver.
+    expect(calls).toBe(1)
+    expect(run.delivered).toBe(0)
+    expect(rx.received.length).toBe(before)
+    expect((await lastDelivery(hook.body.id)).lastError).not.toMatch(/refused/)
+    await t.call('DELETE', `${API}/webhooks/${hook.body.id}`, { token: admin })
+  })
+
+  it('the request goes to the resolved address with the URL’s host name in Host', async () => {
+    const hook = await create(t, admin, {
+      url: `http://receiver.rebind.test:${port()}/hook`,
+      events: ['token.created'],
+    })
+    expect(hook.status, hook.text).toBe(201)
+    await t.token('commander')
+    const before = rx.received.length
+    const run = await runWebhookDelivery({
+      ...t.deps,
+      resolveHost: async () => [{ address: '127.0.0.1', family: 4 }],
+    })
+    expect(run.delivered).toBeGreaterThan(0)
+    const got = rx.received.slice(before)
+    expect(got.length).toBeGreaterThan(0)
+    expect(got[0]?.headers.host).toBe(`receiver.rebind.test:${port()}`)
+    await t.call('DELETE', `${API}/webhooks/${hook.body.id}`, { token: admin })
+  })
+})
+
 describe('a URL with credentials stored before the rule', () => {
   it('is not called, and its password never reaches the log or lastError', async () => {
     const lines: string[] = []

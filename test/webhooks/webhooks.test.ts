@@ -260,9 +260,19 @@ describe('webhook delivery', () => {
     expect(bad.status).toBe(422)
   })
 
-  it('an SMS gateway is a subscriber to task.escalated filtered by notify: the payload carries the phone', async () => {
+  it('an SMS gateway (task.escalated filtered by notify) gets the contact looked up at delivery; nobody else does', async () => {
     const hook = await subscribe({ events: ['task.escalated'], notify: ['district_head'] })
-    // As the escalation sweep writes it: the system actor, the typed payload.
+    const plainRx = await startReceiver()
+    const plain = await t.call('POST', `${API}/webhooks`, {
+      token: admin,
+      body: { url: plainRx.url, events: ['task.escalated'] },
+    })
+    expect(plain.status, plain.text).toBe(201)
+    await t.call('PUT', `${API}/districts/${HOME}/contacts`, {
+      token: admin,
+      body: { dutyOfficer: null, head: { name: '张三', phone: '13800000000' } },
+    })
+    // As the escalation sweep writes it: the system actor, the typed payload, no name or phone.
     const escalated = (notify: EscalationTarget) =>
       inTransaction(t.deps.db, (trx) =>
         appendEvent(trx, systemContext('escalation-sweep'), t.clock.now(), {
@@ -278,16 +288,41 @@ describe('webhook delivery', () => {
             late: false,
             lateBySeconds: 0,
             skippedRepeats: 0,
-            contact: { name: '张三', phone: '13800000000' },
+            district: HOME,
+            exercise: false,
           },
         }),
       )
     await escalated('district_head')
     await escalated('command_centre')
+    // The head changes after the event was written: the gateway gets who is on file when it is delivered.
+    await t.call('PUT', `${API}/districts/${HOME}/contacts`, {
+      token: admin,
+      body: { dutyOfficer: null, head: { name: '李四', phone: '13900000000' } },
+    })
     await deliver()
     expect(rx.accepted()).toHaveLength(1)
     const body = verified(hook.secret, rx.accepted()[0] as never)
-    expect(body.data.payload).toMatchObject({ notify: 'district_head', contact: { phone: '13800000000' } })
+    expect(body.data.payload).toMatchObject({
+      notify: 'district_head',
+      district: HOME,
+      contact: { name: '李四', phone: '13900000000' },
+    })
+    // The subscriber without `notify` gets both events as written: no contact.
+    expect(plainRx.accepted()).toHaveLength(2)
+    for (const r of plainRx.accepted()) {
+      expect(verified(plain.body.secret, r as never).data.payload).not.toHaveProperty('contact')
+      expect(r.body).not.toContain('1390000000')
+    }
+    await plainRx.close()
+    // Nor does the event log hold them.
+    const rows = await t.deps.db
+      .selectFrom('events')
+      .select('payload')
+      .where('type', '=', 'task.escalated')
+      .execute()
+    expect(JSON.stringify(rows)).not.toContain('1390000000')
+    await t.call('DELETE', `${API}/webhooks/${plain.body.id}`, { token: admin })
   })
 
   it('writes the outbox with the event: a rolled-back event leaves no delivery', async () => {
