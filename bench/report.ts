@@ -30,6 +30,10 @@ export interface Results {
   search?: SearchResult
   /** Section 8, rendered by `bench/boards.bench.ts` (it also runs alone). */
   boards?: string
+  /** Section 9, rendered by `bench/complaints.bench.ts` (it also runs alone). */
+  complaints?: string
+  /** Section 10, rendered by `bench/credit-draw.bench.ts` (it also runs alone). */
+  credit?: string
 }
 
 export const ACTIVATION_GOAL_MS = 30
@@ -370,6 +374,8 @@ export function renderResults(res: Results): string {
     ...(res.sampleImport ? [importSection(res.sampleImport), ''] : []),
     ...(res.search ? [searchSection(res.search), ''] : []),
     ...(res.boards ? [res.boards, ''] : []),
+    ...(res.complaints ? [res.complaints, ''] : []),
+    ...(res.credit ? [res.credit, ''] : []),
     '## How to run',
     '',
     '```sh',
@@ -383,8 +389,10 @@ export function renderResults(res: Results): string {
       '`npx tsx bench/import.bench.ts` writes, earlier figures and notes) (the same tables go to stdout; ' +
       'progress to stderr). `npm run bench -- --only=reads` runs only the public reads (section 3), ' +
       '`--only=escalation` the escalation sweep (4), `--only=live` the live stream and webhooks (5) and ' +
-      '`--only=boards` only the retailer boards (section 8), each replacing just its section; ' +
-      '`--boards=1000,10000` picks the board sizes (the default adds 50,000, a few minutes more). ' +
+      '`--only=boards` only the retailer boards (section 8), `--only=complaints` the 12315 intake and signals ' +
+      '(9) and `--only=credit` the credit classes and the draw (10), each replacing just its section; ' +
+      '`--boards=1000,10000` picks the board sizes (the default adds 50,000, a few minutes more), ' +
+      '`--complaints=N` and `--credit=N` the sizes of sections 9 and 10 (10,000 and 50,000 by default). ' +
       'It takes a few minutes. Run it on an otherwise idle machine: with two cores, ' +
       'anything else running moves every absolute figure, which is why each one comes with a ratio to a ' +
       'baseline taken in the same run, and a load average.',

@@ -17,6 +17,8 @@ import { createToken } from '../src/tokens/tokens.service.js'
 import { benchAcks } from './acks.bench.js'
 import { benchActivation } from './activation.bench.js'
 import { benchBoards, boardsSection } from './boards.bench.js'
+import { benchComplaints, complaintsSection } from './complaints.bench.js'
+import { benchCreditDraw, creditSection } from './credit-draw.bench.js'
 import { benchEscalation, escalationSection } from './escalation.bench.js'
 import { benchImport } from './import.bench.js'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/bench-db.js'
@@ -45,6 +47,14 @@ const ONLY_ALONE = ['escalation', 'live'].find((name) => process.argv.includes(`
 const BOARD_SIZES = (process.argv.find((a) => a.startsWith('--boards='))?.slice(9) ?? '1000,10000,50000')
   .split(',')
   .map(Number)
+
+/** Sizes of sections 9 and 10: `--complaints=2000`, `--credit=10000` (the defaults are the issues'). */
+const sizeArg = (name: string, fallback: number) => {
+  const v = Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3))
+  return Number.isInteger(v) && v > 0 ? v : fallback
+}
+const COMPLAINTS = sizeArg('complaints', 10_000)
+const CREDIT = sizeArg('credit', 50_000)
 
 const SECTION = /<!-- ([\w-]+):start -->[\s\S]*?<!-- \1:end -->/g
 
@@ -140,6 +150,32 @@ async function main(): Promise<void> {
   if (ONLY_BOARDS) {
     log('8. retailer boards')
     await writeAlone('boards', await boards(true))
+    return
+  }
+  const stampOf = (name: string, alone: boolean, before: number) =>
+    `${alone ? `This section alone: \`npm run bench -- --only=${name}\`` : 'Part of the full run above'} at ` +
+    `${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'unknown'} · ${os.cpus().length} cores · Node ` +
+    `${process.version} · 1-minute load average ${before.toFixed(1)} before this section, ` +
+    `${(os.loadavg()[0] ?? Number.NaN).toFixed(1)} after · code at ${source}.`
+  const complaints = async (alone: boolean) => {
+    const before = os.loadavg()[0] ?? Number.NaN
+    const r = await benchComplaints({ serverUrl, count: COMPLAINTS, log })
+    return complaintsSection(r, stampOf('complaints', alone, before))
+  }
+  const credit = async (alone: boolean) => {
+    const before = os.loadavg()[0] ?? Number.NaN
+    const r = await benchCreditDraw({ serverUrl, n: CREDIT, log })
+    return creditSection(r, stampOf('credit', alone, before))
+  }
+  if (process.argv.includes('--only=complaints')) {
+    log('9. 12315 complaints')
+    buildService()
+    await writeAlone('complaints', await complaints(true))
+    return
+  }
+  if (process.argv.includes('--only=credit')) {
+    log('10. credit classes and the draw')
+    await writeAlone('credit', await credit(true))
     return
   }
   try {
@@ -327,6 +363,10 @@ async function main(): Promise<void> {
     const search = await benchSearch({ pool, env, samples: 100_000, log })
     log('8. retailer boards')
     const boardSection = await boards(false)
+    log('9. 12315 complaints')
+    const complaintSection = await complaints(false)
+    log('10. credit classes and the draw')
+    const creditDraw = await credit(false)
 
     const markdown = renderResults({
       info: {
@@ -346,6 +386,8 @@ async function main(): Promise<void> {
       sampleImport,
       search,
       boards: boardSection,
+      complaints: complaintSection,
+      credit: creditDraw,
     })
     const current = await readFile(RESULTS, 'utf8').catch(() => '')
     await writeFile(RESULTS, `${markdown}${keptSections(current, markdown)}`)

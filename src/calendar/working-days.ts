@@ -107,3 +107,14 @@ export function chinaIso(at: Date): string {
   const local = new Date(at.getTime() + OFFSET_MS).toISOString()
   return `${local.slice(0, 19)}+08:00`
 }
+
+let shared: WorkingCalendar | undefined
+
+/**
+ * The working-day calendar (reference data read once, like the district list): the one instance complaint
+ * clocks, rectification deadlines and the deadline endpoint count with.
+ */
+export function workingCalendar(): WorkingCalendar {
+  shared ??= WorkingCalendar.load()
+  return shared
+}

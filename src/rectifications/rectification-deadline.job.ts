@@ -1,5 +1,4 @@
-import { chinaIso } from '../calendar/working-days.js'
-import { workingCalendar } from '../complaints/complaint-clock.js'
+import { chinaIso, workingCalendar } from '../calendar/working-days.js'
 import { cityContacts, districtContacts, resolveContact } from '../contacts/contacts.repo.js'
 import { reclassify } from '../credit/credit.service.js'
 import { inTransaction } from '../db/transaction.js'

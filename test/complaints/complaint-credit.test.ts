@@ -114,6 +114,31 @@ describe('complaints link to the register of businesses', () => {
   })
 })
 
+describe('merging businesses', () => {
+  it('the complaints of the merged record follow to the business that stays', async () => {
+    const a = await fileAbout(
+      { name: '老字号酱园', address: '成都市锦江区总府路5号' },
+      { description: '合并一' },
+    )
+    const b = await fileAbout(
+      { name: '老字号酱园总店', address: '成都市锦江区总府路5号' },
+      { description: '合并二' },
+    )
+    expect(a.businessId).not.toBe(b.businessId)
+    const merged = await t.call('POST', `${API}/businesses/${b.businessId}/merge`, {
+      token: admin,
+      body: { into: a.businessId, reason: '同一经营者' },
+    })
+    expect(merged.status, merged.text).toBe(200)
+    const row = await t.call('GET', `${API}/complaints/${b.id}`, { token: commander })
+    expect(row.body.business.id).toBe(a.businessId)
+    const into = await t.call('GET', `${API}/businesses/${a.businessId}`, { token: commander })
+    expect(into.body.complaints.map((c: { tracking: string }) => c.tracking).sort()).toEqual(
+      [a.tracking, b.tracking].sort(),
+    )
+  })
+})
+
 describe('upheld complaints in the credit class', () => {
   it('an agreed mediation counts, in words, reclassifying in the closing transaction; two move A to B', async () => {
     const shop = { name: '诚信便利店', address: '成都市锦江区红星路2号' }
@@ -199,6 +224,5 @@ describe('upheld complaints in the credit class', () => {
     const still = await credit(id)
     expect(still.creditScore).toBe(5)
     expect((await t.call('GET', `${API}/public/businesses/${id}`)).body.upheldComplaints).toHaveLength(1)
-    void admin
   })
 })

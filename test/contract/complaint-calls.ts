@@ -114,5 +114,10 @@ export function complaintCalls(
       path: `${api}/signals/${await freshSignal()}/dismiss`,
       body: { reason: '误报' },
     }),
+    requestSignalSampling: async () => ({
+      path: `${api}/signals/${await freshSignal()}/request-sampling`,
+      body: {},
+      status: 201,
+    }),
   }
 }
