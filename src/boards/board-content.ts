@@ -24,6 +24,24 @@ export interface BoardRetailer {
   address: string | null
 }
 
+/** The credit-risk classes (金信工程) with the short label a board shows beside the letter. */
+export const CREDIT_CLASS_LABEL = {
+  A: { zh: '低风险', en: 'low risk' },
+  B: { zh: '一般风险', en: 'general risk' },
+  C: { zh: '较高风险', en: 'higher risk' },
+  D: { zh: '高风险', en: 'high risk' },
+} as const
+export type CreditClass = keyof typeof CREDIT_CLASS_LABEL
+
+/** The retailer's linked business's class as its board shows it: 信用风险分类 A 低风险. */
+export interface BoardCredit {
+  class: CreditClass
+  label: { zh: string; en: string }
+}
+
+export const boardCredit = (c: CreditClass | null): BoardCredit | null =>
+  c === null ? null : { class: c, label: CREDIT_CLASS_LABEL[c] }
+
 export type BoardProduct = FailingProduct & {
   scope: 'retailer' | 'district' | 'city'
   atThisRetailer: boolean
@@ -31,6 +49,11 @@ export type BoardProduct = FailingProduct & {
 
 export interface BoardContent {
   retailer: BoardRetailer
+  /**
+   * The credit-risk class of the business the retailer is linked to (null: not linked, or not classified);
+   * absent on boards built before the class was shown.
+   */
+  creditClass?: BoardCredit | null
   notices: Notice[]
   failingProducts: BoardProduct[]
   failingTotal: number
@@ -54,6 +77,7 @@ export function boardContent(
   failing: FailingProduct[],
   own: OwnSample[],
   passRate: BoardContent['cityPassRate'],
+  credit: CreditClass | null = null,
 ): BoardContent {
   const ownNos = new Set(own.map((s) => s.sampleNo))
   const products: BoardProduct[] = []
@@ -74,6 +98,7 @@ export function boardContent(
   }
   return {
     retailer,
+    creditClass: boardCredit(credit),
     notices,
     failingProducts: products,
     failingTotal: failing.length,

@@ -49,7 +49,9 @@ function noticeGroups(notices: Notice[]): { first: Notice; count: number }[] {
  * A wall screen at 1920×1080, read from across a corridor: everything on one screen, nothing to scroll.
  * zh-CN first, English alongside in smaller type, each sentence said once. The failing products fill the
  * space left; when there are more than fit, kiosk.js shows them a screenful at a time (this shop's own
- * first) and says which page is showing. The 12315 hotline sits in a bar that is always on screen.
+ * first) and says which page is showing. The 12315 hotline sits in a bar that is always on screen. The
+ * shop's credit-risk class (金信工程), when its business is classified, heads the side column (where the
+ * products' rows lose nothing to it).
  */
 export function KioskPage({
   board,
@@ -189,6 +191,14 @@ export function KioskPage({
               )}
             </section>
             <aside class="side">
+              {c.creditClass ? (
+                <p class={`credit credit-${c.creditClass.class}`}>
+                  信用风险分类 <strong>{c.creditClass.class}</strong> {c.creditClass.label.zh}
+                  <span class="en">
+                    Credit risk class {c.creditClass.class} · {c.creditClass.label.en}
+                  </span>
+                </p>
+              ) : null}
               <h2>
                 本季度全市抽检合格率<span class="en">City pass rate {rate.quarter}</span>
               </h2>

@@ -35,7 +35,9 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
   let rq = deps.db
     .selectFrom('retailers as r')
     .leftJoin('boards as b', 'b.retailer_id', 'r.id')
-    .select(['r.id', 'r.name_zh', 'r.name_en', 'r.district_code', 'r.address', 'b.input_hash'])
+    // The class of the business the retailer is linked to (金信工程: the class is shown on the board).
+    .leftJoin('business_credit as bc', 'bc.business_id', 'r.business_id')
+    .select(['r.id', 'r.name_zh', 'r.name_en', 'r.district_code', 'r.address', 'b.input_hash', 'bc.class'])
     .orderBy('r.id')
   if ('districts' in scope)
     rq = rq.where('r.district_code', 'in', scope.districts.length ? scope.districts : [''])
@@ -75,7 +77,7 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
     // The hash is taken over the raw fields (the district's name follows from its code): the board object is
     // built only for a board whose hash changed, so a refresh where nothing changed allocates almost nothing.
     const hash = sha(
-      `${sharedHash}|${dn.hash}|${r.id}\u0000${r.name_zh}\u0000${r.name_en ?? ''}\u0000${r.district_code}\u0000${r.address ?? ''}|${mine.length ? JSON.stringify(mine) : ''}`,
+      `${sharedHash}|${dn.hash}|${r.id}\u0000${r.name_zh}\u0000${r.name_en ?? ''}\u0000${r.district_code}\u0000${r.address ?? ''}\u0000${r.class ?? ''}|${mine.length ? JSON.stringify(mine) : ''}`,
     )
     if (r.input_hash === hash) continue
     const retailer: BoardRetailer = {
@@ -86,7 +88,11 @@ export async function refreshBoards(deps: Deps, scope: RefreshScope): Promise<Re
       districtName: districtName(r.district_code),
       address: r.address,
     }
-    changed.push({ id: r.id, hash, build: () => boardContent(retailer, dn.list, failing, mine, passRate) })
+    changed.push({
+      id: r.id,
+      hash,
+      build: () => boardContent(retailer, dn.list, failing, mine, passRate, r.class ?? null),
+    })
   }
   await writeChanged(deps, now, changed)
   await touch(deps, now, scope, ids)

@@ -32,6 +32,14 @@ export const BoardContentSchema = z
       districtName: z.string(),
       address: z.string().nullable(),
     }),
+    creditClass: z
+      .strictObject({ class: z.enum(['A', 'B', 'C', 'D']), label: text })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          '信用风险分类 of the business the retailer is linked to (null: not linked or not classified; absent on boards built before it was shown)',
+      }),
     notices: z.array(
       z.strictObject({
         alertId: z.string(),

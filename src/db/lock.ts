@@ -9,12 +9,14 @@ import type { DB } from './types.js'
  * Lock order (always in this order, so two verbs never wait on each other in a cycle):
  *   1. announcement → the announcement it revises (publishing a correction or retraction) → the samples it
  *      takes (`lockRows('samples', ids)`, in id order: drafting, editing a draft, publishing) → the incidents whose disposal tasks
- *      its publication cancels (`lockRows('incidents', ids)`)
+ *      its publication cancels (`lockRows('incidents', ids)`) → the rectification cases a retraction closes
+ *      (`lockRows('rectifications', ids)`)
  *   2. incident → its tasks, then its alerts. Every verb that changes an incident's task set (close, level
  *      change, reassign, cancel, a report with figures, the recurring-task job) locks the incident first
  *      and re-checks its status under the lock; a single-statement task move (ack, start, complete,
  *      decline) is a conditional UPDATE of the task alone and needs no read first
- *   3. retailer, user, business, complaint, signal, rectification: each its own root, locked alone (the
+ *   2b. inspection plan → its incident → the district task its last result completes (recording a result)
+ *   3. retailer, user, business, complaint, signal, rectification, self-check: each its own root, locked alone (the
  *      active admin tokens are one set, locked together by the last-admin rule); a signal's
  *      activation locks the signal, then writes its complaints' incident link (signal → complaints)
  * A job that sweeps many rows claims them with `FOR UPDATE SKIP LOCKED` instead and re-checks the root.

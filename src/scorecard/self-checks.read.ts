@@ -4,6 +4,7 @@ import type { DB, SelfChecksTable } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { districtScopeOf, type RequestContext } from '../domain/context.js'
 import { forbidden, notFound } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { districtCard } from './scorecard.read.js'
 import type { SelfCheckFigures, SelfCheckQuery } from './self-checks.schema.js'
 
@@ -62,7 +63,9 @@ export async function listSelfChecks(deps: Deps, ctx: RequestContext, f: SelfChe
  * One self-check with the district's figures of the month: as they stand while it is due, as filed after.
  */
 export async function getSelfCheck(deps: Deps, ctx: RequestContext, id: string) {
-  const row = await deps.db.selectFrom('self_checks').selectAll().where('id', '=', id).executeTakeFirst()
+  const row = isUuid(id)
+    ? await deps.db.selectFrom('self_checks').selectAll().where('id', '=', id).executeTakeFirst()
+    : undefined
   if (!row) throw notFound({ zh: `没有编号为 ${id} 的自查`, en: `No self-check ${id}` })
   const scope = districtScopeOf(ctx)
   if (scope !== undefined && row.district_code !== scope)

@@ -1,12 +1,18 @@
 import { z } from '@hono/zod-openapi'
 import { trimmedText, visibleText } from '../domain/text.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
-import { DistrictCodeSchema, timestamp, uuidParam } from '../http/schemas.js'
+import { DistrictCodeSchema, timestamp } from '../http/schemas.js'
 import { ScorecardSchema } from './scorecard.read.js'
 
 const MonthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
 
-export const SelfCheckIdParam = z.strictObject({ id: uuidParam('id') })
+/** A self-check id is a UUID: anything else is refused as input (422), never sent to the database. */
+export const SelfCheckIdParam = z.strictObject({
+  id: z
+    .uuid()
+    .max(36)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+})
 
 export const SelfCheckQuerySchema = z.strictObject({
   ...PageQuery,

@@ -7,6 +7,7 @@ import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, districtScopeOf, type RequestContext, systemContext } from '../domain/context.js'
 import { forbidden, invalidState, notFound } from '../domain/errors.js'
+import { isUuid } from '../domain/ids.js'
 import { appendEvent, appendEvents } from '../events/events.repo.js'
 import { districtCard, monthBounds } from './scorecard.read.js'
 import type { SelfCheckReport } from './self-checks.schema.js'
@@ -95,7 +96,7 @@ export async function fileSelfCheck(
 ) {
   const now = deps.clock.now()
   await inTransaction(deps.db, async (trx) => {
-    const row = await lockRoot(trx, 'self_checks', id)
+    const row = isUuid(id) ? await lockRoot(trx, 'self_checks', id) : undefined
     if (!row) throw notFound({ zh: `没有编号为 ${id} 的自查`, en: `No self-check ${id}` })
     const scope = districtScopeOf(ctx)
     if (scope !== undefined && row.district_code !== scope)

@@ -121,6 +121,23 @@ describe('boards', () => {
       scope: 'retailer',
     })
     expect(shop.content.ownRecord.map((o: { sampleNo: string }) => o.sampleNo)).toEqual(['GC26510104101'])
+    // The shop's credit-risk class is its linked business's, with its label, on the board and its page.
+    const link = await t.deps.db
+      .selectFrom('retailers')
+      .select('business_id')
+      .where('id', '=', 'hongqi-chunxi')
+      .executeTakeFirstOrThrow()
+    const business = await t.call('GET', `${API}/businesses/${link.business_id}`, { token: s.admin })
+    expect(business.body.creditClass).not.toBe('A')
+    const labels = { B: '一般风险', C: '较高风险', D: '高风险' } as Record<string, string>
+    expect(shop.content.creditClass).toEqual({
+      class: business.body.creditClass,
+      label: { zh: labels[business.body.creditClass], en: expect.stringContaining('risk') },
+    })
+    const kiosk = await t.call('GET', '/boards/hongqi-chunxi')
+    expect(kiosk.text).toContain(
+      `信用风险分类 <strong>${business.body.creditClass}</strong> ${labels[business.body.creditClass]}`,
+    )
     const mall = (await board('wanda-jinjiang')).body
     expect(
       mall.content.failingProducts.map((p: { sampleNo: string; scope: string }) => [p.sampleNo, p.scope]),

@@ -148,6 +148,12 @@ describe.skipIf(!present)('kiosk board at 1920×1080 with more failing products 
     const hotline = await page.locator('.hotline strong').boundingBox()
     expect(hotline && hotline.y + hotline.height).toBeLessThanOrEqual(1080)
     expect(await page.locator('.hotline strong').textContent()).toBe('12315')
+    // The shop's credit-risk class (16 failing samples here: the highest class), heading the side column.
+    const credit = page.locator('.side .credit')
+    expect(await credit.textContent()).toMatch(/^信用风险分类 D 高风险Credit risk class D · high risk$/)
+    const cb = await credit.boundingBox()
+    expect(cb && cb.x + cb.width).toBeLessThanOrEqual(1920)
+    expect(cb && cb.y + cb.height).toBeLessThanOrEqual(400)
     // The rows shown fit in their box; the others wait for their turn.
     const box = await page.locator('.products').boundingBox()
     const shown = page.locator('tbody tr[data-sample]:not([hidden])')

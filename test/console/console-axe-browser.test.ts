@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openMonthlySelfChecks } from '../../src/scorecard/self-checks.service.js'
 import {
   API,
   approved,
@@ -81,6 +82,9 @@ describe.skipIf(!hasChromium)('console pages pass axe (serious, critical) at 360
     await makeUser(t, 'zhou', PASSWORD, { role: 'district', district: '510104', name: '周敏' })
     const users = await t.call('GET', `${API}/users`, { token: s.admin })
     const someUser = (users.body.items as { id: string }[])[0]!.id
+    await openMonthlySelfChecks(t.deps)
+    const checks = await t.call('GET', `${API}/self-checks?district=510104`, { token: officerToken })
+    const check = checks.body.items[0].id as string
     paths.push(
       { who: 'wang', path: '/console', name: 'command' },
       { who: 'zhou', path: '/console/tasks', name: 'tasks' },
@@ -100,6 +104,9 @@ describe.skipIf(!hasChromium)('console pages pass axe (serious, critical) at 360
       { who: 'admin', path: '/console/admin/contacts', name: 'admin-contacts' },
       { who: 'admin', path: '/console/admin/contacts/510104', name: 'admin-contact' },
       { who: 'admin', path: '/console/password', name: 'password' },
+      { who: 'wang', path: '/console/scorecard', name: 'scorecard' },
+      { who: 'zhou', path: '/console/self-checks', name: 'self-checks' },
+      { who: 'zhou', path: `/console/self-checks/${check}`, name: 'self-check' },
     )
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -490,6 +490,33 @@ async function freshPlan(drawn: boolean): Promise<string> {
   return made.body.id
 }
 
+let spotSeq = 0
+const spotBody = () => ({ quarter: `${3000 + ++spotSeq}-Q1`, count: 2, seed: 'matrix-spot-seed' })
+async function freshSpotCheck(): Promise<string> {
+  const made = await ok(
+    t.call('POST', `${API}/spot-checks`, { token: fx.tokens.admin, body: spotBody() }),
+    201,
+  )
+  return made.body.id
+}
+let checkSeq = 0
+/** A self-check of the home district, due (what the monthly job opens), for a month of its own. */
+async function freshSelfCheck(): Promise<string> {
+  const id = randomUUID()
+  const at = t.clock.now()
+  await t.deps.db
+    .insertInto('self_checks')
+    .values({
+      id,
+      district_code: HOME,
+      month: `${2100 + ++checkSeq}-01`,
+      opened_at: at,
+      due_at: new Date(at.getTime() + 86_400_000),
+    })
+    .execute()
+  return id
+}
+
 const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: unknown; status?: number }>> =
   {
     // 200 is the idempotent replay; a new activation is 201.
@@ -635,6 +662,13 @@ const VALID_CALLS: Record<string, (as: Role) => Promise<{ path?: string; body?: 
       return { status: 204, body: { userId: officer, businessId: business, reason: '亲属经营' } }
     },
     getScorecard: async () => ({ path: `${API}/scorecard?month=2026-11` }),
+    drawSpotCheck: async () => ({ status: 201, body: spotBody() }),
+    getSpotCheck: async () => ({ path: `${API}/spot-checks/${await freshSpotCheck()}` }),
+    getSelfCheck: async () => ({ path: `${API}/self-checks/${await freshSelfCheck()}` }),
+    fileSelfCheck: async () => ({
+      path: `${API}/self-checks/${await freshSelfCheck()}/report`,
+      body: { summary: '本月任务均按时办结', measures: '保持' },
+    }),
     getRectification: async () => ({ path: `${API}/rectifications/${await freshRectification()}` }),
     getInspectionPlan: async () => ({ path: `${API}/inspection-plans/${await freshPlan(false)}` }),
     // A GET with a required query: a real search.

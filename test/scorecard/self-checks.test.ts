@@ -88,7 +88,7 @@ describe('每月自查: a monthly self-check per district', () => {
     expect((await t.call('GET', `${API}/self-checks/${nov?.id}`, { token: qingyang })).status).toBe(403)
     const none = '00000000-0000-4000-8000-000000000000'
     expect((await t.call('GET', `${API}/self-checks/${none}`, { token: commander })).status).toBe(404)
-    expect((await t.call('GET', `${API}/self-checks/not-a-uuid`, { token: commander })).status).toBe(404)
+    expect((await t.call('GET', `${API}/self-checks/not-a-uuid`, { token: commander })).status).toBe(422)
     expect((await t.call('GET', `${API}/self-checks?month=2026-13`, { token: commander })).status).toBe(422)
     const sampler = await t.token('sampler')
     expect((await t.call('GET', `${API}/self-checks`, { token: sampler })).status).toBe(403)
