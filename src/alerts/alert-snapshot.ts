@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { decodeCursor, encodeCursor } from '../db/pagination.js'
 import type { DB } from '../db/types.js'
+import { matchesAlert } from './alert-filter.js'
 import { alertDto } from './alert-view.js'
 import { type AlertRow, type AlertVersionRow, loadAllAlerts } from './alerts.repo.js'
 import type { AlertDto, AlertListQuery } from './alerts.schema.js'
@@ -52,12 +53,7 @@ export async function loadAlertSnapshot(db: Kysely<DB>): Promise<AlertSnapshot> 
 }
 
 export function matchesQuery(e: AlertEntry, q: Omit<AlertListQuery, 'limit' | 'cursor'>): boolean {
-  if (e.row.exercise !== (q.exercise === 'true')) return false
-  if (q.status === 'active' && e.row.status !== 'active') return false
-  if (q.district && !e.row.districts.includes(q.district)) return false
-  if (q.category && !e.dto.category.includes(q.category) && e.row.product_category !== q.category)
-    return false
-  return true
+  return matchesAlert(e, { ...q, exercise: q.exercise === 'true' })
 }
 
 /** One page of the list, keyset-paged over the in-memory order. */

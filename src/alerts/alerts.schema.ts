@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { issue, type ProblemIssue } from '../domain/errors.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
 
 const TextSchema = z.strictObject({ zh: z.string(), en: z.string() })
@@ -62,17 +63,67 @@ export const AlertSchema = z
 
 export type AlertDto = z.infer<typeof AlertSchema>
 
+const dateWords = { zh: '请写成 2026-11-30 这样的日期', en: 'a date such as 2026-11-30' }
+/** A Beijing calendar date, `YYYY-MM-DD`, that exists. */
+const day = (what: string) =>
+  z
+    .string()
+    .max(10)
+    .refine(
+      (v) => {
+        const d = new Date(`${v}T00:00:00Z`)
+        return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v)
+      },
+      { message: dateWords.en, params: dateWords },
+    )
+    .optional()
+    .openapi({ description: `${what} (YYYY-MM-DD, Beijing time)`, example: '2026-11-30' })
+
 export const AlertListQuery = z.object({
-  status: z.enum(['active', 'all']).default('active'),
+  status: z
+    .enum(['active', 'ended', 'all'])
+    .default('active')
+    .openapi({ description: 'active (default), ended (lifted or cancelled) or all' }),
   district: z
     .string()
     .regex(/^\d{6}$/)
     .optional()
     .openapi({ description: 'GB/T 2260 code' }),
-  category: z.string().max(100).optional().openapi({ description: 'CAP category or food category' }),
+  category: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: 'Exactly a CAP category (Health, Safety) or a food category (调味品)' }),
+  hazard: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({
+      description:
+        'Words, each of which the alert names as its food category, hazard or failed test item (苏丹红, 辣椒 ' +
+        '苏丹红); spellings fold as in search (苏丹红Ⅰ = 苏丹红I = 苏丹红1号)',
+    }),
+  from: day('Issued on or after'),
+  to: day('Issued on or before'),
   exercise: z.enum(['true', 'false']).default('false').openapi({ description: 'true lists drills only' }),
   ...PageQuery,
 })
+
+/**
+ * The one rule over two parameters (a route's query is rebuilt field by field, so an object-level refinement
+ * would not run): the range cannot end before it starts.
+ */
+export function alertQueryIssues(q: Pick<AlertListQuery, 'from' | 'to'>): ProblemIssue[] {
+  return q.from && q.to && q.from > q.to
+    ? [
+        issue(
+          'query.to',
+          { zh: '截止日期早于起始日期', en: 'The end date is before the start date' },
+          'date_range',
+        ),
+      ]
+    : []
+}
 export type AlertListQuery = z.infer<typeof AlertListQuery>
 
 export const AlertPageSchema = pageSchema(AlertSchema).openapi('AlertPage')

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto'
 import type { FailingProduct, Notice, OwnSample } from './board-inputs.js'
 
 /**
- * How many failing products a board lists: this retailer's all (they come first), then its district's, then
- * the city's, up to this many in all. Twelve rows is what a 1080p wall screen shows in type readable across
- * a corridor; the total in the last 90 days is shown alongside.
+ * The fewest failing products a board lists. Every one relevant to the board is listed — this retailer's
+ * own first, then all of its district's — and a list shorter than this is filled up with the city's,
+ * newest first. The kiosk shows them a screenful at a time, rotating (kiosk.js); twelve rows is about what a
+ * 1080p wall screen shows in type readable across a corridor.
  */
 export const BOARD_MAX_PRODUCTS = 12
 /** How many of the retailer's own published samples its board lists (newest first). */
@@ -83,14 +84,13 @@ export function boardContent(
   const products: BoardProduct[] = []
   for (const f of failing)
     if (ownNos.has(f.sampleNo)) products.push({ ...f, scope: 'retailer', atThisRetailer: true })
-  // Only the first few others are shown: stop copying once the board is full (a full refresh builds every
-  // board from the same 500 failing products, so copying all of them per board dominated its CPU time).
-  const limit = Math.max(BOARD_MAX_PRODUCTS, products.length)
-  for (const f of failing) {
-    if (products.length >= limit) break
+  // Every product of the district: the kiosk pages through them, so none is dropped for want of room.
+  for (const f of failing)
     if (!ownNos.has(f.sampleNo) && f.district === retailer.district)
       products.push({ ...f, scope: 'district', atThisRetailer: false })
-  }
+  // The city's only fill a short list: stop copying once it is full (a full refresh builds every board from
+  // the same 500 failing products, so copying all of them per board dominated its CPU time).
+  const limit = Math.max(BOARD_MAX_PRODUCTS, products.length)
   for (const f of failing) {
     if (products.length >= limit) break
     if (!ownNos.has(f.sampleNo) && f.district !== retailer.district)

@@ -85,6 +85,8 @@ export function AnnouncementPreview(p: {
         <table>
           <thead>
             <tr>
+              {/* First, so a phone-wide screen shows it without scrolling the table sideways. */}
+              {p.removeForm ? <th scope="col">{t('操作', 'Edit')}</th> : null}
               <th scope="col">{t('序号', 'No.')}</th>
               <th scope="col">{t('抽样编号', 'Sample no.')}</th>
               <th scope="col">{t('被抽样单位', 'Sampled business')}</th>
@@ -94,12 +96,25 @@ export function AnnouncementPreview(p: {
               <th scope="col">{t('批号/日期', 'Batch/date')}</th>
               <th scope="col">{t('不合格项目', 'Failed items')}</th>
               <th scope="col">{t('结论', 'Verdict')}</th>
-              {p.removeForm ? <th scope="col">{t('操作', 'Edit')}</th> : null}
             </tr>
           </thead>
           <tbody>
             {p.samples.map((s, i) => (
               <tr>
+                {p.removeForm ? (
+                  <td>
+                    <button
+                      type="submit"
+                      form={p.removeForm}
+                      name="remove"
+                      value={s.id}
+                      class="secondary"
+                      aria-label={`${t('移除', 'Remove')} ${s.no}`}
+                    >
+                      {t('移除', 'Remove')}
+                    </button>
+                  </td>
+                ) : null}
                 <td>{i + 1}</td>
                 <td class="code">{s.no}</td>
                 <td>
@@ -127,20 +142,6 @@ export function AnnouncementPreview(p: {
                 <td class={s.verdict === 'fail' ? 'verdict-failed' : 'verdict-passed'}>
                   {s.verdict === 'fail' ? t('不合格', 'Fail') : t('合格', 'Pass')}
                 </td>
-                {p.removeForm ? (
-                  <td>
-                    <button
-                      type="submit"
-                      form={p.removeForm}
-                      name="remove"
-                      value={s.id}
-                      class="secondary"
-                      aria-label={`${t('移除', 'Remove')} ${s.no}`}
-                    >
-                      {t('移除', 'Remove')}
-                    </button>
-                  </td>
-                ) : null}
               </tr>
             ))}
           </tbody>

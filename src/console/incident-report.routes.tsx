@@ -123,9 +123,17 @@ export function consoleIncidentReportRoutes(deps: AppDeps) {
   app.get('/console/incidents/:id/timeline.csv', requireRoles(ACCESS.readIncidentEvents), async (c) => {
     const lang = pageLang(c)
     const { incident, page } = await incidentTimeline(deps, ctxOf(c), c.req.param('id'), { limit: null })
+    const playbook = await deps.playbooks.pinned(deps.db, incident.playbook_hash)
+    const labels = figureLabels(playbook, lang)
+    const steps = new Map(playbook.steps.map((s) => [s.key, tr(lang, s.title)]))
     return csvResponse(
       c,
-      timelineCsvForPeople(incident.code, page.items, { lang, districtName: districtName(lang) }),
+      timelineCsvForPeople(incident.code, page.items, {
+        lang,
+        districtName: districtName(lang),
+        stepName: (k) => steps.get(k) ?? k,
+        figureLabel: (n) => labels.get(n) ?? n,
+      }),
     )
   })
   return app

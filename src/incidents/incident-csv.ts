@@ -1,4 +1,7 @@
 import type { CsvFile } from '../domain/csv.js'
+import { ROLES, type Role } from '../domain/enums.js'
+import { roleName } from '../domain/roles-glossary.js'
+import { eventName, payloadWords, type WordsOptions } from './event-words.js'
 import type { incidentReport, incidentTimeline } from './incident-reads.service.js'
 import { reportCsvColumns } from './incident-report.js'
 
@@ -115,34 +118,21 @@ export function reportCsvForPeople(
   )
 }
 
-/** A payload as text a person reads in a spreadsheet cell: `name: value` pairs, never JSON. */
-export function payloadText(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  if (Array.isArray(value)) return value.map(payloadText).join('、')
-  if (typeof value === 'object')
-    return Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== null && v !== undefined && v !== '')
-      .map(
-        ([k, v]) =>
-          `${k}: ${typeof v === 'object' && !Array.isArray(v) ? `(${payloadText(v)})` : payloadText(v)}`,
-      )
-      .join('; ')
-  return String(value)
-}
-
 /** The timeline as people download it: headers in their language, Beijing times, district names, no JSON. */
 export function timelineCsvForPeople(
   code: string,
   items: TimelineItem[],
-  opts: { lang: Lang; districtName: (code: string) => string },
+  opts: Omit<WordsOptions, 'time'>,
 ): CsvFile {
   const { lang } = opts
+  const words = { ...opts, time: beijingTime }
   return csvFile(
     `${code}-events.csv`,
     [
       bilingual(lang, '序号', 'No.'),
       bilingual(lang, '时间（北京时间）', 'Time (Beijing)'),
-      bilingual(lang, '事件类型', 'Event'),
+      bilingual(lang, '事件', 'Event'),
+      bilingual(lang, '事件类型代码', 'Event type'),
       bilingual(lang, '区县', 'District'),
       bilingual(lang, '区县代码', 'District code'),
       bilingual(lang, '任务', 'Task'),
@@ -154,14 +144,17 @@ export function timelineCsvForPeople(
     items.map((e) => [
       e.id,
       beijingTime(e.at),
+      eventName(e.type, lang),
       e.type,
       e.district ? opts.districtName(e.district) : '',
       e.district,
       e.task,
       e.actor.name,
-      e.actor.role,
+      (ROLES as readonly string[]).includes(e.actor.role)
+        ? roleName(e.actor.role as Role, lang)
+        : e.actor.role,
       e.requestId,
-      payloadText(e.payload),
+      payloadWords(e.type, e.payload, words),
     ]),
   )
 }

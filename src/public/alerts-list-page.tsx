@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi'
+import { matchesAlert } from '../alerts/alert-filter.js'
 import type { AlertEntry, AlertSnapshot } from '../alerts/alert-snapshot.js'
 import type { District } from '../districts/district-directory.js'
 import { AlertCard, Empty } from '../web/components.js'
 import { type Lang, tr } from '../web/i18n.js'
 import { Layout } from '../web/layout.js'
-import { normalize } from './search.js'
 
 /** How many alerts one page of `/alerts` lists. */
 export const ALERTS_PAGE_SIZE = 20
@@ -102,43 +102,10 @@ export function readAlertsFilter(
   }
 }
 
-/** The Beijing date an alert was issued on, `YYYY-MM-DD`. */
-const issuedOn = (e: AlertEntry) =>
-  new Date(e.row.created_at.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-
-/** Category or hazard words: the food category, CAP category, title, event, failed items of its products. */
-function hazardText(e: AlertEntry): string {
-  const d = e.dto
-  return normalize(
-    [
-      d.productCategory ?? '',
-      ...d.category,
-      d.title.zh,
-      d.title.en,
-      d.event.zh,
-      d.event.en,
-      ...d.products.flatMap((p) => (p.failingItems ?? []).map((i) => i.name)),
-    ].join(' \u0001 '),
-  )
-}
-
 /** The alerts the filter selects, in the snapshot's order (active first, by severity, newest). */
 export function filterAlerts(s: AlertSnapshot, f: AlertsFilter): AlertEntry[] {
-  const words = normalize(f.category).split(' ').filter(Boolean)
-  return s.sorted.filter((e) => {
-    if (e.row.exercise !== f.exercise) return false
-    if (f.status === 'active' && e.row.status !== 'active') return false
-    if (f.status === 'ended' && e.row.status === 'active') return false
-    if (f.district && !e.row.districts.includes(f.district)) return false
-    const day = issuedOn(e)
-    if (f.from && day < f.from) return false
-    if (f.to && day > f.to) return false
-    if (words.length > 0) {
-      const text = hazardText(e)
-      if (!words.every((w) => text.includes(w))) return false
-    }
-    return true
-  })
+  // The page's one box takes a category or a hazard as words: the API's `hazard`, which covers both.
+  return s.sorted.filter((e) => matchesAlert(e, { ...f, hazard: f.category, category: undefined }))
 }
 
 /** The `/alerts` URL for a filter (and page): only the parameters that differ from the defaults. */

@@ -92,6 +92,9 @@ describe.skipIf(!hasChromium)('console pages pass axe (serious, critical) at 360
       { who: 'wang', path: `/console/incidents/${incident}`, name: 'incident' },
       { who: 'wang', path: `/console/incidents/${incident}/report`, name: 'report' },
       { who: 'admin', path: '/console/samples', name: 'samples' },
+      // A filter set: the "all N matching" button; and the list adding to a draft.
+      { who: 'admin', path: '/console/samples?verdict=fail', name: 'samples-filtered' },
+      { who: 'admin', path: `/console/samples?into=${draft.body.id}`, name: 'samples-into-draft' },
       { who: 'li', path: '/console/samples/import', name: 'samples-import' },
       { who: 'admin', path: '/console/announcements', name: 'announcements' },
       { who: 'admin', path: `/console/announcements/${id}`, name: 'announcement' },

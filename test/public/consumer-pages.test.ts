@@ -89,6 +89,50 @@ describe('every alert is reachable', () => {
     expect(wrongEn.text).toContain('The start date should be a date such as 2026-11-30')
   })
 
+  it('the public alert API has the page’s filters and answers as the page does; bad values are 422', async () => {
+    const today = new Date(t.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+    const api = async (query: string) => {
+      const r = await t.call('GET', `${API}/public/alerts?${query}&limit=100`)
+      expect(r.status, `${query}: ${r.text}`).toBe(200)
+      return r.body.items.length as number
+    }
+    const cases: [string, string, number][] = [
+      ['status=all', '', 4],
+      ['district=510104', 'district=510104', 1],
+      [`hazard=${encodeURIComponent('苏丹红')}`, `category=${encodeURIComponent('苏丹红')}`, 2],
+      [`hazard=${encodeURIComponent('苏丹红Ⅰ号')}`, `category=${encodeURIComponent('苏丹红Ⅰ号')}`, 1],
+      [`hazard=${encodeURIComponent('肉制品')}`, `category=${encodeURIComponent('肉制品')}`, 1],
+      [`from=${today}&to=${today}`, `from=${today}&to=${today}`, 4],
+      ['to=2020-01-01', 'to=2020-01-01', 0],
+      ['status=ended', 'status=ended', 0],
+      ['status=active', 'status=active', 4],
+    ]
+    for (const [query, page, n] of cases) {
+      expect(await api(query), query).toBe(n)
+      expect(await count(`/alerts?${page}`), page).toBe(n)
+    }
+    const bad = await t.call('GET', `${API}/public/alerts?from=yesterday&to=2026-02-30&status=old`)
+    expect(bad.status).toBe(422)
+    expect(bad.headers.get('content-type')).toMatch(/problem\+json/)
+    expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'query.from',
+      'query.status',
+      'query.to',
+    ])
+    expect(JSON.stringify(bad.body.issues)).toContain('请写成 2026-11-30 这样的日期')
+    const backwards = await t.call('GET', `${API}/public/alerts?from=2026-12-01&to=2026-11-01&lang=en`)
+    expect(backwards.status).toBe(422)
+    expect(backwards.body.issues).toEqual([
+      expect.objectContaining({ path: 'query.to', message: 'The end date is before the start date' }),
+    ])
+    const document = await t.call('GET', '/openapi.json')
+    const params = (document.body.paths['/api/v1/public/alerts'].get.parameters as { name: string }[]).map(
+      (p) => p.name,
+    )
+    for (const name of ['status', 'district', 'category', 'hazard', 'from', 'to'])
+      expect(params).toContain(name)
+  })
+
   it('pages through many alerts, 20 a page, each once', async () => {
     await publish(
       t,
