@@ -14,7 +14,10 @@ import { SAMPLE_TEXT } from './samples.schema.js'
 
 export interface BadRow {
   line: number
+  /** The column's header as the file names it (the issue's path), or null for the whole row. */
   column: string | null
+  /** The column's number (from 1), when the column is in the file. */
+  index?: number
   /** Both languages: the file's author may read either. */
   reason: Text
 }
@@ -242,13 +245,15 @@ export class RowReader {
         bad.push({
           line: 1,
           column: clean(h) || `#${i + 1}`,
-          reason: { zh: '未知的列', en: 'unknown column' },
+          index: i + 1,
+          reason: { zh: `未知的列「${clean(h)}」`, en: `unknown column "${clean(h)}"` },
         })
       else if (this.seen.has(field))
         bad.push({
           line: 1,
           column: NAME_OF[field],
-          reason: { zh: '列重复出现', en: 'column appears twice' },
+          index: i + 1,
+          reason: { zh: `列「${NAME_OF[field]}」重复出现`, en: `column "${NAME_OF[field]}" appears twice` },
         })
       else {
         this.seen.add(field)
@@ -260,9 +265,22 @@ export class RowReader {
         bad.push({
           line: 1,
           column: NAME_OF[f],
-          reason: { zh: '缺少必需的列', en: 'required column missing' },
+          reason: { zh: `缺少必需的列「${NAME_OF[f]}」`, en: `required column "${NAME_OF[f]}" missing` },
         })
     this.headerBad = bad.length > before
+  }
+
+  /** The number (from 1) of the column a field is read from; undefined when the file has no such column. */
+  columnOf(name: string): number | undefined {
+    const field = HEADERS[name]
+    const i = field === undefined ? undefined : this.col[field]
+    return i === undefined ? undefined : i + 1
+  }
+
+  /** Every bad row with its column's number, where the column is in the file. */
+  located(): BadRow[] {
+    for (const b of this.bad) if (b.index === undefined && b.column) b.index = this.columnOf(b.column)
+    return this.bad
   }
 
   /** The cleaned cell of a field; '' when the column or the cell is absent. */
@@ -291,6 +309,7 @@ export class RowReader {
       bad.push({
         line,
         column: header[nul] ?? null,
+        index: nul + 1,
         reason: { zh: '含有空字符 (U+0000)', en: 'contains the NUL character (U+0000)' },
       })
       return
