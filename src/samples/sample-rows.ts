@@ -118,6 +118,18 @@ function fingerprint(text: string): number {
 const UUID_HEX = /-/g
 
 /**
+ * A copy of a string kept for the rest of the import. A cell is a slice of the piece of the file it was read
+ * from, and V8 keeps a long slice's whole parent alive: one kept cell per piece would keep the whole file.
+ */
+const detach = (s: string) => (s.length < 13 ? s : ` ${s}`.slice(1))
+const detachItem = (i: Item): Item => ({
+  ...i,
+  name: detach(i.name),
+  result: detach(i.result),
+  limit: i.limit === null ? null : detach(i.limit),
+})
+
+/**
  * Every sample number of the file, compactly: its first row's line, whether that row was good (the sample
  * handed on), its id, and a fingerprint of each of its first row's sample fields, which a later row of the
  * same number must not contradict. Typed arrays rather than an object per sample: at a million samples the
@@ -135,13 +147,13 @@ export class SampleIndex {
   add(no: string, id: string, line: number, ok: boolean, fields: readonly string[], items: Item[]): void {
     const k = this.size++
     if (k >= this.lines.length) this.grow()
-    this.at.set(no, k)
+    this.at.set(detach(no), k)
     this.lines[k] = line
     this.oks[k] = ok ? 1 : 0
     this.ids.set(Buffer.from(id.replace(UUID_HEX, ''), 'hex'), k * 16)
     const base = k * SAMPLE_FIELDS.length
     for (let f = 0; f < fields.length; f++) this.prints[base + f] = fingerprint(fields[f] ?? '')
-    if (items.length > 0) this.items.set(k, items)
+    if (items.length > 0) this.items.set(k, items.map(detachItem))
   }
 
   private grow() {
@@ -180,10 +192,10 @@ export class SampleIndex {
   addItem(k: number, item: Item): boolean {
     const list = this.items.get(k)
     if (list) {
-      list.push(item)
+      list.push(detachItem(item))
       return false
     }
-    this.items.set(k, [item])
+    this.items.set(k, [detachItem(item)])
     return true
   }
 
@@ -400,7 +412,7 @@ export class RowReader {
     let districtCode = this.addresses.get(address)
     if (districtCode === undefined && !this.addresses.has(address)) {
       districtCode = this.resolver.resolve(address)
-      this.addresses.set(address, districtCode)
+      this.addresses.set(detach(address), districtCode)
     }
     if (address && !districtCode) {
       bad.push({
