@@ -105,12 +105,17 @@ export async function benchImportMemory(log: (line: string) => void): Promise<En
     const made = makeImportFile('M-', ROWS)
     await writeFile(file, made.text)
     const common = { MEMORY_FILE: file, MEMORY_SAMPLES: String(made.samples) }
-    results.push(await run('pglite', { ...common, MEMORY_DATA_DIR: join(dir, 'store') }))
-    const bench = await createBenchDatabase(process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL)
-    try {
-      results.push(await run('postgres', { ...common, MEMORY_DATABASE_URL: bench.url }))
-    } finally {
-      await bench.drop()
+    // `IMPORT_MEMORY_ENGINES=postgres` (or `pglite`) measures one engine only.
+    const engines = (process.env.IMPORT_MEMORY_ENGINES ?? 'pglite,postgres').split(',')
+    if (engines.includes('pglite'))
+      results.push(await run('pglite', { ...common, MEMORY_DATA_DIR: join(dir, 'store') }))
+    if (engines.includes('postgres')) {
+      const bench = await createBenchDatabase(process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL)
+      try {
+        results.push(await run('postgres', { ...common, MEMORY_DATABASE_URL: bench.url }))
+      } finally {
+        await bench.drop()
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true })

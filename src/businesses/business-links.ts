@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { bulkInsertJson } from '../db/bulk-insert.js'
 import { timeOrderedId } from '../db/ids.js'
 import type { DB } from '../db/types.js'
@@ -23,29 +23,52 @@ const keyOf = (name: string, address: string | null) =>
  * Links written samples to the register: the sampled unit (seller) and the named producer each become, or
  * are found as, a business by normalised name and address. A placeholder producer (`/`, `无`) is no producer
  * and never becomes a business. A merged business's keys lead to the one it was merged into. Runs in the
- * writing transaction; a few statements whatever the number of samples.
+ * writing transaction (an import's, through a cursor); a few statements per chunk of samples.
  */
 export async function linkSamplesToBusinesses(
   db: Kysely<DB>,
   which: { ids: readonly string[] } | { importId: string },
   at: Date,
 ): Promise<void> {
-  if ('ids' in which && which.ids.length === 0) return
-  const scope: RawBuilder<boolean> =
-    'ids' in which ? sql`id = any(${[...which.ids]}::uuid[])` : sql`import_id = ${which.importId}`
-  const samples = await sql<{
-    id: string
-    unit_name: string
-    unit_address: string
-    district_code: string
-    producer_name: string | null
-    producer_address: string | null
-  }>`select id, unit_name, unit_address, district_code, producer_name, producer_address
-     from samples where ${scope}`.execute(db)
+  if ('ids' in which) {
+    if (which.ids.length === 0) return
+    const samples = await sql<SampleRow>`${SAMPLE_ROW} where id = any(${[...which.ids]}::uuid[])`.execute(db)
+    await linkChunk(db, samples.rows, at)
+    return
+  }
+  // An import's samples through a cursor, a chunk at a time: a million-row import's samples, links and the
+  // JSON of one insert of them all were most of the import's peak memory.
+  const cursor = sql.raw(`business_links_${which.importId.replace(/-/g, '')}`)
+  await sql`declare ${cursor} no scroll cursor for ${SAMPLE_ROW} where import_id = ${which.importId}`.execute(
+    db,
+  )
+  for (;;) {
+    const chunk = await sql<SampleRow>`fetch ${sql.raw(String(LINK_CHUNK))} from ${cursor}`.execute(db)
+    if (chunk.rows.length === 0) break
+    await linkChunk(db, chunk.rows, at)
+  }
+  await sql`close ${cursor}`.execute(db)
+}
 
+/** Samples per chunk when linking an import: large enough that a statement's fixed cost is small. */
+const LINK_CHUNK = 10_000
+
+interface SampleRow {
+  id: string
+  unit_name: string
+  unit_address: string
+  district_code: string
+  producer_name: string | null
+  producer_address: string | null
+}
+
+const SAMPLE_ROW = sql`select id, unit_name, unit_address, district_code, producer_name, producer_address
+  from samples`
+
+async function linkChunk(db: Kysely<DB>, samples: readonly SampleRow[], at: Date): Promise<void> {
   const wanted = new Map<string, Wanted>()
   const links: [string, 'seller' | 'producer', string][] = []
-  for (const s of samples.rows) {
+  for (const s of samples) {
     const seller = keyOf(s.unit_name, s.unit_address)
     if (!wanted.has(seller))
       wanted.set(seller, { name: s.unit_name, address: s.unit_address, district: s.district_code })

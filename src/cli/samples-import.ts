@@ -61,7 +61,8 @@ export async function runSamplesImport(
       if (!(err instanceof AppError)) throw err
       failed++
       out.error(`${file}: ${err.detail?.en ?? err.message}`)
-      for (const i of err.extra.issues ?? []) out.error(`  ${i.path}: ${i.message}`)
+      // Each message says where (row, column) and what.
+      for (const i of err.extra.issues ?? []) out.error(`  ${i.message}`)
     }
   }
   return failed > 0 ? 1 : 0

@@ -180,7 +180,8 @@ export function consoleSampleRoutes(deps: AppDeps) {
       return c.html(<ImportPage shell={shell} problems={[]} done={done} next={next} />)
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err
-      const problems = issueLines(err.extra.issues ?? [], shell.lang)
+      // Each bad row's message says where (第 3 行，第 11 列 / row 3, column 11) and what, in the page's language.
+      const problems = (err.extra.issues ?? []).map((i) => i.text?.[shell.lang] ?? i.message)
       return c.html(<ImportPage shell={shell} problems={problems} refusal={err.detail?.[shell.lang]} />, 422)
     }
   })

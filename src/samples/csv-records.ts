@@ -12,9 +12,9 @@ export interface CsvRecord {
 export class CsvSyntaxError extends Error {
   constructor(
     readonly line: number,
-    message: string,
+    readonly text: { zh: string; en: string },
   ) {
-    super(message)
+    super(text.en)
   }
 }
 
@@ -83,7 +83,10 @@ function readRecord(
         const q = text.indexOf('"', j)
         if (q < 0) {
           if (!final) return undefined
-          throw new CsvSyntaxError(startLine, `quote opened on line ${startLine} is never closed`)
+          throw new CsvSyntaxError(startLine, {
+            zh: `第 ${startLine} 行开始的引号没有闭合`,
+            en: `quote opened on line ${startLine} is never closed`,
+          })
         }
         // A quote at the very end may be the first of a doubled pair: wait for what follows.
         if (q + 1 >= n && !final) return undefined
@@ -99,7 +102,10 @@ function readRecord(
       for (let k = value.indexOf('\n'); k >= 0; k = value.indexOf('\n', k + 1)) line++
       const c = text.charCodeAt(i)
       if (i < n && c !== 44 && c !== 10 && c !== 13)
-        throw new CsvSyntaxError(line, `unexpected text after a closing quote on line ${line}`)
+        throw new CsvSyntaxError(line, {
+          zh: `第 ${line} 行的右引号后还有文字`,
+          en: `unexpected text after a closing quote on line ${line}`,
+        })
       cell = value
     } else {
       let j = i

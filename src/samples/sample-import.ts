@@ -17,6 +17,8 @@ export interface ParsedFile {
   samples: number
   /** Every sample number's first row, with the sample's items (continuation rows included). */
   index: SampleIndex
+  /** The sample number's column (from 1). */
+  noColumn: number | undefined
   /** Ids of handed-on samples that had no item then and have one now: their verdict changed since. */
   failedLate: readonly string[]
   bad: BadRow[]
@@ -49,8 +51,9 @@ export async function readSampleFile(
     rows: reader.rows,
     samples: reader.samples,
     index: reader.index,
+    noColumn: reader.columnOf('抽样编号'),
     failedLate: reader.failedLate,
-    bad: reader.bad,
+    bad: reader.located(),
   })
   const scanner = new CsvScanner()
   try {
@@ -75,7 +78,7 @@ export async function readSampleFile(
         {
           line: err.line,
           column: null,
-          reason: { zh: `无法按 CSV 读取：${err.message}`, en: `not readable as CSV: ${err.message}` },
+          reason: { zh: `无法按 CSV 读取：${err.text.zh}`, en: `not readable as CSV: ${err.text.en}` },
         },
       ],
     }

@@ -14,7 +14,10 @@ import { SAMPLE_TEXT } from './samples.schema.js'
 
 export interface BadRow {
   line: number
+  /** The column's header as the file names it (the issue's path), or null for the whole row. */
   column: string | null
+  /** The column's number (from 1), when the column is in the file. */
+  index?: number
   /** Both languages: the file's author may read either. */
   reason: Text
 }
@@ -115,6 +118,18 @@ function fingerprint(text: string): number {
 const UUID_HEX = /-/g
 
 /**
+ * A copy of a string kept for the rest of the import. A cell is a slice of the piece of the file it was read
+ * from, and V8 keeps a long slice's whole parent alive: one kept cell per piece would keep the whole file.
+ */
+const detach = (s: string) => (s.length < 13 ? s : ` ${s}`.slice(1))
+const detachItem = (i: Item): Item => ({
+  ...i,
+  name: detach(i.name),
+  result: detach(i.result),
+  limit: i.limit === null ? null : detach(i.limit),
+})
+
+/**
  * Every sample number of the file, compactly: its first row's line, whether that row was good (the sample
  * handed on), its id, and a fingerprint of each of its first row's sample fields, which a later row of the
  * same number must not contradict. Typed arrays rather than an object per sample: at a million samples the
@@ -132,13 +147,13 @@ export class SampleIndex {
   add(no: string, id: string, line: number, ok: boolean, fields: readonly string[], items: Item[]): void {
     const k = this.size++
     if (k >= this.lines.length) this.grow()
-    this.at.set(no, k)
+    this.at.set(detach(no), k)
     this.lines[k] = line
     this.oks[k] = ok ? 1 : 0
     this.ids.set(Buffer.from(id.replace(UUID_HEX, ''), 'hex'), k * 16)
     const base = k * SAMPLE_FIELDS.length
     for (let f = 0; f < fields.length; f++) this.prints[base + f] = fingerprint(fields[f] ?? '')
-    if (items.length > 0) this.items.set(k, items)
+    if (items.length > 0) this.items.set(k, items.map(detachItem))
   }
 
   private grow() {
@@ -177,10 +192,10 @@ export class SampleIndex {
   addItem(k: number, item: Item): boolean {
     const list = this.items.get(k)
     if (list) {
-      list.push(item)
+      list.push(detachItem(item))
       return false
     }
-    this.items.set(k, [item])
+    this.items.set(k, [detachItem(item)])
     return true
   }
 
@@ -242,13 +257,15 @@ export class RowReader {
         bad.push({
           line: 1,
           column: clean(h) || `#${i + 1}`,
-          reason: { zh: '未知的列', en: 'unknown column' },
+          index: i + 1,
+          reason: { zh: `未知的列「${clean(h)}」`, en: `unknown column "${clean(h)}"` },
         })
       else if (this.seen.has(field))
         bad.push({
           line: 1,
           column: NAME_OF[field],
-          reason: { zh: '列重复出现', en: 'column appears twice' },
+          index: i + 1,
+          reason: { zh: `列「${NAME_OF[field]}」重复出现`, en: `column "${NAME_OF[field]}" appears twice` },
         })
       else {
         this.seen.add(field)
@@ -260,9 +277,22 @@ export class RowReader {
         bad.push({
           line: 1,
           column: NAME_OF[f],
-          reason: { zh: '缺少必需的列', en: 'required column missing' },
+          reason: { zh: `缺少必需的列「${NAME_OF[f]}」`, en: `required column "${NAME_OF[f]}" missing` },
         })
     this.headerBad = bad.length > before
+  }
+
+  /** The number (from 1) of the column a field is read from; undefined when the file has no such column. */
+  columnOf(name: string): number | undefined {
+    const field = HEADERS[name]
+    const i = field === undefined ? undefined : this.col[field]
+    return i === undefined ? undefined : i + 1
+  }
+
+  /** Every bad row with its column's number, where the column is in the file. */
+  located(): BadRow[] {
+    for (const b of this.bad) if (b.index === undefined && b.column) b.index = this.columnOf(b.column)
+    return this.bad
   }
 
   /** The cleaned cell of a field; '' when the column or the cell is absent. */
@@ -291,6 +321,7 @@ export class RowReader {
       bad.push({
         line,
         column: header[nul] ?? null,
+        index: nul + 1,
         reason: { zh: '含有空字符 (U+0000)', en: 'contains the NUL character (U+0000)' },
       })
       return
@@ -381,7 +412,7 @@ export class RowReader {
     let districtCode = this.addresses.get(address)
     if (districtCode === undefined && !this.addresses.has(address)) {
       districtCode = this.resolver.resolve(address)
-      this.addresses.set(address, districtCode)
+      this.addresses.set(detach(address), districtCode)
     }
     if (address && !districtCode) {
       bad.push({

@@ -78,8 +78,8 @@ describe('POST /samples/import, decided by the whole file', () => {
     expect(leap.status).toBe(422)
     expect(leap.body.issues.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`)).toEqual(
       [
-        'line 2, 生产日期/批号: impossible date "2100-02-29"',
-        'line 3, 生产日期/批号: impossible date "2026-04-31"',
+        'line 2, 生产日期/批号: row 2, column 10: impossible date "2100-02-29"',
+        'line 3, 生产日期/批号: row 3, column 10: impossible date "2026-04-31"',
       ],
     )
   })
@@ -94,7 +94,7 @@ describe('POST /samples/import, decided by the whole file', () => {
     expect(bad.body.issues).toEqual([
       {
         path: 'line 3002, 被抽样单位地址',
-        message: 'cannot tell the district from "火星基地1号"',
+        message: 'row 3002, column 6: cannot tell the district from "火星基地1号"',
         code: 'bad_row',
       },
     ])
@@ -106,8 +106,8 @@ describe('POST /samples/import, decided by the whole file', () => {
     expect(
       taken.body.issues.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`),
     ).toEqual([
-      'line 1502, 抽样编号: sample number TAKEN-2 is already recorded',
-      'line 3003, 抽样编号: sample number TAKEN-1 is already recorded',
+      'line 1502, 抽样编号: row 1502, column 1: sample number TAKEN-2 is already recorded',
+      'line 3003, 抽样编号: row 3003, column 1: sample number TAKEN-1 is already recorded',
     ])
     expect(await counts()).toEqual(before)
 

@@ -119,11 +119,11 @@ describe('POST /samples/import', () => {
     expect(r.status).toBe(422)
     expect(r.headers.get('content-type')).toContain('application/problem+json')
     expect(r.body.issues.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`)).toEqual([
-      'line 2, 生产日期/批号: impossible date "2026-02-30"',
-      'line 3, 食品名称: required cell empty',
-      'line 4, 不合格项目║检验结果║标准值: needs item, result and limit separated by ║',
-      'line 4, 被抽样单位地址: cannot tell the district from "成都高新区天府大道北段1号"',
-      'line 5: 15 cells, the header has 14',
+      'line 2, 生产日期/批号: row 2, column 10: impossible date "2026-02-30"',
+      'line 3, 食品名称: row 3, column 7: required cell empty',
+      'line 4, 不合格项目║检验结果║标准值: row 4, column 11: needs item, result and limit separated by ║',
+      'line 4, 被抽样单位地址: row 4, column 6: cannot tell the district from "成都高新区天府大道北段1号"',
+      'line 5: row 5: 15 cells, the header has 14',
     ])
     expect(r.body.detail).toContain('4')
     const zh = await t.call('POST', `${API}/samples/import`, {
@@ -132,11 +132,26 @@ describe('POST /samples/import', () => {
       headers: { 'content-type': 'text/csv' },
     })
     expect(zh.body.issues.map((i: { message: string }) => i.message)).toEqual([
-      '日期「2026-02-30」不存在',
-      '必填单元格为空',
-      '须为「项目║检验结果║标准值」三部分',
-      '无法从地址「成都高新区天府大道北段1号」判断所属区县',
-      '本行有 15 个单元格，表头只有 14 个',
+      '第 2 行，第 10 列：日期「2026-02-30」不存在',
+      '第 3 行，第 7 列：必填单元格为空',
+      '第 4 行，第 11 列：须为「项目║检验结果║标准值」三部分',
+      '第 4 行，第 6 列：无法从地址「成都高新区天府大道北段1号」判断所属区县',
+      '第 5 行：本行有 15 个单元格，表头只有 14 个',
+    ])
+    // Wholly in the page's language: the detail and every message, English by Accept-Language too.
+    expect(zh.body.detail).toBe('文件未导入：共 4 行有问题，请全部改正后重新导入')
+    const en = await t.call('POST', `${API}/samples/import`, {
+      token: sampler,
+      raw: await fixture('malformed.csv'),
+      headers: { 'content-type': 'text/csv', 'accept-language': 'en-GB,en;q=0.9' },
+    })
+    expect(en.body.detail).toBe('File not imported: 4 bad row(s); fix them all and import again')
+    expect(en.body.issues.map((i: { message: string }) => i.message.split(':')[0])).toEqual([
+      'row 2, column 10',
+      'row 3, column 7',
+      'row 4, column 11',
+      'row 4, column 6',
+      'row 5',
     ])
     expect(await count('samples')).toBe(before)
   })
@@ -144,6 +159,12 @@ describe('POST /samples/import', () => {
   it('refuses unknown and missing columns, contradicting continuation rows and numbers already recorded', async () => {
     const header = await importCsv('抽样编号,食品名称,产地\nA,b,c\n')
     expect(header.status).toBe(422)
+    expect(header.body.issues.map((i: { message: string }) => i.message)).toEqual([
+      'row 1, column 3: unknown column "产地"',
+      'row 1: required column "被抽样单位名称" missing',
+      'row 1: required column "被抽样单位地址" missing',
+      'row 1: required column "分类" missing',
+    ])
     expect(header.body.issues.map((i: { path: string }) => i.path)).toEqual([
       'line 1, 产地',
       'line 1, 被抽样单位名称',
@@ -159,14 +180,14 @@ describe('POST /samples/import', () => {
     const r = await importCsv(rows.join('\r\n'))
     expect(r.status).toBe(422)
     expect(r.body.issues.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`)).toEqual([
-      'line 3, 不合格项目║检验结果║标准值: continuation row of C1 without an item',
-      'line 3, 食品名称: differs from the first row of sample C1',
+      'line 3, 不合格项目║检验结果║标准值: row 3, column 11: continuation row of C1 without an item',
+      'line 3, 食品名称: row 3, column 7: differs from the first row of sample C1',
     ])
     const taken = await importCsv([HEADER, rows[3]].join('\n'))
     expect(taken.body.issues).toEqual([
       {
         path: 'line 2, 抽样编号',
-        message: 'sample number GC26510104101 is already recorded',
+        message: 'row 2, column 1: sample number GC26510104101 is already recorded',
         code: 'bad_row',
       },
     ])
@@ -245,7 +266,8 @@ describe('npm run cli -- samples import', () => {
         env,
       )
       expect(bad.code).toBe(1)
-      expect(bad.stderr).toContain('line 5')
+      expect(bad.stderr).toContain('row 4, column 6: cannot tell the district')
+      expect(bad.stderr).toContain('row 5: 15 cells, the header has 14')
     },
   )
 })
