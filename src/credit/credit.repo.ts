@@ -61,7 +61,8 @@ export function currentCredit(db: Kysely<DB>, ids: readonly string[]) {
 
 /**
  * Rectification cases opened from `since` on that count against a business at `now`: refused, or overdue
- * (open past the deadline, or closed after it).
+ * (open past the deadline, or closed after it); a failing sample's case or an inspection's (named by its
+ * plan). A case closed because its announcement was retracted never counts.
  */
 export async function rectificationFacts(
   db: Kysely<DB>,
@@ -79,11 +80,15 @@ export async function rectificationFacts(
     overdue: boolean
     refused: boolean
   }>`
-    select r.business_id, s.food_name, ((r.opened_at at time zone 'UTC') + interval '8 hours')::date::text as on,
+    select r.business_id, coalesce(s.food_name, p.title) as food_name,
+      ((r.opened_at at time zone 'UTC') + interval '8 hours')::date::text as on,
       coalesce(r.closed_at, ${at}::timestamptz) > r.due_at as overdue, r.outcome = 'refused' as refused
-    from rectifications r join samples s on s.id = r.sample_id
+    from rectifications r
+      left join samples s on s.id = r.sample_id
+      left join inspection_plans p on p.id = r.inspection_plan_id
     where r.business_id = any(${[...ids]}::uuid[]) and r.opened_at >= ${since}::date
       and (r.outcome is distinct from 'resample_passed' or r.closed_at > r.due_at)
+      and r.outcome is distinct from 'retracted'
     order by r.business_id, r.opened_at, r.id`.execute(db)
   for (const r of rows.rows) {
     if (!r.overdue && !r.refused) continue

@@ -100,6 +100,24 @@ describe('inspection results close the loop', () => {
     expect((await task()).status).not.toBe('completed')
   })
 
+  it('a case an inspection opened counts in the credit class when it is refused', async () => {
+    const business = draws[0]?.business.id
+    const list = await t.call('GET', `${API}/rectifications?business=${business}`, { token: jinjiang })
+    const id = list.body.items[0].id as string
+    const admin = await t.token('admin')
+    const before = await t.call('GET', `${API}/businesses/${business}`, { token: admin })
+    const closed = await t.call('POST', `${API}/rectifications/${id}/close`, {
+      token: jinjiang,
+      body: { decision: 'refused', reason: '拒不整改' },
+    })
+    expect(closed.status, closed.text).toBe(200)
+    const after = await t.call('GET', `${API}/businesses/${business}`, { token: admin })
+    expect(after.status, after.text).toBe(200)
+    const lines = (after.body.creditExplanation as { zh: string }[]).map((l) => l.zh)
+    expect(lines.some((l) => l.includes('「结果录入测试」整改被拒绝'))).toBe(true)
+    expect(after.body.creditExplanation).not.toEqual(before.body.creditExplanation)
+  })
+
   it('a pass or issues found opens no case; a refused result changes nothing', async () => {
     expect((await record(2, { result: 'rectification_opened' }, commander)).status).toBe(200)
     const opened = await t.call('GET', `${API}/rectifications?business=${draws[1]?.business.id}`, {

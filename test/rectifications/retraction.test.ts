@@ -17,12 +17,12 @@ afterAll(() => t.close())
 
 const SELLER = { name: '撤回测试超市', address: '成都市锦江区撤回路1号' }
 
-async function record(no: string) {
+async function record(no: string, unit = SELLER) {
   const r = await t.call('POST', `${API}/samples`, {
     token: s.sampler,
     body: {
       no,
-      unit: SELLER,
+      unit,
       foodName: '红油豆瓣',
       category: '调味品',
       sampledOn: '2026-11-20',
@@ -129,5 +129,40 @@ describe('a retraction closes the cases its publication opened', () => {
     expect(open).toHaveLength(1)
     const detail = (await t.call('GET', `${API}/rectifications/${open[0]?.id}`, { token: commander })).body
     expect(detail.sample.no).toBe('RT-3')
+  })
+
+  it('a case retracted after its deadline never counts as overdue in the credit class', async () => {
+    await record('RT-9', { name: '撤回逾期测试店', address: '成都市锦江区撤回路9号' })
+    const a = await approved(t, s, { number: '成市监抽检〔2026〕第709号', sampleNos: ['RT-9'] })
+    await step(`/announcements/${a}/publish`, s.approver)
+    const details = await Promise.all(
+      (await cases('?status=open')).map(
+        async (c) => (await t.call('GET', `${API}/rectifications/${c.id}`, { token: commander })).body,
+      ),
+    )
+    const detail = details.find((d) => d.sample.no === 'RT-9')
+    const open = detail
+    expect(detail.sample.no).toBe('RT-9')
+    t.clock.set(new Date(new Date(detail.dueAt).getTime() + 2 * 86_400_000))
+    const r = await step(
+      `/announcements/${a}/retract`,
+      s.sampler,
+      { number: '成市监抽检〔2026〕第709号（撤回）', title: '撤回', reason: '复核' },
+      201,
+    )
+    await step(`/announcements/${r.id}/submit`, s.sampler)
+    await step(`/announcements/${r.id}/review`, s.reviewer, { decision: 'pass', comment: 'ok' })
+    await step(`/announcements/${r.id}/approve`, s.approver, { decision: 'pass', comment: 'ok' })
+    await step(`/announcements/${r.id}/publish`, s.approver)
+    const business = (await t.call('GET', `${API}/businesses/${detail.business.id}`, { token: commander }))
+      .body
+    expect(
+      (await t.call('GET', `${API}/rectifications/${open?.id}`, { token: commander })).body,
+    ).toMatchObject({
+      status: 'closed',
+      outcome: 'retracted',
+    })
+    expect(business.creditClass).toBe('A')
+    expect(JSON.stringify(business.creditExplanation)).not.toContain('逾期')
   })
 })
