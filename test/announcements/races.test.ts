@@ -173,6 +173,31 @@ describe.skipIf(testEngine() !== 'postgres')(
       expect(await standingRows(sample)).toHaveLength(1)
     })
 
+    it('concurrent additions of one sample to different drafts (POST …/samples): one gets it, the rest 409', async () => {
+      const sample = await extraSample(t, s.sampler, 'RACE-S-1')
+      const drafts = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          await extraSample(t, s.sampler, `RACE-S-own-${i}`)
+          const r = await post('/announcements', s.sampler, {
+            number: `R-S-${i}`,
+            title: 't',
+            period: '2026Q4',
+            sampleNos: [`RACE-S-own-${i}`],
+          })
+          return r.body.id as string
+        }),
+      )
+      const results = await Promise.all(
+        drafts.map((id) => post(`/announcements/${id}/samples`, s.sampler, { add: [sample] })),
+      )
+      expect(results.map((r) => r.status).filter((x) => x === 200)).toHaveLength(1)
+      const refused = results.filter((r) => r.status !== 200)
+      expect(refused.map((r) => r.status)).toEqual(Array(7).fill(409))
+      for (const r of refused)
+        expect(r.body.issues[0]).toMatchObject({ path: 'body.add[0]', code: 'sample_taken' })
+      expect(await standingRows(sample)).toHaveLength(1)
+    })
+
     it('a publication and drafts reaching for its samples at once: no deadlock, no 500', async () => {
       const nos = Array.from({ length: 20 }, (_, i) => `RACE-L-${String(i).padStart(2, '0')}`)
       for (const no of nos) await extraSample(t, s.sampler, no)
