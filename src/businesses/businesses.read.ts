@@ -1,8 +1,10 @@
+import type { Kysely } from 'kysely'
 import { chinaIso } from '../calendar/working-days.js'
 import { creditOf } from '../credit/credit.read.js'
+import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { notFound } from '../domain/errors.js'
-import { publicRectificationsOf } from '../rectifications/rectifications.read.js'
+import { publicRectificationsOf, rectificationsOfBusiness } from '../rectifications/rectifications.read.js'
 import {
   type BusinessRow,
   complaintsOfBusiness,
@@ -37,25 +39,79 @@ export async function findBusinesses(deps: Deps, query: BusinessQuery) {
   return { items: page.items.map((r) => businessDto(deps, r)), next: page.next }
 }
 
-/** Who reads a business's complaints: nobody (a role without complaints), one district, or all. */
-export type ComplaintView = { none: true } | { district: string | undefined }
+/** Who reads a part of a business's record: nobody (a role without that read), one district, or all. */
+export type RecordView = { none: true } | { district: string | undefined }
+
+/** What the reader may see of the business's complaints, rectification cases and random inspections. */
+export interface BusinessView {
+  complaints: RecordView
+  rectifications: RecordView
+  inspections: RecordView
+}
+
+const NOTHING: BusinessView = {
+  complaints: { none: true },
+  rectifications: { none: true },
+  inspections: { none: true },
+}
+
+/** The random inspections (双随机) of a business, newest plan first: plan, position, result, who recorded it. */
+function inspectionsOfBusiness(db: Kysely<DB>, businessId: string, district: string | undefined) {
+  let q = db
+    .selectFrom('inspections as i')
+    .innerJoin('inspection_plans as p', 'p.id', 'i.plan_id')
+    .select([
+      'i.plan_id',
+      'p.title',
+      'p.period',
+      'i.position',
+      'i.district_code',
+      'i.credit_class',
+      'i.task_id',
+      'i.result',
+      'i.note',
+      'i.recorded_at',
+    ])
+    .where('i.business_id', '=', businessId)
+  if (district !== undefined) q = q.where('i.district_code', '=', district)
+  return q.orderBy('p.created_at', 'desc').orderBy('i.position').limit(200).execute()
+}
 
 /**
  * One business with its samples (as seller or named producer), the retailers it runs, the records merged into
  * it and the complaints naming it (as far as the reader may see complaints: a district its own).
  */
-export async function getBusiness(deps: Deps, id: string, view: ComplaintView = { none: true }) {
+export async function getBusiness(deps: Deps, id: string, view: BusinessView = NOTHING) {
   const row = await findBusiness(deps.db, id)
   if (!row) throw notFound({ zh: `没有编号为 ${id} 的经营主体`, en: `No business ${id}` })
-  const [samples, merged, retailers, credit, complaints] = await Promise.all([
+  const seen = view.rectifications
+  const inspected = view.inspections
+  const [samples, merged, retailers, credit, complaints, rectifications, inspections] = await Promise.all([
     samplesOfBusiness(deps.db, id),
     deps.db.selectFrom('businesses').select('id').where('merged_into', '=', id).orderBy('id').execute(),
     deps.db.selectFrom('retailers').select('id').where('business_id', '=', id).orderBy('id').execute(),
     creditOf(deps.db, id),
-    'none' in view ? [] : complaintsOfBusiness(deps.db, id, { district: view.district }),
+    'none' in view.complaints
+      ? []
+      : complaintsOfBusiness(deps.db, id, { district: view.complaints.district }),
+    'none' in seen ? [] : rectificationsOfBusiness(deps.db, id, deps.clock.now(), seen.district),
+    'none' in inspected ? [] : inspectionsOfBusiness(deps.db, id, inspected.district),
   ])
   return {
     ...businessDto(deps, row),
+    rectifications,
+    inspections: inspections.map((i) => ({
+      planId: i.plan_id,
+      title: i.title,
+      period: i.period,
+      position: i.position,
+      district: i.district_code,
+      creditClassAtDraw: i.credit_class,
+      taskId: i.task_id,
+      result: i.result,
+      note: i.note,
+      recordedAt: i.recorded_at ? chinaIso(new Date(i.recorded_at)) : null,
+    })),
     complaints: complaints.map((c) => ({
       id: c.id,
       tracking: c.tracking,

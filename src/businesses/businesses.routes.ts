@@ -75,7 +75,14 @@ export function businessRoutes(deps: AppDeps) {
     .openapi(get, async (c) => {
       const ctx = requestContextOf(c)
       const role = callerOf(ctx)!.role
-      const view = may(role, 'readComplaints') ? { district: districtScopeOf(ctx) } : { none: true as const }
+      // Each part of the record as far as the reader may read it through its own API (a district its own).
+      const part = (verb: Parameters<typeof may>[1]) =>
+        may(role, verb) ? { district: districtScopeOf(ctx) } : { none: true as const }
+      const view = {
+        complaints: part('readComplaints'),
+        rectifications: part('readRectifications'),
+        inspections: part('readInspectionPlans'),
+      }
       return c.json(await getBusiness(deps, c.req.valid('param').id, view), 200)
     })
     .openapi(merge, async (c) =>

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { nameText, trimmedText } from '../domain/text.js'
 import { PageQuery, pageSchema } from '../http/pagination.js'
+import { RectificationSchema } from '../rectifications/rectifications.schema.js'
 import { creditCodeProblem } from './credit-code.js'
 
 export const BUSINESS_KINDS = ['retailer', 'sampled_unit', 'producer'] as const
@@ -98,6 +99,29 @@ export const BusinessDetailSchema = z
       .openapi({
         description:
           'Complaints, reports and enquiries naming the business (no personal data); a district sees its own, roles without complaints none',
+      }),
+    rectifications: z.array(RectificationSchema).openapi({
+      description:
+        'Rectification cases (整改) of the business, newest first; a district sees its own, roles that may not read cases none',
+    }),
+    inspections: z
+      .array(
+        z.strictObject({
+          planId: z.uuid(),
+          title: z.string(),
+          period: z.string(),
+          position: z.number().int(),
+          district: z.string(),
+          creditClassAtDraw: z.string(),
+          taskId: z.uuid().nullable(),
+          result: z.enum(['pass', 'issues_found', 'rectification_opened']).nullable(),
+          note: z.string().nullable(),
+          recordedAt: z.string().nullable(),
+        }),
+      )
+      .openapi({
+        description:
+          'Random inspections (双随机) that drew the business, and their results; a district sees its own, roles that may not read plans none',
       }),
     creditClass: z.enum(['A', 'B', 'C', 'D']).nullable().openapi({
       description:

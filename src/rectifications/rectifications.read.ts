@@ -89,6 +89,19 @@ export async function listRectifications(deps: Deps, ctx: RequestContext, f: Rec
   )
 }
 
+/** Every case of one business, newest first, as the list shows them; `district` narrows to one district's. */
+export async function rectificationsOfBusiness(
+  db: Kysely<DB>,
+  businessId: string,
+  now: Date,
+  district: string | undefined,
+) {
+  let q = baseQuery(db).where('r.business_id', '=', businessId)
+  if (district !== undefined) q = q.where('r.district_code', '=', district)
+  const rows = await q.orderBy('r.opened_at', 'desc').orderBy('r.id', 'desc').limit(200).execute()
+  return rows.map((r) => dto(r, now))
+}
+
 /** One case with its evidence (names, types and sizes; not the bytes). */
 export async function getRectification(deps: Deps, ctx: RequestContext, id: string) {
   const row = await baseQuery(deps.db).where('r.id', '=', id).executeTakeFirst()

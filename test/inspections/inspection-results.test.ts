@@ -100,6 +100,31 @@ describe('inspection results close the loop', () => {
     expect((await task()).status).not.toBe('completed')
   })
 
+  it('the staff business record lists its inspections and cases, as far as the reader may read them', async () => {
+    const business = draws[0]?.business.id
+    const own = await t.call('GET', `${API}/businesses/${business}`, { token: jinjiang })
+    expect(own.status, own.text).toBe(200)
+    expect(own.body.inspections).toEqual([
+      expect.objectContaining({ planId, position: 1, title: '结果录入测试', result: 'rectification_opened' }),
+    ])
+    expect(own.body.rectifications).toEqual([
+      expect.objectContaining({
+        role: 'inspected',
+        inspection: expect.objectContaining({ planId, position: 1 }),
+      }),
+    ])
+    // Another district reads the register, but not this district's cases and inspections.
+    const other = await t.call('GET', `${API}/businesses/${business}`, {
+      token: await t.token('district', { district: '510105' }),
+    })
+    expect(other.status, other.text).toBe(200)
+    expect(other.body).toMatchObject({ inspections: [], rectifications: [] })
+    // A sampling clerk may read the register, but neither cases nor plans.
+    const clerk = await t.call('GET', `${API}/businesses/${business}`, { token: await t.token('sampler') })
+    expect(clerk.status, clerk.text).toBe(200)
+    expect(clerk.body).toMatchObject({ inspections: [], rectifications: [] })
+  })
+
   it('a case an inspection opened counts in the credit class when it is refused', async () => {
     const business = draws[0]?.business.id
     const list = await t.call('GET', `${API}/rectifications?business=${business}`, { token: jinjiang })
