@@ -1,6 +1,5 @@
 import { sql } from 'kysely'
-import { chinaIso } from '../calendar/working-days.js'
-import { workingCalendar } from '../complaints/complaint-clock.js'
+import { chinaIso, workingCalendar } from '../calendar/working-days.js'
 import { timeOrderedId } from '../db/ids.js'
 import { lockRoot } from '../db/lock.js'
 import { inTransaction } from '../db/transaction.js'
