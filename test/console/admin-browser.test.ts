@@ -88,11 +88,12 @@ describe.skipIf(!hasChromium)('the admin section in the browser', () => {
     await officer.getByLabel(/^新密码/).fill('chunxi road 2026')
     await officer.getByLabel(/再次输入/).fill('chunxi road 2026')
     await officer.getByRole('button', { name: '保存 Save' }).click()
-    await officer.waitForURL('**/console')
-    expect(await officer.textContent('main')).toContain('锦江区')
-    await officer.getByRole('link', { name: '任务', exact: true }).click()
+    // Straight to the own tasks, as after any later sign-in.
     await officer.waitForURL('**/console/tasks')
     expect(await officer.locator('.nav a[aria-current="page"]').textContent()).toBe('任务')
+    await officer.getByRole('link', { name: '控制台', exact: true }).click()
+    await officer.waitForURL('**/console')
+    expect(await officer.textContent('main')).toContain('锦江区')
     expect(await officer.locator('.nav a[href="/console/admin"]').count()).toBe(0)
   }, 90_000)
 

@@ -179,13 +179,17 @@ describe('every operation', () => {
       '/api/v1/public/announcements',
       '/api/v1/public/inspections',
       '/api/v1/public/search',
+      // the quarterly spot checks of districts, public and for staff, and the monthly self-checks
+      '/api/v1/public/spot-checks',
       '/api/v1/rectifications',
       // retailer boards (issue 10)
       '/api/v1/retailers',
       '/api/v1/retailers/{id}/samples',
       '/api/v1/samples',
+      '/api/v1/self-checks',
       // signals from complaints (issue 17)
       '/api/v1/signals',
+      '/api/v1/spot-checks',
       '/api/v1/tasks',
       '/api/v1/tokens',
       '/api/v1/users',
