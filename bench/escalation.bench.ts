@@ -157,7 +157,7 @@ export function escalationSection(r: EscalationResult, alone?: string): string {
     '',
     ...(alone ? [alone, ''] : []),
     `${r.tasks.toLocaleString('en')} pending tasks of sudan-red fall due at once; each fires its first unacknowledged rung ` +
-      '(one timer UPDATE and one `task.escalated` event with the resolved contact). The sweep claims them in batches of ' +
+      '(one timer UPDATE and one `task.escalated` event naming the rung’s target, the district and whether it is an exercise). The sweep claims them in batches of ' +
       '2,500 with `FOR UPDATE SKIP LOCKED`, one transaction and one statement per batch (claim, the ladder as a table ' +
       `in one JSON parameter, UPDATE … RETURNING, INSERT … SELECT of the events). ${r.rounds} rounds, alternating which way goes first.`,
     '',
@@ -169,8 +169,8 @@ export function escalationSection(r: EscalationResult, alone?: string): string {
     `Events written by the sweep: ${r.events.toLocaleString('en')} of ${r.expectedEvents.toLocaleString('en')} expected — ` +
       `${r.events === r.expectedEvents ? '**exactly once**' : '**MISMATCH**'}. ` +
       'The baseline takes one lock pass and two statements in one transaction; the sweep also claims (FOR UPDATE SKIP ' +
-      'LOCKED joined to incidents, active ones only), works out each task’s ladder position, builds the full payload with ' +
-      'the contact on file, and commits four times instead of once. ' +
+      'LOCKED joined to incidents, active ones only), works out each task’s ladder position, builds the full payload (the ' +
+      'incident’s exercise flag included), and commits four times instead of once. ' +
       `Goal (issue 16): ≤ ${ESCALATION_GOAL}× the baseline, every rung exactly once — ` +
       `${r.sweepMedianMs / r.rawMedianMs <= ESCALATION_GOAL && r.events === r.expectedEvents ? '**met**' : '**not met**'} ` +
       `(rounds ${r.sweepMs.map((m, i) => ratio(m / (r.rawMs[i] ?? Number.NaN))).join(', ')}).`,
