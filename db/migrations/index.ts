@@ -20,6 +20,7 @@ import * as selfChecksSpotChecks from './2026-12-08T10-00-00-self-checks-spot-ch
 import * as signalSampling from './2026-12-08T11-00-00-signal-sampling.js'
 import * as eventExercise from './2026-12-08T12-00-00-event-exercise.js'
 import * as escalationContactsOutOfEvents from './2026-12-08T13-00-00-escalation-contacts-out-of-events.js'
+import * as complaintRectificationContactsOutOfEvents from './2026-12-08T15-00-00-complaint-rectification-contacts-out-of-events.js'
 
 /** Explicit barrel: the order here is the order of application. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T11-00-00-signal-sampling': signalSampling,
   '2026-12-08T12-00-00-event-exercise': eventExercise,
   '2026-12-08T13-00-00-escalation-contacts-out-of-events': escalationContactsOutOfEvents,
+  '2026-12-08T15-00-00-complaint-rectification-contacts-out-of-events':
+    complaintRectificationContactsOutOfEvents,
 }

@@ -1,5 +1,4 @@
 import { chinaIso } from '../calendar/working-days.js'
-import { cityContacts, districtContacts, resolveContact } from '../contacts/contacts.repo.js'
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
 import { systemContext } from '../domain/context.js'
@@ -31,8 +30,6 @@ export async function sweepComplaintDeadlines(deps: Pick<AppDeps, 'db' | 'clock'
       .skipLocked()
       .execute()
     if (rows.length === 0) return { fired: 0 }
-    const codes = [...new Set(rows.flatMap((r) => (r.district_code ? [r.district_code] : [])))]
-    const [districts, city] = await Promise.all([districtContacts(trx, codes), cityContacts(trx)])
     const events: NewEvent[] = []
     for (const r of rows) {
       // The ladder and the clocks of the version the complaint was received under, not the current file's.
@@ -68,11 +65,7 @@ export async function sweepComplaintDeadlines(deps: Pick<AppDeps, 'db' | 'clock'
           at: rung.at,
           notify: rung.notify,
           dueAt: chinaIso(new Date(due)),
-          contact: resolveContact(
-            rung.notify,
-            r.district_code ? districts.get(r.district_code) : undefined,
-            city,
-          ),
+          district: r.district_code,
         },
       })
     }

@@ -1,4 +1,3 @@
-import type { Contact } from '../escalation/escalation.events.js'
 import type { EscalationTarget } from '../playbooks/playbook.schema.js'
 
 /**
@@ -32,7 +31,8 @@ export interface ComplaintEventPayloads {
     at: number
     notify: EscalationTarget
     dueAt: string
-    contact: Contact | null
+    /** The complaint's district (null in the city queue); a gateway's contact is looked up at delivery. */
+    district: string | null
   }
   'complaint.personal_data_cleared': { tracking: string }
 }

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { ESCALATION_TARGETS } from '../domain/enums.js'
 
 const tracking = z.string()
-const contact = z.strictObject({ name: z.string(), phone: z.string() })
+const _contact = z.strictObject({ name: z.string(), phone: z.string() })
 
 /** Payload schemas of the complaint and signal events, spread into `eventPayloadSchemas`. */
 export const complaintEventSchemas = {
@@ -45,7 +45,8 @@ export const complaintEventSchemas = {
     at: z.number().int(),
     notify: z.enum(ESCALATION_TARGETS),
     dueAt: z.string(),
-    contact: contact.nullable(),
+    /** The complaint's district (null in the city queue): a gateway's contact is looked up at delivery. */
+    district: z.string().nullable(),
   }),
   'complaint.personal_data_cleared': z.strictObject({ tracking }),
   'signal.raised': z.strictObject({

@@ -46,7 +46,8 @@ export const rectificationEventSchemas = {
     rung: z.number().int(),
     notify: escalationTarget,
     dueAt: z.string(),
-    contact: z.strictObject({ name: z.string(), phone: z.string() }).nullable(),
+    /** The case's district: a gateway's contact is looked up at delivery. */
+    district: z.string(),
   }),
   'inspection.planned': z.strictObject({ planId: id, title: z.string(), seed: z.string(), shares }),
   'inspection.drawn': z.strictObject({

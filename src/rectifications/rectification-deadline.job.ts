@@ -1,5 +1,4 @@
 import { chinaIso, workingCalendar } from '../calendar/working-days.js'
-import { cityContacts, districtContacts, resolveContact } from '../contacts/contacts.repo.js'
 import { reclassify } from '../credit/credit.service.js'
 import { inTransaction } from '../db/transaction.js'
 import type { AppDeps } from '../deps.js'
@@ -30,8 +29,6 @@ export async function sweepRectificationDeadlines(deps: Pick<AppDeps, 'db' | 'cl
       .skipLocked()
       .execute()
     if (rows.length === 0) return { fired: 0 }
-    const codes = [...new Set(rows.map((r) => r.district_code))]
-    const [districts, city] = await Promise.all([districtContacts(trx, codes), cityContacts(trx)])
     const events: NewEvent[] = []
     const turnedOverdue: string[] = []
     for (const r of rows) {
@@ -61,7 +58,7 @@ export async function sweepRectificationDeadlines(deps: Pick<AppDeps, 'db' | 'cl
           rung: r.alarm_rung + 1,
           notify: rung.notify,
           dueAt: chinaIso(due),
-          contact: resolveContact(rung.notify, districts.get(r.district_code), city),
+          district: r.district_code,
         },
       })
     }

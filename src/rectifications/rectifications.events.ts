@@ -1,5 +1,4 @@
 import type { EscalationTarget } from '../domain/enums.js'
-import type { Contact } from '../escalation/escalation.events.js'
 
 /** Rectification events: the case id as subject, the business and what happened (no evidence content). */
 export interface RectificationEventPayloads {
@@ -37,6 +36,7 @@ export interface RectificationEventPayloads {
     rung: number
     notify: EscalationTarget
     dueAt: string
-    contact: Contact | null
+    /** The case's district; a gateway's contact is looked up at delivery. */
+    district: string
   }
 }

@@ -3,13 +3,14 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
 import { type Kysely, sql } from 'kysely'
 import { Webhook } from 'standardwebhooks'
+import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
 import type { Config } from '../config.js'
 import { contactsOfTargets } from '../contacts/contacts.read.js'
 import type { DB } from '../db/types.js'
+import { ESCALATION_TARGETS } from '../domain/enums.js'
 import type { Contact } from '../escalation/escalation.events.js'
-import { type Event, eventPayloadSchemas } from '../events/event-schemas.js'
-import type { EventPayload } from '../events/event-types.js'
+import type { Event } from '../events/event-schemas.js'
 import { eventView } from '../events/event-view.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics/metrics.js'
@@ -148,20 +149,27 @@ async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<numb
 }
 
 /**
- * An SMS gateway is a subscription to `task.escalated` filtered by `notify`: it must know whom to text. The
- * event names only the rung's target and district (a name and phone never enter the event log or the
- * stream), so the contact on file is looked up now, at delivery, and added to the delivered payload as
- * `contact` ({name, phone}, or null when none is on file). Subscriptions without `notify` get the event as
- * it is.
+ * An SMS gateway is a subscription filtered by `notify`: it must know whom to text. An escalation event
+ * (`task.escalated`, `complaint.escalated`, `rectification.escalated`) names only the rung's target and the
+ * district (a name and phone never enter the event log or the stream), so the contact on file is looked up
+ * now, at delivery, and added to the delivered payload as `contact` ({name, phone}, or null when none is on
+ * file). Subscriptions without `notify`, and events that name no target, go out as they are.
  */
+/** What every escalation event's payload says of whom its rung notifies (the rest is the event's own). */
+const RungTargetSchema = z.object({
+  notify: z.enum(ESCALATION_TARGETS),
+  district: z.string().nullable().optional(),
+})
+type RungTarget = z.infer<typeof RungTargetSchema>
+
 async function gatewayContacts(
   deps: DeliveryDeps,
   views: { row: { notify: string[] | null }; event: Event }[],
 ): Promise<Map<number, Contact | null>> {
-  const escalations: { id: number; payload: EventPayload<'task.escalated'>; district: string | null }[] = []
+  const escalations: { id: number; payload: RungTarget; district: string | null }[] = []
   for (const { row, event } of views) {
-    if (row.notify === null || event.type !== 'task.escalated') continue
-    const parsed = eventPayloadSchemas['task.escalated'].safeParse(event.payload)
+    if (row.notify === null) continue
+    const parsed = RungTargetSchema.safeParse(event.payload)
     if (parsed.success) escalations.push({ id: event.id, payload: parsed.data, district: event.district })
   }
   const found = await contactsOfTargets(

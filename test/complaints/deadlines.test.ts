@@ -51,9 +51,11 @@ describe('deadline warnings and escalation (the ladder in playbooks/complaints/r
         at: -2,
         notify: 'district_duty_officer',
         dueAt: '2026-12-09T23:59:59+08:00',
-        contact: { name: '值班员', phone: '028-86000001' },
+        district: '510104',
       }),
     ])
+    // Whom to notify, never a name or phone: a gateway's webhook looks the contact up at delivery.
+    expect(fired[0]?.payload).not.toHaveProperty('contact')
     // Run again: nothing new (once).
     await sweepComplaintDeadlines(t.deps)
     expect(await escalations(c.tracking)).toHaveLength(1)

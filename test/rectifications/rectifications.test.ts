@@ -231,6 +231,11 @@ describe('an overdue case escalates and counts against the class; a refusal too'
       'district_head',
       'command_centre',
     ])
+    // Whom to notify, never a name or phone: a gateway's webhook looks the contact up at delivery.
+    for (const e of fired) {
+      expect(e.payload).not.toHaveProperty('contact')
+      expect(e.payload).toHaveProperty('district')
+    }
     const overdue = (await t.call('GET', `${API}/businesses/${producerId}`, { token: commander })).body
     expect(overdue.creditExplanation.map((l: { zh: string }) => l.zh).join('\n')).toContain('整改逾期')
     expect(await list(commander, '?status=overdue')).toHaveLength(2)

@@ -325,6 +325,37 @@ describe('webhook delivery', () => {
     await t.call('DELETE', `${API}/webhooks/${plain.body.id}`, { token: admin })
   })
 
+  it('the gateway gets the contact of a rectification escalation the same way (one rule for every ladder)', async () => {
+    const hook = await subscribe({ events: ['rectification.escalated'], notify: ['district_head'] })
+    await t.call('PUT', `${API}/districts/${HOME}/contacts`, {
+      token: admin,
+      body: { dutyOfficer: null, head: { name: '王五', phone: '13700000000' } },
+    })
+    const id = '00000000-0000-4000-8000-000000000001'
+    await inTransaction(t.deps.db, (trx) =>
+      appendEvent(trx, systemContext('rectification-deadlines'), t.clock.now(), {
+        type: 'rectification.escalated',
+        districtCode: HOME,
+        subject: id,
+        payload: {
+          rectificationId: id,
+          businessId: id,
+          rung: 1,
+          notify: 'district_head',
+          dueAt: t.clock.now().toISOString(),
+          district: HOME,
+        },
+      }),
+    )
+    await deliver()
+    const got = rx.accepted().map((r) => verified(hook.secret, r as never).data)
+    expect(got.find((d) => d.type === 'rectification.escalated')?.payload).toMatchObject({
+      notify: 'district_head',
+      district: HOME,
+      contact: { name: '王五', phone: '13700000000' },
+    })
+  })
+
   it('writes the outbox with the event: a rolled-back event leaves no delivery', async () => {
     await subscribe({ events: ['*'] })
     const before = await t.deps.db
