@@ -385,4 +385,32 @@ describe.runIf(testEngine() === 'postgres')('LISTEN connection lost (PostgreSQL)
       await q.close()
     }
   })
+
+  // The catch-up read after a reconnect used the server-wide horizon, so a transaction open in another
+  // database (another test file on CI) held the missed event back until the 60 s poll; nothing had announced
+  // it, so nothing made the bus read with this database's own horizon.
+  it('catches up after a reconnect while a transaction in another database is open', async () => {
+    const q = await startTestApp({ config: { EVENT_POLL_MS: '60000' } })
+    const other = new pg.Client({
+      connectionString: (q.testDb.url ?? '').replace(/\/[^/?]*(\?|$)/, '/postgres$1'),
+    })
+    await other.connect()
+    try {
+      await other.query('begin')
+      await other.query('select pg_current_xact_id()')
+      const s = await openStream(`${q.baseUrl}${API}/stream?types=test.*`, { token: await q.token('admin') })
+      open.push(s)
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and query ilike 'listen %'`.execute(q.deps.db)
+      await insertRawEvent(q.deps.db, q.clock.now(), { type: 'test.while_down' }, 'gap')
+      await s.until((m) => typesOf(m).includes('test.while_down'), 10_000)
+      await insertRawEvent(q.deps.db, q.clock.now(), { type: 'test.after' }, 'gap')
+      await s.until((m) => typesOf(m).includes('test.after'), 10_000)
+      expect(typesOf(s.messages)).toEqual(['test.while_down', 'test.after'])
+    } finally {
+      await other.query('rollback').catch(() => {})
+      await other.end()
+      await q.close()
+    }
+  })
 })
