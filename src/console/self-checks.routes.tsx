@@ -82,6 +82,12 @@ export function consoleSelfCheckRoutes(deps: AppDeps) {
         <p class="meta">
           {t('报送期限', 'Due')} {localTime(x.dueAt, lang)}
           {x.filedAt ? ` · ${t('报送于', 'filed')} ${localTime(x.filedAt, lang)}` : ''}
+          {x.taskId ? (
+            <>
+              {' · '}
+              <a href={`/console/tasks/${x.taskId}`}>{t('对应任务', 'Its task')}</a>
+            </>
+          ) : null}
         </p>
         <h2>
           {x.filedAt
