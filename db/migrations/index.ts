@@ -21,6 +21,7 @@ import * as signalSampling from './2026-12-08T11-00-00-signal-sampling.js'
 import * as eventExercise from './2026-12-08T12-00-00-event-exercise.js'
 import * as escalationContactsOutOfEvents from './2026-12-08T13-00-00-escalation-contacts-out-of-events.js'
 import * as complaintRectificationContactsOutOfEvents from './2026-12-08T15-00-00-complaint-rectification-contacts-out-of-events.js'
+import * as selfCheckTasks from './2026-12-08T16-00-00-self-check-tasks.js'
 import * as eventNotifyRows from './2026-12-08T19-00-00-event-notify-rows.js'
 
 /** Explicit barrel: the order here is the order of application. */
@@ -48,5 +49,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T13-00-00-escalation-contacts-out-of-events': escalationContactsOutOfEvents,
   '2026-12-08T15-00-00-complaint-rectification-contacts-out-of-events':
     complaintRectificationContactsOutOfEvents,
+  '2026-12-08T16-00-00-self-check-tasks': selfCheckTasks,
   '2026-12-08T19-00-00-event-notify-rows': eventNotifyRows,
 }

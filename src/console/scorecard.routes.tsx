@@ -11,9 +11,10 @@ import { Field, PostForm, Table } from './admin-view.js'
 import { ctxOf, refusalOf, str, zodProblems } from './console-forms.js'
 import { formFor } from './form-access.js'
 import { Layout, Refusal } from './layout.js'
-import { cell, consoleSelfCheckRoutes } from './self-checks.routes.js'
+import { consoleSelfCheckRoutes } from './self-checks.routes.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
+import { cell } from './task-self-check-view.js'
 
 type Page = { problems?: string[]; refusal?: string | undefined; form?: Record<string, string> }
 

@@ -12,9 +12,8 @@ import { formFor } from './form-access.js'
 import { Layout, Refusal } from './layout.js'
 import type { ConsoleEnv } from './session-auth.js'
 import { shellOf } from './task.routes.js'
+import { SelfCheckFiguresTable } from './task-self-check-view.js'
 
-type Part = { due: number; onTime: number; rate: number | null }
-export const cell = (p: Part) => `${p.onTime}/${p.due}${p.rate === null ? '' : ` · ${p.rate}%`}`
 type Page = { problems?: string[]; refusal?: string | undefined; form?: Record<string, string> }
 
 /**
@@ -71,7 +70,6 @@ export function consoleSelfCheckRoutes(deps: AppDeps) {
     const t = (zh: string, en: string) => tr(lang, { zh, en })
     const role = c.get('session')?.actor.role
     const x = await getSelfCheck(deps, ctxOf(c), id)
-    const f = x.figures
     return c.html(
       <Layout
         title={t(`${x.districtName} ${x.month} 自查`, `${x.districtName} self-check ${x.month}`)}
@@ -84,24 +82,19 @@ export function consoleSelfCheckRoutes(deps: AppDeps) {
         <p class="meta">
           {t('报送期限', 'Due')} {localTime(x.dueAt, lang)}
           {x.filedAt ? ` · ${t('报送于', 'filed')} ${localTime(x.filedAt, lang)}` : ''}
+          {x.taskId ? (
+            <>
+              {' · '}
+              <a href={`/console/tasks/${x.taskId}`}>{t('对应任务', 'Its task')}</a>
+            </>
+          ) : null}
         </p>
         <h2>
           {x.filedAt
             ? t('本月指标（报送时）', 'The month’s figures (as filed)')
             : t('本月指标', 'The month’s figures')}
         </h2>
-        <Table
-          id="self-check-figures"
-          lang={lang}
-          head={[t('指标', 'Measure'), t('按时数/应办数 · 按时率', 'on time / due · rate')]}
-          rows={[
-            [t('任务按时', 'Tasks on time'), cell(f.tasks)],
-            [t('投诉按时受理', 'Complaints decided on time'), cell(f.complaintsDecided)],
-            [t('投诉按时办结', 'Complaints closed on time'), cell(f.complaintsClosed)],
-            [t('整改按时结案', 'Rectifications on time'), cell(f.rectifications)],
-            [t('公示栏24小时确认', 'Boards confirmed in 24 h'), cell(f.boards)],
-          ]}
-        />
+        <SelfCheckFiguresTable figures={x.figures} lang={lang} />
         {x.status === 'filed' ? (
           <dl>
             <dt>{t('自查情况', 'Findings')}</dt>
@@ -145,6 +138,10 @@ export function consoleSelfCheckRoutes(deps: AppDeps) {
     } catch (err) {
       return detail(c, id, { ...refusalOf(err, lang), form }, refusalOf(err, lang).status)
     }
+    // Filed from its task's page: back there, where the task now shows as completed.
+    const check = await getSelfCheck(deps, ctxOf(c), id)
+    if (str(body, 'from') === 'task' && check.taskId)
+      return c.redirect(`/console/tasks/${check.taskId}?done=selfCheck#self-check`, 303)
     return c.redirect(`/console/self-checks/${id}`, 303)
   })
   return app

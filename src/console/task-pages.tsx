@@ -8,6 +8,7 @@ import { type OverdueRetailer, OverdueRetailers } from './overdue-retailers.js'
 import { CSRF_FIELD } from './session-auth.js'
 import { DisposalList, IncidentLine, ReportList, type SheetFormState, Totals } from './task-disposal-view.js'
 import { SamplingTargets } from './task-sampling-view.js'
+import { TaskSelfCheck, type TaskSelfCheck as TaskSelfCheckData } from './task-self-check-view.js'
 import { Countdown, deadlineOf, FigureInputs, isOpen, StatusChip } from './task-view.js'
 
 export interface Shell {
@@ -121,6 +122,8 @@ export function TaskPage(p: {
   step: Step | null
   now: Date
   state: TaskPageState
+  /** The self-check this task carries (每月自查): its form replaces the report and completion forms. */
+  selfCheck?: { check: TaskSelfCheckData; canFile: boolean } | null
 }) {
   const { lang, csrf } = p.shell
   const t = p.task
@@ -129,6 +132,8 @@ export function TaskPage(p: {
   const d = deadlineOf(t)
   const s = p.state
   const canReport = t.status === 'acknowledged' || t.status === 'in_progress'
+  // A self-check task is reported and completed by filing the check, never by the generic forms.
+  const generic = !p.selfCheck
   return (
     <Layout title={title} lang={lang} self={p.shell.self} signedInAs={p.shell.who} script>
       <p>
@@ -181,11 +186,13 @@ export function TaskPage(p: {
       </dl>
       {p.step ? <p>{tr(lang, p.step.instructions)}</p> : null}
       {p.sheet.sampling ? <SamplingTargets sampling={p.sheet.sampling} lang={lang} /> : null}
-      <Totals
-        totals={p.sheet.totals}
-        fields={[...(p.step?.reportFields ?? []), ...DISPOSAL_FIELDS]}
-        lang={lang}
-      />
+      {generic ? (
+        <Totals
+          totals={p.sheet.totals}
+          fields={[...(p.step?.reportFields ?? []), ...DISPOSAL_FIELDS]}
+          lang={lang}
+        />
+      ) : null}
 
       {t.status === 'pending' ? (
         <Post
@@ -214,7 +221,10 @@ export function TaskPage(p: {
         canRecord={canReport}
         state={s.sheet ?? {}}
       />
-      {canReport && p.step && p.step.reportFields.length > 0 ? (
+      {p.selfCheck ? (
+        <TaskSelfCheck check={p.selfCheck.check} canFile={p.selfCheck.canFile} csrf={csrf} lang={lang} />
+      ) : null}
+      {generic && canReport && p.step && p.step.reportFields.length > 0 ? (
         <section>
           <h2>{tr(lang, { zh: '上报数据', en: 'Report figures' })}</h2>
           <p class="meta">
@@ -246,12 +256,16 @@ export function TaskPage(p: {
         csrf={csrf}
         lang={lang}
         canCorrect={
-          t.status !== 'pending' && t.status !== 'cancelled' && p.sheet.incident.status !== 'closed'
+          // A self-check's figures are the scorecard's as filed: nothing to correct by hand.
+          generic &&
+          t.status !== 'pending' &&
+          t.status !== 'cancelled' &&
+          p.sheet.incident.status !== 'closed'
         }
         state={s.sheet ?? {}}
       />
 
-      {canReport ? (
+      {generic && canReport ? (
         <section>
           <h2>{tr(lang, { zh: '完成任务', en: 'Complete' })}</h2>
           <form method="post" action={`${base}/complete`}>

@@ -2,11 +2,12 @@ import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { unconfirmedBoards } from '../boards/boards.service.js'
 import type { AppDeps } from '../deps.js'
-import { ACCESS } from '../domain/access.js'
+import { ACCESS, may } from '../domain/access.js'
 import type { RequestContext } from '../domain/context.js'
 import { AppError, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { requireRoles } from '../http/auth.js'
 import { zodIssues } from '../http/errors.js'
+import { selfCheckOfTask } from '../scorecard/self-checks.read.js'
 import { taskSheetOf } from '../tasks/task-disposal.read.js'
 import {
   correctTaskReport,
@@ -109,8 +110,10 @@ export function consoleTaskRoutes(deps: AppDeps) {
     state: TaskPageState,
     status: 200 | 409 | 422 = 200,
   ) => {
-    const { task, step } = await taskWithStep(deps, ctxOf(c), id)
-    const sheet = await taskSheetOf(deps, task)
+    const ctx = ctxOf(c)
+    const { task, step } = await taskWithStep(deps, ctx, id)
+    const [sheet, check] = await Promise.all([taskSheetOf(deps, task), selfCheckOfTask(deps, ctx, id)])
+    const role = c.get('session')?.actor.role
     return c.html(
       <TaskPage
         shell={shellOf(c)}
@@ -119,6 +122,7 @@ export function consoleTaskRoutes(deps: AppDeps) {
         step={step}
         now={deps.clock.now()}
         state={state}
+        selfCheck={check && { check, canFile: may(role, 'fileSelfCheck') }}
       />,
       status,
     )
@@ -324,6 +328,7 @@ const NOTICES = {
   start: { zh: '已开始处置。', en: 'Work started.' },
   report: { zh: '已上报。', en: 'Report filed.' },
   complete: { zh: '任务已完成。', en: 'Task completed.' },
+  selfCheck: { zh: '自查已报送，任务已完成。', en: 'Self-check filed; the task is completed.' },
   disposal: { zh: '处置情况已记录。', en: 'Record saved.' },
   correction: { zh: '更正已提交，合计已随之更新。', en: 'Correction filed; the totals follow it.' },
   decline: { zh: '已拒绝，指挥中心将改派。', en: 'Declined; the command centre will reassign it.' },

@@ -16,7 +16,8 @@ import type { DB } from './types.js'
  *      and re-checks its status under the lock; a single-statement task move (ack, start, complete,
  *      decline) is a conditional UPDATE of the task alone and needs no read first
  *   2b. inspection plan → its incident → the district task its last result completes (recording a result)
- *   3. retailer, user, business, complaint, signal, rectification, self-check: each its own root, locked alone (the
+   2c. self-check → its month's incident → its task (filing completes the task, then may close the incident)
+ *   3. retailer, user, business, complaint, signal, rectification: each its own root, locked alone (the
  *      active admin tokens are one set, locked together by the last-admin rule); a signal's
  *      activation locks the signal, then writes its complaints' incident link (signal → complaints)
  * A job that sweeps many rows claims them with `FOR UPDATE SKIP LOCKED` instead and re-checks the root.

@@ -802,6 +802,8 @@ export interface SelfChecksTable {
   figures: ColumnType<unknown, string | null, string | null>
   filed_at: NullableTime
   filed_by: Nullable<string>
+  /** The district's task in the month's self-check incident (null: opened before self-checks were tasks). */
+  task_id: Nullable<string>
 }
 
 /** The command centre's quarterly spot check (每季抽查): districts drawn from a published seed. */

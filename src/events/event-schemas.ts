@@ -129,7 +129,12 @@ export const eventPayloadSchemas: { [K in EventType]: z.ZodType<EventPayloads[K]
   }),
   'incident.level_raised': levelChanged,
   'incident.level_lowered': levelChanged,
-  'incident.closed': z.strictObject({ summary: z.string(), cancelledTasks: z.number().int(), exercise }),
+  'incident.closed': z.strictObject({
+    summary: z.string(),
+    cancelledTasks: z.number().int(),
+    exercise,
+    auto: z.literal(true).optional(),
+  }),
   'token.created': z.strictObject({
     name: z.string(),
     role: z.enum(ROLES),

@@ -65,8 +65,19 @@ export const rectificationEventSchemas = {
     rectificationId: id.nullable().optional(),
   }),
   'inspection.conflict_flagged': z.strictObject({ userId: id, businessId: id }),
-  'self_check.opened': z.strictObject({ selfCheckId: id, month: z.string(), dueAt: z.string() }),
-  'self_check.filed': z.strictObject({ selfCheckId: id, month: z.string(), onTime: z.boolean() }),
+  'self_check.opened': z.strictObject({
+    selfCheckId: id,
+    month: z.string(),
+    dueAt: z.string(),
+    // Absent on checks opened before self-checks were tasks.
+    taskId: id.nullable().optional(),
+  }),
+  'self_check.filed': z.strictObject({
+    selfCheckId: id,
+    month: z.string(),
+    onTime: z.boolean(),
+    taskId: id.nullable().optional(),
+  }),
   'spot_check.drawn': z.strictObject({
     spotCheckId: id,
     quarter: z.string(),

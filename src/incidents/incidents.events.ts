@@ -26,5 +26,11 @@ export interface IncidentEventPayloads {
   }
   'incident.level_raised': LevelChanged
   'incident.level_lowered': LevelChanged
-  'incident.closed': { summary: string; cancelledTasks: number; exercise: boolean }
+  'incident.closed': {
+    summary: string
+    cancelledTasks: number
+    exercise: boolean
+    /** Closed by itself when its last task was done (a self-check month, a random-inspection plan). */
+    auto?: true
+  }
 }

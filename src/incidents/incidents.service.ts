@@ -169,11 +169,18 @@ export async function openIncident(
     districts: string[]
     /** The announcement behind the incident, named in its `incident.activated` event. */
     announcement?: { id: string; number: string }
+    /**
+     * One due time for every task instead of the step's duration: a deadline the working calendar sets (the
+     * monthly self-check's), which no ISO-8601 duration can say.
+     */
+    dueAt?: Date
   },
 ): Promise<{ incident: IncidentRow; tasks: NewTask[] }> {
   const { id, now, loaded, input, districts } = spec
   const { config } = deps
-  const tasks = planTasks(stepsAtLevel(loaded.playbook, input.level), districts, now, config.TZ)
+  const planned = planTasks(stepsAtLevel(loaded.playbook, input.level), districts, now, config.TZ)
+  const due = spec.dueAt
+  const tasks = due ? planned.map((t) => ({ ...t, dueAt: due })) : planned
   const year = localYear(now, config.TZ)
   const number = await nextIncidentNumber(trx, year)
   const code = `FS-${year}-${String(number).padStart(4, '0')}`
@@ -309,7 +316,10 @@ export async function closeIncident(
   deps: Deps,
   ctx: RequestContext,
   incidentId: string,
-  input: { summary: string },
+  input: {
+    summary: string /** Closed by itself once its last task was done (closeIncidentWhenDone). */
+    auto?: boolean
+  },
 ) {
   const { db, clock } = deps
   const textual = textIssues('body', [['summary', input.summary, { max: 20000 }]])
@@ -331,7 +341,12 @@ export async function closeIncident(
         type: 'incident.closed',
         incidentId,
         subject: incident.code,
-        payload: { summary: input.summary, cancelledTasks: cancelled.length, exercise: incident.exercise },
+        payload: {
+          summary: input.summary,
+          cancelledTasks: cancelled.length,
+          exercise: incident.exercise,
+          ...(input.auto && { auto: true }),
+        },
       },
       ...cancelled.map((t) => taskCancelledEvent(incidentId, t, 'incident closed', incident.exercise)),
     ])

@@ -234,7 +234,7 @@ export async function recordInspectionResult(
       payload: { planId, position, businessId: row.business_id, result: input.result, rectificationId },
     })
     await reclassify(trx, [row.business_id], now, `inspection ${planId}#${position} ${input.result}`)
-    if (row.task_id !== null) await completeInspectionTask(trx, ctx, planId, row.task_id, now)
+    if (row.task_id !== null) await completeInspectionTask(trx, deps, ctx, planId, row.task_id)
   })
 }
 

@@ -81,6 +81,8 @@ export async function scorecard(deps: Pick<AppDeps, 'db' | 'districts'>, month: 
             count(*) filter (where t.completed_at is not null and t.completed_at <= t.due_at) as on_time
           from tasks t join incidents i on i.id = t.incident_id and not i.exercise
           where t.due_at >= ${from} and t.due_at < ${to} and t.status not in ('cancelled', 'declined')
+            -- A self-check's own task is the self-check figure below, not counted twice.
+            and not exists (select 1 from self_checks s where s.task_id = t.id)
           group by t.district_code`,
     ),
     counts(

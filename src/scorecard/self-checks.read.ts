@@ -29,6 +29,7 @@ function dto(deps: Pick<AppDeps, 'districts'>, r: Row, now: Date) {
     measures: r.measures,
     filedAt: iso(r.filed_at),
     onTime: filed === null ? null : filed <= due,
+    taskId: r.task_id,
   }
 }
 
@@ -77,6 +78,20 @@ export async function getSelfCheck(deps: Deps, ctx: RequestContext, id: string) 
     figures = live
   }
   return { ...dto(deps, row, deps.clock.now()), figures }
+}
+
+/**
+ * The self-check a task carries (the console's task page shows its form), or null for any other task. The
+ * caller has already read the task as this person (another district's is a 404 before this).
+ */
+export async function selfCheckOfTask(deps: Deps, ctx: RequestContext, taskId: string) {
+  if (!isUuid(taskId)) return null
+  const row = await deps.db
+    .selectFrom('self_checks')
+    .select('id')
+    .where('task_id', '=', taskId)
+    .executeTakeFirst()
+  return row ? getSelfCheck(deps, ctx, row.id) : null
 }
 
 /** The self-checks of a month, for the scorecard page: district → status (filed on time, late, due). */

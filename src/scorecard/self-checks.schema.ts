@@ -53,6 +53,10 @@ export const SelfCheckSchema = z
     measures: z.string().nullable(),
     filedAt: timestamp().nullable(),
     onTime: z.boolean().nullable().openapi({ description: 'Filed by its due time (null: not filed yet)' }),
+    taskId: z.string().nullable().openapi({
+      description:
+        'The district’s task in the month’s self-check incident (acknowledge it; filing completes it); null for a check opened before self-checks were tasks',
+    }),
   })
   .openapi('SelfCheck')
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { chinaIso, workingCalendar } from '../calendar/working-days.js'
 import { timeOrderedId } from '../db/ids.js'
@@ -8,7 +9,9 @@ import { actorIdOf, districtScopeOf, type RequestContext, systemContext } from '
 import { forbidden, invalidState, notFound } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { appendEvent, appendEvents } from '../events/events.repo.js'
+import { openIncident } from '../incidents/incidents.service.js'
 import { districtCard, monthBounds } from './scorecard.read.js'
+import { completeSelfCheckTask } from './self-check-task.js'
 import type { SelfCheckReport } from './self-checks.schema.js'
 
 /** Working days after its month ends that a district has to file the month's self-check. */
@@ -28,14 +31,29 @@ export function previousMonth(month: string): string {
 export const selfCheckDue = (month: string) =>
   workingCalendar().deadline(new Date(monthBounds(month).to.getTime() - 1), SELF_CHECK_WORKING_DAYS)
 
+/** The month's self-check incident: one for the city, opened with a task for every district. */
+export const SELF_CHECK_PLAYBOOK = 'monthly-self-check'
+const LEVEL = 4
+
+/** 「2026年11月 每月自查」 */
+export function selfCheckTitle(month: string) {
+  const [y, m] = month.split('-').map(Number) as [number, number]
+  return `${y}年${m}月 每月自查`
+}
+
+type Deps = Pick<AppDeps, 'db' | 'clock' | 'districts' | 'config' | 'playbooks'>
+
 /**
  * 每月自查: once a month has ended (China time), every district gets that month's self-check, due
- * SELF_CHECK_WORKING_DAYS working days later. Runs with the recurring tasks each minute and does nothing
+ * SELF_CHECK_WORKING_DAYS working days later. Each month opens one incident of the built-in
+ * `monthly-self-check` playbook (not an exercise, no public alert) with a task per district whose due time
+ * is the self-check's, so the check is on the officer's task list and climbs the playbook's ladder like any
+ * task; each self-check row links to its task. Runs with the recurring tasks each minute and does nothing
  * until a month ends; after downtime it makes up each missed month since the latest it opened (at most 12;
  * on the very first run, only the month just ended). The advisory lock and the (district, month) key make a
  * second instance, or a second run, open nothing twice. Returns how many self-checks it opened.
  */
-export async function openMonthlySelfChecks(deps: Pick<AppDeps, 'db' | 'clock' | 'districts'>) {
+export async function openMonthlySelfChecks(deps: Deps) {
   const now = deps.clock.now()
   const last = previousMonth(monthOf(now))
   return inTransaction(deps.db, async (trx) => {
@@ -53,46 +71,73 @@ export async function openMonthlySelfChecks(deps: Pick<AppDeps, 'db' | 'clock' |
       m = previousMonth(m)
     }
     if (months.length === 0) return 0
-    const rows = months.flatMap((month) =>
-      deps.districts.items.map((d) => ({
-        id: timeOrderedId(),
-        district_code: d.code,
-        month,
-        opened_at: now,
-        due_at: selfCheckDue(month),
-      })),
-    )
-    const made = await trx
-      .insertInto('self_checks')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['district_code', 'month']).doNothing())
-      .returning(['id', 'district_code', 'month', 'due_at'])
-      .execute()
-    await appendEvents(
-      trx,
-      systemContext('self-checks'),
-      now,
-      made.map((r) => ({
-        type: 'self_check.opened' as const,
-        districtCode: r.district_code,
-        subject: r.id,
-        payload: { selfCheckId: r.id, month: r.month, dueAt: chinaIso(new Date(r.due_at)) },
-      })),
-    )
-    return made.length
+    const loaded = deps.playbooks.get(SELF_CHECK_PLAYBOOK)
+    if (!loaded) throw new Error(`the built-in playbook ${SELF_CHECK_PLAYBOOK} is not loaded`)
+    const ctx = systemContext('self-checks')
+    const codes = deps.districts.codes()
+    let opened = 0
+    for (const month of months) {
+      const dueAt = selfCheckDue(month)
+      const { tasks } = await openIncident(trx, deps, ctx, {
+        id: randomUUID(),
+        now,
+        loaded,
+        districts: codes,
+        dueAt,
+        input: {
+          playbook: SELF_CHECK_PLAYBOOK,
+          level: LEVEL,
+          title: selfCheckTitle(month),
+          hazard: `${month} 各区县按时办结情况 / each district's deadlines kept in ${month}`,
+          districts: 'all',
+          exercise: false,
+          note: `每月自查 ${month}，${chinaIso(dueAt)} 前报送 / monthly self-check of ${month}`,
+        },
+      })
+      const made = await trx
+        .insertInto('self_checks')
+        .values(
+          tasks.map((t) => ({
+            id: timeOrderedId(),
+            district_code: t.district_code,
+            month,
+            opened_at: now,
+            due_at: dueAt,
+            task_id: t.id,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['district_code', 'month']).doNothing())
+        .returning(['id', 'district_code', 'month', 'due_at', 'task_id'])
+        .execute()
+      await appendEvents(
+        trx,
+        ctx,
+        now,
+        made.map((r) => ({
+          type: 'self_check.opened' as const,
+          districtCode: r.district_code,
+          subject: r.id,
+          payload: {
+            selfCheckId: r.id,
+            month: r.month,
+            dueAt: chinaIso(new Date(r.due_at)),
+            taskId: r.task_id,
+          },
+        })),
+      )
+      opened += made.length
+    }
+    return opened
   })
 }
 
 /**
  * The district files its self-check (its own district only, once): the summary and measures, and the month's
- * scorecard figures as they stand now, kept with it. Late is allowed and counted as late.
+ * scorecard figures as they stand now, kept with it. Late is allowed and counted as late. In the same
+ * transaction its task is done through the task verbs (self-check-task.ts): acknowledged if it was not, a
+ * report with the figures, completed; and the month's incident closes itself after the last district.
  */
-export async function fileSelfCheck(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'districts'>,
-  ctx: RequestContext,
-  id: string,
-  input: SelfCheckReport,
-) {
+export async function fileSelfCheck(deps: Deps, ctx: RequestContext, id: string, input: SelfCheckReport) {
   const now = deps.clock.now()
   await inTransaction(deps.db, async (trx) => {
     const row = isUuid(id) ? await lockRoot(trx, 'self_checks', id) : undefined
@@ -124,7 +169,8 @@ export async function fileSelfCheck(
       type: 'self_check.filed',
       districtCode: row.district_code,
       subject: id,
-      payload: { selfCheckId: id, month: row.month, onTime },
+      payload: { selfCheckId: id, month: row.month, onTime, taskId: row.task_id },
     })
+    if (row.task_id !== null) await completeSelfCheckTask(trx, deps, ctx, row.task_id, figures, input)
   })
 }

@@ -5,7 +5,7 @@ import type { Transaction } from '../db/transaction.js'
 import { inTransaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import { actorIdOf, callerOf, type RequestContext } from '../domain/context.js'
+import type { RequestContext } from '../domain/context.js'
 import { invalidState, issue, notFound, type ProblemIssue, validationFailed } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { trimmedText } from '../domain/text.js'
@@ -21,7 +21,7 @@ import {
   taskReports,
 } from './task-disposal.read.js'
 import type { Figures } from './tasks.events.js'
-import { sumIncidentFigures, type TaskRow } from './tasks.repo.js'
+import { insertTaskReport, sumIncidentFigures, type TaskRow } from './tasks.repo.js'
 import { loadTaskFor, taskStep } from './tasks.service.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'playbooks'>
@@ -177,7 +177,7 @@ export async function recordSampleDisposal(
       .executeTakeFirstOrThrow()
     const id = timeOrderedId()
     const note = input.note ? input.note : null
-    await insertReport(trx, ctx, now, locked, { id, figures, note, sample: sample.id })
+    await insertTaskReport(trx, ctx, now, locked, { id, figures, note, sample: sample.id })
     const base = { incidentId: locked.incident_id, taskId, districtCode: locked.district_code }
     const events: NewEvent[] = []
     if (locked.status === 'acknowledged')
@@ -300,7 +300,7 @@ export async function correctTaskReport(
     )
     if (overflow.length > 0) throw totalOutOfRange(overflow)
     const id = timeOrderedId()
-    await insertReport(trx, ctx, now, locked, {
+    await insertTaskReport(trx, ctx, now, locked, {
       id,
       figures: change,
       note: null,
@@ -353,38 +353,4 @@ async function incidentSums(
   names: string[] = [DISPOSAL_FIGURES.unitsRemoved, DISPOSAL_FIGURES.sealedKg],
 ) {
   return sumIncidentFigures(trx, incidentId, names)
-}
-
-async function insertReport(
-  trx: Transaction<DB>,
-  ctx: RequestContext,
-  now: Date,
-  task: TaskRow,
-  r: {
-    id: string
-    figures: Record<string, unknown>
-    note: string | null
-    sample: string | null
-    corrects?: string
-    reason?: string
-  },
-) {
-  await trx
-    .insertInto('task_reports')
-    .values({
-      id: r.id,
-      task_id: task.id,
-      incident_id: task.incident_id,
-      district_code: task.district_code,
-      figures: JSON.stringify(r.figures),
-      note: r.note,
-      created_at: now,
-      created_by: actorIdOf(ctx),
-      created_by_name: callerOf(ctx)?.name ?? null,
-      request_id: ctx.requestId,
-      sample_id: r.sample,
-      corrects: r.corrects ?? null,
-      reason: r.reason ?? null,
-    })
-    .execute()
 }

@@ -4,6 +4,7 @@ import { bulkInsert } from '../db/bulk-insert.js'
 import { afterCursor, type KeyValue } from '../db/pagination.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB, TaskStatus } from '../db/types.js'
+import { actorIdOf, callerOf, type RequestContext } from '../domain/context.js'
 import { type Level, OPEN_TASK_STATUSES } from '../domain/enums.js'
 import type { PlannedTask } from './task-plan.js'
 
@@ -209,4 +210,43 @@ export async function sumIncidentFigures(
     .executeTakeFirstOrThrow()
   const values = row as Record<string, number | string | null>
   return Object.fromEntries(names.map((name, i) => [name, Number(values[`f${i}`] ?? 0)]))
+}
+
+/**
+ * Writes one report row on a task: the figures (increments; a correction's signed change), who filed it and
+ * the request. The one writer of `task_reports`, whichever verb files (a report, a disposal record, a
+ * correction, a self-check, the last inspection result).
+ */
+export async function insertTaskReport(
+  trx: Transaction<DB>,
+  ctx: RequestContext,
+  now: Date,
+  task: { id: string; incident_id: string; district_code: string },
+  r: {
+    id: string
+    figures: Record<string, unknown>
+    note: string | null
+    sample?: string | null
+    corrects?: string | null
+    reason?: string | null
+  },
+): Promise<void> {
+  await trx
+    .insertInto('task_reports')
+    .values({
+      id: r.id,
+      task_id: task.id,
+      incident_id: task.incident_id,
+      district_code: task.district_code,
+      figures: JSON.stringify(r.figures),
+      note: r.note,
+      created_at: now,
+      created_by: actorIdOf(ctx),
+      created_by_name: callerOf(ctx)?.name ?? null,
+      request_id: ctx.requestId,
+      sample_id: r.sample ?? null,
+      corrects: r.corrects ?? null,
+      reason: r.reason ?? null,
+    })
+    .execute()
 }

@@ -12,7 +12,14 @@ import { appendEvents, cteEventColumns, eventConstants } from '../events/events.
 import { addDuration } from '../playbooks/duration.js'
 import { totalOutOfRange, totalRangeIssues, validateFigures } from './figures.js'
 import type { Figures, TaskEventPayloads } from './tasks.events.js'
-import { findTask, findTaskIncident, listTasks, sumIncidentFigures, type TaskRow } from './tasks.repo.js'
+import {
+  findTask,
+  findTaskIncident,
+  insertTaskReport,
+  listTasks,
+  sumIncidentFigures,
+  type TaskRow,
+} from './tasks.repo.js'
 
 type TransitionEvent =
   | 'task.acknowledged'
@@ -275,21 +282,7 @@ export async function reportOnTask(
       .returningAll()
       .executeTakeFirstOrThrow()
     const reportId = randomUUID()
-    await trx
-      .insertInto('task_reports')
-      .values({
-        id: reportId,
-        task_id: id,
-        incident_id: locked.incident_id,
-        district_code: locked.district_code,
-        figures: JSON.stringify(figures),
-        note: input.note ?? null,
-        created_at: now,
-        created_by: actorIdOf(ctx),
-        created_by_name: callerOf(ctx)?.name ?? null,
-        request_id: ctx.requestId,
-      })
-      .execute()
+    await insertTaskReport(trx, ctx, now, locked, { id: reportId, figures, note: input.note ?? null })
     const base = { incidentId: locked.incident_id, taskId: id, districtCode: locked.district_code }
     await appendEvents(trx, ctx, now, [
       ...(locked.status === 'acknowledged'

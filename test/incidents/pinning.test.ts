@@ -87,6 +87,7 @@ describe('an incident pins the playbook version it was activated with', () => {
     expect(list.body.items.map((p: { id: string }) => p.id).sort()).toEqual([
       'avian-influenza',
       'drill-escalation',
+      'monthly-self-check',
       'random-inspection',
       'signal-sampling',
       'sudan-red',

@@ -187,7 +187,20 @@ describe('inspection results close the loop', () => {
       .where('task_id', '=', taskId)
       .execute()
     expect(completed).toHaveLength(1)
-    expect(completed[0]?.payload).toMatchObject({ from: 'in_progress', to: 'completed' })
+    // Completed through the task verb, as a completion from the API is.
+    expect(completed[0]?.payload).toMatchObject({ to: 'completed', exercise: false })
+    // The plan's only district task was its last open one: the incident closed itself, with its event.
+    expect(done.incidentStatus).toBe('closed')
+    const incident = await t.call('GET', `${API}/incidents/${done.incident}`, { token: commander })
+    expect(incident.body.status).toBe('closed')
+    const closed = await t.deps.db
+      .selectFrom('events')
+      .select('payload')
+      .where('type', '=', 'incident.closed')
+      .where('incident_id', '=', done.incident)
+      .execute()
+    expect(closed).toHaveLength(1)
+    expect(closed[0]?.payload).toMatchObject({ auto: true, exercise: false, cancelledTasks: 0 })
     // No case for an issues-found result.
     const none = await t.call('GET', `${API}/rectifications?business=${draws[2]?.business.id}`, {
       token: commander,
