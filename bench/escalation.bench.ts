@@ -42,7 +42,7 @@ export async function benchEscalation(opts: {
   log: (s: string) => void
 }): Promise<EscalationResult> {
   const n = opts.tasks ?? 10_000
-  const rounds = opts.rounds ?? 3
+  const rounds = opts.rounds ?? 5
   // A clock of its own, far from other benches' rows, so only this bench's tasks are due when it sweeps.
   const clock = new ManualClock(new Date('2031-01-01T00:00:00Z'))
   const deps: AppDeps = { ...opts.deps, clock }
