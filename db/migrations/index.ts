@@ -21,6 +21,7 @@ import * as signalSampling from './2026-12-08T11-00-00-signal-sampling.js'
 import * as eventExercise from './2026-12-08T12-00-00-event-exercise.js'
 import * as escalationContactsOutOfEvents from './2026-12-08T13-00-00-escalation-contacts-out-of-events.js'
 import * as complaintRectificationContactsOutOfEvents from './2026-12-08T15-00-00-complaint-rectification-contacts-out-of-events.js'
+import * as complaintNumberSequence from './2026-12-08T17-00-00-complaint-number-sequence.js'
 
 /** Explicit barrel: the order here is the order of application. */
 export const migrations: Record<string, Migration> = {
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T13-00-00-escalation-contacts-out-of-events': escalationContactsOutOfEvents,
   '2026-12-08T15-00-00-complaint-rectification-contacts-out-of-events':
     complaintRectificationContactsOutOfEvents,
+  '2026-12-08T17-00-00-complaint-number-sequence': complaintNumberSequence,
 }
