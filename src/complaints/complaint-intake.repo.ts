@@ -12,19 +12,28 @@ import { eventsInsert, type NewEvent } from '../events/events.repo.js'
  */
 
 /** Year → base of its numbers, per database: a year's base never changes once taken. */
-const bases = new WeakMap<object, Map<number, number>>()
+const bases = new WeakMap<object, Map<number, Promise<number>>>()
 
 /**
  * The base of a year's tracking numbers (`nextval - base`), taken the first time any instance numbers a
- * complaint of that year: the sequence's next value then (drawn for it), so the year's numbers start at 1 or just after.
- * Outside the intake's transaction (committed at once, so a base is never cached from a transaction that
- * rolls back); two instances racing for a new year agree on the one inserted first.
+ * complaint of that year: the sequence's next value then (drawn for it), so the year's numbers start at 1 or
+ * just after. Outside the intake's transaction (committed at once, so a base is never cached from a
+ * transaction that rolls back); two instances racing for a new year agree on the one inserted first, and the
+ * intakes of one instance wait for the same look-up.
  */
-export async function yearBase(db: Kysely<DB>, year: number): Promise<number> {
-  const known = bases.get(db) ?? new Map<number, number>()
+export function yearBase(db: Kysely<DB>, year: number): Promise<number> {
+  const known = bases.get(db) ?? new Map<number, Promise<number>>()
   bases.set(db, known)
-  const cached = known.get(year)
-  if (cached !== undefined) return cached
+  let base = known.get(year)
+  if (!base) {
+    base = takeYearBase(db, year)
+    known.set(year, base)
+    base.catch(() => known.delete(year))
+  }
+  return base
+}
+
+async function takeYearBase(db: Kysely<DB>, year: number): Promise<number> {
   await sql`insert into complaint_years (year, base) values (${year}, nextval('complaint_number_seq'))
     on conflict (year) do nothing`.execute(db)
   const row = await db
@@ -32,9 +41,7 @@ export async function yearBase(db: Kysely<DB>, year: number): Promise<number> {
     .select('base')
     .where('year', '=', year)
     .executeTakeFirstOrThrow()
-  const base = Number(row.base)
-  known.set(year, base)
-  return base
+  return Number(row.base)
 }
 
 /**

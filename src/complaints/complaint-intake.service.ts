@@ -114,6 +114,7 @@ async function intake(
   const contactName = input.contact?.name || null
   const contactPhone = input.contact?.phone ?? null
   const code = newCode()
+  const codeHash = hashCode(code)
   const submission =
     spec.channel === 'web'
       ? {
@@ -121,7 +122,7 @@ async function intake(
             .update(JSON.stringify(canonical(input)))
             .digest('hex'),
           since: new Date(now.getTime() - rules.value.duplicate_minutes * 60_000),
-          codeHash: hashCode(code),
+          codeHash,
         }
       : null
   const year = Number(chinaDay(spec.receivedAt).slice(0, 4))
@@ -151,7 +152,7 @@ async function intake(
       complaint: {
         id,
         tracking,
-        code_hashes: [hashCode(code)],
+        code_hashes: [codeHash],
         kind: input.kind,
         channel: spec.channel,
         status: 'open',
