@@ -32,7 +32,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     insert into complaint_counters (year, last_number)
     select split_part(tracking, '-', 2)::int, max(split_part(tracking, '-', 3)::int)
-    from complaints group by 1`.execute(db)
+    from complaints where tracking like '12315-%' group by 1`.execute(db)
   await db.schema.dropTable('complaint_years').execute()
   await sql`drop sequence complaint_number_seq`.execute(db)
 }
