@@ -22,6 +22,7 @@ import * as eventExercise from './2026-12-08T12-00-00-event-exercise.js'
 import * as escalationContactsOutOfEvents from './2026-12-08T13-00-00-escalation-contacts-out-of-events.js'
 import * as complaintRectificationContactsOutOfEvents from './2026-12-08T15-00-00-complaint-rectification-contacts-out-of-events.js'
 import * as selfCheckTasks from './2026-12-08T16-00-00-self-check-tasks.js'
+import * as complaintNumberSequence from './2026-12-08T17-00-00-complaint-number-sequence.js'
 import * as eventNotifyRows from './2026-12-08T19-00-00-event-notify-rows.js'
 
 /** Explicit barrel: the order here is the order of application. */
@@ -50,5 +51,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T15-00-00-complaint-rectification-contacts-out-of-events':
     complaintRectificationContactsOutOfEvents,
   '2026-12-08T16-00-00-self-check-tasks': selfCheckTasks,
+  '2026-12-08T17-00-00-complaint-number-sequence': complaintNumberSequence,
   '2026-12-08T19-00-00-event-notify-rows': eventNotifyRows,
 }

@@ -158,6 +158,24 @@ export async function linkRetailerToBusiness(
 }
 
 /**
+ * The register row a complaint's business would be (a new id, the normalised key), for an intake that finds
+ * or adds it within its own statement; null when no business is named or the name is a placeholder.
+ */
+export function businessOfComplaint(
+  b: { name: string; address: string | null; district: string | null } | null,
+) {
+  if (!b?.name.trim() || isNotGiven(b.name)) return null
+  return {
+    id: timeOrderedId(),
+    name: b.name,
+    name_norm: normaliseName(b.name),
+    address: b.address,
+    address_norm: normaliseName(b.address),
+    district_code: b.district,
+  }
+}
+
+/**
  * The business a complaint names, found or made in the register by normalised name and address (as samples
  * link), in the intake's transaction; null when no business is named or the name is a placeholder (`/`,
  * `无`). The district is the complaint's routing district, when it has one.

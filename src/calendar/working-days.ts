@@ -38,6 +38,8 @@ const OFFSET_MS = 8 * 3600_000
 export class WorkingCalendar {
   private readonly libraryYears: Set<number>
   private readonly fileYears = new Map<number, { provisional: boolean; off: Set<string>; on: Set<string> }>()
+  /** `day|n` → the deadline's epoch milliseconds. */
+  private readonly deadlines = new Map<string, number>()
 
   constructor(fileText: string | null) {
     const require = createRequire(import.meta.url)
@@ -83,13 +85,22 @@ export class WorkingCalendar {
    * of that day.
    */
   deadline(from: Date, n: number): Date {
-    let day = chinaDay(from)
+    const start = chinaDay(from)
+    const key = `${start}|${n}`
+    const known = this.deadlines.get(key)
+    if (known !== undefined) return new Date(known)
+    let day = start
     let left = n
     while (left > 0) {
       day = nextDay(day)
       if (this.isWorkday(day)) left -= 1
     }
-    return new Date(Date.parse(`${day}T23:59:59+08:00`))
+    const end = Date.parse(`${day}T23:59:59+08:00`)
+    // Remembered: every intake asks the same few (day, n) pairs, each a walk over the holiday table. Bounded
+    // by starting afresh rather than growing with every day ever asked about.
+    if (this.deadlines.size >= 4096) this.deadlines.clear()
+    this.deadlines.set(key, end)
+    return new Date(end)
   }
 }
 

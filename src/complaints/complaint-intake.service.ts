@@ -1,17 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { linkComplaintToBusiness } from '../businesses/business-links.js'
+import { businessOfComplaint, linkComplaintToBusiness } from '../businesses/business-links.js'
 import { chinaDay, chinaIso } from '../calendar/working-days.js'
 import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { issue, type ProblemIssue, validationFailed } from '../domain/errors.js'
-import { appendEvent } from '../events/events.repo.js'
-import { detectSignals } from '../signals/signal-detector.js'
+import { detectSignals, signalKeysOf } from '../signals/signal-detector.js'
 import { workingCalendar } from './complaint-clock.js'
+import { lockAndNumber, writeIntake, yearBase } from './complaint-intake.repo.js'
 import { placeAddress } from './complaint-routing.js'
 import { complaintRules, recordComplaintRules } from './complaint-rules.js'
-import { lockKey, nextTrackingNumber, recentDuplicate } from './complaints.repo.js'
 import type { PublicComplaintInput, StaffComplaintInput } from './complaints.schema.js'
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'districts' | 'playbooks'>
@@ -95,12 +94,12 @@ async function intake(
 ): Promise<{ tracking: string; code: string; id: string }> {
   const { input } = spec
   const now = deps.clock.now()
+  const placed = input.business ? placeAddress(deps.districts, input.business.address) : null
   const issues = intakeIssues(deps, now, {
     purchasedOn: input.purchasedOn,
     address: input.business?.address,
     receivedAt: spec.receivedAt,
   })
-  const placed = input.business ? placeAddress(deps.districts, input.business.address) : null
   const district = placed === 'outside' ? null : placed
   if (issues.length > 0) throw validationFailed(issues)
 
@@ -114,55 +113,46 @@ async function intake(
   const closeDue = input.kind === 'complaint' ? null : decideDue
   const contactName = input.contact?.name || null
   const contactPhone = input.contact?.phone ?? null
-  const anonymous = contactName === null && contactPhone === null
+  const code = newCode()
+  const codeHash = hashCode(code)
   const submission =
     spec.channel === 'web'
-      ? createHash('sha256')
-          .update(JSON.stringify(canonical(input)))
-          .digest('hex')
+      ? {
+          hash: createHash('sha256')
+            .update(JSON.stringify(canonical(input)))
+            .digest('hex'),
+          since: new Date(now.getTime() - rules.value.duplicate_minutes * 60_000),
+          codeHash,
+        }
       : null
-  const code = newCode()
-
-  const since = new Date(now.getTime() - rules.value.duplicate_minutes * 60_000)
-  const addCode = (trx: Transaction<DB>, id: string) =>
-    trx
-      .updateTable('complaints')
-      .set((eb) => ({ code_hashes: eb.fn('array_append', [eb.ref('code_hashes'), eb.val(hashCode(code))]) }))
-      .where('id', '=', id)
-      .execute()
-  // A repeat is answered without a number; checked again under the lock below, for repeats that race.
-  const seen = submission === null ? undefined : await recentDuplicate(deps.db, submission, since)
-  if (seen) {
-    await inTransaction(deps.db, (trx) => addCode(trx, seen.id))
-    return { tracking: seen.tracking, code, id: seen.id }
-  }
-  // The number in a short transaction of its own: the counter row is locked for that only, not for the whole
-  // intake (it would serialise every intake of the year). A failed intake leaves a gap in the numbers.
   const year = Number(chinaDay(spec.receivedAt).slice(0, 4))
-  const number = await inTransaction(deps.db, (trx) => nextTrackingNumber(trx, year))
+  const base = await yearBase(deps.db, year)
+  const id = crypto.randomUUID()
+  const matchable = {
+    kind: input.kind,
+    product: input.product ?? null,
+    business: input.business ?? null,
+    description: input.description,
+    exercise: spec.exercise,
+  }
+  const keys = signalKeysOf(deps, matchable)
+  const business = input.business
+    ? businessOfComplaint({ name: input.business.name, address: input.business.address, district })
+    : null
+  const firstRung = rules.value.ladder[0]!
+
   return inTransaction(deps.db, async (trx) => {
-    if (submission !== null) {
-      await lockKey(trx, `complaint-submission:${submission}`)
-      const dup = await recentDuplicate(trx, submission, since)
-      if (dup) {
-        await addCode(trx, dup.id)
-        return { tracking: dup.tracking, code, id: dup.id }
-      }
-    }
+    // An identical submission is looked for under its lock (repeats racing each other wait here), and the
+    // signal keys' locks are taken with it, in one fixed order: the submission's, then the keys'.
+    const locks = submission ? [`complaint-submission:${submission.hash}`, ...keys.locks] : keys.locks
+    const number = await lockAndNumber(trx, locks, base)
     const tracking = `12315-${year}-${String(number).padStart(7, '0')}`
-    const id = crypto.randomUUID()
-    const firstRung = rules.value.ladder[0]!
-    const businessId = await linkComplaintToBusiness(
-      trx,
-      input.business ? { name: input.business.name, address: input.business.address, district } : null,
-      now,
-    )
-    await trx
-      .insertInto('complaints')
-      .values({
+    const written = await writeIntake(trx, ctx, now, {
+      submission,
+      complaint: {
         id,
         tracking,
-        code_hashes: [hashCode(code)],
+        code_hashes: [codeHash],
         kind: input.kind,
         channel: spec.channel,
         status: 'open',
@@ -174,50 +164,68 @@ async function intake(
         product_spec: input.product?.spec || null,
         business_name: input.business?.name ?? null,
         business_address: input.business?.address ?? null,
-        business_id: businessId,
         purchased_on: input.purchasedOn ?? null,
         amount: input.amount ?? null,
         description: input.description,
         contact_name: contactName,
         contact_phone: contactPhone,
-        anonymous,
+        anonymous: contactName === null && contactPhone === null,
         decide_due_at: decideDue,
         close_due_at: closeDue,
         rules_hash: rules.hash,
         exercise: spec.exercise,
-        submission_hash: submission,
+        submission_hash: submission?.hash ?? null,
         alarm_clock: 'decide',
         alarm_rung: 0,
         next_alarm_at: calendar.deadline(spec.receivedAt, Math.max(0, clocks.decide + firstRung.at)),
         created_by: actorIdOf(ctx),
-      })
-      .execute()
-    await appendEvent(trx, ctx, now, {
-      type: 'complaint.received',
-      districtCode: district,
-      subject: tracking,
-      payload: {
-        tracking,
-        kind: input.kind,
-        channel: spec.channel,
-        district,
-        decideBy: chinaIso(decideDue),
-        exercise: spec.exercise,
+      },
+      business,
+      keys: keys.pairs,
+      received: {
+        type: 'complaint.received',
+        districtCode: district,
+        subject: tracking,
+        payload: {
+          tracking,
+          kind: input.kind,
+          channel: spec.channel,
+          district,
+          decideBy: chinaIso(decideDue),
+          exercise: spec.exercise,
+        },
       },
     })
-    await detectSignals(trx, deps, ctx, now, {
-      id,
-      tracking,
-      kind: input.kind,
-      receivedAt: spec.receivedAt,
-      exercise: spec.exercise,
-      district,
-      product: input.product ?? null,
-      business: input.business ?? null,
-      description: input.description,
-    })
+    // A repeat is answered with the first one's number; the number drawn above is left unused.
+    if (written.repeat) return { tracking: written.tracking, code, id: written.id }
+    if (business && written.businessId === null) await linkLate(trx, id, business, now)
+    await detectSignals(
+      trx,
+      ctx,
+      now,
+      { ...matchable, id, tracking, receivedAt: spec.receivedAt, district },
+      keys,
+    )
     return { tracking, code, id }
   })
+}
+
+/**
+ * The business when another intake added it while this statement ran (its snapshot predates that commit, and
+ * the insert found the row taken): looked up again, now that it is visible. Rare; two statements.
+ */
+async function linkLate(
+  trx: Transaction<DB>,
+  id: string,
+  b: NonNullable<ReturnType<typeof businessOfComplaint>>,
+  now: Date,
+) {
+  const businessId = await linkComplaintToBusiness(
+    trx,
+    { name: b.name, address: b.address, district: b.district_code },
+    now,
+  )
+  await trx.updateTable('complaints').set({ business_id: businessId }).where('id', '=', id).execute()
 }
 
 /** The submission as compared for duplicates: what was said, not how it was spelled around it. */

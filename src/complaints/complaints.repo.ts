@@ -63,34 +63,6 @@ export async function findByTracking(db: Kysely<DB>, tracking: string) {
 /** The row locked (the caller has locked the root with lockRoot) re-read with exact numerics. */
 export const reread = (trx: Transaction<DB>, id: string) => findComplaint(trx, id) as Promise<ComplaintRow>
 
-export async function nextTrackingNumber(trx: Transaction<DB>, year: number): Promise<number> {
-  const row = await trx
-    .insertInto('complaint_counters')
-    .values({ year, last_number: 1 })
-    .onConflict((oc) =>
-      oc.column('year').doUpdateSet({ last_number: sql`complaint_counters.last_number + 1` }),
-    )
-    .returning('last_number')
-    .executeTakeFirstOrThrow()
-  return row.last_number
-}
-
-/** The complaint an identical submission made since `since`, if any. */
-export function recentDuplicate(db: Kysely<DB>, hash: string, since: Date) {
-  return db
-    .selectFrom('complaints')
-    .select(['id', 'tracking'])
-    .where('submission_hash', '=', hash)
-    .where('received_at', '>=', since)
-    .orderBy('received_at')
-    .executeTakeFirst()
-}
-
-/** Serialises the transactions that hold the same key (released at commit). */
-export async function lockKey(trx: Transaction<DB>, key: string) {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 17))`.execute(trx)
-}
-
 export async function listComplaints(
   db: Kysely<DB>,
   q: {

@@ -20,6 +20,8 @@ import type { DB } from './types.js'
  *   3. retailer, user, business, complaint, signal, rectification: each its own root, locked alone (the
  *      active admin tokens are one set, locked together by the last-admin rule); a signal's
  *      activation locks the signal, then writes its complaints' incident link (signal → complaints)
+ *   4. a complaint's intake: transaction advisory locks, all in its first statement — the submission's (for
+ *      repeats), then each signal (rule, key) in `signalKeysOf` order — then the open signals' rows
  * A job that sweeps many rows claims them with `FOR UPDATE SKIP LOCKED` instead and re-checks the root.
  */
 export type LockableRoot = {

@@ -283,7 +283,7 @@ export interface DB {
   business_credit: BusinessCreditTable
   business_credit_history: BusinessCreditHistoryTable
   // 12315 complaints and signals
-  complaint_counters: ComplaintCountersTable
+  complaint_years: ComplaintYearsTable
   complaints: ComplaintsTable
   complaint_keys: ComplaintKeysTable
   signals: SignalsTable
@@ -600,9 +600,10 @@ export interface BoardVersionsTable {
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>
 type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 
-export interface ComplaintCountersTable {
+/** A year's tracking numbers are `nextval('complaint_number_seq') - base`. */
+export interface ComplaintYearsTable {
   year: number
-  last_number: number
+  base: number
 }
 
 export interface ComplaintsTable {

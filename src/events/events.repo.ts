@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import { bulkInsert } from '../db/bulk-insert.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
@@ -66,6 +66,36 @@ export async function appendEvents(
 
 export function appendEvent(trx: Transaction<DB>, ctx: RequestContext, at: Date, event: NewEvent) {
   return appendEvents(trx, ctx, at, [event])
+}
+
+const EVENT_NAMES = sql.raw(eventColumns.map(([name]) => name).join(', '))
+
+/**
+ * `appendEvents` as one part of a larger statement (a data-modifying CTE), for a write that would otherwise
+ * pay a round trip for its events: the same rows, from one jsonb parameter read with the table's own row type
+ * (so each value has its column's type), written only when `when` holds (e.g. that an earlier part wrote).
+ */
+export function eventsInsert(
+  ctx: RequestContext,
+  at: Date,
+  events: NewEvent[],
+  when: RawBuilder<unknown> = sql`true`,
+): RawBuilder<unknown> {
+  const actor = actorColumns(ctx)
+  const rows = events.map((e) => ({
+    type: e.type,
+    incident_id: e.incidentId ?? null,
+    task_id: e.taskId ?? null,
+    district_code: e.districtCode ?? null,
+    subject: e.subject ?? null,
+    ...actor,
+    request_id: ctx.requestId,
+    payload: e.payload,
+    created_at: at.toISOString(),
+  }))
+  return sql`insert into events (${EVENT_NAMES})
+    select ${EVENT_NAMES} from jsonb_populate_recordset(null::events, ${JSON.stringify(rows)}::jsonb)
+    where ${when}`
 }
 
 /**

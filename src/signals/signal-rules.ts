@@ -52,7 +52,13 @@ export type SignalRuleFile = z.output<typeof signalRuleSchema>
 export interface SignalRule extends Omit<SignalRuleFile, 'suggest' | 'hazards'> {
   hash: string
   suggest: { playbook: string; level: Level }
-  hazards: { term: string; variants: string[]; suggest: { playbook: string; level: Level } }[]
+  hazards: {
+    term: string
+    variants: string[]
+    /** The variants as matched (`matchText`), normalised once when the rules are read, not per complaint. */
+    needles: string[]
+    suggest: { playbook: string; level: Level }
+  }[]
 }
 
 export const signalsDirOf = (config: Pick<Config, 'PLAYBOOKS_DIR'>) =>
@@ -89,6 +95,7 @@ export function loadSignalRules(dir: string, knownPlaybook?: (id: string) => boo
         hazards: (value.hazards ?? []).map((h) => ({
           term: h.term,
           variants: h.variants,
+          needles: h.variants.map(matchText),
           suggest: toLevel(h.suggest ?? value.suggest),
         })),
       }
@@ -156,7 +163,7 @@ export function keysOf(rule: SignalRule, c: Matchable): { key: string; label: st
     case 'hazard': {
       const hay = matchText(`${c.description} ${c.product?.name ?? ''}`)
       return rule.hazards
-        .filter((h) => h.variants.some((v) => hay.includes(matchText(v))))
+        .filter((h) => h.needles.some((v) => hay.includes(v)))
         .map((h) => ({ key: h.term, label: h.term, term: h.term }))
     }
   }
