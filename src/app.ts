@@ -149,7 +149,13 @@ export function createApp(deps: AppDeps, opts: PublicSources = {}) {
   app.route(API_PREFIX, districtOverdueRoutes(deps))
   app.route('/', boardPageRoutes(deps))
   // 12315 complaints, working-day clocks and signals; public submissions are rate limited.
-  const complaintLimit = rateLimit(deps.config.COMPLAINT_RATE_PER_MINUTE)
+  const complaintLimit = rateLimit(deps.config.COMPLAINT_RATE_PER_MINUTE, {
+    trustProxy: deps.config.TRUST_PROXY,
+    text: (s) => ({
+      zh: `提交过于频繁，请 ${s} 秒后再试；紧急情况请拨打 12315`,
+      en: `Too many submissions; retry in ${s} s, or call 12315 if it is urgent`,
+    }),
+  })
   const postsOnly: MiddlewareHandler<AppEnv> = (c, next) =>
     c.req.method === 'POST' ? complaintLimit(c, next) : next()
   app.use(`${API_PREFIX}/public/complaints`, postsOnly)

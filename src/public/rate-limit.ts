@@ -90,23 +90,30 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
-/** Search's limit: `perMinute` searches per client address; over it, 429 with Retry-After. */
+/** What a refused client is told, with the seconds to wait. */
+export type RefusalText = (retryAfter: number) => { zh: string; en: string }
+
+const TOO_MANY_SEARCHES: RefusalText = (s) => ({
+  zh: `查询过于频繁，请 ${s} 秒后再试`,
+  en: `Too many searches; retry in ${s} s`,
+})
+
+/**
+ * A limit of `perMinute` requests per client address (the proxy's report of it under `trustProxy`); over it,
+ * 429 with Retry-After and `text` (search's wording unless given).
+ */
 export function rateLimit(
   perMinute: number,
-  opts: { trustProxy?: boolean; now?: () => number; maxClients?: number } = {},
+  opts: { trustProxy?: boolean; now?: () => number; maxClients?: number; text?: RefusalText } = {},
 ): MiddlewareHandler<AppEnv> {
   const limiter = new RateLimiter(perMinute, opts)
+  const text = opts.text ?? TOO_MANY_SEARCHES
   return async (c, next) => {
     const retryAfter = limiter.take(clientAddress(c, opts.trustProxy ?? false))
     if (retryAfter > 0)
-      throw new AppError(
-        'rate_limited',
-        {
-          zh: `查询过于频繁，请 ${retryAfter} 秒后再试`,
-          en: `Too many searches; retry in ${retryAfter} s`,
-        },
-        { headers: { 'retry-after': String(retryAfter) } },
-      )
+      throw new AppError('rate_limited', text(retryAfter), {
+        headers: { 'retry-after': String(retryAfter) },
+      })
     await next()
   }
 }

@@ -254,6 +254,25 @@ describe('rate limit', () => {
       const third = await limited.call('POST', PUBLIC, { body: complaintBody({ description: '三' }) })
       expect(third.status).toBe(429)
       expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(third.body.detail).toMatch(/提交过于频繁，请 \d+ 秒后再试/)
+    } finally {
+      await limited.close()
+    }
+  })
+
+  it('behind a proxy (TRUST_PROXY), each client address the proxy reports has its own limit', async () => {
+    const limited = await startTestApp({ config: { COMPLAINT_RATE_PER_MINUTE: '1', TRUST_PROXY: 'true' } })
+    try {
+      const from = (address: string, description: string) =>
+        limited.call('POST', PUBLIC, {
+          body: complaintBody({ description }),
+          headers: { 'x-forwarded-for': `198.51.100.7, ${address}` },
+        })
+      expect((await from('203.0.113.1', '甲一')).status).toBe(201)
+      expect((await from('203.0.113.2', '乙一')).status).toBe(201)
+      expect((await from('203.0.113.1', '甲二')).status).toBe(429)
+      expect((await from('203.0.113.2', '乙二')).status).toBe(429)
+      expect((await from('203.0.113.3', '丙一')).status).toBe(201)
     } finally {
       await limited.close()
     }
