@@ -106,8 +106,6 @@ const headerKey = (h: string) =>
     .replace(/\|\||\||丨/g, '║')
     .replace(/\s/g, '')
 
-type Item = NewSample['items'][number]
-
 /**
  * Judges one record at a time, as the CSV reader hands them over. Cells are read by column index and
  * cleaned on demand, with no per-row object of cells: at 100,000 rows the allocations, not the checks,
