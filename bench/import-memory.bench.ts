@@ -51,7 +51,12 @@ async function child(engine: 'pglite' | 'postgres'): Promise<void> {
     // As the CLI reads it (`samples import FILE`): a piece at a time, never the whole file.
     const file = process.env.MEMORY_FILE ?? ''
     const expected = Number(process.env.MEMORY_SAMPLES)
-    global.gc?.()
+    // What opening left behind is not the import's: a fresh store's initdb module, say, is freed only after
+    // a few collections and turns of the event loop.
+    for (let i = 0; i < 4; i++) {
+      global.gc?.()
+      await new Promise((r) => setTimeout(r, 50))
+    }
     writeFileSync('/proc/self/clear_refs', '5')
     const beforeMb = statusMb('VmRSS')
     const t0 = performance.now()
@@ -126,7 +131,7 @@ export async function benchImportMemory(log: (line: string) => void): Promise<En
 export function importMemorySection(rs: EngineMemory[], stamp: string): string {
   const rows = rs.map(
     (r) =>
-      `| ${r.engine} | ${r.samples.toLocaleString('en')} | ${(r.ms / 1000).toFixed(1)} s | ${r.beforeMb.toFixed(0)} MiB | **${r.peakMb.toFixed(0)} MiB** | ${r.peakMb <= IMPORT_MEMORY_GOAL_MB ? 'met' : '**not met**'} |`,
+      `| ${r.engine} | ${r.samples.toLocaleString('en')} | ${(r.ms / 1000).toFixed(1)} s | ${r.beforeMb.toFixed(0)} MiB | **${r.peakMb.toFixed(0)} MiB** | +${(r.peakMb - r.beforeMb).toFixed(0)} MiB | ${(r.peakMb / IMPORT_MEMORY_GOAL_MB).toFixed(2)}× | ${r.peakMb <= IMPORT_MEMORY_GOAL_MB ? 'met' : '**not met**'} |`,
   )
   const first = rs[0]
   return [
@@ -139,12 +144,15 @@ export function importMemorySection(rs: EngineMemory[], stamp: string): string {
       'each engine in a process of its own with the service’s Node flags; the file is read from disk a piece at a time, as ' +
       '`npm run cli -- samples import FILE` reads it (once to choose its encoding, hash it and count its lines, once to ' +
       'import it; its text is never held whole), and the RSS high-water mark is reset just before the import. Each ' +
-      'sample number is kept as a line, an id and a fingerprint of its first row, not as its row. Both engines ' +
+      'sample number is kept as a line, an id and a fingerprint of its first row in typed arrays outside the JavaScript ' +
+      'heap, not as its row. PGlite runs with `shared_buffers` 32MB (`PGLITE_SHARED_BUFFERS`). Both engines ' +
       'stream: each sample goes to the database as its first row is read (PostgreSQL by `COPY … FROM STDIN`, PGlite by ' +
-      'an INSERT of a JSON parameter every 1,000 samples, inside the one transaction).',
+      'an INSERT of a JSON parameter every 1,000 samples, inside the one transaction); the samples are then linked to ' +
+      'the business register 5,000 at a time. "RSS before" is taken after the store is open and migrated and a few ' +
+      'collections have run.',
     '',
-    `| engine | samples | import | RSS before | peak RSS | goal ≤ ${IMPORT_MEMORY_GOAL_MB} MiB |`,
-    '| --- | --- | --- | --- | --- | --- |',
+    `| engine | samples | import | RSS before | peak RSS | the import's own growth | peak ÷ goal | goal ≤ ${IMPORT_MEMORY_GOAL_MB} MiB |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '<!-- import-memory:end -->',
   ].join('\n')

@@ -19,6 +19,7 @@ export async function prepare(config: Config, logger: Logger, clock: Clock) {
   const database: Database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
+    sharedBuffers: config.PGLITE_SHARED_BUFFERS,
     poolSize: config.DB_POOL_SIZE,
     statementTimeoutMillis: config.DB_STATEMENT_TIMEOUT_MS,
     acquireTimeoutMillis: config.DB_ACQUIRE_TIMEOUT_MS,

@@ -24,6 +24,11 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  // The embedded store's buffer cache, in PostgreSQL's units; see PGLITE_SHARED_BUFFERS for why it is small.
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, 'a size such as 32MB')
+    .default('32MB'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TZ: timeZone.default('Asia/Shanghai'),
   PUBLIC_BASE_URL: z.url().optional(),

@@ -50,8 +50,12 @@ export async function linkSamplesToBusinesses(
   await sql`close ${cursor}`.execute(db)
 }
 
-/** Samples per chunk when linking an import: large enough that a statement's fixed cost is small. */
-const LINK_CHUNK = 10_000
+/**
+ * Samples per chunk when linking an import: large enough that a statement's fixed cost is small, small
+ * enough that a chunk's rows, keys and JSON (live across its statements, so promoted to V8's old space) do
+ * not raise the heap size V8 lets garbage grow to before it collects.
+ */
+const LINK_CHUNK = 5_000
 
 interface SampleRow {
   id: string

@@ -58,7 +58,11 @@ async function run(argv: string[]): Promise<number> {
     return runPlaybooksValidate(rest, out, resolve(config.PLAYBOOKS_DIR))
 
   if (group === 'db' && verb === 'migrate') {
-    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR })
+    const database = await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      sharedBuffers: config.PGLITE_SHARED_BUFFERS,
+    })
     try {
       const applied = await migrateToLatest(database.db)
       out.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date')

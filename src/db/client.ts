@@ -95,10 +95,20 @@ const thisCommand = () =>
   [relative(process.cwd(), process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ').slice(0, 200)
 
 /**
+ * PGlite's `shared_buffers` unless configured (`PGLITE_SHARED_BUFFERS`). PostgreSQL's default, 128MB, is
+ * touched as soon as the store opens and sits in the WebAssembly memory, which never shrinks: ~110 MiB of
+ * the process's RSS, idle or not. Pages beyond the buffers are read from the operating system's cache.
+ */
+export const PGLITE_SHARED_BUFFERS = '32MB'
+
+/**
  * Embedded PostgreSQL (WASM). One connection: fine for a single instance and for tests. A data directory
  * is held by this process until close (StoreLockedError when another process holds it).
  */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+export async function openPglite(
+  dataDir: string | undefined,
+  sharedBuffers: string = PGLITE_SHARED_BUFFERS,
+): Promise<Database> {
   // Loaded here, not at the top: PGlite's module (and its wasm) is ~45 MB of RSS that a server on
   // PostgreSQL never uses.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([
@@ -112,7 +122,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   }
   let pglite: PGlite
   try {
-    pglite = await PGlite.create(dataDir ? { dataDir } : {})
+    pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      // PGlite's own start parameters, plus the buffers: a start parameter overrides postgresql.conf.
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
+    })
   } catch (err) {
     release()
     throw err
@@ -149,6 +163,8 @@ export async function openDatabase(opts: {
   statementTimeoutMillis?: number
   acquireTimeoutMillis?: number
   onError?: ConnectionErrorHandler
+  /** PGlite only: its `shared_buffers` (PostgreSQL's units, e.g. `32MB`). */
+  sharedBuffers?: string
 }): Promise<Database> {
   if (opts.url)
     return openPostgres({
@@ -160,5 +176,5 @@ export async function openDatabase(opts: {
       ...(opts.acquireTimeoutMillis !== undefined && { connectionTimeoutMillis: opts.acquireTimeoutMillis }),
       ...(opts.onError && { onError: opts.onError }),
     })
-  return openPglite(opts.dataDir)
+  return openPglite(opts.dataDir, opts.sharedBuffers)
 }

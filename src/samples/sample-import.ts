@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { CsvScanner, CsvSyntaxError } from './csv-records.js'
 import type { DistrictResolver } from './sample-fields.js'
-import { type BadRow, RowReader, SampleIndex } from './sample-rows.js'
+import { SampleIndex } from './sample-index.js'
+import { type BadRow, RowReader } from './sample-rows.js'
 import type { NewSample } from './samples.repo.js'
 
 /**
@@ -72,7 +73,7 @@ export async function readSampleFile(
       ...parsed(),
       rows: 0,
       samples: 0,
-      index: new SampleIndex(),
+      index: new SampleIndex(0),
       failedLate: [],
       bad: [
         {

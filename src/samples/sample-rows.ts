@@ -3,6 +3,7 @@ import type { Text } from '../domain/errors.js'
 import { badCharacter, type TextRule, textProblem } from '../domain/text.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { clean, readProductionDate, splitItemCell, unitOf } from './sample-fields.js'
+import { detach, SampleIndex } from './sample-index.js'
 import type { NewSample } from './samples.repo.js'
 import { SAMPLE_TEXT } from './samples.schema.js'
 
@@ -98,124 +99,12 @@ function itemProblem(raw: string, parts: string[]): Text | null {
   return null
 }
 
+const ADDRESS_CACHE = 10_000
+
 const headerKey = (h: string) =>
   clean(h)
     .replace(/\|\||\||丨/g, '║')
     .replace(/\s/g, '')
-
-type Item = NewSample['items'][number]
-
-/** FNV-1a over a string's UTF-16 code units: a field's fingerprint. */
-function fingerprint(text: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return h >>> 0
-}
-
-const UUID_HEX = /-/g
-
-/**
- * A copy of a string kept for the rest of the import. A cell is a slice of the piece of the file it was read
- * from, and V8 keeps a long slice's whole parent alive: one kept cell per piece would keep the whole file.
- */
-const detach = (s: string) => (s.length < 13 ? s : ` ${s}`.slice(1))
-const detachItem = (i: Item): Item => ({
-  ...i,
-  name: detach(i.name),
-  result: detach(i.result),
-  limit: i.limit === null ? null : detach(i.limit),
-})
-
-/**
- * Every sample number of the file, compactly: its first row's line, whether that row was good (the sample
- * handed on), its id, and a fingerprint of each of its first row's sample fields, which a later row of the
- * same number must not contradict. Typed arrays rather than an object per sample: at a million samples the
- * objects, not the checks, were what held memory. Items are kept only for samples that have some.
- */
-export class SampleIndex {
-  private readonly at = new Map<string, number>()
-  private lines = new Int32Array(1024)
-  private oks = new Uint8Array(1024)
-  private ids = new Uint8Array(1024 * 16)
-  private prints = new Uint32Array(1024 * SAMPLE_FIELDS.length)
-  private readonly items = new Map<number, Item[]>()
-  size = 0
-
-  add(no: string, id: string, line: number, ok: boolean, fields: readonly string[], items: Item[]): void {
-    const k = this.size++
-    if (k >= this.lines.length) this.grow()
-    this.at.set(detach(no), k)
-    this.lines[k] = line
-    this.oks[k] = ok ? 1 : 0
-    this.ids.set(Buffer.from(id.replace(UUID_HEX, ''), 'hex'), k * 16)
-    const base = k * SAMPLE_FIELDS.length
-    for (let f = 0; f < fields.length; f++) this.prints[base + f] = fingerprint(fields[f] ?? '')
-    if (items.length > 0) this.items.set(k, items.map(detachItem))
-  }
-
-  private grow() {
-    const n = this.lines.length * 2
-    const lines = new Int32Array(n)
-    lines.set(this.lines)
-    this.lines = lines
-    const oks = new Uint8Array(n)
-    oks.set(this.oks)
-    this.oks = oks
-    const ids = new Uint8Array(n * 16)
-    ids.set(this.ids)
-    this.ids = ids
-    const prints = new Uint32Array(n * SAMPLE_FIELDS.length)
-    prints.set(this.prints)
-    this.prints = prints
-  }
-
-  find(no: string): number | undefined {
-    return this.at.get(no)
-  }
-
-  ok = (k: number) => this.oks[k] === 1
-
-  idOf(k: number): string {
-    const h = Buffer.from(this.ids.buffer, this.ids.byteOffset + k * 16, 16).toString('hex')
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-  }
-
-  /** Whether `value` of field number `f` is the first row's (by fingerprint). */
-  same(k: number, f: number, value: string): boolean {
-    return this.prints[k * SAMPLE_FIELDS.length + f] === fingerprint(value)
-  }
-
-  /** Adds an item from a continuation row; true when it is the sample's first. */
-  addItem(k: number, item: Item): boolean {
-    const list = this.items.get(k)
-    if (list) {
-      list.push(detachItem(item))
-      return false
-    }
-    this.items.set(k, [detachItem(item)])
-    return true
-  }
-
-  /** Each handed-on sample's number and first line. */
-  *okNumbers(): Generator<[string, number]> {
-    for (const [no, k] of this.at) if (this.oks[k] === 1) yield [no, this.lines[k] ?? 0]
-  }
-
-  /** Each handed-on sample that has items: its id and items. */
-  *okItems(): Generator<[string, Item[]]> {
-    for (const [k, list] of this.items) if (this.oks[k] === 1) yield [this.idOf(k), list]
-  }
-
-  /** Handed-on samples with at least one failing item. */
-  failing(): number {
-    let n = 0
-    for (const k of this.items.keys()) if (this.oks[k] === 1) n++
-    return n
-  }
-}
 
 /**
  * Judges one record at a time, as the CSV reader hands them over. Cells are read by column index and
@@ -228,7 +117,7 @@ export class RowReader {
   samples = 0
   readonly bad: BadRow[] = []
   /** Each sample number's first row, compactly, for checking its continuation rows. */
-  readonly index = new SampleIndex()
+  readonly index = new SampleIndex(SAMPLE_FIELDS.length)
   /** Good samples handed on without an item whose first failing item came on a continuation row. */
   readonly failedLate: string[] = []
   private headerBad = false
@@ -411,6 +300,8 @@ export class RowReader {
     const address = this.get(record, 'unitAddress')
     let districtCode = this.addresses.get(address)
     if (districtCode === undefined && !this.addresses.has(address)) {
+      // A cache of repeated addresses, not of the file's: emptied when full, since most addresses may differ.
+      if (this.addresses.size >= ADDRESS_CACHE) this.addresses.clear()
       districtCode = this.resolver.resolve(address)
       this.addresses.set(detach(address), districtCode)
     }
