@@ -16,14 +16,22 @@ const MAX_CATCH_UP = 31
  * For each recurring step of each active incident, once the latest occurrence has begun, opens the next one
  * (today's 17:00 report → tomorrow's). After downtime it catches up, one task per missed occurrence.
  * The transaction-scoped advisory lock makes a second instance skip the slot instead of doubling it.
- * First it opens the monthly self-checks once a month has ended (scorecard/self-checks.service.ts); the count
- * returned is of tasks only.
+ * Then it opens the monthly self-checks once a month has ended (scorecard/self-checks.service.ts); the count
+ * returned is of recurring tasks only.
  */
 export async function createRecurringTasks(
   deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>,
 ) {
-  // 每月自查: each district's self-check of the month just ended (its own transaction; not counted here).
+  const opened = await openRecurringTasks(deps)
+  // 每月自查: each district's self-check of the month just ended, in its own transaction and after the
+  // recurring tasks, so a failure here cannot hold back tomorrow's reports (the run is recorded as failed).
   await openMonthlySelfChecks(deps)
+  return opened
+}
+
+async function openRecurringTasks(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'config' | 'playbooks' | 'districts'>,
+) {
   const now = deps.clock.now()
   return inTransaction(deps.db, async (trx) => {
     const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${LOCK_ID}) as ok`.execute(trx)

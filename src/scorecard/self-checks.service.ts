@@ -51,9 +51,12 @@ type Deps = Pick<AppDeps, 'db' | 'clock' | 'districts' | 'config' | 'playbooks'>
  * task; each self-check row links to its task. Runs with the recurring tasks each minute and does nothing
  * until a month ends; after downtime it makes up each missed month since the latest it opened (at most 12;
  * on the very first run, only the month just ended). The advisory lock and the (district, month) key make a
- * second instance, or a second run, open nothing twice. Returns how many self-checks it opened.
+ * second instance, or a second run, open nothing twice. Without the playbook loaded it opens nothing.
+ * Returns how many self-checks it opened.
  */
 export async function openMonthlySelfChecks(deps: Deps) {
+  // A deployment whose PLAYBOOKS_DIR leaves the playbook out has chosen no monthly self-checks.
+  if (!deps.playbooks.get(SELF_CHECK_PLAYBOOK)) return 0
   const now = deps.clock.now()
   const last = previousMonth(monthOf(now))
   return inTransaction(deps.db, async (trx) => {
