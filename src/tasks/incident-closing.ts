@@ -9,11 +9,11 @@ import { taskCancelledEvent } from './tasks.events.js'
 import { cancelTasks } from './tasks.repo.js'
 
 /**
- * The write of closing an incident, once: its open tasks cancelled (kept), the incident closed, its events
- * and the end of its public alert. The caller holds the incident's lock and has checked it is active. It
- * lives with the tasks, not the incidents, because the task verbs that end an incident's last task close it
- * (`closes_when_done`) and incidents/ already imports tasks/ (plans, repo): the close verb in
- * incidents.service.ts calls this.
+ * The write of closing an incident, once: its open and declined tasks cancelled (kept) unless it closes by
+ * itself, the incident closed, its events and the end of its public alert. The caller holds the incident's
+ * lock and has checked it is active. It lives with the tasks, not the incidents, because the task verbs that
+ * end an incident's last task close it (`closes_when_done`) and incidents/ already imports tasks/ (plans,
+ * repo): the close verb in incidents.service.ts calls this.
  */
 export async function closeLockedIncident(
   trx: Transaction<DB>,
@@ -22,7 +22,11 @@ export async function closeLockedIncident(
   incident: { id: string; code: string; exercise: boolean },
   input: { summary: string; auto?: boolean },
 ) {
-  const cancelled = await cancelTasks(trx, { incidentId: incident.id }, 'incident closed', now)
+  // Closing by itself, the incident has no open task, and a declined one stays declined (the record of the
+  // refusal, and what the district was told when it declined): only the command centre's close cancels them.
+  const cancelled = input.auto
+    ? []
+    : await cancelTasks(trx, { incidentId: incident.id }, 'incident closed', now)
   await trx
     .updateTable('incidents')
     .set({ status: 'closed', closed_at: now, closed_by: actorIdOf(ctx), summary: input.summary })

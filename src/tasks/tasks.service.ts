@@ -191,8 +191,8 @@ function selfCheckDue(task: TaskRow, selfCheckId: string) {
   return new AppError(
     'invalid_state',
     {
-      zh: `这是每月自查任务，自查尚未报送：请在任务页的“报送自查”表单（/console/tasks/${task.id}）或通过 POST /api/v1/self-checks/${selfCheckId}/report 报送自查，报送即完成本任务`,
-      en: `This is a monthly self-check task and the self-check is not filed: file it with the form on the task's page (/console/tasks/${task.id}) or POST /api/v1/self-checks/${selfCheckId}/report; filing completes the task`,
+      zh: `这是每月自查任务，自查尚未报送，不能直接完成：请在任务页（/console/tasks/${task.id}）用「报送自查并完成任务」表单，或通过 POST /api/v1/self-checks/${selfCheckId}/report 报送自查，报送即完成本任务`,
+      en: `This is a monthly self-check task and its self-check is not filed, so it cannot be completed directly: file it with "File the self-check and complete the task" on the task page (/console/tasks/${task.id}) or POST /api/v1/self-checks/${selfCheckId}/report; filing completes the task`,
     },
     { current: task.status, selfCheckId },
   )
