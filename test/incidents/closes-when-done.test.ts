@@ -101,6 +101,18 @@ describe('closes_when_done', () => {
     expect(reassign.status).toBe(409)
   })
 
+  it('the playbook says it: the API shows closesWhenDone on the two, never on a contingency plan', async () => {
+    for (const [id, closes] of [
+      ['random-inspection', true],
+      ['monthly-self-check', true],
+      ['sudan-red', undefined],
+    ] as const) {
+      const r = await t.call('GET', `${API}/playbooks/${id}`, { token: commander })
+      expect(r.status, r.text).toBe(200)
+      expect(r.body.playbook.closesWhenDone).toBe(closes)
+    }
+  })
+
   it('an ordinary playbook’s incident never closes itself, however its tasks end', async () => {
     const inc = await t.call('POST', `${API}/incidents`, {
       token: commander,
