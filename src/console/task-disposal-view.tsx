@@ -263,8 +263,12 @@ export function ReportList(p: {
   if (sheet.reports.length === 0) return null
   const fields = [...(p.step?.reportFields ?? []), ...DISPOSAL_FIELDS]
   const byName = new Map(fields.map((f) => [f.name, f]))
+  // In the step's order, as the form asked for them: a report's figures come back from jsonb, which keeps
+  // its keys ordered by length (a self-check's read 应办任务, 应确认公示栏, 按时办结任务 …). Unknown last.
+  const rank = new Map(fields.map((f, i) => [f.name, i]))
   const line = (figures: Record<string, unknown>, signed = false) =>
     Object.entries(figures)
+      .sort(([a], [b]) => (rank.get(a) ?? fields.length) - (rank.get(b) ?? fields.length))
       .map(([n, v]) => `${labelOf(byName.get(n), n, lang)} ${figureText(byName.get(n), v, lang, signed)}`)
       .join(tr(lang, { zh: '；', en: '; ' }))
   return (

@@ -203,7 +203,8 @@ export function TaskPage(p: {
           label={tr(lang, { zh: '确认接收', en: 'Acknowledge' })}
         />
       ) : null}
-      {t.status === 'acknowledged' ? (
+      {/* Filing the check is the self-check's work: a separate start would only stand before it. */}
+      {generic && t.status === 'acknowledged' ? (
         <Post
           action={`${base}/start`}
           csrf={csrf}

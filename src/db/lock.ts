@@ -14,9 +14,11 @@ import type { DB } from './types.js'
  *   2. incident → its tasks, then its alerts. Every verb that changes an incident's task set (close, level
  *      change, reassign, cancel, a report with figures, the recurring-task job) locks the incident first
  *      and re-checks its status under the lock; a single-statement task move (ack, start, complete,
- *      decline) is a conditional UPDATE of the task alone and needs no read first
+ *      decline) is a conditional UPDATE of the task alone and needs no read first, except that a move
+ *      ending a task of a `closes_when_done` playbook's incident (complete, decline, cancel) locks the
+ *      incident first, since it may close it
  *   2b. inspection plan → its incident → the district task its last result completes (recording a result)
-   2c. self-check → its month's incident → its task (filing completes the task, then may close the incident)
+ *   2c. self-check → its month's incident → its task (filing completes the task, which may close the incident)
  *   3. retailer, user, business, complaint, signal, rectification: each its own root, locked alone (the
  *      active admin tokens are one set, locked together by the last-admin rule); a signal's
  *      activation locks the signal, then writes its complaints' incident link (signal → complaints)

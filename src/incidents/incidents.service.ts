@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { alertOnActivation, alertOnClose, alertOnLevelChange } from '../alerts/incident-alerts.js'
+import { alertOnActivation, alertOnLevelChange } from '../alerts/incident-alerts.js'
 import { lockRoot } from '../db/lock.js'
 import { inTransaction, type Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
@@ -18,6 +18,7 @@ import { isUuid } from '../domain/ids.js'
 import { textIssues } from '../domain/text.js'
 import { appendEvents } from '../events/events.repo.js'
 import type { LoadedPlaybook } from '../playbooks/playbook.loader.js'
+import { closeLockedIncident } from '../tasks/incident-closing.js'
 import { levelDelta, planTasks, stepsAtLevel } from '../tasks/task-plan.js'
 import { taskCancelledEvent, taskCreatedEvent } from '../tasks/tasks.events.js'
 import { cancelTasks, countTasks, insertTasks, type NewTask, nextOccurrences } from '../tasks/tasks.repo.js'
@@ -311,15 +312,16 @@ export async function changeLevel(
   })
 }
 
-/** Closes the incident: open tasks are cancelled (kept), and the after-action report becomes final. */
+/**
+ * Closes the incident (the command centre): open tasks are cancelled (kept), and the after-action report
+ * becomes final. An incident of a `closes_when_done` playbook also closes itself when its last task ends
+ * (tasks/incident-closing.ts, which holds the write both share).
+ */
 export async function closeIncident(
   deps: Deps,
   ctx: RequestContext,
   incidentId: string,
-  input: {
-    summary: string /** Closed by itself once its last task was done (closeIncidentWhenDone). */
-    auto?: boolean
-  },
+  input: { summary: string },
 ) {
   const { db, clock } = deps
   const textual = textIssues('body', [['summary', input.summary, { max: 20000 }]])
@@ -330,27 +332,7 @@ export async function closeIncident(
     if (!incident) throw incidentNotFound()
     if (incident.status !== 'active')
       throw invalidState({ zh: '事件已关闭', en: 'The incident is already closed' }, incident.status)
-    const cancelled = await cancelTasks(trx, { incidentId }, 'incident closed', now)
-    await trx
-      .updateTable('incidents')
-      .set({ status: 'closed', closed_at: now, closed_by: actorIdOf(ctx), summary: input.summary })
-      .where('id', '=', incidentId)
-      .execute()
-    await appendEvents(trx, ctx, now, [
-      {
-        type: 'incident.closed',
-        incidentId,
-        subject: incident.code,
-        payload: {
-          summary: input.summary,
-          cancelledTasks: cancelled.length,
-          exercise: incident.exercise,
-          ...(input.auto && { auto: true }),
-        },
-      },
-      ...cancelled.map((t) => taskCancelledEvent(incidentId, t, 'incident closed', incident.exercise)),
-    ])
-    await alertOnClose(trx, ctx, now, incidentId, input.summary)
+    await closeLockedIncident(trx, ctx, now, incident, input)
     return { ...incident, status: 'closed' as const, closed_at: now, summary: input.summary }
   })
 }

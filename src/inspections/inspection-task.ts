@@ -4,7 +4,6 @@ import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
-import { closeIncidentWhenDone } from '../incidents/incident-auto-close.js'
 import { acknowledgeTask, completeTask, reportOnTask } from '../tasks/tasks.service.js'
 
 const OPEN = ['pending', 'acknowledged', 'in_progress'] as const
@@ -14,7 +13,8 @@ const OPEN = ['pending', 'acknowledged', 'in_progress'] as const
  * the recording transaction: acknowledged if nobody had (the recorder owns it, as the first to act), one
  * report with the figures (`businesses_inspected`, the businesses still to report beyond what earlier
  * reports on the task said, since reports are increments), then completed; and when it was the plan's last
- * open task, the incident closes itself. A task already completed, declined or cancelled is left as it is.
+ * open task, the completion verb closes the incident. A task already completed, declined or cancelled is
+ * left as it is.
  * Lock order: the plan (held by the caller), then the incident, then the task (db/lock.ts). Returns whether
  * the task was completed here.
  */
@@ -54,7 +54,7 @@ export async function completeInspectionTask(
   const verbs = { ...deps, db: trx }
   if (locked.status === 'pending') await acknowledgeTask(verbs, ctx, taskId)
   await reportOnTask(verbs, ctx, taskId, { figures: { businesses_inspected: inspected }, note })
+  // The completion verb closes the plan's incident after its last task (the playbook's `closes_when_done`).
   await completeTask(verbs, ctx, taskId, note)
-  await closeIncidentWhenDone(trx, deps, ctx, locked.incident_id)
   return true
 }

@@ -49,6 +49,9 @@ export const PlaybookSchema = z
     levels: z.array(LevelSchema),
     ackWithin: duration(),
     steps: z.array(StepSchema),
+    closesWhenDone: z.literal(true).optional().openapi({
+      description: 'The incident closes itself once none of its tasks is open (`closes_when_done`)',
+    }),
     escalation: z.strictObject({
       unacknowledged: ladder,
       overdue: ladder,

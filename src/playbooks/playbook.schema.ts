@@ -50,6 +50,12 @@ export interface Playbook {
   levels: Level[]
   ackWithin: string
   steps: Step[]
+  /**
+   * The incident closes itself once none of its tasks is open (each completed, declined or cancelled): for a
+   * playbook whose work is a fixed list of district tasks. Present only when set, so stored versions of the
+   * other playbooks keep their shape.
+   */
+  closesWhenDone?: true
   escalation: {
     unacknowledged: EscalationRung[]
     overdue: EscalationRung[]
@@ -189,6 +195,7 @@ const playbookObject = z
     levels: z.array(level).min(1, 'list at least one'),
     ack_within: positiveDuration,
     steps: z.array(step).min(1, 'a playbook needs at least one step'),
+    closes_when_done: z.boolean().default(false),
     escalation: z.strictObject({
       unacknowledged: ladder,
       overdue: ladder,
@@ -238,6 +245,7 @@ export const playbookFileSchema = playbookObject.transform(
         required: f.required,
       })),
     })),
+    ...(p.closes_when_done && { closesWhenDone: true as const }),
     escalation: {
       unacknowledged: p.escalation.unacknowledged,
       overdue: p.escalation.overdue,

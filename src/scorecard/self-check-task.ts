@@ -3,7 +3,6 @@ import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
-import { closeIncidentWhenDone } from '../incidents/incident-auto-close.js'
 import { acknowledgeTask, completeTask, reportOnTask } from '../tasks/tasks.service.js'
 import type { SelfCheckFigures, SelfCheckReport } from './self-checks.schema.js'
 
@@ -28,8 +27,8 @@ export function selfCheckReportFigures(f: SelfCheckFigures) {
 /**
  * The self-check's task is done in the filing transaction through the task verbs, which join it: acknowledged
  * if nobody had (filing is the strongest acknowledgement; the filer owns it), one report carrying the month's
- * figures with the summary and measures as its note, then completed; then the month's incident closes itself
- * if this was its last open task. A task the command centre cancelled, or one already finished, is left as
+ * figures with the summary and measures as its note, then completed, after which the completion verb closes
+ * the month's incident if this was its last open task. A task the command centre cancelled, or one already finished, is left as
  * it is: the self-check is still filed. Lock order: the self-check (held by the caller), its incident, then
  * the task (db/lock.ts).
  */
@@ -52,6 +51,8 @@ export async function completeSelfCheckTask(
   const verbs = { ...deps, db: trx }
   if (locked.status === 'pending') await acknowledgeTask(verbs, ctx, taskId)
   await reportOnTask(verbs, ctx, taskId, { figures: selfCheckReportFigures(figures), note })
+  // The check is marked filed already (the caller did, in this transaction): the verb lets the completion
+  // through, which it refuses while the check is due; and it closes the month's incident after its last task
+  // (the playbook's `closes_when_done`).
   await completeTask(verbs, ctx, taskId, '每月自查已报送 / self-check filed')
-  await closeIncidentWhenDone(trx, deps, ctx, task.incident_id)
 }

@@ -23,6 +23,30 @@ export function findTaskIncident(db: Kysely<DB>, incidentId: string) {
     .executeTakeFirstOrThrow()
 }
 
+/** The playbook version the task's incident pinned (undefined: no such task). */
+export async function taskPlaybookHash(db: Kysely<DB>, taskId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('tasks')
+    .innerJoin('incidents', 'incidents.id', 'tasks.incident_id')
+    .select('incidents.playbook_hash')
+    .where('tasks.id', '=', taskId)
+    .executeTakeFirst()
+  return row?.playbook_hash
+}
+
+/**
+ * The self-check (每月自查, scorecard/) still due that links to this task, if any. Read here from its table:
+ * scorecard/ files self-checks through the task verbs, so the task verbs cannot import it.
+ */
+export function findDueSelfCheck(db: Kysely<DB>, taskId: string) {
+  return db
+    .selectFrom('self_checks')
+    .select('id')
+    .where('task_id', '=', taskId)
+    .where('status', '=', 'due')
+    .executeTakeFirst()
+}
+
 const taskColumns = [
   ['id', 'uuid'],
   ['incident_id', 'uuid'],

@@ -6,19 +6,22 @@ import { inTransaction } from '../db/transaction.js'
 import type { DB, TaskStatus } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import { actorIdOf, callerOf, districtScopeOf, type RequestContext } from '../domain/context.js'
-import { invalidState, notFound, type Text, validationFailed } from '../domain/errors.js'
+import { AppError, invalidState, notFound, type Text, validationFailed } from '../domain/errors.js'
 import { isUuid } from '../domain/ids.js'
 import { appendEvents, cteEventColumns, eventConstants } from '../events/events.repo.js'
 import { addDuration } from '../playbooks/duration.js'
 import { totalOutOfRange, totalRangeIssues, validateFigures } from './figures.js'
+import { closeIncidentWhenDone } from './incident-closing.js'
 import type { Figures, TaskEventPayloads } from './tasks.events.js'
 import {
+  findDueSelfCheck,
   findTask,
   findTaskIncident,
   insertTaskReport,
   listTasks,
   sumIncidentFigures,
   type TaskRow,
+  taskPlaybookHash,
 } from './tasks.repo.js'
 
 type TransitionEvent =
@@ -84,6 +87,18 @@ async function transition<K extends TransitionEvent>(
      * level changes and reassignment do (db/lock.ts), and is refused once the incident is closed.
      */
     underIncidentLock?: boolean
+    /**
+     * The move ends the task (complete, decline, cancel). When the incident's pinned playbook says
+     * `closes_when_done`, the move takes the incident's lock first and, in the same transaction, the incident
+     * closes itself once no task of it is open (incident-closing.ts): one rule for every entry point.
+     */
+    ends?: boolean
+    /**
+     * Completing a self-check's task (每月自查) needs the self-check filed: the statement matches only while
+     * no self-check linked to the task is still due. Filing marks the check filed before it completes the
+     * task in the same transaction, so filing goes through and a bare completion does not.
+     */
+    needsFiledSelfCheck?: boolean
   },
 ): Promise<TaskRow> {
   if (!isUuid(id)) throw taskNotFound()
@@ -99,6 +114,18 @@ async function transition<K extends TransitionEvent>(
           .where('id', '=', id)
           .where('status', 'in', opts.from)
         if (scope !== undefined) q = q.where('district_code', '=', scope)
+        if (opts.needsFiledSelfCheck)
+          q = q.where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('self_checks')
+                  .select('self_checks.id')
+                  .whereRef('self_checks.task_id', '=', 'tasks.id')
+                  .where('self_checks.status', '=', 'due'),
+              ),
+            ),
+          )
         return q.returningAll()
       })
       .with('event', (db) =>
@@ -122,25 +149,53 @@ async function transition<K extends TransitionEvent>(
       .selectFrom('moved')
       .selectAll()
       .executeTakeFirst()
-  const updated = opts.underIncidentLock
-    ? await inTransaction(deps.db, async (trx) => {
-        const task = await findTask(trx, id)
-        if (!task || (scope !== undefined && task.district_code !== scope)) return undefined
-        const incident = await lockRoot(trx, 'incidents', task.incident_id)
-        if (!incident) return undefined
-        if (incident.status !== 'active')
-          throw invalidState(
-            { zh: '事件已结束，不能再改变其任务', en: 'The incident is closed; its tasks no longer change' },
-            incident.status,
-          )
-        return move(trx)
-      })
-    : await move(deps.db)
+  const closes = opts.ends === true && (await closesWhenDone(deps, id))
+  const updated =
+    opts.underIncidentLock || closes
+      ? await inTransaction(deps.db, async (trx) => {
+          const task = await findTask(trx, id)
+          if (!task || (scope !== undefined && task.district_code !== scope)) return undefined
+          const incident = await lockRoot(trx, 'incidents', task.incident_id)
+          if (!incident) return undefined
+          if (opts.underIncidentLock && incident.status !== 'active')
+            throw invalidState(
+              {
+                zh: '事件已结束，不能再改变其任务',
+                en: 'The incident is closed; its tasks no longer change',
+              },
+              incident.status,
+            )
+          const moved = await move(trx)
+          if (moved && closes) await closeIncidentWhenDone(trx, ctx, now, incident.id)
+          return moved
+        })
+      : await move(deps.db)
   if (updated) return updated
-  // Nothing matched: absent, another district's, or in a state that does not allow this.
+  // Nothing matched: absent, another district's, in a state that does not allow this, or a self-check due.
   const current = await loadTaskFor(deps.db, ctx, id)
   if (opts.unchangedIf?.(current)) return current
+  if (opts.needsFiledSelfCheck && opts.from.includes(current.status)) {
+    const due = await findDueSelfCheck(deps.db, id)
+    if (due) throw selfCheckDue(current, due.id)
+  }
   throw refuse(current, opts.action)
+}
+
+/** Whether the task's incident was activated with a playbook version that says `closes_when_done`. */
+async function closesWhenDone(deps: Deps, id: string): Promise<boolean> {
+  const hash = await taskPlaybookHash(deps.db, id)
+  return hash !== undefined && (await deps.playbooks.pinned(deps.db, hash)).closesWhenDone === true
+}
+
+function selfCheckDue(task: TaskRow, selfCheckId: string) {
+  return new AppError(
+    'invalid_state',
+    {
+      zh: `这是每月自查任务，自查尚未报送，不能直接完成：请在任务页（/console/tasks/${task.id}）用「报送自查并完成任务」表单，或通过 POST /api/v1/self-checks/${selfCheckId}/report 报送自查，报送即完成本任务`,
+      en: `This is a monthly self-check task and its self-check is not filed, so it cannot be completed directly: file it with "File the self-check and complete the task" on the task page (/console/tasks/${task.id}) or POST /api/v1/self-checks/${selfCheckId}/report; filing completes the task`,
+    },
+    { current: task.status, selfCheckId },
+  )
 }
 
 export function acknowledgeTask(deps: Deps, ctx: RequestContext, id: string) {
@@ -184,6 +239,8 @@ export function completeTask(deps: Deps, ctx: RequestContext, id: string, note?:
     event: 'task.completed',
     payload: { note: note ?? null },
     action: { zh: '完成', en: 'complete' },
+    ends: true,
+    needsFiledSelfCheck: true,
   })
 }
 
@@ -199,6 +256,7 @@ export function declineTask(deps: Deps, ctx: RequestContext, id: string, reason:
     event: 'task.declined',
     payload: { reason },
     action: { zh: '拒绝', en: 'decline' },
+    ends: true,
   })
 }
 
@@ -215,6 +273,7 @@ export function cancelTask(deps: Deps, ctx: RequestContext, id: string, reason: 
     payload: { reason },
     action: { zh: '取消', en: 'cancel' },
     underIncidentLock: true,
+    ends: true,
   })
 }
 

@@ -73,6 +73,14 @@ describe('shipped playbooks', () => {
     },
   )
 
+  it('the self-check and the random inspection close themselves when done; the contingency plans never', () => {
+    for (const l of loaded)
+      expect([l.playbook.id, l.playbook.closesWhenDone ?? false]).toEqual([
+        l.playbook.id,
+        ['monthly-self-check', 'random-inspection'].includes(l.playbook.id),
+      ])
+  })
+
   it('sudan-red has the 12 steps the activation benchmark uses', () => {
     expect(get('sudan-red').steps).toHaveLength(12)
   })

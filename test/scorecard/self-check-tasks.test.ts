@@ -114,6 +114,28 @@ describe('每月自查 as a task', () => {
     const check = await checkOf(jinjiang, '2026-10')
     const ack = await t.call('POST', `${API}/tasks/${check.taskId}/ack`, { token: jinjiang, body: {} })
     expect(ack.status, ack.text).toBe(200)
+    // The generic completion would leave the check unfiled: refused in the verb, naming where to file it.
+    const bare = await t.call('POST', `${API}/tasks/${check.taskId}/complete`, { token: jinjiang, body: {} })
+    expect(bare.status, bare.text).toBe(409)
+    expect(bare.headers.get('content-type')).toContain('application/problem+json')
+    expect(bare.body).toMatchObject({ code: 'invalid_state', current: 'acknowledged', selfCheckId: check.id })
+    expect(bare.body.detail).toContain('自查尚未报送')
+    expect(bare.body.detail).toContain(`POST /api/v1/self-checks/${check.id}/report`)
+    expect(bare.body.detail).toContain(`/console/tasks/${check.taskId}`)
+    const english = await t.call('POST', `${API}/tasks/${check.taskId}/complete`, {
+      token: jinjiang,
+      body: { note: 'done' },
+      headers: { 'accept-language': 'en' },
+    })
+    expect(english.status).toBe(409)
+    expect(english.body.detail).toContain('self-check is not filed')
+    // The command centre cannot complete it either; the task is as it was.
+    expect(
+      (await t.call('POST', `${API}/tasks/${check.taskId}/complete`, { token: commander, body: {} })).status,
+    ).toBe(409)
+    expect((await t.call('GET', `${API}/tasks/${check.taskId}`, { token: jinjiang })).body.status).toBe(
+      'acknowledged',
+    )
     const path = `${API}/self-checks/${check.id}/report`
     const body = { summary: '10月任务均按时办结', measures: '保持每日调度' }
     const other = await t.call('POST', path, { token: qingyang, body })
@@ -176,7 +198,7 @@ describe('每月自查 as a task', () => {
     expect(task.body.acknowledgedAt).toBeTruthy()
   })
 
-  it('the incident closes itself when its last task is done, and the scorecard counts the check once', async () => {
+  it('the incident closes itself when its last task ends, here declined, and the scorecard counts each check once', async () => {
     // One district's task is cancelled by the command centre: done too.
     const jinniu = await checkOf(tokens.get('510106')!, '2026-10')
     const cancelled = await t.call('POST', `${API}/tasks/${jinniu.taskId}/cancel`, {
@@ -185,7 +207,8 @@ describe('每月自查 as a task', () => {
     })
     expect(cancelled.status, cancelled.text).toBe(200)
     const left = [...tokens.entries()].filter(([code]) => !['510104', '510105', '510106'].includes(code))
-    for (const [i, [, token]] of left.entries()) {
+    const [lastCode, lastToken] = left.pop()!
+    for (const [, token] of left) {
       const check = await checkOf(token, '2026-10')
       const r = await t.call('POST', `${API}/self-checks/${check.id}/report`, {
         token,
@@ -193,8 +216,22 @@ describe('每月自查 as a task', () => {
       })
       expect(r.status, r.text).toBe(200)
       const inc = await t.call('GET', `${API}/incidents/${incidentId}`, { token: commander })
-      expect(inc.body.status).toBe(i === left.length - 1 ? 'closed' : 'active')
+      expect(inc.body.status).toBe('active')
     }
+    // The last district declines its task through the generic verb: the last open task ended, so the
+    // incident closes itself (the playbook's `closes_when_done`), and the declined task stays declined.
+    const last = await checkOf(lastToken, '2026-10')
+    const declined = await t.call('POST', `${API}/tasks/${last.taskId}/decline`, {
+      token: lastToken,
+      body: { reason: `${lastCode} 本月机构调整，改由市局汇总` },
+    })
+    expect(declined.status, declined.text).toBe(200)
+    expect((await t.call('GET', `${API}/incidents/${incidentId}`, { token: commander })).body.status).toBe(
+      'closed',
+    )
+    expect((await t.call('GET', `${API}/tasks/${last.taskId}`, { token: lastToken })).body.status).toBe(
+      'declined',
+    )
     const closed = await t.deps.db
       .selectFrom('events')
       .select('payload')
@@ -203,12 +240,20 @@ describe('每月自查 as a task', () => {
       .execute()
     expect(closed).toHaveLength(1)
     expect(closed[0]?.payload).toMatchObject({ auto: true, exercise: false, cancelledTasks: 0 })
-    // The cancelled task's check can still be filed; its task is left as it is.
-    const late = await t.call('POST', `${API}/self-checks/${jinniu.id}/report`, {
-      token: tokens.get('510106')!,
-      body: { summary: '补报' },
-    })
-    expect(late.status, late.text).toBe(200)
+    // The cancelled and the declined tasks' checks can still be filed; their tasks are left as they are.
+    for (const [check, token] of [
+      [jinniu, tokens.get('510106')!],
+      [last, lastToken],
+    ] as const) {
+      const late = await t.call('POST', `${API}/self-checks/${check.id}/report`, {
+        token,
+        body: { summary: '补报' },
+      })
+      expect(late.status, late.text).toBe(200)
+    }
+    expect((await t.call('GET', `${API}/tasks/${last.taskId}`, { token: lastToken })).body.status).toBe(
+      'declined',
+    )
     // The self-check tasks (due in December) are the self-check figure, not also incident tasks.
     const sc = await t.call('GET', `${API}/scorecard?month=2026-12`, { token: commander })
     expect(sc.body.city.tasks.due).toBe(0)
@@ -241,6 +286,11 @@ describe('每月自查 as a task', () => {
     expect(page.text).toContain('name="viewport"')
     const _csrf = (await officer.csrf(path)) as string
     expect((await officer.post(`${path}/ack`, { _csrf })).status).toBe(303)
+    // The generic completion form is not offered; posted anyway, it is refused with the way to file.
+    const bare = await officer.post(`${path}/complete`, { _csrf, note: '' })
+    expect(bare.status).toBe(409)
+    expect(bare.text).toContain('自查尚未报送')
+    expect(bare.text).toContain('报送自查并完成任务')
     const form = `/console/self-checks/${check.id}`
     const empty = await officer.post(form, { _csrf, from: 'task', summary: '', measures: '' })
     expect(empty.status).toBe(422)
