@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
-import type { RequestContext } from '../domain/context.js'
+import { actorColumns, type RequestContext } from '../domain/context.js'
 import { levelName } from '../domain/enums.js'
 import { eventsInsert, type NewEvent } from '../events/events.repo.js'
 import { keysOf, type Matchable, type SignalRule, signalRules } from './signal-rules.js'
@@ -53,10 +53,8 @@ export function signalKeysOf(
 
 interface KeyState {
   i: number
+  /** The open signal this complaint joined (by this statement), if any. */
   id: string | null
-  code: string | null
-  complaint_count: number | null
-  incident_id: string | null
   members: number | null
   ids: string[] | null
   trackings: string[] | null
@@ -68,8 +66,9 @@ interface KeyState {
  * that crosses the threshold, and once, because the transactions holding the same (rule, key) are
  * serialised by that lock and each counts after taking it (READ COMMITTED: this statement sees the
  * complaints committed before it). A complaint matching a signal still inside its deduplication (or snooze)
- * window joins that signal instead. Two statements whatever the number of keys: one reads every key's open
- * signal (locked) and count, one writes the joins, the new signals and their events.
+ * window joins that signal instead. One statement whatever the number of keys, and a second only when a
+ * signal is raised: the first locks every key's open signal, joins it (count, link, event, the incident's
+ * link on the complaint) and counts the members of the keys without one.
  */
 export async function detectSignals(
   trx: Transaction<DB>,
@@ -81,49 +80,60 @@ export async function detectSignals(
   const { keyed } = keys
   if (keyed.length === 0) return
   const list = (f: (k: Keyed) => string | number) => keyed.map(f)
-  // Members are counted only where no signal is open, and listed only when they reach the threshold.
+  const actor = actorColumns(ctx)
+  // Members are counted only where no signal is open, and listed only when they reach the threshold. The
+  // open signal is locked (FOR UPDATE rechecks its window against the newest version) before it is joined.
   const states = await sql<KeyState>`
-    select k.i::int as i, s.id, s.code, s.complaint_count, s.incident_id, m.members, m.ids, m.trackings
-    from unnest(${list((k) => k.rule.id)}::text[], ${list((k) => k.rule.match)}::text[],
+    with k as (
+      select * from unnest(${list((k) => k.rule.id)}::text[], ${list((k) => k.rule.match)}::text[],
                 ${list((k) => k.key)}::text[], ${list((k) => k.rule.kinds.join(','))}::text[],
                 ${list((k) => new Date(now.getTime() - k.rule.window_days * DAY).toISOString())}::timestamptz[],
                 ${list((k) => k.rule.threshold)}::int[])
-      with ordinality as k(rule_id, match, key, kinds, since, threshold, i)
-    left join lateral (
-      select id, code, complaint_count, incident_id from signals
-      where rule_id = k.rule_id and key = k.key and exercise = ${c.exercise}
-        and (dedup_until > ${now} or snoozed_until > ${now})
-      order by raised_at desc limit 1
-      for update
-    ) s on true
+        with ordinality as k(rule_id, match, key, kinds, since, threshold, i)
+    ), open_signal as (
+      select k.i, s.id, s.incident_id from k
+      join lateral (
+        select id, incident_id from signals
+        where rule_id = k.rule_id and key = k.key and exercise = ${c.exercise}
+          and (dedup_until > ${now} or snoozed_until > ${now})
+        order by raised_at desc limit 1
+        for update
+      ) s on true
+    ), joined as (
+      update signals set complaint_count = complaint_count + 1, last_at = ${now}
+      where id in (select id from open_signal)
+      returning id, code, complaint_count
+    ), links as (
+      insert into signal_complaints (signal_id, complaint_id) select id, ${c.id}::uuid from joined
+    ), incident as (
+      update complaints set incident_id = (select incident_id from open_signal where incident_id is not null order by i desc limit 1)
+      where id = ${c.id} and exists (select from open_signal where incident_id is not null)
+    ), recorded as (
+      insert into events (type, subject, actor_id, actor_name, actor_role, request_id, payload, created_at)
+      select 'signal.updated', j.code, ${actor.actor_id}::uuid, ${actor.actor_name}::text, ${actor.actor_role}::text,
+        ${ctx.requestId}::text, jsonb_build_object('code', j.code, 'tracking', ${c.tracking}::text, 'count', j.complaint_count),
+        ${now.toISOString()}::timestamptz
+      from joined j join open_signal o using (id) order by o.i
+    )
+    select k.i::int as i, o.id, m.members, m.ids, m.trackings
+    from k
+    left join open_signal o on o.i = k.i
     left join lateral (
       select count(*)::int as members,
         case when count(*) >= k.threshold then array_agg(c.id order by ck.received_at) end as ids,
         case when count(*) >= k.threshold then array_agg(c.tracking order by ck.received_at) end as trackings
       from complaint_keys ck join complaints c on c.id = ck.complaint_id
-      where s.id is null and ck.match = k.match and ck.key = k.key and ck.exercise = ${c.exercise}
+      where o.id is null and ck.match = k.match and ck.key = k.key and ck.exercise = ${c.exercise}
         and ck.received_at > k.since and c.kind = any(string_to_array(k.kinds, ','))
     ) m on true
     order by k.i`.execute(trx)
 
   const links: [string, string][] = []
-  const joined: string[] = []
   const raised: Record<string, unknown>[] = []
   const events: NewEvent[] = []
-  let incident: string | null = null
   for (const s of states.rows) {
     const k = keyed[s.i - 1]!
-    if (s.id !== null && s.code !== null) {
-      links.push([s.id, c.id])
-      joined.push(s.id)
-      if (s.incident_id) incident = s.incident_id
-      events.push({
-        type: 'signal.updated',
-        subject: s.code,
-        payload: { code: s.code, tracking: c.tracking, count: (s.complaint_count ?? 0) + 1 },
-      })
-      continue
-    }
+    if (s.id !== null) continue
     if (!s.ids || !s.trackings || s.ids.length < k.rule.threshold) continue
     const suggest = k.rule.hazards.find((h) => h.term === k.term)?.suggest ?? k.rule.suggest
     const id = crypto.randomUUID()
@@ -174,11 +184,6 @@ export async function detectSignals(
     ), links as (
       insert into signal_complaints (signal_id, complaint_id)
       select * from unnest(${links.map((l) => l[0])}::uuid[], ${links.map((l) => l[1])}::uuid[])
-    ), joined as (
-      update signals set complaint_count = complaint_count + 1, last_at = ${now}
-      where id = any(${joined}::uuid[])
-    ), incident as (
-      update complaints set incident_id = ${incident}::uuid where id = ${c.id} and ${incident}::uuid is not null
     ), recorded as (${eventsInsert(ctx, now, events)})
     select 1`.execute(trx)
 }
