@@ -332,26 +332,35 @@ describe.runIf(testEngine() === 'postgres')('across instances (PostgreSQL)', () 
   })
 })
 
+/**
+ * A transaction with an xid, open in another database of the same server (the `postgres` database): it holds
+ * the server-wide xmin back, as another test file's transaction does on CI. Returns how to end it.
+ */
+async function openTransactionElsewhere(url: string | undefined): Promise<() => Promise<void>> {
+  const other = new pg.Client({ connectionString: (url ?? '').replace(/\/[^/?]*(\?|$)/, '/postgres$1') })
+  await other.connect()
+  await other.query('begin')
+  await other.query('select pg_current_xact_id()')
+  return async () => {
+    await other.query('rollback').catch(() => {})
+    await other.end()
+  }
+}
+
 describe.runIf(testEngine() === 'postgres')('a transaction open in another database (PostgreSQL)', () => {
   it('does not hold the stream back: a new event still arrives within the poll', async () => {
     // Polling off, so only the notification can deliver it: the bus's one-statement read stops at the
     // server-wide xmin, which the open transaction holds, and the exact horizon must take over.
     const q = await startTestApp({ config: { EVENT_POLL_MS: '60000' } })
-    const other = new pg.Client({
-      connectionString: (t.testDb.url ?? '').replace(/\/[^/?]*(\?|$)/, '/postgres$1'),
-    })
-    await other.connect()
+    const end = await openTransactionElsewhere(t.testDb.url)
     try {
-      await other.query('begin')
-      await other.query('select pg_current_xact_id()')
       const s = await openStream(`${q.baseUrl}${API}/stream?types=test.*`, { token: await q.token('admin') })
       open.push(s)
       await insertRawEvent(q.deps.db, q.clock.now(), { type: 'test.while_held' }, 'held')
       await s.until((m) => m.length >= 1)
       expect(typesOf(s.messages)).toEqual(['test.while_held'])
     } finally {
-      await other.query('rollback').catch(() => {})
-      await other.end()
+      await end()
       await q.close()
     }
   })
@@ -391,13 +400,8 @@ describe.runIf(testEngine() === 'postgres')('LISTEN connection lost (PostgreSQL)
   // it, so nothing made the bus read with this database's own horizon.
   it('catches up after a reconnect while a transaction in another database is open', async () => {
     const q = await startTestApp({ config: { EVENT_POLL_MS: '60000' } })
-    const other = new pg.Client({
-      connectionString: (q.testDb.url ?? '').replace(/\/[^/?]*(\?|$)/, '/postgres$1'),
-    })
-    await other.connect()
+    const end = await openTransactionElsewhere(q.testDb.url)
     try {
-      await other.query('begin')
-      await other.query('select pg_current_xact_id()')
       const s = await openStream(`${q.baseUrl}${API}/stream?types=test.*`, { token: await q.token('admin') })
       open.push(s)
       await sql`select pg_terminate_backend(pid) from pg_stat_activity
@@ -408,8 +412,7 @@ describe.runIf(testEngine() === 'postgres')('LISTEN connection lost (PostgreSQL)
       await s.until((m) => typesOf(m).includes('test.after'), 10_000)
       expect(typesOf(s.messages)).toEqual(['test.while_down', 'test.after'])
     } finally {
-      await other.query('rollback').catch(() => {})
-      await other.end()
+      await end()
       await q.close()
     }
   })
