@@ -141,7 +141,7 @@ export function importMemorySection(rs: EngineMemory[], stamp: string): string {
     stamp,
     '',
     `${(first?.rows ?? ROWS).toLocaleString('en')} rows (${(first?.fileMb ?? 0).toFixed(0)} MiB of CSV) through \`importSamples\`, ` +
-      'each engine in a process of its own with the service’s Node flags; the file is read from disk a piece at a time, as ' +
+      'each engine in a process of its own with the service’s Node flags and environment, as `npm start` gives them; the file is read from disk a piece at a time, as ' +
       '`npm run cli -- samples import FILE` reads it (once to choose its encoding, hash it and count its lines, once to ' +
       'import it; its text is never held whole), and the RSS high-water mark is reset just before the import. Each ' +
       'sample number is kept as a line, an id and a fingerprint of its first row in typed arrays outside the JavaScript ' +
