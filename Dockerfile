@@ -55,6 +55,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # node runs the build directly, so SIGTERM reaches the service (no wrapper processes in between). The CLI:
-# `docker compose exec redshield node --max-semi-space-size=16 dist/cli.js …`. The young generation is sized
+# `docker compose exec redshield node --max-semi-space-size=16 --optimize-for-size dist/cli.js …`. The young generation is sized
 # as `npm start` sizes it (package.json): large enough that a large import's short-lived garbage dies young.
-CMD ["node", "--max-semi-space-size=16", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=16", "--optimize-for-size", "dist/main.js"]
