@@ -3,6 +3,7 @@ import type { AckResult, RawFigure } from './acks.bench.js'
 import type { ActivationResult } from './activation.bench.js'
 import { type EscalationResult, escalationSection } from './escalation.bench.js'
 import { IMPORT_GOAL, type ImportBenchResult, importSection } from './import.bench.js'
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from './lib/child-server.js'
 import type { CpuPerOp } from './lib/cpu.js'
 import { ms, perSecond, ratio, type Summary } from './lib/stats.js'
 import type { LiveResult } from './live.bench.js'
@@ -204,7 +205,11 @@ export function readSection(r: ReadResult): string {
     '<!-- reads:start -->',
     '## 3. Public reads',
     '',
-    `The app in its own process (as \`npm start\` runs it: its esbuild build, \`node --max-semi-space-size=4 dist/main.js\`, on PostgreSQL, ${r.alerts} alerts, **LOG_LEVEL=info: the ` +
+    `The app in its own process (as \`npm start\` runs it: its esbuild build, \`node ${SERVICE_NODE_FLAGS.join(' ')} dist/main.js\` with ${
+      Object.entries(SERVICE_ENV)
+        .map(([k, v]) => `\`${k}=${v}\``)
+        .join(' ') || 'no extra environment'
+    }, on PostgreSQL, ${r.alerts} alerts, **LOG_LEVEL=info: the ` +
       'access log writes a line per request**, to a pipe the bench drains) against bare Hono routes in another ' +
       '(`bench/bare-server.ts`, same adapter, no middleware). Each judged read is set against a bare route ' +
       'sending **the same response: the same bytes and the same headers** the app sent for that URL (the ' +

@@ -6,8 +6,8 @@ import { resolve } from 'node:path'
 export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 
 /**
- * The Node flags `npm start` gives the service (package.json: `… && exec node <flags> dist/main.js`), so the
- * benches run it as it runs.
+ * The environment and Node flags `npm start` gives the service (package.json: `… && NAME=value … exec node
+ * <flags> dist/main.js`), so the benches run it as it runs.
  */
 const startCommand = (
   JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
@@ -17,9 +17,17 @@ const startCommand = (
   ?.trim()
   .split(/\s+/)
   .filter((arg) => arg !== 'exec')
-export const SERVICE_NODE_FLAGS: string[] = startCommand?.slice(1, -1) ?? []
+const isAssignment = (arg: string) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(arg)
+/** Variables the start script sets for node (glibc's malloc tunables). */
+export const SERVICE_ENV: Record<string, string> = Object.fromEntries(
+  (startCommand ?? [])
+    .filter(isAssignment)
+    .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+)
+const nodeCommand = startCommand?.filter((arg) => !isAssignment(arg))
+export const SERVICE_NODE_FLAGS: string[] = nodeCommand?.slice(1, -1) ?? []
 /** The service as production runs it: compiled JavaScript (`npm run build`; the benches build it first). */
-export const SERVICE_ENTRY = startCommand?.at(-1) ?? 'dist/main.js'
+export const SERVICE_ENTRY = nodeCommand?.at(-1) ?? 'dist/main.js'
 
 /** Builds dist/ when it is missing or stale, as `npm start` does. */
 export function buildService(): void {
@@ -47,7 +55,8 @@ export async function startChildServer(
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    // The service gets the start script's environment as well as its flags.
+    env: { ...process.env, ...(entry === SERVICE_ENTRY ? SERVICE_ENV : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''

@@ -7,7 +7,7 @@ import type { NewSample } from './samples.repo.js'
 
 /**
  * Reads a sampling-results file in the published layout into samples, handed on one by one as their first
- * rows are read, or into the list of every bad row.
+ * rows are read, or into its bad rows (the first `BAD_ROWS_KEPT` problems named, all counted).
  */
 
 export type { BadRow } from './sample-rows.js'
@@ -22,7 +22,10 @@ export interface ParsedFile {
   noColumn: number | undefined
   /** Ids of handed-on samples that had no item then and have one now: their verdict changed since. */
   failedLate: readonly string[]
+  /** The bad rows kept to be named: the first `BAD_ROWS_KEPT` problems, in line order. */
   bad: BadRow[]
+  /** Every problem found and the distinct lines they are on, kept or not. */
+  problems: { count: number; lines: number }
 }
 
 /** Hash of the content, blind to a BOM and to CRLF versus LF: the same file saved either way is the same file. */
@@ -55,6 +58,7 @@ export async function readSampleFile(
     noColumn: reader.columnOf('抽样编号'),
     failedLate: reader.failedLate,
     bad: reader.located(),
+    problems: { count: reader.bad.count, lines: reader.bad.lines },
   })
   const scanner = new CsvScanner()
   try {
@@ -82,6 +86,7 @@ export async function readSampleFile(
           reason: { zh: `无法按 CSV 读取：${err.text.zh}`, en: `not readable as CSV: ${err.text.en}` },
         },
       ],
+      problems: { count: 1, lines: 1 },
     }
   }
   if (!reader.header)
@@ -90,6 +95,6 @@ export async function readSampleFile(
       column: null,
       reason: { zh: '空文件：没有表头行', en: 'empty file: no header line' },
     })
-  reader.bad.sort((a, b) => a.line - b.line)
+  reader.bad.list.sort((a, b) => a.line - b.line)
   return parsed()
 }

@@ -10,6 +10,7 @@ import { actorIdOf, type RequestContext } from '../domain/context.js'
 import { type AppError, conflict, duplicateKeyOf, issue, validationFailed } from '../domain/errors.js'
 import { appendEvent } from '../events/events.repo.js'
 import { linkImportedSamples } from '../retailers/retailer-links.js'
+import { BAD_ROWS_KEPT } from './bad-rows.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { normaliseName } from './sample-fields.js'
 import { type BadRow, type ParsedFile, readSampleFile, type TextPieces } from './sample-import.js'
@@ -56,11 +57,19 @@ export interface Imported {
 const COPY_STATEMENT_TIMEOUT = '10min'
 
 /**
- * Every bad row at once (一次性告知). Each issue's `path` locates it as the file names it (`line 3, 食品名称`;
- * the header is line 1); its message says where and what wholly in the reader's language: 「第 3 行，第 7 列：
- * 必填单元格为空」, "row 3, column 7: required cell empty".
+ * Every bad row at once (一次性告知), up to `BAD_ROWS_KEPT` problems. Each issue's `path` locates it as the
+ * file names it (`line 3, 食品名称`; the header is line 1); its message says where and what wholly in the
+ * reader's language: 「第 3 行，第 7 列：必填单元格为空」, "row 3, column 7: required cell empty". The detail
+ * counts every bad row, and says how many problems were found beyond those listed.
  */
-export function rejected(bad: BadRow[]): AppError {
+export function rejected(
+  bad: BadRow[],
+  found: { count: number; lines: number } = {
+    count: bad.length,
+    lines: new Set(bad.map((b) => b.line)).size,
+  },
+): AppError {
+  const more = found.count - bad.length
   return validationFailed(
     bad.map((b) =>
       issue(
@@ -73,15 +82,19 @@ export function rejected(bad: BadRow[]): AppError {
       ),
     ),
     {
-      zh: `文件未导入：共 ${new Set(bad.map((b) => b.line)).size} 行有问题，请全部改正后重新导入`,
-      en: `File not imported: ${new Set(bad.map((b) => b.line)).size} bad row(s); fix them all and import again`,
+      zh:
+        `文件未导入：共 ${found.lines} 行有问题，请全部改正后重新导入` +
+        (more > 0 ? `（共 ${found.count} 处问题，仅列出前 ${bad.length} 处）` : ''),
+      en:
+        `File not imported: ${found.lines} bad row(s); fix them all and import again` +
+        (more > 0 ? ` (${found.count} problems; the first ${bad.length} are listed)` : ''),
     },
   )
 }
 
 /** Why a read file cannot be imported: its bad rows, or that it holds no sample. */
 function refusalOf(parsed: ParsedFile): AppError | undefined {
-  if (parsed.bad.length > 0) return rejected(parsed.bad)
+  if (parsed.bad.length > 0) return rejected(parsed.bad, parsed.problems)
   if (parsed.samples === 0)
     return rejected([
       { line: 1, column: null, reason: { zh: '表头之后没有样品', en: 'no samples after the header line' } },
@@ -94,15 +107,18 @@ async function takenNumbers(db: Kysely<DB>, parsed: ParsedFile): Promise<AppErro
   const lines = new Map<string, number>(parsed.index.okNumbers())
   const taken = await existingNumbers(db, [...lines.keys()])
   if (taken.size === 0) return undefined
+  const first = [...taken]
+    .map((no) => ({ no, line: lines.get(no) ?? 0 }))
+    .sort((a, b) => a.line - b.line)
+    .slice(0, BAD_ROWS_KEPT)
   return rejected(
-    [...taken]
-      .map((no) => ({
-        line: lines.get(no) ?? 0,
-        column: '抽样编号',
-        ...(parsed.noColumn ? { index: parsed.noColumn } : {}),
-        reason: { zh: `抽样编号 ${no} 已存在`, en: `sample number ${no} is already recorded` },
-      }))
-      .sort((a, b) => a.line - b.line),
+    first.map(({ no, line }) => ({
+      line,
+      column: '抽样编号',
+      ...(parsed.noColumn ? { index: parsed.noColumn } : {}),
+      reason: { zh: `抽样编号 ${no} 已存在`, en: `sample number ${no} is already recorded` },
+    })),
+    { count: taken.size, lines: taken.size },
   )
 }
 

@@ -1,6 +1,7 @@
 import { timeOrderedId } from '../db/ids.js'
 import type { Text } from '../domain/errors.js'
 import { badCharacter, type TextRule, textProblem } from '../domain/text.js'
+import { type BadRow, BadRows } from './bad-rows.js'
 import type { DistrictResolver } from './sample-fields.js'
 import { clean, readProductionDate, splitItemCell, unitOf } from './sample-fields.js'
 import { detach, SampleIndex } from './sample-index.js'
@@ -13,15 +14,7 @@ import { SAMPLE_TEXT } from './samples.schema.js'
  * continuation rows repeating the sample number and filling only the item column.
  */
 
-export interface BadRow {
-  line: number
-  /** The column's header as the file names it (the issue's path), or null for the whole row. */
-  column: string | null
-  /** The column's number (from 1), when the column is in the file. */
-  index?: number
-  /** Both languages: the file's author may read either. */
-  reason: Text
-}
+export type { BadRow } from './bad-rows.js'
 
 type Field =
   | 'no'
@@ -115,7 +108,8 @@ export class RowReader {
   header: string[] | undefined
   rows = 0
   samples = 0
-  readonly bad: BadRow[] = []
+  /** The file's problems: the first `BAD_ROWS_KEPT` with their rows and columns, all counted. */
+  readonly bad = new BadRows()
   /** Each sample number's first row, compactly, for checking its continuation rows. */
   readonly index = new SampleIndex(SAMPLE_FIELDS.length)
   /** Good samples handed on without an item whose first failing item came on a continuation row. */
@@ -139,7 +133,7 @@ export class RowReader {
   private readHeader(cells: string[]): void {
     this.header = cells
     const { bad } = this
-    const before = bad.length
+    const before = bad.count
     cells.forEach((h, i) => {
       const field = HEADERS[headerKey(h)]
       if (!field)
@@ -168,7 +162,7 @@ export class RowReader {
           column: NAME_OF[f],
           reason: { zh: `缺少必需的列「${NAME_OF[f]}」`, en: `required column "${NAME_OF[f]}" missing` },
         })
-    this.headerBad = bad.length > before
+    this.headerBad = bad.count > before
   }
 
   /** The number (from 1) of the column a field is read from; undefined when the file has no such column. */
@@ -178,10 +172,10 @@ export class RowReader {
     return i === undefined ? undefined : i + 1
   }
 
-  /** Every bad row with its column's number, where the column is in the file. */
+  /** The kept bad rows, each with its column's number where the column is in the file. */
   located(): BadRow[] {
-    for (const b of this.bad) if (b.index === undefined && b.column) b.index = this.columnOf(b.column)
-    return this.bad
+    for (const b of this.bad.list) if (b.index === undefined && b.column) b.index = this.columnOf(b.column)
+    return this.bad.list
   }
 
   /** The cleaned cell of a field; '' when the column or the cell is absent. */

@@ -156,6 +156,25 @@ describe('POST /samples/import', () => {
     expect(await count('samples')).toBe(before)
   })
 
+  it('names the first 1,000 problems of a file of bad rows and counts them all', async () => {
+    const before = await count('samples')
+    // Every row bad twice: no food name, and an address no district is read from.
+    const rows = Array.from({ length: 1200 }, (_, i) => `BAD${i},${i + 1},,,某店,火星基地${i}号,,,,,,蔬菜,,`)
+    const r = await importCsv(`${HEADER}\n${rows.join('\n')}\n`)
+    expect(r.status).toBe(422)
+    // The first 1,000 kept; problem+json shows the first 100 of those and their number.
+    expect(r.body.issueCount).toBe(1000)
+    expect(r.body.issues).toHaveLength(100)
+    expect(r.body.issues.slice(0, 2).map((i: { message: string }) => i.message)).toEqual([
+      'row 2, column 7: required cell empty',
+      'row 2, column 6: cannot tell the district from "火星基地0号"',
+    ])
+    expect(r.body.detail).toBe(
+      'File not imported: 1200 bad row(s); fix them all and import again (2400 problems; the first 1000 are listed)',
+    )
+    expect(await count('samples')).toBe(before)
+  })
+
   it('refuses unknown and missing columns, contradicting continuation rows and numbers already recorded', async () => {
     const header = await importCsv('抽样编号,食品名称,产地\nA,b,c\n')
     expect(header.status).toBe(422)
