@@ -7,7 +7,7 @@ import { promisify } from 'node:util'
 
 /**
  * Peak memory of one large import on each engine: a million-row file (about 220 MiB) through `importSamples`,
- * each engine in a process of its own started with the service's Node flags and environment (`npm start`'s), the RSS high-water mark reset
+ * each engine in a process of its own started with the Node flags and environment `npm run cli` gives a file import, the RSS high-water mark reset
  * just before the import (Linux clear_refs). The file is read from disk a piece at a time, as the CLI reads it
  * (`samples import FILE`). Alone: `npm run bench -- --only=import-memory` (or `npx tsx bench/import-memory.bench.ts`;
  * `IMPORT_MEMORY_ROWS=n` for another size); rewrites only its section of RESULTS.md.
@@ -85,20 +85,20 @@ async function child(engine: 'pglite' | 'postgres'): Promise<void> {
 
 export async function benchImportMemory(log: (line: string) => void): Promise<EngineMemory[]> {
   const { createBenchDatabase, DEFAULT_SERVER_URL } = await import('./lib/bench-db.js')
-  const { REPO_ROOT, SERVICE_ENV, SERVICE_NODE_FLAGS } = await import('./lib/child-server.js')
+  const { REPO_ROOT, CLI_ENV, CLI_NODE_FLAGS } = await import('./lib/child-server.js')
   const run = async (engine: 'pglite' | 'postgres', env: Record<string, string>) => {
     log(`   ${engine}: ${ROWS.toLocaleString('en')} rows`)
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [
-        ...SERVICE_NODE_FLAGS,
+        ...CLI_NODE_FLAGS,
         '--expose-gc',
         '--import',
         'tsx',
         'bench/import-memory.bench.ts',
         `--child=${engine}`,
       ],
-      { cwd: REPO_ROOT, env: { ...process.env, ...SERVICE_ENV, ...env }, maxBuffer: 1 << 20 },
+      { cwd: REPO_ROOT, env: { ...process.env, ...CLI_ENV, ...env }, maxBuffer: 1 << 20 },
     )
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as EngineMemory
   }
@@ -141,7 +141,7 @@ export function importMemorySection(rs: EngineMemory[], stamp: string): string {
     stamp,
     '',
     `${(first?.rows ?? ROWS).toLocaleString('en')} rows (${(first?.fileMb ?? 0).toFixed(0)} MiB of CSV) through \`importSamples\`, ` +
-      'each engine in a process of its own with the service’s Node flags and environment, as `npm start` gives them; the file is read from disk a piece at a time, as ' +
+      'each engine in a process of its own with the Node flags and environment `npm run cli` gives a file import (`--max-semi-space-size=16 --optimize-for-size`, `MALLOC_MMAP_THRESHOLD_=131072`); the file is read from disk a piece at a time, as ' +
       '`npm run cli -- samples import FILE` reads it (once to choose its encoding, hash it and count its lines, once to ' +
       'import it; its text is never held whole), and the RSS high-water mark is reset just before the import. Each ' +
       'sample number is kept as a line, an id and a fingerprint of its first row in typed arrays outside the JavaScript ' +

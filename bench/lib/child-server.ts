@@ -5,29 +5,45 @@ import { resolve } from 'node:path'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 
-/**
- * The environment and Node flags `npm start` gives the service (package.json: `… && NAME=value … exec node
- * <flags> dist/main.js`), so the benches run it as it runs.
- */
-const startCommand = (
-  JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start
-  .split('&&')
-  .at(-1)
-  ?.trim()
-  .split(/\s+/)
-  .filter((arg) => arg !== 'exec')
+const scripts = (
+  JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string; cli: string }
+  }
+).scripts
 const isAssignment = (arg: string) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(arg)
-/** Variables the start script sets for node (glibc's malloc tunables). */
-export const SERVICE_ENV: Record<string, string> = Object.fromEntries(
-  (startCommand ?? [])
-    .filter(isAssignment)
-    .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-)
-const nodeCommand = startCommand?.filter((arg) => !isAssignment(arg))
-export const SERVICE_NODE_FLAGS: string[] = nodeCommand?.slice(1, -1) ?? []
+
+/**
+ * A package.json script's last command (`… && NAME=value … exec <runner> <flags> <entry>`): the variables it
+ * sets (glibc's malloc tunables), the runner's flags, and the entry.
+ */
+function launch(script: string) {
+  const words =
+    script
+      .split('&&')
+      .at(-1)
+      ?.trim()
+      .split(/\s+/)
+      .filter((arg) => arg !== 'exec') ?? []
+  const command = words.filter((arg) => !isAssignment(arg))
+  return {
+    env: Object.fromEntries(
+      words.filter(isAssignment).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+    ) as Record<string, string>,
+    flags: command.slice(1, -1),
+    entry: command.at(-1),
+  }
+}
+
+/** How `npm start` runs the service, so the benches run it as it runs. */
+const start = launch(scripts.start)
+export const SERVICE_ENV = start.env
+export const SERVICE_NODE_FLAGS: string[] = start.flags
+/** How `npm run cli` runs the command line (a file import among others): its variables and Node flags. */
+const cli = launch(scripts.cli)
+export const CLI_ENV = cli.env
+export const CLI_NODE_FLAGS: string[] = cli.flags
 /** The service as production runs it: compiled JavaScript (`npm run build`; the benches build it first). */
-export const SERVICE_ENTRY = nodeCommand?.at(-1) ?? 'dist/main.js'
+export const SERVICE_ENTRY = start.entry ?? 'dist/main.js'
 
 /** Builds dist/ when it is missing or stale, as `npm start` does. */
 export function buildService(): void {
