@@ -1,12 +1,9 @@
 import { sql } from 'kysely'
-import { lockRoot } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
-import { acknowledgeTask, completeTask, reportOnTask } from '../tasks/tasks.service.js'
-
-const OPEN = ['pending', 'acknowledged', 'in_progress'] as const
+import { finishTask, lockOpenTask } from '../tasks/task-finish.js'
 
 /**
  * Once every inspection a district task carries has its result, the task is done, through the task verbs in
@@ -38,11 +35,8 @@ export async function completeInspectionTask(
     .where('task_id', '=', taskId)
     .executeTakeFirstOrThrow()
   if (Number(left.recorded) < Number(left.all)) return false
-  const task = await trx.selectFrom('tasks').select('incident_id').where('id', '=', taskId).executeTakeFirst()
-  if (!task) return false
-  await lockRoot(trx, 'incidents', task.incident_id)
-  const locked = await lockRoot(trx, 'tasks', taskId)
-  if (!locked || !(OPEN as readonly string[]).includes(locked.status)) return false
+  const locked = await lockOpenTask(trx, taskId)
+  if (!locked) return false
   const reported = await sql<{ n: string | null }>`
     select sum((figures->>'businesses_inspected')::numeric) as n from task_reports
     where task_id = ${taskId} and figures ? 'businesses_inspected'`.execute(trx)
@@ -50,11 +44,6 @@ export async function completeInspectionTask(
   const note =
     `抽查结果已全部录入：通过 ${left.passed}，发现问题 ${left.issues}，责令整改 ${left.rectifications}` +
     ` / all results recorded: ${left.passed} passed, ${left.issues} with issues, ${left.rectifications} to rectify`
-  // The verbs join this transaction (inTransaction does not nest), so the moves commit with the result.
-  const verbs = { ...deps, db: trx }
-  if (locked.status === 'pending') await acknowledgeTask(verbs, ctx, taskId)
-  await reportOnTask(verbs, ctx, taskId, { figures: { businesses_inspected: inspected }, note })
-  // The completion verb closes the plan's incident after its last task (the playbook's `closes_when_done`).
-  await completeTask(verbs, ctx, taskId, note)
+  await finishTask(trx, deps, ctx, locked, { figures: { businesses_inspected: inspected }, note }, note)
   return true
 }

@@ -1,12 +1,9 @@
-import { lockRoot } from '../db/lock.js'
 import type { Transaction } from '../db/transaction.js'
 import type { DB } from '../db/types.js'
 import type { AppDeps } from '../deps.js'
 import type { RequestContext } from '../domain/context.js'
-import { acknowledgeTask, completeTask, reportOnTask } from '../tasks/tasks.service.js'
+import { finishTask, lockOpenTask } from '../tasks/task-finish.js'
 import type { SelfCheckFigures, SelfCheckReport } from './self-checks.schema.js'
-
-const OPEN = ['pending', 'acknowledged', 'in_progress']
 
 /** The month's scorecard figures as the `monthly-self-check` step's report fields name them. */
 export function selfCheckReportFigures(f: SelfCheckFigures) {
@@ -25,12 +22,11 @@ export function selfCheckReportFigures(f: SelfCheckFigures) {
 }
 
 /**
- * The self-check's task is done in the filing transaction through the task verbs, which join it: acknowledged
- * if nobody had (filing is the strongest acknowledgement; the filer owns it), one report carrying the month's
- * figures with the summary and measures as its note, then completed, after which the completion verb closes
- * the month's incident if this was its last open task. A task the command centre cancelled, or one already finished, is left as
- * it is: the self-check is still filed. Lock order: the self-check (held by the caller), its incident, then
- * the task (db/lock.ts).
+ * The self-check's task is done in the filing transaction through the task verbs (tasks/task-finish.ts): one
+ * report carrying the month's figures with the summary and measures as its note, then completed. The check is
+ * marked filed already (the caller did, in this transaction), so the completion verb, which refuses while the
+ * check is due, lets it through. A task the command centre cancelled, or one already finished, is left as it
+ * is: the self-check is still filed. Lock order: the self-check (held by the caller), its incident, the task.
  */
 export async function completeSelfCheckTask(
   trx: Transaction<DB>,
@@ -40,19 +36,17 @@ export async function completeSelfCheckTask(
   figures: SelfCheckFigures,
   input: SelfCheckReport,
 ): Promise<void> {
-  const task = await trx.selectFrom('tasks').select('incident_id').where('id', '=', taskId).executeTakeFirst()
-  if (!task) return
-  const incident = await lockRoot(trx, 'incidents', task.incident_id)
-  const locked = await lockRoot(trx, 'tasks', taskId)
-  if (incident?.status !== 'active' || !locked || !OPEN.includes(locked.status)) return
+  const locked = await lockOpenTask(trx, taskId)
+  if (!locked) return
   const note = input.measures
     ? `自查情况 Findings：${input.summary}\n整改措施 Measures：${input.measures}`
     : `自查情况 Findings：${input.summary}`
-  const verbs = { ...deps, db: trx }
-  if (locked.status === 'pending') await acknowledgeTask(verbs, ctx, taskId)
-  await reportOnTask(verbs, ctx, taskId, { figures: selfCheckReportFigures(figures), note })
-  // The check is marked filed already (the caller did, in this transaction): the verb lets the completion
-  // through, which it refuses while the check is due; and it closes the month's incident after its last task
-  // (the playbook's `closes_when_done`).
-  await completeTask(verbs, ctx, taskId, '每月自查已报送 / self-check filed')
+  await finishTask(
+    trx,
+    deps,
+    ctx,
+    locked,
+    { figures: selfCheckReportFigures(figures), note },
+    '每月自查已报送 / self-check filed',
+  )
 }
