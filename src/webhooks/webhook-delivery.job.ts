@@ -148,13 +148,6 @@ async function loadMessages(deps: DeliveryDeps, ids: number[]): Promise<Map<numb
   return out
 }
 
-/**
- * An SMS gateway is a subscription filtered by `notify`: it must know whom to text. An escalation event
- * (`task.escalated`, `complaint.escalated`, `rectification.escalated`) names only the rung's target and the
- * district (a name and phone never enter the event log or the stream), so the contact on file is looked up
- * now, at delivery, and added to the delivered payload as `contact` ({name, phone}, or null when none is on
- * file). Subscriptions without `notify`, and events that name no target, go out as they are.
- */
 /** What every escalation event's payload says of whom its rung notifies (the rest is the event's own). */
 const RungTargetSchema = z.object({
   notify: z.enum(ESCALATION_TARGETS),
@@ -162,6 +155,13 @@ const RungTargetSchema = z.object({
 })
 type RungTarget = z.infer<typeof RungTargetSchema>
 
+/**
+ * An SMS gateway is a subscription filtered by `notify`: it must know whom to text. An escalation event
+ * (`task.escalated`, `complaint.escalated`, `rectification.escalated`) names only the rung's target and the
+ * district (a name and phone never enter the event log or the stream), so the contact on file is looked up
+ * now, at delivery, and added to the delivered payload as `contact` ({name, phone}, or null when none is on
+ * file). Subscriptions without `notify`, and events that name no target, go out as they are.
+ */
 async function gatewayContacts(
   deps: DeliveryDeps,
   views: { row: { notify: string[] | null }; event: Event }[],
