@@ -1,4 +1,4 @@
-import { type ClientRequest, createServer, get as httpGet } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pg from 'pg'
 import { Webhook } from 'standardwebhooks'
@@ -6,6 +6,7 @@ import type { AppDeps } from '../src/deps.js'
 import { runWebhookDelivery } from '../src/webhooks/webhook-delivery.job.js'
 import { createWebhook, generateSecret } from '../src/webhooks/webhooks.service.js'
 import { processCpuMs } from './lib/cpu.js'
+import { openSse } from './lib/sse.js'
 import { type Summary, summarise } from './lib/stats.js'
 
 export interface LiveResult {
@@ -27,46 +28,17 @@ export interface LiveResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/**
- * Opens `n` SSE streams and records, per `seq` in the payload, when each stream received it. The client is
- * node:http on its own sockets (one agent-less request each), the lightest reader Node has: a thousand
- * `fetch` bodies through web streams cost the bench process more than the server spends sending, and that
- * would be measured as the server's latency.
- */
+/** Opens `n` SSE streams and records, per `seq` in the payload, when each stream received it. */
 async function openStreams(url: string, token: string, n: number, seen: Map<number, number[]>) {
-  const requests: ClientRequest[] = []
+  const closers: (() => void)[] = []
   const opened: Promise<void>[] = []
   for (let i = 0; i < n; i++) {
     opened.push(
-      new Promise<void>((ok, fail) => {
-        const req = httpGet(
-          `${url}/api/v1/stream?types=bench.sse`,
-          { headers: { authorization: `Bearer ${token}` }, agent: false },
-          (res) => {
-            if (res.statusCode !== 200) return fail(new Error(`stream ${res.statusCode}`))
-            res.setEncoding('utf8')
-            let buf = ''
-            res.on('data', (chunk: string) => {
-              const at = performance.now()
-              buf += chunk
-              let cut = buf.indexOf('\n\n')
-              while (cut >= 0) {
-                const block = buf.slice(0, cut)
-                buf = buf.slice(cut + 2)
-                const data = block.split('\n').find((l) => l.startsWith('data:'))
-                if (data) {
-                  const seq = JSON.parse(data.slice(5)).payload.seq as number
-                  seen.get(seq)?.push(at)
-                }
-                cut = buf.indexOf('\n\n')
-              }
-            })
-            res.on('error', () => {})
-            ok()
-          },
-        )
-        req.on('error', () => {})
-        requests.push(req)
+      openSse(`${url}/api/v1/stream?types=bench.sse`, token, (data, at) => {
+        const seq = JSON.parse(data).payload.seq as number
+        seen.get(seq)?.push(at)
+      }).then((close) => {
+        closers.push(close)
       }),
     )
     // Connect in small groups: 1,000 simultaneous handshakes on two cores only measure the handshakes.
@@ -74,11 +46,10 @@ async function openStreams(url: string, token: string, n: number, seen: Map<numb
   }
   await Promise.all(opened)
   return () => {
-    for (const r of requests) r.destroy()
+    for (const close of closers) close()
   }
 }
 
-/** Writes `count` events one at a time (autocommit), `gapMs` apart; returns each commit time by seq. */
 async function writeEvents(client: pg.Client, from: number, count: number, gapMs: number) {
   const committed = new Map<number, number>()
   for (let seq = from; seq < from + count; seq++) {
