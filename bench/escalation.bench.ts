@@ -3,17 +3,24 @@ import type pg from 'pg'
 import { ManualClock } from '../src/clock.js'
 import { inTransaction } from '../src/db/transaction.js'
 import type { AppDeps } from '../src/deps.js'
-import type { Actor } from '../src/domain/context.js'
-import { SWEEP_BATCH, sweepEscalations } from '../src/escalation/escalation.service.js'
+import { type Actor, actorColumns, systemContext } from '../src/domain/context.js'
+import {
+  NO_CONTACT_NOTE,
+  ON_TIME_MS,
+  SWEEP_BATCH,
+  sweepEscalations,
+} from '../src/escalation/escalation.service.js'
+import { ladderPositions } from '../src/escalation/escalation-ladder.js'
 import { activateIncident } from '../src/incidents/incidents.service.js'
 import { type NewTask, writeTasks } from '../src/tasks/tasks.repo.js'
 import { ratio } from './lib/stats.js'
 
 /**
  * A sweep of N due tasks (each fires its first unacknowledged rung: one UPDATE of the task's timer and one
- * `task.escalated` event) against the floor for the same work: a raw `UPDATE tasks … WHERE id = ANY($1)`
- * plus `INSERT INTO events … SELECT FROM tasks WHERE id = ANY($1)` in one transaction, on another N rows of
- * the same shape, in the same run. Rounds alternate which goes first.
+ * `task.escalated` event) against the floor for the same writes: a raw `UPDATE tasks … WHERE id = ANY($1)`
+ * plus `INSERT INTO events … SELECT FROM tasks WHERE id = ANY($1)` in one transaction, writing the same rows
+ * (the same columns and values, the same event payload), on another N rows of the same shape in the same
+ * round; and against the lighter baseline the goal was first measured with. Rounds rotate which goes first.
  */
 export const ESCALATION_GOAL = 2
 
@@ -21,9 +28,13 @@ export interface EscalationResult {
   tasks: number
   rounds: number
   sweepMs: number[]
-  rawMs: number[]
+  /** The baseline the goal was first measured against: the timer moved, an event of four constant keys. */
+  lightMs: number[]
+  /** The same rows the sweep writes, by plain statements: the baseline the goal is judged against. */
+  sameMs: number[]
   sweepMedianMs: number
-  rawMedianMs: number
+  lightMedianMs: number
+  sameMedianMs: number
   events: number
   expectedEvents: number
 }
@@ -82,14 +93,37 @@ export async function benchEscalation(opts: {
     return rows.map((r) => r.id)
   }
 
+  // The first rung of the unacknowledged clock and the position after it: what every swept task fires and moves
+  // to, so the second baseline writes exactly the sweep's rows.
+  const incidentPlaybook = deps.playbooks.get('sudan-red')?.playbook
+  if (!incidentPlaybook) throw new Error('sudan-red is not loaded')
+  const [first, second] = ladderPositions(incidentPlaybook, 'unacknowledged')
+  if (!first || !second) throw new Error('sudan-red has no unacknowledged ladder')
+  const actor = actorColumns(systemContext('escalation-sweep'))
+
   const sweepMs: number[] = []
-  const rawMs: number[] = []
+  const lightMs: number[] = []
+  const sameMs: number[] = []
   let events = 0
+  const inOneTransaction = async (out: number[], statements: (client: pg.PoolClient) => Promise<void>) => {
+    const client = await opts.pool.connect()
+    try {
+      const t0 = performance.now()
+      await client.query('BEGIN')
+      await statements(client)
+      await client.query('COMMIT')
+      out.push(performance.now() - t0)
+    } finally {
+      client.release()
+    }
+  }
   for (let round = 0; round < rounds; round++) {
     clock.advance(86_400_000)
     const dueAt = clock.now()
     const sweepIds = await makeDue(dueAt)
-    const rawIds = await makeDue(new Date(dueAt.getTime() + 1)) // not yet due for the sweep
+    // Not yet due for the sweep.
+    const lightIds = await makeDue(new Date(dueAt.getTime() + 1))
+    const sameIds = await makeDue(new Date(dueAt.getTime() + 2))
     await opts.pool.query('VACUUM ANALYZE tasks')
     const sweep = async () => {
       const t0 = performance.now()
@@ -97,53 +131,83 @@ export async function benchEscalation(opts: {
       sweepMs.push(performance.now() - t0)
       events += r.fired
     }
-    const raw = async () => {
-      const client = await opts.pool.connect()
-      try {
-        const t0 = performance.now()
-        await client.query('BEGIN')
+    // The floor the goal was first measured against: the timer moved, and an event of four constant keys.
+    const light = () =>
+      inOneTransaction(lightMs, async (client) => {
         await client.query(
           `update tasks set next_escalation_at = next_escalation_at + interval '30 minutes',
              escalation_count = escalation_count + 1, escalation_position = 1
            where id = any($1::uuid[])`,
-          [rawIds],
+          [lightIds],
         )
         await client.query(
           `insert into events (type, incident_id, task_id, district_code, actor_role, request_id, payload, created_at)
            select 'task.escalated', incident_id, id, district_code, 'system', 'bench',
              jsonb_build_object('clock', 'unacknowledged', 'rung', 1, 'repeat', 0, 'notify', 'district_duty_officer'), now()
            from tasks where id = any($1::uuid[])`,
-          [rawIds],
+          [lightIds],
         )
-        await client.query('COMMIT')
-        rawMs.push(performance.now() - t0)
-      } finally {
-        client.release()
-      }
-    }
-    if (round % 2 === 0) {
-      await sweep()
-      await raw()
-    } else {
-      await raw()
-      await sweep()
-    }
+      })
+    // The same rows the sweep writes, by plain statements: the same eight timer columns with the same values,
+    // and the same event (actor, request, every payload key, the no-contact note), with nothing worked out.
+    const same = () =>
+      inOneTransaction(sameMs, async (client) => {
+        await client.query(
+          `update tasks set escalation_clock = 'unacknowledged', clock_started_at = next_escalation_at,
+             escalation_position = 1, next_escalation_at = next_escalation_at + $2::bigint * interval '1 millisecond',
+             escalation_count = escalation_count + 1, last_escalated_at = $3::timestamptz,
+             last_escalation_rung = $4::int, last_escalation_notify = $5::text
+           where id = any($1::uuid[])`,
+          [sameIds, second.offset - first.offset, dueAt.toISOString(), first.rung, first.notify],
+        )
+        await client.query(
+          `insert into events (type, actor_id, actor_name, actor_role, request_id, created_at,
+                               incident_id, task_id, district_code, payload)
+           select 'task.escalated', $2::uuid, $3::text, $4::text, $5::text, $6::timestamptz,
+                  t.incident_id, t.id, t.district_code,
+                  jsonb_build_object(
+                    'step', t.step_key, 'clock', 'unacknowledged', 'rung', $7::int, 'repeat', 0, 'notify', $8::text,
+                    'dueAt', to_char(t.clock_started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                    'late', $6::timestamptz - t.clock_started_at > $9::int * interval '1 millisecond',
+                    'lateBySeconds', floor(extract(epoch from $6::timestamptz - t.clock_started_at))::int,
+                    'skippedRepeats', 0, 'district', t.district_code, 'exercise', true
+                  ) || $10::jsonb
+           from tasks t where t.id = any($1::uuid[])`,
+          [
+            sameIds,
+            actor.actor_id,
+            actor.actor_name,
+            actor.actor_role,
+            'bench',
+            dueAt.toISOString(),
+            first.rung,
+            first.notify,
+            ON_TIME_MS,
+            JSON.stringify({ note: NO_CONTACT_NOTE }),
+          ],
+        )
+      })
+    // Each way goes first, second and last in turn.
+    const ways = [sweep, light, same]
+    for (let k = 0; k < ways.length; k++) await ways[(round + k) % ways.length]!()
     // Nothing of this round stays due for the next one.
-    await opts.pool.query(
-      'update tasks set next_escalation_at = null where id = any($1::uuid[]) or id = any($2::uuid[])',
-      [sweepIds, rawIds],
-    )
+    await opts.pool.query('update tasks set next_escalation_at = null where id = any($1::uuid[])', [
+      [...sweepIds, ...lightIds, ...sameIds],
+    ])
     opts.log(
-      `  round ${round + 1}: sweep ${sweepMs.at(-1)?.toFixed(0)} ms, raw ${rawMs.at(-1)?.toFixed(0)} ms`,
+      `  round ${round + 1}: sweep ${sweepMs.at(-1)?.toFixed(0)} ms, same rows ${sameMs.at(-1)?.toFixed(0)} ms, ` +
+        `light ${lightMs.at(-1)?.toFixed(0)} ms`,
     )
   }
   return {
     tasks: n,
     rounds,
     sweepMs,
-    rawMs,
+    lightMs,
+    sameMs,
     sweepMedianMs: median(sweepMs),
-    rawMedianMs: median(rawMs),
+    lightMedianMs: median(lightMs),
+    sameMedianMs: median(sameMs),
     events,
     expectedEvents: n * rounds,
   }
@@ -151,6 +215,10 @@ export async function benchEscalation(opts: {
 
 export function escalationSection(r: EscalationResult, alone?: string): string {
   const fmt = (x: number) => x.toFixed(0)
+  const row = (way: string, ms: number[], medianMs: number) =>
+    `| ${way} | ${fmt(medianMs)} | ${ms.map(fmt).join(', ')} | ${fmt((r.tasks / medianMs) * 1000)} | ` +
+    `${ratio(medianMs / r.sameMedianMs)} | ${ratio(medianMs / r.lightMedianMs)} |`
+  const judged = r.sweepMedianMs / r.sameMedianMs
   return [
     '<!-- escalation:start -->',
     '## 4. Escalation sweep (PostgreSQL)',
@@ -159,21 +227,31 @@ export function escalationSection(r: EscalationResult, alone?: string): string {
     `${r.tasks.toLocaleString('en')} pending tasks of sudan-red fall due at once; each fires its first unacknowledged rung ` +
       '(one timer UPDATE and one `task.escalated` event naming the rung’s target, the district and whether it is an exercise). The sweep claims them in batches of ' +
       `${SWEEP_BATCH.toLocaleString('en')} with \`FOR UPDATE SKIP LOCKED\`, one transaction and one statement per batch (claim, the ladder as a table ` +
-      `in one JSON parameter, UPDATE … RETURNING, INSERT … SELECT of the events). ${r.rounds} rounds, alternating which way goes first.`,
+      `in one JSON parameter, UPDATE … RETURNING, INSERT … SELECT of the events). ${r.rounds} rounds; each way goes first, second and last in turn.`,
     '',
-    '| way | median ms | rounds ms | tasks per second | median ÷ baseline |',
-    '| --- | --- | --- | --- | --- |',
-    `| baseline: raw \`UPDATE tasks … WHERE id = ANY($1)\` + \`INSERT INTO events … SELECT\`, one transaction | ${fmt(r.rawMedianMs)} | ${r.rawMs.map(fmt).join(', ')} | ${fmt((r.tasks / r.rawMedianMs) * 1000)} | 1.00× |`,
-    `| \`sweepEscalations\` | ${fmt(r.sweepMedianMs)} | ${r.sweepMs.map(fmt).join(', ')} | ${fmt((r.tasks / r.sweepMedianMs) * 1000)} | ${ratio(r.sweepMedianMs / r.rawMedianMs)} |`,
+    'Two baselines, each on its own 10,000 rows of the same shape in the same round, each one transaction of a raw ' +
+      '`UPDATE tasks … WHERE id = ANY($1)` and an `INSERT INTO events … SELECT FROM tasks WHERE id = ANY($1)`:',
+    '- **the same rows**: the same eight timer columns set to the values the sweep sets, and the same event ' +
+      '(actor, request, every payload key and value, the no-contact note), with nothing worked out: the goal’s ' +
+      '“raw UPDATE + INSERT of the same rows”, judged here;',
+    '- **light**: three timer columns and an event of four constant payload keys, the baseline the 3.10× of the ' +
+      'issue was measured against (kept so that figure can be compared).',
+    '',
+    '| way | median ms | rounds ms | tasks per second | ÷ same rows | ÷ light |',
+    '| --- | --- | --- | --- | --- | --- |',
+    row('baseline: the same rows, raw', r.sameMs, r.sameMedianMs),
+    row('baseline: light, raw', r.lightMs, r.lightMedianMs),
+    row('`sweepEscalations`', r.sweepMs, r.sweepMedianMs),
     '',
     `Events written by the sweep: ${r.events.toLocaleString('en')} of ${r.expectedEvents.toLocaleString('en')} expected — ` +
       `${r.events === r.expectedEvents ? '**exactly once**' : '**MISMATCH**'}. ` +
-      'The baseline takes one lock pass and two statements in one transaction; the sweep also claims (FOR UPDATE SKIP ' +
-      'LOCKED joined to incidents, active ones only), works out each task’s ladder position, builds the full payload (the ' +
-      `incident’s exercise flag included), and commits ${Math.ceil(r.tasks / SWEEP_BATCH)} times instead of once. ` +
-      `Goal (issue 16): ≤ ${ESCALATION_GOAL}× the baseline, every rung exactly once — ` +
-      `${r.sweepMedianMs / r.rawMedianMs <= ESCALATION_GOAL && r.events === r.expectedEvents ? '**met**' : '**not met**'} ` +
-      `(rounds ${r.sweepMs.map((m, i) => ratio(m / (r.rawMs[i] ?? Number.NaN))).join(', ')}).`,
+      'Beyond the same rows, the sweep claims (FOR UPDATE SKIP LOCKED, each task’s incident checked active), works ' +
+      'out each task’s ladder position from the pinned ladders, looks up the rung’s contact, and commits ' +
+      `${Math.ceil(r.tasks / SWEEP_BATCH)} times instead of once. ` +
+      `Goal (issue 16): ≤ ${ESCALATION_GOAL}× the raw UPDATE + INSERT of the same rows, every rung exactly once — ` +
+      `${judged <= ESCALATION_GOAL && r.events === r.expectedEvents ? '**met**' : '**not met**'} at ${ratio(judged)} ` +
+      `(rounds ${r.sweepMs.map((m, i) => ratio(m / (r.sameMs[i] ?? Number.NaN))).join(', ')}); against the light ` +
+      `baseline ${ratio(r.sweepMedianMs / r.lightMedianMs)}.`,
     '<!-- escalation:end -->',
   ].join('\n')
 }
