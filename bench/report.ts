@@ -393,7 +393,8 @@ export function renderResults(res: Results): string {
       'not write (`<!-- name:start -->` … `<!-- name:end -->`: the sample import, which ' +
       '`npx tsx bench/import.bench.ts` writes, earlier figures and notes) (the same tables go to stdout; ' +
       'progress to stderr). `npm run bench -- --only=reads` runs only the public reads (section 3), ' +
-      '`--only=escalation` the escalation sweep (4), `--only=live` the live stream and webhooks (5) and ' +
+      '`--only=escalation` the escalation sweep (4), `--only=live` the live stream and webhooks (5), ' +
+      '`--only=import-memory` a million-row import on each engine (6b, not part of the full run), ' +
       '`--only=boards` only the retailer boards (section 8), `--only=complaints` the 12315 intake and signals ' +
       '(9) and `--only=credit` the credit classes and the draw (10), each replacing just its section; ' +
       '`--boards=1000,10000` picks the board sizes (the default adds 50,000, a few minutes more), ' +
