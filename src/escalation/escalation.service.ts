@@ -57,10 +57,11 @@ export async function sweepEscalations(deps: Deps, opts: { batch?: number } = {}
 }
 
 /**
- * Tasks per transaction: large enough that the fixed cost of a batch is small, short enough to hold locks (an
- * acknowledgement of a claimed task waits for the batch's commit: about 0.2 s at this size on a small machine).
+ * Tasks per transaction: large enough that the fixed cost of a batch is small (10,000 rungs due at once: 1.4×
+ * the raw writes of the same rows in one batch, 1.8× in two of 5,000), short enough to hold locks (an
+ * acknowledgement of a claimed task waits for the batch's commit: about 0.4 s at this size on two cores).
  */
-export const SWEEP_BATCH = 5000
+export const SWEEP_BATCH = 10_000
 
 /** The rungs a batch fired on one clock: how late each was. */
 interface Fired {
@@ -118,7 +119,7 @@ async function sweepBatch(
   const ctx = systemContext('escalation-sweep')
   const actor = actorColumns(ctx)
   return inTransaction(deps.db, async (trx) => {
-    // The events of a batch are sorted with their payloads (about 3.5 MB at 5,000): in memory, not in temporary
+    // The events of a batch are sorted with their payloads (about 7 MB at 10,000): in memory, not in temporary
     // files, which the default 4 MB did not allow. For this transaction only.
     await sql`select set_config('work_mem', '32MB', true)`.execute(trx)
     const ladder = await ladders.table(trx)
